@@ -1,0 +1,38 @@
+"""The JSON API at /api/v1/, with its OpenAPI document at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+
+from plantrack.accounts.api import API_AUTH
+from plantrack.directory.api import router as directory_router
+from plantrack.plans.api import router as plans_router
+
+api = NinjaAPI(
+    title="PlanTrack API",
+    version="1",
+    description="Plans, sections, actions, updates, people and organisations. "
+    "Authenticate with a personal token: `Authorization: Bearer <token>`.",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+api.add_router("/", plans_router)
+api.add_router("/", directory_router)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail}, status=422)

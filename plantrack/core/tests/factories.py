@@ -1,0 +1,79 @@
+"""Test data built through the services, the way the app itself writes it."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from plantrack.accounts.models import User
+from plantrack.directory.models import Membership, Organisation, Person
+from plantrack.plans import services
+from plantrack.plans.models import Action, Plan, Section
+
+_seq = itertools.count(1)
+
+
+def make_user(username: str | None = None, **fields) -> User:
+    username = username or f"user{next(_seq)}"
+    user = User.objects.create_user(username=username, password="pw", **fields)
+    return user
+
+
+def make_org(name: str | None = None, **fields) -> Organisation:
+    return Organisation.objects.create(name=name or f"Organisation {next(_seq)}", **fields)
+
+
+def make_person(user: User | None = None, **fields) -> Person:
+    fields.setdefault("name", f"Person {next(_seq)}")
+    return Person.objects.create(user=user, **fields)
+
+
+def make_plan(manager: User, organisation: Organisation, **fields) -> Plan:
+    Membership.objects.get_or_create(user=manager, organisation=organisation)
+    fields.setdefault("title", f"Plan {next(_seq)}")
+    fields.setdefault("visibility", Plan.Visibility.RESTRICTED)
+    return services.plan_create(actor=manager, owner_organisation=organisation, **fields)
+
+
+def make_action(plan: Plan, manager: User, **fields) -> Action:
+    fields.setdefault("title", f"Do thing {next(_seq)}")
+    return services.action_create(actor=manager, plan=plan, **fields)
+
+
+@dataclass
+class World:
+    force: Organisation
+    other_force: Organisation
+    manager: User
+    owner: User
+    owner_person: Person
+    viewer: User
+    outsider: User
+    plan: Plan
+    section: Section
+    action: Action
+    other_action: Action
+
+
+def build_world() -> World:
+    force = make_org("Barnet Police", kind=Organisation.Kind.POLICE_FORCE)
+    other_force = make_org("Other Force", kind=Organisation.Kind.POLICE_FORCE)
+    manager = make_user("manager", first_name="Mary", last_name="Manager")
+    owner = make_user("owner", first_name="Owen", last_name="Owner")
+    viewer = make_user("viewer")
+    outsider = make_user("outsider")
+    Membership.objects.create(user=outsider, organisation=other_force)
+    owner_person = make_person(owner, name="Owen Owner", rank="Insp.", organisation=force)
+    plan = make_plan(manager, force, title="Youth Strategy")
+    services.plan_role_set(actor=manager, plan=plan, user=owner, role="contributor")
+    services.plan_role_set(actor=manager, plan=plan, user=viewer, role="viewer")
+    section = services.section_create(actor=manager, plan=plan, title="Intelligence")
+    action = make_action(
+        plan, manager, section=section, ref="YC/INT/1", title="Create a policy",
+        owners=[owner_person], lead_organisations=[force], due_text="March 2004",
+    )
+    other_action = make_action(plan, manager, section=section, ref="YC/INT/2", title="Track PYOs")
+    return World(
+        force, other_force, manager, owner, owner_person, viewer, outsider, plan, section,
+        action, other_action,
+    )

@@ -1,0 +1,33 @@
+# No "from __future__ import annotations": django-ninja reads these signatures at runtime.
+
+from ninja import Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from plantrack.directory import selectors
+from plantrack.directory.schemas import OrganisationOut, PersonOut
+
+router = Router(tags=["directory"])
+
+
+@router.get("/organisations", response=list[OrganisationOut])
+@paginate(LimitOffsetPagination)
+def list_organisations(request, q: str = ""):
+    organisations = selectors.organisations_visible_to(request.user).order_by("name")
+    return organisations.filter(name__icontains=q) if q else organisations
+
+
+@router.get("/organisations/{organisation_id}", response=OrganisationOut)
+def get_organisation(request, organisation_id: int):
+    return selectors.organisation_get_for_user(request.user, organisation_id)
+
+
+@router.get("/people", response=list[PersonOut])
+@paginate(LimitOffsetPagination)
+def list_people(request, q: str = ""):
+    people = selectors.people_visible_to(request.user).order_by("name", "post")
+    return people.filter(name__icontains=q) if q else people
+
+
+@router.get("/people/{person_id}", response=PersonOut)
+def get_person(request, person_id: int):
+    return selectors.person_get_for_user(request.user, person_id)

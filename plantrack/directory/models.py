@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class Organisation(models.Model):
+    """A force, council, trust, charity or one of their units. Organisations form a tree."""
+
+    class Kind(models.TextChoices):
+        POLICE_FORCE = "police_force", "Police force"
+        COUNCIL = "council", "Council"
+        PROBATION = "probation", "Probation"
+        HEALTH = "health", "Health"
+        EDUCATION = "education", "Education"
+        VOLUNTARY = "voluntary", "Voluntary sector"
+        GOVERNMENT = "government", "Government"
+        PARTNERSHIP = "partnership", "Partnership"
+        UNIT = "unit", "Unit or team"
+        OTHER = "other", "Other"
+
+    # Unique beneath its parent only: many forces have a unit called "OCC".
+    name = models.CharField(max_length=200, db_index=True)
+    short_name = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:organisation", args=[self.pk])
+
+
+class Person(models.Model):
+    """Someone who owns actions. A post-only entry (no name yet) keeps ownership with the role."""
+
+    name = models.CharField(max_length=200, blank=True)
+    rank = models.CharField(max_length=50, blank=True, help_text="Police rank, e.g. DCI")
+    job_title = models.CharField(max_length=200, blank=True)
+    post = models.CharField(
+        max_length=200, blank=True, help_text="The role held, which stays when the person moves"
+    )
+    staff_number = models.CharField(max_length=30, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    spoc = models.BooleanField("single point of contact", default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "post"]
+        verbose_name_plural = "people"
+        indexes = [models.Index(fields=["staff_number"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:person", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        if self.name:
+            return f"{self.rank} {self.name}".strip()
+        return self.post or "Unnamed person"
+
+
+class Membership(models.Model):
+    """A user belongs to an organisation: they can see its plans that are not restricted."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="unique_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organisation}"

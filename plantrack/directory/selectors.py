@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+
+from plantrack.accounts.models import User
+from plantrack.directory.models import Membership, Organisation, Person
+
+
+def organisation_ids_for(user: User) -> set[int]:
+    """The organisations a user belongs to, with every unit beneath them."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_plantrack_org_ids", None)
+    if cached is not None:
+        return cached
+    frontier = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+    found: set[int] = set()
+    # The tree is shallow (force → command → unit), so a few queries walk it.
+    while frontier:
+        found |= frontier
+        frontier = (
+            set(Organisation.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+            - found
+        )
+    user._plantrack_org_ids = found
+    return found
+
+
+def organisations_visible_to(user: User) -> QuerySet[Organisation]:
+    """The directory is shared by everyone signed in: partners need to find each other."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.select_related("parent").annotate(
+        people_count=Count("people", distinct=True)
+    )
+
+
+def organisation_get_for_user(user: User, pk: int) -> Organisation:
+    return get_object_or_404(organisations_visible_to(user), pk=pk)
+
+
+def people_visible_to(user: User) -> QuerySet[Person]:
+    if not user.is_authenticated:
+        return Person.objects.none()
+    return Person.objects.select_related("organisation", "user")
+
+
+def person_get_for_user(user: User, pk: int) -> Person:
+    return get_object_or_404(people_visible_to(user), pk=pk)
+
+
+def person_for_user(user: User) -> Person | None:
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user=user).first()
+
+
+def can_edit_directory(user: User) -> bool:
+    """Site admins, plan managers and organisation members keep the shared directory."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.plan_roles.filter(role="manager").exists() or user.memberships.exists()
+
+
+def people_sharing_staff_number(person: Person) -> QuerySet[Person]:
+    if not person.staff_number:
+        return Person.objects.none()
+    return Person.objects.filter(staff_number=person.staff_number).exclude(pk=person.pk)

@@ -1,0 +1,193 @@
+# No "from __future__ import annotations": django-ninja reads these signatures at runtime.
+
+from django.core.exceptions import ValidationError
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from plantrack.core.models import Rag
+from plantrack.plans import selectors, services
+from plantrack.plans.models import Action, Plan
+from plantrack.plans.schemas import (
+    ActionDetailOut,
+    ActionOut,
+    MilestoneOut,
+    PlanOut,
+    SectionOut,
+    UpdateIn,
+    UpdateOut,
+)
+
+router = Router(tags=["plans"])
+
+
+def _fuzzy(obj, prefix: str, earliest: str = "earliest", latest: str = "latest") -> dict:
+    return {
+        "text": getattr(obj, f"{prefix}_text"),
+        "earliest": getattr(obj, f"{prefix}_{earliest}"),
+        "latest": getattr(obj, f"{prefix}_{latest}"),
+        "kind": getattr(obj, f"{prefix}_kind"),
+    }
+
+
+def plan_out(plan: Plan) -> dict:
+    data = {
+        f: getattr(plan, f)
+        for f in (
+            "id",
+            "title",
+            "kind",
+            "status",
+            "visibility",
+            "summary",
+            "reports_to",
+            "update_interval_days",
+        )
+    }
+    data["owner_organisation"] = plan.owner_organisation
+    data["period"] = _fuzzy(plan, "period")
+    for name in (
+        "action_count",
+        "red_count",
+        "amber_count",
+        "green_count",
+        "complete_count",
+        "overdue_count",
+        "update_due_count",
+    ):
+        data[name] = getattr(plan, name, 0)
+    return data
+
+
+def action_out(action: Action) -> dict:
+    agencies = list(action.agencies.all())
+    return {
+        **{
+            f: getattr(action, f)
+            for f in (
+                "id",
+                "plan_id",
+                "section_id",
+                "ref",
+                "title",
+                "description",
+                "strategy_refs",
+                "owner_text",
+                "status",
+                "rag",
+                "last_update_on",
+                "update_due_on",
+            )
+        },
+        "owners": [
+            {"id": o.person_id, "display_name": o.person.display_name, "post": o.post}
+            for o in action.ownerships.all()
+        ],
+        "lead_organisations": [a.organisation for a in agencies if a.role == "lead"],
+        "supporting_organisations": [a.organisation for a in agencies if a.role == "supporting"],
+        "start": _fuzzy(action, "start"),
+        "review": _fuzzy(action, "review"),
+        "due": _fuzzy(action, "due"),
+        "flags": selectors.action_flags(action, selectors.today()),
+    }
+
+
+class ActionQuery(Schema):
+    plan: int | None = None
+    rag: list[str] = []
+    status: list[str] = []
+    owner: int | None = None
+    organisation: int | None = None
+    overdue: bool = False
+    update_due: bool = False
+    review_due: bool = False
+    q: str = ""
+    sort: str = "position"
+
+
+class Mapped:
+    """A queryset the paginator can count and slice, shaping only the rows on the page."""
+
+    def __init__(self, queryset, shape):
+        self.queryset, self.shape = queryset, shape
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, item):
+        return [self.shape(row) for row in self.queryset[item]]
+
+
+@router.get("/plans", response=list[PlanOut])
+@paginate(LimitOffsetPagination)
+def list_plans(request):
+    return Mapped(selectors.plans_with_counts(request.user).order_by("title"), plan_out)
+
+
+@router.get("/plans/{plan_id}", response=PlanOut)
+def get_plan(request, plan_id: int):
+    selectors.plan_get_for_user(request.user, plan_id)
+    return plan_out(selectors.plans_with_counts(request.user).get(pk=plan_id))
+
+
+@router.get("/plans/{plan_id}/sections", response=list[SectionOut])
+def list_sections(request, plan_id: int):
+    plan = selectors.plan_get_for_user(request.user, plan_id)
+    return selectors.sections_for_plan(plan)
+
+
+@router.get("/actions", response=list[ActionOut])
+@paginate(LimitOffsetPagination)
+def list_actions(request, filters: Query[ActionQuery]):
+    """Actions you can see, with the plan page's filters. `rag` and `status` may repeat."""
+    query = selectors.ActionFilters(
+        rag=filters.rag,
+        status=filters.status,
+        owner=filters.owner,
+        organisation=filters.organisation,
+        overdue=filters.overdue,
+        update_due=filters.update_due,
+        review_due=filters.review_due,
+        q=filters.q,
+        sort=filters.sort,
+    )
+    if filters.plan is not None:
+        plan = selectors.plan_get_for_user(request.user, filters.plan)
+        qs = selectors.plan_actions(plan, query)
+    else:
+        qs = selectors.apply_action_filters(selectors.actions_for_list(request.user), query)
+    return Mapped(qs, action_out)
+
+
+@router.get("/actions/{action_id}", response=ActionDetailOut)
+def get_action(request, action_id: int):
+    action = selectors.action_get_for_user(request.user, action_id)
+    data = action_out(action)
+    data["milestones"] = [
+        MilestoneOut(id=m.id, title=m.title, due=_fuzzy(m, "due"), done=m.done)
+        for m in action.milestones.all()
+    ]
+    data["depends_on"] = [d.pk for d in action.depends_on.all()]
+    return data
+
+
+@router.get("/actions/{action_id}/updates", response=list[UpdateOut])
+@paginate(LimitOffsetPagination)
+def list_updates(request, action_id: int):
+    action = selectors.action_get_for_user(request.user, action_id)
+    return selectors.action_updates(action)
+
+
+@router.post("/actions/{action_id}/updates", response={201: UpdateOut})
+def create_update(request, action_id: int, payload: UpdateIn):
+    action = selectors.action_get_for_user(request.user, action_id)
+    if payload.rag and payload.rag not in Rag.values:
+        raise ValidationError({"rag": f"RAG must be one of {', '.join(Rag.values)}."})
+    update = services.update_post(
+        actor=request.user,
+        action=action,
+        narrative=payload.narrative,
+        rag=payload.rag,
+        status=payload.status,
+        date=payload.date,
+    )
+    return 201, update

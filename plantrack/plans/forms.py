@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from django import forms
+
+from plantrack.core.forms import DateInput
+from plantrack.core.models import Rag
+from plantrack.directory.models import Organisation, Person
+from plantrack.plans.models import Action, Plan, PlanRole, Section
+from plantrack.plans.selectors import SORTS, ActionFilters, today
+
+RAG_FILTER_CHOICES = [*Rag.choices, ("none", "Not rated")]
+
+
+class ActionFilterForm(forms.Form):
+    """The plan page's filters. Read from the query string, so every view of a list has a URL."""
+
+    q = forms.CharField(label="Search", required=False)
+    rag = forms.MultipleChoiceField(
+        label="RAG",
+        choices=RAG_FILTER_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    status = forms.MultipleChoiceField(
+        choices=Action.Status.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    owner = forms.TypedChoiceField(label="Owner", coerce=int, required=False, empty_value=None)
+    organisation = forms.TypedChoiceField(
+        label="Organisation", coerce=int, required=False, empty_value=None
+    )
+    overdue = forms.BooleanField(label="Overdue", required=False)
+    update_due = forms.BooleanField(label="Update due", required=False)
+    review_due = forms.BooleanField(label="Review due", required=False)
+    sort = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+    )
+
+    def __init__(self, *args, owners=(), organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", "Anyone")] + [(p.pk, str(p)) for p in owners]
+        self.fields["organisation"].choices = [("", "Any")] + [
+            (o.pk, o.name) for o in organisations
+        ]
+
+    def filters(self) -> ActionFilters:
+        if not self.is_valid():
+            return ActionFilters()
+        data = self.cleaned_data
+        return ActionFilters(
+            rag=data["rag"],
+            status=data["status"],
+            owner=data["owner"],
+            organisation=data["organisation"],
+            overdue=data["overdue"],
+            update_due=data["update_due"],
+            review_due=data["review_due"],
+            q=data["q"].strip(),
+            sort=data["sort"] or "position",
+        )
+
+
+class UpdateForm(forms.Form):
+    date = forms.DateField(
+        label="Date of update", widget=DateInput(), help_text="The day this update reports on"
+    )
+    rag = forms.ChoiceField(
+        label="RAG rating",
+        choices=Rag.choices,
+        widget=forms.RadioSelect,
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        choices=Action.Status.choices,
+        widget=forms.RadioSelect,
+    )
+    narrative = forms.CharField(
+        label="What has happened since the last update?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+    )
+
+    def __init__(self, *args, action: Action, **kwargs):
+        kwargs.setdefault("initial", {"date": today(), "rag": action.rag, "status": action.status})
+        super().__init__(*args, **kwargs)
+        self.fields["rag"].inline = True
+
+
+class PlanForm(forms.ModelForm):
+    period_text = forms.CharField(
+        label="Period", required=False, help_text="As written, for example April 2023 – March 2026"
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "title",
+            "kind",
+            "summary",
+            "owner_organisation",
+            "period_text",
+            "status",
+            "visibility",
+            "reports_to",
+            "source_document",
+            "update_interval_days",
+        ]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "visibility": forms.RadioSelect}
+        labels = {"update_interval_days": "Update interval (days)"}
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ActionForm(forms.ModelForm):
+    start_text = forms.CharField(label="Start", required=False, help_text="As written")
+    review_text = forms.CharField(label="Review date", required=False, help_text="As written")
+    due_text = forms.CharField(
+        label="Deadline",
+        required=False,
+        help_text="As written, for example 'March 2024', 'Q3 2024/25' or 'Ongoing'",
+    )
+    owners = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
+    lead_organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(), required=False
+    )
+    supporting_organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(), required=False
+    )
+    depends_on = forms.ModelMultipleChoiceField(
+        label="Depends on", queryset=Action.objects.none(), required=False
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "section",
+            "ref",
+            "title",
+            "description",
+            "strategy_refs",
+            "status",
+            "rag",
+            "owner_text",
+        ]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = Section.objects.filter(plan=plan)
+        self.fields["owners"].queryset = Person.objects.select_related("organisation")
+        organisations = Organisation.objects.all()
+        self.fields["lead_organisations"].queryset = organisations
+        self.fields["supporting_organisations"].queryset = organisations
+        others = Action.objects.filter(plan=plan)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+            agencies = list(self.instance.agencies.all())
+            self.initial.update(
+                start_text=self.instance.start_text,
+                review_text=self.instance.review_text,
+                due_text=self.instance.due_text,
+                owners=[o.person_id for o in self.instance.ownerships.all()],
+                lead_organisations=[a.organisation_id for a in agencies if a.role == "lead"],
+                supporting_organisations=[
+                    a.organisation_id for a in agencies if a.role == "supporting"
+                ],
+                depends_on=list(self.instance.depends_on.values_list("pk", flat=True)),
+            )
+        self.fields["depends_on"].queryset = others
+
+
+class RoleForm(forms.Form):
+    username = forms.CharField(label="Username")
+    role = forms.ChoiceField(choices=PlanRole.Role.choices, widget=forms.RadioSelect)
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label="Milestone")
+    due_text = forms.CharField(label="Due", required=False, help_text="As written")
+    done = forms.BooleanField(label="Done", required=False)

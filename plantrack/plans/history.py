@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from plantrack.core.history import Entry, entries_for, merged
+from plantrack.directory.history import organisation_name
+from plantrack.directory.models import Person
+from plantrack.plans.models import (
+    Action,
+    ActionOrganisation,
+    ActionOwner,
+    Plan,
+    PlanRole,
+    Section,
+)
+
+LINK_VERBS = {"+": "added", "-": "removed"}
+
+
+def _lookup(pairs) -> Callable:
+    names = dict(pairs)
+    return lambda pk: names.get(pk, "—")
+
+
+def _link_entries(action_filter: dict) -> list[Entry]:
+    owner_records = ActionOwner.history.filter(action__in=Action.objects.filter(**action_filter))
+    people = _lookup(
+        (p.pk, p.display_name)
+        for p in Person.objects.filter(pk__in=owner_records.values("person_id"))
+    )
+    owners = entries_for(
+        owner_records,
+        lambda r: f"Owner {people(r.person_id)}",
+        verbs=LINK_VERBS,
+    )
+    organisations = entries_for(
+        ActionOrganisation.history.filter(action__in=Action.objects.filter(**action_filter)),
+        lambda r: f"{r.role.capitalize()} organisation {organisation_name(r.organisation_id)}",
+        verbs=LINK_VERBS,
+    )
+    return owners + organisations
+
+
+def action_history(action: Action) -> list[Entry]:
+    sections = _lookup(Section.objects.filter(plan_id=action.plan_id).values_list("id", "title"))
+    return merged(
+        entries_for(
+            Action.history.filter(id=action.pk), lambda r: "Action", {"section_id": sections}
+        ),
+        _link_entries({"pk": action.pk}),
+    )
+
+
+def plan_history(plan: Plan) -> list[Entry]:
+    """Changes to the plan, its sections, actions, owners and roles, newest first."""
+    sections = _lookup(Section.objects.filter(plan_id=plan.pk).values_list("id", "title"))
+    return merged(
+        entries_for(
+            Plan.history.filter(id=plan.pk),
+            lambda r: "Plan",
+            {"owner_organisation_id": organisation_name},
+        ),
+        entries_for(Section.history.filter(plan_id=plan.pk), lambda r: f"Section “{r.title}”"),
+        entries_for(
+            Action.history.filter(plan_id=plan.pk),
+            lambda r: f"Action {r.ref or r.title[:40]}",
+            {"section_id": sections},
+        ),
+        _link_entries({"plan_id": plan.pk}),
+        entries_for(
+            PlanRole.history.filter(plan_id=plan.pk).select_related("user"),
+            lambda r: f"Role of {r.user.username if r.user else 'a removed user'}",
+        ),
+    )

@@ -1,0 +1,317 @@
+"""Every read of plans, sections, actions and updates, scoped to the user who asks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from plantrack.accounts.models import User
+from plantrack.core.models import Rag
+from plantrack.directory.models import Organisation, Person
+from plantrack.directory.selectors import organisation_ids_for
+from plantrack.plans.models import (
+    Action,
+    ActionOrganisation,
+    ActionOwner,
+    Plan,
+    PlanRole,
+    Section,
+    Update,
+)
+
+CLOSED = list(Action.CLOSED_STATUSES)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- Flags. Each has a Q for filtering and a Python twin for a row already loaded. ----------
+
+
+def overdue_q(on: dt.date) -> Q:
+    return Q(due_latest__lt=on) & ~Q(status__in=CLOSED)
+
+
+def update_due_q(on: dt.date) -> Q:
+    return Q(update_due_on__lte=on) & ~Q(status__in=CLOSED)
+
+
+def review_due_q(on: dt.date) -> Q:
+    reached = Q(review_earliest__lte=on) & ~Q(status__in=CLOSED)
+    not_since = Q(last_update_on__isnull=True) | Q(last_update_on__lt=F("review_earliest"))
+    return reached & not_since
+
+
+def due_soon_q(on: dt.date) -> Q:
+    horizon = on + dt.timedelta(days=settings.PLANTRACK_DUE_SOON_DAYS)
+    return Q(due_latest__gte=on, due_latest__lte=horizon) & ~Q(status__in=CLOSED)
+
+
+def action_flags(action: Action, on: dt.date) -> dict[str, bool]:
+    open_ = action.status not in CLOSED
+    return {
+        "overdue": open_ and action.due_latest is not None and action.due_latest < on,
+        "update_due": open_ and action.update_due_on is not None and action.update_due_on <= on,
+        "review_due": open_
+        and action.review_earliest is not None
+        and action.review_earliest <= on
+        and (action.last_update_on is None or action.last_update_on < action.review_earliest),
+    }
+
+
+# --- Access ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanAccess:
+    """What one user may do on one plan."""
+
+    plan: Plan
+    role: str | None
+    is_site_admin: bool = False
+    person_id: int | None = None
+    owned_action_ids: set[int] = field(default_factory=set)
+
+    @property
+    def can_manage(self) -> bool:
+        return self.is_site_admin or self.role == PlanRole.Role.MANAGER
+
+    def can_post_update(self, action: Action) -> bool:
+        if self.can_manage:
+            return True
+        return self.role == PlanRole.Role.CONTRIBUTOR and action.pk in self.owned_action_ids
+
+
+def plans_visible_to(user: User) -> QuerySet[Plan]:
+    if not user.is_authenticated:
+        return Plan.objects.none()
+    if user.is_superuser:
+        return Plan.objects.all()
+    return Plan.objects.filter(
+        Q(visibility=Plan.Visibility.PUBLIC)
+        | Q(pk__in=PlanRole.objects.filter(user=user).values("plan_id"))
+        | Q(
+            visibility=Plan.Visibility.ORGANISATION,
+            owner_organisation_id__in=organisation_ids_for(user),
+        )
+    )
+
+
+def plan_get_for_user(user: User, pk: int) -> Plan:
+    """A plan the user may see, or 404: never 403, so a restricted plan's existence is hidden."""
+    try:
+        return plans_visible_to(user).select_related("owner_organisation").get(pk=pk)
+    except Plan.DoesNotExist as exc:
+        raise Http404("No such plan") from exc
+
+
+def plan_access(user: User, plan: Plan) -> PlanAccess:
+    role = PlanRole.objects.filter(plan=plan, user=user).values_list("role", flat=True).first()
+    access = PlanAccess(plan=plan, role=role, is_site_admin=user.is_superuser)
+    if role == PlanRole.Role.CONTRIBUTOR:
+        access.owned_action_ids = set(
+            ActionOwner.objects.filter(action__plan=plan, person__user=user).values_list(
+                "action_id", flat=True
+            )
+        )
+    return access
+
+
+def roles_by_plan(user: User) -> dict[int, str]:
+    return dict(PlanRole.objects.filter(user=user).values_list("plan_id", "role"))
+
+
+def plan_roles(plan: Plan) -> QuerySet[PlanRole]:
+    return PlanRole.objects.filter(plan=plan).select_related("user").order_by("user__username")
+
+
+def plans_with_counts(user: User) -> QuerySet[Plan]:
+    """Plans with RAG, overdue and update-due counts from one aggregate query."""
+    on = today()
+    open_ = ~Q(actions__status__in=CLOSED)
+    return (
+        plans_visible_to(user)
+        .select_related("owner_organisation")
+        .annotate(
+            action_count=Count("actions"),
+            red_count=Count("actions", filter=Q(actions__rag=Rag.RED) & open_),
+            amber_count=Count("actions", filter=Q(actions__rag=Rag.AMBER) & open_),
+            green_count=Count("actions", filter=Q(actions__rag=Rag.GREEN) & open_),
+            blue_count=Count("actions", filter=Q(actions__rag=Rag.BLUE)),
+            complete_count=Count("actions", filter=Q(actions__status=Action.Status.COMPLETE)),
+            overdue_count=Count("actions", filter=Q(actions__due_latest__lt=on) & open_),
+            update_due_count=Count("actions", filter=Q(actions__update_due_on__lte=on) & open_),
+        )
+    )
+
+
+def sections_for_plan(plan: Plan) -> QuerySet[Section]:
+    return Section.objects.filter(plan=plan).order_by("position", "id")
+
+
+# --- Actions --------------------------------------------------------------------------------
+
+RAG_ORDER = Case(
+    When(rag=Rag.RED, then=Value(0)),
+    When(rag=Rag.AMBER, then=Value(1)),
+    When(rag=Rag.GREEN, then=Value(2)),
+    When(rag=Rag.BLUE, then=Value(3)),
+    default=Value(4),
+    output_field=IntegerField(),
+)
+
+SORTS: dict[str, tuple[str, list]] = {
+    "position": ("Plan order", ["section__position", "section_id", "position", "id"]),
+    "ref": ("Reference", ["ref", "id"]),
+    "due": ("Due date", [F("due_latest").asc(nulls_last=True), "position", "id"]),
+    "rag": ("RAG (red first)", ["rag_order", "position", "id"]),
+    "status": ("Status", ["status", "position", "id"]),
+    "updated": (
+        "Last update (oldest first)",
+        [F("last_update_on").asc(nulls_first=True), "position", "id"],
+    ),
+}
+
+
+@dataclass
+class ActionFilters:
+    rag: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    owner: int | None = None
+    organisation: int | None = None
+    overdue: bool = False
+    update_due: bool = False
+    review_due: bool = False
+    q: str = ""
+    sort: str = "position"
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.rag
+            or self.status
+            or self.owner
+            or self.organisation
+            or self.overdue
+            or self.update_due
+            or self.review_due
+            or self.q
+        )
+
+
+def _with_list_relations(qs: QuerySet[Action]) -> QuerySet[Action]:
+    return qs.select_related("section", "plan").prefetch_related(
+        Prefetch("ownerships", queryset=ActionOwner.objects.select_related("person")),
+        Prefetch(
+            "agencies",
+            queryset=ActionOrganisation.objects.select_related("organisation"),
+        ),
+    )
+
+
+def apply_action_filters(qs: QuerySet[Action], filters: ActionFilters) -> QuerySet[Action]:
+    on = today()
+    if filters.rag:
+        rags = [r for r in filters.rag if r != "none"]
+        cond = Q(rag__in=rags)
+        if "none" in filters.rag:
+            cond |= Q(rag="")
+        qs = qs.filter(cond)
+    if filters.status:
+        qs = qs.filter(status__in=filters.status)
+    if filters.owner:
+        qs = qs.filter(
+            pk__in=ActionOwner.objects.filter(person_id=filters.owner).values("action_id")
+        )
+    if filters.organisation:
+        qs = qs.filter(
+            pk__in=ActionOrganisation.objects.filter(organisation_id=filters.organisation).values(
+                "action_id"
+            )
+        )
+    if filters.overdue:
+        qs = qs.filter(overdue_q(on))
+    if filters.update_due:
+        qs = qs.filter(update_due_q(on))
+    if filters.review_due:
+        qs = qs.filter(review_due_q(on))
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(ref__icontains=filters.q))
+    order = SORTS.get(filters.sort, SORTS["position"])[1]
+    return qs.annotate(rag_order=RAG_ORDER).order_by(*order)
+
+
+def actions_visible_to(user: User) -> QuerySet[Action]:
+    return Action.objects.filter(plan__in=plans_visible_to(user))
+
+
+def actions_for_list(user: User) -> QuerySet[Action]:
+    return _with_list_relations(actions_visible_to(user))
+
+
+def plan_actions(plan: Plan, filters: ActionFilters) -> QuerySet[Action]:
+    """The actions of a plan already fetched through plan_get_for_user."""
+    return apply_action_filters(_with_list_relations(Action.objects.filter(plan=plan)), filters)
+
+
+def action_get_for_user(user: User, pk: int) -> Action:
+    try:
+        return (
+            _with_list_relations(actions_visible_to(user))
+            .select_related("plan__owner_organisation")
+            .prefetch_related("milestones", "depends_on", "dependents")
+            .get(pk=pk)
+        )
+    except Action.DoesNotExist as exc:
+        raise Http404("No such action") from exc
+
+
+def my_actions(user: User) -> QuerySet[Action]:
+    """Open actions the user owns, most urgent first: overdue, update due, due soon, the rest."""
+    on = today()
+    attention = Case(
+        When(overdue_q(on), then=Value(0)),
+        When(update_due_q(on), then=Value(1)),
+        When(due_soon_q(on), then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    owned = ActionOwner.objects.filter(person__user=user).values("action_id")
+    return (
+        _with_list_relations(actions_visible_to(user).filter(pk__in=owned))
+        .exclude(status__in=CLOSED)
+        .annotate(attention=attention)
+        .order_by("attention", F("due_latest").asc(nulls_last=True), "id")
+    )
+
+
+def owners_in_plan(plan: Plan) -> QuerySet[Person]:
+    return Person.objects.filter(ownerships__action__plan=plan).distinct().order_by("name", "post")
+
+
+def organisations_in_plan(plan: Plan) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(action_roles__action__plan=plan).distinct().order_by("name")
+
+
+def action_updates(action: Action) -> QuerySet[Update]:
+    return Update.objects.filter(action=action).select_related("author")
+
+
+def recent_updates(user: User, limit: int = 10) -> QuerySet[Update]:
+    return (
+        Update.objects.filter(action__plan__in=plans_visible_to(user))
+        .select_related("action", "action__plan", "author")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def updates_visible_to(user: User) -> QuerySet[Update]:
+    return Update.objects.filter(action__plan__in=plans_visible_to(user)).select_related(
+        "author", "action"
+    )

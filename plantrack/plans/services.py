@@ -1,0 +1,347 @@
+"""Every write to plans, sections, actions and updates goes through these functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from plantrack.accounts.models import User
+from plantrack.core.services import require, save_validated, set_fuzzy_date
+from plantrack.directory.models import Organisation, Person
+from plantrack.directory.selectors import organisation_ids_for
+from plantrack.plans.models import (
+    Action,
+    ActionOrganisation,
+    ActionOwner,
+    Milestone,
+    Plan,
+    PlanRole,
+    Section,
+    Update,
+)
+from plantrack.plans.selectors import plan_access, today
+
+PLAN_FIELDS = {
+    "title",
+    "kind",
+    "summary",
+    "owner_organisation",
+    "status",
+    "visibility",
+    "reports_to",
+    "source_document",
+    "update_interval_days",
+}
+ACTION_FIELDS = {
+    "ref",
+    "title",
+    "description",
+    "strategy_refs",
+    "owner_text",
+    "status",
+    "rag",
+    "section",
+}
+FUZZY_FIELDS = {"start_text": "start", "review_text": "review", "due_text": "due"}
+
+
+def require_manager(actor: User, plan: Plan) -> None:
+    require(plan_access(actor, plan).can_manage, "Only a manager of this plan can change it.")
+
+
+def _assign(instance, fields: dict, allowed: set[str], fuzzy: dict[str, str]) -> None:
+    unknown = set(fields) - allowed - set(fuzzy)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        if name in fuzzy:
+            set_fuzzy_date(instance, fuzzy[name], value)
+        else:
+            setattr(instance, name, value)
+
+
+# --- Plans ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(*, actor: User, title: str, owner_organisation: Organisation, **fields) -> Plan:
+    """Create a plan; its creator becomes its first manager."""
+    require(
+        actor.is_superuser or owner_organisation.pk in organisation_ids_for(actor),
+        "You can only create plans for an organisation you belong to.",
+    )
+    plan = Plan(title=title, owner_organisation=owner_organisation)
+    _assign(plan, fields, PLAN_FIELDS, {"period_text": "period"})
+    save_validated(plan, actor=actor)
+    role = PlanRole(plan=plan, user=actor, role=PlanRole.Role.MANAGER)
+    save_validated(role, actor=actor)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor: User, plan: Plan, **fields) -> Plan:
+    require_manager(actor, plan)
+    # Read from the database: a ModelForm may already have changed the instance in memory.
+    interval_before = Plan.objects.values_list("update_interval_days", flat=True).get(pk=plan.pk)
+    _assign(plan, fields, PLAN_FIELDS, {"period_text": "period"})
+    save_validated(plan, actor=actor)
+    if plan.update_interval_days != interval_before:
+        _recompute_update_due(plan)
+    return plan
+
+
+def _recompute_update_due(plan: Plan) -> None:
+    interval = dt.timedelta(days=plan.update_interval_days)
+    actions = list(Action.objects.filter(plan=plan).only("id", "last_update_on", "created_at"))
+    for action in actions:
+        action.update_due_on = _update_due_on(action.last_update_on, action.created_at, interval)
+    Action.objects.bulk_update(actions, ["update_due_on"], batch_size=500)
+
+
+def _update_due_on(
+    last_update_on: dt.date | None, created_at: dt.datetime | None, interval: dt.timedelta
+) -> dt.date:
+    base = last_update_on or (created_at.date() if created_at else today())
+    return base + interval
+
+
+@transaction.atomic
+def plan_role_set(*, actor: User, plan: Plan, user: User, role: str) -> PlanRole:
+    require_manager(actor, plan)
+    plan_role, _ = PlanRole.objects.get_or_create(plan=plan, user=user, defaults={"role": role})
+    plan_role.role = role
+    save_validated(plan_role, actor=actor, exclude=["plan", "user"])
+    return plan_role
+
+
+@transaction.atomic
+def plan_role_remove(*, actor: User, plan: Plan, user: User) -> None:
+    require_manager(actor, plan)
+    managers = PlanRole.objects.filter(plan=plan, role=PlanRole.Role.MANAGER)
+    if managers.filter(user=user).exists() and managers.count() == 1:
+        raise ValidationError("A plan needs at least one manager.")
+    for plan_role in PlanRole.objects.filter(plan=plan, user=user):
+        plan_role._history_user = actor
+        plan_role.delete()
+
+
+# --- Sections -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def section_create(*, actor: User, plan: Plan, title: str, description: str = "") -> Section:
+    require_manager(actor, plan)
+    last = Section.objects.filter(plan=plan).aggregate(m=Max("position"))["m"]
+    section = Section(plan=plan, title=title, description=description, position=(last or 0) + 1)
+    save_validated(section, actor=actor)
+    return section
+
+
+@transaction.atomic
+def section_update(*, actor: User, section: Section, **fields) -> Section:
+    require_manager(actor, section.plan)
+    _assign(section, fields, {"title", "description", "position"}, {})
+    save_validated(section, actor=actor)
+    return section
+
+
+# --- Actions --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: User,
+    plan: Plan,
+    title: str,
+    owners: Sequence[Person] = (),
+    lead_organisations: Sequence[Organisation] = (),
+    supporting_organisations: Sequence[Organisation] = (),
+    milestones: Iterable[str] = (),
+    depends_on: Iterable[Action] = (),
+    **fields,
+) -> Action:
+    require_manager(actor, plan)
+    section = fields.get("section")
+    if section is not None and section.plan_id != plan.pk:
+        raise ValidationError("That section belongs to another plan.")
+    last = Action.objects.filter(plan=plan).aggregate(m=Max("position"))["m"]
+    action = Action(plan=plan, title=title, position=(last or 0) + 1)
+    _assign(action, fields, ACTION_FIELDS, FUZZY_FIELDS)
+    action.update_due_on = _update_due_on(None, None, dt.timedelta(days=plan.update_interval_days))
+    save_validated(action, actor=actor)
+    _set_owners(action, owners, actor)
+    _set_organisations(action, lead_organisations, supporting_organisations, actor)
+    for position, title_ in enumerate(milestones, start=1):
+        Milestone.objects.create(action=action, title=title_, position=position)
+    _set_dependencies(action, depends_on)
+    return action
+
+
+@transaction.atomic
+def action_update(
+    *,
+    actor: User,
+    action: Action,
+    owners: Sequence[Person] | None = None,
+    lead_organisations: Sequence[Organisation] | None = None,
+    supporting_organisations: Sequence[Organisation] | None = None,
+    depends_on: Iterable[Action] | None = None,
+    **fields,
+) -> Action:
+    require_manager(actor, action.plan)
+    section = fields.get("section")
+    if section is not None and section.plan_id != action.plan_id:
+        raise ValidationError("That section belongs to another plan.")
+    _assign(action, fields, ACTION_FIELDS, FUZZY_FIELDS)
+    save_validated(action, actor=actor)
+    if owners is not None:
+        _set_owners(action, owners, actor)
+    if lead_organisations is not None or supporting_organisations is not None:
+        _set_organisations(action, lead_organisations or (), supporting_organisations or (), actor)
+    if depends_on is not None:
+        _set_dependencies(action, depends_on)
+    return action
+
+
+def _sync_links(
+    existing: dict[tuple, object], wanted: list[tuple[tuple, dict]], make, actor: User
+) -> None:
+    """Add and remove link rows so only real changes reach the audit history."""
+    wanted_keys = {key for key, _ in wanted}
+    for key, row in existing.items():
+        if key not in wanted_keys:
+            row._history_user = actor
+            row.delete()
+    for key, values in wanted:
+        row = existing.get(key)
+        if row is None:
+            row = make(**values)
+        elif all(getattr(row, k) == v for k, v in values.items()):
+            continue
+        for k, v in values.items():
+            setattr(row, k, v)
+        row._history_user = actor
+        row.save()
+
+
+def _set_owners(action: Action, owners: Sequence[Person], actor: User) -> None:
+    existing = {(o.person_id,): o for o in ActionOwner.objects.filter(action=action)}
+    wanted, seen = [], set()
+    for position, person in enumerate(owners):
+        if person.pk not in seen:
+            seen.add(person.pk)
+            values = {"person_id": person.pk, "position": position}
+            if (person.pk,) not in existing:
+                values["post"] = person.post or person.job_title
+            wanted.append(((person.pk,), values))
+    _sync_links(existing, wanted, lambda **v: ActionOwner(action=action, **v), actor)
+
+
+def _set_organisations(
+    action: Action,
+    lead: Sequence[Organisation],
+    supporting: Sequence[Organisation],
+    actor: User,
+) -> None:
+    existing = {(a.organisation_id,): a for a in ActionOrganisation.objects.filter(action=action)}
+    wanted, seen = [], set()
+    for role, organisations in (
+        (ActionOrganisation.Role.LEAD, lead),
+        (ActionOrganisation.Role.SUPPORTING, supporting),
+    ):
+        for position, organisation in enumerate(organisations):
+            if organisation.pk not in seen:
+                seen.add(organisation.pk)
+                values = {"organisation_id": organisation.pk, "role": role, "position": position}
+                wanted.append(((organisation.pk,), values))
+    _sync_links(existing, wanted, lambda **v: ActionOrganisation(action=action, **v), actor)
+
+
+def _set_dependencies(action: Action, depends_on: Iterable[Action]) -> None:
+    targets = list(depends_on)
+    for target in targets:
+        if target.pk == action.pk:
+            raise ValidationError("An action cannot depend on itself.")
+        if target.plan_id != action.plan_id:
+            raise ValidationError("Dependencies must be actions in the same plan.")
+    action.depends_on.set(targets)
+
+
+# --- Milestones -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def milestone_create(
+    *, actor: User, action: Action, title: str, due_text: str = "", done: bool = False
+) -> Milestone:
+    require_manager(actor, action.plan)
+    last = Milestone.objects.filter(action=action).aggregate(m=Max("position"))["m"]
+    milestone = Milestone(action=action, title=title, done=done, position=(last or 0) + 1)
+    set_fuzzy_date(milestone, "due", due_text)
+    save_validated(milestone, actor=actor)
+    return milestone
+
+
+@transaction.atomic
+def milestone_update(*, actor: User, milestone: Milestone, **fields) -> Milestone:
+    require_manager(actor, milestone.action.plan)
+    _assign(milestone, fields, {"title", "done"}, {"due_text": "due"})
+    save_validated(milestone, actor=actor)
+    return milestone
+
+
+# --- Updates --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_post(
+    *,
+    actor: User,
+    action: Action,
+    narrative: str,
+    rag: str = "",
+    date: dt.date | None = None,
+    status: str = "",
+    author_name: str = "",
+    imported: bool = False,
+) -> Update:
+    """Post a dated update. It becomes the action's current RAG and status unless an update
+    with a later date already exists (a back-dated entry fills history without overriding).
+
+    ``imported`` updates come from a source document: they may be undated and have no author
+    account, only the name as recorded."""
+    require(
+        plan_access(actor, action.plan).can_post_update(action),
+        "Only the action's owners and the plan's managers can post updates.",
+    )
+    if date is None and not imported:
+        date = today()
+    if date is not None and date > today():
+        raise ValidationError({"date": "The update date cannot be in the future."})
+    update = Update(
+        action=action,
+        date=date,
+        rag=rag,
+        status=status,
+        narrative=(narrative or "").strip(),
+        author=None if imported else actor,
+        author_name=author_name if imported else (author_name or actor.display_name),
+    )
+    update.full_clean()
+    update.save()
+    if date is not None and (action.last_update_on is None or date >= action.last_update_on):
+        action.last_update_on = date
+        action.update_due_on = _update_due_on(
+            date, None, dt.timedelta(days=action.plan.update_interval_days)
+        )
+        if rag:
+            action.rag = rag
+        if status:
+            action.status = status
+        save_validated(action, actor=actor)
+    return update
