@@ -188,9 +188,20 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = os.environ.get(
-    "PLANTRACK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+# The demo prints mail to the console; production sets PLANTRACK_EMAIL_BACKEND to the SMTP
+# backend and PLANTRACK_EMAIL_HOST / _PORT / _USER / _PASSWORD.
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "PLANTRACK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        ),
+        "OPTIONS": {
+            key.lower(): int(value) if key == "PORT" else value
+            for key in ("HOST", "PORT", "USERNAME", "PASSWORD", "USE_TLS")
+            if (value := os.environ.get(f"PLANTRACK_EMAIL_{key}"))
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("PLANTRACK_FROM_EMAIL", "plantrack@localhost")
 
 # Days a plan may go without an update on an action before the owner is asked for one.

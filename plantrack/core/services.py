@@ -15,12 +15,18 @@ def save_validated(instance: models.Model, *, actor, exclude: list[str] | None =
     instance.save()
 
 
-def set_fuzzy_date(instance: models.Model, prefix: str, text: str | None) -> None:
-    """Keep the text as written and store the parsed range next to it."""
+def set_fuzzy_date(
+    instance: models.Model, prefix: str, text: str | None, *, deadline: bool = False
+) -> None:
+    """Keep the text as written and store the parsed range next to it.
+
+    For a ``deadline`` (an action's or milestone's due date) the latest day is the last day the
+    text allows for completion, so "Commence Nov 22" or "Ongoing" never make an action overdue.
+    """
     parsed = fuzzydates.parse(text or "")
     setattr(instance, f"{prefix}_text", (text or "").strip())
     setattr(instance, f"{prefix}_earliest", parsed.earliest)
-    setattr(instance, f"{prefix}_latest", parsed.latest)
+    setattr(instance, f"{prefix}_latest", parsed.deadline if deadline else parsed.latest)
     setattr(instance, f"{prefix}_kind", parsed.kind.value if (text or "").strip() else "")
 
 

@@ -1,7 +1,7 @@
 # No "from __future__ import annotations": django-ninja reads these signatures at runtime.
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from plantrack.core.models import Rag
@@ -190,4 +190,4 @@ def create_update(request, action_id: int, payload: UpdateIn):
         status=payload.status,
         date=payload.date,
     )
-    return 201, update
+    return Status(201, update)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -169,7 +170,11 @@ RAG_ORDER = Case(
 SORTS: dict[str, tuple[str, list]] = {
     "position": ("Plan order", ["section__position", "section_id", "position", "id"]),
     "ref": ("Reference", ["ref", "id"]),
-    "due": ("Due date", [F("due_latest").asc(nulls_last=True), "position", "id"]),
+    # Start-only texts ("Commence Nov 22") have no deadline but still sort by their month.
+    "due": (
+        "Due date",
+        [Coalesce("due_latest", "due_earliest").asc(nulls_last=True), "position", "id"],
+    ),
     "rag": ("RAG (red first)", ["rag_order", "position", "id"]),
     "status": ("Status", ["status", "position", "id"]),
     "updated": (

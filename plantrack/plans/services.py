@@ -53,13 +53,17 @@ def require_manager(actor: User, plan: Plan) -> None:
     require(plan_access(actor, plan).can_manage, "Only a manager of this plan can change it.")
 
 
+DEADLINES = {"due"}
+
+
 def _assign(instance, fields: dict, allowed: set[str], fuzzy: dict[str, str]) -> None:
     unknown = set(fields) - allowed - set(fuzzy)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
     for name, value in fields.items():
         if name in fuzzy:
-            set_fuzzy_date(instance, fuzzy[name], value)
+            prefix = fuzzy[name]
+            set_fuzzy_date(instance, prefix, value, deadline=prefix in DEADLINES)
         else:
             setattr(instance, name, value)
 
@@ -282,7 +286,7 @@ def milestone_create(
     require_manager(actor, action.plan)
     last = Milestone.objects.filter(action=action).aggregate(m=Max("position"))["m"]
     milestone = Milestone(action=action, title=title, done=done, position=(last or 0) + 1)
-    set_fuzzy_date(milestone, "due", due_text)
+    set_fuzzy_date(milestone, "due", due_text, deadline=True)
     save_validated(milestone, actor=actor)
     return milestone
 

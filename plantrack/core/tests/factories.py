@@ -69,11 +69,26 @@ def build_world() -> World:
     services.plan_role_set(actor=manager, plan=plan, user=viewer, role="viewer")
     section = services.section_create(actor=manager, plan=plan, title="Intelligence")
     action = make_action(
-        plan, manager, section=section, ref="YC/INT/1", title="Create a policy",
-        owners=[owner_person], lead_organisations=[force], due_text="March 2004",
+        plan,
+        manager,
+        section=section,
+        ref="YC/INT/1",
+        title="Create a policy",
+        owners=[owner_person],
+        lead_organisations=[force],
+        due_text="March 2004",
     )
     other_action = make_action(plan, manager, section=section, ref="YC/INT/2", title="Track PYOs")
     return World(
-        force, other_force, manager, owner, owner_person, viewer, outsider, plan, section,
-        action, other_action,
+        force,
+        other_force,
+        manager,
+        owner,
+        owner_person,
+        viewer,
+        outsider,
+        plan,
+        section,
+        action,
+        other_action,
     )

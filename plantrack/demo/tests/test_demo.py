@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from plantrack.accounts.models import User
+from plantrack.demo.loader import load_demo
+from plantrack.plans import selectors
+from plantrack.plans.models import Action, Plan, Update
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    return {p.source_document[:3]: p for p in load_demo()}
+
+
+def _section_counts(plan: Plan) -> dict[str, int]:
+    return {s.title: s.actions.count() for s in plan.sections.order_by("position")}
+
+
+def test_youth_strategy(demo):
+    assert _section_counts(demo["001"]) == {
+        "Intelligence": 10,
+        "Investigation": 9,
+        "Diversion": 22,
+        "Problem-Solving": 5,
+        "Targeting": 6,
+        "Forensics": 1,
+    }
+    action = demo["001"].actions.get(ref="YC/INT/1")
+    assert action.owner_text == "DCI Ia Wiggett (47113)"
+    assert action.ownerships.get().person.staff_number == "47113"
+    assert action.due_latest == dt.date(2004, 3, 31)
+    assert action.review_text == "September 2003"
+
+
+def test_community_charter(demo):
+    plan = demo["003"]
+    assert plan.actions.count() == 36 and plan.sections.count() == 6
+    assert plan.actions.filter(ref="").count() == 4
+    first = plan.actions.get(ref="1")
+    assert first.rag == "amber" and first.due_kind == "by"
+    assert first.due_latest == dt.date(2022, 10, 31)
+    update = first.updates.get()
+    assert update.date == dt.date(2022, 6, 29)
+    assert update.narrative.startswith("SP&I reformatting calendar")
+    commence = plan.actions.get(ref="22")  # "Commence Nov 22": a start, not a deadline
+    assert (commence.due_kind, commence.due_earliest, commence.due_latest) == (
+        "start",
+        dt.date(2022, 11, 1),
+        None,
+    )
+    assert not selectors.action_flags(commence, dt.date(2026, 11, 22))["overdue"]
+    doorbells = plan.actions.get(ref="32").updates.get()
+    assert doorbells.date is None and doorbells.narrative.startswith("296023")
+
+
+def test_safer_communities(demo):
+    plan = demo["004"]
+    assert plan.actions.count() == 67
+    assert [s.title for s in plan.sections.order_by("position")] == [
+        "Neighbourhood Justice Panels",
+        "Community Coaches",
+        "Conditional Cautions",
+        "Enhanced Integrated Offender Management",
+    ]
+    assert plan.actions.filter(ref="13").count() >= 2  # duplicate numbers kept as written
+    assert plan.actions.filter(ref="64").exists()
+
+
+def test_demo_account_manages_every_demo_plan_and_owns_actions(demo):
+    demo_user = User.objects.get(username="demo")
+    assert demo_user.check_password("demo")
+    for plan in demo.values():
+        assert plan.roles.get(user=demo_user).role == "manager"
+    assert selectors.my_actions(demo_user).exists()
+
+
+def test_loading_twice_changes_nothing(demo):
+    counts = (Plan.objects.count(), Action.objects.count(), Update.objects.count())
+    load_demo()
+    assert (Plan.objects.count(), Action.objects.count(), Update.objects.count()) == counts

@@ -1,0 +1,231 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from plantrack.directory.models import Membership
+from plantrack.plans.models import Action, Plan, Update
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, user, url, **kwargs):
+    client.force_login(user)
+    return client.get(url, **kwargs)
+
+
+def test_anonymous_is_sent_to_sign_in(client, world):
+    response = client.get(reverse("plans:detail", args=[world.plan.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_home_shows_my_actions_plans_and_recent_updates(client, world):
+    response = _get(client, world.owner, reverse("home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "YC/INT/1" in body and "Create a policy" in body
+    assert "Youth Strategy" in body
+    assert "YC/INT/2" not in body  # not theirs
+
+
+def test_plan_page_lists_sections_and_actions(client, world):
+    response = _get(client, world.viewer, reverse("plans:detail", args=[world.plan.pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Intelligence" in body and "YC/INT/1" in body and "YC/INT/2" in body
+    assert "March 2004" in body
+    assert "Add an action" not in body  # read-only
+
+
+def test_plan_page_filters_without_javascript(client, world):
+    Action.objects.filter(pk=world.action.pk).update(rag="red")
+    url = reverse("plans:detail", args=[world.plan.pk])
+    body = _get(client, world.viewer, url, data={"rag": "red"}).content.decode()
+    assert "YC/INT/1" in body and "YC/INT/2" not in body
+    body = _get(client, world.viewer, url, data={"overdue": "on"}).content.decode()
+    assert "YC/INT/1" in body and "YC/INT/2" not in body  # March 2004 has passed
+    body = _get(client, world.viewer, url, data={"owner": world.owner_person.pk}).content.decode()
+    assert "YC/INT/1" in body and "YC/INT/2" not in body
+
+
+def test_plan_page_htmx_request_gets_only_the_action_list(client, world):
+    url = reverse("plans:detail", args=[world.plan.pk])
+    response = _get(client, world.viewer, url, data={"sort": "due"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="actions"')
+    assert "<html" not in body
+
+
+def test_bad_filter_values_do_not_crash(client, world):
+    url = reverse("plans:detail", args=[world.plan.pk])
+    response = _get(client, world.viewer, url, data={"owner": "abc", "rag": "purple", "sort": "x"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", ["detail", "history", "members", "edit", "action_create", "section_create"]
+)
+def test_outsider_gets_404_for_a_restricted_plan(client, world, name):
+    response = _get(client, world.outsider, reverse(f"plans:{name}", args=[world.plan.pk]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", ["action", "action_edit", "update_create", "milestone_create"])
+def test_outsider_gets_404_for_actions_of_a_restricted_plan(client, world, name):
+    response = _get(client, world.outsider, reverse(f"plans:{name}", args=[world.action.pk]))
+    assert response.status_code == 404
+
+
+def test_organisation_members_see_organisation_plans(client, world):
+    Plan.objects.filter(pk=world.plan.pk).update(visibility=Plan.Visibility.ORGANISATION)
+    url = reverse("plans:detail", args=[world.plan.pk])
+    assert _get(client, world.outsider, url).status_code == 404
+    Membership.objects.create(user=world.outsider, organisation=world.force)
+    assert _get(client, world.outsider, url).status_code == 200
+
+
+def test_viewer_cannot_open_edit_pages(client, world):
+    for url in (
+        reverse("plans:edit", args=[world.plan.pk]),
+        reverse("plans:action_edit", args=[world.action.pk]),
+        reverse("plans:update_create", args=[world.action.pk]),
+    ):
+        assert _get(client, world.viewer, url).status_code == 403
+
+
+def test_owner_posts_an_update(client, world):
+    client.force_login(world.owner)
+    url = reverse("plans:update_create", args=[world.action.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    response = client.post(
+        url,
+        {
+            "date": page.context["form"].initial["date"].isoformat(),
+            "rag": "amber",
+            "status": "in_progress",
+            "narrative": "Draft policy circulated",
+        },
+    )
+    assert response.status_code == 302
+    action_page = client.get(response["Location"]).content.decode()
+    assert "Draft policy circulated" in action_page
+    assert Action.objects.get(pk=world.action.pk).rag == "amber"
+
+
+def test_invalid_update_shows_errors_and_saves_nothing(client, world):
+    client.force_login(world.owner)
+    url = reverse("plans:update_create", args=[world.action.pk])
+    response = client.post(
+        url, {"date": "2999-01-01", "rag": "amber", "status": "in_progress", "narrative": "Future"}
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert not Update.objects.exists()
+
+
+def test_viewer_cannot_post_an_update(client, world):
+    client.force_login(world.viewer)
+    response = client.post(
+        reverse("plans:update_create", args=[world.action.pk]),
+        {"date": "2026-01-01", "rag": "red", "status": "in_progress", "narrative": "x"},
+    )
+    assert response.status_code == 403
+    assert not Update.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [("detail", "post"), ("history", "post"), ("member_remove", "get")],
+)
+def test_wrong_method_is_refused(client, world, name, method):
+    client.force_login(world.manager)
+    args = [world.plan.pk, world.viewer.pk] if name == "member_remove" else [world.plan.pk]
+    response = getattr(client, method)(reverse(f"plans:{name}", args=args))
+    assert response.status_code == 405
+
+
+def test_wrong_method_on_action_pages(client, world):
+    client.force_login(world.manager)
+    assert client.post(reverse("plans:action", args=[world.action.pk])).status_code == 405
+    assert client.put(reverse("plans:update_create", args=[world.action.pk])).status_code == 405
+
+
+def test_manager_creates_a_plan_section_and_action(client, world):
+    client.force_login(world.manager)
+    response = client.post(
+        reverse("plans:create"),
+        {
+            "title": "Community Charter",
+            "kind": "delivery_plan",
+            "owner_organisation": world.force.pk,
+            "status": "active",
+            "visibility": "organisation",
+            "update_interval_days": 30,
+            "period_text": "2022/23",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan = Plan.objects.get(title="Community Charter")
+    assert plan.period_earliest.isoformat() == "2022-04-01"
+    client.post(reverse("plans:section_create", args=[plan.pk]), {"title": "Prevention"})
+    section = plan.sections.get()
+    response = client.post(
+        reverse("plans:action_create", args=[plan.pk]),
+        {
+            "section": section.pk,
+            "ref": "8",
+            "title": "Own safer roads",
+            "status": "ongoing",
+            "rag": "amber",
+            "due_text": "Ongoing",
+            "owners": [world.owner_person.pk],
+            "lead_organisations": [world.force.pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    action = plan.actions.get()
+    assert action.due_kind == "ongoing"
+    assert list(action.owners.all()) == [world.owner_person]
+
+
+def test_manager_edits_an_action_and_the_page_shows_the_history(client, world):
+    client.force_login(world.manager)
+    url = reverse("plans:action_edit", args=[world.action.pk])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        title="Create a youth policy",
+        section=world.section.pk,
+        status="in_progress",
+        owners=[world.owner_person.pk],
+        lead_organisations=[world.force.pk],
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = client.get(reverse("plans:action", args=[world.action.pk])).content.decode()
+    assert "Create a youth policy" in page
+    assert "Mary Manager" in page  # who made the change, in the history panel
+    history = client.get(reverse("plans:history", args=[world.plan.pk])).content.decode()
+    assert "Create a youth policy" in history
+
+
+def test_manager_gives_and_removes_roles(client, world):
+    client.force_login(world.manager)
+    url = reverse("plans:members", args=[world.plan.pk])
+    response = client.post(url, {"username": "outsider", "role": "viewer"})
+    assert response.status_code == 302
+    assert world.plan.roles.filter(user=world.outsider, role="viewer").exists()
+    response = client.post(url, {"username": "nobody", "role": "viewer"})
+    assert "There is no user with that username" in response.content.decode()
+    client.post(reverse("plans:member_remove", args=[world.plan.pk, world.outsider.pk]))
+    assert not world.plan.roles.filter(user=world.outsider).exists()
+
+
+def test_viewer_cannot_change_roles(client, world):
+    client.force_login(world.viewer)
+    response = client.post(
+        reverse("plans:members", args=[world.plan.pk]), {"username": "outsider", "role": "manager"}
+    )
+    assert response.status_code == 403
