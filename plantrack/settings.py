@@ -148,6 +148,7 @@ STATIC_URL = "/static/"
 # Deployments collect static files; elsewhere WhiteNoise serves them straight from the apps.
 STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
 WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

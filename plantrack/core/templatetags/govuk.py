@@ -54,7 +54,7 @@ def tag_class(value: str) -> str:
     value = value or ""
     if value in RAG_VALUES:
         return f"govuk-tag app-rag app-rag--{value or 'none'}"
-    return f"govuk-tag govuk-tag--{TAG_COLOURS.get(value, 'grey')}"
+    return f"govuk-tag app-status govuk-tag--{TAG_COLOURS.get(value, 'grey')}"
 
 
 @register.filter
