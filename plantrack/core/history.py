@@ -34,6 +34,14 @@ def _shown(value) -> str:
     return str(value)
 
 
+def _choice_label(field) -> Callable:
+    """Show a choice's label ("In progress"), not its stored value ("in_progress")."""
+    if not field.choices:
+        return _shown
+    labels = dict(field.flatchoices)
+    return lambda value: _shown(labels.get(value, value))
+
+
 def entries_for(
     records: QuerySet,
     label: Callable[[object], str],
@@ -63,7 +71,7 @@ def entries_for(
             for f in fields:
                 old, new = getattr(before, f.attname), getattr(record, f.attname)
                 if old != new:
-                    show = resolve.get(f.attname, _shown)
+                    show = resolve.get(f.attname) or _choice_label(f)
                     changes.append(Change(str(f.verbose_name).capitalize(), show(old), show(new)))
         previous[record.id] = record
         if record.history_type == "~" and not changes:

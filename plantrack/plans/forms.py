@@ -63,22 +63,31 @@ class ActionFilterForm(forms.Form):
 
 class UpdateForm(forms.Form):
     date = forms.DateField(
-        label="Date of update", widget=DateInput(), help_text="The day this update reports on"
+        label="Date of update",
+        widget=DateInput(),
+        help_text="The day this update reports on",
+        error_messages={
+            "required": "Enter the date of the update",
+            "invalid": "Enter the date of the update as a real date, like 31/03/2025",
+        },
     )
     rag = forms.ChoiceField(
         label="RAG rating",
         choices=Rag.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select a RAG rating"},
     )
     status = forms.ChoiceField(
         label="Status",
         choices=Action.Status.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select the action's status"},
     )
     narrative = forms.CharField(
         label="What has happened since the last update?",
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=10000,
+        error_messages={"required": "Enter what has happened since the last update"},
     )
 
     def __init__(self, *args, action: Action, **kwargs):

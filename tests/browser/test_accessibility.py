@@ -1,0 +1,110 @@
+"""axe-core on the main pages, with the demo data so real (long) texts are checked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.db.models import Count
+from playwright.sync_api import Page, expect
+
+from plantrack.demo.loader import DEMO_USERNAME, load_demo
+from plantrack.plans.models import Action, Plan
+
+pytestmark = pytest.mark.browser
+
+AXE = Axe()
+CHARTER = "Local Policing Community Charter Delivery Plan"
+
+
+def assert_no_axe_violations(page: Page, name: str) -> None:
+    page.wait_for_load_state("load")
+    violations = AXE.run(page).response["violations"]
+    if not violations:
+        return
+    lines = [f"{len(violations)} axe violation(s) on {name} ({page.url}):"]
+    for v in violations:
+        lines.append(f"- {v['id']} [{v['impact']}] {v['help']} ({len(v['nodes'])} nodes)")
+        lines.append(f"    {v['helpUrl']}")
+        for node in v["nodes"][:3]:
+            html = " ".join(node["html"].split())
+            lines.append(f"    at {', '.join(node['target'])}: {html[:160]}")
+            summary = " ".join((node.get("failureSummary") or "").split())
+            if summary:
+                lines.append(f"       {summary[:300]}")
+    pytest.fail("\n".join(lines), pytrace=False)
+
+
+def _demo_urls() -> dict[str, str]:
+    plan = Plan.objects.get(title=CHARTER)
+    # The demo user's action with the most updates: long narratives on a long page.
+    action = (
+        Action.objects.filter(plan=plan, ownerships__person__user__username=DEMO_USERNAME)
+        .annotate(n=Count("updates"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    assert action is not None, "the demo user owns no action in the Community Charter plan"
+    return {
+        "home": "/",
+        "plan": f"/plans/{plan.pk}/",
+        "action": f"/plans/actions/{action.pk}/",
+        "update-form": f"/plans/actions/{action.pk}/updates/new/",
+        "plan-history": f"/plans/{plan.pk}/history/",
+        "people": "/directory/people/",
+    }
+
+
+@pytest.fixture
+def demo(transactional_db) -> dict[str, str]:
+    load_demo()
+    return _demo_urls()
+
+
+def _submit_empty_update(page: Page) -> None:
+    page.get_by_label("What has happened since the last update?").fill("")
+    page.get_by_role("button", name="Post update").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
+SIGNED_IN_PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
+    ("home", "home", None),
+    ("plan", "plan", None),
+    ("action", "action", None),
+    ("update-form", "update-form", None),
+    ("update-form-errors", "update-form", _submit_empty_update),
+    ("plan-history", "plan-history", None),
+    ("people", "people", None),
+]
+
+
+def test_signed_in_pages_have_no_axe_violations(
+    page: Page, live_server, demo, signed_in, screenshot, subtests
+):
+    """One page per subtest: loading the demo data once keeps the suite fast."""
+    signed_in(page, live_server, DEMO_USERNAME, DEMO_USERNAME)
+    for name, key, prepare in SIGNED_IN_PAGES:
+        with subtests.test(msg=name):
+            response = page.goto(live_server.url + demo[key])
+            assert response is not None and response.status == 200, (
+                f"{demo[key]} -> {response.status if response else None}"
+            )
+            if prepare:
+                prepare(page)
+            screenshot(page, f"a11y-{name}")
+            assert_no_axe_violations(page, name)
+
+
+@pytest.mark.parametrize("with_error", [False, True], ids=["login", "login-error"])
+def test_login_page_has_no_axe_violations(
+    page: Page, live_server, transactional_db, screenshot, with_error
+):
+    page.goto(f"{live_server.url}/accounts/login/")
+    if with_error:
+        page.get_by_label("Username").fill("nobody")
+        page.get_by_label("Password").fill("wrong")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
+    screenshot(page, "a11y-login-error" if with_error else "a11y-login")
+    assert_no_axe_violations(page, "login page" + (" with an error" if with_error else ""))
