@@ -12,8 +12,7 @@ router = Router(tags=["directory"])
 @router.get("/organisations", response=list[OrganisationOut])
 @paginate(LimitOffsetPagination)
 def list_organisations(request, q: str = ""):
-    organisations = selectors.organisations_visible_to(request.user).order_by("name")
-    return organisations.filter(name__icontains=q) if q else organisations
+    return selectors.organisations_visible_to(request.user, q.strip())
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)
@@ -24,8 +23,7 @@ def get_organisation(request, organisation_id: int):
 @router.get("/people", response=list[PersonOut])
 @paginate(LimitOffsetPagination)
 def list_people(request, q: str = ""):
-    people = selectors.people_visible_to(request.user).order_by("name", "post")
-    return people.filter(name__icontains=q) if q else people
+    return selectors.people_visible_to(request.user, q.strip())
 
 
 @router.get("/people/{person_id}", response=PersonOut)

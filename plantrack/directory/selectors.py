@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from plantrack.accounts.models import User
@@ -27,23 +27,34 @@ def organisation_ids_for(user: User) -> set[int]:
     return found
 
 
-def organisations_visible_to(user: User) -> QuerySet[Organisation]:
+def organisations_visible_to(user: User, q: str = "") -> QuerySet[Organisation]:
     """The directory is shared by everyone signed in: partners need to find each other."""
     if not user.is_authenticated:
         return Organisation.objects.none()
-    return Organisation.objects.select_related("parent").annotate(
+    organisations = Organisation.objects.select_related("parent").annotate(
         people_count=Count("people", distinct=True)
     )
+    if q:
+        organisations = organisations.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+    return organisations.order_by("name")
 
 
 def organisation_get_for_user(user: User, pk: int) -> Organisation:
     return get_object_or_404(organisations_visible_to(user), pk=pk)
 
 
-def people_visible_to(user: User) -> QuerySet[Person]:
+def people_visible_to(user: User, q: str = "") -> QuerySet[Person]:
     if not user.is_authenticated:
         return Person.objects.none()
-    return Person.objects.select_related("organisation", "user")
+    people = Person.objects.select_related("organisation", "user")
+    if q:
+        people = people.filter(
+            Q(name__icontains=q)
+            | Q(post__icontains=q)
+            | Q(staff_number__icontains=q)
+            | Q(job_title__icontains=q)
+        )
+    return people.order_by("name", "post")
 
 
 def person_get_for_user(user: User, pk: int) -> Person:

@@ -46,22 +46,23 @@ def _check_organisation(organisation: Organisation) -> None:
         parent = parent.parent
 
 
+def _write(actor: User, instance, fields: dict, allowed: set[str], check) -> None:
+    require(can_edit_directory(actor), "Only members of an organisation edit the directory.")
+    _assign(instance, fields, allowed)
+    check(instance)
+    save_validated(instance, actor=actor)
+
+
 @transaction.atomic
 def organisation_create(*, actor: User, name: str, **fields) -> Organisation:
-    require(can_edit_directory(actor), "Only members of an organisation edit the directory.")
     organisation = Organisation(name=name.strip())
-    _assign(organisation, fields, ORGANISATION_FIELDS)
-    _check_organisation(organisation)
-    save_validated(organisation, actor=actor)
+    _write(actor, organisation, fields, ORGANISATION_FIELDS, _check_organisation)
     return organisation
 
 
 @transaction.atomic
 def organisation_update(*, actor: User, organisation: Organisation, **fields) -> Organisation:
-    require(can_edit_directory(actor), "Only members of an organisation edit the directory.")
-    _assign(organisation, fields, ORGANISATION_FIELDS)
-    _check_organisation(organisation)
-    save_validated(organisation, actor=actor)
+    _write(actor, organisation, fields, ORGANISATION_FIELDS, _check_organisation)
     return organisation
 
 
@@ -74,20 +75,14 @@ def _check_person(person: Person) -> None:
 
 @transaction.atomic
 def person_create(*, actor: User, **fields) -> Person:
-    require(can_edit_directory(actor), "Only members of an organisation edit the directory.")
     person = Person()
-    _assign(person, fields, PERSON_FIELDS)
-    _check_person(person)
-    save_validated(person, actor=actor)
+    _write(actor, person, fields, PERSON_FIELDS, _check_person)
     return person
 
 
 @transaction.atomic
 def person_update(*, actor: User, person: Person, **fields) -> Person:
-    require(can_edit_directory(actor), "Only members of an organisation edit the directory.")
-    _assign(person, fields, PERSON_FIELDS)
-    _check_person(person)
-    save_validated(person, actor=actor)
+    _write(actor, person, fields, PERSON_FIELDS, _check_person)
     return person
 
 

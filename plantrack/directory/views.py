@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -11,94 +10,59 @@ from plantrack.core.views import paginate, submitted
 from plantrack.directory import selectors, services
 from plantrack.directory.forms import DirectorySearchForm, OrganisationForm, PersonForm
 from plantrack.directory.history import organisation_history, person_history
-from plantrack.plans.selectors import actions_visible_to
+from plantrack.plans.selectors import actions_involving_organisation, actions_owned_by
 
 
-def _search(request: HttpRequest) -> str:
-    form = DirectorySearchForm(request.GET)
-    return form.cleaned_data["q"].strip() if form.is_valid() else ""
+def _render(request: HttpRequest, template: str, nav: str, **context) -> HttpResponse:
+    context.update(nav_section=nav, can_edit=selectors.can_edit_directory(request.user))
+    return render(request, f"directory/{template}", context)
+
+
+def _listing(request: HttpRequest, template: str, nav: str, select) -> HttpResponse:
+    search = DirectorySearchForm(request.GET)
+    q = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    page = paginate(request, select(request.user, q), 50)
+    return _render(request, template, nav, page=page, search=search)
 
 
 @require_GET
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    q = _search(request)
-    organisations = selectors.organisations_visible_to(request.user)
-    if q:
-        organisations = organisations.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
-    return render(
-        request,
-        "directory/organisation_list.html",
-        {
-            "nav_section": "organisations",
-            "page": paginate(request, organisations.order_by("name"), 50),
-            "search": DirectorySearchForm(request.GET),
-            "can_edit": selectors.can_edit_directory(request.user),
-        },
-    )
-
-
-@require_GET
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = selectors.organisation_get_for_user(request.user, pk)
-    return render(
-        request,
-        "directory/organisation_detail.html",
-        {
-            "nav_section": "organisations",
-            "organisation": organisation,
-            "children": organisation.children.order_by("name"),
-            "people": organisation.people.order_by("name", "post")[:200],
-            "actions": actions_visible_to(request.user)
-            .filter(agencies__organisation=organisation)
-            .select_related("plan")
-            .distinct()
-            .order_by("plan__title", "position")[:200],
-            "history": organisation_history(organisation)[:30],
-            "can_edit": selectors.can_edit_directory(request.user),
-        },
+    return _listing(
+        request, "organisation_list.html", "organisations", selectors.organisations_visible_to
     )
 
 
 @require_GET
 def person_list(request: HttpRequest) -> HttpResponse:
-    q = _search(request)
-    people = selectors.people_visible_to(request.user)
-    if q:
-        people = people.filter(
-            Q(name__icontains=q)
-            | Q(post__icontains=q)
-            | Q(staff_number__icontains=q)
-            | Q(job_title__icontains=q)
-        )
-    return render(
+    return _listing(request, "person_list.html", "people", selectors.people_visible_to)
+
+
+@require_GET
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = selectors.organisation_get_for_user(request.user, pk)
+    return _render(
         request,
-        "directory/person_list.html",
-        {
-            "nav_section": "people",
-            "page": paginate(request, people.order_by("name", "post"), 50),
-            "search": DirectorySearchForm(request.GET),
-            "can_edit": selectors.can_edit_directory(request.user),
-        },
+        "organisation_detail.html",
+        "organisations",
+        organisation=organisation,
+        children=organisation.children.order_by("name"),
+        people=organisation.people.order_by("name", "post")[:200],
+        actions=actions_involving_organisation(request.user, organisation)[:200],
+        history=organisation_history(organisation)[:30],
     )
 
 
 @require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get_for_user(request.user, pk)
-    return render(
+    return _render(
         request,
-        "directory/person_detail.html",
-        {
-            "nav_section": "people",
-            "person": person,
-            "clashes": selectors.people_sharing_staff_number(person),
-            "actions": actions_visible_to(request.user)
-            .filter(ownerships__person=person)
-            .select_related("plan")
-            .order_by("plan__title", "position")[:200],
-            "history": person_history(person)[:30],
-            "can_edit": selectors.can_edit_directory(request.user),
-        },
+        "person_detail.html",
+        "people",
+        person=person,
+        clashes=selectors.people_sharing_staff_number(person),
+        actions=actions_owned_by(request.user, person)[:200],
+        history=person_history(person)[:30],
     )
 
 

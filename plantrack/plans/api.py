@@ -139,17 +139,7 @@ def list_sections(request, plan_id: int):
 @paginate(LimitOffsetPagination)
 def list_actions(request, filters: Query[ActionQuery]):
     """Actions you can see, with the plan page's filters. `rag` and `status` may repeat."""
-    query = selectors.ActionFilters(
-        rag=filters.rag,
-        status=filters.status,
-        owner=filters.owner,
-        organisation=filters.organisation,
-        overdue=filters.overdue,
-        update_due=filters.update_due,
-        review_due=filters.review_due,
-        q=filters.q,
-        sort=filters.sort,
-    )
+    query = selectors.ActionFilters(**filters.model_dump(exclude={"plan"}))
     if filters.plan is not None:
         plan = selectors.plan_get_for_user(request.user, filters.plan)
         qs = selectors.plan_actions(plan, query)

@@ -296,6 +296,26 @@ def my_actions(user: User) -> QuerySet[Action]:
     )
 
 
+def actions_involving_organisation(user: User, organisation: Organisation) -> QuerySet[Action]:
+    led = ActionOrganisation.objects.filter(organisation=organisation).values("action_id")
+    return (
+        actions_visible_to(user)
+        .filter(pk__in=led)
+        .select_related("plan")
+        .order_by("plan__title", "position")
+    )
+
+
+def actions_owned_by(user: User, person: Person) -> QuerySet[Action]:
+    owned = ActionOwner.objects.filter(person=person).values("action_id")
+    return (
+        actions_visible_to(user)
+        .filter(pk__in=owned)
+        .select_related("plan")
+        .order_by("plan__title", "position")
+    )
+
+
 def owners_in_plan(plan: Plan) -> QuerySet[Person]:
     return Person.objects.filter(ownerships__action__plan=plan).distinct().order_by("name", "post")
 
