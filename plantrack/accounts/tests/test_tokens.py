@@ -54,3 +54,19 @@ def test_sign_in_works_with_the_right_password(client, world):
     response = client.post(reverse("login"), {"username": "viewer", "password": "pw"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(world.viewer.pk)
+
+
+def test_site_admin_pages_load(client, world):
+    from plantrack.accounts.models import User
+
+    admin_user = User.objects.create_superuser("root", password="pw")
+    client.force_login(admin_user)
+    for url in (
+        "/admin/",
+        "/admin/accounts/user/",
+        f"/admin/accounts/user/{world.owner.pk}/change/",
+        "/admin/plans/plan/",
+        "/admin/plans/action/",
+        "/admin/directory/person/",
+    ):
+        assert client.get(url).status_code == 200, url
