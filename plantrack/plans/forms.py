@@ -122,8 +122,15 @@ class PlanForm(forms.ModelForm):
 class SectionForm(forms.ModelForm):
     class Meta:
         model = Section
-        fields = ["title", "description"]
+        fields = ["title", "description", "position"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"position": "Order"}
+        help_texts = {"position": "Sections are shown from the lowest number to the highest"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            del self.fields["position"]
 
 
 class ActionForm(forms.ModelForm):
@@ -193,6 +200,8 @@ class RoleForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
+    """Adds or edits a milestone; the due date is kept as written and parsed."""
+
     title = forms.CharField(label="Milestone")
     due_text = forms.CharField(label="Due", required=False, help_text="As written")
     done = forms.BooleanField(label="Done", required=False)

@@ -20,4 +20,5 @@ urlpatterns = [
     path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
     path("actions/<int:pk>/updates/new/", views.update_create, name="update_create"),
     path("actions/<int:pk>/milestones/new/", views.milestone_create, name="milestone_create"),
+    path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
 ]

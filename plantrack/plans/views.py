@@ -22,7 +22,7 @@ from plantrack.plans.forms import (
     UpdateForm,
 )
 from plantrack.plans.history import action_history, plan_history
-from plantrack.plans.models import Plan, Section
+from plantrack.plans.models import Milestone, Plan, Section
 
 User = get_user_model()
 
@@ -289,6 +289,25 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "plans/update_form.html",
         {"form": form, "action": action, "plan": action.plan, "nav_section": "plans"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = get_object_or_404(
+        Milestone.objects.filter(action__in=selectors.actions_visible_to(request.user)), pk=pk
+    )
+    action = milestone.action
+    services.require_manager(request.user, action.plan)
+    initial = {"title": milestone.title, "due_text": milestone.due_text, "done": milestone.done}
+    form = MilestoneForm(request.POST or None, initial=initial)
+    if submitted(request, form, services.milestone_update, actor=request.user, milestone=milestone):
+        messages.success(request, "Milestone saved.")
+        return redirect("plans:action", pk=action.pk)
+    return render(
+        request,
+        "plans/form.html",
+        {"form": form, "plan": action.plan, "action": action, "title": "Edit milestone"},
     )
 
 

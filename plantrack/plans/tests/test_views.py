@@ -229,3 +229,33 @@ def test_viewer_cannot_change_roles(client, world):
         reverse("plans:members", args=[world.plan.pk]), {"username": "outsider", "role": "manager"}
     )
     assert response.status_code == 403
+
+
+def test_manager_adds_and_completes_a_milestone(client, world):
+    client.force_login(world.manager)
+    client.post(
+        reverse("plans:milestone_create", args=[world.action.pk]),
+        {"title": "Publish police notice", "due_text": "Dec 03"},
+    )
+    milestone = world.action.milestones.get()
+    assert milestone.due_latest.isoformat() == "2003-12-31"
+    url = reverse("plans:milestone_edit", args=[milestone.pk])
+    client.post(url, {"title": "Publish police notice", "due_text": "Dec 03", "done": "on"})
+    milestone.refresh_from_db()
+    assert milestone.done
+    client.force_login(world.viewer)
+    assert client.get(url).status_code == 403
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404
+
+
+def test_manager_reorders_sections(client, world):
+    from plantrack.plans.services import section_create
+
+    second = section_create(actor=world.manager, plan=world.plan, title="Investigation")
+    client.force_login(world.manager)
+    client.post(
+        reverse("plans:section_edit", args=[second.pk]), {"title": "Investigation", "position": 0}
+    )
+    titles = [s.title for s in world.plan.sections.order_by("position", "id")]
+    assert titles == ["Investigation", "Intelligence"]
