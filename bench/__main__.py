@@ -1,0 +1,433 @@
+"""python -m bench [--rebuild] [--duration 20] [--connections 8] [--database-url URL]
+
+Builds (or reuses) the national-scale dataset, serves it with gunicorn (2 sync workers) and
+measures six cases with wrk on loopback; prints a table and writes bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+from bench import generate
+from bench.generate import ROOT
+
+RESULTS = ROOT / "bench" / "results.json"
+DOCS = ROOT / "docs" / "benchmarks.md"
+DOCS_START, DOCS_END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
+CASE_ORDER = ["plan_page", "my_actions", "home", "api_actions_list", "action_page", "post_update"]
+POST_NARRATIVE = "Benchmark update: partners met and agreed the next steps."
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[2])
+    parser.add_argument("--rebuild", action="store_true", help="regenerate the dataset")
+    parser.add_argument("--duration", type=float, default=20, help="seconds per case (20)")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent connections (8)")
+    parser.add_argument("--warmup", type=float, default=3, help="warm-up seconds per case (3)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="bench database (default: SQLite at bench/data/bench.sqlite3); "
+        "e.g. postgres://postgres@127.0.0.1:5432/plantrack_bench",
+    )
+    parser.add_argument("--cases", help="comma-separated subset of: " + ", ".join(CASE_ORDER))
+    parser.add_argument("--generate-only", action="store_true", help="build the dataset and stop")
+    parser.add_argument(
+        "--profile", action="store_true", help="print each case's queries and query plans"
+    )
+    parser.add_argument("--no-load", action="store_true", help="count queries only, no wrk")
+    parser.add_argument(
+        "--no-wait-quiet",
+        action="store_true",
+        help="start each case at once, even if other processes keep the CPUs busy",
+    )
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where to write results")
+    parser.add_argument(
+        "--update-docs", action="store_true", help="rewrite the figures in docs/benchmarks.md"
+    )
+    return parser.parse_args(argv)
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "plantrack.settings"
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def dataset(target: generate.Target, rebuild: bool) -> dict:
+    from django.db import connections
+
+    if not rebuild:
+        generate.ensure_database(target)
+        generate.migrate(target)  # a no-op unless the app gained migrations
+        manifest = generate.reusable(target)
+        if manifest is not None:
+            print(
+                f"Reusing the dataset in {target.label} "
+                f"(built {manifest['generated_at']} in {manifest['generation_seconds']} s)"
+            )
+            return {**manifest, "reused": True}
+    print(f"Generating the dataset in {target.label} …", flush=True)
+    t0 = time.perf_counter()
+    connections.close_all()
+    generate.drop_database(target)
+    generate.ensure_database(target)
+    generate.migrate(target)
+    migrate_seconds = round(time.perf_counter() - t0, 1)
+    manifest = generate.build(target)
+    manifest["insert_seconds"] = manifest["generation_seconds"]
+    manifest["migrate_seconds"] = migrate_seconds
+    manifest["generation_seconds"] = round(time.perf_counter() - t0, 1)
+    target.manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    print(
+        f"Generated in {manifest['generation_seconds']} s "
+        f"(migrate {migrate_seconds} s, insert {manifest['insert_seconds']} s)"
+    )
+    return {**manifest, "reused": False}
+
+
+def build_cases(manifest: dict) -> list:
+    from django.urls import NoReverseMatch, reverse
+
+    from bench.run import API_TARGET_MS, Case
+    from plantrack.plans.selectors import today
+
+    big, small_plan = manifest["big_plan_id"], manifest["small_plan_id"]
+    my_path, dedicated = "/", False
+    for name in ("plans:my_actions", "plans:mine", "my_actions", "accounts:my_actions"):
+        try:
+            my_path, dedicated = reverse(name), True
+            break
+        except NoReverseMatch:
+            continue
+    return [
+        Case(
+            "plan_page",
+            f"/plans/{big}/",
+            "owner",
+            description=f"plan page of the {generate.BIG_PLAN_ACTIONS}-action plan, as contributor",
+            small_path=f"/plans/{small_plan}/",
+        ),
+        Case(
+            "my_actions",
+            my_path,
+            "owner",
+            description=("my actions page" if dedicated else "home page's My actions")
+            + f" of the owner of {generate.OWNER_OPEN_ACTIONS} open actions",
+            small_path=my_path,
+            small_who="manager",
+        ),
+        Case(
+            "home",
+            "/",
+            "manager",
+            description="home page of the big plan's manager (plans, counts, recent updates)",
+            small_path="/",
+            small_who="owner",
+        ),
+        Case(
+            "api_actions_list",
+            f"/api/v1/actions?plan={big}&limit=100",
+            "token",
+            target_p95_ms=API_TARGET_MS,
+            description="GET /api/v1/actions, 100 actions of the big plan, bearer token",
+            small_path=f"/api/v1/actions?plan={small_plan}&limit=100",
+        ),
+        Case(
+            "action_page",
+            f"/plans/actions/{manifest['action_page_id']}/",
+            "owner",
+            description=f"action page with {generate.ACTION_PAGE_UPDATES} updates",
+            small_path=f"/plans/actions/{manifest['action_small_id']}/",
+        ),
+        Case(
+            "post_update",
+            f"/plans/actions/{manifest['post_action_id']}/updates/new/",
+            "owner",
+            method="POST",
+            expect=302,
+            form={
+                "date": today().isoformat(),
+                "rag": "amber",
+                "status": "in_progress",
+                "narrative": POST_NARRATIVE,
+            },
+            description="POST the update form (302 on success)",
+        ),
+    ]
+
+
+class PostedUpdates:
+    """Remembers the post action before the run and removes what the benchmark posted."""
+
+    FIELDS = ("rag", "status", "last_update_on", "update_due_on", "updated_at")
+
+    def __init__(self, action_id: int):
+        from plantrack.plans.models import Action, Update
+
+        self.action_id = action_id
+        self.max_update_id = Update.objects.order_by("-id").values_list("id", flat=True).first()
+        self.max_history_id = (
+            Action.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+        )
+        self.saved = Action.objects.filter(pk=action_id).values(*self.FIELDS).get()
+
+    def posted(self) -> int:
+        from plantrack.plans.models import Update
+
+        return Update.objects.filter(action_id=self.action_id, id__gt=self.max_update_id).count()
+
+    def restore(self) -> int:
+        from django.db import transaction
+
+        from plantrack.plans.models import Action, Update
+
+        with transaction.atomic():
+            deleted, _ = Update.objects.filter(id__gt=self.max_update_id).delete()
+            Action.history.filter(history_id__gt=self.max_history_id).delete()
+            Action.objects.filter(pk=self.action_id).update(**self.saved)
+        return deleted
+
+
+def verdict(result: dict) -> tuple[bool, list[str]]:
+    problems = []
+    if result.get("p95_ms") is not None and result["p95_ms"] > result["target_p95_ms"]:
+        problems.append(f"p95 over {result['target_p95_ms']:.0f} ms")
+    if result.get("errors"):
+        problems.append(f"{result['errors']} errors")
+    if result.get("updates_created", 1e9) < result.get("requests", 0):
+        problems.append(f"only {result['updates_created']} updates saved")
+    small = result.get("queries_small")
+    if small is not None and small != result["queries"]:
+        problems.append(f"queries vary with data ({small} on less data)")
+    return not problems, problems
+
+
+NOISY_PCT = 10.0
+
+
+def cpu_per_request(result: dict) -> float | None:
+    if result.get("server_cpu_ms") is None:
+        return None
+    return round(result["server_cpu_ms"] + (result.get("db_cpu_ms") or 0), 1)
+
+
+def noisy(result: dict) -> bool:
+    return (result.get("foreign_cpu_pct") or 0) > NOISY_PCT
+
+
+def table(cases: dict) -> str:
+    header = (
+        f"{'case':<18} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} "
+        f"{'cpu/req':>8} {'target':>8}  result"
+    )
+    lines = [header, "-" * len(header)]
+    for name, r in cases.items():
+        ok, problems = verdict(r)
+        fmt = lambda v, spec: "—" if v is None else format(v, spec)  # noqa: E731
+        lines.append(
+            f"{name:<18} {fmt(r.get('rps'), '8.1f')} {fmt(r.get('p50_ms'), '8.1f')} "
+            f"{fmt(r.get('p95_ms'), '8.1f')} {r['queries']:>8} "
+            f"{fmt(cpu_per_request(r), '8.1f')} "
+            f"{'≤' + format(r['target_p95_ms'], '.0f'):>8}  "
+            + ("pass" if ok else "FAIL: " + "; ".join(problems))
+            + (f" (other processes used {r['foreign_cpu_pct']}% CPU)" if noisy(r) else "")
+        )
+    return "\n".join(lines)
+
+
+def markdown_table(results: dict) -> str:
+    d = results["dataset"]
+    lines = [
+        f"Measured {d['date']} on {d['cores']} cores, {d['engine']}, "
+        f"gunicorn {d['gunicorn_workers']} sync workers, wrk {d['connections']} connections "
+        f"× {d['duration_s']:.0f} s per case after a {d['warmup_s']:.0f} s warm-up.",
+        "",
+        "| case | req/s | p50 ms | p95 ms | queries | CPU ms/req | target p95 | result |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, r in results["cases"].items():
+        ok, problems = verdict(r)
+        lines.append(
+            f"| {name} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['queries']} | "
+            f"{cpu_per_request(r)} | ≤ {r['target_p95_ms']:.0f} ms | "
+            f"{'pass' if ok else 'FAIL: ' + '; '.join(problems)} |"
+        )
+    return "\n".join(lines)
+
+
+def update_docs(results: dict) -> None:
+    text = DOCS.read_text()
+    if DOCS_START not in text or DOCS_END not in text:
+        print(f"{DOCS} has no {DOCS_START} … {DOCS_END} markers; not updated")
+        return
+    head, rest = text.split(DOCS_START, 1)
+    _, tail = rest.split(DOCS_END, 1)
+    DOCS.write_text(f"{head}{DOCS_START}\n{markdown_table(results)}\n{DOCS_END}{tail}")
+    print(f"Updated {DOCS.relative_to(ROOT)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    target = generate.target_for(args.database_url)
+    setup_django(target.url)
+    manifest = dataset(target, args.rebuild)
+    if args.generate_only:
+        return 0
+
+    from django.conf import settings
+    from django.db import connections
+
+    from bench import queries, run
+    from plantrack.accounts.models import User
+
+    cases = build_cases(manifest)
+    if args.cases:
+        wanted = {c.strip() for c in args.cases.split(",")}
+        unknown = wanted - set(CASE_ORDER)
+        if unknown:
+            raise SystemExit(f"Unknown cases: {', '.join(sorted(unknown))}")
+        cases = [c for c in cases if c.name in wanted]
+    users = {
+        "owner": User.objects.get(username=manifest["owner_username"]),
+        "manager": User.objects.get(username=manifest["manager_username"]),
+    }
+    token = manifest["api_token"]
+    for case in cases:
+        print(f"{case.name:<18} {case.method} {case.path} — {case.description}")
+
+    posted = PostedUpdates(manifest["post_action_id"])
+    failure: BaseException | None = None
+    try:
+        print("\nCounting queries in-process …", flush=True)
+        queries.count(cases, users, token, profile=args.profile)
+        connections.close_all()  # gunicorn's workers open their own
+        if not args.no_load:
+            print(
+                f"\nLoad: gunicorn {args.workers} sync workers, wrk {args.connections} "
+                f"connections, {args.warmup:.0f} s warm-up + {args.duration:.0f} s per case",
+                flush=True,
+            )
+            with run.gunicorn(target.url, workers=args.workers) as server:
+                sessions = {
+                    who: run.sign_in(server.base, user.username, manifest["password"])
+                    for who, user in users.items()
+                }
+                for case in cases:
+                    case.result.update(
+                        run.measure(
+                            server,
+                            case,
+                            sessions,
+                            token,
+                            duration=args.duration,
+                            connections=args.connections,
+                            warmup=args.warmup,
+                            quiet=not args.no_wait_quiet,
+                        )
+                    )
+                    if target.engine != "postgresql":
+                        case.result.pop("db_cpu_ms", None)  # an idle PostgreSQL elsewhere
+    except BaseException as exc:  # report what was measured, then re-raise
+        failure = exc
+    finally:
+        created = posted.posted()
+        removed = posted.restore()
+        post_case = next((c for c in cases if c.name == "post_update"), None)
+        if post_case is not None and "requests" in post_case.result:
+            post_case.result["updates_created"] = created
+        if removed:
+            print(f"Removed the {removed} updates posted by the benchmark")
+    if failure is not None:
+        raise failure
+
+    results_cases = {}
+    for case in cases:
+        r = case.result
+        entry = {
+            "rps": r.get("rps"),
+            "p50_ms": r.get("p50_ms"),
+            "p95_ms": r.get("p95_ms"),
+            "queries": r["queries"],
+            "target_p95_ms": case.target_p95_ms,
+            "errors": r.get("errors", 0),
+        }
+        for extra in (
+            "queries_small", "p99_ms", "requests", "updates_created", "server_cpu_ms", "db_cpu_ms",
+            "foreign_cpu_pct", "wrk_cpu_pct",
+        ):  # fmt: skip
+            if extra in r:
+                entry[extra] = r[extra]
+        entry["path"] = case.path
+        entry["description"] = case.description
+        results_cases[case.name] = entry
+
+    import django
+
+    results = {
+        "cases": results_cases,
+        "dataset": {
+            **manifest["counts"],
+            "generation_seconds": manifest["generation_seconds"],
+            "generated_at": manifest["generated_at"],
+            "reused": manifest.get("reused", False),
+            "engine": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+            "database": target.label,
+            "history_rows": False,
+            "big_plan_actions": generate.BIG_PLAN_ACTIONS,
+            "owner_open_actions": generate.OWNER_OPEN_ACTIONS,
+            "action_page_updates": generate.ACTION_PAGE_UPDATES,
+            "cores": os.cpu_count(),
+            "machine": platform.machine(),
+            "python": platform.python_version(),
+            "django": django.get_version(),
+            "gunicorn_workers": args.workers,
+            "connections": args.connections,
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "load_generator": "wrk" if not args.no_load else None,
+            "date": dt.date.today().isoformat(),
+        },
+    }
+    print()
+    print(table(results_cases))
+    print(
+        "cpu/req: CPU ms per request in the gunicorn workers (plus PostgreSQL's processes, if "
+        "used); unlike latency it barely moves when other processes share the machine"
+    )
+    if any(noisy(r) for r in results_cases.values()):
+        print(
+            f"NOTE: other processes used over {NOISY_PCT:.0f}% of the CPUs during some cases; "
+            "their latencies are inflated."
+        )
+    if args.no_load:
+        print("\n(--no-load: queries only; results.json not written)")
+        return 0
+    args.results.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nWrote {args.results}")
+    if args.update_docs:
+        update_docs(results)
+    errors = [name for name, r in results_cases.items() if r.get("errors")]
+    if errors:
+        print(
+            f"\nWARNING: errors during the run of {', '.join(errors)}: "
+            "their figures are not trustworthy."
+        )
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
