@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 
 from plantrack.accounts.models import ApiToken, User
 from plantrack.directory.models import Membership
+from plantrack.directory.selectors import forget_organisation_ids
 
 
 class MembershipInline(admin.TabularInline):
@@ -17,6 +18,10 @@ class MembershipInline(admin.TabularInline):
 class PlanTrackUserAdmin(UserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_superuser"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        forget_organisation_ids(form.instance)  # so new memberships open their plans at once
 
 
 @admin.register(ApiToken)

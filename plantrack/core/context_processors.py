@@ -2,6 +2,7 @@ from __future__ import annotations
 
 NAV_ITEMS = [
     ("home", "Home", "home"),
+    ("mine", "My actions", "plans:my_actions"),
     ("plans", "Plans", "plans:list"),
     ("organisations", "Organisations", "directory:organisations"),
     ("people", "People", "directory:people"),

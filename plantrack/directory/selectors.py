@@ -1,19 +1,40 @@
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from plantrack.accounts.models import User
 from plantrack.directory.models import Membership, Organisation, Person
 
+ORGANISATION_IDS_SECONDS = 60
+
 
 def organisation_ids_for(user: User) -> set[int]:
-    """The organisations a user belongs to, with every unit beneath them."""
+    """The organisations a user belongs to, with every unit beneath them.
+
+    Asked on every page, so kept for a minute: a new membership takes at most that long to
+    open its organisation's plans.
+    """
     if not user.is_authenticated:
         return set()
-    cached = getattr(user, "_plantrack_org_ids", None)
-    if cached is not None:
-        return cached
+    found = getattr(user, "_plantrack_org_ids", None)
+    if found is None:
+        key = f"plantrack:org-ids:{user.pk}"
+        found = cache.get(key)
+        if found is None:
+            found = _walk_organisations(user)
+            cache.set(key, found, ORGANISATION_IDS_SECONDS)
+        user._plantrack_org_ids = found
+    return found
+
+
+def forget_organisation_ids(user: User) -> None:
+    cache.delete(f"plantrack:org-ids:{user.pk}")
+    user.__dict__.pop("_plantrack_org_ids", None)
+
+
+def _walk_organisations(user: User) -> set[int]:
     frontier = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
     found: set[int] = set()
     # The tree is shallow (force → command → unit), so a few queries walk it.

@@ -8,7 +8,8 @@ from django.db import transaction
 from plantrack.accounts.models import User
 from plantrack.core.services import require, save_validated
 from plantrack.directory.models import Membership, Organisation, Person
-from plantrack.directory.selectors import can_edit_directory
+from plantrack.directory.selectors import can_edit_directory, forget_organisation_ids
+from plantrack.plans.services import touch_plans_showing
 
 ORGANISATION_FIELDS = {"name", "short_name", "kind", "parent", "email", "website"}
 PERSON_FIELDS = {
@@ -63,6 +64,7 @@ def organisation_create(*, actor: User, name: str, **fields) -> Organisation:
 @transaction.atomic
 def organisation_update(*, actor: User, organisation: Organisation, **fields) -> Organisation:
     _write(actor, organisation, fields, ORGANISATION_FIELDS, _check_organisation)
+    touch_plans_showing(organisation=organisation)
     return organisation
 
 
@@ -83,6 +85,7 @@ def person_create(*, actor: User, **fields) -> Person:
 @transaction.atomic
 def person_update(*, actor: User, person: Person, **fields) -> Person:
     _write(actor, person, fields, PERSON_FIELDS, _check_person)
+    touch_plans_showing(person=person)
     return person
 
 
@@ -90,4 +93,5 @@ def person_update(*, actor: User, person: Person, **fields) -> Person:
 def membership_add(*, actor: User, user: User, organisation: Organisation) -> Membership:
     require(actor.is_superuser, "Only site admins manage organisation membership.")
     membership, _ = Membership.objects.get_or_create(user=user, organisation=organisation)
+    forget_organisation_ids(user)
     return membership

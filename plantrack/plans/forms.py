@@ -24,10 +24,10 @@ class ActionFilterForm(forms.Form):
     status = forms.MultipleChoiceField(
         choices=Action.Status.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    owner = forms.TypedChoiceField(label="Owner", coerce=int, required=False, empty_value=None)
-    organisation = forms.TypedChoiceField(
-        label="Organisation", coerce=int, required=False, empty_value=None
-    )
+    # Plain integers: a stale or unknown id simply matches nothing. The options are only
+    # needed to draw the form, which is cached, so they are loaded by with_options().
+    owner = forms.IntegerField(label="Owner", required=False, widget=forms.Select)
+    organisation = forms.IntegerField(label="Organisation", required=False, widget=forms.Select)
     overdue = forms.BooleanField(label="Overdue", required=False)
     update_due = forms.BooleanField(label="Update due", required=False)
     review_due = forms.BooleanField(label="Review due", required=False)
@@ -37,12 +37,14 @@ class ActionFilterForm(forms.Form):
         choices=[(key, label) for key, (label, _) in SORTS.items()],
     )
 
-    def __init__(self, *args, owners=(), organisations=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "Anyone")] + [(p.pk, str(p)) for p in owners]
-        self.fields["organisation"].choices = [("", "Any")] + [
+    def with_options(self, owners, organisations) -> ActionFilterForm:
+        self.fields["owner"].widget.choices = [("", "Anyone")] + [
+            (p.pk, p.display_name) for p in owners
+        ]
+        self.fields["organisation"].widget.choices = [("", "Any")] + [
             (o.pk, o.name) for o in organisations
         ]
+        return self
 
     def filters(self) -> ActionFilters:
         if not self.is_valid():

@@ -45,9 +45,11 @@ class Plan(models.Model):
     update_interval_days = models.PositiveSmallIntegerField(
         default=30, help_text="Owners are asked for an update when none is posted for this long"
     )
+    # Bumped by every service that changes what the plan's lists show; cache keys carry it.
+    version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["title"]

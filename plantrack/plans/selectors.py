@@ -132,23 +132,41 @@ def plan_roles(plan: Plan) -> QuerySet[PlanRole]:
     return PlanRole.objects.filter(plan=plan).select_related("user").order_by("user__username")
 
 
-def plans_with_counts(user: User) -> QuerySet[Plan]:
-    """Plans with RAG, overdue and update-due counts from one aggregate query."""
+def _counts(prefix: str) -> dict:
+    """RAG, completion, overdue and update-due counts, over ``prefix`` + action fields."""
     on = today()
-    open_ = ~Q(actions__status__in=CLOSED)
-    return (
+    p = prefix
+    open_ = ~Q(**{f"{p}status__in": CLOSED})
+    pk = f"{p}pk" if p else "pk"
+    return {
+        "action_count": Count(pk),
+        "red_count": Count(pk, filter=Q(**{f"{p}rag": Rag.RED}) & open_),
+        "amber_count": Count(pk, filter=Q(**{f"{p}rag": Rag.AMBER}) & open_),
+        "green_count": Count(pk, filter=Q(**{f"{p}rag": Rag.GREEN}) & open_),
+        "blue_count": Count(pk, filter=Q(**{f"{p}rag": Rag.BLUE})),
+        "complete_count": Count(pk, filter=Q(**{f"{p}status": Action.Status.COMPLETE})),
+        "overdue_count": Count(pk, filter=Q(**{f"{p}due_latest__lt": on}) & open_),
+        "update_due_count": Count(pk, filter=Q(**{f"{p}update_due_on__lte": on}) & open_),
+    }
+
+
+def plans_with_counts(user: User, plan_ids: list[int] | None = None) -> QuerySet[Plan]:
+    """Plans with their counts from one aggregate query. Give ``plan_ids`` (a page of plans)
+    so that the database counts only those, not every plan the user can see."""
+    plans = plans_visible_to(user) if plan_ids is None else Plan.objects.filter(pk__in=plan_ids)
+    return plans.select_related("owner_organisation").annotate(**_counts("actions__"))
+
+
+def plan_summary(plan: Plan) -> dict:
+    return Action.objects.filter(plan=plan).aggregate(**_counts(""))
+
+
+def plan_ids_page(user: User, limit: int, **filters) -> list[int]:
+    return list(
         plans_visible_to(user)
-        .select_related("owner_organisation")
-        .annotate(
-            action_count=Count("actions"),
-            red_count=Count("actions", filter=Q(actions__rag=Rag.RED) & open_),
-            amber_count=Count("actions", filter=Q(actions__rag=Rag.AMBER) & open_),
-            green_count=Count("actions", filter=Q(actions__rag=Rag.GREEN) & open_),
-            blue_count=Count("actions", filter=Q(actions__rag=Rag.BLUE)),
-            complete_count=Count("actions", filter=Q(actions__status=Action.Status.COMPLETE)),
-            overdue_count=Count("actions", filter=Q(actions__due_latest__lt=on) & open_),
-            update_due_count=Count("actions", filter=Q(actions__update_due_on__lte=on) & open_),
-        )
+        .filter(**filters)
+        .order_by("title")
+        .values_list("pk", flat=True)[:limit]
     )
 
 
@@ -210,8 +228,9 @@ class ActionFilters:
         )
 
 
-def _with_list_relations(qs: QuerySet[Action]) -> QuerySet[Action]:
-    return qs.select_related("section", "plan").prefetch_related(
+def _with_list_relations(qs: QuerySet[Action], with_plan: bool = True) -> QuerySet[Action]:
+    qs = qs.select_related("section", "plan") if with_plan else qs.select_related("section")
+    return qs.prefetch_related(
         Prefetch("ownerships", queryset=ActionOwner.objects.select_related("person")),
         Prefetch(
             "agencies",
@@ -262,7 +281,8 @@ def actions_for_list(user: User) -> QuerySet[Action]:
 
 def plan_actions(plan: Plan, filters: ActionFilters) -> QuerySet[Action]:
     """The actions of a plan already fetched through plan_get_for_user."""
-    return apply_action_filters(_with_list_relations(Action.objects.filter(plan=plan)), filters)
+    actions = _with_list_relations(Action.objects.filter(plan=plan), with_plan=False)
+    return apply_action_filters(actions, filters)
 
 
 def action_get_for_user(user: User, pk: int) -> Action:
@@ -275,6 +295,11 @@ def action_get_for_user(user: User, pk: int) -> Action:
         )
     except Action.DoesNotExist as exc:
         raise Http404("No such action") from exc
+
+
+def my_action_count(user: User) -> int:
+    owned = ActionOwner.objects.filter(person__user=user).values("action_id")
+    return actions_visible_to(user).filter(pk__in=owned).exclude(status__in=CLOSED).count()
 
 
 def my_actions(user: User) -> QuerySet[Action]:
@@ -328,12 +353,32 @@ def action_updates(action: Action) -> QuerySet[Update]:
     return Update.objects.filter(action=action).select_related("author")
 
 
-def recent_updates(user: User, limit: int = 10) -> QuerySet[Update]:
-    return (
-        Update.objects.filter(action__plan__in=plans_visible_to(user))
-        .select_related("action", "action__plan", "author")
-        .order_by("-created_at", "-id")[:limit]
-    )
+RECENT_BATCH = 500
+RECENT_SCAN_LIMIT = 10
+RECENT_MANY_PLANS = 200
+
+
+def recent_updates(user: User, limit: int = 10) -> list[Update]:
+    """The newest updates on plans the user can see.
+
+    Sorting every update of every visible plan to keep ten is slow on a national database, so
+    when the user sees many plans we walk the newest updates in batches and keep the visible
+    ones; when they see few, the database goes through those plans' actions instead.
+    """
+    newest = Update.objects.order_by("-created_at", "-id")
+    full = newest.select_related("action", "action__plan", "author")
+    if user.is_superuser:
+        return list(full[:limit])
+    visible = set(plans_visible_to(user).values_list("pk", flat=True))
+    if len(visible) > RECENT_MANY_PLANS:
+        found: list[int] = []
+        for batch in range(RECENT_SCAN_LIMIT):
+            start = batch * RECENT_BATCH
+            rows = newest.values_list("pk", "action__plan_id")[start : start + RECENT_BATCH]
+            found += [pk for pk, plan_id in rows if plan_id in visible]
+            if len(found) >= limit or len(rows) < RECENT_BATCH:
+                return list(full.filter(pk__in=found[:limit]))
+    return list(full.filter(action__plan_id__in=visible)[:limit])
 
 
 def updates_visible_to(user: User) -> QuerySet[Update]:

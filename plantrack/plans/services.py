@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from plantrack.accounts.models import User
 from plantrack.core.services import require, save_validated, set_fuzzy_date
@@ -47,6 +47,21 @@ ACTION_FIELDS = {
     "section",
 }
 FUZZY_FIELDS = {"start_text": "start", "review_text": "review", "due_text": "due"}
+
+
+def touch_plans(plan_ids) -> None:
+    """Mark plans as changed, so cached lists of them are rendered afresh."""
+    Plan.objects.filter(pk__in=plan_ids).update(version=F("version") + 1)
+
+
+def touch_plans_showing(*, person: Person | None = None, organisation=None) -> None:
+    """A directory change shows in every plan that lists the person or organisation."""
+    if person is not None:
+        touch_plans(ActionOwner.objects.filter(person=person).values("action__plan_id"))
+    if organisation is not None:
+        touch_plans(
+            ActionOrganisation.objects.filter(organisation=organisation).values("action__plan_id")
+        )
 
 
 def require_manager(actor: User, plan: Plan) -> None:
@@ -90,11 +105,14 @@ def plan_create(*, actor: User, title: str, owner_organisation: Organisation, **
 def plan_update(*, actor: User, plan: Plan, **fields) -> Plan:
     require_manager(actor, plan)
     # Read from the database: a ModelForm may already have changed the instance in memory.
-    interval_before = Plan.objects.values_list("update_interval_days", flat=True).get(pk=plan.pk)
+    interval_before, plan.version = Plan.objects.values_list("update_interval_days", "version").get(
+        pk=plan.pk
+    )
     _assign(plan, fields, PLAN_FIELDS, {"period_text": "period"})
     save_validated(plan, actor=actor)
     if plan.update_interval_days != interval_before:
         _recompute_update_due(plan)
+    touch_plans([plan.pk])
     return plan
 
 
@@ -142,6 +160,7 @@ def section_create(*, actor: User, plan: Plan, title: str, description: str = ""
     last = Section.objects.filter(plan=plan).aggregate(m=Max("position"))["m"]
     section = Section(plan=plan, title=title, description=description, position=(last or 0) + 1)
     save_validated(section, actor=actor)
+    touch_plans([plan.pk])
     return section
 
 
@@ -150,6 +169,7 @@ def section_update(*, actor: User, section: Section, **fields) -> Section:
     require_manager(actor, section.plan)
     _assign(section, fields, {"title", "description", "position"}, {})
     save_validated(section, actor=actor)
+    touch_plans([section.plan_id])
     return section
 
 
@@ -183,6 +203,7 @@ def action_create(
     for position, title_ in enumerate(milestones, start=1):
         Milestone.objects.create(action=action, title=title_, position=position)
     _set_dependencies(action, depends_on)
+    touch_plans([plan.pk])
     return action
 
 
@@ -209,6 +230,7 @@ def action_update(
         _set_organisations(action, lead_organisations or (), supporting_organisations or (), actor)
     if depends_on is not None:
         _set_dependencies(action, depends_on)
+    touch_plans([action.plan_id])
     return action
 
 
@@ -348,4 +370,5 @@ def update_post(
         if status:
             action.status = status
         save_validated(action, actor=actor)
+    touch_plans([action.plan_id])
     return update

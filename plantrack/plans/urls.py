@@ -7,6 +7,7 @@ from plantrack.plans import views
 app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
+    path("mine/", views.my_actions, name="my_actions"),
     path("new/", views.plan_create, name="create"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/edit/", views.plan_edit, name="edit"),

@@ -6,8 +6,11 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from plantrack.core.cache import cached, query_key
 from plantrack.core.services import require
 from plantrack.core.views import paginate, run_service, submitted
 from plantrack.directory.selectors import person_for_user
@@ -27,17 +30,6 @@ from plantrack.plans.models import Milestone, Plan, Section
 User = get_user_model()
 
 
-def _rows(actions, access, on):
-    return [
-        {
-            "action": action,
-            "flags": selectors.action_flags(action, on),
-            "can_update": access(action) if callable(access) else False,
-        }
-        for action in actions
-    ]
-
-
 def _group_by_section(rows: list[dict]) -> list[dict]:
     groups: list[dict] = []
     for section, members in groupby(rows, key=lambda row: row["action"].section):
@@ -46,68 +38,106 @@ def _group_by_section(rows: list[dict]) -> list[dict]:
     return groups
 
 
+HOME_ACTIONS = 10
+HOME_PLANS = 25
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
     on = selectors.today()
-    roles = selectors.roles_by_plan(request.user)
-    mine = list(selectors.my_actions(request.user)[:50])
-    rows = _rows(
-        mine,
-        lambda a: roles.get(a.plan_id) in ("manager", "contributor") or request.user.is_superuser,
-        on,
-    )
-    plans = selectors.plans_with_counts(request.user).filter(status=Plan.Status.ACTIVE)
+    plan_ids = selectors.plan_ids_page(user, HOME_PLANS, status=Plan.Status.ACTIVE)
+    mine = selectors.my_actions(user)[:HOME_ACTIONS]
     return render(
         request,
         "plans/home.html",
         {
             "nav_section": "home",
+            "rows": [{"action": a, "flags": selectors.action_flags(a, on)} for a in mine],
+            "my_action_count": selectors.my_action_count(user),
+            "person": person_for_user(user),
+            "plans": selectors.plans_with_counts(user, plan_ids).order_by("title"),
+            "recent_updates": selectors.recent_updates(user, 10),
+        },
+    )
+
+
+@require_GET
+def my_actions(request: HttpRequest) -> HttpResponse:
+    on = selectors.today()
+    page = paginate(request, selectors.my_actions(request.user), 100)
+    rows = [{"action": a, "flags": selectors.action_flags(a, on)} for a in page.object_list]
+    return render(
+        request,
+        "plans/my_actions.html",
+        {
+            "nav_section": "mine",
             "rows": rows,
+            "page": page,
             "person": person_for_user(request.user),
-            "plans": plans.order_by("title")[:25],
-            "recent_updates": selectors.recent_updates(request.user, 10),
         },
     )
 
 
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = selectors.plans_with_counts(request.user).order_by("title")
+    # Page through plan ids first, so that only the plans on this page are counted.
+    page = paginate(request, selectors.plans_visible_to(request.user).order_by("title"), 50)
+    ids = [plan.pk for plan in page.object_list]
+    plans = selectors.plans_with_counts(request.user, ids).order_by("title")
     return render(
-        request,
-        "plans/plan_list.html",
-        {"nav_section": "plans", "page": paginate(request, plans, 50)},
+        request, "plans/plan_list.html", {"nav_section": "plans", "page": page, "plans": plans}
     )
+
+
+def _actions_html(plan: Plan, filters: selectors.ActionFilters, can_manage: bool) -> str:
+    rows = [
+        {"action": action, "flags": selectors.action_flags(action, selectors.today())}
+        for action in selectors.plan_actions(plan, filters)
+    ]
+    grouped = filters.sort == "position"
+    context = {
+        "plan": plan,
+        "can_manage": can_manage,
+        "filters": filters,
+        "rows": rows,
+        "grouped": grouped,
+        "groups": _group_by_section(rows) if grouped else [],
+    }
+    return render_to_string("plans/plan_detail.html#actions", context)
+
+
+def _filters_html(plan: Plan, form: ActionFilterForm) -> str:
+    form.with_options(selectors.owners_in_plan(plan), selectors.organisations_in_plan(plan))
+    return render_to_string("plans/plan_detail.html#filters", {"plan": plan, "form": form})
 
 
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(request.user, pk)
     access = selectors.plan_access(request.user, plan)
-    form = ActionFilterForm(
-        request.GET or None,
-        owners=selectors.owners_in_plan(plan),
-        organisations=selectors.organisations_in_plan(plan),
-    )
+    form = ActionFilterForm(request.GET or None)
     filters = form.filters()
-    actions = list(selectors.plan_actions(plan, filters))
-    rows = _rows(actions, access.can_post_update, selectors.today())
-    grouped = filters.sort == "position"
+    # What the lists show depends only on the plan's data, the day and the filters; the
+    # permission check above runs on every request, the rendering only when the plan changes.
+    key = (plan.pk, plan.version, selectors.today(), query_key(request.GET))
+    actions_html = cached(
+        ("plan-actions", access.can_manage, *key),
+        lambda: _actions_html(plan, filters, access.can_manage),
+    )
+    if request.htmx:
+        return HttpResponse(actions_html)
     context = {
-        "groups": _group_by_section(rows) if grouped else [],
         "nav_section": "plans",
         "plan": plan,
         "access": access,
-        "form": form,
-        "filters": filters,
-        "rows": rows,
-        "grouped": grouped,
-        "summary": selectors.plans_with_counts(request.user).get(pk=plan.pk),
+        "actions_html": mark_safe(actions_html),
+        "filters_html": mark_safe(
+            cached(("plan-filters", *key), lambda: _filters_html(plan, form))
+        ),
+        "summary": cached(key[:3], lambda: selectors.plan_summary(plan)),
     }
-    template = "plans/plan_detail.html"
-    if request.htmx:
-        template += "#actions"
-    return render(request, template, context)
+    return render(request, "plans/plan_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,7 +9,7 @@ from django.urls import reverse
 from plantrack.core.tests.factories import make_org, make_person
 from plantrack.directory import services
 from plantrack.directory.models import Organisation, Person
-from plantrack.directory.selectors import organisation_ids_for
+from plantrack.directory.selectors import forget_organisation_ids, organisation_ids_for
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_member_of_a_force_belongs_to_its_units(world):
     unit = make_org("TP, Youth Policy", parent=world.force)
     team = make_org("Schools team", parent=unit)
-    world.manager._plantrack_org_ids = None
-    del world.manager._plantrack_org_ids
+    forget_organisation_ids(world.manager)
     assert {world.force.pk, unit.pk, team.pk} <= organisation_ids_for(world.manager)
 
 

@@ -214,3 +214,19 @@ def test_my_actions_puts_overdue_first_then_update_due_then_due_soon(world):
     order = [a.pk for a in selectors.my_actions(world.owner)]
     assert order == [world.action.pk, stale.pk, due_soon.pk, later_one.pk]
     assert closed.pk not in order
+
+
+@pytest.mark.parametrize("many_plans", [0, 1000])
+def test_recent_updates_shows_only_visible_plans_newest_first(world, monkeypatch, many_plans):
+    from plantrack.core.tests.factories import make_plan
+
+    monkeypatch.setattr(selectors, "RECENT_MANY_PLANS", many_plans)
+    monkeypatch.setattr(selectors, "RECENT_BATCH", 2)
+    hidden_plan = make_plan(world.outsider, world.other_force, title="Secret")
+    hidden = make_action(hidden_plan, world.outsider)
+    for i in range(3):
+        services.update_post(actor=world.owner, action=world.action, narrative=f"mine {i}")
+        services.update_post(actor=world.outsider, action=hidden, narrative=f"secret {i}")
+    seen = [u.narrative for u in selectors.recent_updates(world.viewer, limit=2)]
+    assert seen == ["mine 2", "mine 1"]
+    assert len(selectors.recent_updates(world.viewer, limit=10)) == 3

@@ -259,3 +259,32 @@ def test_manager_reorders_sections(client, world):
     )
     titles = [s.title for s in world.plan.sections.order_by("position", "id")]
     assert titles == ["Investigation", "Intelligence"]
+
+
+@pytest.fixture
+def real_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def test_cached_plan_page_shows_every_change(client, world, real_cache):
+    from plantrack.directory.services import person_update
+    from plantrack.plans.services import action_update, update_post
+
+    client.force_login(world.viewer)
+    url = reverse("plans:detail", args=[world.plan.pk])
+    assert "Create a policy" in client.get(url).content.decode()
+    action_update(actor=world.manager, action=world.action, title="Create a youth policy")
+    assert "Create a youth policy" in client.get(url).content.decode()
+    update_post(actor=world.owner, action=world.action, narrative="x", rag="red")
+    assert "app-rag--red" in client.get(url, {"rag": "red"}).content.decode()
+    assert "app-rag--red" in client.get(url, headers={"HX-Request": "true"}).content.decode()
+    person_update(actor=world.manager, person=world.owner_person, name="Owen Renamed")
+    assert "Owen Renamed" in client.get(url).content.decode()
+
+
+def test_cached_plan_page_keeps_manager_links_from_viewers(client, world, real_cache):
+    url = reverse("plans:detail", args=[world.plan.pk])
+    client.force_login(world.manager)
+    assert 'Edit<span class="govuk-visually-hidden"> section' in client.get(url).content.decode()
+    client.force_login(world.viewer)
+    assert 'govuk-visually-hidden"> section' not in client.get(url).content.decode()
