@@ -161,13 +161,19 @@ def plan_summary(plan: Plan) -> dict:
     return Action.objects.filter(plan=plan).aggregate(**_counts(""))
 
 
-def plan_ids_page(user: User, limit: int, **filters) -> list[int]:
-    return list(
-        plans_visible_to(user)
-        .filter(**filters)
-        .order_by("title")
-        .values_list("pk", flat=True)[:limit]
-    )
+def plan_versions_page(user: User, limit: int, **filters) -> list[tuple[int, int]]:
+    """(id, version) of the first plans the user can see, by title: the ids to count and,
+    with the versions, a cache key that changes whenever any of them does."""
+    plans = plans_visible_to(user).filter(**filters).order_by("title")
+    return list(plans.values_list("pk", "version")[:limit])
+
+
+def my_plan_versions(user: User) -> list[tuple[int, int]]:
+    """(id, version) of the visible plans holding actions the user owns. Any change to those
+    actions, to who owns them or to who may see the plans changes this list."""
+    owned = ActionOwner.objects.filter(person__user=user).values("action__plan_id")
+    plans = plans_visible_to(user).filter(pk__in=owned).order_by("pk")
+    return list(plans.values_list("pk", "version"))
 
 
 def sections_for_plan(plan: Plan) -> QuerySet[Section]:
@@ -358,7 +364,15 @@ RECENT_SCAN_LIMIT = 10
 RECENT_MANY_PLANS = 200
 
 
-def recent_updates(user: User, limit: int = 10) -> list[Update]:
+def visible_plan_ids(user: User) -> list[int]:
+    return list(plans_visible_to(user).order_by("pk").values_list("pk", flat=True))
+
+
+def newest_update_id() -> int:
+    return Update.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def recent_updates(user: User, limit: int = 10, visible: list[int] | None = None) -> list[Update]:
     """The newest updates on plans the user can see.
 
     Sorting every update of every visible plan to keep ten is slow on a national database, so
@@ -369,7 +383,7 @@ def recent_updates(user: User, limit: int = 10) -> list[Update]:
     full = newest.select_related("action", "action__plan", "author")
     if user.is_superuser:
         return list(full[:limit])
-    visible = set(plans_visible_to(user).values_list("pk", flat=True))
+    visible = set(visible_plan_ids(user) if visible is None else visible)
     if len(visible) > RECENT_MANY_PLANS:
         found: list[int] = []
         for batch in range(RECENT_SCAN_LIMIT):

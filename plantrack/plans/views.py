@@ -4,6 +4,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -42,38 +43,71 @@ HOME_ACTIONS = 10
 HOME_PLANS = 25
 
 
+def _my_actions_html(request: HttpRequest, limit: int | None) -> str:
+    """The user's open actions as a table; cached while none of their plans changes."""
+    user = request.user
+    page_number = request.GET.get("page") if limit is None else None
+
+    def build() -> str:
+        on = selectors.today()
+        actions = selectors.my_actions(user)
+        page = None
+        if limit is None:
+            page = Paginator(actions, 100).get_page(page_number)
+            actions = page.object_list
+        else:
+            actions = actions[:limit]
+        rows = [{"action": a, "flags": selectors.action_flags(a, on)} for a in actions]
+        context = {"rows": rows, "page": page, "total": selectors.my_action_count(user)}
+        return render_to_string("plans/my_actions.html#list", context, request=request)
+
+    versions = tuple(selectors.my_plan_versions(user))
+    key = ("my-actions", user.pk, selectors.today(), versions, limit, page_number)
+    return mark_safe(cached(key, build))
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    on = selectors.today()
-    plan_ids = selectors.plan_ids_page(user, HOME_PLANS, status=Plan.Status.ACTIVE)
-    mine = selectors.my_actions(user)[:HOME_ACTIONS]
+    plan_versions = selectors.plan_versions_page(user, HOME_PLANS, status=Plan.Status.ACTIVE)
+    plan_ids = [pk for pk, _ in plan_versions]
+    plans_html = cached(
+        ("home-plans", selectors.today(), tuple(plan_versions)),
+        lambda: render_to_string(
+            "plans/_plan_table.html",
+            {"plans": selectors.plans_with_counts(user, plan_ids).order_by("title")},
+        ),
+    )
+    # A new update anywhere changes the newest id; a change of access changes the plan set.
+    visible = selectors.visible_plan_ids(user)
+    recent_html = cached(
+        ("home-recent", user.is_superuser, selectors.newest_update_id(), tuple(visible)),
+        lambda: render_to_string(
+            "plans/home.html#recent",
+            {"recent_updates": selectors.recent_updates(user, 10, visible)},
+        ),
+    )
     return render(
         request,
         "plans/home.html",
         {
             "nav_section": "home",
-            "rows": [{"action": a, "flags": selectors.action_flags(a, on)} for a in mine],
-            "my_action_count": selectors.my_action_count(user),
+            "my_actions_html": _my_actions_html(request, HOME_ACTIONS),
             "person": person_for_user(user),
-            "plans": selectors.plans_with_counts(user, plan_ids).order_by("title"),
-            "recent_updates": selectors.recent_updates(user, 10),
+            "plans_html": mark_safe(plans_html),
+            "recent_html": mark_safe(recent_html),
         },
     )
 
 
 @require_GET
 def my_actions(request: HttpRequest) -> HttpResponse:
-    on = selectors.today()
-    page = paginate(request, selectors.my_actions(request.user), 100)
-    rows = [{"action": a, "flags": selectors.action_flags(a, on)} for a in page.object_list]
     return render(
         request,
         "plans/my_actions.html",
         {
             "nav_section": "mine",
-            "rows": rows,
-            "page": page,
+            "my_actions_html": _my_actions_html(request, None),
             "person": person_for_user(request.user),
         },
     )

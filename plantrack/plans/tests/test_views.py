@@ -288,3 +288,32 @@ def test_cached_plan_page_keeps_manager_links_from_viewers(client, world, real_c
     assert 'Edit<span class="govuk-visually-hidden"> section' in client.get(url).content.decode()
     client.force_login(world.viewer)
     assert 'govuk-visually-hidden"> section' not in client.get(url).content.decode()
+
+
+def test_cached_my_actions_follow_updates_ownership_and_access(client, world, real_cache):
+    from plantrack.core.tests.factories import make_person
+    from plantrack.plans.services import action_update, plan_role_remove, update_post
+
+    client.force_login(world.owner)
+    url = reverse("plans:my_actions")
+    assert "YC/INT/1" in client.get(url).content.decode()
+    update_post(actor=world.owner, action=world.action, narrative="x", rag="red")
+    assert "app-rag--red" in client.get(url).content.decode()
+    action_update(actor=world.manager, action=world.other_action, owners=[world.owner_person])
+    assert "YC/INT/2" in client.get(reverse("home")).content.decode()
+    plan_role_remove(actor=world.manager, plan=world.plan, user=world.owner)
+    assert "YC/INT/1" not in client.get(url).content.decode()  # restricted plan, no role now
+    action_update(actor=world.manager, action=world.action, owners=[make_person()])
+    assert "YC/INT/1" not in client.get(url).content.decode()
+
+
+def test_cached_home_shows_new_updates_and_plan_changes(client, world, real_cache):
+    from plantrack.plans.services import plan_update, update_post
+
+    client.force_login(world.viewer)
+    assert "No updates yet." in client.get(reverse("home")).content.decode()
+    update_post(actor=world.owner, action=world.action, narrative="First", rag="amber")
+    body = client.get(reverse("home")).content.decode()
+    assert "No updates yet." not in body and "YC/INT/1" in body
+    plan_update(actor=world.manager, plan=world.plan, title="Youth Strategy 2026")
+    assert "Youth Strategy 2026" in client.get(reverse("home")).content.decode()
