@@ -127,6 +127,8 @@ else:
     }
 # Sessions live in the database (shared by every app server) and are read through the cache.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Flash messages ride in a signed cookie, so posting a form does not also write the session.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

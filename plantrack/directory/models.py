@@ -84,9 +84,13 @@ class Person(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.name:
-            return f"{self.rank} {self.name}".strip()
-        return self.post or "Unnamed person"
+        return self.format_name(self.name, self.rank, self.post)
+
+    @staticmethod
+    def format_name(name: str, rank: str, post: str) -> str:
+        if name:
+            return f"{rank} {name}".strip()
+        return post or "Unnamed person"
 
 
 class Membership(models.Model):

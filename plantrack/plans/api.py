@@ -1,16 +1,21 @@
 # No "from __future__ import annotations": django-ninja reads these signatures at runtime.
 
+import json
+
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from plantrack.core.cache import cached, query_key
 from plantrack.core.models import Rag
 from plantrack.plans import selectors, services
 from plantrack.plans.models import Action, Plan
 from plantrack.plans.schemas import (
     ActionDetailOut,
-    ActionOut,
     MilestoneOut,
+    PagedActions,
     PlanOut,
     SectionOut,
     UpdateIn,
@@ -135,17 +140,41 @@ def list_sections(request, plan_id: int):
     return selectors.sections_for_plan(plan)
 
 
-@router.get("/actions", response=list[ActionOut])
-@paginate(LimitOffsetPagination)
-def list_actions(request, filters: Query[ActionQuery]):
-    """Actions you can see, with the plan page's filters. `rag` and `status` may repeat."""
+API_MAX_LIMIT = 500
+
+
+@router.get("/actions", response=PagedActions)
+def list_actions(request, filters: Query[ActionQuery], limit: int = 100, offset: int = 0):
+    """Actions you can see, with the plan page's filters, paginated by `limit` and `offset`.
+    `rag` and `status` may repeat. A plan's list is served from a cache that changes whenever
+    the plan does."""
+    limit, offset = max(1, min(limit, API_MAX_LIMIT)), max(0, offset)
     query = selectors.ActionFilters(**filters.model_dump(exclude={"plan"}))
-    if filters.plan is not None:
-        plan = selectors.plan_get_for_user(request.user, filters.plan)
-        qs = selectors.plan_actions(plan, query)
-    else:
-        qs = selectors.apply_action_filters(selectors.actions_for_list(request.user), query)
-    return Mapped(qs, action_out)
+    if filters.plan is None:
+        actions = selectors.apply_action_filters(selectors.actions_visible_to(request.user), query)
+        return _json(selectors.action_list_rows(actions, offset, limit))
+    plan = selectors.plan_get_for_user(request.user, filters.plan)
+    key = ("api-actions", plan.pk, plan.version, selectors.today(), query_key(request.GET))
+    return HttpResponse(
+        cached(
+            key,
+            lambda: (
+                _json(
+                    selectors.action_list_rows(
+                        selectors.apply_action_filters(plan.actions.all(), query), offset, limit
+                    )
+                ).content
+            ),
+        ),
+        content_type="application/json",
+    )
+
+
+def _json(data) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, separators=(",", ":")),
+        content_type="application/json",
+    )
 
 
 @router.get("/actions/{action_id}", response=ActionDetailOut)

@@ -79,6 +79,11 @@ class ActionOut(Schema):
     flags: ActionFlags
 
 
+class PagedActions(Schema):
+    items: list[ActionOut]
+    count: int
+
+
 class MilestoneOut(Schema):
     id: int
     title: str

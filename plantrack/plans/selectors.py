@@ -291,6 +291,79 @@ def plan_actions(plan: Plan, filters: ActionFilters) -> QuerySet[Action]:
     return apply_action_filters(actions, filters)
 
 
+API_ACTION_FIELDS = (
+    "id",
+    "plan_id",
+    "section_id",
+    "ref",
+    "title",
+    "description",
+    "strategy_refs",
+    "owner_text",
+    "status",
+    "rag",
+    "last_update_on",
+    "update_due_on",
+)
+FUZZY_PREFIXES = ("start", "review", "due")
+
+
+def action_list_rows(actions: QuerySet[Action], offset: int, limit: int) -> dict:
+    """A page of actions as plain dicts in the API's shape, from three flat queries.
+
+    Lists of a hundred actions are read far more than anything else in the API; building
+    model instances and validating them costs several times more than the queries."""
+    fuzzy = [
+        f"{p}_{part}" for p in FUZZY_PREFIXES for part in ("text", "earliest", "latest", "kind")
+    ]
+    rows = list(actions.values(*API_ACTION_FIELDS, *fuzzy)[offset : offset + limit])
+    ids = [row["id"] for row in rows]
+    owners: dict[int, list] = {pk: [] for pk in ids}
+    for o in (
+        ActionOwner.objects.filter(action_id__in=ids)
+        .order_by("position", "id")
+        .values("action_id", "person_id", "post", "person__name", "person__rank", "person__post")
+    ):
+        name = Person.format_name(o["person__name"], o["person__rank"], o["person__post"])
+        owners[o["action_id"]].append(
+            {"id": o["person_id"], "display_name": name, "post": o["post"]}
+        )
+    agencies: dict[int, dict[str, list]] = {pk: {"lead": [], "supporting": []} for pk in ids}
+    for a in (
+        ActionOrganisation.objects.filter(action_id__in=ids)
+        .order_by("position", "id")
+        .values("action_id", "role", "organisation_id", "organisation__name")
+    ):
+        agencies[a["action_id"]][a["role"]].append(
+            {"id": a["organisation_id"], "name": a["organisation__name"]}
+        )
+    on = today()
+    items = []
+    for row in rows:
+        item = {name: row[name] for name in API_ACTION_FIELDS}
+        for prefix in FUZZY_PREFIXES:
+            item[prefix] = {
+                part: row[f"{prefix}_{part}"] for part in ("text", "earliest", "latest", "kind")
+            }
+        item["owners"] = owners[row["id"]]
+        item["lead_organisations"] = agencies[row["id"]]["lead"]
+        item["supporting_organisations"] = agencies[row["id"]]["supporting"]
+        item["flags"] = action_flags(Action(**{k: row[k] for k in FLAG_FIELDS}), on)
+        items.append(item)
+    return {"items": items, "count": actions.count()}
+
+
+FLAG_FIELDS = ("status", "due_latest", "update_due_on", "review_earliest", "last_update_on")
+
+
+def action_get_light(user: User, pk: int) -> Action:
+    """An action the user may see, with its plan and nothing else: enough to check access."""
+    try:
+        return actions_visible_to(user).select_related("plan").get(pk=pk)
+    except Action.DoesNotExist as exc:
+        raise Http404("No such action") from exc
+
+
 def action_get_for_user(user: User, pk: int) -> Action:
     try:
         return (

@@ -310,6 +310,7 @@ def milestone_create(
     milestone = Milestone(action=action, title=title, done=done, position=(last or 0) + 1)
     set_fuzzy_date(milestone, "due", due_text, deadline=True)
     save_validated(milestone, actor=actor)
+    touch_plans([action.plan_id])
     return milestone
 
 
@@ -318,13 +319,13 @@ def milestone_update(*, actor: User, milestone: Milestone, **fields) -> Mileston
     require_manager(actor, milestone.action.plan)
     _assign(milestone, fields, {"title", "done"}, {"due_text": "due"})
     save_validated(milestone, actor=actor)
+    touch_plans([milestone.action.plan_id])
     return milestone
 
 
 # --- Updates --------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def update_post(
     *,
     actor: User,
@@ -358,17 +359,23 @@ def update_post(
         author=None if imported else actor,
         author_name=author_name if imported else (author_name or actor.display_name),
     )
-    update.full_clean()
-    update.save()
-    if date is not None and (action.last_update_on is None or date >= action.last_update_on):
-        action.last_update_on = date
-        action.update_due_on = _update_due_on(
-            date, None, dt.timedelta(days=action.plan.update_interval_days)
-        )
-        if rag:
-            action.rag = rag
-        if status:
-            action.status = status
-        save_validated(action, actor=actor)
-    touch_plans([action.plan_id])
+    # The action and author are the caller's own objects: skip re-reading them to validate.
+    update.full_clean(exclude=["action", "author"])
+    # Checks and validation above run before the transaction: on SQLite a write transaction
+    # holds the database's only write lock, so it should do nothing but write.
+    with transaction.atomic():
+        update.save()
+        latest = Action.objects.values_list("last_update_on", flat=True).get(pk=action.pk)
+        if date is not None and (latest is None or date >= latest):
+            action.last_update_on = date
+            action.update_due_on = _update_due_on(
+                date, None, dt.timedelta(days=action.plan.update_interval_days)
+            )
+            action.rag = rag or action.rag
+            action.status = status or action.status
+            action._history_user = actor
+            action.save(
+                update_fields=["last_update_on", "update_due_on", "rag", "status", "updated_at"]
+            )
+        touch_plans([action.plan_id])
     return update

@@ -282,24 +282,31 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "plans/form.html", {"form": form, "plan": plan, "title": "Edit section"})
 
 
+def _action_body(pk: int, user, access: selectors.PlanAccess, can_update: bool) -> str:
+    action = selectors.action_get_for_user(user, pk)
+    context = {
+        "action": action,
+        "access": access,
+        "can_update": can_update,
+        "flags": selectors.action_flags(action, selectors.today()),
+        "updates": selectors.action_updates(action),
+        "history": action_history(action)[:30],
+    }
+    return render_to_string("plans/action_detail.html#body", context)
+
+
 @require_GET
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get_for_user(request.user, pk)
+    action = selectors.action_get_light(request.user, pk)
     access = selectors.plan_access(request.user, action.plan)
+    can_update = access.can_post_update(action)
+    # Everything on the page changes only through services that bump the plan's version.
+    key = ("action", pk, action.plan.version, selectors.today(), access.can_manage, can_update)
+    body = cached(key, lambda: _action_body(pk, request.user, access, can_update))
     return render(
         request,
         "plans/action_detail.html",
-        {
-            "nav_section": "plans",
-            "action": action,
-            "plan": action.plan,
-            "access": access,
-            "can_update": access.can_post_update(action),
-            "flags": selectors.action_flags(action, selectors.today()),
-            "updates": selectors.action_updates(action),
-            "history": action_history(action)[:30],
-            "form": UpdateForm(action=action),
-        },
+        {"nav_section": "plans", "action": action, "plan": action.plan, "body": mark_safe(body)},
     )
 
 
@@ -339,7 +346,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def update_create(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_get_for_user(request.user, pk)
+    action = selectors.action_get_light(request.user, pk)
     form = UpdateForm(request.POST or None, action=action)
     if submitted(request, form, services.update_post, actor=request.user, action=action):
         messages.success(request, "Update posted.")

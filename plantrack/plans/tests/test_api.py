@@ -151,3 +151,34 @@ def test_people_and_organisations(client, world):
     assert {o["name"] for o in orgs["items"]} == {"Barnet Police", "Other Force"}
     org = client.get(f"/api/v1/organisations/{world.force.pk}", headers=headers).json()
     assert org["name"] == "Barnet Police"
+
+
+def test_cached_plan_action_list_follows_changes(client, world, settings):
+    from django.core.cache import cache
+
+    from plantrack.plans.services import update_post
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    headers = _auth(world.viewer)
+    url = f"/api/v1/actions?plan={world.plan.pk}&rag=red"
+    assert client.get(url, headers=headers).json()["count"] == 0
+    update_post(actor=world.owner, action=world.action, narrative="x", rag="red")
+    data = client.get(url, headers=headers).json()
+    assert data["count"] == 1 and data["items"][0]["rag"] == "red"
+    outsider = _auth(world.outsider)
+    assert client.get(url, headers=outsider).status_code == 404  # the cache never skips access
+
+
+def test_limit_is_capped_and_bad_paging_is_refused(client, world):
+    headers = _auth(world.viewer)
+    assert len(client.get("/api/v1/actions?limit=100000", headers=headers).json()["items"]) == 2
+    assert client.get("/api/v1/actions?limit=abc", headers=headers).status_code == 422
+
+
+def test_list_and_detail_agree(client, world):
+    headers = _auth(world.viewer)
+    listed = client.get(f"/api/v1/actions?plan={world.plan.pk}", headers=headers).json()
+    detail = client.get(f"/api/v1/actions/{world.action.pk}", headers=headers).json()
+    item = next(i for i in listed["items"] if i["id"] == world.action.pk)
+    assert {k: detail[k] for k in item} == item
