@@ -114,7 +114,9 @@ elif env_bool("PLANTRACK_DB_POOL"):
 # Rendered lists are cached under keys that carry the plan's version (see core/cache.py), so
 # a per-process memory cache is correct; Redis shares the work between app servers.
 CACHE_URL = os.environ.get("PLANTRACK_CACHE_URL", "")
-if CACHE_URL.startswith(("redis://", "rediss://")):
+if CACHE_URL == "dummy://":  # measures the cost of rendering everything afresh
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
