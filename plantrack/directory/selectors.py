@@ -35,7 +35,14 @@ def forget_organisation_ids(user: User) -> None:
 
 
 def _walk_organisations(user: User) -> set[int]:
-    frontier = set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+    return with_units(
+        Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
+    )
+
+
+def with_units(organisation_ids) -> set[int]:
+    """The organisations given and every unit beneath them."""
+    frontier = set(organisation_ids)
     found: set[int] = set()
     # The tree is shallow (force → command → unit), so a few queries walk it.
     while frontier:
@@ -44,7 +51,6 @@ def _walk_organisations(user: User) -> set[int]:
             set(Organisation.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
             - found
         )
-    user._plantrack_org_ids = found
     return found
 
 

@@ -6,7 +6,7 @@ from plantrack.core.forms import DateInput
 from plantrack.core.models import Rag
 from plantrack.directory.models import Organisation, Person
 from plantrack.plans.models import Action, Plan, PlanRole, Section
-from plantrack.plans.selectors import SORTS, ActionFilters, today
+from plantrack.plans.selectors import SORTS, ActionFilters, people_to_choose_for, today
 
 RAG_FILTER_CHOICES = [*Rag.choices, ("none", "Not rated")]
 
@@ -143,9 +143,16 @@ class ActionForm(forms.ModelForm):
         required=False,
         help_text="As written, for example 'March 2024', 'Q3 2024/25' or 'Ongoing'",
     )
-    owners = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
+    owners = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        help_text="People of the plan's organisations. Hold Ctrl (Cmd on a Mac) to choose "
+        "several. Someone missing? Add them in People first.",
+    )
     lead_organisations = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.none(), required=False
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text="Hold Ctrl (Cmd on a Mac) to choose several",
     )
     supporting_organisations = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.none(), required=False
@@ -174,7 +181,7 @@ class ActionForm(forms.ModelForm):
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = Section.objects.filter(plan=plan)
-        self.fields["owners"].queryset = Person.objects.select_related("organisation")
+        self.fields["owners"].queryset = people_to_choose_for(plan)
         organisations = Organisation.objects.all()
         self.fields["lead_organisations"].queryset = organisations
         self.fields["supporting_organisations"].queryset = organisations

@@ -14,7 +14,7 @@ from django.utils import timezone
 from plantrack.accounts.models import User
 from plantrack.core.models import Rag
 from plantrack.directory.models import Organisation, Person
-from plantrack.directory.selectors import organisation_ids_for
+from plantrack.directory.selectors import organisation_ids_for, with_units
 from plantrack.plans.models import (
     Action,
     ActionOrganisation,
@@ -417,6 +417,22 @@ def actions_owned_by(user: User, person: Person) -> QuerySet[Action]:
         .filter(pk__in=owned)
         .select_related("plan")
         .order_by("plan__title", "position")
+    )
+
+
+def people_to_choose_for(plan: Plan) -> QuerySet[Person]:
+    """Who may be made an owner in this plan's forms: people of the owning organisation and
+    its units, of organisations already involved in the plan, and anyone owning one of its
+    actions. The whole national directory would be tens of thousands of options."""
+    involved = ActionOrganisation.objects.filter(action__plan=plan).values_list(
+        "organisation_id", flat=True
+    )
+    organisations = with_units([plan.owner_organisation_id, *involved])
+    owning = ActionOwner.objects.filter(action__plan=plan).values("person_id")
+    return (
+        Person.objects.filter(Q(organisation_id__in=organisations) | Q(pk__in=owning))
+        .select_related("organisation")
+        .order_by("name", "post")
     )
 
 

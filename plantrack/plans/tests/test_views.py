@@ -321,3 +321,16 @@ def test_cached_home_shows_new_updates_and_plan_changes(client, world, real_cach
     assert "No updates yet." not in body and "YC/INT/1" in body
     plan_update(actor=world.manager, plan=world.plan, title="Youth Strategy 2026")
     assert "Youth Strategy 2026" in client.get(reverse("home")).content.decode()
+
+
+def test_owner_choices_are_the_plans_people_not_the_whole_directory(client, world):
+    from plantrack.core.tests.factories import make_org, make_person
+
+    unit = make_org("Schools team", parent=world.force)
+    colleague = make_person(name="Unit Colleague", organisation=unit)
+    stranger = make_person(name="Far Away", organisation=make_org("Elsewhere"))
+    client.force_login(world.manager)
+    form = client.get(reverse("plans:action_edit", args=[world.action.pk])).context["form"]
+    choices = set(form.fields["owners"].queryset)
+    assert {world.owner_person, colleague} <= choices
+    assert stranger not in choices
