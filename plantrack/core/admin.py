@@ -3,7 +3,7 @@ from __future__ import annotations
 from simple_history.admin import SimpleHistoryAdmin
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+class ReadOnlyMixin:
     """Domain data changes through the app's pages, API and services, never the admin, so
     that validation, permissions and the audit trail stay in one place. The admin reads."""
 
@@ -15,3 +15,7 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    pass

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from plantrack.core.admin import ReadOnlyHistoryAdmin
+from plantrack.core.admin import ReadOnlyHistoryAdmin, ReadOnlyMixin
 from plantrack.plans.models import Action, Plan, Update
 
 
@@ -22,15 +22,6 @@ class ActionAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Update)
-class UpdateAdmin(admin.ModelAdmin):
+class UpdateAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["action", "date", "rag", "author_name", "created_at"]
     list_select_related = ["action"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -400,24 +400,21 @@ def my_actions(user: User) -> QuerySet[Action]:
     )
 
 
-def actions_involving_organisation(user: User, organisation: Organisation) -> QuerySet[Action]:
-    led = ActionOrganisation.objects.filter(organisation=organisation).values("action_id")
+def _actions_linked_by(user: User, links: QuerySet) -> QuerySet[Action]:
     return (
         actions_visible_to(user)
-        .filter(pk__in=led)
+        .filter(pk__in=links.values("action_id"))
         .select_related("plan")
         .order_by("plan__title", "position")
     )
+
+
+def actions_involving_organisation(user: User, organisation: Organisation) -> QuerySet[Action]:
+    return _actions_linked_by(user, ActionOrganisation.objects.filter(organisation=organisation))
 
 
 def actions_owned_by(user: User, person: Person) -> QuerySet[Action]:
-    owned = ActionOwner.objects.filter(person=person).values("action_id")
-    return (
-        actions_visible_to(user)
-        .filter(pk__in=owned)
-        .select_related("plan")
-        .order_by("plan__title", "position")
-    )
+    return _actions_linked_by(user, ActionOwner.objects.filter(person=person))
 
 
 def people_to_choose_for(plan: Plan) -> QuerySet[Person]:
