@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "plantrack.accounts",
     "plantrack.directory",
     "plantrack.plans",
+    "plantrack.imports",
     "plantrack.demo",
 ]
 

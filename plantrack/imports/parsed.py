@@ -1,0 +1,127 @@
+"""What the structure stage makes of a document: plans, sections, actions, before saving.
+
+Everything is still text as written (plus parsed dates and RAG); ``save.py`` turns it into
+organisations, people, plans and updates through the services, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from plantrack.core import fuzzydates
+
+# The fields a column can be mapped to; "ignore" drops the column.
+FIELDS = {
+    "ref": "Reference",
+    "strategy_refs": "Strategy cross-reference",
+    "title": "Action",
+    "lead": "Lead and supporting organisations",
+    "owner": "Owner",
+    "milestones": "Milestones",
+    "start": "Start",
+    "review": "Review date",
+    "due": "Deadline",
+    "rag": "RAG",
+    "status": "Status",
+    "updates": "Updates",
+    "ignore": "Ignore this column",
+}
+
+
+@dataclass
+class ParsedUpdate:
+    date: dt.date | None
+    text: str
+
+
+@dataclass
+class ParsedAction:
+    title: str  # the whole action text, whitespace collapsed
+    ref: str | None = None
+    strategy_refs: str | None = None
+    owner: str | None = None  # the owner cell as written, whitespace collapsed
+    lead: str | None = None  # the lead/supporting organisations cell as written
+    milestones: list[str] = field(default_factory=list)
+    start_text: str | None = None
+    review_text: str | None = None
+    due_text: str | None = None
+    rag: str | None = None  # red / amber / green / blue
+    status: str | None = None  # an Action.Status value when the file gives one
+    updates: list[ParsedUpdate] = field(default_factory=list)
+    origin: str = ""  # "table 2, row 5", for warnings and the preview
+
+    @property
+    def due(self) -> dt.date | None:
+        """The last day the due text allows; None for Ongoing/BAU/TBC and start-only text."""
+        return fuzzydates.parse(self.due_text or "").deadline
+
+
+@dataclass
+class ParsedSection:
+    title: str
+    actions: list[ParsedAction] = field(default_factory=list)
+
+
+@dataclass
+class ParsedPlan:
+    title: str | None
+    sections: list[ParsedSection] = field(default_factory=list)
+
+    @property
+    def action_count(self) -> int:
+        return sum(len(s.actions) for s in self.sections)
+
+
+@dataclass
+class ColumnMap:
+    """How one table's columns were understood, shown in the preview for correction."""
+
+    origin: str
+    headers: list[str]
+    fields: list[str]  # one of FIELDS per column
+
+
+@dataclass
+class ParsedImport:
+    file: str
+    plans: list[ParsedPlan] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    columns: list[ColumnMap] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """The CLI's ``--dry-run --json`` shape."""
+        return {
+            "file": self.file,
+            "plans": [
+                {
+                    "title": plan.title,
+                    "sections": [
+                        {
+                            "title": section.title,
+                            "actions": [_action_json(a) for a in section.actions],
+                        }
+                        for section in plan.sections
+                    ],
+                }
+                for plan in self.plans
+            ],
+            "warnings": list(self.warnings),
+        }
+
+
+def _action_json(action: ParsedAction) -> dict:
+    due = action.due
+    return {
+        "ref": action.ref,
+        "title": action.title,
+        "owner": action.owner,
+        "lead": action.lead,
+        "due_text": action.due_text,
+        "due": due.isoformat() if due else None,
+        "rag": action.rag,
+        "updates": [
+            {"date": u.date.isoformat() if u.date else None, "text": u.text}
+            for u in action.updates
+        ],
+    }

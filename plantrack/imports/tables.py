@@ -1,0 +1,53 @@
+"""What every reader produces: a document as tables of cells, before any meaning is given.
+
+Readers (``readers/``) turn a file into a ``Document``; ``structure.py`` finds the header,
+columns, sections and actions in its tables. Nothing here knows about plans.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class ImportFailed(Exception):
+    """A file that cannot be read. The message is one line, fit to show to the user."""
+
+
+@dataclass
+class Cell:
+    text: str
+    # The cell's fill colour as six upper-case hex digits ("FF0000"), when the format has one:
+    # spreadsheets often give the RAG as a colour only.
+    fill: str | None = None
+    # Set on every cell of a merged range after the first, so that a row whose one cell spans
+    # the table (a section title) can be told from a row with one filled cell.
+    merged: bool = False
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    # Where it came from, for warnings: "sheet Diversion", "table 3", "page 2".
+    origin: str
+    # A title that names the table: the sheet name, the heading paragraph just before a Word
+    # table, the text line just before a table in a PDF. None when there is none.
+    heading: str | None = None
+
+
+@dataclass
+class Document:
+    name: str
+    tables: list[Table] = field(default_factory=list)
+    # Paragraphs outside tables, in order (title lines, narrative), to find plan titles.
+    paragraphs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what a reader accepts; the settings PLANTRACK_IMPORT_* override them."""
+
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_uncompressed_bytes: int = 200 * 1024 * 1024
+    max_rows: int = 100_000
+    max_cells: int = 2_000_000
