@@ -56,7 +56,7 @@ help:
 
 venv: $(VENV_STAMP)
 
-$(VENV_STAMP): $(REQUIREMENTS)
+$(VENV_STAMP): $(REQUIREMENTS) Makefile
 	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	    py=$$(scripts/find-python); \
 	    echo "==> Creating $(VENV) with $$py ($$($$py -V 2>&1))"; \
@@ -66,6 +66,10 @@ $(VENV_STAMP): $(REQUIREMENTS)
 	@echo "==> Installing Python requirements into $(VENV)"
 	$(PY) -m pip install -qq --upgrade pip
 	$(PY) -m pip install -qq -r requirements-dev.txt
+	@# The `plantrack` command (plantrack import …), runnable from any directory.
+	@printf '#!/bin/sh\nPYTHONPATH="%s$${PYTHONPATH:+:$$PYTHONPATH}" exec "%s" -m plantrack.cli "$$@"\n' \
+	    "$(CURDIR)" "$(CURDIR)/$(PY)" > $(VENV)/bin/plantrack
+	@chmod +x $(VENV)/bin/plantrack
 	@touch $@
 
 # --- Front end ---------------------------------------------------------------

@@ -232,6 +232,16 @@ PLANTRACK_DEFAULT_UPDATE_INTERVAL_DAYS = 30
 # "Due soon" on the home page: deadlines within this many days.
 PLANTRACK_DUE_SOON_DAYS = 30
 PLANTRACK_PAGE_SIZE = 100
+# Imports: the largest upload, the most its compressed parts may expand to (a decompression
+# bomb is refused before it is unpacked) and the most rows a sheet may have.
+PLANTRACK_IMPORT_MAX_UPLOAD_BYTES = int(
+    os.environ.get("PLANTRACK_IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+)
+PLANTRACK_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("PLANTRACK_IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+)
+PLANTRACK_IMPORT_MAX_ROWS = int(os.environ.get("PLANTRACK_IMPORT_MAX_ROWS", 100_000))
+DATA_UPLOAD_MAX_MEMORY_SIZE = PLANTRACK_IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 
 LOGGING = {
     "version": 1,

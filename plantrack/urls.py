@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("plantrack.accounts.urls")),
     path("plans/", include("plantrack.plans.urls")),
     path("directory/", include("plantrack.directory.urls")),
+    path("imports/", include("plantrack.imports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

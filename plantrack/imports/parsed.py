@@ -14,6 +14,8 @@ from plantrack.core import fuzzydates
 # The fields a column can be mapped to; "ignore" drops the column.
 FIELDS = {
     "ref": "Reference",
+    # A theme/priority column: each new value in it starts a section.
+    "section": "Section (theme or priority)",
     "strategy_refs": "Strategy cross-reference",
     "title": "Action",
     "lead": "Lead and supporting organisations",
@@ -121,7 +123,6 @@ def _action_json(action: ParsedAction) -> dict:
         "due": due.isoformat() if due else None,
         "rag": action.rag,
         "updates": [
-            {"date": u.date.isoformat() if u.date else None, "text": u.text}
-            for u in action.updates
+            {"date": u.date.isoformat() if u.date else None, "text": u.text} for u in action.updates
         ],
     }

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django import forms
+
+from plantrack.imports.parsed import FIELDS
+from plantrack.imports.selectors import organisations_to_import_for, plans_to_reimport
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        required=False,
+        help_text="Excel (.xlsx), Word (.docx), PDF, CSV or text",
+    )
+    text = forms.CharField(
+        label="Or paste a table",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text="Copy the table in Word or Excel, header row included, and paste it here",
+    )
+    owner_organisation = forms.ModelChoiceField(
+        label="Organisation that owns the plan", queryset=None, empty_label=None
+    )
+    plan_title = forms.CharField(
+        label="Plan title", required=False, help_text="Leave blank to use the title in the file"
+    )
+    into_plan = forms.ModelChoiceField(
+        label="This is a new version of",
+        queryset=None,
+        required=False,
+        empty_label="Nothing: it is a new plan",
+        help_text="Actions are matched by reference (or title) and updated; nothing is deleted",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organisation"].queryset = organisations_to_import_for(user)
+        self.fields["into_plan"].queryset = plans_to_reimport(user)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("file")) == bool((data.get("text") or "").strip()):
+            raise forms.ValidationError("Upload a file or paste a table (one of the two).")
+        return data
+
+
+class ColumnsForm(forms.Form):
+    """One choice per header found, to correct how the columns were understood."""
+
+    def __init__(self, *args, columns, **kwargs):
+        super().__init__(*args, **kwargs)
+        seen: set[str] = set()
+        for column_map in columns:
+            for header, field in zip(column_map.headers, column_map.fields, strict=False):
+                if not header or header in seen:
+                    continue
+                seen.add(header)
+                self.fields[f"col_{len(seen)}"] = forms.ChoiceField(
+                    label=header, choices=list(FIELDS.items()), initial=field
+                )
+
+    def overrides(self) -> dict[str, str]:
+        return {self.fields[name].label: value for name, value in self.cleaned_data.items()}

@@ -1,0 +1,50 @@
+"""read → tables → structure: a file or pasted text to a ParsedImport. Writes nothing."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from plantrack.imports.parsed import ParsedImport
+from plantrack.imports.structure import parse_document
+from plantrack.imports.tables import ImportFailed, Limits
+
+
+def limits() -> Limits:
+    default = Limits()
+    return Limits(
+        max_upload_bytes=getattr(
+            settings, "PLANTRACK_IMPORT_MAX_UPLOAD_BYTES", default.max_upload_bytes
+        ),
+        max_uncompressed_bytes=getattr(
+            settings, "PLANTRACK_IMPORT_MAX_UNCOMPRESSED_BYTES", default.max_uncompressed_bytes
+        ),
+        max_rows=getattr(settings, "PLANTRACK_IMPORT_MAX_ROWS", default.max_rows),
+        max_cells=default.max_cells,
+    )
+
+
+def parse_bytes(
+    name: str,
+    data: bytes,
+    *,
+    is_text: bool = False,
+    column_overrides: dict[str, str] | None = None,
+    plan_title: str | None = None,
+) -> ParsedImport:
+    """Parse an upload. Raises ImportFailed with a one-line message for anything unreadable."""
+    from plantrack.imports.readers import read_file
+    from plantrack.imports.readers.text import read_text
+
+    if is_text:
+        if len(data) > limits().max_upload_bytes:
+            raise ImportFailed("The pasted text is too long to import.")
+        text = data.decode("utf-8", errors="replace")
+        if not text.strip():
+            raise ImportFailed("Nothing was pasted.")
+        document = read_text(name, text)
+    else:
+        document = read_file(name, data, limits())
+    parsed = parse_document(document, column_overrides or None, plan_title or None)
+    if not any(plan.action_count for plan in parsed.plans):
+        raise ImportFailed(f"No actions were found in {name}.")
+    return parsed

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from plantrack.accounts.models import User
+from plantrack.directory.models import Organisation
+from plantrack.directory.selectors import organisation_ids_for
+from plantrack.imports.models import ImportJob
+from plantrack.plans.models import Plan, PlanRole
+
+
+def import_job_get_for_user(user: User, pk: int) -> ImportJob:
+    """Only the person who uploaded a file sees its preview."""
+    return get_object_or_404(
+        ImportJob.objects.select_related("owner_organisation", "into_plan"), pk=pk, user=user
+    )
+
+
+def organisations_to_import_for(user: User) -> QuerySet[Organisation]:
+    if user.is_superuser:
+        return Organisation.objects.order_by("name")
+    return Organisation.objects.filter(pk__in=organisation_ids_for(user)).order_by("name")
+
+
+def plans_to_reimport(user: User) -> QuerySet[Plan]:
+    if user.is_superuser:
+        return Plan.objects.order_by("title")
+    managed = PlanRole.objects.filter(user=user, role=PlanRole.Role.MANAGER).values("plan_id")
+    return Plan.objects.filter(pk__in=managed).order_by("title")

@@ -1,0 +1,139 @@
+"""Saving parsed plans: through the services, all or nothing, matching what already exists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from plantrack.directory.models import Organisation, Person
+from plantrack.imports.parsed import (
+    ParsedAction,
+    ParsedImport,
+    ParsedPlan,
+    ParsedSection,
+    ParsedUpdate,
+)
+from plantrack.imports.services import import_parsed, reimport_changes
+from plantrack.plans.models import Action, Plan, Update
+
+pytestmark = pytest.mark.django_db
+
+
+def _parsed(*actions: ParsedAction, title: str = "Community Charter") -> ParsedImport:
+    return ParsedImport(
+        file="charter.xlsx",
+        plans=[ParsedPlan(title=title, sections=[ParsedSection("Prevention", list(actions))])],
+    )
+
+
+def _action(**fields) -> ParsedAction:
+    fields.setdefault("title", "Refocus problem solving resources")
+    return ParsedAction(**fields)
+
+
+def test_saves_a_plan_with_owners_organisations_dates_rag_and_updates(world):
+    parsed = _parsed(
+        _action(
+            ref="9",
+            owner="DCI Ian Wiggett (47113)",
+            lead="Police (TP, Youth Policy) NSPCC",
+            due_text="Achieved by Nov 22",
+            rag="amber",
+            updates=[ParsedUpdate(dt.date(2022, 6, 29), "Focus is on the roles")],
+        )
+    )
+    (plan,) = import_parsed(actor=world.manager, parsed=parsed, owner_organisation=world.force)
+    action = plan.actions.get()
+    assert plan.title == "Community Charter" and plan.source_document == "charter.xlsx"
+    assert (action.ref, action.rag, action.due_latest) == ("9", "amber", dt.date(2022, 11, 30))
+    assert action.owner_text == "DCI Ian Wiggett (47113)"
+    person = action.owners.get()
+    assert (person.rank, person.name, person.staff_number) == ("DCI", "Ian Wiggett", "47113")
+    assert [a.organisation.name for a in action.agencies.filter(role="lead")]
+    update = action.updates.get()
+    assert update.date == dt.date(2022, 6, 29) and update.author is None
+    assert action.last_update_on == dt.date(2022, 6, 29)
+
+
+def test_existing_people_and_organisations_are_matched_not_duplicated(world):
+    Person.objects.create(name="Ian Wiggett", rank="DCI", staff_number="47113")
+    Organisation.objects.create(name="NSPCC")
+    parsed = _parsed(
+        _action(ref="1", owner="DCI Ia Wiggett (47113)", lead="NSPCC"),
+        _action(ref="2", title="Second", owner="DCI lan Wiggett (47113)", lead="NSPCC"),
+    )
+    import_parsed(actor=world.manager, parsed=parsed, owner_organisation=world.force)
+    assert Person.objects.filter(staff_number="47113").count() == 1
+    assert Organisation.objects.filter(name="NSPCC").count() == 1
+
+
+def test_nothing_is_saved_when_any_part_fails(world):
+    parsed = _parsed(
+        _action(ref="1"),
+        _action(ref="2", title="Future", updates=[ParsedUpdate(dt.date(2999, 1, 1), "x")]),
+    )
+    counts = (Plan.objects.count(), Action.objects.count(), Person.objects.count())
+    with pytest.raises(ValidationError):
+        import_parsed(actor=world.manager, parsed=parsed, owner_organisation=world.force)
+    assert (Plan.objects.count(), Action.objects.count(), Person.objects.count()) == counts
+
+
+def test_outsider_cannot_import_for_another_organisation(world):
+    with pytest.raises(PermissionDenied):
+        import_parsed(
+            actor=world.outsider, parsed=_parsed(_action()), owner_organisation=world.force
+        )
+    assert not Plan.objects.filter(title="Community Charter").exists()
+
+
+def test_new_version_updates_matched_actions_adds_new_ones_and_new_updates(world):
+    first = _parsed(
+        _action(
+            ref="1",
+            due_text="Oct 22",
+            rag="amber",
+            updates=[ParsedUpdate(dt.date(2022, 6, 29), "Started")],
+        ),
+        _action(ref=None, title="Unnumbered action", rag="red"),
+    )
+    (plan,) = import_parsed(actor=world.manager, parsed=first, owner_organisation=world.force)
+    second = _parsed(
+        _action(
+            ref="1",
+            due_text="Dec 22",
+            rag="green",
+            updates=[
+                ParsedUpdate(dt.date(2022, 6, 29), "Started"),
+                ParsedUpdate(dt.date(2022, 9, 1), "Done"),
+            ],
+        ),
+        _action(ref=None, title="Unnumbered  action", rag="amber"),
+        _action(ref="3", title="Brand new"),
+    )
+    changes = reimport_changes(second.plans[0], plan)
+    assert "1: due 'Oct 22' → 'Dec 22'" in changes
+    assert "1: 1 new update" in changes
+    assert any(line.startswith("New action 3") for line in changes)
+    import_parsed(
+        actor=world.manager, parsed=second, owner_organisation=world.force, into_plan=plan
+    )
+    assert plan.actions.count() == 3
+    one = plan.actions.get(ref="1")
+    assert (one.due_text, one.rag, one.updates.count()) == ("Dec 22", "green", 2)
+    assert plan.actions.get(ref="").rag == "amber"  # matched by title, whitespace aside
+    assert Update.objects.filter(action__plan=plan).count() == 2
+
+
+def test_reimport_needs_a_manager_of_that_plan(world):
+    (plan,) = import_parsed(
+        actor=world.manager, parsed=_parsed(_action(ref="1")), owner_organisation=world.force
+    )
+    with pytest.raises(PermissionDenied):
+        import_parsed(
+            actor=world.owner,
+            parsed=_parsed(_action(ref="1", rag="red")),
+            owner_organisation=world.force,
+            into_plan=plan,
+        )

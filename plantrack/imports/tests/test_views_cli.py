@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from plantrack.cli import main
+from plantrack.imports.models import ImportJob
+from plantrack.plans.models import Plan
+
+PASTED = (
+    "What we will do\tWho\tBy when\tRAG\tProgress\n"
+    "Advertise engagement van deployments earlier\tSNT Ch Insps\tOct 22\tA\t"
+    "290622 – Calendar reformatted\n"
+    "Grow Watch schemes by 20%\tCiP Manager Sophie Paley\tAchieve by June 23\tR\t\n"
+)
+CSV = (
+    "Ref,Action,Owner,Deadline,RAG,Update\n"
+    '1,Publish the policy,DCI Ian Wiggett (47113),March 2004,G,"12/05/25 – Published"\n'
+    "2,Train officers,Insp. Bob Jones (61588),Q3 2022/23,Red,\n"
+)
+
+
+@pytest.mark.django_db
+def test_paste_preview_and_confirm(client, world):
+    client.force_login(world.manager)
+    response = client.post(
+        reverse("imports:new"),
+        {"text": PASTED, "owner_organisation": world.force.pk, "plan_title": "Charter"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    preview = client.get(response["Location"]).content.decode()
+    assert "Advertise engagement van deployments earlier" in preview
+    assert "Calendar reformatted" in preview
+    assert not Plan.objects.filter(title="Charter").exists()  # nothing saved before confirming
+    job = ImportJob.objects.get()
+    response = client.post(reverse("imports:confirm", args=[job.pk]))
+    plan = Plan.objects.get(title="Charter")
+    assert response["Location"] == reverse("plans:detail", args=[plan.pk])
+    assert plan.actions.count() == 2
+    assert set(plan.actions.values_list("rag", flat=True)) == {"amber", "red"}
+    again = client.post(reverse("imports:confirm", args=[job.pk]))
+    assert again.status_code == 302 and Plan.objects.filter(title="Charter").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_png_renamed_docx_gets_one_line_and_nothing_is_kept(client, world):
+    client.force_login(world.manager)
+    png = SimpleUploadedFile("plan.docx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    response = client.post(
+        reverse("imports:new"), {"file": png, "owner_organisation": world.force.pk}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There is a problem" in body and "plan.docx" in body
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_file_or_text_but_not_neither(client, world):
+    client.force_login(world.manager)
+    response = client.post(reverse("imports:new"), {"owner_organisation": world.force.pk})
+    assert "Upload a file or paste a table" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_other_users_cannot_see_or_confirm_an_import(client, world):
+    client.force_login(world.manager)
+    client.post(reverse("imports:new"), {"text": PASTED, "owner_organisation": world.force.pk})
+    job = ImportJob.objects.get()
+    client.force_login(world.viewer)
+    assert client.get(reverse("imports:preview", args=[job.pk])).status_code == 404
+    assert client.post(reverse("imports:confirm", args=[job.pk])).status_code == 404
+    client.force_login(world.manager)
+    assert client.get(reverse("imports:confirm", args=[job.pk])).status_code == 405
+
+
+@pytest.mark.django_db
+def test_outsider_cannot_import_for_an_organisation_they_are_not_in(client, world):
+    client.force_login(world.outsider)
+    response = client.post(
+        reverse("imports:new"), {"text": PASTED, "owner_organisation": world.force.pk}
+    )
+    assert response.status_code == 200  # the organisation is not among their choices
+    assert not ImportJob.objects.exists()
+
+
+def test_cli_dry_run_json_shape(tmp_path, capsys):
+    path = tmp_path / "plan.csv"
+    path.write_text(CSV, encoding="utf-8")
+    assert main(["import", str(path), "--dry-run", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == {"file", "plans", "warnings"} and data["file"] == "plan.csv"
+    action = data["plans"][0]["sections"][0]["actions"][0]
+    assert set(action) == {"ref", "title", "owner", "lead", "due_text", "due", "rag", "updates"}
+    assert (action["ref"], action["due"], action["rag"]) == ("1", "2004-03-31", "green")
+    assert action["updates"] == [{"date": "2025-05-12", "text": "Published"}]
+    second = data["plans"][0]["sections"][0]["actions"][1]
+    assert (second["due"], second["rag"]) == ("2022-12-31", "red")
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("empty.csv", b""),
+        ("header-only.csv", b"Ref,Action,Owner\n"),
+        ("image.docx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 64),
+        ("notes.pdf", b"%PDF-1.4\n%%EOF\n"),
+    ],
+)
+def test_cli_bad_input_is_one_line_and_non_zero(tmp_path, capsys, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["import", str(path), "--dry-run", "--json"]) != 0
+    err = capsys.readouterr().err.strip()
+    assert err and "\n" not in err and "Traceback" not in err
+
+
+@pytest.mark.django_db
+def test_cli_saves_with_an_organisation(tmp_path, capsys, world):
+    path = tmp_path / "plan.csv"
+    path.write_text(CSV, encoding="utf-8")
+    code = main(["import", str(path), "--organisation", "Barnet Police", "--user", "manager"])
+    assert code == 0, capsys.readouterr().err
+    assert Plan.objects.filter(source_document="plan.csv").get().actions.count() == 2
+    assert main(["import", str(path), "--organisation", "Nowhere", "--user", "manager"]) == 1
+    assert "no organisation" in capsys.readouterr().err

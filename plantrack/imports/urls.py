@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from plantrack.imports import views
+
+app_name = "imports"
+urlpatterns = [
+    path("new/", views.import_new, name="new"),
+    path("<int:pk>/", views.import_preview, name="preview"),
+    path("<int:pk>/confirm/", views.import_confirm, name="confirm"),
+]
