@@ -9,15 +9,35 @@ database, so every app server agrees on it whatever cache each one has.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
+from functools import cache as once
+from pathlib import Path
 
 from django.core.cache import cache
 
 TIMEOUT = 6 * 3600
 
 
+@once
+def release() -> str:
+    """What is running: a new release (new templates, new code) must not serve old fragments
+    from a cache that outlives it, such as Redis. PLANTRACK_RELEASE names it; otherwise the
+    code and templates are fingerprinted once at start-up."""
+    if os.environ.get("PLANTRACK_RELEASE"):
+        return os.environ["PLANTRACK_RELEASE"]
+    package = Path(__file__).resolve().parent.parent
+    stamps = sorted(
+        f"{path.relative_to(package)}:{path.stat().st_mtime_ns}:{path.stat().st_size}"
+        for pattern in ("**/*.py", "**/*.html")
+        for path in package.glob(pattern)
+    )
+    return hashlib.blake2b("\n".join(stamps).encode(), digest_size=6).hexdigest()
+
+
 def cached(parts: tuple, build: Callable[[], object], timeout: int = TIMEOUT):
-    key = "plantrack:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    key_source = repr((release(), *parts)).encode()
+    key = "plantrack:" + hashlib.blake2b(key_source, digest_size=16).hexdigest()
     value = cache.get(key)
     if value is None:
         value = build()
