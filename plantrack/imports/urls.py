@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", views.import_new, name="new"),
     path("<int:pk>/", views.import_preview, name="preview"),
     path("<int:pk>/confirm/", views.import_confirm, name="confirm"),
+    path("export/plan-<int:pk>.<str:fmt>", views.plan_export, name="export"),
 ]

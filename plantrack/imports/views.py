@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.core.views import run_service
-from plantrack.imports import selectors, services
+from plantrack.imports import exports, selectors, services
 from plantrack.imports.forms import ColumnsForm, ImportForm
+from plantrack.plans.selectors import plan_get_for_user
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,3 +72,21 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         request, f"Imported {len(plans)} plan{'s' * (len(plans) != 1)}, {total} actions."
     )
     return redirect("plans:detail", pk=plans[0].pk) if plans else redirect("plans:list")
+
+
+EXPORTS = {
+    "xlsx": (exports.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": (exports.to_csv, "text/csv; charset=utf-8"),
+    "json": (exports.to_json, "application/json"),
+}
+
+
+@require_GET
+def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in EXPORTS:
+        raise Http404("No such format")
+    plan = plan_get_for_user(request.user, pk)
+    build, content_type = EXPORTS[fmt]
+    response = HttpResponse(build(plan), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.file_name(plan, fmt)}"'
+    return response

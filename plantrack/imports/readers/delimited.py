@@ -58,7 +58,7 @@ def read_delimited(
                     "PLANTRACK_IMPORT_MAX_ROWS."
                 )
             budget.spend(len(record))
-            rows.append([Cell(clean_text(value)) for value in record])
+            rows.append([Cell(clean_text(_unguard(value))) for value in record])
     except csv.Error as exc:
         raise ImportFailed(f"{name} could not be read as CSV ({one_line(str(exc))}).") from exc
 
@@ -69,6 +69,14 @@ def read_delimited(
         raise ImportFailed(f"{name} has a header row but no data rows.")
     document.tables.append(Table(rows=rows, origin="csv", heading=None))
     return document
+
+
+def _unguard(value: str) -> str:
+    """Spreadsheet exports (ours included) put an apostrophe before text that a spreadsheet
+    would otherwise run as a formula ("'=SUM(A1)"); the text is the part after it."""
+    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
 
 
 def _sniff_delimiter(text: str, prefer_tab: bool) -> str:
