@@ -1,7 +1,8 @@
 """python -m bench [--rebuild] [--duration 20] [--connections 8] [--database-url URL]
 
 Builds (or reuses) the national-scale dataset, serves it with gunicorn (2 sync workers) and
-measures six cases with wrk on loopback; prints a table and writes bench/results.json.
+measures six cases with wrk on loopback; then times importing a 10,000-action workbook
+(bench/imports.py) in a fresh database of its own. Prints tables and writes bench/results.json.
 """
 
 from __future__ import annotations
@@ -22,12 +23,17 @@ RESULTS = ROOT / "bench" / "results.json"
 DOCS = ROOT / "docs" / "benchmarks.md"
 DOCS_START, DOCS_END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
 CASE_ORDER = ["plan_page", "my_actions", "home", "api_actions_list", "action_page", "post_update"]
+IMPORT_CASES = ["import_xlsx"]  # bench/imports.py; results under "imports"
+DOCS_IMPORTS_START = "<!-- bench:imports:start -->"
+DOCS_IMPORTS_END = "<!-- bench:imports:end -->"
 POST_NARRATIVE = "Benchmark update: partners met and agreed the next steps."
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[2])
-    parser.add_argument("--rebuild", action="store_true", help="regenerate the dataset")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="regenerate the dataset (and the import workbook)"
+    )
     parser.add_argument("--duration", type=float, default=20, help="seconds per case (20)")
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections (8)")
     parser.add_argument("--warmup", type=float, default=3, help="warm-up seconds per case (3)")
@@ -38,12 +44,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="bench database (default: SQLite at bench/data/bench.sqlite3); "
         "e.g. postgres://postgres@127.0.0.1:5432/plantrack_bench",
     )
-    parser.add_argument("--cases", help="comma-separated subset of: " + ", ".join(CASE_ORDER))
+    parser.add_argument(
+        "--cases", help="comma-separated subset of: " + ", ".join(CASE_ORDER + IMPORT_CASES)
+    )
     parser.add_argument("--generate-only", action="store_true", help="build the dataset and stop")
     parser.add_argument(
-        "--profile", action="store_true", help="print each case's queries and query plans"
+        "--profile",
+        action="store_true",
+        help="print each case's queries and query plans (import: its queries and a cProfile)",
     )
-    parser.add_argument("--no-load", action="store_true", help="count queries only, no wrk")
+    parser.add_argument(
+        "--no-load",
+        action="store_true",
+        help="count queries only, no wrk (and no import case unless named in --cases)",
+    )
     parser.add_argument(
         "--no-wait-quiet",
         action="store_true",
@@ -268,19 +282,77 @@ def markdown_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _replace_block(text: str, start: str, end: str, body: str) -> str | None:
+    if start not in text or end not in text:
+        print(f"{DOCS} has no {start} … {end} markers; not updated")
+        return None
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{body}\n{end}{tail}"
+
+
 def update_docs(results: dict) -> None:
+    from bench import imports
+
     text = DOCS.read_text()
-    if DOCS_START not in text or DOCS_END not in text:
-        print(f"{DOCS} has no {DOCS_START} … {DOCS_END} markers; not updated")
-        return
-    head, rest = text.split(DOCS_START, 1)
-    _, tail = rest.split(DOCS_END, 1)
-    DOCS.write_text(f"{head}{DOCS_START}\n{markdown_table(results)}\n{DOCS_END}{tail}")
+    blocks = []
+    if results.get("cases"):
+        blocks.append((DOCS_START, DOCS_END, markdown_table(results)))
+    if results.get("imports"):
+        body = imports.markdown_table(results["imports"])
+        blocks.append((DOCS_IMPORTS_START, DOCS_IMPORTS_END, body))
+    for start, end, body in blocks:
+        text = _replace_block(text, start, end, body) or text
+    DOCS.write_text(text)
     print(f"Updated {DOCS.relative_to(ROOT)}")
+
+
+def run_imports(args: argparse.Namespace, names: list[str]) -> dict:
+    """The import cases (each in a subprocess with a fresh database of its own)."""
+    from bench import imports
+
+    if not names:
+        return {}
+    print("\nImport: parse (dry run) and save of a 10,000-action workbook", flush=True)
+    result = imports.run(
+        rebuild_xlsx=args.rebuild, profile=args.profile, quiet=not args.no_wait_quiet
+    )
+    return {imports.CASE: result}
+
+
+def imports_only(args: argparse.Namespace, names: list[str]) -> int:
+    """--cases naming only import cases: no dataset, no server. The other figures in
+    results.json are kept as they were."""
+    from bench import imports
+
+    results_imports = run_imports(args, names)
+    print()
+    print(imports.table(results_imports))
+    try:
+        results = json.loads(args.results.read_text())
+    except (OSError, ValueError):
+        results = {}
+    results["imports"] = results_imports
+    args.results.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nWrote {args.results}")
+    if args.update_docs:
+        update_docs({"imports": results_imports})
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    wanted = {c.strip() for c in args.cases.split(",")} if args.cases else set()
+    unknown = wanted - set(CASE_ORDER) - set(IMPORT_CASES)
+    if unknown:
+        raise SystemExit(f"Unknown cases: {', '.join(sorted(unknown))}")
+    import_names = [
+        name
+        for name in IMPORT_CASES
+        if name in wanted or (not wanted and not args.no_load and not args.generate_only)
+    ]
+    if wanted and not wanted - set(IMPORT_CASES):
+        return imports_only(args, import_names)
     target = generate.target_for(args.database_url)
     setup_django(target.url)
     manifest = dataset(target, args.rebuild)
@@ -294,11 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     from plantrack.accounts.models import User
 
     cases = build_cases(manifest)
-    if args.cases:
-        wanted = {c.strip() for c in args.cases.split(",")}
-        unknown = wanted - set(CASE_ORDER)
-        if unknown:
-            raise SystemExit(f"Unknown cases: {', '.join(sorted(unknown))}")
+    if wanted:
         cases = [c for c in cases if c.name in wanted]
     users = {
         "owner": User.objects.get(username=manifest["owner_username"]),
@@ -352,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Removed the {removed} updates posted by the benchmark")
     if failure is not None:
         raise failure
+    results_imports = run_imports(args, import_names)
 
     results_cases = {}
     for case in cases:
@@ -401,6 +470,8 @@ def main(argv: list[str] | None = None) -> int:
             "date": dt.date.today().isoformat(),
         },
     }
+    if results_imports:
+        results["imports"] = results_imports
     print()
     print(table(results_cases))
     print(
@@ -412,6 +483,11 @@ def main(argv: list[str] | None = None) -> int:
             f"NOTE: other processes used over {NOISY_PCT:.0f}% of the CPUs during some cases; "
             "their latencies are inflated."
         )
+    if results_imports:
+        from bench import imports
+
+        print()
+        print(imports.table(results_imports))
     if args.no_load:
         print("\n(--no-load: queries only; results.json not written)")
         return 0

@@ -193,12 +193,15 @@ def _action_fields(directory: _Directory, parsed: ParsedAction) -> dict:
     return fields
 
 
+def _oldest_first(updates):
+    """Undated first, then by date, so the newest dated update sets the action's RAG."""
+    return sorted(updates, key=lambda u: (u.date is not None, u.date or 0))
+
+
 def _post_updates(actor: User, action: Action, parsed: ParsedAction, source: str) -> int:
     existing = set(action.updates.values_list("date", "narrative"))
-    # Oldest first, so the newest dated update ends up setting the action's current RAG.
-    ordered = sorted(parsed.updates, key=lambda u: (u.date is not None, u.date or 0))
     posted = 0
-    for update in ordered:
+    for update in _oldest_first(parsed.updates):
         if (update.date, update.text.strip()) in existing or not update.text.strip():
             continue
         plan_services.update_post(
@@ -249,19 +252,33 @@ def _create(actor, directory, parsed: ParsedPlan, organisation, source, visibili
         source_document=source[:300],
         visibility=visibility,
     )
+    items = []
     for parsed_section in parsed.sections:
         section = plan_services.section_create(
             actor=actor, plan=plan, title=parsed_section.title[:300] or "Actions"
         )
         for parsed_action in parsed_section.actions:
-            action = plan_services.action_create(
-                actor=actor,
-                plan=plan,
-                section=section,
-                milestones=parsed_action.milestones,
-                **_action_fields(directory, parsed_action),
+            fields = _action_fields(directory, parsed_action)
+            items.append(
+                plan_services.ActionImport(
+                    title=fields.pop("title"),
+                    section=section,
+                    owners=fields.pop("owners"),
+                    lead_organisations=fields.pop("lead_organisations"),
+                    supporting_organisations=fields.pop("supporting_organisations"),
+                    milestones=parsed_action.milestones,
+                    fields=fields,
+                    updates=[
+                        (u.date, u.text)
+                        for u in _oldest_first(parsed_action.updates)
+                        if u.text.strip()
+                    ],
+                    update_rag=parsed_action.rag or "",
+                )
             )
-            _post_updates(actor, action, parsed_action, source)
+    plan_services.actions_import(
+        actor=actor, plan=plan, actions=items, author_name=f"Imported from {source}"[:200]
+    )
     return plan
 
 

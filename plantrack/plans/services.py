@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from simple_history.utils import bulk_create_with_history
 
 from plantrack.accounts.models import User
 from plantrack.core.services import require, save_validated, set_fuzzy_date
@@ -296,6 +298,108 @@ def _set_dependencies(action: Action, depends_on: Iterable[Action]) -> None:
         if target.plan_id != action.plan_id:
             raise ValidationError("Dependencies must be actions in the same plan.")
     action.depends_on.set(targets)
+
+
+# --- Importing many actions at once -------------------------------------------------------
+
+
+@dataclass
+class ActionImport:
+    """One action for actions_import: what action_create takes, plus its imported updates
+    as (date or None, narrative), oldest first."""
+
+    title: str
+    section: Section | None = None
+    fields: dict | None = None  # ACTION_FIELDS and FUZZY_FIELDS, as for action_create
+    owners: Sequence[Person] = ()
+    lead_organisations: Sequence[Organisation] = ()
+    supporting_organisations: Sequence[Organisation] = ()
+    milestones: Sequence[str] = ()
+    updates: Sequence[tuple[dt.date | None, str]] = ()
+    update_rag: str = ""
+
+
+@transaction.atomic
+def actions_import(
+    *, actor: User, plan: Plan, actions: Sequence[ActionImport], author_name: str, batch_size=500
+) -> list[Action]:
+    """Create many actions, with their owners, organisations, milestones and imported updates,
+    in a handful of bulk queries. The rows are those action_create followed by
+    update_post(imported=True) for each update would write, except that each action gets one
+    history row (its state after its updates) rather than one per update."""
+    require_manager(actor, plan)
+    interval = dt.timedelta(days=plan.update_interval_days)
+    day = today()
+    last = Action.objects.filter(plan=plan).aggregate(m=Max("position"))["m"] or 0
+    drafts: list[tuple[Action, ActionImport, list[Update]]] = []
+    for position, item in enumerate(actions, start=last + 1):
+        if item.section is not None and item.section.plan_id != plan.pk:
+            raise ValidationError("That section belongs to another plan.")
+        action = Action(plan=plan, section=item.section, title=item.title, position=position)
+        _assign(action, dict(item.fields or {}), ACTION_FIELDS, FUZZY_FIELDS)
+        updates = []
+        for date, narrative in item.updates:
+            if date is not None and date > day:
+                raise ValidationError({"date": "The update date cannot be in the future."})
+            update = Update(
+                date=date,
+                rag=item.update_rag,
+                narrative=(narrative or "").strip(),
+                author_name=author_name,
+            )
+            update.full_clean(exclude=["action", "author"])
+            updates.append(update)
+        action.last_update_on = max((u.date for u in updates if u.date), default=None)
+        action.update_due_on = _update_due_on(action.last_update_on, None, interval)
+        if action.last_update_on is not None and item.update_rag:
+            action.rag = item.update_rag
+        # The plan and section were checked above: no query per action to re-read them.
+        action.full_clean(exclude=["plan", "section"])
+        drafts.append((action, item, updates))
+
+    created = bulk_create_with_history(
+        [a for a, _, _ in drafts], Action, batch_size=batch_size, default_user=actor
+    )
+    owners, organisations, milestones, updates = [], [], [], []
+    for action, (_, item, action_updates) in zip(created, drafts, strict=True):
+        seen = set()
+        for position, person in enumerate(item.owners):
+            if person.pk not in seen:
+                seen.add(person.pk)
+                owners.append(
+                    ActionOwner(
+                        action=action,
+                        person=person,
+                        position=position,
+                        post=person.post or person.job_title,
+                    )
+                )
+        seen = set()
+        for role, group in (
+            (ActionOrganisation.Role.LEAD, item.lead_organisations),
+            (ActionOrganisation.Role.SUPPORTING, item.supporting_organisations),
+        ):
+            for position, organisation in enumerate(group):
+                if organisation.pk not in seen:
+                    seen.add(organisation.pk)
+                    organisations.append(
+                        ActionOrganisation(
+                            action=action, organisation=organisation, role=role, position=position
+                        )
+                    )
+        for position, title in enumerate(item.milestones, start=1):
+            milestones.append(Milestone(action=action, title=title, position=position))
+        for update in action_updates:
+            update.action = action
+            updates.append(update)
+    bulk_create_with_history(owners, ActionOwner, batch_size=batch_size, default_user=actor)
+    bulk_create_with_history(
+        organisations, ActionOrganisation, batch_size=batch_size, default_user=actor
+    )
+    bulk_create_with_history(milestones, Milestone, batch_size=batch_size, default_user=actor)
+    Update.objects.bulk_create(updates, batch_size=batch_size)
+    touch_plans([plan.pk])
+    return created
 
 
 # --- Milestones -----------------------------------------------------------------------------

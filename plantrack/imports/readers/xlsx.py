@@ -131,7 +131,9 @@ def _read_sheet(
     # iter_rows() would create a cell object for every coordinate up to max_row/max_column,
     # and a sheet with one stray value in row 1,048,576 would cost a million rows of them.
     held = sheet._cells
-    rows_with_text = sorted({row for (row, _), cell in held.items() if _has_text(cell.value)})
+    # Each cell's text and fill, worked out once (clean_text is most of the reading time).
+    texts = {pos: _cell_text(cell) for pos, cell in held.items() if cell.value is not None}
+    rows_with_text = sorted({row for (row, _), text in texts.items() if text})
     if not rows_with_text:
         return []
     if len(rows_with_text) > limits.max_rows:
@@ -140,10 +142,9 @@ def _read_sheet(
             "split it or raise PLANTRACK_IMPORT_MAX_ROWS."
         )
     text_rows = set(rows_with_text)
+    fills = {pos: colours.fill(cell) for pos, cell in held.items() if pos[0] in text_rows}
     used_cols = [
-        col
-        for (row, col), cell in held.items()
-        if row in text_rows and (_has_text(cell.value) or colours.fill(cell) is not None)
+        col for (row, col) in fills if texts.get((row, col)) or fills[row, col] is not None
     ]
     first_col, last_col = min(used_cols), max(used_cols)
     budget.spend(len(rows_with_text) * (last_col - first_col + 1))
@@ -165,13 +166,13 @@ def _read_sheet(
             origin = merged_into.get((row, col))
             if origin is not None:
                 # A merged range shows its top-left's fill all over, so the repeats carry it.
-                cells.append(Cell("", fill=colours.fill(held.get(origin)), merged=True))
+                fill = fills.get(origin) if origin in fills else colours.fill(held.get(origin))
+                cells.append(Cell("", fill=fill, merged=True))
                 continue
-            cell = held.get((row, col))
-            if cell is None:
+            if (row, col) not in held:
                 cells.append(Cell(""))
             else:
-                cells.append(Cell(_cell_text(cell), fill=colours.fill(cell)))
+                cells.append(Cell(texts.get((row, col), ""), fill=fills.get((row, col))))
         rows.append(cells)
     return tidy_rows(rows)
 
