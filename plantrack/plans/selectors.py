@@ -124,10 +124,6 @@ def plan_access(user: User, plan: Plan) -> PlanAccess:
     return access
 
 
-def roles_by_plan(user: User) -> dict[int, str]:
-    return dict(PlanRole.objects.filter(user=user).values_list("plan_id", "role"))
-
-
 def plan_roles(plan: Plan) -> QuerySet[PlanRole]:
     return PlanRole.objects.filter(plan=plan).select_related("user").order_by("user__username")
 
@@ -279,10 +275,6 @@ def apply_action_filters(qs: QuerySet[Action], filters: ActionFilters) -> QueryS
 
 def actions_visible_to(user: User) -> QuerySet[Action]:
     return Action.objects.filter(plan__in=plans_visible_to(user))
-
-
-def actions_for_list(user: User) -> QuerySet[Action]:
-    return _with_list_relations(actions_visible_to(user))
 
 
 def plan_actions(plan: Plan, filters: ActionFilters) -> QuerySet[Action]:
@@ -479,9 +471,3 @@ def recent_updates(user: User, limit: int = 10, visible: list[int] | None = None
             if len(found) >= limit or len(rows) < RECENT_BATCH:
                 return list(full.filter(pk__in=found[:limit]))
     return list(full.filter(action__plan_id__in=visible)[:limit])
-
-
-def updates_visible_to(user: User) -> QuerySet[Update]:
-    return Update.objects.filter(action__plan__in=plans_visible_to(user)).select_related(
-        "author", "action"
-    )

@@ -177,14 +177,6 @@ def _read_sheet(
     return tidy_rows(rows)
 
 
-def _has_text(value: object) -> bool:
-    if value is None:
-        return False
-    if isinstance(value, str):
-        return bool(clean_text(value))
-    return True
-
-
 def _cell_text(cell: Any) -> str:
     """The value as the user saw it, near enough: dates as ISO, whole numbers without ".0"."""
     value = cell.value

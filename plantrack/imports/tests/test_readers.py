@@ -30,10 +30,6 @@ def texts(table: Table) -> list[list[str]]:
     return [[cell.text for cell in row] for row in table.rows]
 
 
-def table_by_heading(document: Document, heading: str) -> Table:
-    return next(table for table in document.tables if table.heading == heading)
-
-
 def failure(name: str, data: bytes, limits: Limits | None = None) -> str:
     with pytest.raises(ImportFailed) as caught:
         read_file(name, data, limits)
