@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from plantrack.core.history import Entry, entries_for, merged
 from plantrack.directory.history import organisation_name
-from plantrack.directory.models import Person
+from plantrack.directory.models import Organisation, Person
 from plantrack.plans.models import (
     Action,
     ActionOrganisation,
@@ -33,9 +33,18 @@ def _link_entries(action_filter: dict) -> list[Entry]:
         lambda r: f"Owner {people(r.person_id)}",
         verbs=LINK_VERBS,
     )
+    agency_records = ActionOrganisation.history.filter(
+        action__in=Action.objects.filter(**action_filter)
+    )
+    # One query for every organisation named, not one per history record.
+    names = _lookup(
+        Organisation.objects.filter(pk__in=agency_records.values("organisation_id")).values_list(
+            "pk", "name"
+        )
+    )
     organisations = entries_for(
-        ActionOrganisation.history.filter(action__in=Action.objects.filter(**action_filter)),
-        lambda r: f"{r.role.capitalize()} organisation {organisation_name(r.organisation_id)}",
+        agency_records,
+        lambda r: f"{r.role.capitalize()} organisation {names(r.organisation_id)}",
         verbs=LINK_VERBS,
     )
     return owners + organisations

@@ -115,3 +115,21 @@ def test_my_actions_page(client, world):
     small, large = _counts_for_5_and_300(world, lambda: client.get(url))
     assert small == large
     assert "299 open actions" in client.get(url).content.decode()
+
+
+def test_plan_history_does_not_query_per_change(client, world):
+    from plantrack.core.tests.factories import make_action
+    from plantrack.plans.services import action_update
+
+    client.force_login(world.manager)
+    url = reverse("plans:history", args=[world.plan.pk])
+
+    def add_changes(n: int) -> None:
+        for _ in range(n):
+            action = make_action(world.plan, world.manager, lead_organisations=[make_org()])
+            action_update(actor=world.manager, action=action, owners=[make_person()])
+
+    add_changes(2)
+    small = _count(lambda: client.get(url))
+    add_changes(20)
+    assert _count(lambda: client.get(url)) == small
