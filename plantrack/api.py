@@ -7,7 +7,9 @@ from django.http import Http404
 from ninja import NinjaAPI
 
 from plantrack.accounts.api import API_AUTH
+from plantrack.budgets.api import router as budgets_router
 from plantrack.directory.api import router as directory_router
+from plantrack.measures.api import router as measures_router
 from plantrack.plans.api import router as plans_router
 
 api = NinjaAPI(
@@ -20,6 +22,8 @@ api = NinjaAPI(
 )
 api.add_router("/", plans_router)
 api.add_router("/", directory_router)
+api.add_router("/", measures_router)
+api.add_router("/", budgets_router)
 
 
 @api.exception_handler(PermissionDenied)

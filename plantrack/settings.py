@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "plantrack.directory",
     "plantrack.plans",
     "plantrack.imports",
+    "plantrack.measures",
+    "plantrack.budgets",
     "plantrack.demo",
 ]
 

@@ -20,6 +20,8 @@ urlpatterns = [
     path("plans/", include("plantrack.plans.urls")),
     path("directory/", include("plantrack.directory.urls")),
     path("imports/", include("plantrack.imports.urls")),
+    path("measures/", include("plantrack.measures.urls")),
+    path("budgets/", include("plantrack.budgets.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -116,6 +116,7 @@ class PlanForm(forms.ModelForm):
             "reports_to",
             "source_document",
             "update_interval_days",
+            "measures_suggest_rag",
         ]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "visibility": forms.RadioSelect}
         labels = {"update_interval_days": "Update interval (days)"}

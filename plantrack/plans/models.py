@@ -45,6 +45,11 @@ class Plan(models.Model):
     update_interval_days = models.PositiveSmallIntegerField(
         default=30, help_text="Owners are asked for an update when none is posted for this long"
     )
+    measures_suggest_rag = models.BooleanField(
+        "measures suggest RAG",
+        default=False,
+        help_text="Show owners the RAG their action's measures point to (never set it for them)",
+    )
     # Bumped by every service that changes what the plan's lists show; cache keys carry it.
     version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -37,6 +37,7 @@ PLAN_FIELDS = {
     "reports_to",
     "source_document",
     "update_interval_days",
+    "measures_suggest_rag",
 }
 ACTION_FIELDS = {
     "ref",
