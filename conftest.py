@@ -10,3 +10,13 @@ def _test_settings(settings):
     # cache kept between tests could serve another test's pages. Tests that are about caching
     # switch a real cache on themselves.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@pytest.fixture
+def real_cache(settings):
+    """A working memory cache, for tests about caching or progress kept in the cache."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Memory caches outlive a test's database, whose ids repeat: start each test empty.
+    cache.clear()

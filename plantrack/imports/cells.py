@@ -1,6 +1,6 @@
 """Reading single cells: RAG ratings, statuses, look-alike letters, milestones.
 
-Pure functions with no knowledge of tables; ``structure.py`` decides which cell is which.
+Pure functions with no knowledge of tables; ``structure/`` decides which cell is which.
 Update splitting lives in ``updates.py`` and owner/agency splitting in ``people.py``; both are
 re-exported here because the save stage imports them from this module.
 """

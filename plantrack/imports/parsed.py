@@ -126,3 +126,58 @@ def _action_json(action: ParsedAction) -> dict:
             {"date": u.date.isoformat() if u.date else None, "text": u.text} for u in action.updates
         ],
     }
+
+
+# --- Keeping a parse between requests ---------------------------------------------------------
+# A big file takes seconds to parse, so the background task parses it once and the preview and
+# the save read this form back instead of parsing again.
+
+
+def to_store(parsed: ParsedImport) -> dict:
+    return {
+        "file": parsed.file,
+        "warnings": list(parsed.warnings),
+        "columns": [vars(c) for c in parsed.columns],
+        "plans": [
+            {
+                "title": plan.title,
+                "sections": [
+                    {"title": s.title, "actions": [_action_store(a) for a in s.actions]}
+                    for s in plan.sections
+                ],
+            }
+            for plan in parsed.plans
+        ],
+    }
+
+
+def _action_store(action: ParsedAction) -> dict:
+    data = dict(vars(action))
+    data["updates"] = [[u.date.isoformat() if u.date else None, u.text] for u in action.updates]
+    return data
+
+
+def from_store(data: dict) -> ParsedImport:
+    def action(fields: dict) -> ParsedAction:
+        fields = dict(fields)
+        fields["updates"] = [
+            ParsedUpdate(dt.date.fromisoformat(day) if day else None, text)
+            for day, text in fields["updates"]
+        ]
+        return ParsedAction(**fields)
+
+    return ParsedImport(
+        file=data["file"],
+        warnings=list(data["warnings"]),
+        columns=[ColumnMap(**c) for c in data["columns"]],
+        plans=[
+            ParsedPlan(
+                title=plan["title"],
+                sections=[
+                    ParsedSection(s["title"], [action(a) for a in s["actions"]])
+                    for s in plan["sections"]
+                ],
+            )
+            for plan in data["plans"]
+        ],
+    )

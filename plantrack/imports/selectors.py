@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from plantrack.accounts.models import User
@@ -11,10 +11,23 @@ from plantrack.plans.models import Plan, PlanRole
 
 
 def import_job_get_for_user(user: User, pk: int) -> ImportJob:
-    """Only the person who uploaded a file sees its preview."""
+    """Only the person who uploaded a file sees its preview. The file itself is not read:
+    the tasks read it; the pages show the structure kept from it."""
     return get_object_or_404(
-        ImportJob.objects.select_related("owner_organisation", "into_plan"), pk=pk, user=user
+        ImportJob.objects.select_related("owner_organisation", "into_plan").defer("data"),
+        pk=pk,
+        user=user,
     )
+
+
+def import_job_result(job: ImportJob) -> dict:
+    """What a saved import made, for its page."""
+    plans = list(
+        job.created_plans.annotate(action_count=Count("actions")).order_by("title")
+        if job.into_plan_id is None
+        else Plan.objects.filter(pk=job.into_plan_id).annotate(action_count=Count("actions"))
+    )
+    return {"job": job, "plans": plans, "nav_section": "plans"}
 
 
 def organisations_to_import_for(user: User) -> QuerySet[Organisation]:

@@ -6,10 +6,13 @@ A plan is saved whole or not at all: everything happens in one transaction, and 
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from plantrack.accounts.models import User
@@ -19,12 +22,14 @@ from plantrack.directory.selectors import organisation_ids_for
 from plantrack.directory.services import organisation_create, person_create
 from plantrack.imports.cells import split_agencies, split_owners
 from plantrack.imports.models import ImportJob
-from plantrack.imports.parsed import ParsedAction, ParsedImport, ParsedPlan
-from plantrack.imports.pipeline import parse_bytes
+from plantrack.imports.parsed import ParsedAction, ParsedImport, ParsedPlan, from_store, to_store
+from plantrack.imports.pipeline import limits, parse_bytes
 from plantrack.imports.tables import ImportFailed
 from plantrack.plans import services as plan_services
 from plantrack.plans.models import Action, Plan, Section
 from plantrack.plans.selectors import plan_access
+
+logger = logging.getLogger(__name__)
 
 
 def _may_import_into(actor: User, organisation: Organisation, into_plan: Plan | None) -> bool:
@@ -46,7 +51,12 @@ def _parse(job: ImportJob) -> ParsedImport:
         raise ValidationError(str(exc)) from exc
 
 
-@transaction.atomic
+# --- Import jobs ------------------------------------------------------------------------------
+# A job is read and saved by background tasks (plantrack/imports/tasks.py) so that a big file
+# does not hold a request: reading -> preview -> saving -> saved, or failed while reading.
+# With the immediate task backend (tests, and by default) each task runs as it is enqueued.
+
+
 def import_job_create(
     *,
     actor: User,
@@ -56,13 +66,19 @@ def import_job_create(
     is_text: bool = False,
     plan_title: str = "",
     into_plan: Plan | None = None,
-) -> tuple[ImportJob, ParsedImport]:
-    """Keep an upload for preview. Refuses (ValidationError, one line) what cannot be read."""
+) -> ImportJob:
+    """Keep an upload and start reading it in the background."""
+    from plantrack.imports.tasks import read_import_job
+
     require(
         _may_import_into(actor, owner_organisation, into_plan),
         "You can only import plans for an organisation you belong to.",
     )
-    job = ImportJob(
+    if len(data) > limits().max_upload_bytes:
+        raise ValidationError(
+            f"{file_name} is too big to import: the limit is {limits().max_upload_bytes:,} bytes."
+        )
+    job = ImportJob.objects.create(
         user=actor,
         file_name=file_name[:255] or "pasted table.txt",
         data=data,
@@ -70,44 +86,144 @@ def import_job_create(
         owner_organisation=owner_organisation,
         plan_title=plan_title.strip(),
         into_plan=into_plan,
+        status=ImportJob.Status.READING,
     )
-    parsed = _parse(job)
-    if into_plan is not None and len(parsed.plans) != 1:
-        raise ValidationError("A new version of a plan must hold exactly one plan.")
-    job.save()
-    return job, parsed
-
-
-def import_job_preview(job: ImportJob) -> ParsedImport:
-    return _parse(job)
-
-
-@transaction.atomic
-def import_job_set_columns(*, actor: User, job: ImportJob, overrides: dict[str, str]) -> ImportJob:
-    require(job.user_id == actor.pk, "That import is not yours.")
-    job.column_overrides = overrides
-    _parse(job)  # refuse a mapping that leaves nothing to import
-    job.save(update_fields=["column_overrides"])
+    read_import_job.enqueue(job.pk)
+    job.refresh_from_db()
     return job
 
 
-def import_job_confirm(*, actor: User, job: ImportJob) -> list[Plan]:
+def import_job_read(job_pk: int) -> None:
+    """The reading task: parse the file once and keep the structure for the preview.
+
+    A first read that fails marks the job failed. A read after a column correction that fails
+    keeps the previous preview and its columns, with the error to show."""
+    job = ImportJob.objects.filter(pk=job_pk, status=ImportJob.Status.READING).first()
+    if job is None:
+        return
+    try:
+        parsed = _parse(job)
+        if job.into_plan_id is not None and len(parsed.plans) != 1:
+            raise ValidationError("A new version of a plan must hold exactly one plan.")
+        error = ""
+    except ValidationError as exc:
+        error = exc.messages[0]
+    except Exception:  # a reader bug must not leave the job "reading" for ever
+        logger.exception("Reading import job %s failed", job.pk)
+        error = f"{job.file_name} could not be read because of an error in PlanTrack."
+    if not error:
+        job.parsed = to_store(parsed)
+        job.parsed["column_overrides"] = job.column_overrides
+        job.status, job.error = ImportJob.Status.PREVIEW, ""
+    elif job.parsed:
+        job.column_overrides = job.parsed.get("column_overrides", {})
+        job.status, job.error = ImportJob.Status.PREVIEW, error
+    else:
+        job.status, job.error = ImportJob.Status.FAILED, error
+    job.save(update_fields=["parsed", "column_overrides", "status", "error", "updated_at"])
+
+
+def import_job_parsed(job: ImportJob) -> ParsedImport:
+    """The structure found when the job was last read."""
+    return from_store(job.parsed)
+
+
+def import_job_set_columns(*, actor: User, job: ImportJob, overrides: dict[str, str]) -> ImportJob:
+    """Read the file again with the columns the user corrected."""
+    from plantrack.imports.tasks import read_import_job
+
     require(job.user_id == actor.pk, "That import is not yours.")
-    if job.status == ImportJob.Status.SAVED:
-        raise ValidationError("This import has already been saved.")
-    parsed = _parse(job)
-    with transaction.atomic():
-        plans = import_parsed(
-            actor=actor,
-            parsed=parsed,
-            owner_organisation=job.owner_organisation,
-            into_plan=job.into_plan,
-            source_document=job.file_name,
-        )
-        job.status = ImportJob.Status.SAVED
-        job.save(update_fields=["status"])
-        job.created_plans.set(plans)
-    return plans
+    _require_status(job, ImportJob.Status.PREVIEW)
+    job.column_overrides = overrides
+    job.status, job.error = ImportJob.Status.READING, ""
+    job.save(update_fields=["column_overrides", "status", "error", "updated_at"])
+    read_import_job.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def import_job_confirm(*, actor: User, job: ImportJob) -> ImportJob:
+    """Start saving the previewed plans in the background."""
+    from plantrack.imports.tasks import save_import_job
+
+    require(job.user_id == actor.pk, "That import is not yours.")
+    # One conditional update, so that a double click cannot save a plan twice.
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
+        status=ImportJob.Status.SAVING, error=""
+    )
+    if not claimed:
+        job.refresh_from_db()
+        _require_status(job, ImportJob.Status.PREVIEW)
+    cache.delete(PROGRESS_KEY.format(job.pk))
+    save_import_job.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def import_job_save(job_pk: int) -> None:
+    """The saving task: all the plans in one transaction, or nothing and the error to show."""
+    job = ImportJob.objects.filter(pk=job_pk, status=ImportJob.Status.SAVING).first()
+    if job is None:
+        return
+    try:
+        with transaction.atomic():
+            plans = import_parsed(
+                actor=job.user,
+                parsed=import_job_parsed(job),
+                owner_organisation=job.owner_organisation,
+                into_plan=job.into_plan,
+                source_document=job.file_name,
+                progress=_progress_reporter(job.pk),
+            )
+            job.status = ImportJob.Status.SAVED
+            job.save(update_fields=["status", "updated_at"])
+            job.created_plans.set(plans)
+        return
+    except (ValidationError, PermissionDenied) as exc:
+        error = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+    except Exception:
+        logger.exception("Saving import job %s failed", job.pk)
+        error = "The plan could not be saved because of an error in PlanTrack."
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.PREVIEW, error=f"Nothing was saved: {error}"
+    )
+
+
+PROGRESS_KEY = "imports:progress:{}"
+
+
+def _progress_reporter(job_pk: int) -> Callable[[int, int], None]:
+    """Saving runs in one transaction, which other connections cannot see into, so its
+    progress goes through the cache (shared between processes when PLANTRACK_CACHE_URL is)."""
+    last = [-1]
+
+    def report(done: int, total: int) -> None:
+        percent = min(100, done * 100 // max(total, 1))
+        if percent != last[0]:
+            last[0] = percent
+            cache.set(PROGRESS_KEY.format(job_pk), percent, 3600)
+
+    return report
+
+
+def import_job_progress(job: ImportJob) -> int | None:
+    """How far through saving the job is, in percent; None while it is being read or when the
+    task runs where this process cannot see its progress."""
+    if job.status == ImportJob.Status.SAVING:
+        return cache.get(PROGRESS_KEY.format(job.pk))
+    return 100 if job.status == ImportJob.Status.SAVED else None
+
+
+def _require_status(job: ImportJob, wanted: str) -> None:
+    if job.status == wanted:
+        return
+    raise ValidationError(
+        {
+            ImportJob.Status.SAVED: "This import has already been saved.",
+            ImportJob.Status.SAVING: "This import is being saved.",
+            ImportJob.Status.READING: "This import is still being read.",
+        }.get(job.status, "This import cannot be saved.")
+    )
 
 
 # --- Saving ---------------------------------------------------------------------------------
@@ -225,26 +341,55 @@ def import_parsed(
     into_plan: Plan | None = None,
     source_document: str = "",
     visibility: str = Plan.Visibility.ORGANISATION,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Plan]:
-    """Save parsed plans through the plan services, all or nothing."""
+    """Save parsed plans through the plan services, all or nothing.
+
+    ``progress(done, total)`` is called as actions are prepared and once more when all is
+    written."""
     require(
         _may_import_into(actor, owner_organisation, into_plan),
         "You can only import plans for an organisation you belong to.",
     )
     directory = _Directory(actor=actor, home=owner_organisation)
     source = source_document or parsed.file
+    counter = _Counter(progress, sum(plan.action_count for plan in parsed.plans))
     with transaction.atomic():
         if into_plan is not None:
-            _merge(actor, directory, parsed.plans[0], into_plan, source)
-            return [into_plan]
-        return [
-            _create(actor, directory, plan, owner_organisation, source, visibility)
-            for plan in parsed.plans
-            if plan.action_count
-        ]
+            _merge(actor, directory, parsed.plans[0], into_plan, source, counter)
+            plans = [into_plan]
+        else:
+            plans = [
+                _create(actor, directory, plan, owner_organisation, source, visibility, counter)
+                for plan in parsed.plans
+                if plan.action_count
+            ]
+    counter.finish()
+    return plans
 
 
-def _create(actor, directory, parsed: ParsedPlan, organisation, source, visibility) -> Plan:
+@dataclass
+class _Counter:
+    """Counts prepared actions for a progress callback. Preparing (matching people and
+    organisations) is most of the work; the bulk writes after it are the last fifth."""
+
+    report: Callable[[int, int], None] | None
+    total: int
+    done: int = 0
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.report is not None and (self.done % 50 == 0 or self.done == self.total):
+            self.report(self.done * 4, self.total * 5)
+
+    def finish(self) -> None:
+        if self.report is not None:
+            self.report(1, 1)
+
+
+def _create(
+    actor, directory, parsed: ParsedPlan, organisation, source, visibility, counter: _Counter
+) -> Plan:
     plan = plan_services.plan_create(
         actor=actor,
         title=(parsed.title or _title_from(source))[:300],
@@ -258,28 +403,27 @@ def _create(actor, directory, parsed: ParsedPlan, organisation, source, visibili
             actor=actor, plan=plan, title=parsed_section.title[:300] or "Actions"
         )
         for parsed_action in parsed_section.actions:
-            fields = _action_fields(directory, parsed_action)
-            items.append(
-                plan_services.ActionImport(
-                    title=fields.pop("title"),
-                    section=section,
-                    owners=fields.pop("owners"),
-                    lead_organisations=fields.pop("lead_organisations"),
-                    supporting_organisations=fields.pop("supporting_organisations"),
-                    milestones=parsed_action.milestones,
-                    fields=fields,
-                    updates=[
-                        (u.date, u.text)
-                        for u in _oldest_first(parsed_action.updates)
-                        if u.text.strip()
-                    ],
-                    update_rag=parsed_action.rag or "",
-                )
-            )
+            items.append(_action_import(directory, parsed_action, section))
+            counter.tick()
     plan_services.actions_import(
         actor=actor, plan=plan, actions=items, author_name=f"Imported from {source}"[:200]
     )
     return plan
+
+
+def _action_import(directory: _Directory, parsed: ParsedAction, section: Section):
+    fields = _action_fields(directory, parsed)
+    return plan_services.ActionImport(
+        title=fields.pop("title"),
+        section=section,
+        owners=fields.pop("owners"),
+        lead_organisations=fields.pop("lead_organisations"),
+        supporting_organisations=fields.pop("supporting_organisations"),
+        milestones=parsed.milestones,
+        fields=fields,
+        updates=[(u.date, u.text) for u in _oldest_first(parsed.updates) if u.text.strip()],
+        update_rag=parsed.rag or "",
+    )
 
 
 def _title_from(file_name: str) -> str:
@@ -287,17 +431,58 @@ def _title_from(file_name: str) -> str:
     return re.sub(r"[_-]+", " ", stem).strip() or "Imported plan"
 
 
-def _key(ref: str | None, title: str) -> str:
-    if ref and ref.strip():
-        return "ref:" + re.sub(r"\s+", "", ref).casefold()
-    return "title:" + re.sub(r"\W+", " ", title).strip().casefold()
+def _norm_ref(ref: str | None) -> str:
+    return re.sub(r"\s+", "", ref or "").casefold()
 
 
-def _merge(actor, directory, parsed: ParsedPlan, plan: Plan, source: str) -> None:
+def _norm_title(title: str) -> str:
+    return re.sub(r"\W+", " ", title).strip().casefold()
+
+
+class _Matcher:
+    """Finds the plan's action for an action in a new version of the file: the same reference
+    and title; else the same reference, if only one action has it; else, for an action with no
+    reference, the same title, if only one action has it. Plans keep duplicate numbers as
+    written, so a reference alone is not always enough. Each action is matched once."""
+
+    def __init__(self, actions):
+        self.both: dict[tuple, list] = {}
+        self.by_ref: dict[str, list] = {}
+        self.by_title: dict[str, list] = {}
+        self.claimed: set[int] = set()
+        for action in actions:
+            self.add(action, action.ref, action.title)
+
+    def add(self, item, ref: str | None, title: str) -> None:
+        key_ref, key_title = _norm_ref(ref), _norm_title(title)
+        self.both.setdefault((key_ref, key_title), []).append(item)
+        if key_ref:
+            self.by_ref.setdefault(key_ref, []).append(item)
+        else:
+            self.by_title.setdefault(key_title, []).append(item)
+
+    def find(self, ref: str | None, title: str):
+        key_ref, key_title = _norm_ref(ref), _norm_title(title)
+        exact = self._unclaimed(self.both.get((key_ref, key_title), []))
+        index = self.by_ref if key_ref else self.by_title
+        loose = self._unclaimed(index.get(key_ref or key_title, []))
+        item = exact[0] if exact else (loose[0] if len(loose) == 1 else None)
+        if item is not None:
+            self.claimed.add(id(item))
+        return item
+
+    def _unclaimed(self, items: list) -> list:
+        return [item for item in items if id(item) not in self.claimed]
+
+
+def _merge(
+    actor, directory, parsed: ParsedPlan, plan: Plan, source: str, counter: _Counter
+) -> None:
     """A newer version of a plan: actions matched by reference (or title when there is none)
-    are updated, new ones added, new updates appended. Nothing is deleted."""
+    are updated, new ones added (in bulk), new updates appended. Nothing is deleted."""
     sections = {s.title.casefold(): s for s in Section.objects.filter(plan=plan)}
-    actions = {_key(a.ref, a.title): a for a in Action.objects.filter(plan=plan)}
+    matcher = _Matcher(Action.objects.filter(plan=plan))
+    new: list[plan_services.ActionImport] = []
     for parsed_section in parsed.sections:
         section = sections.get(parsed_section.title.casefold())
         if section is None:
@@ -306,19 +491,19 @@ def _merge(actor, directory, parsed: ParsedPlan, plan: Plan, source: str) -> Non
             )
             sections[section.title.casefold()] = section
         for parsed_action in parsed_section.actions:
-            fields = _action_fields(directory, parsed_action)
-            action = actions.get(_key(parsed_action.ref, parsed_action.title))
+            counter.tick()
+            action = matcher.find(parsed_action.ref, parsed_action.title)
             if action is None:
-                action = plan_services.action_create(
-                    actor=actor,
-                    plan=plan,
-                    section=section,
-                    milestones=parsed_action.milestones,
-                    **fields,
-                )
-            elif _changed(action, fields):
+                new.append(_action_import(directory, parsed_action, section))
+                continue
+            fields = _action_fields(directory, parsed_action)
+            if _changed(action, fields):
                 plan_services.action_update(actor=actor, action=action, section=section, **fields)
             _post_updates(actor, action, parsed_action, source)
+    if new:
+        plan_services.actions_import(
+            actor=actor, plan=plan, actions=new, author_name=f"Imported from {source}"[:200]
+        )
 
 
 PLAIN_FIELDS = (
@@ -340,12 +525,12 @@ def _changed(action: Action, fields: dict) -> bool:
 
 def reimport_changes(parsed: ParsedPlan, plan: Plan) -> list[str]:
     """What confirming a new version would change, one line each, for the preview."""
-    actions = {_key(a.ref, a.title): a for a in Action.objects.filter(plan=plan)}
+    matcher = _Matcher(Action.objects.filter(plan=plan))
     lines = []
     for section in parsed.sections:
         for parsed_action in section.actions:
             label = parsed_action.ref or parsed_action.title[:50]
-            action = actions.get(_key(parsed_action.ref, parsed_action.title))
+            action = matcher.find(parsed_action.ref, parsed_action.title)
             if action is None:
                 lines.append(f"New action {label} in {section.title}")
                 continue

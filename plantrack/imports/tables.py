@@ -1,6 +1,6 @@
 """What every reader produces: a document as tables of cells, before any meaning is given.
 
-Readers (``readers/``) turn a file into a ``Document``; ``structure.py`` finds the header,
+Readers (``readers/``) turn a file into a ``Document``; ``structure/`` finds the header,
 columns, sections and actions in its tables. Nothing here knows about plans.
 """
 

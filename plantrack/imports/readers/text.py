@@ -13,7 +13,7 @@ last paragraph before a table is its heading. One repair is made here because on
 can see it: Word copies a merged full-width row (a section title) as a line with no tabs, so
 such a line with table rows straight above and below it is kept in the table as a merged row.
 Nothing else here decides what a row means: broken rows, repeated headers and section titles
-are ``structure.py``'s business.
+are ``structure/``'s business.
 """
 
 from __future__ import annotations

@@ -137,3 +137,29 @@ def test_reimport_needs_a_manager_of_that_plan(world):
             owner_organisation=world.force,
             into_plan=plan,
         )
+
+
+def test_new_version_tells_apart_actions_that_share_a_number(world):
+    """Plans keep duplicate numbers as written (two "14."): each is matched by its title."""
+    first = _parsed(
+        _action(ref="14", title="Recruit coordinator"),
+        _action(ref="14", title="Recruit volunteers"),
+        _action(ref="15", title="Launch panels"),
+    )
+    (plan,) = import_parsed(actor=world.manager, parsed=first, owner_organisation=world.force)
+    second = _parsed(
+        _action(ref="14", title="Recruit volunteers", rag="red"),
+        _action(ref="14", title="Recruit coordinator", rag="green"),
+        _action(ref="15", title="Launch the panels", rag="amber"),  # retitled: same number
+        _action(ref="16", title="Evaluate"),
+        _action(ref="16", title="Evaluate"),  # the same row twice adds two, as written
+    )
+    assert "New action 16 in Prevention" in reimport_changes(second.plans[0], plan)
+    import_parsed(
+        actor=world.manager, parsed=second, owner_organisation=world.force, into_plan=plan
+    )
+    rags = dict(plan.actions.values_list("title", "rag"))
+    assert rags["Recruit volunteers"] == "red" and rags["Recruit coordinator"] == "green"
+    assert rags["Launch the panels"] == "amber" and "Launch panels" not in rags
+    assert plan.actions.filter(ref="16").count() == 2
+    assert plan.actions.count() == 5

@@ -261,15 +261,6 @@ def test_manager_reorders_sections(client, world):
     assert titles == ["Investigation", "Intelligence"]
 
 
-@pytest.fixture
-def real_cache(settings):
-    from django.core.cache import cache
-
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    # Memory caches outlive a test's database, whose ids repeat: start each test empty.
-    cache.clear()
-
-
 def test_cached_plan_page_shows_every_change(client, world, real_cache):
     from plantrack.directory.services import person_update
     from plantrack.plans.services import action_update, update_post

@@ -1,0 +1,163 @@
+"""Actions while rows are read, and as ParsedAction once all their rows are in.
+
+A draft keeps the text of each column (a row broken by a page adds to it); the builder
+files drafts into plans and sections as the tables are read; finishing a draft splits
+milestones and dated updates, reads RAG and status, and warns about letters from another
+alphabet in owners, references and RAG.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from plantrack.core import fuzzydates
+from plantrack.imports.cells import (
+    collapse,
+    normalise_lookalikes,
+    read_rag,
+    split_milestones,
+    split_updates,
+)
+from plantrack.imports.parsed import ParsedAction
+from plantrack.imports.structure.headers import _Mapping
+from plantrack.imports.structure.refs import _ref_series
+
+# --- Building plans --------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    """One action while its rows are still being read: text per column, joined later."""
+
+    origin: str
+    mapping: _Mapping
+    ref: str | None
+    texts: dict[int, str]
+    fills: dict[int, str]
+    ref_lookalike: bool = False
+
+    def text(self, name: str) -> str:
+        return collapse(" ".join(self.texts.get(n, "") for n in self.mapping.columns(name)))
+
+    def append(self, column: int, text: str) -> None:
+        before = self.texts.get(column, "")
+        self.texts[column] = f"{before} {text}".strip() if before else text
+
+
+@dataclass
+class _Section:
+    title: str | None
+    drafts: list[_Draft] = field(default_factory=list)
+    from_caps: bool = False  # written in capitals: capitals glued to an action start another
+
+
+@dataclass
+class _Plan:
+    title: str | None
+    sections: list[_Section] = field(default_factory=lambda: [_Section(None)])
+
+    @property
+    def has_actions(self) -> bool:
+        return any(s.drafts for s in self.sections)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.plans: list[_Plan] = [_Plan(None)]
+        self.last: _Draft | None = None  # the action a broken row may continue
+
+    @property
+    def plan(self) -> _Plan:
+        return self.plans[-1]
+
+    @property
+    def section(self) -> _Section:
+        return self.plan.sections[-1]
+
+    def start_plan(self, title: str) -> None:
+        if not self.plan.has_actions:
+            self.plan.title = title
+        elif title != self.plan.title:
+            self.plans.append(_Plan(title))
+            self.last = None
+
+    def start_section(self, title: str, *, from_caps: bool = False) -> None:
+        current = self.section
+        if current.title and current.title.casefold() == title.casefold():
+            return  # the same title repeated on the next page
+        if current.drafts:
+            self.plan.sections.append(_Section(title, from_caps=from_caps))
+        else:
+            current.title, current.from_caps = title, from_caps
+        self.last = None
+
+    def add(self, draft: _Draft) -> None:
+        self.section.drafts.append(draft)
+        self.last = draft
+
+    def last_series(self) -> str | None:
+        for section in reversed(self.plan.sections):
+            for draft in reversed(section.drafts):
+                if draft.ref:
+                    return _ref_series(draft.ref)
+        return None
+
+
+# --- Finishing actions -----------------------------------------------------------------------
+
+
+def _finish(draft: _Draft, warnings: list[str]) -> ParsedAction:
+    def text(name: str) -> str | None:
+        return collapse(draft.text(name)) or None
+
+    owner, owner_fixed = normalise_lookalikes(text("owner") or "")
+    if owner_fixed:
+        written = text("owner")
+        warnings.append(
+            f"{draft.origin}: owner {written!r} has letters from another alphabet;"
+            f" read as {owner!r}"
+        )
+    if draft.ref_lookalike:
+        warnings.append(
+            f"{draft.origin}: reference has letters from another alphabet; read as {draft.ref!r}"
+        )
+    action = ParsedAction(
+        title=text("title") or "",
+        ref=draft.ref,
+        strategy_refs=text("strategy_refs"),
+        owner=owner or None,
+        lead=text("lead"),
+        milestones=split_milestones(
+            "\n".join(draft.texts.get(n, "") for n in draft.mapping.columns("milestones"))
+        ),
+        start_text=text("start"),
+        review_text=text("review"),
+        due_text=text("due"),
+        origin=draft.origin,
+    )
+    _finish_rag(draft, action, warnings)
+    for n in draft.mapping.columns("updates"):
+        updates, problems = split_updates(draft.texts.get(n, ""))
+        action.updates.extend(updates)
+        warnings.extend(f"{draft.origin}: {p}" for p in problems)
+    if (
+        action.status is None
+        and fuzzydates.parse(action.due_text or "").kind is fuzzydates.Kind.ONGOING
+    ):
+        action.status = "ongoing"
+    return action
+
+
+def _finish_rag(draft: _Draft, action: ParsedAction, warnings: list[str]) -> None:
+    """RAG from the RAG column (text, else fill); status from either column's words."""
+    for name in ("rag", "status"):
+        for n in draft.mapping.columns(name):
+            raw = collapse(draft.texts.get(n, ""))
+            reading = read_rag(raw, draft.fills.get(n) if name == "rag" else None)
+            if reading.lookalike:
+                warnings.append(
+                    f"{draft.origin}: RAG {raw!r} has a letter from another alphabet;"
+                    f" read as {reading.rag or reading.status}"
+                )
+            action.rag = action.rag or reading.rag  # "Complete" in a status column is blue too
+            action.status = action.status or reading.status

@@ -1,0 +1,277 @@
+"""Header rows and what each column holds.
+
+Header words and their synonyms name a field per column ("Lead Officer" → owner, "By
+when" → due); a header stacked over several rows is read as one; a field named twice keeps
+the user's choice, else the leftmost column; a Status or Progress column holding colours
+is retyped as the RAG.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from plantrack.imports.cells import collapse, looks_like_rag, read_rag
+from plantrack.imports.tables import Cell
+
+# --- Header words ----------------------------------------------------------------------------
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Split "a | b c" into ("a", "b c"), so long lists of phrases stay readable."""
+    return tuple(w.strip() for w in text.split("|"))
+
+
+_PHRASES: dict[str, tuple[str, ...]] = {
+    "ref": _words(
+        "ref | refs | ref no | ref number | reference | reference no | reference number | "
+        "action no | action number | action ref | action ref no | action reference | "
+        "action reference no | action reference number | # | no | number | item | item no | "
+        "id | action id | rec no | recommendation no | recommendation number | task no | "
+        "action # | ref # | serial | s no"
+    ),
+    "strategy_refs": _words(
+        "strategy cross reference | strategy cross ref | cross reference | cross ref | "
+        "strategy reference | strategy ref | link to strategy | strategy link | "
+        "strategic link | strategy section"
+    ),
+    "title": _words(
+        "action | actions | recommendation | recommendations | charter recommendation | "
+        "what we will do | what will we do | what we will deliver | what | task | tasks | "
+        "activity | activities | description | action description | actions to be taken | "
+        "action required | actions required | action to be taken | deliverable | "
+        "deliverables | commitment | commitments | key actions | key action | "
+        "proposed action | proposed actions | action point | action points | intervention | "
+        "interventions | detail | details"
+    ),
+    "owner": _words(
+        "owner | owners | action owner | action owners | lead person | lead officer | "
+        "lead officers | lead | leads | lead name | named lead | who | by whom | "
+        "responsible | responsible officer | responsible person | responsibility | "
+        "accountable | accountable officer | task owner | officer | contact"
+    ),
+    "lead": _words(
+        "lead and supporting agencies | lead and supporting organisations | "
+        "lead and supporting partners | lead and partners | lead agency | lead agencies | "
+        "lead organisation | lead organisations | lead partner | lead partners | partner | "
+        "partners | partner agencies | partners involved | key partners | delivery partners | "
+        "supporting agencies | supporting partners | supporting organisations | agency | "
+        "agencies | organisation | organisations | lead service | lead team | department"
+    ),
+    "milestones": _words(
+        "milestones | milestone | milestones progress | key milestones | output | outputs | "
+        "success measure | success measures | measures of success | success criteria | "
+        "performance measures | performance indicators | kpi | kpis | outcome | outcomes"
+    ),
+    "start": _words("start | start date | from | commencement | commence | start by | begin"),
+    "review": _words("review | review date | next review | review by | date of review"),
+    "due": _words(
+        "by when | when by | deadline | deadline date | target date | "
+        "target completion date | target completion | when | date | due | due date | due by | "
+        "date due | completion date | date for completion | expected completion | "
+        "completion | delivery date | timescale | timescales | timeline | timeframe | "
+        "time frame | end date | by"
+    ),
+    "rag": _words("rag | rag status | rag rating | rag rated | red amber green | rating"),
+    "status": _words("status | current status | progress status | overall status"),
+    "updates": _words(
+        "update | updates | progress | progress update | progress updates | "
+        "progress to date | progress comments | progress report | latest update | "
+        "latest position | current position | position | comment | comments | commentary | "
+        "update comments | narrative | notes | evidence"
+    ),
+    "section": _words(
+        "theme | themes | priority | priorities | strategic priority | priority area | "
+        "objective | objectives | strategic objective | workstream | work stream | strand | "
+        "area | focus area | area of focus | key area | aim | aims | goal | goals | pillar | "
+        "category"
+    ),
+}
+_EXACT = {phrase: name for name, phrases in _PHRASES.items() for phrase in phrases}
+# Longer headers ("Update June 2022", "Deadline for completion", "Lead Officer (name)"):
+# the first keyword that appears decides. Order matters: "Milestones / Progress" is
+# milestones, "Review date" is a review.
+_KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), name)
+    for pattern, name in (
+        (r"\brag\b", "rag"),
+        (r"\bmilestone", "milestones"),
+        (r"\bcross ref|\bstrategy ref", "strategy_refs"),
+        (r"\bstatus\b", "status"),
+        (r"\b(?:updates?|progress|comments?|commentary)\b", "updates"),
+        (r"\breview", "review"),
+        (r"\bstart", "start"),
+        (r"\b(?:deadline|due|by when|timescales?|target date|completion date|date)\b", "due"),
+        (r"\b(?:agenc|partners?\b|organisations?\b)", "lead"),
+        (r"\b(?:owners?|lead (?:officer|person)|responsib|who)\b", "owner"),
+        (r"\b(?:ref|reference)\b|^no\b|#", "ref"),
+        (r"\b(?:actions?|recommendations?|tasks?|activit|what we will)", "title"),
+        (r"\b(?:theme|priority|objective|workstream|strand)\b", "section"),
+    )
+)
+# Fields a table has at most once; updates and milestones may span several columns.
+_SINGLE = {"ref", "section", "strategy_refs", "title", "owner", "lead", "start", "review"}
+_SINGLE |= {"due", "rag", "status"}
+
+
+def _normalise_header(text: str) -> str:
+    s = collapse(text).lower().replace("&", " and ")
+    s = re.sub(r"/s\b|\(s\)", "s", s)  # "Owner/s", "Owner(s)"
+    s = re.sub(r"[^a-z0-9# ]+", " ", s)
+    return " ".join(s.split())
+
+
+_ANY_KEYWORD = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _KEYWORDS))
+
+
+@functools.lru_cache(maxsize=4096)
+def header_field(text: str) -> tuple[str | None, bool]:
+    """The field a header names, and whether it was an exact phrase (not just a keyword).
+    Cached: every cell of a big sheet is asked whether it is a header."""
+    if len(text) > 80:
+        return None, False
+    s = _normalise_header(text)
+    if not s:
+        return None, False
+    if s in _EXACT:
+        return _EXACT[s], True
+    if len(s.split()) > 8 or not _ANY_KEYWORD.search(s):
+        return None, False
+    for pattern, name in _KEYWORDS:
+        if pattern.search(s):
+            return name, False
+    return None, False
+
+
+# --- Columns ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Mapping:
+    headers: list[str]
+    fields: list[str]
+
+    def columns(self, name: str) -> list[int]:
+        return [n for n, f in enumerate(self.fields) if f == name]
+
+    def column(self, name: str) -> int | None:
+        found = self.columns(name)
+        return found[0] if found else None
+
+    @property
+    def is_action_table(self) -> bool:
+        named = {f for f in self.fields if f != "ignore"}
+        return "title" in named and len(named) >= 2
+
+
+@dataclass
+class _HeaderBlock:
+    start: int
+    end: int  # the row after the header
+    mapping: _Mapping
+
+
+def _texts(row: list[Cell]) -> list[str]:
+    return [collapse(c.text) for c in row]
+
+
+def _header_score(texts: list[str], overrides: dict[str, str]) -> tuple[int, int, int]:
+    """(distinct fields, exact phrases, cells recognised) for one candidate header."""
+    found, exact, recognised = set(), 0, 0
+    for text in texts:
+        if not text:
+            continue
+        if overrides.get(text, "ignore") != "ignore":
+            found.add(overrides[text])
+            exact += 1
+            recognised += 1
+            continue
+        name, is_exact = header_field(text)
+        if name:
+            found.add(name)
+            exact += is_exact
+            recognised += 1
+    return len(found), exact, recognised
+
+
+def _could_be_header(texts: list[str], overrides: dict[str, str]) -> bool:
+    filled = [t for t in texts if t]
+    if len(filled) < 2 or any(len(t) > 60 for t in filled):
+        return False
+    fields, exact, recognised = _header_score(texts, overrides)
+    return fields >= 2 and exact >= 1 and recognised * 2 >= len(filled)
+
+
+def _header_part(texts: list[str]) -> bool:
+    """A row that may continue a stacked header: short words, no figures."""
+    filled = [t for t in texts if t]
+    return bool(filled) and all(
+        len(t) <= 40 and len(t.split()) <= 4 and not any(c.isdigit() for c in t) for t in filled
+    )
+
+
+def _find_header(rows: list[list[Cell]], i: int, overrides: dict[str, str]) -> _HeaderBlock | None:
+    texts = _texts(rows[i])
+    if not _could_be_header(texts, overrides):
+        return None
+    end = i + 1
+    # "Action" / "Reference" / "Number" stacked: keep adding rows while they name more.
+    while end < len(rows) and end - i < 4:
+        nxt = _texts(rows[end])
+        if not _header_part(nxt):
+            break
+        width = max(len(texts), len(nxt))
+        merged = [
+            collapse(f"{texts[n] if n < len(texts) else ''} {nxt[n] if n < len(nxt) else ''}")
+            for n in range(width)
+        ]
+        if _header_score(merged, overrides)[:2] <= _header_score(texts, overrides)[:2]:
+            break
+        texts, end = merged, end + 1
+    return _HeaderBlock(i, end, _mapping(texts, overrides))
+
+
+def _mapping(headers: list[str], overrides: dict[str, str]) -> _Mapping:
+    fields, chosen = [], []
+    for text in headers:
+        if text in overrides:
+            fields.append(overrides[text])
+            chosen.append(True)
+        else:
+            fields.append(header_field(text)[0] or "ignore")
+            chosen.append(False)
+    if "title" not in fields and "section" in fields:
+        # "Objective | Lead | Deadline": with no action column the objective is the action.
+        fields[fields.index("section")] = "title"
+    # A field named twice: the user's choice wins, then the leftmost column.
+    for name in _SINGLE:
+        columns = [n for n, f in enumerate(fields) if f == name]
+        if len(columns) > 1:
+            keep = next((n for n in columns if chosen[n]), columns[0])
+            for n in columns:
+                if n != keep:
+                    fields[n] = "ignore"
+    return _Mapping(list(headers), fields)
+
+
+def _retype_by_values(mapping: _Mapping, rows: list[list[Cell]], overrides: dict[str, str]) -> None:
+    """A "Status" or "Progress" column holding R/A/G (or only colours) is the RAG."""
+    if mapping.column("rag") is not None:
+        return
+    for n, name in enumerate(mapping.fields):
+        if name not in ("status", "updates") or mapping.headers[n] in overrides:
+            continue
+        cells = [row[n] for row in rows if n < len(row)]
+        values = [c for c in cells if collapse(c.text) or c.fill]
+        if not values:
+            continue
+        rag_like = sum(
+            1
+            for c in values
+            if (looks_like_rag(c.text) and len(collapse(c.text).split()) <= 3)
+            or (not collapse(c.text) and read_rag("", c.fill).rag)
+        )
+        if rag_like * 10 >= len(values) * 6:
+            mapping.fields[n] = "rag"
+            return

@@ -1,0 +1,423 @@
+"""Reading one table, row by row.
+
+Finds the header rows (a repeated header is dropped, a different one remaps the columns;
+a headerless page continues the last action table), then sorts each row under them:
+a section title (full-width, spread over cells, a label in the reference column, a
+numbered heading, a theme column, capitals glued to an action), a legend/key/total row
+(dropped with a warning), the rest of the action above broken by a page (joined to it),
+or a new action.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from plantrack.imports.cells import collapse, read_rag
+from plantrack.imports.parsed import ColumnMap
+from plantrack.imports.structure.actions import _Builder, _Draft
+from plantrack.imports.structure.headers import (
+    _find_header,
+    _header_part,
+    _HeaderBlock,
+    _Mapping,
+    _mapping,
+    _retype_by_values,
+    _texts,
+)
+from plantrack.imports.structure.refs import _read_ref_cell, _ref_series, _RefCell
+from plantrack.imports.structure.sections import _complete, _Heading, _section_title
+from plantrack.imports.structure.text import (
+    _GENERIC_HEADING,
+    _LEGEND,
+    _NUMBERED_HEADING,
+    _OPEN_END,
+    _all_caps,
+    _date_like,
+    _is_bullet,
+    _plan_title_like,
+    _starts_lower,
+    _strip_document_prefix,
+    _title_like,
+    join_fragments,
+)
+from plantrack.imports.tables import Cell, Document, Table
+
+# --- Reading one table -----------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    doc: Document
+    overrides: dict[str, str]
+    warnings: list[str]
+    builder: _Builder
+    headings: list[_Heading]
+    columns: list[ColumnMap]
+    plan_title_fixed: bool
+    previous: _Mapping | None = None  # the last action table's columns, for headerless pages
+
+
+class _TableReader:
+    def __init__(self, ctx: _Context, table: Table) -> None:
+        self.ctx = ctx
+        self.table = table
+        self.rows = [list(r) for r in table.rows]
+        self.mapping: _Mapping | None = None
+        self.blocks: dict[int, _HeaderBlock] = {}  # header rows by the row they start on
+
+    @property
+    def b(self) -> _Builder:
+        return self.ctx.builder
+
+    def warn(self, row: int | None, message: str) -> None:
+        where = self.table.origin if row is None else f"{self.table.origin}, row {row + 1}"
+        self.ctx.warnings.append(f"{where}: {message}")
+
+    def skip(self, reason: str) -> None:
+        heading = collapse(self.table.heading)
+        named = f" ({heading[:60]!r})" if heading else ""
+        self.warn(None, f"{reason}{named}: not an action table, so nothing in it is imported")
+
+    def read(self) -> None:
+        if not any(collapse(c.text) for row in self.rows for c in row):
+            return
+        found = (_find_header(self.rows, i, self.ctx.overrides) for i in range(len(self.rows)))
+        self.blocks = {block.start: block for block in found if block}
+        blocks = list(self.blocks.values())
+        if not blocks:
+            self._headerless()
+            return
+        if not any(b.mapping.is_action_table for b in blocks):
+            for block in blocks:
+                self._record(block.mapping, None)
+            self.skip("no column holds the action text")
+            return
+        self._heading()
+        i = 0
+        while i < len(self.rows):
+            block = self.blocks.get(i)
+            if block:
+                self._use_header(i, block)
+                i = block.end
+                continue
+            if self.mapping is None:
+                self._before_header(i)
+            elif self.mapping.is_action_table:
+                self._data_row(i)
+            i += 1
+
+    def _headerless(self) -> None:
+        width = max((len(r) for r in self.rows), default=0)
+        if self._continues_previous_table(width):
+            # A page of a table whose header was printed only on the first page.
+            self.mapping = self.ctx.previous
+            self._heading()
+            for i in range(len(self.rows)):
+                self._data_row(i)
+            return
+        headers = [f"Column {n + 1}" for n in range(width)]
+        mapping = _mapping(headers, self.ctx.overrides)
+        if mapping.is_action_table:
+            self._record(mapping, None)
+            self.mapping = mapping
+            self._heading()
+            for i in range(len(self.rows)):
+                self._data_row(i)
+            return
+        if width >= 2:
+            self._record(mapping, None)
+        self.skip("no header row naming an action column")
+
+    def _continues_previous_table(self, width: int) -> bool:
+        """Same width as the last action table, no header of its own, and rows that carry
+        a reference or a date where that table has them."""
+        prev = self.ctx.previous
+        if prev is None or len(prev.fields) != width:
+            return False
+        rows = [r for r in self.rows if any(collapse(c.text) for c in r)]
+        if not rows or _header_part(_texts(rows[0])):
+            return False  # a first row of short words is another table's header
+        ref_col, due_col = prev.column("ref"), prev.column("due")
+        evidence = 0
+        for row in rows:
+            texts = _texts(row) + [""] * width
+            has_ref = ref_col is not None and _read_ref_cell(texts[ref_col]).ref is not None
+            evidence += has_ref or (due_col is not None and _date_like(texts[due_col]))
+        return evidence * 2 >= len(rows)
+
+    def _heading(self) -> None:
+        heading = collapse(self.table.heading)
+        if not heading or _GENERIC_HEADING.match(heading):
+            return
+        if _plan_title_like(heading):
+            self._plan_heading(heading)
+        elif _title_like(heading) and not _NUMBERED_HEADING.match(heading):
+            self.b.start_section(_section_title([heading], self.ctx.headings))
+
+    def _plan_heading(self, text: str) -> None:
+        # A plan title given by the user names the first plan; a later plan line still
+        # starts a second plan.
+        if not self.ctx.plan_title_fixed or self.b.plan.has_actions:
+            self.b.start_plan(_strip_document_prefix(text))
+
+    def _use_header(self, i: int, block: _HeaderBlock) -> None:
+        mapping = block.mapping
+        following = (n for n in self.blocks if n >= block.end)
+        scope = self.rows[block.end : min(following, default=len(self.rows))]
+        _retype_by_values(mapping, scope, self.ctx.overrides)
+        if (
+            self.mapping is None
+            or mapping.fields != self.mapping.fields
+            or (mapping.headers != self.mapping.headers)
+        ):
+            self._record(mapping, i)
+        if not mapping.is_action_table:
+            self.warn(i, "a header with no action column; the rows under it are skipped")
+        self.mapping = mapping
+        if mapping.is_action_table:
+            self.ctx.previous = mapping
+
+    def _record(self, mapping: _Mapping, row: int | None) -> None:
+        if any(c.headers == mapping.headers for c in self.ctx.columns):
+            return
+        origin = self.table.origin if row is None else f"{self.table.origin}, row {row + 1}"
+        self.ctx.columns.append(ColumnMap(origin, list(mapping.headers), list(mapping.fields)))
+
+    def _before_header(self, i: int) -> None:
+        """Lines above the header: a plan title, or the first section's title."""
+        filled = [t for t in _texts(self.rows[i]) if t]
+        if len(filled) != 1:
+            return
+        text = filled[0]
+        if _plan_title_like(text):
+            self._plan_heading(text)
+        elif _title_like(text):
+            self.b.start_section(_section_title([text], self.ctx.headings))
+
+    # --- data rows ---------------------------------------------------------------------------
+
+    def _data_row(self, i: int) -> None:
+        mapping = self.mapping
+        assert mapping is not None
+        row = self.rows[i]
+        texts = _texts(row)
+        if not any(texts) and not any(c.fill for c in row):
+            return
+        ref_col = mapping.column("ref")
+        ref = (
+            _read_ref_cell(row[ref_col].text)
+            if ref_col is not None and ref_col < len(row)
+            else _RefCell()
+        )
+        filled = self._filled(row, texts, ref_col, ref)
+        if not filled and ref.label is None:
+            return
+        first_text = texts[filled[0]] if filled else ""
+        if ref.ref is None and _LEGEND.match(first_text):
+            self.warn(
+                i, f"{first_text[:40]!r} looks like a key, total or note, not an action; dropped"
+            )
+            return
+        if self._section_row(row, texts, filled, ref) or self._numbered_section(i, filled, ref):
+            return
+        if ref.label:  # "(B) Con 1.": a section label glued to the first action's number
+            self.b.start_section(_section_title([ref.label], self.ctx.headings))
+        if ref.ref is None and self._continues(row, texts, filled, ref):
+            self._continue(texts, filled, ref)
+            return
+        self._action(i, row, texts, ref)
+
+    def _filled(
+        self, row: list[Cell], texts: list[str], ref_col: int | None, ref: _RefCell
+    ) -> list[int]:
+        """Columns with real content: not bullets, not a stray letter left by extraction."""
+        mapping = self.mapping
+        assert mapping is not None
+        out = []
+        for n, text in enumerate(texts):
+            if not text or _is_bullet(text):
+                continue
+            name = mapping.fields[n] if n < len(mapping.fields) else "ignore"
+            if n == ref_col and ref.text is None and ref.ref is None:
+                continue  # a section label, handled on its own
+            if len(text) == 1 and text.isalpha() and name not in ("rag", "status", "ref"):
+                continue
+            out.append(n)
+        return out
+
+    def _field(self, n: int) -> str:
+        mapping = self.mapping
+        assert mapping is not None
+        return mapping.fields[n] if n < len(mapping.fields) else "ignore"
+
+    def _section_row(
+        self, row: list[Cell], texts: list[str], filled: list[int], ref: _RefCell
+    ) -> bool:
+        """Is this row a section title? Starts the section if so."""
+        assert self.mapping is not None
+        if ref.ref is not None:
+            return False
+        if ref.label:
+            others = [texts[n] for n in filled if n != self.mapping.column("ref")]
+            self.b.start_section(_section_title([ref.label, *others], self.ctx.headings))
+            return True
+        title_col = self.mapping.column("title")
+        merged = len(filled) == 1 and any(c.merged for c in row[filled[0] + 1 :])
+        parts = [texts[n] for n in filled]
+        if merged and _title_like(parts[0]):
+            self._start_section(parts[0])
+            return True
+        if self._has_own_fields(row, texts, filled):
+            return False
+        if len(filled) >= 2:
+            # A title spread over columns, cut inside words: "INTELLI" | "GENCE". When the
+            # action column holds the first piece, the rest must be word tails ("Conclu" |
+            # "sion"), so that "Agree plan" | "team leader" stays an action.
+            tails = all(" " not in texts[n] for n in filled[1:])
+            joined, inside = join_fragments(parts)
+            if inside and _title_like(joined) and (title_col not in filled or tails):
+                self._start_section(joined)
+                return True
+            return False
+        if len(filled) != 1:
+            return False
+        text = parts[0]
+        if not _title_like(text):
+            return False
+        if _all_caps(text):
+            self._start_section(text)
+            return True
+        if filled[0] not in (title_col, self.mapping.column("ref")) and self.b.last is not None:
+            return False  # one cell under the owner or update column: overflow from above
+        if _starts_lower(text):
+            completed = _complete(text, None, self.ctx.headings)
+            if completed == text and self.b.last is not None:
+                return False
+            self._start_section(completed)
+            return True
+        last = self.b.last
+        if last is not None and _OPEN_END.search(last.text("title")):
+            return False
+        self._start_section(text)
+        return True
+
+    def _numbered_section(self, i: int, filled: list[int], ref: _RefCell) -> bool:
+        """ "1 | Reducing reoffending" with nothing else, over rows numbered "1.1", "1.2":
+        a numbered section heading, not an action."""
+        assert self.mapping is not None
+        title_col, ref_col = self.mapping.column("title"), self.mapping.column("ref")
+        if ref.ref is None or title_col not in filled or set(filled) - {title_col, ref_col}:
+            return False
+        nxt = self._next_ref(i)
+        if not nxt or not re.match(rf"{re.escape(ref.ref)}[.\-/]?\w", nxt) or nxt == ref.ref:
+            return False
+        self._start_section(self.rows[i][title_col].text)
+        return True
+
+    def _next_ref(self, i: int) -> str | None:
+        ref_col = self.mapping.column("ref") if self.mapping else None
+        for row in self.rows[i + 1 : i + 4]:
+            if ref_col is not None and ref_col < len(row) and collapse(row[ref_col].text):
+                return _read_ref_cell(row[ref_col].text).ref
+        return None
+
+    def _start_section(self, text: str) -> None:
+        self.b.start_section(_section_title([text], self.ctx.headings), from_caps=_all_caps(text))
+
+    def _has_own_fields(self, row: list[Cell], texts: list[str], filled: list[int]) -> bool:
+        """A date or a RAG of its own: an action, however little else it has."""
+        for n in filled:
+            if self._field(n) in ("due", "start", "review") and _date_like(texts[n]):
+                return True
+            if self._field(n) in ("rag", "status") and read_rag(texts[n]).recognised:
+                return True
+        return any(
+            self._field(n) == "rag" and read_rag(c.text, c.fill).rag for n, c in enumerate(row)
+        )
+
+    def _continues(
+        self, row: list[Cell], texts: list[str], filled: list[int], ref: _RefCell
+    ) -> bool:
+        """Is this row the rest of the action above, broken by a page?"""
+        last = self.b.last
+        if last is None or not filled:
+            return False
+        if self._has_own_fields(row, texts, filled):
+            return False
+        assert self.mapping is not None
+        title_col = self.mapping.column("title")
+        title = texts[title_col] if title_col is not None and title_col < len(texts) else ""
+        if not title and ref.text is None:
+            return True  # text under the owner or update column only
+        parts = [texts[n] for n in filled]
+        if all(_starts_lower(p) for p in parts):
+            return True
+        return bool(_OPEN_END.search(last.text("title"))) and _starts_lower(title or ref.text or "")
+
+    def _continue(self, texts: list[str], filled: list[int], ref: _RefCell) -> None:
+        """Add each cell to the same field of the action above (its columns may differ when
+        a repeated header had an extra column)."""
+        last = self.b.last
+        assert last is not None
+        for n in filled:
+            name = self._field(n)
+            if name == "ref" and ref.text is not None:
+                name = "title"  # words in the number column that are not a number
+            column = last.mapping.column(name)
+            if column is not None and name not in ("ignore", "ref"):
+                last.append(column, texts[n])
+
+    def _action(self, i: int, row: list[Cell], texts: list[str], ref: _RefCell) -> None:
+        mapping = self.mapping
+        assert mapping is not None
+        title_col = mapping.column("title")
+        cells = {
+            n: row[n].text
+            for n in range(len(row))
+            if n < len(mapping.fields) and collapse(row[n].text)
+        }
+        fills = {n: row[n].fill for n in range(len(row)) if row[n].fill}
+        if title_col is not None and not collapse(cells.get(title_col, "")) and ref.text:
+            cells[title_col] = ref.text  # the action written in the number column
+        if ref.text is not None and mapping.column("ref") is not None:
+            cells.pop(mapping.column("ref"), None)
+        self._section_from_column(cells)
+        title = collapse(cells.get(title_col, "")) if title_col is not None else ""
+        if not title:
+            self.warn(i, "a row with no action text was skipped")
+            return
+        title = self._glued_section(title, ref.ref)
+        if title_col is not None:
+            cells[title_col] = title
+        draft = _Draft(
+            origin=f"{self.table.origin}, row {i + 1}",
+            mapping=mapping,
+            ref=ref.ref,
+            texts=cells,
+            fills=fills,
+            ref_lookalike=ref.lookalike,
+        )
+        self.b.add(draft)
+
+    def _section_from_column(self, cells: dict[int, str]) -> None:
+        col = self.mapping.column("section") if self.mapping else None
+        if col is not None and collapse(cells.get(col, "")):
+            self._start_section(collapse(cells[col]))
+
+    def _glued_section(self, title: str, ref: str | None) -> str:
+        """ "INVESTIGATION Ensure that officers…": a section title that extraction glued to
+        the first action of the section. Taken only with corroboration: the references
+        start a new series, or the plan writes its section titles in capitals."""
+        m = re.match(r"^([A-Z][A-Z&'\-]{3,}(?:\s+[A-Z][A-Z&'\-]+)*)\s+([A-Z][a-z].*)$", title)
+        if not m:
+            return title
+        series = self.b.last_series()
+        if ref and series is not None:
+            corroborated = _ref_series(ref) != series
+        else:
+            corroborated = self.b.section.from_caps and len(m[1]) >= 6
+        if corroborated:
+            self._start_section(m[1])
+            return m[2]
+        return title

@@ -1,0 +1,133 @@
+"""Small tests on the text of one cell or line.
+
+Does it read as a date, a bullet, a title, a plan's name, the carrying on of a sentence?
+Also the two text repairs the other stages share: ALL-CAPS titles to Title Case, and a
+title that extraction spread over several cells joined back together.
+"""
+
+from __future__ import annotations
+
+import re
+
+from plantrack.core import fuzzydates
+from plantrack.imports.cells import collapse
+
+# --- Small text tests ------------------------------------------------------------------------
+
+_BULLET_ONLY = re.compile(r"[•▪●◦‣∙·*o>\u2013\u2014-]+")
+_LABEL = re.compile(r"^\(?(?P<label>[A-Za-z]|[ivx]{1,4})\)\s*")
+_LEGEND = re.compile(
+    r"^(?:key|legend|totals?|sub-?totals?|grand total|notes?|source|rag key|\*+)\b\s*[:=\-–]?"
+    r"|^[RAGB]\s*[=:\-–]\s*(?:red|amber|green|blue)\b",
+    re.IGNORECASE,
+)
+_OPEN_END = re.compile(
+    r"(?:[,&/(\-–]|\b(?:of|the|to|and|or|for|with|a|an|in|on|by|from|that|which|further|into"
+    r"|at|as|is|are|be|will|their|our|its|including|such))$",
+    re.IGNORECASE,
+)
+_NUMBERED_HEADING = re.compile(r"^\d+(?:\.\d+)*[.)]?\s")
+_PLAN_WORD = re.compile(r"\bplan\b", re.IGNORECASE)
+_STRATEGY_WORD = re.compile(r"\b(?:strategy|charter|programme)\b", re.IGNORECASE)
+_GENERIC_HEADING = re.compile(r"^(?:sheet|table|page)\s*\d*$", re.IGNORECASE)
+_SMALL_WORDS = {"and", "of", "the", "for", "to", "in", "on", "a", "an", "at", "by", "with", "or"}
+# Doubling these letters hardly occurs in English: where a column cut a word in two and the
+# extraction gave the boundary glyph to both cells ("Vulnera" | "ability"), drop one.
+_RARE_DOUBLES = {"aa", "ii", "uu", "yy", "hh", "jj", "kk", "qq", "vv", "ww", "xx"}
+
+
+def _date_like(text: str) -> bool:
+    """Reads as a date, a period, "Ongoing" or "TBC": a row's own deadline."""
+    parsed = fuzzydates.parse(text)
+    return parsed.parsed and bool(collapse(text))
+
+
+def _is_bullet(text: str) -> bool:
+    return bool(_BULLET_ONLY.fullmatch(text))
+
+
+def _starts_lower(text: str) -> bool:
+    """Carries on a sentence: lower case, or punctuation that cannot start one."""
+    first = text[:1]
+    return first.islower() or (first in ",;:)]&" and len(text) > 1)
+
+
+def _all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def _title_like(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= 12 and not text.endswith((".", ":", ";", ",")) and len(text) <= 120
+
+
+def title_case(text: str) -> str:
+    """ALL-CAPS titles as Title Case ("PROBLEM-SOLVING" → "Problem-Solving"); short words
+    without vowels stay capitals (they are acronyms: "CCTV", "ASB" of three letters)."""
+    if not _all_caps(text):
+        return text
+    out = []
+    for n, word in enumerate(text.split()):
+        letters = re.sub(r"[^A-Za-z]", "", word)
+        if n and word.lower() in _SMALL_WORDS:
+            out.append(word.lower())
+        elif len(letters) <= 3 or not re.search(r"[AEIOU]", letters):
+            out.append(word)
+        else:
+            out.append(re.sub(r"[A-Za-z]+", lambda m: m.group().capitalize(), word))
+    return " ".join(out)
+
+
+def join_fragments(parts: list[str]) -> tuple[str, bool]:
+    """Join the cells of a title that extraction spread over several columns. Returns the
+    title and whether every join fell inside a word (a strong sign of a spread title)."""
+    out = parts[0] if parts else ""
+    inside = True
+    for part in parts[1:]:
+        if not out:
+            out = part
+            continue
+        a, b = out, part
+        last, first = a.split()[-1], b.split()[0]
+        mid_word = (
+            a[-1].isalpha()
+            and b[0].isalpha()
+            and (
+                b[0].islower() or (_all_caps(last + first) or (last.isupper() and first.isupper()))
+            )
+        )
+        if mid_word:
+            if (a[-1] + b[0]).lower() in _RARE_DOUBLES or (a[-2:] + b[0]).lower() == a[
+                -1
+            ].lower() * 3:
+                b = b[1:]
+            out = a + b
+            continue
+        inside = False
+        if len(last) < len(first) and first.lower().startswith(last.lower()):
+            # "(C) Con" | "Conditional Cautions": a word clipped by a narrow column.
+            out = a[: len(a) - len(last)] + b
+        else:
+            out = f"{a} {b}"
+    return out, inside
+
+
+def _plan_title_like(text: str, *, loose: bool = False) -> bool:
+    """A line that names a plan: "... Action Plan (Corporate Actions)", "... Delivery Plan
+    (July 2022)". Loose also accepts "... Strategy" for a document with no plan line."""
+    t = _strip_document_prefix(text)
+    words = t.split()
+    if not 2 <= len(words) <= 20 or t.endswith((":", ",", ";")) or _NUMBERED_HEADING.match(t):
+        return False
+    if re.search(r"[.!?]\s+[A-Z]", t) or t[:1] in "-•*":
+        return False  # a sentence or a list item
+    pattern = _STRATEGY_WORD if loose else _PLAN_WORD
+    return bool(pattern.search(t))
+
+
+def _strip_document_prefix(text: str) -> str:
+    t = collapse(text)
+    t = re.sub(r"^(?:appendix|annex|annexe)\s+\w+\s*[:.\-–]\s*", "", t, flags=re.IGNORECASE)
+    t = re.sub(r"^(?:draft|final|version \S+)\s*[:\-–]?\s+", "", t, flags=re.IGNORECASE)
+    return t
