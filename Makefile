@@ -101,10 +101,15 @@ migrate: setup | var
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The demo runs background work (imports, packs) as production does: queued in the database
+# and run by a task worker beside the web server; the worker stops with the server.
+run: export PLANTRACK_TASKS_BACKEND ?= django_tasks_db.DatabaseBackend
 run: demo
 	@echo
 	@echo "PlanTrack is running at http://$(HOST):$(PORT) — sign in as demo / demo"
 	@echo
+	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup | var

@@ -130,6 +130,17 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Background tasks (imports, packs) run in a worker process and report their progress to the
+# pages through this cache: Redis when there is one, else files that every process on this
+# machine can read.
+CACHES["progress"] = (
+    CACHES["default"]
+    if CACHE_URL.startswith(("redis://", "rediss://"))
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": BASE_DIR / "var" / "progress",
+    }
+)
 # Sessions live in the database (shared by every app server) and are read through the cache.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Flash messages ride in a signed cookie, so posting a form does not also write the session.
