@@ -12,6 +12,7 @@ from django.db import transaction
 
 from plantrack.accounts.models import User
 from plantrack.accounts.services import user_create
+from plantrack.budgets.demo import load_demo_funding
 from plantrack.directory.models import Membership, Organisation, Person
 from plantrack.directory.services import organisation_create
 from plantrack.imports.pipeline import parse_bytes
@@ -74,6 +75,7 @@ def load_demo(*, reset: bool = False, stdout=None) -> list[Plan]:
         if stdout:
             stdout.write(f"Imported {plan.title}: {plan.actions.count()} actions")
     for plan in plans:
+        load_demo_funding(actor=loader, plan=plan)
         Membership.objects.get_or_create(user=demo, organisation=plan.owner_organisation)
     Person.objects.filter(name=DEMO_PERSON, user__isnull=True).update(user=demo)
     return plans

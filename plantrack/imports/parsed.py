@@ -90,6 +90,8 @@ class ParsedImport:
     plans: list[ParsedPlan] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     columns: list[ColumnMap] = field(default_factory=list)
+    # Budget tables found beside the action tables (plantrack.budgets.importing.ParsedBudget).
+    budgets: list = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The CLI's ``--dry-run --json`` shape."""
@@ -138,6 +140,7 @@ def to_store(parsed: ParsedImport) -> dict:
         "file": parsed.file,
         "warnings": list(parsed.warnings),
         "columns": [vars(c) for c in parsed.columns],
+        "budgets": [b.to_dict() for b in parsed.budgets],
         "plans": [
             {
                 "title": plan.title,
@@ -166,9 +169,12 @@ def from_store(data: dict) -> ParsedImport:
         ]
         return ParsedAction(**fields)
 
+    from plantrack.budgets.importing import ParsedBudget
+
     return ParsedImport(
         file=data["file"],
         warnings=list(data["warnings"]),
+        budgets=[ParsedBudget.from_dict(b) for b in data.get("budgets", [])],
         columns=[ColumnMap(**c) for c in data["columns"]],
         plans=[
             ParsedPlan(

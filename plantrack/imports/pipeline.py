@@ -47,4 +47,26 @@ def parse_bytes(
     parsed = parse_document(document, column_overrides or None, plan_title or None)
     if not any(plan.action_count for plan in parsed.plans):
         raise ImportFailed(f"No actions were found in {name}.")
+    _add_budgets(parsed, document)
     return parsed
+
+
+def _add_budgets(parsed: ParsedImport, document) -> None:
+    """Budget tables are not action tables: the structure stage skips them, and the budget
+    reader takes them (set-up and operating costs per financial year, assumptions, totals)."""
+    from plantrack.budgets.importing import find_budget_tables
+
+    parsed.budgets = [b for b in find_budget_tables(document) if b.lines]
+    by_origin: dict[str, list] = {}
+    for budget in parsed.budgets:
+        by_origin.setdefault(budget.origin, []).append(budget)
+    warnings = []
+    for warning in parsed.warnings:
+        origin = next((o for o in by_origin if warning.startswith(o)), None)
+        if origin is not None and "not an action table" in warning:
+            found = by_origin.pop(origin)
+            titles = ", ".join(repr(b.title) for b in found)
+            lines = sum(len(b.lines) for b in found)
+            warning = f"{origin}: read as budget{'s' * (len(found) > 1)} {titles} ({lines} lines)"
+        warnings.append(warning)
+    parsed.warnings = warnings + [w for b in parsed.budgets for w in b.warnings]

@@ -369,8 +369,33 @@ def import_parsed(
                 for plan in parsed.plans
                 if plan.action_count
             ]
+        if parsed.budgets and plans:
+            _save_budgets(actor, parsed.budgets, plans)
     counter.finish()
     return plans
+
+
+def _save_budgets(actor: User, budgets: list, plans: list[Plan]) -> None:
+    """Each budget table goes to the plan with the initiative (section) its title names, or
+    else the last plan, under that initiative. A plan that already has a budget (a newer
+    version of it being imported) keeps it: budgets are not merged line by line."""
+    from plantrack.budgets.importing import match_section
+    from plantrack.budgets.models import BudgetLine
+    from plantrack.budgets.services import budgets_import
+
+    sections = {plan.pk: list(Section.objects.filter(plan=plan)) for plan in plans}
+    per_plan: dict[int, list] = {}
+    for budget in budgets:
+        plan = next((p for p in plans if match_section(budget.title, sections[p.pk])), plans[-1])
+        per_plan.setdefault(plan.pk, []).append(budget)
+    for plan in plans:
+        if plan.pk in per_plan and not BudgetLine.objects.filter(plan=plan).exists():
+            budgets_import(
+                actor=actor,
+                plan=plan,
+                parsed=per_plan[plan.pk],
+                section_for=lambda title, found=sections[plan.pk]: match_section(title, found),
+            )
 
 
 @dataclass
@@ -528,8 +553,10 @@ def _changed(action: Action, fields: dict) -> bool:
     return any(name in fields and getattr(action, name) != fields[name] for name in PLAIN_FIELDS)
 
 
-def reimport_changes(parsed: ParsedPlan, plan: Plan) -> list[str]:
+def reimport_changes(parsed: ParsedPlan, plan: Plan, budgets: list | None = None) -> list[str]:
     """What confirming a new version would change, one line each, for the preview."""
+    from plantrack.budgets.models import BudgetLine
+
     matcher = _Matcher(Action.objects.filter(plan=plan))
     lines = []
     for section in parsed.sections:
@@ -552,4 +579,11 @@ def reimport_changes(parsed: ParsedPlan, plan: Plan) -> list[str]:
             fresh = [u for u in parsed_action.updates if (u.date, u.text.strip()) not in known]
             if fresh:
                 lines.append(f"{label}: {len(fresh)} new update{'s' if len(fresh) > 1 else ''}")
+    if budgets:
+        lines.append(
+            f"The budget tables are left out: {plan.title} already has a budget, which is "
+            "changed on its budget page."
+            if BudgetLine.objects.filter(plan=plan).exists()
+            else f"New budget: {len(budgets)} table{'s' * (len(budgets) > 1)}"
+        )
     return lines

@@ -62,7 +62,11 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if corrected:
             return redirect("imports:preview", pk=job.pk)
-    changes = services.reimport_changes(parsed.plans[0], job.into_plan) if job.into_plan else None
+    changes = (
+        services.reimport_changes(parsed.plans[0], job.into_plan, parsed.budgets)
+        if job.into_plan
+        else None
+    )
     return render(
         request,
         "imports/preview.html",

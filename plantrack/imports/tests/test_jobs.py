@@ -4,6 +4,8 @@ progress, and what happens when a task fails."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -53,6 +55,10 @@ def _upload(client, world, text=PASTED, **extra):
 def test_the_stored_structure_is_the_parsed_structure():
     parsed = parse_bytes("charter.txt", PASTED.encode(), is_text=True)
     assert from_store(to_store(parsed)) == parsed
+    seed = Path(__file__).resolve().parents[2] / "demo" / "seeds" / "004_9c707c14883fcd10.txt"
+    with_budgets = parse_bytes(seed.name, seed.read_bytes(), is_text=True)
+    assert with_budgets.budgets and from_store(to_store(with_budgets)) == with_budgets
+    assert json.loads(json.dumps(to_store(with_budgets))) == to_store(with_budgets)
     made = ParsedImport(
         file="x.csv",
         plans=[

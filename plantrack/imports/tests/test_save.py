@@ -163,3 +163,29 @@ def test_new_version_tells_apart_actions_that_share_a_number(world):
     assert rags["Launch the panels"] == "amber" and "Launch panels" not in rags
     assert plan.actions.filter(ref="16").count() == 2
     assert plan.actions.count() == 5
+
+
+def test_budget_tables_in_a_plan_are_saved_with_it_and_not_doubled_by_a_new_version(world):
+    from pathlib import Path
+
+    from plantrack.budgets.models import BudgetLine
+    from plantrack.imports.pipeline import parse_bytes
+
+    seed = Path(__file__).resolve().parents[2] / "demo" / "seeds" / "004_9c707c14883fcd10.txt"
+    parsed = parse_bytes(seed.name, seed.read_bytes(), is_text=True)
+    assert [b.title for b in parsed.budgets] == ["NJP", "Community Coaches", "Conditional Cautions"]
+    assert any("read as budgets 'NJP'" in w for w in parsed.warnings)
+    (plan,) = import_parsed(actor=world.manager, parsed=parsed, owner_organisation=world.force)
+    lines = BudgetLine.objects.filter(plan=plan)
+    assert lines.count() == 26
+    assert set(lines.values_list("section__title", flat=True)) == {
+        "Neighbourhood Justice Panels",
+        "Community Coaches",
+        "Conditional Cautions",
+    }
+    changes = reimport_changes(parsed.plans[0], plan, parsed.budgets)
+    assert any("budget tables are left out" in line for line in changes)
+    import_parsed(
+        actor=world.manager, parsed=parsed, owner_organisation=world.force, into_plan=plan
+    )
+    assert BudgetLine.objects.filter(plan=plan).count() == 26

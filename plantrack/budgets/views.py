@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from plantrack.budgets import exports, selectors, services
+from plantrack.budgets.forms import (
+    BudgetImportConfirmForm,
+    BudgetImportForm,
+    BudgetLineForm,
+    FundingForm,
+    FundingMoveForm,
+    SpendForm,
+    default_years,
+)
+from plantrack.budgets.history import budget_history
+from plantrack.budgets.importing import ParsedBudget, match_section, read_budget_upload
+from plantrack.core.views import run_service
+from plantrack.imports.tables import ImportFailed
+from plantrack.plans.selectors import plan_access, plan_get_for_user, sections_for_plan
+
+FORM_TEMPLATE = "budgets/form.html"
+
+
+def _posted(request: HttpRequest):
+    """The POST data to bind a form to, even when empty: an empty POST is still a submission."""
+    return request.POST if request.method == "POST" else None
+
+
+def _session_key(plan_pk: int) -> str:
+    return f"budget-import-{plan_pk}"
+
+
+@require_GET
+def budget_page(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = plan_get_for_user(request.user, plan_pk)
+    context = {
+        "nav_section": "plans",
+        "plan": plan,
+        "access": plan_access(request.user, plan),
+        "tables": selectors.budget_tables(plan),
+        "summary": selectors.budget_summary(plan),
+        "funding": selectors.funding_for_plan(plan),
+        "spend": selectors.spend_for_plan(plan, limit=20),
+        "entries": budget_history(plan.pk, limit=30),
+    }
+    return render(request, "budgets/budget_page.html", context)
+
+
+@require_GET
+def budget_export(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = plan_get_for_user(request.user, plan_pk)
+    response = HttpResponse(
+        exports.to_xlsx(plan),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = slugify(plan.title)[:60] or "plan"
+    response["Content-Disposition"] = f'attachment; filename="{name}-budget.xlsx"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def line_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = plan_get_for_user(request.user, plan_pk)
+    services.require_manager(request.user, plan)
+    years = default_years(selectors.plan_budget_years(plan))
+    form = BudgetLineForm(_posted(request), plan=plan, years=years)
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        if run_service(form, services.budget_line_create, actor=request.user, plan=plan, **kwargs):
+            messages.success(request, "Budget line added.")
+            return redirect("budgets:plan", plan_pk=plan.pk)
+    return _form(request, form, plan, "Add a budget line")
+
+
+@require_http_methods(["GET", "POST"])
+def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    line = selectors.budget_line_get_for_user(request.user, pk)
+    plan = line.plan
+    services.require_manager(request.user, plan)
+    years = default_years(selectors.plan_budget_years(plan))
+    form = BudgetLineForm(_posted(request), plan=plan, years=years, line=line)
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        if run_service(form, services.budget_line_update, actor=request.user, line=line, **kwargs):
+            messages.success(request, "Budget line saved.")
+            return redirect("budgets:plan", plan_pk=plan.pk)
+    return _form(request, form, plan, f"Edit budget line “{line.name}”", delete=line)
+
+
+@require_POST
+def line_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    line = selectors.budget_line_get_for_user(request.user, pk)
+    plan_pk = line.plan_id
+    services.require_manager(request.user, line.plan)
+    try:
+        services.budget_line_delete(actor=request.user, line=line)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("budgets:line_edit", pk=pk)
+    messages.success(request, "Budget line deleted.")
+    return redirect("budgets:plan", plan_pk=plan_pk)
+
+
+@require_http_methods(["GET", "POST"])
+def spend_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = plan_get_for_user(request.user, plan_pk)
+    services.require_manager(request.user, plan)
+    form = SpendForm(_posted(request), plan=plan, initial={"line": request.GET.get("line")})
+    if request.method == "POST" and form.is_valid():
+        spend = run_service(form, services.spend_record, actor=request.user, **form.cleaned_data)
+        if spend:
+            messages.success(request, "Spend recorded.")
+            return redirect("budgets:plan", plan_pk=plan.pk)
+    return _form(request, form, plan, "Record spend")
+
+
+@require_http_methods(["GET", "POST"])
+def funding_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = plan_get_for_user(request.user, plan_pk)
+    services.require_manager(request.user, plan)
+    form = FundingForm(_posted(request), plan=plan, user=request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            form, services.funding_create, actor=request.user, plan=plan, **form.cleaned_data
+        )
+    ):
+        messages.success(request, "Funding bid added.")
+        return redirect("budgets:plan", plan_pk=plan.pk)
+    return _form(request, form, plan, "Add a funding bid")
+
+
+@require_http_methods(["GET", "POST"])
+def funding_move(request: HttpRequest, pk: int) -> HttpResponse:
+    funding = selectors.funding_get_for_user(request.user, pk)
+    plan = funding.plan
+    services.require_manager(request.user, plan)
+    form = FundingMoveForm(_posted(request), funding=funding)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            form, services.funding_move, actor=request.user, funding=funding, **form.cleaned_data
+        )
+    ):
+        messages.success(request, f"The bid is now {funding.get_status_display().lower()}.")
+        return redirect("budgets:plan", plan_pk=plan.pk)
+    title = f"Next step for “{funding.title}” ({funding.get_status_display().lower()})"
+    return _form(request, form, plan, title)
+
+
+def _form(request, form, plan, title: str, delete=None) -> HttpResponse:
+    context = {"form": form, "plan": plan, "title": title, "delete": delete}
+    return render(request, FORM_TEMPLATE, context)
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def budget_import(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """Upload or paste; the tables found are kept in the session for the preview."""
+    plan = plan_get_for_user(request.user, plan_pk)
+    services.require_manager(request.user, plan)
+    form = BudgetImportForm(_posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        upload, text = form.cleaned_data["file"], form.cleaned_data["text"]
+        try:
+            budgets = read_budget_upload(
+                upload.name if upload else "the pasted table",
+                upload.read() if upload else text.encode("utf-8"),
+                is_text=not upload,
+            )
+        except ImportFailed as exc:
+            form.add_error(None, str(exc))
+        else:
+            request.session[_session_key(plan.pk)] = [b.to_dict() for b in budgets]
+            return redirect("budgets:import_preview", plan_pk=plan.pk)
+    return render(
+        request,
+        "budgets/import.html",
+        {"form": form, "plan": plan, "title": "Import a budget", "nav_section": "plans"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def budget_import_preview(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = plan_get_for_user(request.user, plan_pk)
+    services.require_manager(request.user, plan)
+    stored = request.session.get(_session_key(plan.pk))
+    if not stored:
+        messages.error(request, "There is nothing to preview: upload or paste a budget first.")
+        return redirect("budgets:import", plan_pk=plan.pk)
+    budgets = [ParsedBudget.from_dict(data) for data in stored]
+    sections = list(sections_for_plan(plan))
+    form = BudgetImportConfirmForm(
+        _posted(request),
+        plan=plan,
+        titles=[b.title for b in budgets],
+        initial_sections=[match_section(b.title, sections) for b in budgets],
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = iter(form.sections())
+        lines = run_service(
+            form,
+            services.budgets_import,
+            actor=request.user,
+            plan=plan,
+            parsed=budgets,
+            # Titles may repeat, so answer in table order (asked once per table) not by title.
+            section_for=lambda title: next(chosen),
+        )
+        if lines:
+            request.session.pop(_session_key(plan.pk), None)
+            messages.success(request, f"{len(lines)} budget lines imported.")
+            return redirect("budgets:plan", plan_pk=plan.pk)
+    rows = [{"budget": b, "field": form[f"section_{i}"]} for i, b in enumerate(budgets)]
+    return render(
+        request,
+        "budgets/import_preview.html",
+        {"plan": plan, "form": form, "rows": rows, "nav_section": "plans"},
+    )
