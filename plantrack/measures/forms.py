@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from django import forms
+
+from plantrack.core.forms import DateInput
+from plantrack.measures.models import Benefit, Measure
+from plantrack.plans.models import Action, Plan, Section
+from plantrack.plans.selectors import people_to_choose_for
+
+VALUE_HINT = "A number; commas, £ and % are ignored"
+
+
+class MeasureForm(forms.ModelForm):
+    """A measure; on create, also its first target."""
+
+    target_value = forms.CharField(label="Target", required=False, help_text=VALUE_HINT)
+    target_date = forms.DateField(
+        label="Target date",
+        required=False,
+        widget=DateInput(),
+        help_text="The day the target should be reached by",
+    )
+    target_date_text = forms.CharField(
+        label="Target date as written", required=False, help_text="E.g. by Dec 22 (optional)"
+    )
+
+    class Meta:
+        model = Measure
+        fields = [
+            "name",
+            "description",
+            "action",
+            "section",
+            "unit",
+            "unit_label",
+            "direction",
+            "baseline_value",
+            "baseline_date",
+            "tolerance_percent",
+            "source",
+            "owner",
+        ]
+        widgets = {
+            "baseline_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "unit": forms.RadioSelect,
+            "direction": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, plan: Plan, with_target: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = Action.objects.filter(plan=plan).order_by("position", "id")
+        self.fields["action"].label_from_instance = lambda a: str(a)[:90]
+        self.fields["section"].queryset = Section.objects.filter(plan=plan)
+        self.fields["owner"].queryset = people_to_choose_for(plan)
+        self.fields["owner"].label_from_instance = lambda p: p.display_name
+        if not with_target:
+            for name in ("target_value", "target_date", "target_date_text"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if "target_value" in self.fields and bool(data.get("target_value")) != bool(
+            data.get("target_date")
+        ):
+            raise forms.ValidationError(
+                "Give the first target both a value and a date, or neither."
+            )
+        return data
+
+    def service_fields(self) -> dict:
+        """cleaned_data as the services take it: the first target as a list of one."""
+        data = dict(self.cleaned_data)
+        value = data.pop("target_value", "")
+        day = data.pop("target_date", None)
+        text = data.pop("target_date_text", "")
+        if "target_value" in self.fields:
+            data["targets"] = [(value, day, text)] if value else []
+        return data
+
+
+class TargetForm(forms.Form):
+    value = forms.CharField(label="Target", help_text=VALUE_HINT)
+    date = forms.DateField(label="Target date", widget=DateInput())
+    date_text = forms.CharField(label="Date as written", required=False, help_text="E.g. by Dec 22")
+
+
+class ReadingForm(forms.Form):
+    date = forms.DateField(
+        label="Date of the reading",
+        widget=DateInput(),
+        error_messages={
+            "required": "Enter the date of the reading",
+            "invalid": "Enter the date as a real date, like 31/03/2025",
+        },
+    )
+    # Text, not a number field, so that the service explains what was wrong with it.
+    value = forms.CharField(label="Value", help_text=VALUE_HINT)
+    note = forms.CharField(label="Note", required=False, max_length=500)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Spreadsheet",
+        help_text="An Excel (.xlsx) or CSV file with one reading a row: date, value and an "
+        "optional note. A first row of headings is skipped.",
+    )
+
+
+class SuggestionForm(forms.Form):
+    action = forms.IntegerField(widget=forms.HiddenInput)
+    index = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    phrase = forms.CharField(max_length=300, widget=forms.HiddenInput)
+    name = forms.CharField(label="Name", max_length=200, required=False)
+
+
+class BenefitForm(forms.ModelForm):
+    expected_text = forms.CharField(
+        label="Expected by", required=False, help_text="As written, e.g. 2014/15 or by Mar 2015"
+    )
+
+    class Meta:
+        model = Benefit
+        fields = [
+            "title",
+            "kind",
+            "section",
+            "measure",
+            "expected_value",
+            "expected_text",
+            "owner",
+            "notes",
+        ]
+        widgets = {"kind": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = Section.objects.filter(plan=plan)
+        self.fields["measure"].queryset = Measure.objects.filter(plan=plan)
+        self.fields["owner"].queryset = people_to_choose_for(plan)
+        self.fields["owner"].label_from_instance = lambda p: p.display_name
+        if self.instance.pk:
+            self.initial["expected_text"] = self.instance.expected_text
+
+
+class RealisedForm(forms.Form):
+    realised_value = forms.CharField(label="Realised value", help_text=VALUE_HINT)
+    realised_on = forms.DateField(label="Realised on", required=False, widget=DateInput())
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,422 @@
+"""Every write to measures, targets, readings and benefits goes through these functions.
+
+Reading rules (shown on the forms): a value is a number (commas, a £ sign or a % sign are
+allowed and ignored); a count cannot be negative; the date may not be before the measure's
+baseline date nor later than tomorrow (readings record what has happened; tomorrow allows
+for time zones and late-evening entry).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from plantrack.accounts.models import User
+from plantrack.core.services import require, save_validated, set_fuzzy_date
+from plantrack.measures.models import (
+    Benefit,
+    Direction,
+    DismissedSuggestion,
+    Measure,
+    Reading,
+    Target,
+    Unit,
+)
+from plantrack.measures.phrases import MeasureSuggestion, suggest_measures
+from plantrack.plans.models import Action, Plan
+from plantrack.plans.selectors import plan_access, today
+from plantrack.plans.services import require_manager, touch_plans
+
+MEASURE_FIELDS = {
+    "name",
+    "description",
+    "unit",
+    "unit_label",
+    "direction",
+    "baseline_value",
+    "baseline_date",
+    "tolerance_percent",
+    "source",
+    "owner",
+    "section",
+    "action",
+}
+BENEFIT_FIELDS = {
+    "title",
+    "kind",
+    "section",
+    "measure",
+    "expected_value",
+    "realised_value",
+    "realised_on",
+    "notes",
+    "owner",
+}
+MAX_UPLOAD_ERRORS = 10
+_NUMBER_NOISE = re.compile(r"[,\s£%]")
+
+
+def can_record(user: User, measure: Measure) -> bool:
+    """Managers, and owners of the measure's action (the rule for posting updates)."""
+    access = plan_access(user, measure.plan)
+    if access.can_manage:
+        return True
+    return measure.action is not None and access.can_post_update(measure.action)
+
+
+def require_recorder(user: User, measure: Measure) -> None:
+    require(
+        can_record(user, measure),
+        "Only the plan's managers and the owners of the measure's action can record readings.",
+    )
+
+
+def parse_value(raw: object, *, unit: str, field: str = "value") -> Decimal:
+    """A number as typed or read from a spreadsheet cell, or a one-line ValidationError."""
+    if isinstance(raw, bool) or raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise ValidationError({field: "Enter a value."})
+    if isinstance(raw, Decimal):
+        value = raw
+    elif isinstance(raw, int | float):
+        value = Decimal(str(raw))
+    else:
+        text = _NUMBER_NOISE.sub("", str(raw))
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            value = None
+        if value is None or not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)", text):
+            shown = str(raw).strip()[:40]
+            raise ValidationError(
+                {field: f"“{shown}” is not a number: enter digits, like 42 or 12.5."}
+            )
+    if not value.is_finite():
+        raise ValidationError({field: "Enter a real number."})
+    if unit == Unit.COUNT and value < 0:
+        raise ValidationError({field: "A count cannot be negative."})
+    if abs(value) >= Decimal(10) ** 16:
+        raise ValidationError({field: "That number is too large."})
+    return value.quantize(Decimal("0.0001")) if value.as_tuple().exponent < -4 else value
+
+
+def check_reading_date(measure: Measure, day: dt.date | None) -> None:
+    if day is None:
+        raise ValidationError({"date": "Enter the date of the reading."})
+    if measure.baseline_date and day < measure.baseline_date:
+        raise ValidationError(
+            {"date": f"The date is before the baseline date ({measure.baseline_date:%d/%m/%Y})."}
+        )
+    if day > today() + dt.timedelta(days=1):
+        raise ValidationError({"date": "The date is in the future: record what has happened."})
+
+
+def _check_target(measure: Measure, value: Decimal, day: dt.date | None) -> None:
+    if day is None:
+        raise ValidationError({"date": "Enter the date the target should be reached by."})
+    if measure.baseline_date and day <= measure.baseline_date:
+        raise ValidationError({"date": "A target's date must be after the baseline date."})
+    base = measure.baseline_value
+    if base is not None:
+        if measure.direction == Direction.INCREASE and value < base:
+            raise ValidationError(
+                {"value": "For a measure to increase, the target cannot be below the baseline."}
+            )
+        if measure.direction == Direction.DECREASE and value > base:
+            raise ValidationError(
+                {"value": "For a measure to decrease, the target cannot be above the baseline."}
+            )
+
+
+def _check_links(measure: Measure) -> None:
+    if measure.action is not None and measure.action.plan_id != measure.plan_id:
+        raise ValidationError({"action": "That action belongs to another plan."})
+    if measure.section is not None and measure.section.plan_id != measure.plan_id:
+        raise ValidationError({"section": "That section belongs to another plan."})
+    if measure.action is not None and measure.section is None:
+        measure.section = measure.action.section
+
+
+def _assign(instance, fields: dict, allowed: set[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+# --- Measures and targets -------------------------------------------------------------------
+
+
+@transaction.atomic
+def measure_create(
+    *,
+    actor: User,
+    plan: Plan,
+    name: str,
+    direction: str,
+    targets: Sequence[tuple[Decimal, dt.date, str]] = (),
+    suggested_from: str = "",
+    **fields,
+) -> Measure:
+    """Create a measure with its targets, given as (value, date, date as written)."""
+    require_manager(actor, plan)
+    measure = Measure(plan=plan, name=name, direction=direction, suggested_from=suggested_from)
+    _assign(measure, fields, MEASURE_FIELDS)
+    _check_links(measure)
+    save_validated(measure, actor=actor)
+    for value, day, text in targets:
+        _target_save(actor, measure, value, day, text)
+    touch_plans([plan.pk])
+    return measure
+
+
+@transaction.atomic
+def measure_update(*, actor: User, measure: Measure, **fields) -> Measure:
+    require_manager(actor, measure.plan)
+    _assign(measure, fields, MEASURE_FIELDS)
+    _check_links(measure)
+    save_validated(measure, actor=actor)
+    for target in measure.targets.all():
+        _check_target(measure, target.value, target.date)
+    touch_plans([measure.plan_id])
+    return measure
+
+
+def _target_save(actor: User, measure: Measure, value, day, text: str) -> Target:
+    value = parse_value(value, unit=measure.unit)
+    _check_target(measure, value, day)
+    target = Target(measure=measure, value=value, date=day, date_text=(text or "").strip())
+    save_validated(target, actor=actor)
+    return target
+
+
+@transaction.atomic
+def target_add(
+    *, actor: User, measure: Measure, value, date: dt.date, date_text: str = ""
+) -> Target:
+    require_manager(actor, measure.plan)
+    target = _target_save(actor, measure, value, date, date_text)
+    touch_plans([measure.plan_id])
+    return target
+
+
+@transaction.atomic
+def target_remove(*, actor: User, target: Target) -> None:
+    measure = target.measure
+    require_manager(actor, measure.plan)
+    target._history_user = actor
+    target.delete()
+    touch_plans([measure.plan_id])
+
+
+# --- Readings -------------------------------------------------------------------------------
+
+
+def _recorder_name(actor: User) -> str:
+    return getattr(actor, "display_name", "") or actor.get_username()
+
+
+@transaction.atomic
+def reading_record(
+    *, actor: User, measure: Measure, value, date: dt.date | None, note: str = ""
+) -> Reading:
+    require_recorder(actor, measure)
+    value = parse_value(value, unit=measure.unit)
+    check_reading_date(measure, date)
+    reading = Reading(
+        measure=measure,
+        date=date,
+        value=value,
+        note=(note or "").strip(),
+        recorded_by=actor,
+        recorded_by_name=_recorder_name(actor),
+    )
+    save_validated(reading, actor=actor)
+    touch_plans([measure.plan_id])
+    return reading
+
+
+@dataclass(frozen=True)
+class ReadingRow:
+    """One row of an upload: its row number in the file and its cells as read."""
+
+    row: int
+    date: object
+    value: object
+    note: object = ""
+
+
+def _row_message(error: ValidationError) -> str:
+    return "; ".join(m.rstrip(".") for m in error.messages)
+
+
+@transaction.atomic
+def readings_import(*, actor: User, measure: Measure, rows: Sequence[ReadingRow]) -> list[Reading]:
+    """All rows or none: every bad row is reported in one line naming its row number."""
+    from plantrack.measures.uploads import cell_date
+
+    require_recorder(actor, measure)
+    if not rows:
+        raise ValidationError("The file has no readings in it.")
+    errors: list[str] = []
+    readings: list[Reading] = []
+    name = _recorder_name(actor)
+    for row in rows:
+        try:
+            day = cell_date(row.date)
+            value = parse_value(row.value, unit=measure.unit)
+            check_reading_date(measure, day)
+            note = "" if row.note is None else str(row.note).strip()
+            if len(note) > 500:
+                raise ValidationError("The note is longer than 500 characters.")
+        except ValidationError as exc:
+            errors.append(f"Row {row.row}: {_row_message(exc)}.")
+            continue
+        readings.append(
+            Reading(
+                measure=measure,
+                date=day,
+                value=value,
+                note=note,
+                recorded_by=actor,
+                recorded_by_name=name,
+            )
+        )
+    if errors:
+        if len(errors) > MAX_UPLOAD_ERRORS:
+            hidden = len(errors) - MAX_UPLOAD_ERRORS
+            errors = [*errors[:MAX_UPLOAD_ERRORS], f"And {hidden} more rows with problems."]
+        raise ValidationError(errors)
+    created = bulk_create_with_history(readings, Reading, default_user=actor)
+    touch_plans([measure.plan_id])
+    return created
+
+
+# --- Suggested measures ---------------------------------------------------------------------
+
+
+def action_text(action: Action) -> str:
+    """The text suggestions are read from; the page and the service must read the same."""
+    return f"{action.title}\n{action.description}"
+
+
+def _settled_phrases(action: Action) -> set[str]:
+    confirmed = Measure.objects.filter(action=action).values_list("suggested_from", flat=True)
+    dismissed = DismissedSuggestion.objects.filter(action=action).values_list("phrase", flat=True)
+    return set(confirmed) | set(dismissed)
+
+
+def _suggestion(action: Action, index: int, phrase: str) -> MeasureSuggestion:
+    suggestions = suggest_measures(action_text(action))
+    if not 0 <= index < len(suggestions) or (phrase and suggestions[index].phrase != phrase):
+        raise ValidationError("The action's text has changed since the list was shown: look again.")
+    suggestion = suggestions[index]
+    if suggestion.phrase in _settled_phrases(action):
+        raise ValidationError("That suggestion has already been confirmed or dismissed.")
+    return suggestion
+
+
+@transaction.atomic
+def measure_create_from_suggestion(
+    *, actor: User, action: Action, suggestion_index: int, phrase: str = "", name: str = ""
+) -> Measure:
+    """Create the measure a phrase of the action's text asks for, once a manager confirms it.
+
+    The target date is the one written in the phrase, else the action's deadline, else the
+    plan's end; with none of those the measure starts without a target.
+    """
+    require_manager(actor, action.plan)
+    s = _suggestion(action, suggestion_index, phrase)
+    day = s.target_date or action.due_latest or action.plan.period_latest
+    date_text = s.target_date_text if s.target_date else (action.due_text if day else "")
+    description = s.note + (" " if s.note else "") + f"From the action's text: “{s.phrase}”."
+    return measure_create(
+        actor=actor,
+        plan=action.plan,
+        action=action,
+        name=(name or s.name).strip()[:200],
+        direction=s.direction,
+        unit=s.unit,
+        unit_label=s.unit_label,
+        baseline_value=s.baseline,
+        description=description,
+        targets=[(s.target, day, date_text)] if day else [],
+        suggested_from=s.phrase,
+    )
+
+
+@transaction.atomic
+def suggestion_dismiss(
+    *, actor: User, action: Action, suggestion_index: int, phrase: str = ""
+) -> DismissedSuggestion:
+    require_manager(actor, action.plan)
+    s = _suggestion(action, suggestion_index, phrase)
+    dismissed = DismissedSuggestion(action=action, phrase=s.phrase, dismissed_by=actor)
+    dismissed.full_clean()
+    dismissed.save()
+    return dismissed
+
+
+# --- Benefits -------------------------------------------------------------------------------
+
+
+def _check_benefit(benefit: Benefit) -> None:
+    if benefit.section is not None and benefit.section.plan_id != benefit.plan_id:
+        raise ValidationError({"section": "That initiative belongs to another plan."})
+    if benefit.measure is not None and benefit.measure.plan_id != benefit.plan_id:
+        raise ValidationError({"measure": "That measure belongs to another plan."})
+
+
+@transaction.atomic
+def benefit_create(
+    *, actor: User, plan: Plan, title: str, expected_text: str = "", **fields
+) -> Benefit:
+    require_manager(actor, plan)
+    benefit = Benefit(plan=plan, title=title)
+    _assign(benefit, fields, BENEFIT_FIELDS)
+    set_fuzzy_date(benefit, "expected", expected_text)
+    _check_benefit(benefit)
+    save_validated(benefit, actor=actor)
+    touch_plans([plan.pk])
+    return benefit
+
+
+@transaction.atomic
+def benefit_update(*, actor: User, benefit: Benefit, **fields) -> Benefit:
+    require_manager(actor, benefit.plan)
+    expected_text = fields.pop("expected_text", None)
+    _assign(benefit, fields, BENEFIT_FIELDS)
+    if expected_text is not None:
+        set_fuzzy_date(benefit, "expected", expected_text)
+    _check_benefit(benefit)
+    save_validated(benefit, actor=actor)
+    touch_plans([benefit.plan_id])
+    return benefit
+
+
+@transaction.atomic
+def benefit_record_realised(
+    *,
+    actor: User,
+    benefit: Benefit,
+    realised_value,
+    realised_on: dt.date | None = None,
+    notes: str | None = None,
+) -> Benefit:
+    require_manager(actor, benefit.plan)
+    benefit.realised_value = parse_value(realised_value, unit=Unit.CURRENCY, field="realised_value")
+    benefit.realised_on = realised_on or today()
+    if benefit.realised_on > today() + dt.timedelta(days=1):
+        raise ValidationError({"realised_on": "The date is in the future."})
+    if notes is not None:
+        benefit.notes = notes
+    save_validated(benefit, actor=actor)
+    touch_plans([benefit.plan_id])
+    return benefit
