@@ -17,6 +17,7 @@ from plantrack.directory.models import Membership, Organisation, Person
 from plantrack.directory.services import organisation_create
 from plantrack.imports.pipeline import parse_bytes
 from plantrack.imports.services import import_parsed
+from plantrack.measures.demo import load_demo_measures
 from plantrack.plans import services
 from plantrack.plans.models import Plan
 
@@ -75,6 +76,7 @@ def load_demo(*, reset: bool = False, stdout=None) -> list[Plan]:
         if stdout:
             stdout.write(f"Imported {plan.title}: {plan.actions.count()} actions")
     for plan in plans:
+        load_demo_measures(actor=loader, plan=plan)
         load_demo_funding(actor=loader, plan=plan)
         Membership.objects.get_or_create(user=demo, organisation=plan.owner_organisation)
     Person.objects.filter(name=DEMO_PERSON, user__isnull=True).update(user=demo)

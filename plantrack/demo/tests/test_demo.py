@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from plantrack import settings as project_settings
 from plantrack.accounts.models import User
+from plantrack.budgets.models import BudgetLine, Funding
+from plantrack.budgets.selectors import budget_summary
 from plantrack.demo.loader import load_demo
+from plantrack.measures.models import Measure
 from plantrack.plans import selectors
 from plantrack.plans.models import Action, Plan, Update
 
@@ -87,7 +91,28 @@ def test_demo_account_manages_every_demo_plan_and_owns_actions(demo):
     assert selectors.my_actions(demo_user).count() >= 5
 
 
+def test_the_seeds_targets_are_measures_and_seed_004_has_its_budgets(demo):
+    targets = {
+        (m.plan.source_document[:3], m.name, m.targets.get().value)
+        for m in Measure.objects.select_related("plan")
+    }
+    assert ("003", "Special Constabulary numbers", 80) in {
+        (seed, name, value) for seed, name, value in targets
+    }
+    assert {seed for seed, _, _ in targets} == {"003", "004"}
+    assert len(targets) == 6  # the targets written in action tables
+    budget = budget_summary(demo["004"])
+    assert budget["total"]["budget"] == Decimal("312550")
+    assert Funding.objects.get(plan=demo["004"]).status == "submitted"
+
+
+def _counts() -> tuple[int, ...]:
+    return tuple(
+        model.objects.count() for model in (Plan, Action, Update, Measure, BudgetLine, Funding)
+    )
+
+
 def test_loading_twice_changes_nothing(demo):
-    counts = (Plan.objects.count(), Action.objects.count(), Update.objects.count())
+    counts = _counts()
     load_demo()
-    assert (Plan.objects.count(), Action.objects.count(), Update.objects.count()) == counts
+    assert _counts() == counts
