@@ -11,6 +11,7 @@ from plantrack.budgets.api import router as budgets_router
 from plantrack.directory.api import router as directory_router
 from plantrack.measures.api import router as measures_router
 from plantrack.plans.api import router as plans_router
+from plantrack.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="PlanTrack API",
@@ -24,6 +25,7 @@ api.add_router("/", plans_router)
 api.add_router("/", directory_router)
 api.add_router("/", measures_router)
 api.add_router("/", budgets_router)
+api.add_router("/", reports_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "plantrack.imports",
     "plantrack.measures",
     "plantrack.budgets",
+    "plantrack.reports",
     "plantrack.demo",
 ]
 

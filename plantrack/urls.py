@@ -22,6 +22,7 @@ urlpatterns = [
     path("imports/", include("plantrack.imports.urls")),
     path("measures/", include("plantrack.measures.urls")),
     path("budgets/", include("plantrack.budgets.urls")),
+    path("reports/", include("plantrack.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

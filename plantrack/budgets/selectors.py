@@ -231,7 +231,14 @@ def budget_summary(plan: Plan, on: dt.date | None = None) -> dict:
                 where = f"{line['section']} – {line['name']}"
                 flags.append(
                     _flag(
-                        kind, where, year, judged, scope="line", line_id=line_id, line=line["name"]
+                        kind,
+                        where,
+                        year,
+                        judged,
+                        scope="line",
+                        line_id=line_id,
+                        line=line["name"],
+                        section_id=line["section_id"],
                     )
                 )
 

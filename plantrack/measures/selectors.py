@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from plantrack.accounts.models import User
@@ -14,7 +14,7 @@ from plantrack.core.history import Entry, entries_for, merged
 from plantrack.measures import judgement as j
 from plantrack.measures.models import Benefit, DismissedSuggestion, Measure, Reading, Target, Unit
 from plantrack.measures.phrases import MeasureSuggestion, suggest_measures
-from plantrack.plans.models import Action, Plan
+from plantrack.plans.models import Action, Plan, Section
 from plantrack.plans.selectors import plans_visible_to
 
 # --- Showing values -------------------------------------------------------------------------
@@ -210,34 +210,75 @@ def measure_chart_svg(measure: Measure, *, compact: bool = False) -> str:
 
 @dataclass
 class SuggestionRow:
-    action: Action
+    """A target phrase offered as a measure: from an action's text (action set) or from a
+    section's description (section set, action None)."""
+
+    action: Action | None
     index: int
     suggestion: MeasureSuggestion
+    section: Section | None = None
+
+    @property
+    def key(self) -> str:
+        """Unique on the page: for form field ids."""
+        owner = f"a{self.action.pk}" if self.action is not None else f"s{self.section.pk}"
+        return f"{owner}-{self.index}"
+
+
+def settled_key(action_id: int | None, section_id: int | None, phrase: str) -> tuple:
+    """What a confirmed or dismissed suggestion is known by: its action's phrase, or, for a
+    suggestion from a section's description, the section's."""
+    return ("action", action_id, phrase) if action_id else ("section", section_id, phrase)
 
 
 def measure_suggestions_for_plan(plan: Plan) -> list[SuggestionRow]:
-    """Target phrases in the plan's actions not yet confirmed or dismissed: three queries."""
-    from plantrack.measures.services import action_text
+    """Target phrases in the plan's actions and section descriptions not yet confirmed or
+    dismissed, actions first (in plan order), then sections: three queries."""
+    from plantrack.measures.services import action_text, section_text
 
     actions = list(
         Action.objects.filter(plan=plan)
-        .only("id", "plan_id", "ref", "title", "description", "section_id")
+        .only("id", "plan_id", "ref", "title", "description", "section_id", "due_latest")
         .order_by("position", "id")
     )
-    settled: set[tuple[int, str]] = set(
+    sections = list(
+        Section.objects.filter(plan=plan)
+        .exclude(description="")
+        .only("id", "plan_id", "title", "description")
+        .order_by("position", "id")
+    )
+    # One query for both kinds of settled phrase. order_by() clears the default orderings,
+    # which a compound statement may not have.
+    confirmed = (
         Measure.objects.filter(plan=plan)
         .exclude(suggested_from="")
-        .values_list("action_id", "suggested_from")
+        .order_by()
+        .values_list("action_id", "section_id", "suggested_from")
     )
-    settled |= set(
-        DismissedSuggestion.objects.filter(action__plan=plan).values_list("action_id", "phrase")
+    dismissed = (
+        DismissedSuggestion.objects.filter(Q(action__plan=plan) | Q(section__plan=plan))
+        .order_by()
+        .values_list("action_id", "section_id", "phrase")
     )
+    settled = {settled_key(*row) for row in confirmed.union(dismissed, all=True)}
     rows = []
     for action in actions:
         for index, suggestion in enumerate(suggest_measures(action_text(action))):
-            if (action.pk, suggestion.phrase) not in settled:
+            if settled_key(action.pk, None, suggestion.phrase) not in settled:
                 rows.append(SuggestionRow(action, index, suggestion))
+    for section in sections:
+        for index, suggestion in enumerate(suggest_measures(section_text(section))):
+            if settled_key(None, section.pk, suggestion.phrase) not in settled:
+                rows.append(SuggestionRow(None, index, suggestion, section=section))
     return rows
+
+
+def section_in_plan(plan: Plan, pk: int) -> Section:
+    """A section of a plan already fetched through plan_get_for_user, or 404."""
+    try:
+        return Section.objects.select_related("plan").get(plan=plan, pk=pk)
+    except Section.DoesNotExist as exc:
+        raise Http404("No such section") from exc
 
 
 def action_in_plan(plan: Plan, pk: int) -> Action:
@@ -260,13 +301,15 @@ def benefits_for_plan(plan: Plan) -> QuerySet[Benefit]:
 
 
 def benefit_totals(plan: Plan) -> dict:
-    """Expected and realised totals of the plan's financial benefits, in one query."""
+    """How many benefits, and the expected and realised totals of the financial ones: one
+    query."""
     financial = Q(kind=Benefit.Kind.FINANCIAL)
     totals = Benefit.objects.filter(plan=plan).aggregate(
+        count=Count("pk"),
         expected=Sum("expected_value", filter=financial),
         realised=Sum("realised_value", filter=financial),
     )
-    return {k: v or Decimal(0) for k, v in totals.items()}
+    return {k: v or (0 if k == "count" else Decimal(0)) for k, v in totals.items()}
 
 
 def benefit_get_for_user(user: User, pk: int) -> Benefit:

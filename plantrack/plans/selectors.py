@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from plantrack.accounts.models import User
@@ -157,6 +158,11 @@ def plan_summary(plan: Plan) -> dict:
     return Action.objects.filter(plan=plan).aggregate(**_counts(""))
 
 
+def action_counts() -> dict:
+    """The count aggregates of plan_summary, to annotate any grouping of actions with."""
+    return _counts("")
+
+
 def plan_versions_page(user: User, limit: int, **filters) -> list[tuple[int, int]]:
     """(id, version) of the first plans the user can see, by title: the ids to count and,
     with the versions, a cache key that changes whenever any of them does."""
@@ -170,6 +176,16 @@ def my_plan_versions(user: User) -> list[tuple[int, int]]:
     owned = ActionOwner.objects.filter(person__user=user).values("action__plan_id")
     plans = plans_visible_to(user).filter(pk__in=owned).order_by("pk")
     return list(plans.values_list("pk", "version"))
+
+
+def section_get_for_user(user: User, pk: int) -> Section:
+    """A section of a plan the user can see, with its plan; 404 otherwise."""
+    return get_object_or_404(
+        Section.objects.select_related("plan__owner_organisation").filter(
+            plan__in=plans_visible_to(user)
+        ),
+        pk=pk,
+    )
 
 
 def sections_for_plan(plan: Plan) -> QuerySet[Section]:

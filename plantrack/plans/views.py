@@ -26,7 +26,7 @@ from plantrack.plans.forms import (
     UpdateForm,
 )
 from plantrack.plans.history import action_history, plan_history
-from plantrack.plans.models import Milestone, Plan, Section
+from plantrack.plans.models import Milestone, Plan
 
 User = get_user_model()
 
@@ -270,9 +270,7 @@ def section_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    section = get_object_or_404(
-        Section.objects.filter(plan__in=selectors.plans_visible_to(request.user)), pk=pk
-    )
+    section = selectors.section_get_for_user(request.user, pk)
     plan = section.plan
     services.require_manager(request.user, plan)
     form = SectionForm(request.POST or None, instance=section)

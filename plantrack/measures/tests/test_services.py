@@ -285,7 +285,7 @@ def test_benefits_and_totals(world, measure):
     )
     services.benefit_record_realised(actor=world.manager, benefit=b2, realised_value="£750")
     totals = selectors.benefit_totals(world.plan)
-    assert totals == {"expected": Decimal("16000.50"), "realised": Decimal("750")}
+    assert totals == {"count": 3, "expected": Decimal("16000.50"), "realised": Decimal("750")}
     benefit = Benefit.objects.get(title="Fewer court days")
     assert benefit.expected_latest == D(2015, 3, 31)
     with pytest.raises(PermissionDenied):
