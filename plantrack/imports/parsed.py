@@ -63,6 +63,9 @@ class ParsedAction:
 class ParsedSection:
     title: str
     actions: list[ParsedAction] = field(default_factory=list)
+    # The narrative written under a heading that names the section (its scope, aims,
+    # targets), paragraphs joined by line breaks; "" when the document has none.
+    description: str = ""
 
 
 @dataclass
@@ -145,7 +148,11 @@ def to_store(parsed: ParsedImport) -> dict:
             {
                 "title": plan.title,
                 "sections": [
-                    {"title": s.title, "actions": [_action_store(a) for a in s.actions]}
+                    {
+                        "title": s.title,
+                        "description": s.description,
+                        "actions": [_action_store(a) for a in s.actions],
+                    }
                     for s in plan.sections
                 ],
             }
@@ -180,7 +187,12 @@ def from_store(data: dict) -> ParsedImport:
             ParsedPlan(
                 title=plan["title"],
                 sections=[
-                    ParsedSection(s["title"], [action(a) for a in s["actions"]])
+                    ParsedSection(
+                        s["title"],
+                        [action(a) for a in s["actions"]],
+                        # Parses stored before sections had descriptions have none.
+                        description=s.get("description", ""),
+                    )
                     for s in plan["sections"]
                 ],
             )

@@ -430,7 +430,10 @@ def _create(
     items = []
     for parsed_section in parsed.sections:
         section = plan_services.section_create(
-            actor=actor, plan=plan, title=parsed_section.title[:300] or "Actions"
+            actor=actor,
+            plan=plan,
+            title=parsed_section.title[:300] or "Actions",
+            description=parsed_section.description,
         )
         for parsed_action in parsed_section.actions:
             items.append(_action_import(directory, parsed_action, section))
@@ -516,8 +519,13 @@ def _merge(
     for parsed_section in parsed.sections:
         section = sections.get(parsed_section.title.casefold())
         if section is None:
+            # Only a new section takes the file's narrative: an existing one keeps the
+            # description its managers may have edited.
             section = plan_services.section_create(
-                actor=actor, plan=plan, title=parsed_section.title[:300] or "Actions"
+                actor=actor,
+                plan=plan,
+                title=parsed_section.title[:300] or "Actions",
+                description=parsed_section.description,
             )
             sections[section.title.casefold()] = section
         for parsed_action in parsed_section.actions:

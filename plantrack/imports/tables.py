@@ -32,14 +32,22 @@ class Table:
     # A title that names the table: the sheet name, the heading paragraph just before a Word
     # table, the text line just before a table in a PDF. None when there is none.
     heading: str | None = None
+    # How many of the document's paragraphs come before this table, when the reader knows
+    # (pasted text, Word, PDF); None when it does not (spreadsheets, CSV). Narrative under a
+    # heading stops at a table, so the structure stage needs to know where the tables fall.
+    after_paragraphs: int | None = None
 
 
 @dataclass
 class Document:
     name: str
     tables: list[Table] = field(default_factory=list)
-    # Paragraphs outside tables, in order (title lines, narrative), to find plan titles.
+    # Paragraphs outside tables, in order (title lines, narrative): plan titles and the
+    # narrative that describes a section come from here.
     paragraphs: list[str] = field(default_factory=list)
+    # Indexes into ``paragraphs`` of those the file itself marks as headings (a Word heading
+    # style, an outline level, a line in bold). Plain text has no such marks: left empty.
+    heading_paragraphs: set[int] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
 
 

@@ -108,10 +108,18 @@ class UploadForm(forms.Form):
 
 
 class SuggestionForm(forms.Form):
-    action = forms.IntegerField(widget=forms.HiddenInput)
+    # Exactly one: the action whose text, or the section whose description, holds the phrase.
+    action = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    section = forms.IntegerField(widget=forms.HiddenInput, required=False)
     index = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     phrase = forms.CharField(max_length=300, widget=forms.HiddenInput)
     name = forms.CharField(label="Name", max_length=200, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (data.get("action") is None) == (data.get("section") is None):
+            raise forms.ValidationError("Say which action or which section the phrase is from.")
+        return data
 
 
 class BenefitForm(forms.ModelForm):

@@ -123,10 +123,22 @@ class Reading(models.Model):
 
 
 class DismissedSuggestion(models.Model):
-    """A phrase of an action's text that a manager said is not a measure."""
+    """A phrase of an action's text, or of a section's description, that a manager said is
+    not a measure. Exactly one of action and section is set."""
 
     action = models.ForeignKey(
-        Action, on_delete=models.CASCADE, related_name="dismissed_measure_suggestions"
+        Action,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="dismissed_measure_suggestions",
+    )
+    section = models.ForeignKey(
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="dismissed_measure_suggestions",
     )
     phrase = models.CharField(max_length=300)
     dismissed_by = models.ForeignKey(
@@ -136,7 +148,17 @@ class DismissedSuggestion(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["action", "phrase"], name="unique_dismissed_phrase")
+            models.UniqueConstraint(fields=["action", "phrase"], name="unique_dismissed_phrase"),
+            models.UniqueConstraint(
+                fields=["section", "phrase"],
+                condition=models.Q(action__isnull=True),
+                name="unique_dismissed_section_phrase",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(action__isnull=False, section__isnull=True)
+                | models.Q(action__isnull=True, section__isnull=False),
+                name="dismissed_action_or_section",
+            ),
         ]
 
 

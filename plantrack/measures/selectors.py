@@ -260,7 +260,7 @@ def measure_suggestions_for_plan(plan: Plan) -> list[SuggestionRow]:
         .order_by()
         .values_list("action_id", "section_id", "phrase")
     )
-    settled = {settled_key(*row) for row in confirmed.union(dismissed, all=True)}
+    settled = {settled_key(*row) for row in confirmed.union(dismissed, all=True).order_by()}
     rows = []
     for action in actions:
         for index, suggestion in enumerate(suggest_measures(action_text(action))):

@@ -30,7 +30,7 @@ from plantrack.measures.models import (
     Unit,
 )
 from plantrack.measures.phrases import MeasureSuggestion, suggest_measures
-from plantrack.plans.models import Action, Plan
+from plantrack.plans.models import Action, Plan, Section
 from plantrack.plans.selectors import plan_access, today
 from plantrack.plans.services import require_manager, touch_plans
 
@@ -359,6 +359,102 @@ def suggestion_dismiss(
     require_manager(actor, action.plan)
     s = _suggestion(action, suggestion_index, phrase)
     dismissed = DismissedSuggestion(action=action, phrase=s.phrase, dismissed_by=actor)
+    dismissed.full_clean()
+    dismissed.save()
+    return dismissed
+
+
+# --- Suggested measures from a section's description ----------------------------------------
+# A plan's narrative often sets an initiative's targets ("recruit at least 10 volunteers who
+# will facilitate 200 panel interventions"); the importer keeps it as the section's
+# description, and its target phrases are offered like an action's, as measures of the
+# section (action None).
+
+
+def section_text(section: Section) -> str:
+    """The text a section's suggestions are read from; the page and the service agree."""
+    return section.description
+
+
+def _section_settled_phrases(section: Section) -> set[str]:
+    confirmed = Measure.objects.filter(section=section, action=None).values_list(
+        "suggested_from", flat=True
+    )
+    dismissed = DismissedSuggestion.objects.filter(section=section, action=None).values_list(
+        "phrase", flat=True
+    )
+    return set(confirmed) | set(dismissed)
+
+
+def _section_suggestion(section: Section, index: int, phrase: str) -> MeasureSuggestion:
+    suggestions = suggest_measures(section_text(section))
+    if not 0 <= index < len(suggestions) or (phrase and suggestions[index].phrase != phrase):
+        raise ValidationError(
+            "The section's description has changed since the list was shown: look again."
+        )
+    suggestion = suggestions[index]
+    if suggestion.phrase in _section_settled_phrases(section):
+        raise ValidationError("That suggestion has already been confirmed or dismissed.")
+    return suggestion
+
+
+def section_target_date(section: Section) -> tuple[dt.date | None, str]:
+    """The date a section's target falls back to when its phrase gives none: the latest
+    deadline of the section's actions (with that action's deadline as written), else the
+    plan's end (with the plan's period as written); (None, "") with neither."""
+    latest = (
+        Action.objects.filter(section=section, due_latest__isnull=False)
+        .order_by("-due_latest", "-id")
+        .values_list("due_latest", "due_text")
+        .first()
+    )
+    if latest is not None:
+        return latest
+    plan = section.plan
+    return plan.period_latest, (plan.period_text if plan.period_latest else "")
+
+
+@transaction.atomic
+def measure_create_from_section_suggestion(
+    *, actor: User, section: Section, suggestion_index: int, phrase: str = "", name: str = ""
+) -> Measure:
+    """Create the measure a phrase of the section's description asks for, once a manager
+    confirms it: a measure of the section, with no action.
+
+    The target date is the one written in the phrase, else the latest deadline of the
+    section's actions, else the plan's end; with none of those the measure starts without a
+    target.
+    """
+    require_manager(actor, section.plan)
+    s = _section_suggestion(section, suggestion_index, phrase)
+    if s.target_date:
+        day, date_text = s.target_date, s.target_date_text
+    else:
+        day, date_text = section_target_date(section)
+    source = f"From the section's description: “{s.phrase}”."
+    description = s.note + (" " if s.note else "") + source
+    return measure_create(
+        actor=actor,
+        plan=section.plan,
+        section=section,
+        name=(name or s.name).strip()[:200],
+        direction=s.direction,
+        unit=s.unit,
+        unit_label=s.unit_label,
+        baseline_value=s.baseline,
+        description=description,
+        targets=[(s.target, day, date_text)] if day else [],
+        suggested_from=s.phrase,
+    )
+
+
+@transaction.atomic
+def section_suggestion_dismiss(
+    *, actor: User, section: Section, suggestion_index: int, phrase: str = ""
+) -> DismissedSuggestion:
+    require_manager(actor, section.plan)
+    s = _section_suggestion(section, suggestion_index, phrase)
+    dismissed = DismissedSuggestion(section=section, phrase=s.phrase, dismissed_by=actor)
     dismissed.full_clean()
     dismissed.save()
     return dismissed

@@ -212,19 +212,24 @@ def _suggestion_post(request: HttpRequest, plan_pk: int, confirm: bool) -> HttpR
         messages.error(request, "That suggestion could not be read: look again.")
         return redirect("measures:suggestions", plan_pk=plan.pk)
     data = form.cleaned_data
-    action = selectors.action_in_plan(plan, data["action"])
     kwargs = {
         "actor": request.user,
-        "action": action,
         "suggestion_index": data["index"],
         "phrase": data["phrase"],
     }
+    if data["action"] is not None:
+        kwargs["action"] = selectors.action_in_plan(plan, data["action"])
+        create, dismiss = services.measure_create_from_suggestion, services.suggestion_dismiss
+    else:
+        kwargs["section"] = selectors.section_in_plan(plan, data["section"])
+        create = services.measure_create_from_section_suggestion
+        dismiss = services.section_suggestion_dismiss
     try:
         if confirm:
-            measure = services.measure_create_from_suggestion(**kwargs, name=data["name"])
+            measure = create(**kwargs, name=data["name"])
             messages.success(request, f"Measure “{measure.name}” added.")
         else:
-            services.suggestion_dismiss(**kwargs)
+            dismiss(**kwargs)
             messages.success(request, "Suggestion dismissed: it will not be offered again.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -100,7 +100,7 @@ def test_the_seeds_targets_are_measures_and_seed_004_has_its_budgets(demo):
         (seed, name, value) for seed, name, value in targets
     }
     assert {seed for seed, _, _ in targets} == {"003", "004"}
-    assert len(targets) == 6  # the targets written in action tables
+    assert len(targets) == 9  # 6 in action tables, 3 in the initiatives' scope narrative
     budget = budget_summary(demo["004"])
     assert budget["total"]["budget"] == Decimal("312550")
     assert Funding.objects.get(plan=demo["004"]).status == "submitted"

@@ -246,6 +246,7 @@ def _running_row(row: list[Cell], running: set[str]) -> bool:
 
 def _add_page(document: Document, page: _Page, running: set[str]) -> None:
     lines = [line for line in page.lines if not _is_running(line.text, running)]
+    before_page = len(document.paragraphs)
     document.paragraphs.extend(line.text for line in lines)
     above_from = float("-inf")
     for number, found in enumerate(page.tables, start=1):
@@ -257,7 +258,11 @@ def _add_page(document: Document, page: _Page, running: set[str]) -> None:
         # The heading is the last line between the table above (if any) and this one.
         above = [line for line in lines if above_from <= line.top and line.bottom <= found.top + 1]
         heading = above[-1].text if above else None
-        document.tables.append(Table(rows=rows, origin=origin, heading=heading))
+        # Lines run top to bottom, so those above the table are the ones before it.
+        after = before_page + sum(1 for line in lines if line.bottom <= found.top + 1)
+        document.tables.append(
+            Table(rows=rows, origin=origin, heading=heading, after_paragraphs=after)
+        )
         if found.by_alignment:
             document.warnings.append(
                 f"The table on page {page.number} has no ruling lines; its columns were "

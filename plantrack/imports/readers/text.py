@@ -94,7 +94,9 @@ def _add_table(doc: Document, rows: list[_Line], heading: str | None) -> None:
     for row in rows:
         cells.append([Cell(text=text) for text in row.cells])
         cells[-1].extend(Cell(text="", merged=True) for _ in range(row.merged_to - 1))
-    doc.tables.append(Table(rows=cells, origin=origin, heading=heading))
+    doc.tables.append(
+        Table(rows=cells, origin=origin, heading=heading, after_paragraphs=len(doc.paragraphs))
+    )
 
 
 def _lines(text: str) -> list[_Line]:

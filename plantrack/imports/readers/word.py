@@ -70,15 +70,25 @@ def read_docx(name: str, data: bytes, limits: Limits, budget: CellBudget) -> Doc
         if element.tag == f"{W}p":
             text = clean_text(_paragraph_text(element))
             if text:
+                heading_like = styles.heading_like(element)
+                if heading_like:
+                    document.heading_paragraphs.add(len(document.paragraphs))
                 document.paragraphs.append(text)
-                since_last_table.append(_Paragraph(text, styles.heading_like(element)))
+                since_last_table.append(_Paragraph(text, heading_like))
             continue
         table_number += 1
         origin = f"table {table_number}"
         rows = _table_rows(element, origin, document.warnings, budget)
         if rows:
             heading = _choose_heading(since_last_table)
-            document.tables.append(Table(rows=rows, origin=origin, heading=heading))
+            document.tables.append(
+                Table(
+                    rows=rows,
+                    origin=origin,
+                    heading=heading,
+                    after_paragraphs=len(document.paragraphs),
+                )
+            )
         else:
             document.warnings.append(f"Skipped {origin}: it is empty.")
         since_last_table = []

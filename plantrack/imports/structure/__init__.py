@@ -15,10 +15,13 @@ The rules are general, drawn from how action plans are laid out, never from one 
   (lower case, or the row before stops mid-sentence) was broken by a page: it is joined to
   the action above. A row with its own date or RAG is an action even without a number.
 * Legend, key, total and note rows are dropped with a warning.
+* Narrative paragraphs under a heading that names a section become its description
+  (``narrative``).
 
 Modules: ``headers`` (header words, columns), ``text`` (small text tests, title repairs),
 ``refs`` (the reference column), ``sections`` (section titles), ``reader`` (one table,
-row by row), ``actions`` (drafts, the builder, ParsedAction); the document is read here.
+row by row), ``actions`` (drafts, the builder, ParsedAction), ``narrative`` (section
+descriptions); the document is read here.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from plantrack.imports.cells import collapse
 from plantrack.imports.parsed import FIELDS, ParsedImport, ParsedPlan, ParsedSection
 from plantrack.imports.structure.actions import _Builder, _finish
 from plantrack.imports.structure.headers import header_field
+from plantrack.imports.structure.narrative import attach_descriptions
 from plantrack.imports.structure.reader import _Context, _TableReader
 from plantrack.imports.structure.sections import _headings
 from plantrack.imports.structure.text import (
@@ -95,4 +99,6 @@ def parse_document(
                 parsed.sections.append(ParsedSection(section.title or DEFAULT_SECTION, actions))
         if parsed.sections or plan is builder.plans[0]:
             result.plans.append(parsed)
+    sections = [section for plan in result.plans for section in plan.sections]
+    attach_descriptions(doc, sections, default=DEFAULT_SECTION)
     return result
