@@ -22,7 +22,15 @@ from bench.generate import ROOT
 RESULTS = ROOT / "bench" / "results.json"
 DOCS = ROOT / "docs" / "benchmarks.md"
 DOCS_START, DOCS_END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
-CASE_ORDER = ["plan_page", "my_actions", "home", "api_actions_list", "action_page", "post_update"]
+CASE_ORDER = [
+    "plan_page",
+    "my_actions",
+    "home",
+    "api_actions_list",
+    "action_page",
+    "post_update",
+    "plan_summary",
+]
 IMPORT_CASES = ["import_xlsx"]  # bench/imports.py; results under "imports"
 DOCS_IMPORTS_START = "<!-- bench:imports:start -->"
 DOCS_IMPORTS_END = "<!-- bench:imports:end -->"
@@ -115,7 +123,7 @@ def dataset(target: generate.Target, rebuild: bool) -> dict:
 def build_cases(manifest: dict) -> list:
     from django.urls import NoReverseMatch, reverse
 
-    from bench.run import API_TARGET_MS, Case
+    from bench.run import API_TARGET_MS, SUMMARY_TARGET_MS, Case
     from plantrack.plans.selectors import today
 
     big, small_plan = manifest["big_plan_id"], manifest["small_plan_id"]
@@ -179,6 +187,16 @@ def build_cases(manifest: dict) -> list:
                 "narrative": POST_NARRATIVE,
             },
             description="POST the update form (302 on success)",
+        ),
+        Case(
+            "plan_summary",
+            f"/reports/plan/{big}/",
+            "owner",
+            target_p95_ms=SUMMARY_TARGET_MS,
+            description=f"summary of the big plan: {generate.SUMMARY_MEASURES} measures of "
+            f"{generate.SUMMARY_READINGS} readings, {generate.SUMMARY_BUDGET_LINES} budget lines",
+            # Its queries are fixed by a test with 2 and 12 measures, actions and lines
+            # (plantrack/reports/tests); the small plan here has none, so no prefetches run.
         ),
     ]
 

@@ -30,6 +30,7 @@ cases = {
     "my_actions": ("/plans/mine/", "bench-owner"),
     "home": ("/", "bench-manager"),
     "action_page": (f"/plans/actions/{m['action_page_id']}/", "bench-owner"),
+    "plan_summary": (f"/reports/plan/{m['big_plan_id']}/", "bench-owner"),
 }
 for name, (url, u) in cases.items():
     c = Client()

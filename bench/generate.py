@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import random
+from decimal import Decimal
 import subprocess
 import sys
 import time
@@ -34,7 +35,7 @@ DATA_DIR = ROOT / "bench" / "data"
 DEFAULT_SQLITE = DATA_DIR / "bench.sqlite3"
 
 # Bump when the generated data changes shape, so an old dataset is not reused.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 SEED = 20_250_601
 
 COUNTS = {
@@ -50,6 +51,10 @@ BIG_PLAN_ACTIONS = 250
 OWNER_OPEN_ACTIONS = 50
 OWNER_PLANS = 10  # the owner's 50 actions are spread over this many plans, big plan included
 ACTION_PAGE_UPDATES = 20
+# The big plan's summary (issue 4): measures with monthly readings, and budget lines.
+SUMMARY_MEASURES = 50
+SUMMARY_READINGS = 36
+SUMMARY_BUDGET_LINES = 100
 MAX_OTHER_PLAN_ACTIONS = 200
 
 # Every benchmark user shares this password; its hash is computed once and reused.
@@ -478,6 +483,8 @@ class Generator:
         self.step("plan roles", self.plan_roles)
         self.step("updates", self.updates)
         self.step("api token", self.api_token)
+        self.step("measures", self.measures)
+        self.step("budget lines", self.budget_lines)
         return self.special
 
     def organisations(self) -> int:
@@ -1033,6 +1040,89 @@ class Generator:
         )
         self.special["api_token"] = secret
         return ins.rows
+
+
+    def _months_back(self, n: int) -> dt.date:
+        month = self.today.year * 12 + self.today.month - 1 - n
+        return dt.date(month // 12, month % 12 + 1, 1)
+
+    def measures(self) -> int:
+        """50 measures on the big plan's sections, each with a baseline three years ago, a
+        target a year ahead and a reading every month since: on, behind and far behind."""
+        from plantrack.measures.models import Measure, Reading, Target
+
+        rng, sections = self.rng, self.plan_sections[1]
+        start = self._months_back(SUMMARY_READINGS)
+        target_day = self.today + dt.timedelta(days=365)
+        span = (target_day - start).days
+        measures, targets, readings = [], [], []
+        for n in range(1, SUMMARY_MEASURES + 1):
+            base, goal = rng.randint(10, 100), rng.randint(150, 400)
+            measures.append(
+                (
+                    n,
+                    1,
+                    sections[n % len(sections)],
+                    f"Measure {n}: people reached",
+                    "count",
+                    "increase",
+                    Decimal(base),
+                    start.isoformat(),
+                    Decimal(10),
+                )
+            )
+            targets.append((n, n, Decimal(goal), target_day.isoformat(), "within a year"))
+            pace = rng.choice((1.05, 0.95, 0.7))  # ahead, a little behind, far behind
+            for m in range(SUMMARY_READINGS, 0, -1):
+                day = self._months_back(m - 1)
+                share = (day - start).days / span
+                value = round(base + (goal - base) * share * pace + rng.uniform(-3, 3))
+                readings.append(
+                    (len(readings) + 1, n, Decimal(max(value, 0)), day.isoformat(), self.dt_text(day))
+                )
+        ins = self.ins(
+            Measure,
+            "id plan section name unit direction baseline_value baseline_date tolerance_percent",
+        )
+        ins.write(measures)
+        self.ins(Target, "id measure value date date_text").write(targets)
+        reading_ins = self.ins(Reading, "id measure value date created_at")
+        reading_ins.write(readings)
+        return ins.rows + len(targets) + reading_ins.rows
+
+    def budget_lines(self) -> int:
+        """100 budget lines on the big plan over three financial years, with spend so far."""
+        from plantrack.budgets.models import BudgetAmount, BudgetLine, Spend
+        from plantrack.core.finyears import fy_of
+
+        rng, sections = self.rng, self.plan_sections[1]
+        year = fy_of(self.today)
+        lines, amounts, spend = [], [], []
+        for n in range(1, SUMMARY_BUDGET_LINES + 1):
+            category = "set_up" if n % 4 == 0 else "operating"
+            lines.append((n, 1, sections[n % len(sections)], f"Budget line {n}", category, n))
+            for y in (year - 1, year, year + 1):
+                if category == "set_up" and y != year - 1:
+                    continue
+                amount = Decimal(rng.randint(5, 80) * 500)
+                amounts.append((line_amount := len(amounts) + 1, n, y, amount))
+                if y <= year:
+                    used = rng.uniform(0.3, 1.1) if y < year else rng.uniform(0.1, 0.7)
+                    spend.append(
+                        (
+                            line_amount,
+                            n,
+                            y,
+                            Decimal(round(amount * Decimal(str(used)))),
+                            self.today.isoformat(),
+                            "Benchmark spend",
+                        )
+                    )
+        ins = self.ins(BudgetLine, "id plan section name category order")
+        ins.write(lines)
+        self.ins(BudgetAmount, "id line financial_year amount").write(amounts)
+        self.ins(Spend, "id line financial_year amount date_recorded note").write(spend)
+        return ins.rows + len(amounts) + len(spend)
 
 
 def _iso(d: dt.date | None) -> str | None:

@@ -25,6 +25,7 @@ from bench.generate import DATA_DIR, ROOT
 HOST = "127.0.0.1"
 PAGE_TARGET_MS = 60.0
 API_TARGET_MS = 30.0
+SUMMARY_TARGET_MS = 80.0  # issue 4: a plan summary with 50 measures and 100 budget lines
 
 
 @dataclass

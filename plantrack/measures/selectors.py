@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -72,9 +73,13 @@ class MeasureRow:
 
     measure: Measure
     judgement: j.Judgement
+    # Readings as (date, value) points when they were read without model objects (summaries).
+    points: list[j.Point] | None = None
 
     @property
-    def latest(self) -> Reading | None:
+    def latest(self) -> Reading | j.Point | None:
+        if self.points is not None:
+            return self.points[-1] if self.points else None
         readings = self.measure.readings.all()
         return readings[len(readings) - 1] if readings else None
 
@@ -102,14 +107,14 @@ def _points(rows) -> list[j.Point]:
     return [j.Point(r.date, r.value) for r in rows]
 
 
-def measure_judgement(measure: Measure) -> j.Judgement:
+def measure_judgement(measure: Measure, readings: list[j.Point] | None = None) -> j.Judgement:
     """Uses the measure's prefetched targets and readings when it has them."""
     return j.judge(
         direction=measure.direction,
         baseline_value=measure.baseline_value,
         baseline_date=measure.baseline_date,
         targets=_points(measure.targets.all()),
-        readings=_points(measure.readings.all()),
+        readings=_points(measure.readings.all()) if readings is None else readings,
         tolerance_percent=measure.tolerance_percent,
         fmt=lambda v: format_value(v, measure.unit),
     )
@@ -128,6 +133,25 @@ def measures_for_plan(plan: Plan) -> list[MeasureRow]:
     return _rows(_with_relations(Measure.objects.filter(plan=plan)).order_by("name", "id"))
 
 
+def measures_judged(plan: Plan) -> list[MeasureRow]:
+    """Every measure of a plan, judged, for summaries: the readings are read as (date, value)
+    pairs rather than objects, which is most of the cost with dozens of readings a measure.
+    Three queries whatever the measures."""
+    measures = (
+        Measure.objects.filter(plan=plan)
+        .select_related("action", "section")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("date", "id")))
+        .order_by("name", "id")
+    )
+    points: dict[int, list[j.Point]] = defaultdict(list)
+    readings = Reading.objects.filter(measure__plan=plan).order_by("date", "created_at", "id")
+    for measure_id, day, value in readings.values_list("measure_id", "date", "value"):
+        points[measure_id].append(j.Point(day, value))
+    return [
+        MeasureRow(m, measure_judgement(m, points[m.pk]), points=points[m.pk]) for m in measures
+    ]
+
+
 def measures_for_action(action: Action) -> list[MeasureRow]:
     return _rows(_with_relations(Measure.objects.filter(action=action)).order_by("name", "id"))
 
@@ -140,7 +164,7 @@ def measures_page(plan: Plan) -> QuerySet[Measure]:
 def measures_summary(plan: Plan) -> dict:
     """Counts per judgement, for the plan summary: three queries whatever the measures."""
     counts = {status.value: 0 for status in j.Status}
-    for row in measures_for_plan(plan):
+    for row in measures_judged(plan):
         counts[row.judgement.status.value] += 1
     counts["total"] = sum(counts[s.value] for s in j.Status)
     return counts

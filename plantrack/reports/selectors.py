@@ -16,7 +16,7 @@ from plantrack.budgets.selectors import budget_summary, judge
 from plantrack.core.finyears import fy_quarter, quarter_bounds, quarter_label
 from plantrack.core.models import Rag
 from plantrack.measures.judgement import Status
-from plantrack.measures.selectors import MeasureRow, benefit_totals, measures_for_plan
+from plantrack.measures.selectors import MeasureRow, benefit_totals, measures_judged
 from plantrack.plans.models import Action, Plan, Section, Update
 from plantrack.plans.selectors import CLOSED, action_counts, today
 
@@ -147,7 +147,7 @@ def plan_report(plan: Plan, section: Section | None = None, on: dt.date | None =
     """The summary of a plan (already fetched through plan_get_for_user), or of one section."""
     on = on or today()
     actions = Action.objects.filter(plan=plan)
-    rows = measures_for_plan(plan)
+    rows = measures_judged(plan)
     budget = budget_summary(plan, on)
     if section is not None:
         actions = actions.filter(section=section)

@@ -179,3 +179,29 @@ def test_the_summary_page_costs_the_same_queries_for_few_and_many(client, world)
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_cached_summary_shows_every_change(client, world, real_cache):
+    client.force_login(world.viewer)
+    url = reverse("reports:plan", args=[world.plan.pk])
+    measure = measure_services.measure_create(
+        actor=world.manager,
+        plan=world.plan,
+        action=world.action,
+        name="Volunteers",
+        direction="increase",
+        unit="count",
+        baseline_value=Decimal(0),
+        baseline_date=dt.date(2026, 1, 1),
+        targets=[(Decimal(100), dt.date(2027, 1, 1), "by Jan 27")],
+    )
+    assert "No data" in client.get(url).content.decode()
+    measure_services.reading_record(
+        actor=world.manager, measure=measure, value="95", date=dt.date(2026, 6, 1)
+    )
+    assert "On track" in client.get(url).content.decode()
+    make_line(world, "Coordinator", {2026: Decimal("1234")})
+    assert "£1,234" in client.get(url).content.decode()
+    _post(world, world.action, dt.date(2026, 5, 1), "red")
+    body = client.get(url).content.decode()
+    assert "No action had a RAG rating" not in body
