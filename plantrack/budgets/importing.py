@@ -208,8 +208,22 @@ def _year_of(text: str) -> int | None:
     return None
 
 
+def _header_year(text: str) -> int | None:
+    """The year a header cell names: a short label ("2013/14*", "FY 2014/15", "Operating
+    2014/15"), not a date in an action's row ("Q1 2025/26", "Review by 2024/25 year end")."""
+    text = text.strip()
+    if not text or len(text) > 24 or _QUARTER_WORD.search(text):
+        return None
+    if len(re.findall(r"[A-Za-z]{2,}", _YEAR_IN_TEXT.sub(" ", text))) > 2:
+        return None
+    return _year_of(text)
+
+
+_QUARTER_WORD = re.compile(r"\b(?:Q[1-4]|quarter)\b", re.IGNORECASE)
+
+
 def _is_header(row: list[Cell]) -> bool:
-    years = sum(1 for cell in row if cell.text.strip() and _year_of(cell.text) is not None)
+    years = sum(1 for cell in row if _header_year(cell.text) is not None)
     if years >= 2:
         return True
     named = any(

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.budgets import exports, selectors, services
@@ -20,6 +19,7 @@ from plantrack.budgets.forms import (
 from plantrack.budgets.history import budget_history
 from plantrack.budgets.importing import ParsedBudget, match_section, read_budget_upload
 from plantrack.core.views import run_service
+from plantrack.core.xlsx import xlsx_response
 from plantrack.imports.tables import ImportFailed
 from plantrack.plans.selectors import plan_access, plan_get_for_user, sections_for_plan
 
@@ -54,13 +54,7 @@ def budget_page(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @require_GET
 def budget_export(request: HttpRequest, plan_pk: int) -> HttpResponse:
     plan = plan_get_for_user(request.user, plan_pk)
-    response = HttpResponse(
-        exports.to_xlsx(plan),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = slugify(plan.title)[:60] or "plan"
-    response["Content-Disposition"] = f'attachment; filename="{name}-budget.xlsx"'
-    return response
+    return xlsx_response(exports.to_xlsx(plan), plan.title, "budget")
 
 
 @require_http_methods(["GET", "POST"])

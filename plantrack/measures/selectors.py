@@ -139,7 +139,7 @@ def measures_judged(plan: Plan) -> list[MeasureRow]:
     Three queries whatever the measures."""
     measures = (
         Measure.objects.filter(plan=plan)
-        .select_related("action", "section")
+        .select_related("action__section", "section", "owner")
         .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("date", "id")))
         .order_by("name", "id")
     )

@@ -7,6 +7,7 @@ from plantrack.measures import views
 app_name = "measures"
 urlpatterns = [
     path("plan/<int:plan_pk>/", views.plan_measures, name="plan"),
+    path("plan/<int:plan_pk>/export.xlsx", views.measures_export, name="export"),
     path("plan/<int:plan_pk>/new/", views.measure_create, name="create"),
     path("plan/<int:plan_pk>/suggestions/", views.suggestions, name="suggestions"),
     path(

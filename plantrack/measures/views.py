@@ -8,7 +8,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.core.views import run_service, submitted
-from plantrack.measures import selectors, services
+from plantrack.core.xlsx import xlsx_response
+from plantrack.measures import exports, selectors, services
 from plantrack.measures.forms import (
     BenefitForm,
     MeasureForm,
@@ -28,6 +29,12 @@ def _page(request, template: str, context: dict) -> HttpResponse:
 
 
 # --- Measures -------------------------------------------------------------------------------
+
+
+@require_GET
+def measures_export(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = plan_get_for_user(request.user, plan_pk)
+    return xlsx_response(exports.to_xlsx(plan), plan.title, "measures")
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.db.models import Count
 from playwright.sync_api import Page, expect
 
 from plantrack.demo.loader import DEMO_USERNAME, load_demo
+from plantrack.measures.models import Measure
 from plantrack.plans.models import Action, Plan
 
 pytestmark = pytest.mark.browser
@@ -45,7 +46,18 @@ def _demo_urls() -> dict[str, str]:
         .first()
     )
     assert action is not None, "the demo user owns no action in the Community Charter plan"
+    safer = Plan.objects.get(source_document__startswith="004_")
+    measure = Measure.objects.filter(plan=plan).order_by("pk").first()
+    assert measure is not None, "the Community Charter's targets were not made measures"
     return {
+        "summary": f"/reports/plan/{safer.pk}/",
+        "section-summary": f"/reports/section/{safer.sections.order_by('position').first().pk}/",
+        "budget": f"/budgets/plan/{safer.pk}/",
+        "measures": f"/measures/plan/{plan.pk}/",
+        "measure": f"/measures/{measure.pk}/",
+        "benefits": f"/measures/plan/{safer.pk}/benefits/",
+        "suggestions": f"/measures/plan/{safer.pk}/suggestions/",
+        "import": "/imports/new/",
         "home": "/",
         "plan": f"/plans/{plan.pk}/",
         "action": f"/plans/actions/{action.pk}/",
@@ -75,6 +87,14 @@ SIGNED_IN_PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("update-form-errors", "update-form", _submit_empty_update),
     ("plan-history", "plan-history", None),
     ("people", "people", None),
+    ("summary", "summary", None),
+    ("section-summary", "section-summary", None),
+    ("budget", "budget", None),
+    ("measures", "measures", None),
+    ("measure", "measure", None),
+    ("benefits", "benefits", None),
+    ("suggestions", "suggestions", None),
+    ("import", "import", None),
 ]
 
 

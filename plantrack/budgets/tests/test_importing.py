@@ -297,3 +297,13 @@ def test_xlsx_read_by_the_importer_reader_is_the_same_document():
     data = _xlsx([["Line", "Category", "2013/14"], ["A", "Staff", 5]])
     (budget,) = find_budget_tables(read_file("b.xlsx", data))
     assert budget.lines[0].amounts == {2013: D(5)}
+
+
+def test_an_action_table_with_dates_in_financial_years_is_not_a_budget():
+    text = (
+        "Ref\tAction\tOwner\tReview date\tDeadline\tRAG\n"
+        "TH1/4\tRefresh the victim survey\tPC Liam Hughes (45429)\tQ3 2024/25\tQ1 2025/26\tA\n"
+        "TH1/5\tCommission the needs assessment\tPS Victor Lee\t2024/25\tBy end of 2025/26\tG\n"
+        "TH1/6\tTrain 40 officers\tInsp Hall\tJune 2025\t2025/26\tR\n"
+    )
+    assert find_budget_tables(read_text("plan.txt", text)) == []
