@@ -9,8 +9,11 @@ from ninja import NinjaAPI
 from plantrack.accounts.api import API_AUTH
 from plantrack.budgets.api import router as budgets_router
 from plantrack.directory.api import router as directory_router
+from plantrack.governance.api import router as governance_router
 from plantrack.measures.api import router as measures_router
+from plantrack.packs.api import router as packs_router
 from plantrack.plans.api import router as plans_router
+from plantrack.reminders.api import router as reminders_router
 from plantrack.reports.api import router as reports_router
 
 api = NinjaAPI(
@@ -26,6 +29,9 @@ api.add_router("/", directory_router)
 api.add_router("/", measures_router)
 api.add_router("/", budgets_router)
 api.add_router("/", reports_router)
+api.add_router("/", governance_router)
+api.add_router("/", packs_router)
+api.add_router("/", reminders_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "plantrack.measures",
     "plantrack.budgets",
     "plantrack.reports",
+    "plantrack.governance",
+    "plantrack.packs",
+    "plantrack.reminders",
     "plantrack.demo",
 ]
 

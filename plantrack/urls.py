@@ -23,6 +23,9 @@ urlpatterns = [
     path("measures/", include("plantrack.measures.urls")),
     path("budgets/", include("plantrack.budgets.urls")),
     path("reports/", include("plantrack.reports.urls")),
+    path("governance/", include("plantrack.governance.urls")),
+    path("packs/", include("plantrack.packs.urls")),
+    path("reminders/", include("plantrack.reminders.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
