@@ -9,16 +9,23 @@ from __future__ import annotations
 import os
 import sys
 
-COMMANDS = {"import": "import_plan", "demo": "load_demo"}
+COMMANDS = {
+    "import": "import_plan",
+    "pack": "make_pack",
+    "remind": "send_reminders",
+    "demo": "load_demo",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(
-            "usage: plantrack {import,demo} ...\n\n"
+            "usage: plantrack {import,pack,remind,demo} ...\n\n"
             "  import PATH [--dry-run] [--json] [--plan-title T] [--organisation NAME]\n"
             "              [--user USERNAME] [--into-plan ID]\n"
+            "  pack --body NAME [--period 2022/23-Q2] --format pdf|docx|xlsx --out FILE\n"
+            "  remind [--dry-run] [--date YYYY-MM-DD]   send the reminder digests\n"
             "  demo        load the demo plans (development databases only)"
         )
         return 0

@@ -243,6 +243,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("PLANTRACK_FROM_EMAIL", "plantrack@localhost")
+# Where PlanTrack is served, for the links in emails and calendar feeds (no request to ask).
+PLANTRACK_BASE_URL = os.environ.get("PLANTRACK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Days a plan may go without an update on an action before the owner is asked for one.
 PLANTRACK_DEFAULT_UPDATE_INTERVAL_DAYS = 30
