@@ -41,7 +41,7 @@ def test_record_a_reading_and_see_the_chart_change(
     page.goto(f"{live_server.url}/measures/{measure.pk}/")
     chart = page.locator("figure svg").first
     expect(chart).to_have_attribute("role", "img")
-    expect(page.get_by_text("No readings yet.")).to_be_visible()
+    expect(page.get_by_text("No readings yet.").first).to_be_visible()
     assert chart.locator("circle").count() == 0
 
     page.get_by_label("Date of the reading").fill("2026-06-01")
