@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from plantrack.core.api import Mapped
 from plantrack.measures import selectors, services
 from plantrack.measures.models import Measure
 from plantrack.measures.schemas import MeasureDetailOut, MeasureOut, ReadingIn, ReadingOut
@@ -52,19 +53,6 @@ def measure_out(measure: Measure, with_readings: bool = False) -> dict:
     if with_readings:
         data["readings"] = readings
     return data
-
-
-class Mapped:
-    """A queryset the paginator can count and slice, shaping only the rows on the page."""
-
-    def __init__(self, queryset, shape):
-        self.queryset, self.shape = queryset, shape
-
-    def __len__(self) -> int:
-        return self.queryset.count()
-
-    def __getitem__(self, item):
-        return [self.shape(row) for row in self.queryset[item]]
 
 
 @router.get("/plans/{plan_id}/measures", response=list[MeasureOut])

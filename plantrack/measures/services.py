@@ -336,11 +336,16 @@ def measure_create_from_suggestion(
     s = _suggestion(action, suggestion_index, phrase)
     day = s.target_date or action.due_latest or action.plan.period_latest
     date_text = s.target_date_text if s.target_date else (action.due_text if day else "")
-    description = s.note + (" " if s.note else "") + f"From the action's text: “{s.phrase}”."
+    return _measure_from(
+        actor, s, "the action's text", day, date_text, name, plan=action.plan, action=action
+    )
+
+
+def _measure_from(actor: User, s, source: str, day, date_text: str, name: str, **owner):
+    """The measure a confirmed suggestion asks for, on an action or a section (``owner``)."""
+    description = s.note + (" " if s.note else "") + f"From {source}: “{s.phrase}”."
     return measure_create(
         actor=actor,
-        plan=action.plan,
-        action=action,
         name=(name or s.name).strip()[:200],
         direction=s.direction,
         unit=s.unit,
@@ -349,6 +354,7 @@ def measure_create_from_suggestion(
         description=description,
         targets=[(s.target, day, date_text)] if day else [],
         suggested_from=s.phrase,
+        **owner,
     )
 
 
@@ -431,20 +437,15 @@ def measure_create_from_section_suggestion(
         day, date_text = s.target_date, s.target_date_text
     else:
         day, date_text = section_target_date(section)
-    source = f"From the section's description: “{s.phrase}”."
-    description = s.note + (" " if s.note else "") + source
-    return measure_create(
-        actor=actor,
+    return _measure_from(
+        actor,
+        s,
+        "the section's description",
+        day,
+        date_text,
+        name,
         plan=section.plan,
         section=section,
-        name=(name or s.name).strip()[:200],
-        direction=s.direction,
-        unit=s.unit,
-        unit_label=s.unit_label,
-        baseline_value=s.baseline,
-        description=description,
-        targets=[(s.target, day, date_text)] if day else [],
-        suggested_from=s.phrase,
     )
 
 

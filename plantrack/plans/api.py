@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from plantrack.core.api import Mapped
 from plantrack.core.cache import cached, query_key
 from plantrack.core.models import Rag
 from plantrack.plans import selectors, services
@@ -74,19 +75,6 @@ class ActionQuery(Schema):
     review_due: bool = False
     q: str = ""
     sort: str = "position"
-
-
-class Mapped:
-    """A queryset the paginator can count and slice, shaping only the rows on the page."""
-
-    def __init__(self, queryset, shape):
-        self.queryset, self.shape = queryset, shape
-
-    def __len__(self) -> int:
-        return self.queryset.count()
-
-    def __getitem__(self, item):
-        return [self.shape(row) for row in self.queryset[item]]
 
 
 @router.get("/plans", response=list[PlanOut])
