@@ -6,6 +6,7 @@ A plan is saved whole or not at all: everything happens in one transaction, and 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from plantrack.accounts.models import User
 from plantrack.core.services import require
@@ -217,6 +219,25 @@ def import_job_progress(job: ImportJob) -> int | None:
     if job.status == ImportJob.Status.SAVING:
         return _progress_cache().get(PROGRESS_KEY.format(job.pk))
     return 100 if job.status == ImportJob.Status.SAVED else None
+
+
+def import_jobs_prune(*, keep_days: int = 30, stuck_minutes: int = 60, now=None) -> dict:
+    """Housekeeping, run by `manage.py prune_imports` (daily, like the reminders): jobs older
+    than ``keep_days`` are deleted with their files (the plans they made stay); a job still
+    reading or saving after ``stuck_minutes`` lost its worker, and is marked failed or sent
+    back to its preview. Saving is one transaction, so a lost save left nothing behind."""
+    now = now or timezone.now()
+    old = ImportJob.objects.filter(updated_at__lt=now - dt.timedelta(days=keep_days))
+    deleted = old.delete()[1].get(ImportJob._meta.label, 0)
+    stuck = ImportJob.objects.filter(updated_at__lt=now - dt.timedelta(minutes=stuck_minutes))
+    lost = "The worker stopped before it finished; nothing was saved. Try again."
+    failed = stuck.filter(status=ImportJob.Status.READING, parsed__isnull=True).update(
+        status=ImportJob.Status.FAILED, error=lost, updated_at=now
+    )
+    back = stuck.filter(status__in=ImportJob.BUSY).update(
+        status=ImportJob.Status.PREVIEW, error=lost, updated_at=now
+    )
+    return {"deleted": deleted, "failed": failed, "back_to_preview": back}
 
 
 def _require_status(job: ImportJob, wanted: str) -> None:
