@@ -4,6 +4,7 @@ NAV_ITEMS = [
     ("home", "Home", "home"),
     ("mine", "My actions", "plans:my_actions"),
     ("plans", "Plans", "plans:list"),
+    ("governance", "Governance", "governance:bodies"),
     ("organisations", "Organisations", "directory:organisations"),
     ("people", "People", "directory:people"),
     ("account", "API tokens", "accounts:tokens"),

@@ -15,6 +15,7 @@ from plantrack.accounts.services import user_create
 from plantrack.budgets.demo import load_demo_funding
 from plantrack.directory.models import Membership, Organisation, Person
 from plantrack.directory.services import organisation_create
+from plantrack.governance.demo import load_demo_governance
 from plantrack.imports.pipeline import parse_bytes
 from plantrack.imports.services import import_parsed
 from plantrack.measures.demo import load_demo_measures
@@ -79,5 +80,7 @@ def load_demo(*, reset: bool = False, stdout=None) -> list[Plan]:
         load_demo_measures(actor=loader, plan=plan)
         load_demo_funding(actor=loader, plan=plan)
         Membership.objects.get_or_create(user=demo, organisation=plan.owner_organisation)
+        if plan.source_document.startswith("004_"):
+            load_demo_governance(actor=loader, plan=plan)
     Person.objects.filter(name=DEMO_PERSON, user__isnull=True).update(user=demo)
     return plans

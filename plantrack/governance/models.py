@@ -161,6 +161,18 @@ class Subject(models.Model):
         BudgetLine, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
 
+    # The plan the subject is, or belongs to, set by the services: "everything a body said about
+    # this plan" is then one indexed lookup, for the plan's pages, its history and its packs.
+    subject_plan = models.ForeignKey(
+        Plan,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="plan concerned",
+    )
+
     SUBJECTS = ("plan", "section", "action", "measure", "budget_line")
 
     class Meta:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from plantrack.core.history import Entry, entries_for, merged
 from plantrack.directory.history import organisation_name
 from plantrack.directory.models import Organisation, Person
+from plantrack.governance.history import plan_governance_entries
 from plantrack.plans.models import (
     Action,
     ActionOrganisation,
@@ -61,7 +62,8 @@ def action_history(action: Action) -> list[Entry]:
 
 
 def plan_history(plan: Plan) -> list[Entry]:
-    """Changes to the plan, its sections, actions, owners and roles, newest first."""
+    """Changes to the plan, its sections, actions, owners and roles, who oversees it and the
+    decisions about it, newest first."""
     sections = _lookup(Section.objects.filter(plan_id=plan.pk).values_list("id", "title"))
     return merged(
         entries_for(
@@ -80,4 +82,5 @@ def plan_history(plan: Plan) -> list[Entry]:
             PlanRole.history.filter(plan_id=plan.pk).select_related("user"),
             lambda r: f"Role of {r.user.username if r.user else 'a removed user'}",
         ),
+        plan_governance_entries(plan.pk),
     )

@@ -116,3 +116,45 @@ def test_loading_twice_changes_nothing(demo):
     counts = _counts()
     load_demo()
     assert _counts() == counts
+
+
+def test_seed_004_governance_bodies_chairs_leads_and_tree(demo):
+    from plantrack.governance.models import Body, Oversight
+    from plantrack.governance.selectors import bodies_tree
+
+    plan = demo["004"]
+    board = Body.objects.get(name="Safer Communities Partnership Board")
+    sig = Body.objects.get(short_name="SIG")
+    assert sig.kind == "programme_board" and sig.reports_to == board
+    assert sig.chair_text == "Local Authority Assistant Director for Community Wellbeing"
+    cautions = Body.objects.get(name="Conditional Cautions Steering Group")
+    assert cautions.chair_text == "The police" and cautions.reports_to == board
+    leads = {
+        o.section.title: (o.body.short_name or o.body.name, o.lead.name, o.lead.post)
+        for o in Oversight.objects.filter(plan=plan, section__isnull=False)
+    }
+    assert leads == {
+        "Neighbourhood Justice Panels": ("BASBAG", "Andy Mariner", "Chief Inspector"),
+        "Community Coaches": (
+            "BASBAG",
+            "Michael Kelly",
+            "Interim Community Protection Group Manager",
+        ),
+        "Conditional Cautions": (cautions.name, "Andy Mariner", "Chief Inspector"),
+        "Enhanced Integrated Offender Management": ("IOM Steering Group", "Douglas Charlton", ""),
+    }
+    assert set(
+        Oversight.objects.filter(plan=plan, section=None).values_list("body__short_name", flat=True)
+    ) == {"SIG", ""}
+    user = User.objects.get(username="demo")
+    (root,) = bodies_tree(user)
+    assert root.body == board
+    assert sorted(n.body.name for n in root.children) == [
+        "Barnet Anti-Social Behaviour Action Group",
+        "Conditional Cautions Steering Group",
+        "IOM Steering Group",
+        "Strategy Implementation Group",
+    ]
+    counts = (Body.objects.count(), Oversight.objects.count(), Oversight.history.count())
+    load_demo()
+    assert (Body.objects.count(), Oversight.objects.count(), Oversight.history.count()) == counts

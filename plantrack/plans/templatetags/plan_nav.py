@@ -13,6 +13,7 @@ TABS = [
     ("measures", "Measures", "measures:plan"),
     ("budget", "Budget", "budgets:plan"),
     ("benefits", "Benefits", "measures:benefits"),
+    ("governance", "Governance", "governance:plan"),
     ("history", "History", "plans:history"),
 ]
 

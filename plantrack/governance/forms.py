@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from django import forms
+
+from plantrack.core.forms import DateInput
+from plantrack.directory.models import Organisation
+from plantrack.governance import selectors
+from plantrack.governance.models import AgendaItem, Body, Decision, Meeting
+from plantrack.plans.models import Plan
+from plantrack.plans.selectors import people_to_choose_for, sections_for_plan
+
+DATE_ERRORS = {
+    "required": "Enter the date",
+    "invalid": "Enter a real date, like 31/03/2025",
+}
+
+
+def _person_label(person) -> str:
+    where = f" ({person.organisation.name})" if person.organisation_id else ""
+    return f"{person.display_name}{where}"
+
+
+class BodyForm(forms.ModelForm):
+    class Meta:
+        model = Body
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "organisation",
+            "chair",
+            "chair_text",
+            "terms_of_reference",
+            "cadence",
+            "reports_to",
+        ]
+        help_texts = {
+            "chair_text": "When the document names no person: “chaired by the police”",
+            "reports_to": "The body above it, if any",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        body = self.instance if self.instance.pk else None
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["chair"].queryset = selectors.people_to_choose_for_body(user, body)
+        self.fields["chair"].label_from_instance = _person_label
+        # A body may be placed under one the user keeps (or under its current parent).
+        parents = selectors.bodies_managed_by(user)
+        if body is not None:
+            parents = (parents | Body.objects.filter(pk=body.reports_to_id)).exclude(pk=body.pk)
+        self.fields["reports_to"].queryset = parents.distinct().order_by("name")
+
+
+class MemberForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=None, error_messages={"required": "Choose a person"})
+    role = forms.CharField(
+        max_length=200, required=False, help_text="E.g. secretary, police lead, public health"
+    )
+
+    def __init__(self, *args, user, body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = selectors.people_to_choose_for_body(user, body)
+        self.fields["person"].label_from_instance = _person_label
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["date", "title", "location", "notes"]
+        widgets = {"date": DateInput()}
+        error_messages = {"date": DATE_ERRORS}
+
+
+class _SubjectMixin:
+    """The "About" choice: "<kind>:<id>" of something in a plan the body oversees."""
+
+    def clean_subject(self):
+        value = self.cleaned_data["subject"]
+        if not value:
+            return None
+        subject = selectors.subject_from_choice(self.user, value)
+        if subject is None:
+            raise forms.ValidationError("Choose something from the list")
+        return subject
+
+
+class AgendaItemForm(_SubjectMixin, forms.Form):
+    title = forms.CharField(max_length=300, error_messages={"required": "Enter the item's title"})
+    subject = forms.ChoiceField(
+        label="About",
+        required=False,
+        help_text="A plan the body oversees, or something in it",
+    )
+
+    def __init__(self, *args, user, body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        choices = selectors.subject_choices(user, body)
+        self.fields["subject"].choices = [("", "The body's own business"), *choices]
+
+
+class DecisionForm(_SubjectMixin, forms.Form):
+    """At a meeting: against one of its agenda items (the item's subject); elsewhere: against
+    one of the things the body oversees."""
+
+    agenda_item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        label="Agenda item",
+        empty_label="None: the body's own business",
+    )
+    subject = forms.ChoiceField(label="About", required=False)
+    kind = forms.ChoiceField(
+        label="Type", choices=Decision.Kind.choices, initial=Decision.Kind.DECISION
+    )
+    text = forms.CharField(
+        label="Decision",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="As minuted, e.g. “BASBAG agree delivery model”",
+        error_messages={"required": "Enter the decision"},
+    )
+    decided_on = forms.DateField(label="Date", widget=DateInput(), error_messages=DATE_ERRORS)
+
+    def __init__(self, *args, user, body, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.meeting = user, meeting
+        if meeting is not None:
+            del self.fields["subject"]
+            self.fields["agenda_item"].queryset = selectors.agenda_for_meeting(user, meeting)
+            self.fields["decided_on"].initial = meeting.date
+        else:
+            del self.fields["agenda_item"]
+            choices = selectors.subject_choices(user, body)
+            self.fields["subject"].choices = [("", "The body's own business"), *choices]
+
+
+class OversightForm(forms.Form):
+    body = forms.ModelChoiceField(
+        queryset=Body.objects.order_by("name"), error_messages={"required": "Choose a body"}
+    )
+    section = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Section (initiative)",
+        empty_label="The whole plan",
+    )
+    lead = forms.ModelChoiceField(queryset=None, required=False, label="Strategic lead")
+    lead_text = forms.CharField(
+        label="Strategic lead (as written)",
+        max_length=200,
+        required=False,
+        help_text="E.g. “Andy Mariner, Chief Inspector, Barnet Police”",
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = sections_for_plan(plan)
+        self.fields["lead"].queryset = people_to_choose_for(plan)
+        self.fields["lead"].label_from_instance = _person_label

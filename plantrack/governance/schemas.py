@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+
+
+class PersonRef(Schema):
+    id: int
+    display_name: str
+
+
+class BodyOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: str
+    cadence: str
+    chair: PersonRef | None
+    chair_text: str
+    reports_to_id: int | None
+    organisation_id: int | None
+
+
+class MemberOut(Schema):
+    person: PersonRef
+    role: str
+
+
+class OversightOut(Schema):
+    id: int
+    plan_id: int
+    section_id: int | None
+    lead: PersonRef | None
+    lead_text: str
+
+
+class BodyDetailOut(BodyOut):
+    terms_of_reference: str
+    members: list[MemberOut]
+    reporting_body_ids: list[int]
+    oversees: list[OversightOut]
+
+
+class MeetingOut(Schema):
+    id: int
+    body_id: int
+    date: dt.date
+    title: str
+    location: str
+
+
+class SubjectOut(Schema):
+    kind: str
+    id: int
+    plan_id: int
+
+
+class DecisionOut(Schema):
+    id: int
+    body_id: int
+    meeting_id: int | None
+    agenda_item_id: int | None
+    kind: str
+    text: str
+    decided_on: dt.date
+    subject: SubjectOut | None
+
+
+class DecisionIn(Schema):
+    body_id: int
+    text: str
+    decided_on: dt.date | None = None
+    kind: str = "decision"
+    meeting_id: int | None = None
+    agenda_item_id: int | None = None
+    plan_id: int | None = None
+    section_id: int | None = None
+    action_id: int | None = None
+    measure_id: int | None = None
+    budget_line_id: int | None = None

@@ -1,0 +1,288 @@
+"""Every write to governance bodies, their members, what they oversee, their meetings, agenda
+items and decisions. (Commentary and chasing are written by plantrack.packs.)
+
+Who may do what:
+- A body is *kept* by its secretaries: site admins (superusers), the user linked to the body's
+  chair (Person.user) and users linked to a member whose role contains "secretary". They edit
+  the body, its members, meetings and agenda, and record its decisions and sign-offs.
+- A new body is created by a site admin, or by a keeper of the body it will report to (a
+  board's secretary sets up its groups). Moving a body under another one needs the right to
+  keep the new parent too. No body may report to itself, directly or through others.
+- What a body oversees is set by the plan's managers: the plan is theirs to place.
+- Agenda items and decisions about a plan's things also need the writer to see that plan.
+- Decisions are dated no later than today: a sign-off cannot be recorded in advance.
+Writes that change what a plan's pages show bump the plan's version (touch_plans).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Model
+
+from plantrack.accounts.models import User
+from plantrack.core.services import require, save_validated
+from plantrack.directory.models import Person
+from plantrack.governance.models import AgendaItem, Body, BodyMember, Decision, Meeting, Oversight
+from plantrack.governance.selectors import (
+    SUBJECT_MODELS,
+    body_can_manage,
+    subject_kind,
+    subject_plan_id,
+)
+from plantrack.plans.models import Plan, Section
+from plantrack.plans.selectors import plans_visible_to, today
+from plantrack.plans.services import require_manager, touch_plans
+
+BODY_FIELDS = {
+    "short_name",
+    "kind",
+    "organisation",
+    "chair",
+    "chair_text",
+    "terms_of_reference",
+    "cadence",
+    "reports_to",
+}
+MEETING_FIELDS = {"date", "title", "location", "notes"}
+KEEPERS_ONLY = "Only the body's chair, its secretary or a site admin can change it."
+
+
+def _assign(instance: Model, fields: dict, allowed: set[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+def require_keeper(actor: User, body: Body) -> None:
+    require(body_can_manage(actor, body), KEEPERS_ONLY)
+
+
+def _touch_plans_showing(body: Body) -> None:
+    """A body's name shows on the pages of the plans it oversees or has decided about."""
+    touch_plans(Oversight.objects.filter(body=body).values("plan_id"))
+    touch_plans(
+        Decision.objects.filter(body=body, subject_plan__isnull=False).values("subject_plan_id")
+    )
+
+
+# --- Bodies ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def body_create(*, actor: User, name: str, **fields) -> Body:
+    parent = fields.get("reports_to")
+    require(
+        actor.is_superuser or (parent is not None and body_can_manage(actor, parent)),
+        "Only a site admin, or the chair or secretary of the body it reports to, can add a body.",
+    )
+    body = Body(name=name.strip())
+    _assign(body, fields, BODY_FIELDS)
+    save_validated(body, actor=actor)
+    return body
+
+
+@transaction.atomic
+def body_update(*, actor: User, body: Body, **fields) -> Body:
+    require_keeper(actor, body)
+    # Compare with the database: a ModelForm may already have changed the instance in memory.
+    before = Body.objects.values_list("reports_to_id", flat=True).get(pk=body.pk)
+    parent = fields.get("reports_to")
+    if parent is not None and parent.pk != before:
+        require(
+            body_can_manage(actor, parent),
+            "Only the chair or secretary of the body it would report to can move it there.",
+        )
+    if "name" in fields:
+        fields = {**fields, "name": fields["name"].strip()}
+    _assign(body, fields, {*BODY_FIELDS, "name"})
+    save_validated(body, actor=actor)
+    _touch_plans_showing(body)
+    return body
+
+
+@transaction.atomic
+def body_member_add(*, actor: User, body: Body, person: Person, role: str = "") -> BodyMember:
+    """Add a member, or change the role of one already on the body."""
+    require_keeper(actor, body)
+    member = BodyMember.objects.filter(body=body, person=person).first() or BodyMember(
+        body=body, person=person
+    )
+    member.role = role.strip()
+    save_validated(member, actor=actor, exclude=["body", "person"] if member.pk else None)
+    return member
+
+
+@transaction.atomic
+def body_member_remove(*, actor: User, body: Body, person: Person) -> None:
+    require_keeper(actor, body)
+    for member in BodyMember.objects.filter(body=body, person=person):
+        member._history_user = actor
+        member.delete()
+
+
+# --- Oversight ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def oversight_set(
+    *,
+    actor: User,
+    body: Body,
+    plan: Plan,
+    section: Section | None = None,
+    lead: Person | None = None,
+    lead_text: str = "",
+) -> Oversight:
+    """The body oversees the plan, or one of its sections, with this strategic lead. Setting
+    it again changes the lead."""
+    require_manager(actor, plan)
+    if section is not None and section.plan_id != plan.pk:
+        raise ValidationError({"section": "That section belongs to another plan."})
+    oversight = Oversight.objects.filter(body=body, plan=plan, section=section).first()
+    oversight = oversight or Oversight(body=body, plan=plan, section=section)
+    oversight.lead, oversight.lead_text = lead, lead_text.strip()
+    # The unique constraints are checked by full_clean for a new row; an existing one keeps
+    # its body, plan and section.
+    save_validated(oversight, actor=actor)
+    touch_plans([plan.pk])
+    return oversight
+
+
+@transaction.atomic
+def oversight_remove(*, actor: User, oversight: Oversight) -> None:
+    require_manager(actor, oversight.plan)
+    oversight._history_user = actor
+    oversight.delete()
+    touch_plans([oversight.plan_id])
+
+
+# --- Meetings and agenda --------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(*, actor: User, body: Body, date: dt.date, **fields) -> Meeting:
+    require_keeper(actor, body)
+    meeting = Meeting(body=body, date=date)
+    _assign(meeting, fields, MEETING_FIELDS)
+    save_validated(meeting, actor=actor)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, actor: User, meeting: Meeting, **fields) -> Meeting:
+    require_keeper(actor, meeting.body)
+    _assign(meeting, fields, MEETING_FIELDS)
+    save_validated(meeting, actor=actor)
+    # Decisions on plan pages name their meeting.
+    touch_plans(
+        Decision.objects.filter(meeting=meeting, subject_plan__isnull=False).values(
+            "subject_plan_id"
+        )
+    )
+    return meeting
+
+
+def subject_values(actor: User, subject: Model | None) -> dict:
+    """The subject fields of an agenda item or decision pointing at ``subject`` (a plan,
+    section, action, measure or budget line, or None for the body's own business). The one
+    place a subject is checked: of a kind a body can decide about, in a plan the actor sees."""
+    values: dict = {name: None for name in SUBJECT_MODELS}
+    values["subject_plan_id"] = None
+    if subject is None:
+        return values
+    try:
+        kind = subject_kind(subject)
+    except TypeError as exc:
+        raise ValidationError(str(exc)) from None
+    if subject.pk is None:
+        raise ValidationError("Save the thing before recording anything about it.")
+    plan_id = subject_plan_id(subject)
+    if not plans_visible_to(actor).filter(pk=plan_id).exists():
+        raise ValidationError("You cannot see the plan that is about.")
+    values[kind] = subject
+    values["subject_plan_id"] = plan_id
+    return values
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    actor: User,
+    meeting: Meeting,
+    title: str,
+    subject: Model | None = None,
+    position: int | None = None,
+) -> AgendaItem:
+    require_keeper(actor, meeting.body)
+    if position is None:
+        last = AgendaItem.objects.filter(meeting=meeting).aggregate(m=Max("position"))["m"]
+        position = (last or 0) + 1
+    item = AgendaItem(meeting=meeting, title=title.strip(), position=position)
+    _assign(item, subject_values(actor, subject), {*SUBJECT_MODELS, "subject_plan_id"})
+    save_validated(item, actor=actor)
+    if item.subject_plan_id:
+        touch_plans([item.subject_plan_id])
+    return item
+
+
+@transaction.atomic
+def agenda_item_remove(*, actor: User, item: AgendaItem) -> None:
+    require_keeper(actor, item.meeting.body)
+    item._history_user = actor
+    item.delete()
+    if item.subject_plan_id:
+        touch_plans([item.subject_plan_id])
+
+
+# --- Decisions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: User,
+    body: Body,
+    text: str,
+    decided_on: dt.date | None = None,
+    kind: str = Decision.Kind.DECISION,
+    meeting: Meeting | None = None,
+    agenda_item: AgendaItem | None = None,
+    subject: Model | None = None,
+) -> Decision:
+    """Record a decision or sign-off of the body, at a meeting or not, about one thing or about
+    the body's own business. Against an agenda item, the meeting and (unless given) the
+    subject are the item's; the date defaults to the meeting's."""
+    require_keeper(actor, body)
+    if agenda_item is not None:
+        if meeting is not None and agenda_item.meeting_id != meeting.pk:
+            raise ValidationError({"agenda_item": "That item is on another meeting's agenda."})
+        meeting = agenda_item.meeting
+        if subject is None:
+            subject = agenda_item.subject
+    if meeting is not None and meeting.body_id != body.pk:
+        raise ValidationError({"meeting": "That meeting is another body's."})
+    if decided_on is None:
+        if meeting is None:
+            raise ValidationError({"decided_on": "Enter the date of the decision."})
+        decided_on = meeting.date
+    if decided_on > today():
+        raise ValidationError({"decided_on": "The date of a decision cannot be in the future."})
+    decision = Decision(
+        body=body,
+        meeting=meeting,
+        agenda_item=agenda_item,
+        kind=kind,
+        text=(text or "").strip(),
+        decided_on=decided_on,
+        recorded_by=actor if actor.is_authenticated else None,
+    )
+    _assign(decision, subject_values(actor, subject), {*SUBJECT_MODELS, "subject_plan_id"})
+    save_validated(decision, actor=actor)
+    if decision.subject_plan_id:
+        touch_plans([decision.subject_plan_id])
+    return decision

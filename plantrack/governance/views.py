@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from plantrack.core.services import require
+from plantrack.core.views import submitted
+from plantrack.directory.models import Person
+from plantrack.governance import selectors, services
+from plantrack.governance.forms import (
+    AgendaItemForm,
+    BodyForm,
+    DecisionForm,
+    MeetingForm,
+    MemberForm,
+    OversightForm,
+)
+from plantrack.plans.selectors import plan_access, plan_get_for_user
+from plantrack.plans.services import require_manager
+
+NAV = "governance"
+FORM = "governance/form.html"
+
+
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+def _form(request, form, title: str, *, body=None, meeting=None, plan=None) -> HttpResponse:
+    """A form page; Cancel goes back to the meeting, the body, the plan or the tree."""
+    context = {"form": form, "title": title, "body": body, "meeting": meeting, "plan": plan}
+    return render(request, FORM, {**context, "nav_section": "plans" if plan else NAV})
+
+
+# --- Bodies ---------------------------------------------------------------------------------
+
+
+@require_GET
+def bodies(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "governance/bodies.html",
+        {
+            "nav_section": NAV,
+            "tree": selectors.bodies_tree(request.user),
+            "can_create": request.user.is_superuser
+            or selectors.bodies_managed_by(request.user).exists(),
+        },
+    )
+
+
+@require_GET
+def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    body = selectors.body_get_for_user(request.user, pk)
+    user = request.user
+    context = {
+        "nav_section": NAV,
+        "body": body,
+        "can_manage": selectors.body_can_manage(user, body),
+        "chain": selectors.body_chain(body),
+        "members": selectors.body_members(body),
+        "reporting": selectors.reporting_bodies(body),
+        "oversights": selectors.oversights_for_body(user, body),
+        "meetings": selectors.meetings_for_body(body)[:20],
+        "decisions": selectors.decisions_for_body(user, body)[:30],
+    }
+    return render(request, "governance/body_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def body_create(request: HttpRequest) -> HttpResponse:
+    require(
+        request.user.is_superuser or selectors.bodies_managed_by(request.user).exists(),
+        "Only a site admin, or the chair or secretary of a body, can add a body.",
+    )
+    form = BodyForm(
+        _posted(request), user=request.user, initial={"reports_to": request.GET.get("parent")}
+    )
+    if body := submitted(request, form, services.body_create, actor=request.user):
+        messages.success(request, f"“{body.name}” added.")
+        return redirect("governance:body", pk=body.pk)
+    return _form(request, form, "Add a governance body")
+
+
+@require_http_methods(["GET", "POST"])
+def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    body = selectors.body_get_for_user(request.user, pk)
+    services.require_keeper(request.user, body)
+    form = BodyForm(_posted(request), user=request.user, instance=body)
+    if submitted(request, form, services.body_update, actor=request.user, body=body):
+        messages.success(request, "Body saved.")
+        return redirect("governance:body", pk=body.pk)
+    return _form(request, form, f"Edit “{body.name}”", body=body)
+
+
+@require_http_methods(["GET", "POST"])
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    body = selectors.body_get_for_user(request.user, pk)
+    services.require_keeper(request.user, body)
+    form = MemberForm(_posted(request), user=request.user, body=body)
+    if submitted(request, form, services.body_member_add, actor=request.user, body=body):
+        messages.success(request, "Member added.")
+        return redirect("governance:body", pk=body.pk)
+    return _form(request, form, f"Add a member to {body.name}", body=body)
+
+
+@require_POST
+def member_remove(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    body = selectors.body_get_for_user(request.user, pk)
+    person = get_object_or_404(Person, pk=person_pk)
+    services.body_member_remove(actor=request.user, body=body, person=person)
+    messages.success(request, f"{person.display_name} removed.")
+    return redirect("governance:body", pk=body.pk)
+
+
+# --- Meetings -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    body = selectors.body_get_for_user(request.user, pk)
+    services.require_keeper(request.user, body)
+    form = MeetingForm(_posted(request))
+    if meeting := submitted(request, form, services.meeting_create, actor=request.user, body=body):
+        messages.success(request, "Meeting added.")
+        return redirect("governance:meeting", pk=meeting.pk)
+    return _form(request, form, f"Add a meeting of {body.name}", body=body)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(request.user, pk)
+    services.require_keeper(request.user, meeting.body)
+    form = MeetingForm(_posted(request), instance=meeting)
+    if submitted(request, form, services.meeting_update, actor=request.user, meeting=meeting):
+        messages.success(request, "Meeting saved.")
+        return redirect("governance:meeting", pk=meeting.pk)
+    return _form(request, form, "Edit meeting", body=meeting.body, meeting=meeting)
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(request.user, pk)
+    context = {
+        "nav_section": NAV,
+        "meeting": meeting,
+        "body": meeting.body,
+        "can_manage": selectors.body_can_manage(request.user, meeting.body),
+        "agenda": selectors.agenda_for_meeting(request.user, meeting),
+        "decisions": selectors.decisions_for_meeting(request.user, meeting),
+    }
+    return render(request, "governance/meeting_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(request.user, pk)
+    services.require_keeper(request.user, meeting.body)
+    form = AgendaItemForm(_posted(request), user=request.user, body=meeting.body)
+    if submitted(request, form, services.agenda_item_add, actor=request.user, meeting=meeting):
+        messages.success(request, "Agenda item added.")
+        return redirect("governance:meeting", pk=meeting.pk)
+    return _form(request, form, "Add an agenda item", body=meeting.body, meeting=meeting)
+
+
+@require_POST
+def agenda_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.agenda_item_get_for_user(request.user, pk)
+    services.agenda_item_remove(actor=request.user, item=item)
+    messages.success(request, "Agenda item removed.")
+    return redirect("governance:meeting", pk=item.meeting_id)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user(request.user, pk)
+    body = meeting.body
+    services.require_keeper(request.user, body)
+    initial = {"agenda_item": request.GET.get("item"), "decided_on": meeting.date}
+    form = DecisionForm(
+        _posted(request), user=request.user, body=body, meeting=meeting, initial=initial
+    )
+    if submitted(
+        request, form, services.decision_record, actor=request.user, body=body, meeting=meeting
+    ):
+        messages.success(request, "Decision recorded.")
+        return redirect("governance:meeting", pk=meeting.pk)
+    title = f"Record a decision or sign-off: {meeting}"
+    return _form(request, form, title, body=body, meeting=meeting)
+
+
+@require_http_methods(["GET", "POST"])
+def body_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    body = selectors.body_get_for_user(request.user, pk)
+    services.require_keeper(request.user, body)
+    form = DecisionForm(_posted(request), user=request.user, body=body)
+    if submitted(request, form, services.decision_record, actor=request.user, body=body):
+        messages.success(request, "Decision recorded.")
+        return redirect("governance:body", pk=body.pk)
+    title = f"Record a decision or sign-off of {body.name}"
+    return _form(request, form, title, body=body)
+
+
+# --- A plan's governance --------------------------------------------------------------------
+
+
+@require_GET
+def plan_governance(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_get_for_user(request.user, pk)
+    context = {
+        "nav_section": "plans",
+        "plan": plan,
+        "access": plan_access(request.user, plan),
+        "oversights": selectors.oversights_for_plan(plan),
+        "decisions": selectors.decisions_for_plan(plan)[:100],
+        "meetings": selectors.meetings_for_plan(plan)[:50],
+    }
+    return render(request, "governance/plan_governance.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def oversight_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_get_for_user(request.user, pk)
+    require_manager(request.user, plan)
+    form = OversightForm(_posted(request), plan=plan, initial={"body": request.GET.get("body")})
+    if submitted(request, form, services.oversight_set, actor=request.user, plan=plan):
+        messages.success(request, "Oversight saved.")
+        return redirect("governance:plan", pk=plan.pk)
+    return _form(request, form, "Assign oversight", plan=plan)
+
+
+@require_POST
+def oversight_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    oversight = selectors.oversight_get_for_user(request.user, pk)
+    services.oversight_remove(actor=request.user, oversight=oversight)
+    messages.success(request, "Oversight removed.")
+    return redirect("governance:plan", pk=oversight.plan_id)
