@@ -157,6 +157,7 @@ def _bodies(actor: User, partnership: Organisation) -> dict[str, Body]:
                 kind=kind,
                 reports_to=bodies[parent] if parent else None,
                 chair_text=chair_text,
+                cadence=Body.Cadence.NOT_STATED,  # the plan does not say how often they meet
                 organisation=_organisation(actor, host) if host else partnership,
                 terms_of_reference=terms,
             )

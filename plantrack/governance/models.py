@@ -28,6 +28,7 @@ class Body(models.Model):
         QUARTERLY = "quarterly", "Quarterly"
         TWICE_YEARLY = "twice_yearly", "Twice a year"
         AS_NEEDED = "as_needed", "As needed"
+        NOT_STATED = "not_stated", "Not stated"
 
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=50, blank=True, help_text="E.g. BASBAG, SIG")
