@@ -7,6 +7,7 @@ NAV_ITEMS = [
     ("governance", "Governance", "governance:bodies"),
     ("organisations", "Organisations", "directory:organisations"),
     ("people", "People", "directory:people"),
+    ("reminders", "Reminders", "reminders:settings"),
     ("account", "API tokens", "accounts:tokens"),
 ]
 

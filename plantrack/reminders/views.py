@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from plantrack.core.views import run_service, submitted
+from plantrack.plans.selectors import plan_get_for_user, plans_visible_to
+from plantrack.reminders import calendars, selectors, services
+from plantrack.reminders.forms import FeedForm, PreferenceForm
+from plantrack.reminders.models import CalendarFeed
+
+
+def _feed_url(request: HttpRequest, feed: CalendarFeed) -> str:
+    return request.build_absolute_uri(reverse("reminders:feed_ics", args=[feed.token]))
+
+
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    pref = selectors.preference_for(request.user)
+    form = PreferenceForm(
+        request.POST or None, initial={"frequency": pref.frequency, "weekday": pref.weekday}
+    )
+    if submitted(request, form, services.preference_set, actor=request.user):
+        messages.success(request, "Reminder settings saved.")
+        return redirect("reminders:settings")
+
+    feeds = selectors.feeds_for(request.user)
+    followed_plans = {f.plan_id for f in feeds if f.plan_id}
+    followed_bodies = {f.body_id for f in feeds if f.body_id}
+    visible_plans = set(
+        plans_visible_to(request.user).filter(pk__in=followed_plans).values_list("pk", flat=True)
+    )
+    visible_bodies = set(
+        selectors.bodies_visible_to(request.user)
+        .filter(pk__in=followed_bodies)
+        .values_list("pk", flat=True)
+    )
+    rows = []
+    for feed in feeds:
+        available = (
+            feed.scope == CalendarFeed.Scope.USER
+            or feed.plan_id in visible_plans
+            or feed.body_id in visible_bodies
+        )
+        url = _feed_url(request, feed)
+        rows.append(
+            {
+                "feed": feed,
+                "url": url,
+                "webcal": "webcal://" + url.split("://", 1)[1],
+                "available": available,
+            }
+        )
+    plans = [p for p in selectors.plans_to_follow(request.user) if p.pk not in followed_plans]
+    bodies = [
+        b
+        for b in selectors.bodies_visible_to(request.user).order_by("name")
+        if b.pk not in followed_bodies
+    ]
+    return render(
+        request,
+        "reminders/settings.html",
+        {
+            "nav_section": "reminders",
+            "form": form,
+            "pref": pref,
+            "feeds": rows,
+            "has_user_feed": any(f.scope == CalendarFeed.Scope.USER for f in feeds),
+            "plans": plans,
+            "bodies": bodies,
+        },
+    )
+
+
+@require_POST
+def feed_create(request: HttpRequest) -> HttpResponse:
+    form = FeedForm(request.POST)
+    if not form.is_valid():
+        errors = [e for errs in form.errors.values() for e in errs]
+        messages.error(request, " ".join(errors) or "Choose a calendar to add.")
+        return redirect("reminders:settings")
+    data = form.cleaned_data
+    plan = body = None
+    if data["scope"] == CalendarFeed.Scope.PLAN:
+        plan = plan_get_for_user(request.user, data["plan"])
+    elif data["scope"] == CalendarFeed.Scope.BODY:
+        body = selectors.bodies_visible_to(request.user).filter(pk=data["body"]).first()
+        if body is None:
+            raise Http404("No such body")
+    feed = run_service(
+        form, services.feed_create, actor=request.user, scope=data["scope"], plan=plan, body=body
+    )
+    if feed is None:
+        messages.error(request, " ".join(form.non_field_errors()) or "That calendar was refused.")
+    else:
+        messages.success(request, f"Calendar “{feed.name}” is ready: copy its address below.")
+    return redirect("reminders:settings")
+
+
+@require_POST
+def feed_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    feed = selectors.feed_get_for_user(request.user, pk)
+    services.feed_reset(actor=request.user, feed=feed)
+    messages.success(
+        request,
+        f"“{feed.name}” has a new address. The old one no longer works: "
+        "subscribe again with the new one.",
+    )
+    return redirect("reminders:settings")
+
+
+@require_POST
+def feed_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    feed = selectors.feed_get_for_user(request.user, pk)
+    name = feed.name
+    services.feed_delete(actor=request.user, feed=feed)
+    messages.success(request, f"Calendar “{name}” removed. Its address no longer works.")
+    return redirect("reminders:settings")
+
+
+@login_not_required
+@require_safe
+def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The calendar behind a secret URL, for Outlook and Google Calendar to fetch."""
+    feed = selectors.feed_get_by_token(token)
+    body = calendars.feed_ical(feed, request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="plantrack.ics"'
+    # Private: the URL is a secret, so no shared cache may keep a copy.
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
+    return response
