@@ -34,6 +34,7 @@ CASE_ORDER = [
 IMPORT_CASES = ["import_xlsx"]  # bench/imports.py; results under "imports"
 DOCS_IMPORTS_START = "<!-- bench:imports:start -->"
 DOCS_IMPORTS_END = "<!-- bench:imports:end -->"
+DOCS_BATCH_START, DOCS_BATCH_END = "<!-- bench:batch:start -->", "<!-- bench:batch:end -->"
 POST_NARRATIVE = "Benchmark update: partners met and agreed the next steps."
 
 
@@ -319,6 +320,10 @@ def update_docs(results: dict) -> None:
     if results.get("imports"):
         body = imports.markdown_table(results["imports"])
         blocks.append((DOCS_IMPORTS_START, DOCS_IMPORTS_END, body))
+    if results.get("batch"):
+        from bench import batch
+
+        blocks.append((DOCS_BATCH_START, DOCS_BATCH_END, batch.markdown_table(results["batch"])))
     for start, end, body in blocks:
         text = _replace_block(text, start, end, body) or text
     DOCS.write_text(text)
@@ -361,7 +366,7 @@ def imports_only(args: argparse.Namespace, names: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     wanted = {c.strip() for c in args.cases.split(",")} if args.cases else set()
-    unknown = wanted - set(CASE_ORDER) - set(IMPORT_CASES)
+    unknown = wanted - set(CASE_ORDER) - set(IMPORT_CASES) - {"batch"}
     if unknown:
         raise SystemExit(f"Unknown cases: {', '.join(sorted(unknown))}")
     import_names = [
@@ -438,6 +443,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Removed the {removed} updates posted by the benchmark")
     if failure is not None:
         raise failure
+    results_batch = {}
+    if not wanted or "batch" in wanted:
+        from bench import batch
+
+        print("\nBatch: a board pack and the reminder run, in-process", flush=True)
+        results_batch = batch.run(manifest)
     results_imports = run_imports(args, import_names)
 
     results_cases = {}
@@ -490,6 +501,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     if results_imports:
         results["imports"] = results_imports
+    if results_batch:
+        results["batch"] = results_batch
     print()
     print(table(results_cases))
     print(
@@ -506,6 +519,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print()
         print(imports.table(results_imports))
+    if results_batch:
+        from bench import batch
+
+        print()
+        print(batch.table(results_batch))
     if args.no_load:
         print("\n(--no-load: queries only; results.json not written)")
         return 0

@@ -22,12 +22,12 @@ import hashlib
 import json
 import os
 import random
-from decimal import Decimal
 import subprocess
 import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +35,7 @@ DATA_DIR = ROOT / "bench" / "data"
 DEFAULT_SQLITE = DATA_DIR / "bench.sqlite3"
 
 # Bump when the generated data changes shape, so an old dataset is not reused.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 SEED = 20_250_601
 
 COUNTS = {
@@ -485,6 +485,7 @@ class Generator:
         self.step("api token", self.api_token)
         self.step("measures", self.measures)
         self.step("budget lines", self.budget_lines)
+        self.step("governance", self.governance)
         return self.special
 
     def organisations(self) -> int:
@@ -1041,7 +1042,6 @@ class Generator:
         self.special["api_token"] = secret
         return ins.rows
 
-
     def _months_back(self, n: int) -> dt.date:
         month = self.today.year * 12 + self.today.month - 1 - n
         return dt.date(month // 12, month % 12 + 1, 1)
@@ -1078,7 +1078,13 @@ class Generator:
                 share = (day - start).days / span
                 value = round(base + (goal - base) * share * pace + rng.uniform(-3, 3))
                 readings.append(
-                    (len(readings) + 1, n, Decimal(max(value, 0)), day.isoformat(), self.dt_text(day))
+                    (
+                        len(readings) + 1,
+                        n,
+                        Decimal(max(value, 0)),
+                        day.isoformat(),
+                        self.dt_text(day),
+                    )
                 )
         ins = self.ins(
             Measure,
@@ -1123,6 +1129,27 @@ class Generator:
         self.ins(BudgetAmount, "id line financial_year amount").write(amounts)
         self.ins(Spend, "id line financial_year amount date_recorded note").write(spend)
         return ins.rows + len(amounts) + len(spend)
+
+    def governance(self) -> int:
+        """A partnership board overseeing the big plan (issue 5's board pack), with a meeting
+        next month, and a steering group under it for the big plan's first section."""
+        from plantrack.governance.models import Body, Meeting, Oversight
+
+        self.ins(Body, "id name short_name kind cadence reports_to").write(
+            [
+                (1, "Bench Partnership Board", "BPB", "board", "quarterly", None),
+                (2, "Bench Steering Group", "BSG", "steering_group", "monthly", 1),
+            ]
+        )
+        self.ins(Oversight, "id body plan section lead_text").write(
+            [(1, 1, 1, None, ""), (2, 2, 1, self.plan_sections[1][0], "")]
+        )
+        meeting = self.today + dt.timedelta(days=30)
+        self.ins(Meeting, "id body date title").write(
+            [(1, 1, meeting.isoformat(), "Quarterly performance")]
+        )
+        self.special["pack_body_name"] = "Bench Partnership Board"
+        return 5
 
 
 def _iso(d: dt.date | None) -> str | None:
