@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django import forms
+
+from plantrack.governance.models import Body
+from plantrack.packs.selectors import current_period, meetings_for_body, period_choices
+
+
+def _period_field(on=None) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Reporting period",
+        help_text="The financial-year quarter the pack reports on",
+        choices=[(p, p) for p in period_choices(on)],
+    )
+
+
+class PackForm(forms.Form):
+    period = forms.ChoiceField(label="Reporting period")
+    meeting = forms.ModelChoiceField(
+        label="Meeting",
+        queryset=None,
+        required=False,
+        empty_label="No particular meeting",
+        help_text="The decisions log runs up to the meeting's date",
+    )
+
+    def __init__(self, *args, body: Body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"] = _period_field()
+        self.fields["period"].initial = current_period()
+        self.fields["meeting"].queryset = meetings_for_body(body)
+
+
+class CommentaryForm(forms.Form):
+    period = forms.CharField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label="Commentary",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Why it stands where it does, what is being done and when it will be back "
+        "on track. The board reads this in the pack.",
+        max_length=5000,
+    )
+
+
+class ChaseForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    period = forms.CharField(widget=forms.HiddenInput)
+
+
+class PublishForm(forms.Form):
+    allow_missing = forms.BooleanField(
+        label="Publish without the missing commentary",
+        required=False,
+    )

@@ -1,0 +1,37 @@
+"""The three outputs of a pack, all rendered from the same snapshot (see packs/snapshot.py)."""
+
+from __future__ import annotations
+
+from django.utils.text import slugify
+
+FORMATS = {
+    "pdf": ("application/pdf", "PDF"),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Word",
+    ),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
+}
+
+
+def render(snapshot: dict, fmt: str, *, draft: bool = False) -> bytes:
+    """The pack in one format; ``draft`` marks every page as a draft."""
+    if fmt == "pdf":
+        from plantrack.packs.render.pdf import render_pdf
+
+        return render_pdf(snapshot, draft=draft)
+    if fmt == "docx":
+        from plantrack.packs.render.docx import render_docx
+
+        return render_docx(snapshot, draft=draft)
+    if fmt == "xlsx":
+        from plantrack.packs.render.xlsx import render_xlsx
+
+        return render_xlsx(snapshot, draft=draft)
+    raise ValueError(f"Unknown format “{fmt}”: choose pdf, docx or xlsx.")
+
+
+def file_name(snapshot: dict, fmt: str, *, draft: bool = False) -> str:
+    body = snapshot["body"]
+    name = slugify(f"{body['short_name'] or body['name']} {snapshot['period']}")[:80] or "pack"
+    return f"{name}{'-draft' if draft else ''}.{fmt}"

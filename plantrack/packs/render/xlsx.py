@@ -1,0 +1,194 @@
+"""The pack as an Excel workbook (openpyxl through plantrack.core.xlsx): a sheet per part of
+the pack, with counts and money as numbers so that analysts can work with them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from openpyxl import Workbook
+
+from plantrack.core.xlsx import NUMBER_FORMAT, append_row, workbook_bytes
+from plantrack.packs.render import common
+
+
+def _sheet(workbook: Workbook, title: str, columns: list[str], first: bool = False):
+    sheet = workbook.active if first else workbook.create_sheet()
+    sheet.title = title
+    append_row(sheet, columns, bold=True)
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def render_xlsx(snapshot: dict, *, draft: bool = False) -> bytes:
+    workbook = Workbook()
+    summary = _sheet(workbook, "Summary", ["Figure", "Value"], first=True)
+    append_row(summary, ["Pack", snapshot["title"] + (" (DRAFT)" if draft else "")])
+    append_row(summary, ["Body", snapshot["body"]["name"]])
+    append_row(summary, ["Period", snapshot["period"]])
+    append_row(summary, ["Meeting", common.meeting_line(snapshot)])
+    append_row(summary, ["Figures as at", snapshot["as_at"]])
+    delivery, measures = snapshot["summary"]["delivery"], snapshot["summary"]["measures"]
+    number_rows = [
+        ("Actions", delivery["action_count"]),
+        ("Complete", delivery["complete_count"]),
+        ("Complete (%)", delivery["complete_share"]),
+        ("Red (open)", delivery["red_count"]),
+        ("Amber (open)", delivery["amber_count"]),
+        ("Green (open)", delivery["green_count"]),
+        ("Blue (complete)", delivery["blue_count"]),
+        ("Not rated (open)", delivery["unrated_count"]),
+        ("Overdue", delivery["overdue_count"]),
+        ("Measures", measures["total"]),
+        ("Measures on track", measures["on_track"]),
+        ("Exceptions", snapshot["summary"]["exceptions"]),
+        ("Exceptions without commentary", snapshot["summary"]["missing_commentary"]),
+    ]
+    for label, value in number_rows:
+        append_row(summary, [label, value], number_format=NUMBER_FORMAT)
+    summary.column_dimensions["A"].width = 32
+    summary.column_dimensions["B"].width = 60
+
+    quarters = _sheet(
+        workbook, "RAG by quarter", ["Plan", "Quarter", "Red", "Amber", "Green", "Blue"]
+    )
+    for q in snapshot["summary"]["quarters"]:
+        append_row(
+            quarters,
+            ["All", q["label"], q["red"], q["amber"], q["green"], q["blue"]],
+            number_format=NUMBER_FORMAT,
+        )
+    for part in snapshot["parts"]:
+        for q in part["quarters"]:
+            append_row(
+                quarters,
+                [part["title"], q["label"], q["red"], q["amber"], q["green"], q["blue"]],
+                number_format=NUMBER_FORMAT,
+            )
+
+    exceptions = _sheet(
+        workbook,
+        "Exceptions",
+        [
+            "Plan",
+            "Scope",
+            "Ref",
+            "Item",
+            "Owners",
+            "RAG",
+            "Why",
+            "Commentary",
+            "Commentary by",
+            "Commentary date",
+        ],
+    )
+    for e in snapshot["exceptions"]:
+        c = e["commentary"] or {}
+        append_row(
+            exceptions,
+            [
+                e["plan"],
+                e["scope"],
+                e["ref"],
+                e["title"],
+                ", ".join(e["owners"]),
+                e["rag_label"],
+                ", ".join(e["reasons"]),
+                c.get("text", ""),
+                c.get("author", ""),
+                c.get("updated", ""),
+            ],
+        )
+
+    actions = _sheet(
+        workbook,
+        "Actions",
+        [
+            "Plan",
+            "Section",
+            "Ref",
+            "Action",
+            "Owners",
+            "Due",
+            "Due by",
+            "Status",
+            "RAG",
+            "Overdue",
+            "Latest update",
+            "Update date",
+        ],
+    )
+    measures_sheet = _sheet(
+        workbook,
+        "Measures",
+        [
+            "Plan",
+            "Measure",
+            "Unit",
+            "Direction",
+            "Judgement",
+            "Baseline",
+            "Latest",
+            "Latest date",
+            "Next target",
+            "Target date",
+            "Why",
+        ],
+    )
+    budget = _sheet(
+        workbook, "Budget", ["Plan", "Year", "Budget", "Spend", "Variance", "Over budget"]
+    )
+    for part in snapshot["parts"]:
+        for section in part["sections"]:
+            for a in section["actions"]:
+                update = a["latest_update"] or {}
+                append_row(
+                    actions,
+                    [
+                        part["title"],
+                        section["title"],
+                        a["ref"],
+                        a["title"],
+                        ", ".join(a["owners"]),
+                        a["due"],
+                        a["due_date"] or "",
+                        a["status_label"],
+                        a["rag_label"],
+                        "Yes" if a["overdue"] else "",
+                        update.get("text", ""),
+                        update.get("date") or "",
+                    ],
+                )
+        for m in part["measures"]:
+            append_row(
+                measures_sheet,
+                [
+                    part["title"],
+                    m["name"],
+                    m["unit"],
+                    m["direction"],
+                    m["judgement_label"],
+                    m["baseline"],
+                    m["latest"],
+                    m["latest_date"] or "",
+                    m["target"],
+                    m["target_date"] or "",
+                    m["reason"],
+                ],
+            )
+        for y in part["budget"]["by_year"]:
+            append_row(
+                budget,
+                [
+                    part["title"],
+                    y["label"],
+                    Decimal(y["budget"]),
+                    Decimal(y["spend"]),
+                    Decimal(y["variance"]),
+                    "Yes" if y["over"] else "",
+                ],
+            )
+
+    decisions = _sheet(workbook, "Decisions", common.DECISION_COLUMNS)
+    for d in snapshot["decisions"]:
+        append_row(decisions, [d["date"], d["kind"], d["text"], d["about"], d["meeting"]])
+    return workbook_bytes(workbook)

@@ -1,0 +1,15 @@
+"""Background tasks: building a pack's snapshot (see services.pack_build).
+
+Run by a task worker (`manage.py db_worker` with PLANTRACK_TASKS_BACKEND set to the database
+backend); with the immediate backend they run as they are enqueued."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from plantrack.packs import services
+
+
+@task
+def build_pack(pack_pk: int) -> None:
+    services.pack_build(pack_pk)

@@ -1,0 +1,33 @@
+"""Filters for showing a pack's snapshot (plain JSON) in the preview page and the PDF."""
+
+from __future__ import annotations
+
+from django import template
+
+from plantrack.packs.render import common
+
+register = template.Library()
+
+register.filter("pack_date", common.long_date)
+register.filter("pack_short_date", common.short_date)
+register.filter("pounds", common.pounds)
+register.filter("latest_text", common.latest_text)
+register.filter("commentary_text", common.commentary_text)
+register.filter("measure_latest", common.measure_latest)
+register.filter("measure_target", common.measure_target)
+
+
+@register.filter
+def joined(values) -> str:
+    return ", ".join(values or [])
+
+
+@register.filter
+def get_item(mapping, key):
+    return (mapping or {}).get(key)
+
+
+@register.filter
+def without_rag(reasons, rag_label: str) -> str:
+    """The reasons apart from the RAG itself, which the tag beside them already shows."""
+    return ", ".join(r for r in reasons or [] if r != rag_label)

@@ -1,0 +1,127 @@
+"""The three outputs, read back: the PDF's text and pages, the Word document's structure and
+the workbook's sheets, against the numbers in the database."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from plantrack.packs.render import render
+from plantrack.packs.snapshot import build_snapshot
+from plantrack.packs.tests.conftest import add_actions, add_off_track_measure
+from plantrack.plans.models import Action
+from plantrack.plans.selectors import plan_summary
+
+pytestmark = pytest.mark.django_db
+
+REPO = Path(__file__).resolve().parents[3]
+PAGES = REPO / "test-artifacts" / "pack-pages"
+needs_poppler = pytest.mark.skipif(
+    not (shutil.which("pdftotext") and shutil.which("pdftoppm")), reason="poppler-utils missing"
+)
+
+
+@pytest.fixture
+def snapshot(pw) -> dict:
+    add_actions(pw.w, 3, rag="amber")
+    add_off_track_measure(pw, action=pw.w.action)
+    snapshot, _ = build_snapshot(pw.body, pw.period, pw.meeting)
+    return snapshot
+
+
+def _figure(text: str, label: str) -> str:
+    match = re.search(rf"^\s*{re.escape(label)}\s+(\S.*?)\s*$", text, re.MULTILINE)
+    assert match, f"{label!r} not in the PDF's text"
+    return match.group(1)
+
+
+@needs_poppler
+def test_pdf_text_matches_the_database(pw, snapshot, tmp_path):
+    pdf = tmp_path / "pack.pdf"
+    pdf.write_bytes(render(snapshot, "pdf"))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    counts = plan_summary(pw.w.plan)
+    assert _figure(text, "Actions") == str(Action.objects.filter(plan=pw.w.plan).count())
+    assert _figure(text, "Red (open)") == str(counts["red_count"]) == "1"
+    assert _figure(text, "Amber (open)") == str(counts["amber_count"]) == "3"
+    assert _figure(text, "Overdue") == str(counts["overdue_count"])
+    assert _figure(text, "Measures on track") == "1 of 2"
+    assert "Youth Board: board pack for" in text
+    # Reading order without -layout, so that a wrapped cell reads as one run of words.
+    raw = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(raw.split())
+    assert "Agree the delivery model." in flat
+    assert "£12,000" in flat and "£2,500.50" in flat
+    assert "Page 2 of" in text
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "Tagged:          yes" in info
+    assert re.search(r"Title:\s+Youth Board: board pack", info)
+
+
+@needs_poppler
+def test_pdf_pages_render_to_images(snapshot, tmp_path):
+    pdf = tmp_path / "pack.pdf"
+    pdf.write_bytes(render(snapshot, "pdf", draft=True))
+    PAGES.mkdir(parents=True, exist_ok=True)
+    for old in PAGES.glob("pack-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(PAGES / "pack")], check=True)
+    pages = sorted(PAGES.glob("pack-*.png"))
+    assert len(pages) >= 4
+    assert all(p.stat().st_size > 1000 for p in pages)
+
+
+def test_docx_has_heading_styles_and_header_rows(snapshot):
+    doc = Document(io.BytesIO(render(snapshot, "docx")))
+    headings = [
+        (p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")
+    ]
+    assert headings[0] == ("Heading 1", snapshot["title"])
+    assert ("Heading 2", "Exceptions") in headings
+    assert ("Heading 2", "Youth Strategy") in headings
+    assert ("Heading 3", "Actions: Intelligence") in headings
+    assert ("Heading 2", "Decisions log") in headings
+    assert doc.core_properties.title == snapshot["title"]
+    assert doc.core_properties.language == "en-GB"
+    for table in doc.tables:
+        header = table.rows[0]._tr
+        assert (
+            header.trPr is not None
+            and header.trPr.find(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader"
+            )
+            is not None
+        )
+    exceptions = next(t for t in doc.tables if t.rows[0].cells[0].text == "Plan")
+    assert [c.text for c in exceptions.rows[0].cells][-1] == "Commentary"
+    assert len(exceptions.rows) == 1 + len(snapshot["exceptions"])
+
+
+def test_xlsx_opens_with_a_sheet_per_part(snapshot):
+    book = load_workbook(io.BytesIO(render(snapshot, "xlsx")))
+    assert book.sheetnames == [
+        "Summary",
+        "RAG by quarter",
+        "Exceptions",
+        "Actions",
+        "Measures",
+        "Budget",
+        "Decisions",
+    ]
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Actions"] == snapshot["summary"]["delivery"]["action_count"] == 5
+    assert summary["Amber (open)"] == 3
+    assert book["Actions"].max_row == 1 + 5
+    budget = list(book["Budget"].iter_rows(min_row=2, values_only=True))
+    assert budget[0][2:5] == (12000, 2500.5, 9499.5)
