@@ -26,7 +26,11 @@ def pack_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "packs/list.html",
-        {"page": page, "bodies": selectors.bodies_user_prepares_for(request.user)},
+        {
+            "page": page,
+            "bodies": selectors.bodies_user_prepares_for(request.user),
+            "nav_section": "packs",
+        },
     )
 
 
@@ -49,7 +53,7 @@ def pack_new(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if pack:
             return redirect("packs:detail", pk=pack.pk)
-    return render(request, "packs/new.html", {"form": form, "body": body})
+    return render(request, "packs/new.html", {"form": form, "body": body, "nav_section": "packs"})
 
 
 @require_GET
@@ -74,6 +78,7 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "missing_now": selectors.missing_commentary_count(plans, pack.period)
         if pack.status == Pack.Status.DRAFT
         else None,
+        "nav_section": "packs",
     }
     return render(request, "packs/detail.html", context)
 
@@ -89,7 +94,8 @@ def pack_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _progress_page(request: HttpRequest, pack: Pack, partial: bool = False) -> HttpResponse:
     template = "packs/progress.html" + ("#progress" if partial else "")
-    return render(request, template, {"pack": pack, "percent": services.pack_progress(pack)})
+    context = {"pack": pack, "percent": services.pack_progress(pack), "nav_section": "packs"}
+    return render(request, template, context)
 
 
 def _pack_action(request: HttpRequest, pk: int, service, success: str, **kwargs):

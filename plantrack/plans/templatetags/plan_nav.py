@@ -14,6 +14,7 @@ TABS = [
     ("budget", "Budget", "budgets:plan"),
     ("benefits", "Benefits", "measures:benefits"),
     ("governance", "Governance", "governance:plan"),
+    ("commentary", "Commentary", "packs:commentary"),
     ("history", "History", "plans:history"),
 ]
 
