@@ -161,7 +161,10 @@ def missing_commentary_by_person(
         Action.objects.filter(plan__in=plans)
         .filter(needing_commentary_q(on, off_track))
         .exclude(pk__in=Commentary.objects.filter(period=period).values("action_id"))
-        .select_related("plan", "section")
+        .select_related("plan")
+        # What the chase email and the reminder digests show: nationally this reads tens of
+        # thousands of actions, so not every column of each.
+        .only("id", "ref", "title", "plan_id", "section_id", "position", "plan__title")
         .prefetch_related(_owners_prefetch())
         .order_by("plan__title", "plan_id", "section__position", "section_id", "position", "id")
     )
