@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -44,7 +45,12 @@ def worker_backend(settings):
 
 
 def _run_worker():
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    # The worker checks its connection between tasks and closes one not in autocommit mode,
+    # which the test's transaction is not (PostgreSQL then loses the test's data): skip that.
+    from django_tasks_db.management.commands import db_worker
+
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
 
 def _upload(client, world, text=PASTED, **extra):
