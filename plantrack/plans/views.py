@@ -170,6 +170,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             cached(("plan-filters", *key), lambda: _filters_html(plan, form))
         ),
         "summary": cached(key[:3], lambda: selectors.plan_summary(plan)),
+        # Oversight and decisions bump the plan's version too (governance services).
+        "governance_html": mark_safe(
+            cached(
+                ("plan-governance", *key[:2]),
+                lambda: render_to_string("plans/_governance.html", {"plan": plan}),
+            )
+        ),
     }
     return render(request, "plans/plan_detail.html", context)
 
