@@ -234,6 +234,18 @@ class PostedUpdates:
         return deleted
 
 
+def calibrate() -> float:
+    """The best of three timings of a fixed pure-Python loop, in seconds."""
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - t0)
+    return round(best, 3)
+
+
 def verdict(result: dict) -> tuple[bool, list[str]]:
     problems = []
     if result.get("p95_ms") is not None and result["p95_ms"] > result["target_p95_ms"]:
@@ -388,6 +400,8 @@ def main(argv: list[str] | None = None) -> int:
     from bench import queries, run
     from plantrack.accounts.models import User
 
+    calibration = calibrate()
+    print(f"Calibration: 10 million additions in pure Python took {calibration} s")
     cases = build_cases(manifest)
     if wanted:
         cases = [c for c in cases if c.name in wanted]
@@ -497,6 +511,9 @@ def main(argv: list[str] | None = None) -> int:
             "warmup_s": args.warmup,
             "load_generator": "wrk" if not args.no_load else None,
             "date": dt.date.today().isoformat(),
+            # This machine's speed varies by up to ~1.7× from hour to hour: a fixed pure-Python
+            # workload timed before the run makes runs comparable.
+            "calibration_loop_s": calibration,
         },
     }
     if results_imports:

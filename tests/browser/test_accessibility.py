@@ -10,6 +10,7 @@ from django.db.models import Count
 from playwright.sync_api import Page, expect
 
 from plantrack.demo.loader import DEMO_USERNAME, load_demo
+from plantrack.governance.models import Body
 from plantrack.measures.models import Measure
 from plantrack.plans.models import Action, Plan
 
@@ -58,6 +59,12 @@ def _demo_urls() -> dict[str, str]:
         "benefits": f"/measures/plan/{safer.pk}/benefits/",
         "suggestions": f"/measures/plan/{safer.pk}/suggestions/",
         "import": "/imports/new/",
+        "governance": "/governance/",
+        "body": f"/governance/{Body.objects.order_by('pk').first().pk}/",
+        "plan-governance": f"/governance/plan/{safer.pk}/",
+        "packs": "/packs/",
+        "commentary": f"/packs/plans/{safer.pk}/commentary/",
+        "reminders": "/reminders/",
         "home": "/",
         "plan": f"/plans/{plan.pk}/",
         "action": f"/plans/actions/{action.pk}/",
@@ -95,6 +102,12 @@ SIGNED_IN_PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("benefits", "benefits", None),
     ("suggestions", "suggestions", None),
     ("import", "import", None),
+    ("governance", "governance", None),
+    ("body", "body", None),
+    ("plan-governance", "plan-governance", None),
+    ("packs", "packs", None),
+    ("commentary", "commentary", None),
+    ("reminders", "reminders", None),
 ]
 
 
