@@ -100,7 +100,7 @@ class MeasureRow:
         return self.judgement.suggested_rag
 
     def chart(self) -> str:
-        return measure_chart_svg(self.measure, compact=True)
+        return measure_chart_svg(self.measure, compact=True, judgement=self.judgement)
 
 
 def _points(rows) -> list[j.Point]:
@@ -161,13 +161,18 @@ def measures_page(plan: Plan) -> QuerySet[Measure]:
     return _with_relations(Measure.objects.filter(plan=plan)).order_by("name", "id")
 
 
+def judgement_counts(rows: list[MeasureRow]) -> dict:
+    """How many of the rows are on track, at risk, off track and without data, and in all."""
+    counts = {status.value: 0 for status in j.Status}
+    for row in rows:
+        counts[row.judgement.status.value] += 1
+    counts["total"] = len(rows)
+    return counts
+
+
 def measures_summary(plan: Plan) -> dict:
     """Counts per judgement, for the plan summary: three queries whatever the measures."""
-    counts = {status.value: 0 for status in j.Status}
-    for row in measures_judged(plan):
-        counts[row.judgement.status.value] += 1
-    counts["total"] = sum(counts[s.value] for s in j.Status)
-    return counts
+    return judgement_counts(measures_judged(plan))
 
 
 def suggested_rag_for_action(action: Action) -> tuple[str, str] | None:
@@ -194,11 +199,14 @@ def suggested_rag_from_rows(rows: list[MeasureRow]) -> tuple[str, str] | None:
 # --- Charts ---------------------------------------------------------------------------------
 
 
-def measure_chart_svg(measure: Measure, *, compact: bool = False) -> str:
-    """The measure's readings against its trajectory and targets, as an SVG string."""
+def measure_chart_svg(
+    measure: Measure, *, compact: bool = False, judgement: j.Judgement | None = None
+) -> str:
+    """The measure's readings against its trajectory and targets, as an SVG string. Give the
+    ``judgement`` when it is already worked out (a list row has it)."""
     targets = list(measure.targets.all())
     readings = list(measure.readings.all())
-    verdict = measure_judgement(measure)
+    verdict = judgement or measure_judgement(measure)
     start = j.start_point(measure.baseline_value, measure.baseline_date, _points(readings))
     path = j.trajectory(start, _points(targets)) if targets and start else []
 

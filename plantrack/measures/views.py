@@ -41,9 +41,7 @@ def measures_export(request: HttpRequest, plan_pk: int) -> HttpResponse:
 def plan_measures(request: HttpRequest, plan_pk: int) -> HttpResponse:
     plan = plan_get_for_user(request.user, plan_pk)
     rows = selectors.measures_for_plan(plan)
-    summary = {status: 0 for status in ("on_track", "at_risk", "off_track", "no_data")}
-    for row in rows:
-        summary[row.judgement.status.value] += 1
+    summary = selectors.judgement_counts(rows)
     return _page(
         request,
         "measures/plan_measures.html",

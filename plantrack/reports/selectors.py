@@ -15,8 +15,12 @@ from django.db.models import Count, Q
 from plantrack.budgets.selectors import budget_summary, judge
 from plantrack.core.finyears import fy_quarter, quarter_bounds, quarter_label
 from plantrack.core.models import Rag
-from plantrack.measures.judgement import Status
-from plantrack.measures.selectors import MeasureRow, benefit_totals, measures_judged
+from plantrack.measures.selectors import (
+    MeasureRow,
+    benefit_totals,
+    judgement_counts,
+    measures_judged,
+)
 from plantrack.plans.models import Action, Plan, Section, Update
 from plantrack.plans.selectors import CLOSED, action_counts, today
 
@@ -110,14 +114,6 @@ def rag_by_quarter(plan: Plan, on: dt.date, section: Section | None = None) -> l
     return rows
 
 
-def _measures(rows: list[MeasureRow]) -> dict:
-    counts = {status.value: 0 for status in Status}
-    for row in rows:
-        counts[row.judgement.status.value] += 1
-    counts["total"] = len(rows)
-    return counts
-
-
 def _in_section(row: MeasureRow, section: Section) -> bool:
     measure = row.measure
     if measure.section_id is not None:
@@ -160,7 +156,7 @@ def plan_report(plan: Plan, section: Section | None = None, on: dt.date | None =
         delivery=_delivery(actions),
         sections=_by_section(plan) if section is None else [],
         quarters=rag_by_quarter(plan, on, section),
-        measures=_measures(rows),
+        measures=judgement_counts(rows),
         measure_rows=rows,
         budget=budget,
         benefits=benefit_totals(plan) if section is None else None,
