@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from plantrack.core.api import Mapped
 from plantrack.governance import selectors, services
 from plantrack.governance.models import Decision
 from plantrack.governance.schemas import (
@@ -13,7 +14,6 @@ from plantrack.governance.schemas import (
     DecisionOut,
     MeetingOut,
 )
-from plantrack.plans.api import Mapped
 from plantrack.plans.selectors import plan_get_for_user
 
 router = Router(tags=["governance"])

@@ -249,14 +249,16 @@ def meetings_for_plan(plan: Plan) -> QuerySet[Meeting]:
 # --- Decisions ------------------------------------------------------------------------------
 
 
-def _decisions() -> QuerySet[Decision]:
-    return Decision.objects.select_related("body", "meeting", *SUBJECT_RELATED)
+def decisions_with_subjects() -> QuerySet[Decision]:
+    """Decisions with what a list shows: the body, the meeting (whose name may be its body's)
+    and the subject. Not scoped: callers filter to what the reader may see."""
+    return Decision.objects.select_related("body", "meeting__body", *SUBJECT_RELATED)
 
 
 def decisions_visible_to(user: User) -> QuerySet[Decision]:
     if not user.is_authenticated:
         return Decision.objects.none()
-    decisions = _decisions()
+    decisions = decisions_with_subjects()
     return decisions if user.is_superuser else decisions.filter(_about_visible(user))
 
 
@@ -271,18 +273,18 @@ def decisions_for_meeting(user: User, meeting: Meeting) -> QuerySet[Decision]:
 def decisions_for_plan(plan: Plan) -> QuerySet[Decision]:
     """Decisions about the plan or any of its sections, actions, measures or budget lines, for
     a plan already fetched through plan_get_for_user."""
-    return _decisions().filter(subject_plan=plan)
+    return decisions_with_subjects().filter(subject_plan=plan)
 
 
 def decisions_for_action(action: Action) -> QuerySet[Decision]:
-    return _decisions().filter(action=action)
+    return decisions_with_subjects().filter(action=action)
 
 
 def decisions_for(subject: Model) -> QuerySet[Decision]:
     """Decisions about one thing. For a plan: about the plan and everything in it."""
     if isinstance(subject, Plan):
         return decisions_for_plan(subject)
-    return _decisions().filter(**{subject_kind(subject): subject})
+    return decisions_with_subjects().filter(**{subject_kind(subject): subject})
 
 
 def decision_get_for_user(user: User, pk: int) -> Decision:

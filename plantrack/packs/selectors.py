@@ -26,6 +26,7 @@ from plantrack.core.finyears import fy_quarter, quarter_bounds, quarter_label, q
 from plantrack.core.models import Rag
 from plantrack.directory.models import Person
 from plantrack.governance.models import Body, Chase, Commentary, Decision, Meeting, Oversight
+from plantrack.governance.selectors import decisions_with_subjects
 from plantrack.measures import judgement as j
 from plantrack.measures.judgement import Status as Judged
 from plantrack.measures.models import Measure, Reading, Target
@@ -309,19 +310,16 @@ def meetings_for_body(body: Body) -> QuerySet[Meeting]:
     return Meeting.objects.filter(body=body).order_by("-date", "-id")
 
 
-def meeting_in_body(body: Body, pk: int | None) -> Meeting | None:
-    if not pk:
-        return None
-    meeting = Meeting.objects.filter(body=body, pk=pk).first()
-    if meeting is None:
-        raise ValidationError({"meeting": "That meeting is not one of this body's."})
-    return meeting
-
-
-def decisions_for(body: Body, start: dt.date, end: dt.date) -> QuerySet[Decision]:
+def decisions_for(
+    body: Body, start: dt.date, end: dt.date, plan_ids: list[int]
+) -> QuerySet[Decision]:
+    """The body's decisions in the period, for its pack: only those about the pack's plans
+    (or about no plan), since a pack is read by whoever can see its plans, and a decision may
+    be about a plan the body no longer oversees."""
     return (
-        Decision.objects.filter(body=body, decided_on__gte=start, decided_on__lte=end)
-        .select_related("meeting", "plan", "section", "action", "measure", "budget_line")
+        decisions_with_subjects()
+        .filter(body=body, decided_on__gte=start, decided_on__lte=end)
+        .filter(Q(subject_plan__isnull=True) | Q(subject_plan_id__in=plan_ids))
         .order_by("decided_on", "id")
     )
 

@@ -215,7 +215,10 @@ def _part(
     commentary = _commentary(actions, period)
     in_part = {row.measure.pk for row in summary.measure_rows}
     measure_rows = [row for row in measures_for_plan(plan) if row.measure.pk in in_part]
-    measures = [_measure(row, measure_chart_svg(row.measure)) for row in measure_rows]
+    measures = [
+        _measure(row, measure_chart_svg(row.measure, judgement=row.judgement))
+        for row in measure_rows
+    ]
 
     scope = section.title if section else "Whole plan"
     off_track: dict[int, list[str]] = {}
@@ -373,7 +376,7 @@ def build_snapshot(
             "meeting": str(d.meeting) if d.meeting_id else "",
             "about": str(d.subject) if d.subject is not None else "",
         }
-        for d in decisions_for(body, start, until)
+        for d in decisions_for(body, start, until, sorted({p["plan_id"] for p in parts}))
     ]
     quarters = _quarters(parts)
     delivery = _sum(parts, "delivery", DELIVERY_KEYS)

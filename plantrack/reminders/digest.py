@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email.policy
-import importlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from django.utils.html import escape
 
 from plantrack.core.finyears import fy_quarter, quarter_label
 from plantrack.directory.models import Person
+from plantrack.packs.selectors import missing_commentary_by_person
 from plantrack.plans.models import ActionOwner, Plan
 from plantrack.plans.selectors import CLOSED
 from plantrack.reminders.models import (
@@ -63,13 +63,9 @@ def commentary_period(on: dt.date) -> str:
 
 
 def _commentary_source() -> Callable[..., dict] | None:
-    """The packs app's missing_commentary_by_person, or None if it is not there (then there are
-    simply no commentary items): imported lazily so that reminders never depend on packs."""
-    try:
-        module = importlib.import_module("plantrack.packs.selectors")
-        return module.missing_commentary_by_person
-    except (ImportError, AttributeError):
-        return None
+    """Where the commentary items come from (the packs app); tests put None here to leave
+    them out. A missing function is an error, not a silent loss of every commentary item."""
+    return missing_commentary_by_person
 
 
 @dataclass

@@ -31,3 +31,12 @@ def get_item(mapping, key):
 def without_rag(reasons, rag_label: str) -> str:
     """The reasons apart from the RAG itself, which the tag beside them already shows."""
     return ", ".join(r for r in reasons or [] if r != rag_label)
+
+
+@register.filter
+def may_prepare_pack_for(user, body) -> bool:
+    """{% if user|may_prepare_pack_for:body %}: the link to prepare a pack, only for those
+    whom the page would let in."""
+    from plantrack.packs.selectors import can_prepare_pack
+
+    return user.is_authenticated and can_prepare_pack(user, body)

@@ -87,3 +87,25 @@ def test_snapshot_queries_do_not_grow_with_actions_or_measures(pw):
     add_off_track_measure(pw, action=pw.w.other_action)
     services.commentary_save(actor=pw.w.owner, action=pw.w.action, period=pw.period, text="x")
     assert _count(pw) == few
+
+
+def test_the_decisions_log_keeps_to_the_packs_plans(pw):
+    """A pack is read by whoever can see its plans: a decision the body took about another
+    plan (one it no longer oversees, say) must not show its title there."""
+    import datetime as dt_
+
+    from plantrack.core.tests.factories import make_plan
+    from plantrack.governance.models import Decision
+    from plantrack.packs.selectors import decisions_for
+
+    secret = make_plan(pw.w.manager, pw.w.force, title="Covert operation plan")
+    day = pw.meeting.date - dt_.timedelta(days=1)
+    Decision.objects.create(
+        body=pw.body, text="Agreed", decided_on=day, plan=secret, subject_plan=secret
+    )
+    Decision.objects.create(
+        body=pw.body, text="Noted", decided_on=day, plan=pw.w.plan, subject_plan=pw.w.plan
+    )
+    Decision.objects.create(body=pw.body, text="Own business", decided_on=day)
+    found = decisions_for(pw.body, day, day, [pw.w.plan.pk])
+    assert sorted(d.text for d in found) == ["Noted", "Own business"]
