@@ -14,7 +14,8 @@ from collections.abc import Callable
 from functools import cache as once
 from pathlib import Path
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 
 TIMEOUT = 6 * 3600
 
@@ -48,3 +49,34 @@ def cached(parts: tuple, build: Callable[[], object], timeout: int = TIMEOUT):
 def query_key(query_dict) -> tuple:
     """A query string as a stable key part, whatever the order of its parameters."""
     return tuple(sorted((k, tuple(query_dict.getlist(k))) for k in query_dict if k != "page"))
+
+
+# --- Progress of background tasks --------------------------------------------------------------
+# A task runs in a worker process, often inside one transaction that other connections cannot
+# see into, so it reports how far it has got through the "progress" cache (Redis, or files
+# every process on the machine can read; see settings), which the progress pages poll.
+
+
+def _progress_cache():
+    return caches["progress"] if "progress" in settings.CACHES else cache
+
+
+def progress_reporter(key: str) -> Callable[[int, int], None]:
+    """``report(done, total)`` for a task: writes the percentage only when it changes."""
+    last = [-1]
+
+    def report(done: int, total: int) -> None:
+        percent = min(100, done * 100 // max(total, 1))
+        if percent != last[0]:
+            last[0] = percent
+            _progress_cache().set(key, percent, 3600)
+
+    return report
+
+
+def progress_of(key: str) -> int | None:
+    return _progress_cache().get(key)
+
+
+def progress_clear(key: str) -> None:
+    _progress_cache().delete(key)

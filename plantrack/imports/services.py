@@ -12,13 +12,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.cache import cache, caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from plantrack.accounts.models import User
+from plantrack.core.cache import progress_clear, progress_of, progress_reporter
 from plantrack.core.services import require
 from plantrack.directory.models import Organisation, Person
 from plantrack.directory.selectors import organisation_ids_for
@@ -157,7 +156,7 @@ def import_job_confirm(*, actor: User, job: ImportJob) -> ImportJob:
     if not claimed:
         job.refresh_from_db()
         _require_status(job, ImportJob.Status.PREVIEW)
-    _progress_cache().delete(PROGRESS_KEY.format(job.pk))
+    progress_clear(PROGRESS_KEY.format(job.pk))
     save_import_job.enqueue(job.pk)
     job.refresh_from_db()
     return job
@@ -195,29 +194,17 @@ def import_job_save(job_pk: int) -> None:
 PROGRESS_KEY = "imports:progress:{}"
 
 
-def _progress_cache():
-    return caches["progress"] if "progress" in settings.CACHES else cache
-
-
 def _progress_reporter(job_pk: int) -> Callable[[int, int], None]:
     """Saving runs in one transaction, which other connections cannot see into, so its
     progress goes through the progress cache, which the web processes can read."""
-    last = [-1]
-
-    def report(done: int, total: int) -> None:
-        percent = min(100, done * 100 // max(total, 1))
-        if percent != last[0]:
-            last[0] = percent
-            _progress_cache().set(PROGRESS_KEY.format(job_pk), percent, 3600)
-
-    return report
+    return progress_reporter(PROGRESS_KEY.format(job_pk))
 
 
 def import_job_progress(job: ImportJob) -> int | None:
     """How far through saving the job is, in percent; None while it is being read or when the
     task runs where this process cannot see its progress."""
     if job.status == ImportJob.Status.SAVING:
-        return _progress_cache().get(PROGRESS_KEY.format(job.pk))
+        return progress_of(PROGRESS_KEY.format(job.pk))
     return 100 if job.status == ImportJob.Status.SAVED else None
 
 

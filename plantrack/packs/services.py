@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -21,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from plantrack.accounts.models import User
+from plantrack.core.cache import progress_clear, progress_of, progress_reporter
 from plantrack.core.services import require
 from plantrack.directory.models import Person
 from plantrack.governance.models import Body, Chase, Commentary, Meeting
@@ -116,22 +115,11 @@ def chase_send(*, actor: User, plan: Plan, person: Person, period: str) -> Chase
 PROGRESS_KEY = "packs:progress:{}"
 
 
-def _progress_cache():
-    return caches["progress"] if "progress" in settings.CACHES else cache
-
-
 def pack_progress(pack: Pack) -> int | None:
     """How far through building the pack is, in percent; None when unknown."""
     if pack.status != Pack.Status.PREPARING:
         return 100
-    return _progress_cache().get(PROGRESS_KEY.format(pack.pk))
-
-
-def _reporter(pack_pk: int) -> Callable[[int, int], None]:
-    def report(done: int, total: int) -> None:
-        _progress_cache().set(PROGRESS_KEY.format(pack_pk), done * 100 // max(total, 1), 3600)
-
-    return report
+    return progress_of(PROGRESS_KEY.format(pack.pk))
 
 
 def pack_prepare(*, actor: User, body: Body, period: str, meeting: Meeting | None = None) -> Pack:
@@ -175,7 +163,7 @@ def pack_build(pack_pk: int) -> None:
             pack.period,
             pack.meeting,
             prepared_by=pack.created_by.display_name if pack.created_by else "",
-            progress=_reporter(pack.pk),
+            progress=progress_reporter(PROGRESS_KEY.format(pack.pk)),
         )
     except Exception:  # a bug must not leave the pack "preparing" for ever
         logger.exception("Building pack %s failed", pack.pk)
@@ -224,7 +212,7 @@ def pack_rebuild(*, actor: User, pack: Pack) -> Pack:
         pack.refresh_from_db()
         _require_not_published(pack)
         raise ValidationError("This pack is being prepared already.")
-    _progress_cache().delete(PROGRESS_KEY.format(pack.pk))
+    progress_clear(PROGRESS_KEY.format(pack.pk))
     build_pack.enqueue(pack.pk)
     pack.refresh_from_db()
     return pack
