@@ -34,6 +34,7 @@ RAG_COLOURS = {"red": RED, "amber": ORANGE, "green": GREEN, "blue": BLUE, "": GR
 FONT = "Arial, Helvetica, sans-serif"
 TEXT_SIZE = 14  # never below 12: the viewBox is drawn at about its own size on a page
 SMALL_TEXT = 12
+MARKER_LIMIT = 24  # a longer series marks only its latest value
 
 Number = int | float | Decimal
 Formatter = Callable[[Number], str]
@@ -198,6 +199,8 @@ def line_chart(
     width: int = 640,
     height: int = 320,
     compact: bool = False,
+    ticks: int = 5,
+    legend: bool = True,
     chart_id: str | None = None,
     empty_message: str = "No data yet",
 ) -> str:
@@ -205,6 +208,13 @@ def line_chart(
 
     ``compact`` draws a small sparkline-sized chart without axes or legend (still with its
     title and description), for lists; give a smaller width and height with it.
+
+    ``ticks`` is about how many labels each axis gets. ``legend=False`` leaves the key out, for
+    small multiples whose key is given once beside them.
+
+    Every value gets a marker while a series has at most ``MARKER_LIMIT`` of them; a longer
+    series is read from its line, and only its latest value is marked (three years of monthly
+    readings as 36 dots is clutter on a page and slow to draw in a PDF).
     """
     lines = [s for s in series if s.values]
     chart_id = chart_id or _chart_id(
@@ -221,18 +231,18 @@ def line_chart(
     if first == last:
         first, last = first - dt.timedelta(days=15), last + dt.timedelta(days=15)
     low, high = _value_range([v for _, v in points])
-    ticks = [0.0] if compact else nice_ticks(low, high)
+    value_ticks = [0.0] if compact else nice_ticks(low, high, ticks)
     if not compact:
-        low, high = min(ticks[0], low), max(ticks[-1], high)
+        low, high = min(value_ticks[0], low), max(value_ticks[-1], high)
     elif low == high:
         low, high = low - 1, high + 1
 
     if compact:
         left, right, top, bottom = 6.0, width - 10.0, 8.0, height - 8.0
     else:
-        label_width = max(len(value_format(t)) for t in ticks) * 8 + 14
+        label_width = max(len(value_format(t)) for t in value_ticks) * 8 + 14
         left, right = max(48.0, float(label_width)), width - 20.0
-        top, bottom = (30.0 if y_label else 16.0), height - 78.0
+        top, bottom = (30.0 if y_label else 16.0), height - (78.0 if legend else 36.0)
     span_days = (last - first).days
 
     def x_of(day: dt.date) -> float:
@@ -243,7 +253,7 @@ def line_chart(
 
     if not compact:
         svg.append(f'<g class="app-chart__axes" fill="{BLACK}">')
-        for tick in ticks:
+        for tick in value_ticks:
             y = y_of(tick)
             svg.append(
                 f'<line x1="{_num(left)}" y1="{_num(y)}" x2="{_num(right)}" y2="{_num(y)}" '
@@ -253,7 +263,7 @@ def line_chart(
                 f'<text x="{_num(left - 8)}" y="{_num(y + 5)}" text-anchor="end">'
                 f"{esc(value_format(tick))}</text>"
             )
-        days = _date_ticks(first, last)
+        days = _date_ticks(first, last, ticks)
         for index, day in enumerate(days):
             x = x_of(day)
             # The outer labels hang inwards so that they are not cut off at the edges.
@@ -290,7 +300,7 @@ def line_chart(
     for d, v in targets:
         svg.append(_diamond(x_of(d), y_of(float(v)), 5 if compact else 7, ORANGE))
 
-    legend: list[tuple[str, str, str]] = []
+    keys: list[tuple[str, str, str]] = []
     for index, s in enumerate(lines):
         colour = s.colour or PALETTE[index % len(PALETTE)]
         ordered = sorted(s.values, key=lambda p: p[0])
@@ -300,18 +310,19 @@ def line_chart(
             f'stroke-linejoin="round"/>'
         )
         radius = 3 if compact else 4
+        marked = ordered if len(ordered) <= MARKER_LIMIT else ordered[-1:]
         svg.extend(
             f'<circle cx="{_num(x_of(d))}" cy="{_num(y_of(float(v)))}" r="{radius}" '
             f'fill="{colour}"/>'
-            for d, v in ordered
+            for d, v in marked
         )
-        legend.append(("line", colour, s.name))
+        keys.append(("line", colour, s.name))
     if trajectory:
-        legend.append(("dash", GREY, "Trajectory"))
+        keys.append(("dash", GREY, "Trajectory"))
     if targets:
-        legend.append(("diamond", ORANGE, "Target"))
-    if not compact and legend:
-        svg.extend(_legend(legend, left, height - 28, right - left))
+        keys.append(("diamond", ORANGE, "Target"))
+    if not compact and legend and keys:
+        svg.extend(_legend(keys, left, height - 28, right - left))
     svg.append("</svg>")
     return "".join(svg)
 

@@ -199,11 +199,24 @@ def suggested_rag_from_rows(rows: list[MeasureRow]) -> tuple[str, str] | None:
 # --- Charts ---------------------------------------------------------------------------------
 
 
+# (width, height) of the chart's viewBox: "full" for its own page, "half" for two side by side
+# (a board pack's small multiples: fewer axis labels, and the key given once beside them),
+# "compact" for a sparkline in a list.
+CHART_SIZES = {"full": (640, 320), "half": (420, 220), "compact": (240, 80)}
+
+
 def measure_chart_svg(
-    measure: Measure, *, compact: bool = False, judgement: j.Judgement | None = None
+    measure: Measure,
+    *,
+    compact: bool = False,
+    size: str = "full",
+    judgement: j.Judgement | None = None,
 ) -> str:
     """The measure's readings against its trajectory and targets, as an SVG string. Give the
-    ``judgement`` when it is already worked out (a list row has it)."""
+    ``judgement`` when it is already worked out (a list row has it). ``compact`` is the
+    sparkline (``size="compact"``)."""
+    size = "compact" if compact else size
+    width, height = CHART_SIZES[size]
     targets = list(measure.targets.all())
     readings = list(measure.readings.all())
     verdict = judgement or measure_judgement(measure)
@@ -229,10 +242,12 @@ def measure_chart_svg(
         trajectory=[(p.date, p.value) for p in path],
         targets=[(t.date, t.value) for t in targets],
         value_format=fmt,
-        width=240 if compact else 640,
-        height=80 if compact else 320,
-        compact=compact,
-        chart_id=f"measure-{measure.pk}{'-mini' if compact else ''}",
+        width=width,
+        height=height,
+        compact=size == "compact",
+        ticks=3 if size == "half" else 5,
+        legend=size == "full",
+        chart_id=f"measure-{measure.pk}{'' if size == 'full' else '-' + size}",
         y_label=measure.unit_label,
     )
 

@@ -216,7 +216,7 @@ def _part(
     in_part = {row.measure.pk for row in summary.measure_rows}
     measure_rows = [row for row in measures_for_plan(plan) if row.measure.pk in in_part]
     measures = [
-        _measure(row, measure_chart_svg(row.measure, judgement=row.judgement))
+        _measure(row, measure_chart_svg(row.measure, size="half", judgement=row.judgement))
         for row in measure_rows
     ]
 
@@ -240,7 +240,8 @@ def _part(
                     "rag": "",
                     "rag_label": "",
                     "due": m["target_date"] or "",
-                    "reasons": [f"Measure off track: {m['reason']}"],
+                    "reasons": ["Measure off track"],
+                    "detail": m["reason"],
                     "commentary": None,
                     "action_id": None,
                     "order": 3,

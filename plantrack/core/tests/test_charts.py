@@ -192,3 +192,31 @@ def test_any_data_gives_valid_xml(label, points):
         description=label,
     )
     _parse(bars)
+
+
+def _monthly(count: int) -> list[tuple[dt.date, int]]:
+    return [(D(2020 + n // 12, n % 12 + 1, 1), n) for n in range(count)]
+
+
+def test_a_long_series_marks_only_its_latest_value():
+    limit = charts.MARKER_LIMIT
+    short = _parse(_line(series=[charts.Series("R", _monthly(limit))]))
+    assert len(list(short.iter(f"{NS}circle"))) == limit
+    long = _parse(_line(series=[charts.Series("R", _monthly(limit + 12))]))
+    circles = list(long.iter(f"{NS}circle"))
+    assert len(circles) == 1
+    # The marked value is the latest: the rightmost point of the line.
+    line = next(p for p in long.iter(f"{NS}polyline") if not p.get("stroke-dasharray"))
+    last_x = line.get("points").split()[-1].split(",")[0]
+    assert circles[0].get("cx") == last_x
+
+
+def test_small_multiples_leave_out_the_key_and_label_fewer_ticks():
+    series = [charts.Series("Readings", _monthly(36))]
+    full = _texts(_parse(_line(series=series, targets=[(D(2023, 6, 1), 40)])))
+    half = _texts(
+        _parse(_line(series=series, targets=[(D(2023, 6, 1), 40)], ticks=3, legend=False))
+    )
+    assert "Readings" in full and "Target" in full
+    assert "Readings" not in half and "Target" not in half
+    assert 0 < len(half) < len(full)

@@ -21,6 +21,17 @@ def short_date(iso: str | None) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def due_text(due: str | None) -> str:
+    """An action's due date as written ("Start immediately BAU by Oct 22"), or a measure's
+    target date (ISO) as a short date."""
+    if due and len(due) == 10 and due[4] == "-" and due[7] == "-":
+        try:
+            return short_date(due)
+        except ValueError:
+            return due
+    return due or ""
+
+
 def pounds(value: str | Decimal | None) -> str:
     """ "1234.50" → "£1,234.50"; whole pounds without pence; negatives as "-£12"."""
     if value in (None, ""):
@@ -91,6 +102,13 @@ def latest_text(update: dict | None) -> str:
         return ""
     when = short_date(update["date"])
     return f"{when}: {update['text']}" if when else update["text"]
+
+
+def reasons_text(exception: dict) -> str:
+    """Why an item is an exception, in one line: "Red, Overdue", or for a measure "Measure off
+    track: the latest reading … behind the trajectory …"."""
+    text = ", ".join(exception["reasons"])
+    return f"{text}: {exception['detail']}" if exception.get("detail") else text
 
 
 def commentary_text(commentary: dict | None) -> str:

@@ -116,7 +116,7 @@ def render_docx(snapshot: dict, *, draft: bool = False) -> bytes:
                     e["title"],
                     ", ".join(e["owners"]),
                     e["rag_label"],
-                    ", ".join(e["reasons"]),
+                    common.reasons_text(e),
                     common.commentary_text(e["commentary"]),
                 ]
                 for e in snapshot["exceptions"]

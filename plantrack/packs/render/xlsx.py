@@ -92,7 +92,7 @@ def render_xlsx(snapshot: dict, *, draft: bool = False) -> bytes:
                 e["title"],
                 ", ".join(e["owners"]),
                 e["rag_label"],
-                ", ".join(e["reasons"]),
+                common.reasons_text(e),
                 c.get("text", ""),
                 c.get("author", ""),
                 c.get("updated", ""),

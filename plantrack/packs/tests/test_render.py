@@ -125,3 +125,50 @@ def test_xlsx_opens_with_a_sheet_per_part(snapshot):
     assert book["Actions"].max_row == 1 + 5
     budget = list(book["Budget"].iter_rows(min_row=2, values_only=True))
     assert budget[0][2:5] == (12000, 2500.5, 9499.5)
+
+
+def test_pdf_shows_each_action_once(pw):
+    """Exceptions come first with their commentary; the section registers list the rest."""
+    from plantrack.packs.render.pdf import pack_html
+
+    add_actions(pw.w, 2, rag="green")
+    snapshot, _ = build_snapshot(pw.body, pw.period, pw.meeting)
+    html = pack_html(snapshot)
+    excepted = {e["ref"] for e in snapshot["exceptions"] if e["kind"] == "action"}
+    everyone = {
+        a["ref"] for part in snapshot["parts"] for s in part["sections"] for a in s["actions"]
+    }
+    assert excepted and excepted < everyone
+    for ref in everyone:
+        assert html.count(f"<td>{ref}</td>") == 1, ref
+    register = everyone - excepted
+    assert (
+        f"{len(register)} of {len(everyone)} actions; the other {len(excepted)} are in the "
+        "exceptions" in html
+    )
+
+
+def test_pdf_says_when_a_section_is_all_exceptions(snapshot):
+    from plantrack.packs.render.pdf import pack_html
+
+    section = snapshot["parts"][0]["sections"][0]
+    excepted = {e["action_id"] for e in snapshot["exceptions"]}
+    assert all(a["id"] in excepted for a in section["actions"])
+    count = len(section["actions"])
+    assert f"All {count} actions of {section['title']} are in the exceptions." in pack_html(
+        snapshot
+    )
+
+
+def test_pdf_gives_a_measure_exception_its_judgement_not_a_missing_commentary(pw):
+    add_off_track_measure(pw)  # not tied to an action: nobody writes commentary on it
+    snapshot, _ = build_snapshot(pw.body, pw.period, pw.meeting)
+    from plantrack.packs.render.pdf import pack_html
+
+    measure = next(e for e in snapshot["exceptions"] if e["kind"] == "measure")
+    html = pack_html(snapshot)
+    row = html[html.index(f"<td>{measure['title']}</td>") :]
+    row = row[: row.index("</tr>")]
+    assert f"Judgement: {measure['detail']}" in row
+    assert "No commentary yet" not in row
+    assert "target by" in row
