@@ -38,8 +38,8 @@ def _out(pack: Pack, plan_ids: list[int], files: list[dict]) -> dict:
 
 @router.get("/bodies/{body_id}/packs", response=list[PackOut])
 def list_packs(request, body_id: int):
-    """The body's packs, newest first: published ones with their stored files' sizes and
-    checksums. Three queries whatever the number of packs."""
+    """The body's packs, newest first, with their files' sizes and checksums (a draft's
+    draft files, a published pack's final ones). Three queries whatever the number of packs."""
     body = selectors.body_get_for_user(request.user, body_id)
     packs = list(selectors.pack_list_api(request.user, body))
     for pack in packs:
@@ -59,7 +59,7 @@ def get_pack(request, pack_id: int):
 
 @router.get("/packs/{pack_id}/files/{fmt}", url_name="pack_download")
 def download_pack(request, pack_id: int, fmt: str):
-    """The pack as pdf, docx or xlsx: a published pack's stored file, or a draft rendered now."""
+    """The pack as pdf, docx or xlsx: a published pack's final file, or a draft's draft file."""
     if fmt not in FORMATS:
         raise Http404("No such format")
     pack = selectors.pack_get_for_user(request.user, pack_id)

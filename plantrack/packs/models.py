@@ -1,8 +1,9 @@
 """Board packs: a frozen snapshot of what a governance body oversees, for one period and
 (optionally) one meeting, with the files rendered from it.
 
-A pack is prepared (a background task builds the snapshot), reviewed as a draft, then
-published: from then on neither the pack nor its files change (services refuse)."""
+A pack is prepared (a background task builds the snapshot and renders its draft files),
+reviewed as a draft, then published (a background task renders the final files): from then
+on neither the pack nor its files change (services refuse)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class Pack(models.Model):
     class Status(models.TextChoices):
         PREPARING = "preparing", "Preparing"
         DRAFT = "draft", "Draft"
+        PUBLISHING = "publishing", "Publishing"
         PUBLISHED = "published", "Published"
         FAILED = "failed", "Failed"
 
@@ -51,6 +53,9 @@ class Pack(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["body", "-created_at"])]
 
+    # A background task is at work on the pack: its page shows the progress.
+    WORKING = (Status.PREPARING, Status.PUBLISHING)
+
     def __str__(self) -> str:
         return self.title
 
@@ -60,7 +65,9 @@ class Pack(models.Model):
 
 
 class PackFile(models.Model):
-    """A rendered file of a published pack, kept as it was on the day it was published."""
+    """A rendered file of a pack: a draft's (marked as a draft on every page, replaced when the
+    pack is prepared again) or a published pack's, kept as it was on the day it was
+    published."""
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"
@@ -69,6 +76,7 @@ class PackFile(models.Model):
 
     pack = models.ForeignKey(Pack, on_delete=models.PROTECT, related_name="files")
     format = models.CharField(max_length=4, choices=Format.choices)
+    draft = models.BooleanField(default=False)
     data = models.BinaryField()
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
@@ -76,8 +84,10 @@ class PackFile(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["pack", "format"], name="unique_pack_format")
+            models.UniqueConstraint(
+                fields=["pack", "format", "draft"], name="unique_pack_format_draft"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.pack} ({self.format})"
+        return f"{self.pack} ({self.format}{', draft' if self.draft else ''})"

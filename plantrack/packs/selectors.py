@@ -360,7 +360,8 @@ def pack_list_api(user: User, body: Body) -> QuerySet[Pack]:
 
 
 def pack_plans_and_files(pack_ids: list[int]) -> tuple[dict[int, list[int]], dict[int, list]]:
-    """Plan ids and stored files' metadata of some packs: two queries."""
+    """Plan ids and stored files' metadata of some packs: two queries. The files are those a
+    user downloads now: a published pack's final ones, otherwise the draft ones."""
     plans: dict[int, list[int]] = defaultdict(list)
     for pack_id, plan_id in (
         Pack.plans.through.objects.filter(pack_id__in=pack_ids)
@@ -369,8 +370,10 @@ def pack_plans_and_files(pack_ids: list[int]) -> tuple[dict[int, list[int]], dic
     ):
         plans[pack_id].append(plan_id)
     files: dict[int, list] = defaultdict(list)
+    published = Q(pack__status=Pack.Status.PUBLISHED)
+    current = (published & Q(draft=False)) | (~published & Q(draft=True))
     for row in (
-        PackFile.objects.filter(pack_id__in=pack_ids)
+        PackFile.objects.filter(current, pack_id__in=pack_ids)
         .order_by("format")
         .values("pack_id", "format", "size", "sha256")
     ):
@@ -396,15 +399,18 @@ def can_publish_pack(user: User, pack: Pack) -> bool:
 
 
 def pack_files(pack: Pack) -> dict[str, dict]:
-    """Format → size and checksum of the stored files (not their bytes)."""
-    return {
-        row["format"]: row
-        for row in PackFile.objects.filter(pack=pack).values("format", "size", "sha256")
-    }
+    """Format → size and checksum of the stored files a user downloads now (a draft's draft
+    files, a published pack's final ones), not their bytes."""
+    files = PackFile.objects.filter(pack=pack, draft=pack.status != Pack.Status.PUBLISHED)
+    return {row["format"]: row for row in files.values("format", "size", "sha256")}
 
 
-def pack_file_data(pack: Pack, fmt: str) -> bytes | None:
-    data = PackFile.objects.filter(pack=pack, format=fmt).values_list("data", flat=True).first()
+def pack_file_data(pack: Pack, fmt: str, *, draft: bool = False) -> bytes | None:
+    data = (
+        PackFile.objects.filter(pack=pack, format=fmt, draft=draft)
+        .values_list("data", flat=True)
+        .first()
+    )
     return bytes(data) if data is not None else None
 
 

@@ -1,9 +1,10 @@
 """Every write of the reporting cycle: owners' commentary, chasing it, and board packs.
 
-A pack is prepared by a background task (plantrack/packs/tasks.py) that builds its snapshot,
-reviewed as a draft (files rendered on demand, marked "Draft"), and published: publishing
-renders the PDF, Word and Excel files from the snapshot and stores them. A published pack,
-its snapshot and its files never change again: every service here refuses."""
+A pack is prepared by a background task (plantrack/packs/tasks.py) that builds its snapshot
+and renders its draft files (PDF, Word and Excel, every page marked "Draft"), reviewed as a
+draft, and published: a second task renders the final files from the same snapshot and stores
+them. From the moment publishing starts, the pack, its snapshot and its files never change
+again: every service here refuses. Nothing is rendered while a page waits."""
 
 from __future__ import annotations
 
@@ -116,8 +117,8 @@ PROGRESS_KEY = "packs:progress:{}"
 
 
 def pack_progress(pack: Pack) -> int | None:
-    """How far through building the pack is, in percent; None when unknown."""
-    if pack.status != Pack.Status.PREPARING:
+    """How far through preparing or publishing the pack is, in percent; None when unknown."""
+    if pack.status not in Pack.WORKING:
         return 100
     return progress_of(PROGRESS_KEY.format(pack.pk))
 
@@ -148,8 +149,28 @@ def pack_prepare(*, actor: User, body: Body, period: str, meeting: Meeting | Non
     return pack
 
 
+# Share of the progress bar for the snapshot; rendering the files takes the rest.
+SNAPSHOT_SHARE = 30
+
+
+def _render_all(snapshot: dict, *, draft: bool, report=None) -> dict[str, bytes]:
+    """The three files of a snapshot, PDF first (the slowest), reporting progress."""
+    files = {}
+    for done, fmt in enumerate(FORMATS):
+        files[fmt] = render(snapshot, fmt, draft=draft)
+        if report:
+            report(done + 1, len(FORMATS))
+    return files
+
+
+def _fail(pack_pk: int, working: str, error: str, **fields) -> None:
+    """A task went wrong: say why on the pack, if it is still in the task's hands."""
+    Pack.objects.filter(pk=pack_pk, status=working).update(error=error, **fields)
+
+
 def pack_build(pack_pk: int) -> None:
-    """The task: build the snapshot of a pack being prepared; failed, with why, on error."""
+    """The task: build the snapshot of a pack being prepared and render its draft files;
+    failed, with why, on error."""
     pack = (
         Pack.objects.select_related("body", "meeting", "created_by")
         .filter(pk=pack_pk, status=Pack.Status.PREPARING)
@@ -157,19 +178,29 @@ def pack_build(pack_pk: int) -> None:
     )
     if pack is None:
         return
+    report = progress_reporter(PROGRESS_KEY.format(pack.pk))
     try:
         snapshot, plan_ids = build_snapshot(
             pack.body,
             pack.period,
             pack.meeting,
             prepared_by=pack.created_by.display_name if pack.created_by else "",
-            progress=progress_reporter(PROGRESS_KEY.format(pack.pk)),
+            progress=lambda done, total: report(done * SNAPSHOT_SHARE, total * 100),
+        )
+        files = _render_all(
+            snapshot,
+            draft=True,
+            report=lambda done, total: report(
+                SNAPSHOT_SHARE * total + done * (100 - SNAPSHOT_SHARE), total * 100
+            ),
         )
     except Exception:  # a bug must not leave the pack "preparing" for ever
         logger.exception("Building pack %s failed", pack.pk)
-        Pack.objects.filter(pk=pack.pk, status=Pack.Status.PREPARING).update(
+        _fail(
+            pack.pk,
+            Pack.Status.PREPARING,
+            "The pack could not be built because of an error in PlanTrack.",
             status=Pack.Status.FAILED,
-            error="The pack could not be built because of an error in PlanTrack.",
         )
         return
     with transaction.atomic():
@@ -185,6 +216,9 @@ def pack_build(pack_pk: int) -> None:
         )
         if updated:
             pack.plans.set(plan_ids)
+            PackFile.objects.filter(pack=pack, draft=True).delete()
+            for fmt, data in files.items():
+                _store(pack, fmt, data, draft=True)
 
 
 def _require_can_publish(actor: User, pack: Pack) -> None:
@@ -197,6 +231,8 @@ def _require_can_publish(actor: User, pack: Pack) -> None:
 def _require_not_published(pack: Pack) -> None:
     if pack.status == Pack.Status.PUBLISHED:
         raise ValidationError("This pack is published: it cannot be changed.")
+    if pack.status == Pack.Status.PUBLISHING:
+        raise ValidationError("This pack is being published: it cannot be changed.")
 
 
 def pack_rebuild(*, actor: User, pack: Pack) -> Pack:
@@ -218,52 +254,90 @@ def pack_rebuild(*, actor: User, pack: Pack) -> Pack:
     return pack
 
 
-def _store(pack: Pack, fmt: str, data: bytes) -> PackFile:
+def _store(pack: Pack, fmt: str, data: bytes, *, draft: bool = False) -> PackFile:
     return PackFile.objects.create(
         pack=pack,
         format=fmt,
+        draft=draft,
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
     )
 
 
-@transaction.atomic
 def pack_publish(*, actor: User, pack: Pack, allow_missing: bool = False) -> Pack:
-    """Freeze a draft: render its three files from the snapshot and keep them for ever.
+    """Freeze a draft: from now on it cannot change, and a background task renders its three
+    final files from the snapshot and keeps them for ever.
 
     Every exception should have its owner's commentary first; publishing without some of it
     needs ``allow_missing`` (the pack then says which items have none)."""
+    from plantrack.packs.tasks import publish_pack
+
     _require_can_publish(actor, pack)
-    pack = Pack.objects.select_for_update().get(pk=pack.pk)
-    _require_not_published(pack)
-    if pack.status != Pack.Status.DRAFT:
-        raise ValidationError("Only a draft pack can be published: wait until it is prepared.")
-    missing = pack.snapshot.get("summary", {}).get("missing_commentary", 0)
-    if missing and not allow_missing:
-        raise ValidationError(
-            f"{missing} exception{'s' if missing != 1 else ''} in this pack "
-            f"{'have' if missing != 1 else 'has'} no commentary: chase the owners and prepare "
-            "the pack again, or confirm that you want to publish without it."
-        )
-    for fmt in FORMATS:
-        _store(pack, fmt, render(pack.snapshot, fmt, draft=False))
-    pack.status = Pack.Status.PUBLISHED
-    pack.published_at = timezone.now()
-    pack.published_by = actor
-    pack.save(update_fields=["status", "published_at", "published_by"])
+    with transaction.atomic():
+        pack = Pack.objects.select_for_update().get(pk=pack.pk)
+        _require_not_published(pack)
+        if pack.status != Pack.Status.DRAFT:
+            raise ValidationError("Only a draft pack can be published: wait until it is prepared.")
+        missing = pack.snapshot.get("summary", {}).get("missing_commentary", 0)
+        if missing and not allow_missing:
+            raise ValidationError(
+                f"{missing} exception{'s' if missing != 1 else ''} in this pack "
+                f"{'have' if missing != 1 else 'has'} no commentary: chase the owners and "
+                "prepare the pack again, or confirm that you want to publish without it."
+            )
+        pack.status = Pack.Status.PUBLISHING
+        pack.published_by = actor
+        pack.error = ""
+        pack.save(update_fields=["status", "published_by", "error"])
+    progress_clear(PROGRESS_KEY.format(pack.pk))
+    publish_pack.enqueue(pack.pk)
+    pack.refresh_from_db()
     return pack
 
 
+def pack_publish_finish(pack_pk: int) -> None:
+    """The task: render and store a publishing pack's final files, then mark it published.
+    On error it goes back to being a draft, with why, and can be published again."""
+    pack = Pack.objects.filter(pk=pack_pk, status=Pack.Status.PUBLISHING).first()
+    if pack is None:
+        return
+    try:
+        files = _render_all(
+            pack.snapshot, draft=False, report=progress_reporter(PROGRESS_KEY.format(pack.pk))
+        )
+    except Exception:
+        logger.exception("Publishing pack %s failed", pack.pk)
+        _fail(
+            pack.pk,
+            Pack.Status.PUBLISHING,
+            "The pack could not be published because of an error in PlanTrack: it is still a "
+            "draft.",
+            status=Pack.Status.DRAFT,
+            published_by=None,
+        )
+        return
+    with transaction.atomic():
+        updated = Pack.objects.filter(pk=pack.pk, status=Pack.Status.PUBLISHING).update(
+            status=Pack.Status.PUBLISHED, published_at=timezone.now()
+        )
+        if updated:
+            PackFile.objects.filter(pack=pack).delete()
+            for fmt, data in files.items():
+                _store(pack, fmt, data)
+
+
 def pack_file(pack: Pack, fmt: str) -> bytes:
-    """A pack's file: a published pack's stored bytes, or a draft rendered now (marked draft)."""
+    """A pack's file: a published pack's stored bytes, or a draft's stored draft (rendered now
+    only if it has none, as packs prepared before drafts were stored)."""
     if fmt not in FORMATS:
         raise ValidationError(f"Unknown format “{fmt}”: choose pdf, docx or xlsx.")
-    if pack.status == Pack.Status.PUBLISHED:
-        data = selectors.pack_file_data(pack, fmt)
-        if data is None:  # cannot happen: publishing stores all three in one transaction
-            raise ValidationError("This pack's file is missing.")
-        return data
-    if pack.status != Pack.Status.DRAFT:
+    if pack.status not in (Pack.Status.DRAFT, Pack.Status.PUBLISHED):
         raise ValidationError("This pack is not ready yet.")
+    draft = pack.status == Pack.Status.DRAFT
+    data = selectors.pack_file_data(pack, fmt, draft=draft)
+    if data is not None:
+        return data
+    if not draft:  # cannot happen: publishing stores all three in one transaction
+        raise ValidationError("This pack's file is missing.")
     return render(pack.snapshot, fmt, draft=True)

@@ -1,4 +1,5 @@
-"""Background tasks: building a pack's snapshot (see services.pack_build).
+"""Background tasks: preparing a pack (its snapshot and draft files, services.pack_build) and
+publishing it (its final files, services.pack_publish_finish).
 
 Run by a task worker (`manage.py db_worker` with PLANTRACK_TASKS_BACKEND set to the database
 backend); with the immediate backend they run as they are enqueued."""
@@ -13,3 +14,8 @@ from plantrack.packs import services
 @task
 def build_pack(pack_pk: int) -> None:
     services.pack_build(pack_pk)
+
+
+@task
+def publish_pack(pack_pk: int) -> None:
+    services.pack_publish_finish(pack_pk)

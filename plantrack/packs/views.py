@@ -59,7 +59,7 @@ def pack_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pack = selectors.pack_get_for_user(request.user, pk)
-    if pack.status == Pack.Status.PREPARING:
+    if pack.status in Pack.WORKING:
         return _progress_page(request, pack)
     can_publish = selectors.can_publish_pack(request.user, pack)
     plans = pack.plans.order_by("title")
@@ -85,9 +85,9 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def pack_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """Polled by the progress page; sends the browser to the pack when it is built."""
+    """Polled by the progress page; sends the browser to the pack when it is ready."""
     pack = selectors.pack_get_for_user(request.user, pk)
-    if pack.status != Pack.Status.PREPARING:
+    if pack.status not in Pack.WORKING:
         return HttpResponseClientRedirect(reverse("packs:detail", args=[pack.pk]))
     return _progress_page(request, pack, partial=True)
 
@@ -114,7 +114,16 @@ def pack_publish(request: HttpRequest, pk: int) -> HttpResponse:
     form = PublishForm(request.POST)
     form.is_valid()
     allow = bool(form.cleaned_data.get("allow_missing"))
-    return _pack_action(request, pk, services.pack_publish, "Pack published.", allow_missing=allow)
+    pack = selectors.pack_get_for_user(request.user, pk)
+    try:
+        pack = services.pack_publish(actor=request.user, pack=pack, allow_missing=allow)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        # With a task worker the files are still being made: the pack's page shows progress.
+        if pack.status == Pack.Status.PUBLISHED:
+            messages.success(request, "Pack published.")
+    return redirect("packs:detail", pk=pack.pk)
 
 
 @require_POST

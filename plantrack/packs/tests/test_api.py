@@ -23,7 +23,10 @@ def test_list_get_and_download(client, pw):
     assert [r["id"] for r in rows] == [published.pk, draft.pk]
     assert rows[0]["status"] == "published" and rows[0]["missing_commentary"] == 2
     assert {f["format"] for f in rows[0]["files"]} == {"pdf", "docx", "xlsx"}
-    assert rows[1]["files"] == [] and rows[1]["plan_ids"] == [pw.w.plan.pk]
+    # A draft lists its draft files, made when it was prepared.
+    assert {f["format"] for f in rows[1]["files"]} == {"pdf", "docx", "xlsx"}
+    assert rows[1]["plan_ids"] == [pw.w.plan.pk]
+    assert {f["sha256"] for f in rows[0]["files"]}.isdisjoint(f["sha256"] for f in rows[1]["files"])
 
     one = client.get(f"/api/v1/packs/{published.pk}").json()
     assert one["title"] == published.title and one["downloads"]["pdf"].endswith("/files/pdf")

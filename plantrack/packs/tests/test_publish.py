@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +25,13 @@ def test_prepare_builds_a_draft_with_its_snapshot(pw):
     assert pack.snapshot["body"]["name"] == "Youth Board"
     assert pack.title == pack.snapshot["title"]
     assert list(pack.plans.values_list("pk", flat=True)) == [pw.w.plan.pk]
-    assert not PackFile.objects.exists()  # drafts are rendered on demand
+    # The draft files are made by the same task, so that downloads never wait on rendering.
+    drafts = PackFile.objects.filter(pack=pack)
+    assert sorted(drafts.values_list("format", "draft")) == [
+        ("docx", True),
+        ("pdf", True),
+        ("xlsx", True),
+    ]
 
 
 def test_only_managers_prepare_and_publish(pw):
@@ -41,9 +48,17 @@ def test_publishing_needs_commentary_or_a_confirmation(pw):
     with pytest.raises(ValidationError, match="2 exceptions in this pack have no commentary"):
         services.pack_publish(actor=pw.w.manager, pack=pack)
     pack.refresh_from_db()
-    assert pack.status == Pack.Status.DRAFT and not PackFile.objects.exists()
+    assert pack.status == Pack.Status.DRAFT and pack.published_by is None
+    assert not PackFile.objects.filter(draft=False).exists()
     services.pack_publish(actor=pw.w.manager, pack=pack, allow_missing=True)
-    assert Pack.objects.get(pk=pack.pk).status == Pack.Status.PUBLISHED
+    pack = Pack.objects.get(pk=pack.pk)
+    assert pack.status == Pack.Status.PUBLISHED and pack.published_by == pw.w.manager
+    # The final files replace the draft ones.
+    assert sorted(PackFile.objects.filter(pack=pack).values_list("format", "draft")) == [
+        ("docx", False),
+        ("pdf", False),
+        ("xlsx", False),
+    ]
 
 
 def test_prepare_again_takes_in_new_commentary(pw):
@@ -82,17 +97,77 @@ def test_a_published_pack_never_changes(pw):
     assert PackFile.objects.count() == 3
 
 
-def test_a_draft_renders_on_demand_marked_as_draft(pw):
+def test_a_draft_serves_its_stored_draft_files(pw, monkeypatch):
     import io
 
     import docx as python_docx
 
     pack = make_pack(pw)
+    stored = PackFile.objects.get(pack=pack, format="docx", draft=True)
+    monkeypatch.setattr(services, "render", lambda *a, **k: pytest.fail("rendered on demand"))
     data = services.pack_file(pack, "docx")
+    assert data == bytes(stored.data)
     text = "\n".join(p.text for p in python_docx.Document(io.BytesIO(data)).paragraphs)
     assert "Draft: this pack has not been published" in text
     with pytest.raises(ValidationError):
         services.pack_file(pack, "odt")
+
+
+def test_a_draft_without_stored_files_is_rendered_on_demand(pw):
+    """Packs prepared before draft files were stored still download."""
+    pack = make_pack(pw)
+    PackFile.objects.filter(pack=pack).delete()
+    assert services.pack_file(pack, "xlsx").startswith(b"PK")
+
+
+def test_preparing_again_replaces_the_draft_files(pw):
+    pack = make_pack(pw)
+    before = set(PackFile.objects.filter(pack=pack).values_list("pk", flat=True))
+    _comment_all(pw)
+    services.pack_rebuild(actor=pw.w.manager, pack=pack)
+    after = set(PackFile.objects.filter(pack=pack).values_list("pk", flat=True))
+    assert len(after) == 3 and not before & after
+
+
+def test_publishing_happens_in_a_task_and_freezes_the_pack_at_once(pw, monkeypatch):
+    from plantrack.packs import tasks
+
+    pack = make_pack(pw)
+    queued = []
+    monkeypatch.setattr(tasks, "publish_pack", SimpleNamespace(enqueue=queued.append))
+    pack = services.pack_publish(actor=pw.w.manager, pack=pack, allow_missing=True)
+    assert pack.status == Pack.Status.PUBLISHING and queued == [pack.pk]
+    assert services.pack_progress(pack) is None  # the task has not started
+    # While the files are made, nothing may change the pack.
+    with pytest.raises(ValidationError, match="being published"):
+        services.pack_rebuild(actor=pw.w.manager, pack=pack)
+    with pytest.raises(ValidationError, match="being published"):
+        services.pack_publish(actor=pw.w.manager, pack=pack, allow_missing=True)
+    with pytest.raises(ValidationError, match="not ready"):
+        services.pack_file(pack, "pdf")
+    services.pack_publish_finish(pack.pk)
+    pack.refresh_from_db()
+    assert pack.status == Pack.Status.PUBLISHED and pack.published_at is not None
+    assert services.pack_progress(pack) == 100
+    services.pack_publish_finish(pack.pk)  # a second run of the task changes nothing
+    assert PackFile.objects.filter(pack=pack).count() == 3
+
+
+def test_a_failing_publish_leaves_a_draft_that_says_why(pw, monkeypatch):
+    pack = make_pack(pw)
+    drafts = set(PackFile.objects.filter(pack=pack).values_list("pk", flat=True))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "render", broken)
+    pack = services.pack_publish(actor=pw.w.manager, pack=pack, allow_missing=True)
+    assert pack.status == Pack.Status.DRAFT and pack.published_by is None
+    assert "could not be published" in pack.error
+    assert set(PackFile.objects.filter(pack=pack).values_list("pk", flat=True)) == drafts
+    monkeypatch.undo()
+    pack = services.pack_publish(actor=pw.w.manager, pack=pack, allow_missing=True)
+    assert pack.status == Pack.Status.PUBLISHED
 
 
 def test_a_failing_build_marks_the_pack_failed(pw, monkeypatch):

@@ -85,6 +85,17 @@ def test_progress_page_while_preparing(client, pw):
     assert done["HX-Redirect"] == reverse("packs:detail", args=[pack.pk])
 
 
+def test_progress_page_while_publishing(client, pw):
+    pack = make_pack(pw)
+    Pack.objects.filter(pk=pack.pk).update(status=Pack.Status.PUBLISHING)
+    _as(client, pw.w.viewer)
+    page = client.get(reverse("packs:detail", args=[pack.pk])).content.decode()
+    assert "Publishing the pack" in page and "does not change" in page
+    assert client.get(reverse("packs:download", args=[pack.pk, "pdf"])).status_code == 404
+    listing = client.get(reverse("packs:list")).content.decode()
+    assert "govuk-tag--blue\">Publishing" in listing
+
+
 def test_publish_and_download(client, pw):
     pack = make_pack(pw)
     _as(client, pw.w.manager)
