@@ -414,11 +414,19 @@ def pack_file_data(pack: Pack, fmt: str, *, draft: bool = False) -> bytes | None
     return bytes(data) if data is not None else None
 
 
-def missing_commentary_count(plans: QuerySet[Plan], period: str) -> int:
-    """How many exceptions in these plans lack commentary for the period, now (owned or not)."""
-    off_track = off_track_measures(plans)
+def missing_commentary_count(pack: Pack) -> int:
+    """How many of the actions the pack covers (whole plans, or the sections a body oversees)
+    are exceptions lacking commentary for its period, now (owned or not)."""
+    scope = Q(pk__in=[])
+    for part in pack.snapshot.get("parts", []):
+        if part.get("section_id"):
+            scope |= Q(plan_id=part["plan_id"], section_id=part["section_id"])
+        else:
+            scope |= Q(plan_id=part["plan_id"])
+    period = pack.period
+    off_track = off_track_measures(sorted({p["plan_id"] for p in pack.snapshot.get("parts", [])}))
     return (
-        Action.objects.filter(plan__in=plans)
+        Action.objects.filter(scope)
         .filter(needing_commentary_q(today(), off_track))
         .exclude(pk__in=Commentary.objects.filter(period=period).values("action_id"))
         .count()

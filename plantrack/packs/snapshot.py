@@ -22,11 +22,15 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from plantrack.core.charts import RAG_COLOURS, Series, bar_chart
-from plantrack.core.models import Rag
 from plantrack.governance.models import Body, Commentary, Meeting, Oversight
 from plantrack.measures.judgement import Status as Judged
 from plantrack.measures.selectors import format_value, measure_chart_svg, measures_for_plan
-from plantrack.packs.selectors import decisions_for, latest_update_subquery, period_bounds
+from plantrack.packs.selectors import (
+    decisions_for,
+    latest_update_subquery,
+    period_bounds,
+    reasons_for,
+)
 from plantrack.plans.models import Action, ActionOwner, Plan, Section, Update
 from plantrack.plans.selectors import CLOSED, today
 from plantrack.reports.charts import summary_charts
@@ -249,15 +253,11 @@ def _part(
             )
 
     rows = [_action(a, on, updates.get(a.pk), commentary.get(a.pk)) for a in actions]
-    for row in rows:
+    for action, row in zip(actions, rows, strict=True):
         if row["status"] in CLOSED:
             continue
-        reasons = []
-        if row["rag"] in (Rag.RED, Rag.AMBER):
-            reasons.append(row["rag_label"])
-        if row["overdue"]:
-            reasons.append("Overdue")
-        reasons += [f"Measure off track: {name}" for name in off_track.get(row["id"], [])]
+        # The rule the commentary pages use (red, amber, overdue or a measure off track).
+        reasons = reasons_for(action, on, off_track)
         if reasons:
             exceptions.append(
                 {

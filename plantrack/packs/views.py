@@ -75,7 +75,7 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "exception_columns": common.EXCEPTION_COLUMNS,
         "action_columns": common.ACTION_COLUMNS,
         # Now, not when the snapshot was taken: owners may have written since.
-        "missing_now": selectors.missing_commentary_count(plans, pack.period)
+        "missing_now": selectors.missing_commentary_count(pack)
         if pack.status == Pack.Status.DRAFT
         else None,
         "nav_section": "packs",

@@ -180,3 +180,25 @@ def test_a_failing_build_marks_the_pack_failed(pw, monkeypatch):
     assert "error in PlanTrack" in pack.error
     monkeypatch.undo()
     assert services.pack_rebuild(actor=pw.w.manager, pack=pack).status == Pack.Status.DRAFT
+
+
+def test_missing_commentary_now_counts_only_what_the_pack_covers(pw):
+    """A body overseeing one section: a red action in another section of the plan is not its
+    business, in the snapshot or in the count shown on the draft."""
+    from plantrack.governance.models import Body, Oversight
+    from plantrack.packs import selectors
+
+    elsewhere = plans.section_create(actor=pw.w.manager, plan=pw.w.plan, title="Diversion")
+    outside = plans.action_create(
+        actor=pw.w.manager, plan=pw.w.plan, section=elsewhere, ref="YC/DIV/1", title="Divert"
+    )
+    plans.update_post(actor=pw.w.manager, action=outside, narrative="Late.", rag="red")
+    group = Body.objects.create(name="Intelligence Group")
+    Oversight.objects.create(body=group, plan=pw.w.plan, section=pw.w.section)
+    pack = services.pack_prepare(actor=pw.w.manager, body=group, period=pw.period)
+    assert pack.snapshot["summary"]["missing_commentary"] == 2
+    assert selectors.missing_commentary_count(pack) == 2
+    _comment_all(pw)
+    assert selectors.missing_commentary_count(pack) == 0
+    whole = make_pack(pw)  # the Youth Board oversees the whole plan
+    assert selectors.missing_commentary_count(whole) == 1

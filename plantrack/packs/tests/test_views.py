@@ -93,7 +93,7 @@ def test_progress_page_while_publishing(client, pw):
     assert "Publishing the pack" in page and "does not change" in page
     assert client.get(reverse("packs:download", args=[pack.pk, "pdf"])).status_code == 404
     listing = client.get(reverse("packs:list")).content.decode()
-    assert "govuk-tag--blue\">Publishing" in listing
+    assert 'govuk-tag--blue">Publishing' in listing
 
 
 def test_publish_and_download(client, pw):
