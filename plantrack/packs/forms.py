@@ -2,15 +2,25 @@ from __future__ import annotations
 
 from django import forms
 
+from plantrack.core.finyears import period_kind_name, period_with_name
 from plantrack.governance.models import Body
-from plantrack.packs.selectors import current_period, meetings_for_body, period_choices
+from plantrack.packs.selectors import (
+    cadence_kind,
+    current_period,
+    meetings_for_body,
+    period_choices,
+)
 
 
-def _period_field(on=None) -> forms.ChoiceField:
+def _period_field(kind: str) -> forms.ChoiceField:
+    """The body's own periods first (its cadence), then the quarters."""
+    kinds = [kind] + (["Q"] if kind != "Q" else [])
+    choices = [(p, period_with_name(p)) for p in period_choices(kinds=kinds)]
     return forms.ChoiceField(
         label="Reporting period",
-        help_text="The financial-year quarter the pack reports on",
-        choices=[(p, p) for p in period_choices(on)],
+        help_text=f"The {period_kind_name(kind)} the pack reports on"
+        + (" (the body's own cadence), or a quarter" if kind != "Q" else " (financial year)"),
+        choices=choices,
     )
 
 
@@ -26,8 +36,9 @@ class PackForm(forms.Form):
 
     def __init__(self, *args, body: Body, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"] = _period_field()
-        self.fields["period"].initial = current_period()
+        kind = cadence_kind(body.cadence)
+        self.fields["period"] = _period_field(kind)
+        self.fields["period"].initial = current_period(kind=kind)
         self.fields["meeting"].queryset = meetings_for_body(body)
 
 

@@ -3,8 +3,8 @@
 Which items need commentary (``items_needing_commentary``): the open actions (not complete or
 cancelled) of a plan that are red or amber, overdue (their deadline has passed), or have a
 measure judged off track. They are judged as they stand today; the period only says which
-quarter the commentary is for. A measure not tied to an action has no owner to comment and
-shows in the pack's exceptions without commentary.
+quarter (or month, for a body meeting monthly) the commentary is for. A measure not tied to
+an action has no owner to comment and shows in the pack's exceptions without commentary.
 
 Who may publish or prepare a pack (``can_prepare_pack`` / ``can_publish_pack``): a superuser,
 or someone who can see every plan the body oversees and manages at least one of them. Who may
@@ -22,7 +22,8 @@ from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from plantrack.accounts.models import User
-from plantrack.core.finyears import fy_quarter, quarter_bounds, quarter_label, quarter_parse
+from plantrack.core.finyears import period_bounds as _period_bounds
+from plantrack.core.finyears import period_label, period_of, period_parse, period_step
 from plantrack.core.models import Rag
 from plantrack.directory.models import Person
 from plantrack.governance.models import Body, Chase, Commentary, Decision, Meeting, Oversight
@@ -36,30 +37,59 @@ from plantrack.plans.models import Action, ActionOwner, Plan, PlanRole
 from plantrack.plans.selectors import CLOSED, plans_visible_to, today
 
 # --- Periods --------------------------------------------------------------------------------
+# Packs and commentary are for a reporting period: the financial-year quarter, or the period of
+# a body's own cadence (plantrack.core.finyears): a monthly group's "2026/27-M08", a
+# bimonthly one's "2026/27-B4", a twice-yearly one's "2026/27-H1".
+
+CADENCE_KINDS = {
+    Body.Cadence.MONTHLY: "M",
+    Body.Cadence.BIMONTHLY: "B",
+    Body.Cadence.TWICE_YEARLY: "H",
+}
 
 
-def current_period(on: dt.date | None = None) -> str:
-    """The financial-year quarter a day falls in: the period commentary is asked for."""
-    return quarter_label(*fy_quarter(on or today()))
+def cadence_kind(cadence: str) -> str:
+    """The kind of period a body with this cadence reports by: quarters unless it meets
+    monthly, every two months or twice a year."""
+    return CADENCE_KINDS.get(cadence, "Q")
+
+
+def current_period(on: dt.date | None = None, kind: str = "Q") -> str:
+    """The period of a kind (default: the financial-year quarter) a day falls in."""
+    return period_label(*period_of(on or today(), kind))
 
 
 def period_normalise(text: str) -> str:
-    """ "Q2 2022/23", "2022/23 Q2" → "2022/23-Q2"; a ValidationError otherwise."""
+    """ "Q2 2022/23" → "2022/23-Q2", "November 2022" → "2022/23-M08"; a ValidationError
+    otherwise."""
     try:
-        return quarter_label(*quarter_parse(text))
+        return period_label(*period_parse(text))
     except ValueError as exc:
         raise ValidationError({"period": str(exc)}) from exc
 
 
 def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    return quarter_bounds(*quarter_parse(period))
+    return _period_bounds(*period_parse(period))
 
 
-def period_choices(on: dt.date | None = None, back: int = 4, ahead: int = 1) -> list[str]:
-    """Recent quarters for a choice list, newest first: the next, this one and four before."""
-    year, quarter = fy_quarter(on or today())
-    index = year * 4 + quarter - 1
-    return [quarter_label(i // 4, i % 4 + 1) for i in range(index + ahead, index - back - 1, -1)]
+def period_choices(
+    on: dt.date | None = None, back: int = 4, ahead: int = 1, kinds: Iterable[str] = ("Q",)
+) -> list[str]:
+    """Recent periods for a choice list: for each kind, the next, this one and ``back``
+    before, newest first."""
+    choices = []
+    for kind in kinds:
+        now = period_of(on or today(), kind)
+        choices += [period_label(*period_step(*now, step)) for step in range(ahead, -back - 1, -1)]
+    return choices
+
+
+def plan_period_kinds(plan: Plan) -> list[str]:
+    """The kinds of period a plan is reported by: quarters, and the cadence of every body
+    overseeing it (a monthly steering group asks for monthly commentary). One query."""
+    cadences = Oversight.objects.filter(plan=plan).values_list("body__cadence", flat=True)
+    found = {cadence_kind(c) for c in cadences} | {"Q"}
+    return [kind for kind in ("Q", "M", "B", "H") if kind in found]
 
 
 # --- What needs commentary ------------------------------------------------------------------

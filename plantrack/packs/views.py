@@ -156,7 +156,8 @@ def _period(request: HttpRequest) -> str:
         return selectors.period_normalise(text)
     except ValidationError:
         messages.error(
-            request, f"“{text[:20]}” is not a quarter like 2022/23-Q2: showing this one."
+            request,
+            f"“{text[:20]}” is not a reporting period like 2022/23-Q2: showing this quarter.",
         )
         return selectors.current_period()
 
@@ -178,7 +179,7 @@ def commentary_page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "plan": plan,
         "period": period,
-        "periods": selectors.period_choices(),
+        "periods": selectors.period_choices(kinds=selectors.plan_period_kinds(plan)),
         "items": items,
         "owners": owners,
         "unowned": unowned,

@@ -24,7 +24,8 @@ from django.utils.html import escape
 
 from plantrack.core.finyears import fy_quarter, quarter_label
 from plantrack.directory.models import Person
-from plantrack.packs.selectors import missing_commentary_by_person
+from plantrack.governance.models import Body, Oversight
+from plantrack.packs.selectors import cadence_kind, current_period, missing_commentary_by_person
 from plantrack.plans.models import ActionOwner, Plan
 from plantrack.plans.selectors import CLOSED
 from plantrack.reminders.models import (
@@ -57,9 +58,27 @@ def url_pattern(name: str) -> str:
 def commentary_period(on: dt.date) -> str:
     """The reporting period whose missing commentary owners are asked for: the quarter ``on``
     falls in, as plantrack.packs.selectors.current_period has it, so that the digest and the
-    packs' commentary page ask for the same thing. (The last finished quarter was the other
+    packs' commentary page ask for the same thing. (Bodies with their own cadence add their
+    periods: see commentary_periods.) (The last finished quarter was the other
     candidate; the packs app chose the current one and the two must agree.)"""
     return quarter_label(*fy_quarter(on))
+
+
+def commentary_periods(on: dt.date) -> list[tuple[str, list[int] | None]]:
+    """(period, plan ids or None for every plan) whose missing commentary owners are asked for:
+    the quarter for every plan, and for the plans overseen by a body with its own cadence
+    (monthly, every two months, twice a year) that body's current period too. One query."""
+    periods: list[tuple[str, list[int] | None]] = [(commentary_period(on), None)]
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    own_cadence = [c for c in Body.Cadence.values if cadence_kind(c) != "Q"]
+    oversights = Oversight.objects.filter(
+        plan__status=Plan.Status.ACTIVE, body__cadence__in=own_cadence
+    )
+    for plan_id, cadence in oversights.values_list("plan_id", "body__cadence").distinct():
+        by_kind[cadence_kind(cadence)].add(plan_id)
+    for kind in sorted(by_kind):
+        periods.append((current_period(on, kind), sorted(by_kind[kind])))
+    return periods
 
 
 def _commentary_source() -> Callable[..., dict] | None:
@@ -78,6 +97,7 @@ class Item:
     reason: str
     day: dt.date | None
     url: str
+    period: str = ""  # what commentary is missing for
 
     @property
     def reason_label(self) -> str:
@@ -97,19 +117,29 @@ class Recipient:
         return len({item.action_id for item in self.items})
 
     def groups(self) -> list[dict]:
-        """Items by plan (by title), then by reason (in REASONS order), then by ref."""
+        """Items by plan (by title), then by reason (in REASONS order; commentary by period),
+        then by ref."""
         plans: dict[int, dict] = {}
         for item in self.items:
             plan = plans.setdefault(
                 item.plan_id, {"title": item.plan_title, "id": item.plan_id, "reasons": {}}
             )
-            plan["reasons"].setdefault(item.reason, []).append(item)
+            plan["reasons"].setdefault((item.reason, item.period), []).append(item)
+        order = {key: n for n, key in enumerate(REASONS)}
         out = []
         for plan in sorted(plans.values(), key=lambda p: (p["title"].lower(), p["id"])):
             reasons = [
-                {"label": REASONS[key], "key": key, "items": sorted(found, key=_item_order)}
-                for key in REASONS
-                if (found := plan["reasons"].get(key))
+                {
+                    "label": REASONS[key] + (f" for {period}" if period else ""),
+                    "key": key,
+                    "period": period,
+                    "items": sorted(found, key=_item_order),
+                }
+                # Stable: commentary periods stay in the order they were asked for (the
+                # quarter first, then bodies' own cadences).
+                for (key, period), found in sorted(
+                    plan["reasons"].items(), key=lambda kv: order[kv[0][0]]
+                )
             ]
             out.append({"title": plan["title"], "id": plan["id"], "reasons": reasons})
         return out
@@ -183,8 +213,9 @@ def gather(on: dt.date) -> Gathered:
         if due is not None and due < on:
             bucket.append(Item(action_id, ref, title, plan_id, plan_title, OVERDUE, due, url))
 
-    period = commentary_period(on)
-    _add_commentary(period, items, people, action_url)
+    periods = commentary_periods(on)
+    for period, plan_ids in periods:
+        _add_commentary(period, plan_ids, items, people, action_url)
 
     no_email, recipients = 0, []
     for person_id, bucket in items.items():
@@ -205,18 +236,22 @@ def gather(on: dt.date) -> Gathered:
         )
     }
     person_last = dict(PersonDigest.objects.values_list("person_id", "last_sent_on"))
-    return Gathered(recipients, no_email, prefs, person_last, period)
+    return Gathered(recipients, no_email, prefs, person_last, periods[0][0])
 
 
 def _add_commentary(
-    period: str, items: dict[int, list[Item]], people: dict[int, tuple], action_url: str
+    period: str,
+    plan_ids: list[int] | None,
+    items: dict[int, list[Item]],
+    people: dict[int, tuple],
+    action_url: str,
 ) -> None:
-    """Add the missing-commentary items from the packs app, fetching in one query each the
-    people and plan titles it did not load."""
+    """Add the items missing commentary for a period (in some plans, or all) from the packs
+    app, fetching in one query each the people and plan titles it did not load."""
     source = _commentary_source()
     if source is None:
         return
-    missing = source(period)
+    missing = source(period) if plan_ids is None else source(period, plan_ids)
     if not missing:
         return
     plan_titles: dict[int, str] = {}
@@ -251,6 +286,7 @@ def _add_commentary(
                     COMMENTARY,
                     None,
                     action_url.format(action.pk),
+                    period,
                 )
             )
 
@@ -354,7 +390,7 @@ class Renderer:
         self.html_frame = self.html.render(context)
         self.plan_url = url_pattern("plans:detail")
         self.from_email = settings.DEFAULT_FROM_EMAIL
-        self._lines: dict[tuple[int, str], tuple[str, str]] = {}
+        self._lines: dict[tuple[int, str, str], tuple[str, str]] = {}
         self._headings: dict[tuple[int, str], tuple[str, str]] = {}
 
     def _heading(self, plan_id: int, title: str) -> tuple[str, str]:
@@ -368,7 +404,7 @@ class Renderer:
         return found
 
     def _line(self, item: Item) -> tuple[str, str]:
-        found = self._lines.get((item.action_id, item.reason))
+        found = self._lines.get((item.action_id, item.reason, item.period))
         if found is None:
             label = f"{item.ref} {item.title}" if item.ref else item.title
             when = ""
@@ -378,7 +414,7 @@ class Renderer:
                     if item.reason == OVERDUE
                     else f" (since {_day(item.day)})"
                 )
-            found = self._lines[(item.action_id, item.reason)] = (
+            found = self._lines[(item.action_id, item.reason, item.period)] = (
                 f"  - {label}{when}\n    {item.url}\n",
                 f'<li><a href="{escape(item.url)}" style="{A}">{escape(label)}</a>{when}</li>\n',
             )
@@ -392,8 +428,6 @@ class Renderer:
             html.append(heading[1])
             for reason in group["reasons"]:
                 label = reason["label"]
-                if reason["key"] == COMMENTARY:
-                    label = f"{label} for {self.period}"
                 text.append(f"\n  {label}:\n")
                 html.append(f'<h3 style="{H3}">{escape(label)}</h3>\n<ul style="{UL}">\n')
                 for item in reason["items"]:

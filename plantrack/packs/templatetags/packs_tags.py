@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from plantrack.core.finyears import period_with_name
 from plantrack.packs.render import common
 
 register = template.Library()
@@ -12,6 +13,7 @@ register.filter("pack_date", common.long_date)
 register.filter("pack_short_date", common.short_date)
 register.filter("pounds", common.pounds)
 register.filter("pack_due", common.due_text)
+register.filter("period_with_name", period_with_name)
 register.filter("latest_text", common.latest_text)
 register.filter("commentary_text", common.commentary_text)
 register.filter("measure_latest", common.measure_latest)

@@ -34,7 +34,7 @@ def test_writes_the_published_pack_byte_for_byte(pw, tmp_path):
     ("options", "message"),
     [
         ({"body": "Nobody"}, "No body called “Nobody”."),
-        ({"body": "YB", "period": "Q7"}, "is not a quarter like 2022/23-Q2"),
+        ({"body": "YB", "period": "Q7"}, "is not a reporting period like 2022/23-Q2"),
         ({"body": "YB", "meeting": "tomorrow"}, "is not a date like"),
         ({"body": "YB", "meeting": "2001-01-01"}, "Youth Board has no meeting on 01 January 2001."),
         ({"body": "YB", "out": "/no/such/folder/x.pdf"}, "does not exist"),

@@ -4,9 +4,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from plantrack.core.finyears import period_name
 from plantrack.core.tests.factories import make_user
 from plantrack.governance.models import Body, Chase, Commentary, Oversight
 from plantrack.packs.models import Pack
+from plantrack.packs.selectors import current_period, missing_commentary_count
 from plantrack.packs.tests.conftest import make_pack
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +64,30 @@ def test_prepare_a_pack_then_see_it(client, pw):
     assert client.post(url, {"period": "Q9 bogus"}).status_code == 200
     assert Pack.objects.count() == 1
     assert client.put(url).status_code == 405
+
+
+def test_a_monthly_body_reports_by_month(client, pw):
+    """A body's own cadence: a monthly group's packs and commentary are for a month."""
+    Body.objects.filter(pk=pw.body.pk).update(cadence=Body.Cadence.MONTHLY)
+    month = current_period(kind="M")
+    url = reverse("packs:new", args=[pw.body.pk])
+    _as(client, pw.w.manager)
+    form = client.get(url).content.decode()
+    assert f'<option value="{month}" selected>{month} ({period_name(month)})</option>' in form
+    assert f'<option value="{pw.period}">' in form  # a quarter can still be chosen
+    client.post(url, {"period": month})
+    pack = Pack.objects.get()
+    assert pack.period == month and pack.snapshot["period"] == month
+    assert pack.snapshot["period_start"][8:] == "01"  # the month, not the quarter
+    # The plan's commentary page offers that body's months beside the quarters.
+    page = client.get(reverse("packs:commentary", args=[pw.w.plan.pk]), {"period": month})
+    text = page.content.decode()
+    assert f"Commentary for {month} ({period_name(month)})" in text
+    assert f'<option value="{pw.period}">' in text
+    # Commentary written for the month is what the month's pack asks for.
+    Commentary.objects.create(action=pw.w.other_action, period=month, text="Monthly note.")
+    Commentary.objects.create(action=pw.w.action, period=pw.period, text="Quarterly note.")
+    assert missing_commentary_count(pack) == 1
 
 
 def test_prepare_is_refused_to_others(client, pw):
@@ -211,7 +237,7 @@ def test_a_bad_period_falls_back_with_a_message(client, pw):
         .get(reverse("packs:commentary", args=[pw.w.plan.pk]) + "?period=nonsense")
         .content.decode()
     )
-    assert "is not a quarter like 2022/23-Q2" in page
+    assert "is not a reporting period like 2022/23-Q2" in page
     assert f"Commentary for {pw.period}" in page
 
 

@@ -303,3 +303,34 @@ def test_fast_digest_message_builds_the_same_mime(policy):
     expected = build(EmailMultiAlternatives)
     assert build(digest.DigestMessage) == expected
     assert build(digest.DigestMessage) == expected  # and again, from the kept headers
+
+
+def test_a_monthly_body_asks_for_its_months_commentary_too(world, due, monkeypatch):
+    """A plan overseen by a group that meets monthly: owners are asked for the month's
+    commentary as well as the quarter's; plans it does not oversee are asked for neither."""
+    from plantrack.governance.models import Body, Commentary, Oversight
+
+    monkeypatch.undo()  # the real packs selector
+    Action.objects.filter(pk=world.other_action.pk).update(rag="red")
+    group = Body.objects.create(name="Youth Steering Group", cadence=Body.Cadence.MONTHLY)
+    Oversight.objects.create(body=group, plan=world.plan)
+    assert digest.commentary_periods(MONDAY) == [
+        ("2025/26-Q1", None),
+        ("2025/26-M03", [world.plan.pk]),
+    ]
+    Commentary.objects.create(action=world.other_action, period="2025/26-Q1", text="Noted.")
+    reminders_send(on=MONDAY)
+    body = mail.outbox[0].body
+    youth = body[body.index("Youth Strategy") :]  # the last plan, by title
+    quarterly = youth.index("Commentary missing for 2025/26-Q1:")
+    monthly = youth.index("Commentary missing for 2025/26-M03:")
+    assert quarterly < monthly
+    # YC/INT/2 has its quarter's commentary, not its month's.
+    assert "YC/INT/2 Track PYOs" not in youth[quarterly:monthly]
+    assert "YC/INT/2 Track PYOs" in youth[monthly:]
+    assert "Another plan" not in body[body.index("Commentary missing for 2025/26-M03") :]
+
+
+def test_commentary_periods_cost_one_query(world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert digest.commentary_periods(MONDAY) == [("2025/26-Q1", None)]
