@@ -7,18 +7,32 @@ Steering Group for Enhanced IOM, and a new group, chaired by the police, for Con
 Cautions. A new Strategy Implementation Group replaces the Project Board as programme board for
 the four initiatives. The document says the steering groups report to the Board, so they sit
 beneath it beside the programme board (its diagram did not survive the text extraction).
+
+On top of that, a reporting cycle dated from today so the demo always looks current: the
+steering groups' decisions and sign-offs that the plan's action tables give them, a meeting
+of the programme board and of the Board in the last financial quarter (taking the decisions
+the document proposes) and one of each next month, with agenda items about the plan, its
+initiatives, actions and measures. The wording is the document's; it gives no figures beyond
+those already in the plan.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db import transaction
+from django.db.models import Model
 
 from plantrack.accounts.models import User
+from plantrack.core.finyears import fy_quarter, quarter_bounds
 from plantrack.directory.models import Organisation, Person
 from plantrack.directory.services import organisation_create, person_create
 from plantrack.governance import services
-from plantrack.governance.models import Body, Oversight
+from plantrack.governance.models import AgendaItem, Body, Decision, Meeting, Oversight
+from plantrack.governance.selectors import SUBJECT_MODELS, subject_kind
 from plantrack.plans.models import Plan
+from plantrack.plans.selectors import today
 
 BOARD = "Safer Communities Partnership Board"
 SIG = "Strategy Implementation Group"
@@ -172,11 +186,302 @@ def _oversee(actor: User, body: Body, plan: Plan, section=None, lead=None, text=
         )
 
 
+# --- The reporting cycle --------------------------------------------------------------------
+
+# What an agenda item or decision is about, found in the imported plan: the plan itself, an
+# initiative (section) by title, an action by its section and the start of its title (the
+# numbers repeat: "13." twice in one table), or a measure by name.
+PLAN = ("plan",)
+NJP, COACHES, CAUTIONS_S, IOM_S = (
+    "Neighbourhood Justice Panels",
+    "Community Coaches",
+    "Conditional Cautions",
+    "Enhanced Integrated Offender Management",
+)
+
+
+def _section(title: str) -> tuple:
+    return ("section", title)
+
+
+def _action(section: str, title: str) -> tuple:
+    return ("action", section, title)
+
+
+def _measure(name: str) -> tuple:
+    return ("measure", name)
+
+
+@dataclass(frozen=True)
+class DemoDecision:
+    body: str
+    kind: str
+    text: str
+    about: tuple | None
+    # Taken again at each meeting ("progress noted"), not once.
+    each_meeting: bool = False
+
+
+@dataclass(frozen=True)
+class DemoItem:
+    title: str
+    about: tuple | None
+    decision: DemoDecision | None = None
+
+
+# Taken by the steering groups between meetings, as the action tables give them.
+STEERING_DECISIONS = [
+    DemoDecision(
+        BASBAG,
+        Decision.Kind.DECISION,
+        "BASBAG agree delivery model",
+        _action(NJP, "BASBAG agree delivery model"),
+    ),
+    DemoDecision(
+        BASBAG,
+        Decision.Kind.DECISION,
+        "BASBAG agree delivery model",
+        _action(COACHES, "BASBAG agree delivery model"),
+    ),
+    DemoDecision(
+        BASBAG,
+        Decision.Kind.SIGN_OFF,
+        "Sign off process/ policies/ evaluation/scorecard",
+        _action(NJP, "Sign off process/ policies/ evaluation/scorecard"),
+    ),
+    DemoDecision(
+        BASBAG,
+        Decision.Kind.SIGN_OFF,
+        "Approve contract specification",
+        _action(COACHES, "Approve contract specification"),
+    ),
+    DemoDecision(
+        IOM,
+        Decision.Kind.DECISION,
+        "Preferred options for expansion selected and pathway developments agreed",
+        _action(IOM_S, "IOM Steering Group to meet to select preferred options"),
+    ),
+    DemoDecision(
+        CAUTIONS,
+        Decision.Kind.SIGN_OFF,
+        "Sign off for detailed target groups and delivery models",
+        _section(CAUTIONS_S),
+    ),
+]
+PROGRESS_NOTED = "Progress reports on the four initiatives noted"
+PLANS_NOTED = "Implementation plans for the four initiatives noted"
+GOVERNANCE_AGREED = (
+    "Proposed governance agreed: each initiative has a nominated strategic lead and a senior "
+    "steering group reporting progress to the Safer Communities Partnership Board; a new "
+    "Strategy Implementation Group replaces the Safer Communities Project Board as programme "
+    "board for the delivery of the four initiatives."
+)
+EVALUATION_AGREED = (
+    "Agreed: to establish a robust framework for evaluation of the suite of initiatives with a "
+    "view to identifying the financial and non-financial benefits accruing across the "
+    "partnership."
+)
+# body: (meeting title, agenda last quarter, agenda next month)
+MEETINGS = {
+    SIG: (
+        "Progress of the four initiatives",
+        [
+            DemoItem(
+                "Progress reports from the four initiatives",
+                PLAN,
+                DemoDecision(SIG, Decision.Kind.NOTED, PROGRESS_NOTED, PLAN, each_meeting=True),
+            ),
+            DemoItem(
+                "Neighbourhood Justice Panels: delivery model agreed by BASBAG",
+                _action(NJP, "BASBAG agree delivery model"),
+            ),
+            DemoItem(
+                "Enhanced IOM: cohort expansion options paper",
+                _action(IOM_S, "Produce cohort expansion options paper"),
+            ),
+            DemoItem(
+                "Evaluation of the suite of initiatives",
+                PLAN,
+                DemoDecision(SIG, Decision.Kind.DECISION, EVALUATION_AGREED, PLAN),
+            ),
+        ],
+        [
+            DemoItem("Progress reports from the four initiatives", PLAN),
+            DemoItem(
+                "Neighbourhood Justice Panels: recruitment and training of volunteers",
+                _measure("Volunteers"),
+            ),
+            DemoItem(
+                "Community Coaches: market engagement, contract and letting",
+                _action(COACHES, "Market engagement, contract and letting"),
+            ),
+            DemoItem(
+                "Conditional Cautions: police processes and policy for the new conditions",
+                _action(CAUTIONS_S, "Devise and agree police processes/ policy"),
+            ),
+            DemoItem("Enhanced IOM: stepped cohort expansion", _measure("Cohort")),
+        ],
+    ),
+    BOARD: (
+        "Safer Communities enhancements",
+        [
+            DemoItem(
+                "Partnership/ project governance of the four initiatives",
+                PLAN,
+                DemoDecision(BOARD, Decision.Kind.DECISION, GOVERNANCE_AGREED, PLAN),
+            ),
+            DemoItem(
+                "Implementation plans for the four initiatives",
+                PLAN,
+                DemoDecision(BOARD, Decision.Kind.NOTED, PLANS_NOTED, PLAN),
+            ),
+            DemoItem(
+                "Conditional Cautions: new steering group, chaired by the police",
+                _section(CAUTIONS_S),
+            ),
+        ],
+        [
+            DemoItem("Progress report from the Strategy Implementation Group", PLAN),
+            DemoItem("Evaluation and benefits realisation", PLAN),
+            DemoItem("Future sustainability of the four initiatives", PLAN),
+        ],
+    ),
+}
+
+
+def _weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
+    """The nth Monday (0), Tuesday (1)… of a month."""
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+
+
+def _month_after(day: dt.date, months: int = 1) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+TUESDAY, WEDNESDAY, THURSDAY = 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """When things happen. In the financial quarter before ``on``'s, the Board agrees the
+    governance in the first month, the steering groups decide early in the second and the
+    programme board meets in the middle of it. Next month the programme board meets, then
+    the Board receives its report."""
+
+    on: dt.date
+
+    @property
+    def _last_quarter(self) -> tuple[int, int]:
+        start, _ = quarter_bounds(*fy_quarter(self.on))
+        return fy_quarter(start - dt.timedelta(days=1))
+
+    def _month(self, index: int) -> tuple[int, int]:
+        start, _ = quarter_bounds(*self._last_quarter)
+        return _month_after(start, index)
+
+    def steering(self, body: str) -> dt.date:
+        weekday = {BASBAG: TUESDAY, IOM: WEDNESDAY}.get(body, THURSDAY)
+        return _weekday(*self._month(1), weekday, 1)
+
+    def past(self, body: str) -> dt.date:
+        if body == SIG:
+            return _weekday(*self._month(1), TUESDAY, 3)
+        return _weekday(*self._month(0), TUESDAY, 2)
+
+    def upcoming(self, body: str) -> dt.date:
+        return _weekday(*_month_after(self.on), TUESDAY, 2 if body == SIG else 4)
+
+
+def _find(plan: Plan, about: tuple | None) -> Model | bool | None:
+    """The thing in the plan, None for the body's own business, False if the import has no
+    such thing (then the item or decision is left out)."""
+    if about is None:
+        return None
+    kind, *key = about
+    if kind == "plan":
+        found = plan
+    elif kind == "section":
+        found = plan.sections.filter(title=key[0]).first()
+    elif kind == "action":
+        found = (
+            plan.actions.filter(section__title=key[0], title__startswith=key[1])
+            .order_by("position", "pk")
+            .first()
+        )
+    else:
+        found = plan.measures.filter(name=key[0]).order_by("pk").first()
+    return found if found is not None else False
+
+
+def _subject_filter(subject: Model | None) -> dict:
+    """Lookups matching a decision or agenda item about exactly this subject."""
+    kind = subject_kind(subject) if subject is not None else None
+    return {name: subject if name == kind else None for name in SUBJECT_MODELS}
+
+
+def _decide(
+    actor: User, bodies: dict[str, Body], plan: Plan, wanted: DemoDecision, **where
+) -> None:
+    subject = _find(plan, wanted.about)
+    if subject is False:
+        return
+    body = bodies[wanted.body]
+    # The same words of the same body about the same thing are the same decision.
+    same = Decision.objects.filter(body=body, text=wanted.text, **_subject_filter(subject))
+    if wanted.each_meeting:
+        same = same.filter(meeting=where["agenda_item"].meeting)
+    if not same.exists():
+        services.decision_record(
+            actor=actor, body=body, text=wanted.text, kind=wanted.kind, subject=subject, **where
+        )
+
+
+def _meeting(actor: User, body: Body, date: dt.date, title: str, agenda: list[DemoItem], plan):
+    meeting = Meeting.objects.filter(body=body, date=date).order_by("pk").first()
+    if meeting is None:
+        meeting = services.meeting_create(actor=actor, body=body, date=date, title=title)
+    items = []
+    for wanted in agenda:
+        subject = _find(plan, wanted.about)
+        if subject is False:
+            continue
+        item = AgendaItem.objects.filter(meeting=meeting, title=wanted.title).first()
+        if item is None:
+            item = services.agenda_item_add(
+                actor=actor, meeting=meeting, title=wanted.title, subject=subject
+            )
+        items.append((item, wanted.decision))
+    return meeting, items
+
+
+def load_demo_cycle(
+    *, actor: User, plan: Plan, bodies: dict[str, Body], on: dt.date | None = None
+) -> list[Meeting]:
+    """The decisions, meetings and agendas of a reporting cycle around ``on`` (today). Loading
+    again on a day of the same month changes nothing; in a later month the new meetings are
+    added beside the earlier ones, as a real cycle would add them."""
+    cycle = Cycle(on or today())
+    for wanted in STEERING_DECISIONS:
+        _decide(actor, bodies, plan, wanted, decided_on=cycle.steering(wanted.body))
+    meetings = []
+    for name, (title, past, upcoming) in MEETINGS.items():
+        body = bodies[name]
+        meeting, items = _meeting(actor, body, cycle.past(name), title, past, plan)
+        for item, wanted in items:
+            if wanted is not None:
+                _decide(actor, bodies, plan, wanted, agenda_item=item)
+        meetings.append(meeting)
+        meetings.append(_meeting(actor, body, cycle.upcoming(name), title, upcoming, plan)[0])
+    return meetings
+
+
 @transaction.atomic
-def load_demo_governance(*, actor: User, plan: Plan) -> dict[str, Body]:
+def load_demo_governance(*, actor: User, plan: Plan, on: dt.date | None = None) -> dict[str, Body]:
     """Seed 004's bodies, reporting lines, strategic leads and oversight of ``plan`` (the plan
-    imported from it). Anything already there is left as it is, so loading twice changes
-    nothing."""
+    imported from it), and a reporting cycle around ``on`` (today). Anything already there is
+    left as it is, so loading twice in a month changes nothing (see load_demo_cycle)."""
     bodies = _bodies(actor, plan.owner_organisation)
     sections = {s.title: s for s in plan.sections.all()}
     for title, body_name, lead_name, lead_text in INITIATIVES:
@@ -186,4 +491,5 @@ def load_demo_governance(*, actor: User, plan: Plan) -> dict[str, Body]:
             _oversee(actor, bodies[body_name], plan, section, lead, lead_text)
     for body_name in PLAN_OVERSIGHT:
         _oversee(actor, bodies[body_name], plan)
+    load_demo_cycle(actor=actor, plan=plan, bodies=bodies, on=on)
     return bodies

@@ -6,6 +6,7 @@ from plantrack.core.forms import DateInput
 from plantrack.directory.models import Organisation
 from plantrack.governance import selectors
 from plantrack.governance.models import AgendaItem, Body, Decision, Meeting
+from plantrack.governance.templatetags.governance_tags import subject_label
 from plantrack.plans.models import Plan
 from plantrack.plans.selectors import people_to_choose_for, sections_for_plan
 
@@ -102,7 +103,8 @@ class AgendaItemForm(_SubjectMixin, forms.Form):
 
 class DecisionForm(_SubjectMixin, forms.Form):
     """At a meeting: against one of its agenda items (the item's subject); elsewhere: against
-    one of the things the body oversees."""
+    one of the things the body oversees. Correcting a decision taken at a meeting offers both,
+    so that a subject given without an agenda item is kept."""
 
     agenda_item = forms.ModelChoiceField(
         queryset=AgendaItem.objects.none(),
@@ -122,17 +124,49 @@ class DecisionForm(_SubjectMixin, forms.Form):
     )
     decided_on = forms.DateField(label="Date", widget=DateInput(), error_messages=DATE_ERRORS)
 
-    def __init__(self, *args, user, body, meeting=None, **kwargs):
+    def __init__(self, *args, user, body, meeting=None, decision=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.meeting = user, meeting
         if meeting is not None:
-            del self.fields["subject"]
             self.fields["agenda_item"].queryset = selectors.agenda_for_meeting(user, meeting)
             self.fields["decided_on"].initial = meeting.date
         else:
             del self.fields["agenda_item"]
-            choices = selectors.subject_choices(user, body)
-            self.fields["subject"].choices = [("", "The body's own business"), *choices]
+        if meeting is not None and decision is None:
+            del self.fields["subject"]
+        else:
+            self._offer_subjects(user, body, decision)
+        if decision is not None:
+            self.initial.update(self._initial_from(decision))
+
+    def _offer_subjects(self, user, body, decision) -> None:
+        choices = selectors.subject_choices(user, body)
+        current = decision.subject if decision is not None else None
+        if current is not None:
+            value = selectors.subject_choice_value(current)
+            offered = {v for _, group in choices for v, _ in group}
+            if value not in offered:  # about a plan the body no longer oversees
+                choices = [("Now", [(value, subject_label(current))]), *choices]
+        empty = "The body's own business"
+        if self.meeting is not None:
+            empty = "The agenda item's subject, or the body's own business"
+            self.fields["agenda_item"].empty_label = "None"
+        self.fields["subject"].choices = [("", empty), *choices]
+
+    @staticmethod
+    def _initial_from(decision) -> dict:
+        subject, item = decision.subject, decision.agenda_item
+        # A subject that is its agenda item's follows the item when the item is changed.
+        follows_item = item is not None and subject == item.subject
+        return {
+            "agenda_item": decision.agenda_item_id,
+            "subject": ""
+            if subject is None or follows_item
+            else selectors.subject_choice_value(subject),
+            "kind": decision.kind,
+            "text": decision.text,
+            "decided_on": decision.decided_on,
+        }
 
 
 class OversightForm(forms.Form):

@@ -88,6 +88,14 @@ def bodies_managed_by(user: User) -> QuerySet[Body]:
     return Body.objects.filter(Q(chair__user=user) | Q(pk__in=secretary.values("body_id")))
 
 
+def bodies_kept_among(user: User, body_ids: set[int]) -> set[int]:
+    """Which of these bodies the user keeps: whose decisions they may correct. One query."""
+    if not body_ids:
+        return set()
+    kept = bodies_managed_by(user).filter(pk__in=body_ids)
+    return set(kept.values_list("pk", flat=True))
+
+
 @dataclass
 class BodyNode:
     body: Body
@@ -336,6 +344,11 @@ def subject_get_for_user(user: User, kind: str, pk: int) -> Model | None:
         else model.objects.filter(plan__in=visible)
     )
     return things.filter(pk=pk).first()
+
+
+def subject_choice_value(subject: Model) -> str:
+    """The "<kind>:<id>" a form offers for a subject (see subject_choices)."""
+    return f"{subject_kind(subject)}:{subject.pk}"
 
 
 def subject_from_choice(user: User, value: str) -> Model | None:

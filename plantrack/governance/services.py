@@ -10,7 +10,8 @@ Who may do what:
   keep the new parent too. No body may report to itself, directly or through others.
 - What a body oversees is set by the plan's managers: the plan is theirs to place.
 - Agenda items and decisions about a plan's things also need the writer to see that plan.
-- Decisions are dated no later than today: a sign-off cannot be recorded in advance.
+- Decisions are dated no later than today: a sign-off cannot be recorded in advance. Who may
+  record a body's decisions may correct or delete them; the history keeps every version.
 Writes that change what a plan's pages show bump the plan's version (touch_plans).
 """
 
@@ -242,6 +243,52 @@ def agenda_item_remove(*, actor: User, item: AgendaItem) -> None:
 # --- Decisions ------------------------------------------------------------------------------
 
 
+DECISION_FIELDS = {"text", "kind", "decided_on", "meeting", "agenda_item", "subject"}
+UNSEEN_SUBJECT = "You cannot see the plan that decision is about."
+
+
+def _fill_decision(
+    decision: Decision,
+    *,
+    actor: User,
+    text: str,
+    decided_on: dt.date | None,
+    kind: str,
+    meeting: Meeting | None,
+    agenda_item: AgendaItem | None,
+    subject: Model | None,
+) -> None:
+    """Check and set what a decision says, where it was taken and what it is about: the rules
+    decision_record and decision_update share. Raises before changing anything it refuses."""
+    if agenda_item is not None:
+        if meeting is not None and agenda_item.meeting_id != meeting.pk:
+            raise ValidationError({"agenda_item": "That item is on another meeting's agenda."})
+        meeting = agenda_item.meeting
+        if subject is None:
+            subject = agenda_item.subject
+    if meeting is not None and meeting.body_id != decision.body_id:
+        raise ValidationError({"meeting": "That meeting is another body's."})
+    if decided_on is None:
+        if meeting is None:
+            raise ValidationError({"decided_on": "Enter the date of the decision."})
+        decided_on = meeting.date
+    if decided_on > today():
+        raise ValidationError({"decided_on": "The date of a decision cannot be in the future."})
+    about = subject_values(actor, subject)
+    decision.meeting, decision.agenda_item = meeting, agenda_item
+    decision.kind, decision.text, decision.decided_on = kind, (text or "").strip(), decided_on
+    _assign(decision, about, {*SUBJECT_MODELS, "subject_plan_id"})
+
+
+def _require_may_change(actor: User, decision: Decision) -> None:
+    """Who may record a decision may correct or delete it, if they can see what it is about."""
+    require_keeper(actor, decision.body)
+    if decision.subject_plan_id is not None:
+        require(
+            plans_visible_to(actor).filter(pk=decision.subject_plan_id).exists(), UNSEEN_SUBJECT
+        )
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -258,31 +305,67 @@ def decision_record(
     the body's own business. Against an agenda item, the meeting and (unless given) the
     subject are the item's; the date defaults to the meeting's."""
     require_keeper(actor, body)
-    if agenda_item is not None:
-        if meeting is not None and agenda_item.meeting_id != meeting.pk:
-            raise ValidationError({"agenda_item": "That item is on another meeting's agenda."})
-        meeting = agenda_item.meeting
-        if subject is None:
-            subject = agenda_item.subject
-    if meeting is not None and meeting.body_id != body.pk:
-        raise ValidationError({"meeting": "That meeting is another body's."})
-    if decided_on is None:
-        if meeting is None:
-            raise ValidationError({"decided_on": "Enter the date of the decision."})
-        decided_on = meeting.date
-    if decided_on > today():
-        raise ValidationError({"decided_on": "The date of a decision cannot be in the future."})
-    decision = Decision(
-        body=body,
+    decision = Decision(body=body, recorded_by=actor if actor.is_authenticated else None)
+    _fill_decision(
+        decision,
+        actor=actor,
+        text=text,
+        decided_on=decided_on,
+        kind=kind,
         meeting=meeting,
         agenda_item=agenda_item,
-        kind=kind,
-        text=(text or "").strip(),
-        decided_on=decided_on,
-        recorded_by=actor if actor.is_authenticated else None,
+        subject=subject,
     )
-    _assign(decision, subject_values(actor, subject), {*SUBJECT_MODELS, "subject_plan_id"})
     save_validated(decision, actor=actor)
     if decision.subject_plan_id:
         touch_plans([decision.subject_plan_id])
     return decision
+
+
+@transaction.atomic
+def decision_update(*, actor: User, decision: Decision, **fields) -> Decision:
+    """Correct a decision's text, type, date, meeting, agenda item or subject, by the same
+    rules as decision_record. Fields not given keep their values, except that a different
+    agenda item brings its own meeting and, unless a subject is given, its own subject. On a
+    refusal nothing changes, in the database or on ``decision``."""
+    _require_may_change(actor, decision)
+    unknown = set(fields) - DECISION_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    # The plan it was about, from the database: its pages show the decision until now.
+    before = Decision.objects.values_list("subject_plan_id", flat=True).get(pk=decision.pk)
+    agenda_item = fields.get("agenda_item", decision.agenda_item)
+    new_item = "agenda_item" in fields and (
+        (agenda_item.pk if agenda_item else None) != decision.agenda_item_id
+    )
+    meeting = fields.get(
+        "meeting", None if new_item and agenda_item is not None else decision.meeting
+    )
+    subject = fields.get("subject", None if new_item else decision.subject)
+    try:
+        _fill_decision(
+            decision,
+            actor=actor,
+            text=fields.get("text", decision.text),
+            decided_on=fields.get("decided_on", decision.decided_on),
+            kind=fields.get("kind", decision.kind),
+            meeting=meeting,
+            agenda_item=agenda_item,
+            subject=subject,
+        )
+        save_validated(decision, actor=actor)
+    except ValidationError:
+        decision.refresh_from_db()
+        raise
+    touch_plans({before, decision.subject_plan_id} - {None})
+    return decision
+
+
+@transaction.atomic
+def decision_delete(*, actor: User, decision: Decision) -> None:
+    """Delete a decision recorded in error. Its history keeps what it said and who deleted it."""
+    _require_may_change(actor, decision)
+    decision._history_user = actor
+    decision.delete()
+    if decision.subject_plan_id:
+        touch_plans([decision.subject_plan_id])

@@ -66,6 +66,7 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "meetings": selectors.meetings_for_body(body)[:20],
         "decisions": selectors.decisions_for_body(user, body)[:30],
     }
+    context["kept"] = {body.pk} if context["can_manage"] else set()
     return render(request, "governance/body_detail.html", context)
 
 
@@ -151,6 +152,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "agenda": selectors.agenda_for_meeting(request.user, meeting),
         "decisions": selectors.decisions_for_meeting(request.user, meeting),
     }
+    context["kept"] = {meeting.body_id} if context["can_manage"] else set()
     return render(request, "governance/meeting_detail.html", context)
 
 
@@ -203,6 +205,45 @@ def body_decision(request: HttpRequest, pk: int) -> HttpResponse:
     return _form(request, form, title, body=body)
 
 
+def _decision_back(decision) -> HttpResponse:
+    if decision.meeting_id:
+        return redirect("governance:meeting", pk=decision.meeting_id)
+    return redirect("governance:body", pk=decision.body_id)
+
+
+@require_http_methods(["GET", "POST"])
+def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = selectors.decision_get_for_user(request.user, pk)
+    services.require_keeper(request.user, decision.body)
+    # Taken now: a refused correction must not show another meeting in the caption.
+    body, meeting = decision.body, decision.meeting
+    form = DecisionForm(
+        _posted(request), user=request.user, body=body, meeting=meeting, decision=decision
+    )
+    if submitted(request, form, services.decision_update, actor=request.user, decision=decision):
+        messages.success(request, "Decision saved.")
+        return _decision_back(decision)
+    title = "Edit a decision or sign-off"
+    return _form(request, form, title, body=body, meeting=meeting)
+
+
+@require_http_methods(["GET", "POST"])
+def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = selectors.decision_get_for_user(request.user, pk)
+    services.require_keeper(request.user, decision.body)
+    if request.method == "POST":
+        services.decision_delete(actor=request.user, decision=decision)
+        messages.success(request, "Decision deleted.")
+        return _decision_back(decision)
+    context = {
+        "nav_section": NAV,
+        "decision": decision,
+        "body": decision.body,
+        "meeting": decision.meeting,
+    }
+    return render(request, "governance/decision_delete.html", context)
+
+
 # --- A plan's governance --------------------------------------------------------------------
 
 
@@ -214,9 +255,12 @@ def plan_governance(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "access": plan_access(request.user, plan),
         "oversights": selectors.oversights_for_plan(plan),
-        "decisions": selectors.decisions_for_plan(plan)[:100],
+        "decisions": list(selectors.decisions_for_plan(plan)[:100]),
         "meetings": selectors.meetings_for_plan(plan)[:50],
     }
+    context["kept"] = selectors.bodies_kept_among(
+        request.user, {d.body_id for d in context["decisions"]}
+    )
     return render(request, "governance/plan_governance.html", context)
 
 

@@ -26,6 +26,9 @@ def decisions_for(subject, heading: str = "Decisions and sign-offs") -> dict:
         "decisions": decisions,
         "heading": heading,
         "show_subject": isinstance(subject, Plan),
+        # Pages built from this tag are cached for every reader of the plan: no links to
+        # correct a decision here (those are on the body's, meeting's and governance pages).
+        "kept": (),
     }
 
 
