@@ -66,7 +66,8 @@ def subject_label(subject) -> str:
     if isinstance(subject, Section):
         return f"Section: {subject.title}"
     if isinstance(subject, Action):
-        return f"Action {subject.ref}".strip() if subject.ref else f"Action: {subject.title[:60]}"
+        # The title too: refs repeat across initiatives ("5." in each of seed 004's).
+        return f"Action {subject.ref}: {subject.title}" if subject.ref else f"Action: {subject.title}"
     if isinstance(subject, Measure):
         return f"Measure: {subject.name}"
     if isinstance(subject, BudgetLine):
