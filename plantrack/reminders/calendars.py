@@ -6,19 +6,31 @@ UIDs are stable ("action-12-due@plantrack"), so a moved deadline moves the event
 subscriber's calendar instead of adding another one. A feed holds events from a year ago on.
 A few queries per feed, whatever the number of events. A feed with no events has no components:
 Outlook and Google Calendar accept that, though RFC 5545 (and icalendar's validate()) want one.
+
+Calendar programs poll every feed, so the bytes are cached (core/cache.py) under a key holding
+everything the events show (``feed_cache_parts``): the versions of the plans they come from
+(bumped by every write to a plan's actions, milestones and titles), for meetings the newest
+history row and the number of meetings of each body (Meeting has no version or updated_at;
+every create, edit and delete of a meeting writes a history row) and the body's updated_at
+(its name), the day, the site's address, and the feed's own id, token and reset time. The key
+is asked for after the access check, and it doubles as the response's ETag.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import zlib
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from plantrack.governance.models import Meeting, Oversight
-from plantrack.plans.models import Action, ActionOwner, Milestone
+from plantrack.core.cache import cached, release
+from plantrack.directory.models import Person
+from plantrack.governance.models import Body, BodyMember, Meeting, Oversight
+from plantrack.plans.models import Action, ActionOwner, Milestone, Plan
 from plantrack.plans.selectors import CLOSED, plans_visible_to, today
 from plantrack.reminders.models import CalendarFeed
 
@@ -26,6 +38,8 @@ PRODID = "-//PlanTrack//Calendar feeds//EN"
 UID_DOMAIN = "plantrack"
 HISTORY_DAYS = 365
 REFRESH = dt.timedelta(hours=1)
+# What the HTTP response tells the calendar program, in step with REFRESH-INTERVAL.
+MAX_AGE = int(REFRESH.total_seconds())
 
 
 def _pattern(base: str, name: str) -> str | None:
@@ -132,21 +146,38 @@ class FeedBuilder:
         return self.calendar.to_ical()
 
 
+# --- What each kind of feed holds. The builders and the cache keys read the same querysets. ---
+
+
 def _visible_actions(feed: CalendarFeed) -> QuerySet[Action]:
     # Rechecked on every fetch: an action moved to a plan the owner cannot see drops out.
     return Action.objects.filter(plan__in=plans_visible_to(feed.user))
 
 
-def _user_feed(builder: FeedBuilder, feed: CalendarFeed) -> None:
+def _user_actions(feed: CalendarFeed) -> QuerySet[Action]:
     owned = ActionOwner.objects.filter(person__user=feed.user).values("action_id")
-    actions = _visible_actions(feed).filter(pk__in=owned)
+    return _visible_actions(feed).filter(pk__in=owned)
+
+
+def _user_bodies(feed: CalendarFeed) -> QuerySet[Body]:
+    """The bodies the user sits on or chairs (two indexed subqueries, no join to scan)."""
+    sits_on = BodyMember.objects.filter(person__user=feed.user).values("body_id")
+    chairs = Person.objects.filter(user=feed.user).values("pk")
+    return Body.objects.filter(Q(pk__in=sits_on) | Q(chair__in=chairs))
+
+
+def _body_actions(feed: CalendarFeed) -> QuerySet[Action]:
+    oversights = Oversight.objects.filter(body_id=feed.body_id)
+    whole_plans = oversights.filter(section__isnull=True).values("plan_id")
+    sections = oversights.filter(section__isnull=False).values("section_id")
+    return _visible_actions(feed).filter(Q(plan_id__in=whole_plans) | Q(section_id__in=sections))
+
+
+def _user_feed(builder: FeedBuilder, feed: CalendarFeed) -> None:
+    actions = _user_actions(feed)
     builder.add_actions(actions)
     builder.add_milestones(actions)
-    builder.add_meetings(
-        Meeting.objects.filter(
-            Q(body__memberships__person__user=feed.user) | Q(body__chair__user=feed.user)
-        ).distinct()
-    )
+    builder.add_meetings(Meeting.objects.filter(body__in=_user_bodies(feed)))
 
 
 def _plan_feed(builder: FeedBuilder, feed: CalendarFeed) -> None:
@@ -156,11 +187,8 @@ def _plan_feed(builder: FeedBuilder, feed: CalendarFeed) -> None:
 
 
 def _body_feed(builder: FeedBuilder, feed: CalendarFeed) -> None:
-    oversights = Oversight.objects.filter(body_id=feed.body_id)
-    whole_plans = oversights.filter(section__isnull=True).values("plan_id")
-    sections = oversights.filter(section__isnull=False).values("section_id")
-    actions = _visible_actions(feed).filter(Q(plan_id__in=whole_plans) | Q(section_id__in=sections))
     builder.add_meetings(Meeting.objects.filter(body_id=feed.body_id))
+    actions = _body_actions(feed)
     builder.add_actions(actions)
     builder.add_milestones(actions)
 
@@ -177,3 +205,85 @@ def feed_ical(feed: CalendarFeed, base_url: str, on: dt.date | None = None) -> b
     builder = FeedBuilder(feed, base_url, on)
     BUILDERS[feed.scope](builder, feed)
     return builder.to_ical()
+
+
+# --- Cache keys -------------------------------------------------------------------------------
+
+
+def _plan_marks(plans: QuerySet[Plan]) -> tuple:
+    """(id, version) of each plan, in one query. A list rather than a sum of versions: a plan
+    leaving the set and another joining it must change the key, whatever their versions."""
+    return tuple(plans.order_by("pk").values_list("pk", "version"))
+
+
+def _body_marks(bodies: QuerySet[Body]) -> tuple:
+    """(id, updated_at, meetings, last meeting history id) of each body, in one query."""
+
+    def per_body(model, aggregate):
+        rows = model.objects.filter(body_id=OuterRef("pk")).order_by().values("body_id")
+        return Subquery(rows.annotate(value=aggregate).values("value"))
+
+    return tuple(
+        bodies.annotate(
+            meeting_count=per_body(Meeting, Count("pk")),
+            changed=per_body(Meeting.history.model, Max("history_id")),
+        )
+        .order_by("pk")
+        .values_list("pk", "updated_at", "meeting_count", "changed")
+    )
+
+
+def _user_marks(feed: CalendarFeed) -> tuple:
+    # Only the plans the user owns actions in: a change to any other visible plan (every public
+    # plan in the country) leaves this feed as it was. Ownership changes bump the plan too.
+    owned = ActionOwner.objects.filter(person__user=feed.user).values("action__plan_id")
+    plans = plans_visible_to(feed.user).filter(pk__in=owned)
+    return (_plan_marks(plans), _body_marks(_user_bodies(feed)))
+
+
+def _plan_feed_marks(feed: CalendarFeed) -> tuple:
+    return (feed.plan.version,)  # read with the feed itself: no query
+
+
+def _body_feed_marks(feed: CalendarFeed) -> tuple:
+    overseen = Oversight.objects.filter(body_id=feed.body_id).values("plan_id")
+    plans = plans_visible_to(feed.user).filter(pk__in=overseen)
+    return (_plan_marks(plans), _body_marks(Body.objects.filter(pk=feed.body_id)))
+
+
+MARKS = {
+    CalendarFeed.Scope.USER: _user_marks,
+    CalendarFeed.Scope.PLAN: _plan_feed_marks,
+    CalendarFeed.Scope.BODY: _body_feed_marks,
+}
+
+
+def feed_cache_parts(feed: CalendarFeed, base_url: str, on: dt.date) -> tuple:
+    """Everything the feed's bytes depend on (see the module's docstring). Call it only after
+    the access check: the cache never decides who may read a feed."""
+    return (
+        "calendar-feed",
+        feed.pk,
+        feed.token,
+        feed.reset_at,
+        feed.scope,
+        feed.plan_id,
+        feed.body_id,
+        base_url,
+        on,
+        MARKS[feed.scope](feed),
+    )
+
+
+def feed_etag(parts: tuple) -> str:
+    """A weak ETag for the parts: a rebuilt feed differs from the cached one in DTSTAMP only.
+    Hashed, so it never shows the token."""
+    digest = hashlib.blake2b(repr((release(), *parts)).encode(), digest_size=16).hexdigest()
+    return f'W/"{digest}"'
+
+
+def feed_ical_cached(feed: CalendarFeed, base_url: str, parts: tuple, on: dt.date) -> bytes:
+    """The feed's bytes, kept compressed in the cache: a plan's feed of a few hundred actions
+    is some 200 KB of text, about a tenth of that compressed, and a per-process memory cache
+    holds thousands of entries."""
+    return zlib.decompress(cached(parts, lambda: zlib.compress(feed_ical(feed, base_url, on))))

@@ -36,3 +36,17 @@ class FeedForm(forms.Form):
         if scope == CalendarFeed.Scope.BODY and not data.get("body"):
             self.add_error("body", "Choose a body.")
         return data
+
+
+class SubscribeForm(forms.Form):
+    """The calendar a plan's or body's page links to (``?plan=12`` or ``?body=3``), offered at
+    the top of the settings page. Plain ids, loaded through the scoped selectors by the view."""
+
+    plan = forms.IntegerField(required=False, min_value=1)
+    body = forms.IntegerField(required=False, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("plan") and data.get("body"):
+            raise forms.ValidationError("Choose a plan or a body, not both.")
+        return data

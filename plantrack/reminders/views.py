@@ -5,17 +5,57 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from plantrack.core.views import run_service, submitted
-from plantrack.plans.selectors import plan_get_for_user, plans_visible_to
+from plantrack.plans.selectors import plan_get_for_user, plans_visible_to, today
 from plantrack.reminders import calendars, selectors, services
-from plantrack.reminders.forms import FeedForm, PreferenceForm
+from plantrack.reminders.forms import FeedForm, PreferenceForm, SubscribeForm
 from plantrack.reminders.models import CalendarFeed
 
 
 def _feed_url(request: HttpRequest, feed: CalendarFeed) -> str:
     return request.build_absolute_uri(reverse("reminders:feed_ics", args=[feed.token]))
+
+
+SUBSCRIBE_HINTS = {
+    CalendarFeed.Scope.PLAN: "Its open actions’ deadlines and review dates, and its milestones.",
+    CalendarFeed.Scope.BODY: "Its meetings, and the deadlines of what it oversees.",
+}
+
+
+def _subscribe_url(feed: CalendarFeed) -> str:
+    """Where to see a plan's or body's calendar address: the top of the settings page."""
+    return f"{reverse('reminders:settings')}?{feed.scope}={feed.plan_id or feed.body_id}#subscribe"
+
+
+def _subscribe(request: HttpRequest, rows: list[dict]) -> dict | None:
+    """The calendar a plan's or body's page sent the user for (?plan=12 or ?body=3): its
+    address if they have it, else a button creating it. None, with one line, for a bad link."""
+    if "plan" not in request.GET and "body" not in request.GET:
+        return None
+    form = SubscribeForm(request.GET)
+    if not form.is_valid() or not (form.cleaned_data["plan"] or form.cleaned_data["body"]):
+        messages.error(request, "That calendar link is not valid: choose a calendar below.")
+        return None
+    data = form.cleaned_data
+    if data["plan"]:
+        scope, field = CalendarFeed.Scope.PLAN, "plan_id"
+        target = plans_visible_to(request.user).filter(pk=data["plan"]).first()
+        refused = "You cannot follow that plan’s calendar: it is not a plan you can see."
+    else:
+        scope, field = CalendarFeed.Scope.BODY, "body_id"
+        target = selectors.bodies_visible_to(request.user).filter(pk=data["body"]).first()
+        refused = (
+            "You can follow the calendar of a body you sit on, or of one overseeing a plan you "
+            "can see."
+        )
+    if target is None:
+        messages.error(request, refused)
+        return None
+    row = next((r for r in rows if getattr(r["feed"], field) == target.pk), None)
+    return {"scope": scope, "target": target, "row": row, "hint": SUBSCRIBE_HINTS[scope]}
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,6 +112,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
             "has_user_feed": any(f.scope == CalendarFeed.Scope.USER for f in feeds),
             "plans": plans,
             "bodies": bodies,
+            "subscribe": _subscribe(request, rows),
         },
     )
 
@@ -98,6 +139,8 @@ def feed_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(form.non_field_errors()) or "That calendar was refused.")
     else:
         messages.success(request, f"Calendar “{feed.name}” is ready: copy its address below.")
+        if feed.scope != CalendarFeed.Scope.USER:
+            return redirect(_subscribe_url(feed))
     return redirect("reminders:settings")
 
 
@@ -125,12 +168,22 @@ def feed_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_not_required
 @require_safe
 def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
-    """The calendar behind a secret URL, for Outlook and Google Calendar to fetch."""
+    """The calendar behind a secret URL, for Outlook and Google Calendar to fetch.
+
+    Access is checked on every request, before the cache is asked; an unchanged feed is a 304
+    when the program sends the ETag back, else the cached bytes (built when its data changed)."""
     feed = selectors.feed_get_by_token(token)
-    body = calendars.feed_ical(feed, request.build_absolute_uri("/").rstrip("/"))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="plantrack.ics"'
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    on = today()
+    parts = calendars.feed_cache_parts(feed, base_url, on)
+    response = HttpResponse(content_type="text/calendar; charset=utf-8")
+    response["ETag"] = calendars.feed_etag(parts)
     # Private: the URL is a secret, so no shared cache may keep a copy.
-    response["Cache-Control"] = "private, max-age=300"
+    response["Cache-Control"] = f"private, max-age={calendars.MAX_AGE}"
     response["X-Robots-Tag"] = "noindex"
+    conditional = get_conditional_response(request, etag=response["ETag"], response=response)
+    if conditional is not response:
+        return conditional
+    response["Content-Disposition"] = 'inline; filename="plantrack.ics"'
+    response.content = calendars.feed_ical_cached(feed, base_url, parts, on)
     return response
