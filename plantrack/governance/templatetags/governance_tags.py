@@ -67,7 +67,9 @@ def subject_label(subject) -> str:
         return f"Section: {subject.title}"
     if isinstance(subject, Action):
         # The title too: refs repeat across initiatives ("5." in each of seed 004's).
-        return f"Action {subject.ref}: {subject.title}" if subject.ref else f"Action: {subject.title}"
+        if subject.ref:
+            return f"Action {subject.ref}: {subject.title}"
+        return f"Action: {subject.title}"
     if isinstance(subject, Measure):
         return f"Measure: {subject.name}"
     if isinstance(subject, BudgetLine):
