@@ -4,6 +4,9 @@ import types
 
 import pytest
 
+from plantrack.core.tests.factories import make_user
+from plantrack.governance import services as governance
+from plantrack.governance.models import Body
 from plantrack.reminders import digest
 
 
@@ -25,3 +28,17 @@ def commentary(monkeypatch):
 
     monkeypatch.setattr(digest, "_commentary_source", lambda: missing_commentary_by_person)
     return fake
+
+
+@pytest.fixture
+def admin(db):
+    return make_user("admin", is_superuser=True)
+
+
+@pytest.fixture
+def board(world, admin) -> Body:
+    """A board overseeing the plan, with the action owner as a member."""
+    body = governance.body_create(actor=admin, name="Youth Board")
+    governance.body_member_add(actor=admin, body=body, person=world.owner_person)
+    governance.oversight_set(actor=world.manager, body=body, plan=world.plan)
+    return body

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
-from plantrack.core.tests.factories import make_user
 from plantrack.governance import services as governance
 from plantrack.governance.models import Body, Meeting
 from plantrack.plans import services as plans
@@ -28,20 +27,12 @@ def _real_cache(real_cache):
 
 
 @pytest.fixture
-def admin(db):
-    return make_user("admin", is_superuser=True)
-
-
-@pytest.fixture
-def board(world, admin) -> Body:
-    """A board overseeing the plan, with the action owner as a member and one meeting."""
-    body = governance.body_create(actor=admin, name="Youth Board")
-    governance.body_member_add(actor=admin, body=body, person=world.owner_person)
-    governance.oversight_set(actor=world.manager, body=body, plan=world.plan)
+def board(board, admin) -> Body:
+    """The conftest's board, with one meeting."""
     governance.meeting_create(
-        actor=admin, body=body, date=today() + dt.timedelta(days=7), title="Quarterly review"
+        actor=admin, body=board, date=today() + dt.timedelta(days=7), title="Quarterly review"
     )
-    return body
+    return board
 
 
 def _get(client, feed: CalendarFeed, **headers):

@@ -6,29 +6,14 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from plantrack.core.tests.factories import make_person, make_user
+from plantrack.core.tests.factories import make_person
 from plantrack.governance import services as governance
-from plantrack.governance.models import Body
 from plantrack.reminders import services
 from plantrack.reminders.models import CalendarFeed
 
 pytestmark = pytest.mark.django_db
 
 SETTINGS = "/reminders/"
-
-
-@pytest.fixture
-def admin(db):
-    return make_user("admin", is_superuser=True)
-
-
-@pytest.fixture
-def board(world, admin) -> Body:
-    """A board overseeing the plan, with the action owner as a member."""
-    body = governance.body_create(actor=admin, name="Youth Board")
-    governance.body_member_add(actor=admin, body=body, person=world.owner_person)
-    governance.oversight_set(actor=world.manager, body=body, plan=world.plan)
-    return body
 
 
 def _plan_link(plan) -> str:
