@@ -561,19 +561,9 @@ def _check_totals(budget: ParsedBudget) -> None:
 
 def read_budget_upload(name: str, data: bytes, *, is_text: bool = False) -> list[ParsedBudget]:
     """Read a file or pasted text into budget tables; ImportFailed with one line otherwise."""
-    from plantrack.imports.pipeline import limits
-    from plantrack.imports.readers import read_file
-    from plantrack.imports.readers.text import read_text
+    from plantrack.imports.pipeline import read_document
 
-    if is_text:
-        if len(data) > limits().max_upload_bytes:
-            raise ImportFailed("The pasted text is too long to import.")
-        text = data.decode("utf-8", errors="replace")
-        if not text.strip():
-            raise ImportFailed("Nothing was pasted.")
-        document = read_text(name, text)
-    else:
-        document = read_file(name, data, limits())
+    document = read_document(name, data, is_text=is_text)
     budgets = [b for b in find_budget_tables(document) if b.lines]
     if not budgets:
         raise ImportFailed(

@@ -23,6 +23,22 @@ def limits() -> Limits:
     )
 
 
+def read_document(name: str, data: bytes, *, is_text: bool = False):
+    """A file, or pasted (or PDF-extracted) text, read into tables of cells: the first stage of
+    every importer. ImportFailed with one line for anything unreadable."""
+    from plantrack.imports.readers import read_file
+    from plantrack.imports.readers.text import read_text
+
+    if not is_text:
+        return read_file(name, data, limits())
+    if len(data) > limits().max_upload_bytes:
+        raise ImportFailed("The pasted text is too long to import.")
+    text = data.decode("utf-8", errors="replace")
+    if not text.strip():
+        raise ImportFailed("Nothing was pasted.")
+    return read_text(name, text)
+
+
 def parse_bytes(
     name: str,
     data: bytes,
@@ -32,18 +48,7 @@ def parse_bytes(
     plan_title: str | None = None,
 ) -> ParsedImport:
     """Parse an upload. Raises ImportFailed with a one-line message for anything unreadable."""
-    from plantrack.imports.readers import read_file
-    from plantrack.imports.readers.text import read_text
-
-    if is_text:
-        if len(data) > limits().max_upload_bytes:
-            raise ImportFailed("The pasted text is too long to import.")
-        text = data.decode("utf-8", errors="replace")
-        if not text.strip():
-            raise ImportFailed("Nothing was pasted.")
-        document = read_text(name, text)
-    else:
-        document = read_file(name, data, limits())
+    document = read_document(name, data, is_text=is_text)
     parsed = parse_document(document, column_overrides or None, plan_title or None)
     if not any(plan.action_count for plan in parsed.plans):
         raise ImportFailed(f"No actions were found in {name}.")
