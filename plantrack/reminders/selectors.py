@@ -39,6 +39,18 @@ def bodies_visible_to(user: User) -> QuerySet[Body]:
     ).distinct()
 
 
+def may_follow_body(user: User, body: Body, members, visible_oversights) -> bool:
+    """bodies_visible_to's rule for one body whose page has already loaded its members and
+    the oversights the user can see: no query of its own."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or visible_oversights:
+        return True
+    if body.chair_id is not None and body.chair is not None and body.chair.user_id == user.pk:
+        return True
+    return any(m.person.user_id == user.pk for m in members)
+
+
 def plans_to_follow(user: User) -> QuerySet[Plan]:
     """The plans offered on the settings page: those the user has a role on or owns actions
     in. Any other visible plan can still be followed by posting its id (a button on its page)."""

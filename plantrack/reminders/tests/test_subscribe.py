@@ -165,3 +165,20 @@ def test_anonymous_and_wrong_method(client, world):
     client.force_login(world.viewer)
     assert client.put(url).status_code == 405
     assert client.delete(url).status_code == 405
+
+
+def test_the_pages_rule_for_following_a_body_is_the_querys(world, admin, board):
+    """may_follow_body (from what the body's page loaded) agrees with bodies_visible_to."""
+    from plantrack.governance import selectors as governance_selectors
+    from plantrack.reminders import selectors
+
+    chair = make_person(world.outsider, name="Chris Chair")
+    second = governance.body_create(actor=admin, name="Chaired Group", chair=chair)
+    for body in (board, second):
+        members = list(governance_selectors.body_members(body))
+        for user in (admin, world.manager, world.owner, world.viewer, world.outsider):
+            oversights = list(governance_selectors.oversights_for_body(user, body))
+            expected = selectors.bodies_visible_to(user).filter(pk=body.pk).exists()
+            assert selectors.may_follow_body(user, body, members, oversights) == expected
+    assert selectors.may_follow_body(world.outsider, second, [], [])  # its chair
+    assert not selectors.may_follow_body(world.outsider, board, list(board.memberships.all()), [])
