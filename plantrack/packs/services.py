@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 
 from plantrack.accounts.models import User
 from plantrack.core.cache import progress_clear, progress_of, progress_reporter
+from plantrack.core.finyears import period_with_name
 from plantrack.core.services import require
 from plantrack.directory.models import Person
 from plantrack.governance.models import Body, Chase, Commentary, Meeting
@@ -139,7 +140,7 @@ def pack_prepare(*, actor: User, body: Body, period: str, meeting: Meeting | Non
             body=body,
             meeting=meeting,
             period=period,
-            title=f"{body.name}: board pack for {period}",
+            title=f"{body.name}: board pack for {period_with_name(period)}",
             status=Pack.Status.PREPARING,
             created_by=actor,
         )

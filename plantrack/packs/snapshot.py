@@ -22,6 +22,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from plantrack.core.charts import RAG_COLOURS, Series, bar_chart
+from plantrack.core.finyears import period_with_name
 from plantrack.governance.models import Body, Commentary, Meeting, Oversight
 from plantrack.measures.judgement import Status as Judged
 from plantrack.measures.selectors import format_value, measure_chart_svg, measures_for_plan
@@ -433,4 +434,4 @@ def build_snapshot(
 def _title(body: Body, period: str, meeting: Meeting | None) -> str:
     if meeting:
         return f"{body.name}: board pack for {meeting.date:%-d %B %Y} ({period})"
-    return f"{body.name}: board pack for {period}"
+    return f"{body.name}: board pack for {period_with_name(period)}"

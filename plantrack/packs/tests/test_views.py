@@ -78,6 +78,7 @@ def test_a_monthly_body_reports_by_month(client, pw):
     client.post(url, {"period": month})
     pack = Pack.objects.get()
     assert pack.period == month and pack.snapshot["period"] == month
+    assert pack.title.endswith(f"board pack for {month} ({period_name(month)})")
     assert pack.snapshot["period_start"][8:] == "01"  # the month, not the quarter
     # The plan's commentary page offers that body's months beside the quarters.
     page = client.get(reverse("packs:commentary", args=[pw.w.plan.pk]), {"period": month})
