@@ -56,10 +56,14 @@ def entries_for(
     resolve = resolve or {}
     verbs = {**VERBS, **(verbs or {})}
     model = records.model.instance_type
+    # Only the fields the history table keeps: a model may exclude some (Plan.version).
+    kept = {f.attname for f in records.model._meta.concrete_fields}
     fields = [
         f
         for f in model._meta.concrete_fields
-        if f.name not in SKIPPED and not f.name.endswith(("_earliest", "_latest", "_kind"))
+        if f.attname in kept
+        and f.name not in SKIPPED
+        and not f.name.endswith(("_earliest", "_latest", "_kind"))
     ]
     previous: dict[int, object] = {}
     entries: list[Entry] = []

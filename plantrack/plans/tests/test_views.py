@@ -325,3 +325,19 @@ def test_owner_choices_are_the_plans_people_not_the_whole_directory(client, worl
     choices = set(form.fields["owners"].queryset)
     assert {world.owner_person, colleague} <= choices
     assert stranger not in choices
+
+
+def test_plan_history_page_shows_an_edit_to_the_plan(client, world):
+    # The history page once answered 500 as soon as a plan had been edited: it read `version`,
+    # which the history table does not keep.
+    client.force_login(world.manager)
+    url = reverse("plans:edit", args=[world.plan.pk])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(title="Youth Strategy 2025", owner_organisation=world.force.pk)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    response = client.get(reverse("plans:history", args=[world.plan.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Youth Strategy 2025" in body and "Youth Strategy" in body
