@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from plantrack.demo.loader import load_demo
 
@@ -12,6 +13,12 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Reload plans already loaded")
 
     def handle(self, *args, reset: bool = False, **options):
+        if settings.PRODUCTION:
+            # The demo account's password is in the README: never on a real database.
+            raise CommandError(
+                "load_demo refuses to run with PLANTRACK_PRODUCTION on: it creates the "
+                "account demo / demo."
+            )
         plans = load_demo(reset=reset, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"Demo ready: {len(plans)} plans. Sign in as demo / demo.")
