@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,6 +22,16 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    """A whole number, or a start that stops with the variable's name (not a bare ValueError)."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.lstrip("-").isdigit() or int(value) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number, at least {minimum}: {value!r}")
+    return int(value)
 
 
 PRODUCTION = env_bool("PLANTRACK_PRODUCTION")
@@ -70,6 +82,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "plantrack.core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages (it leaves one for the sign-in page) and, being plain middleware, before
+    # LoginRequiredMiddleware's process_view sends the signed-out browser to sign in.
+    "plantrack.core.middleware.SessionTimeoutMiddleware",
+    # After WhiteNoise (static files stay cacheable); sees the headers the views set.
+    "plantrack.core.middleware.PrivateCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -147,6 +164,12 @@ CACHES["progress"] = (
 )
 # Sessions live in the database (shared by every app server) and are read through the cache.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# A browser is signed out after this long without a request, and this long after signing in
+# however busy it is (core.middleware.SessionTimeoutMiddleware). The session row and cookie
+# expire with the idle limit too, so a session nobody uses dies in the database as well.
+PLANTRACK_SESSION_IDLE_MINUTES = env_int("PLANTRACK_SESSION_IDLE_MINUTES", 60, minimum=1)
+PLANTRACK_SESSION_MAX_HOURS = env_int("PLANTRACK_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = PLANTRACK_SESSION_IDLE_MINUTES * 60
 # Flash messages ride in a signed cookie, so posting a form does not also write the session.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 
@@ -169,10 +192,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Five failed sign-ins lock that username from that address for an hour.
-AXES_FAILURE_LIMIT = int(os.environ.get("PLANTRACK_AXES_FAILURE_LIMIT", "5"))
+# Five failed sign-ins lock that username from that address for an hour: the same username
+# from another address still signs in, so nobody can lock a colleague out from elsewhere.
+AXES_FAILURE_LIMIT = env_int("PLANTRACK_AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind a proxy every request comes from the proxy's address; the client's address is read
+# from X-Forwarded-For only as far as it was written by these proxies (addresses or networks),
+# so nobody else can choose the address they are throttled under (core.proxies).
+PLANTRACK_TRUSTED_PROXIES = env_list("PLANTRACK_TRUSTED_PROXIES")
+for _proxy in PLANTRACK_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"PLANTRACK_TRUSTED_PROXIES: {error}") from None
+AXES_CLIENT_IP_CALLABLE = "plantrack.core.proxies.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -219,6 +253,17 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Plain HTTP is redirected to HTTPS (turn off only where the proxy already does it), and
+    # browsers are told to use nothing but HTTPS for a year.
+    SECURE_SSL_REDIRECT = env_bool("PLANTRACK_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("PLANTRACK_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PLANTRACK_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("PLANTRACK_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is for the owner of the whole domain to ask for (hstspreload.org takes
+        # registrable domains, not the subdomain PlanTrack usually lives on), so by default
+        # the check that asks for it is quiet.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 TASKS = {
     "default": {
@@ -228,18 +273,27 @@ TASKS = {
     }
 }
 
-# The demo prints mail to the console; production sets PLANTRACK_EMAIL_BACKEND to the SMTP
-# backend and PLANTRACK_EMAIL_HOST / _PORT / _USER / _PASSWORD.
+# The demo prints mail to the console; production sends it by SMTP, to PLANTRACK_EMAIL_HOST /
+# _PORT / _USERNAME / _PASSWORD / _USE_TLS.
+_MAIL_OPTIONS: dict[str, object] = {
+    key.lower(): value
+    for key in ("HOST", "USERNAME", "PASSWORD")
+    if (value := os.environ.get(f"PLANTRACK_EMAIL_{key}"))
+}
+if os.environ.get("PLANTRACK_EMAIL_PORT"):
+    _MAIL_OPTIONS["port"] = env_int("PLANTRACK_EMAIL_PORT", 25, minimum=1)
+if os.environ.get("PLANTRACK_EMAIL_USE_TLS"):
+    # Read as yes/no: passed on as a string, "0" or "false" would switch TLS on.
+    _MAIL_OPTIONS["use_tls"] = env_bool("PLANTRACK_EMAIL_USE_TLS")
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "PLANTRACK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        "BACKEND": os.environ.get("PLANTRACK_EMAIL_BACKEND")
+        or (
+            "django.core.mail.backends.smtp.EmailBackend"
+            if PRODUCTION
+            else "django.core.mail.backends.console.EmailBackend"
         ),
-        "OPTIONS": {
-            key.lower(): int(value) if key == "PORT" else value
-            for key in ("HOST", "PORT", "USERNAME", "PASSWORD", "USE_TLS")
-            if (value := os.environ.get(f"PLANTRACK_EMAIL_{key}"))
-        },
+        "OPTIONS": _MAIL_OPTIONS,
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("PLANTRACK_FROM_EMAIL", "plantrack@localhost")

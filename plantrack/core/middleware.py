@@ -1,15 +1,106 @@
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequired
+from django.utils.cache import patch_cache_control
+
+# Paths that do not need a signed-in browser: the API answers 401 itself and the calendar
+# feeds' secret token is the credential (calendar programs cannot sign in).
+EXEMPT_PREFIXES = ("/api/", "/reminders/calendar/")
+
+SIGNED_IN_AT = "plantrack_signed_in_at"
+LAST_SEEN = "plantrack_last_seen"
 
 
 class LoginRequiredMiddleware(BaseLoginRequired):
     """Every page needs a signed-in user, except the API, which answers 401 itself, and the
     calendar feeds, whose secret token is the credential (calendar programs cannot sign in)."""
 
-    EXEMPT_PREFIXES = ("/api/", "/reminders/calendar/")
+    EXEMPT_PREFIXES = EXEMPT_PREFIXES
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path_info.startswith(self.EXEMPT_PREFIXES):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class SessionTimeoutMiddleware:
+    """Signs a browser out after PLANTRACK_SESSION_IDLE_MINUTES without a request, and
+    PLANTRACK_SESSION_MAX_HOURS after it signed in however busy it has been.
+
+    The session records when it started and when it was last seen. Writing "last seen" on
+    every request would write the session row on every request, so it is written only once
+    it is a twelfth of the idle limit old (five minutes for an hour): a browser is signed out
+    after between 55 and 60 minutes without a request. Token requests to the API and calendar
+    programs carry no session and pass untouched; a signed-out browser is sent to sign in by
+    LoginRequiredMiddleware, and an expired session on the API or a feed simply ends."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request) -> None:
+        idle = settings.PLANTRACK_SESSION_IDLE_MINUTES * 60
+        lifetime = settings.PLANTRACK_SESSION_MAX_HOURS * 3600
+        session = request.session
+        now = int(time.time())
+        signed_in_at = session.get(SIGNED_IN_AT)
+        last_seen = session.get(LAST_SEEN)
+        if signed_in_at is None or last_seen is None:
+            # The first request after signing in (or a session from before the limits).
+            session[SIGNED_IN_AT] = signed_in_at or now
+            session[LAST_SEEN] = now
+        elif now - last_seen > idle or now - signed_in_at > lifetime:
+            if now - last_seen > idle:
+                why = f"after {settings.PLANTRACK_SESSION_IDLE_MINUTES} minutes without activity"
+            else:
+                why = f"{settings.PLANTRACK_SESSION_MAX_HOURS} hours after signing in"
+            logout(request)
+            if not request.path_info.startswith(EXEMPT_PREFIXES):
+                messages.error(request, f"You were signed out {why}. Sign in again.")
+        elif now - last_seen >= max(1, idle // 12):
+            session[LAST_SEEN] = now
+
+
+PRIVATE = ("private", "no-store")
+
+
+class PrivateCacheMiddleware:
+    """Tells browsers and proxies not to keep what a signed-in user (or an API token) was
+    shown: `Cache-Control: private, no-store` on pages, downloads and API answers.
+
+    A response that already says it is private or not to be stored keeps its own header (the
+    calendar feeds say `private, max-age=…` and answer 304s to their ETag); one that says
+    `public` is made private. Static files are answered by WhiteNoise before this runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        # request.user is read after the view, which is where API token auth sets it.
+        credentials = "HTTP_AUTHORIZATION" in request.META or (
+            user is not None and user.is_authenticated
+        )
+        if not credentials:
+            return response
+        directives = {
+            part.strip().split("=")[0].lower()
+            for part in response.get("Cache-Control", "").split(",")
+            if part.strip()
+        }
+        if not directives:
+            response["Cache-Control"] = ", ".join(PRIVATE)
+        elif "private" not in directives and "no-store" not in directives:
+            patch_cache_control(response, private=True)
+        return response
