@@ -3,12 +3,30 @@ from __future__ import annotations
 from django import forms
 
 from plantrack.directory.models import Organisation, Person
+from plantrack.directory.selectors import can_change_email, organisation_ids_for
+
+
+def _own_organisations(field, user, current_id: int | None) -> None:
+    """Offer only the organisations the user belongs to (and the current choice): placing
+    something beneath another organisation is refused anyway, and a national directory is too
+    long for one list."""
+    if user is None or user.is_superuser:
+        return
+    allowed = set(organisation_ids_for(user))
+    if current_id is not None:
+        allowed.add(current_id)
+    field.queryset = Organisation.objects.filter(pk__in=allowed).order_by("name")
 
 
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "short_name", "kind", "parent", "email", "website"]
+        help_texts = {"parent": "Only organisations you belong to can be chosen."}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _own_organisations(self.fields["parent"], user, self.instance.parent_id)
 
 
 class PersonForm(forms.ModelForm):
@@ -26,6 +44,16 @@ class PersonForm(forms.ModelForm):
             "spoc",
         ]
         help_texts = {"name": "Leave blank if only the post is known"}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _own_organisations(self.fields["organisation"], user, self.instance.organisation_id)
+        if user is not None and self.instance.pk and not can_change_email(user, self.instance):
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = (
+                "Only a site admin or the person themselves can change the address of someone "
+                "who owns actions."
+            )
 
 
 class DirectorySearchForm(forms.Form):

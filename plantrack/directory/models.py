@@ -58,6 +58,9 @@ class Person(models.Model):
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
     email = models.EmailField(blank=True)
+    # Mail (digests, chases) goes only to an address its holder has confirmed, or one a site
+    # admin or the person's own user set: anyone could otherwise redirect someone's mail.
+    email_verified_at = models.DateTimeField(null=True, blank=True, editable=False)
     phone = models.CharField(max_length=40, blank=True)
     spoc = models.BooleanField("single point of contact", default=False)
     user = models.OneToOneField(
@@ -85,6 +88,11 @@ class Person(models.Model):
     @property
     def display_name(self) -> str:
         return self.format_name(self.name, self.rank, self.post)
+
+    @property
+    def verified_email(self) -> str:
+        """The address mail may go to: empty unless it has been verified."""
+        return self.email if self.email and self.email_verified_at else ""
 
     @staticmethod
     def format_name(name: str, rank: str, post: str) -> str:

@@ -94,6 +94,13 @@ def person_for_user(user: User) -> Person | None:
     return Person.objects.filter(user=user).first()
 
 
+def mail_address(person: Person) -> str:
+    """Where mail for a person may go: their user's address, else their own once verified."""
+    if person.user_id is not None and person.user and person.user.email:
+        return person.user.email
+    return person.verified_email
+
+
 def can_edit_directory(user: User) -> bool:
     """Site admins, plan managers and organisation members keep the shared directory."""
     if not user.is_authenticated:
@@ -101,6 +108,73 @@ def can_edit_directory(user: User) -> bool:
     if user.is_superuser:
         return True
     return user.plan_roles.filter(role="manager").exists() or user.memberships.exists()
+
+
+def can_edit_organisation(user: User, organisation: Organisation) -> bool:
+    """Site admins, and members of the organisation or of one above it.
+
+    Editing someone else's organisation is refused: its name and place are what other
+    partnerships rely on to find it.
+    """
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or organisation.pk in organisation_ids_for(user)
+
+
+def can_place_organisation(
+    user: User, organisation: Organisation | None, old_parent_id: int | None, parent_id: int | None
+) -> bool:
+    """May ``user`` put ``organisation`` (None: a new one) beneath ``parent_id``?
+
+    Members see every plan beneath their organisations, so placing an organisation beneath
+    another is a grant of access to its plans: only site admins, or someone who belongs to both
+    the old place and the new one. A top-level organisation's old place is itself.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    mine = organisation_ids_for(user)
+    if organisation is None or organisation.pk is None:
+        return parent_id is None or parent_id in mine
+    old_place = old_parent_id if old_parent_id is not None else organisation.pk
+    new_place = parent_id if parent_id is not None else old_place
+    return old_place in mine and new_place in mine
+
+
+def person_owns_actions(person: Person) -> bool:
+    return person.pk is not None and person.ownerships.exists()
+
+
+def can_edit_person(user: User, person: Person) -> bool:
+    """Site admins; the person's own user; members of the person's organisation.
+
+    A person with no organisation is kept by the managers of the plans whose actions they own,
+    or, while they own none, by anyone who keeps the directory.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or (person.user_id is not None and person.user_id == user.pk):
+        return True
+    if not can_edit_directory(user):
+        return False
+    if person.organisation_id is not None:
+        return person.organisation_id in organisation_ids_for(user)
+    owned = person.ownerships.all()
+    if not owned.exists():
+        return True
+    # A lookup across the relation, not an import: plans sits above directory.
+    return owned.filter(
+        action__plan__roles__user=user, action__plan__roles__role="manager"
+    ).exists()
+
+
+def can_change_email(user: User, person: Person) -> bool:
+    """Digests and chase mails go to a person's address: once they own actions, only a site
+    admin or the person's own user may change it."""
+    if user.is_superuser or (person.user_id is not None and person.user_id == user.pk):
+        return True
+    return not person_owns_actions(person)
 
 
 def people_sharing_staff_number(person: Person) -> QuerySet[Person]:

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from plantrack.accounts.models import User
 from plantrack.core.services import require, save_validated
 from plantrack.directory.models import Membership, Organisation, Person
-from plantrack.directory.selectors import can_edit_directory, forget_organisation_ids
+from plantrack.directory.selectors import (
+    can_change_email,
+    can_edit_directory,
+    can_edit_organisation,
+    can_edit_person,
+    can_place_organisation,
+    forget_organisation_ids,
+    organisation_ids_for,
+)
 from plantrack.plans.services import touch_plans_showing
 
 ORGANISATION_FIELDS = {"name", "short_name", "kind", "parent", "email", "website"}
@@ -24,6 +39,10 @@ PERSON_FIELDS = {
     "spoc",
     "user",
 }
+EMAIL_TOKEN_SALT = "plantrack.directory.email-verification"
+EMAIL_TOKEN_DAYS = 14
+
+security_log = logging.getLogger("plantrack.security")
 
 
 def _assign(instance, fields: dict, allowed: set[str]) -> None:
@@ -47,23 +66,52 @@ def _check_organisation(organisation: Organisation) -> None:
         parent = parent.parent
 
 
-def _write(actor: User, instance, fields: dict, allowed: set[str], check) -> None:
-    require(can_edit_directory(actor), "Only members of an organisation edit the directory.")
-    _assign(instance, fields, allowed)
-    check(instance)
-    save_validated(instance, actor=actor)
+def _check_placement(actor: User, organisation: Organisation, old_parent_id: int | None) -> None:
+    if organisation.parent_id == old_parent_id and organisation.pk is not None:
+        return
+    require(
+        can_place_organisation(actor, organisation, old_parent_id, organisation.parent_id),
+        "Only site admins, or members of both the old and the new parent organisation, "
+        "can move an organisation.",
+    )
 
 
 @transaction.atomic
 def organisation_create(*, actor: User, name: str, **fields) -> Organisation:
+    """Anyone who keeps the directory adds partners; beneath another organisation only if they
+    belong to it (see can_place_organisation)."""
+    require(can_edit_directory(actor), "Only members of an organisation edit the directory.")
     organisation = Organisation(name=name.strip())
-    _write(actor, organisation, fields, ORGANISATION_FIELDS, _check_organisation)
+    _assign(organisation, fields, ORGANISATION_FIELDS)
+    _check_placement(actor, organisation, None)
+    _check_organisation(organisation)
+    save_validated(organisation, actor=actor)
     return organisation
 
 
 @transaction.atomic
 def organisation_update(*, actor: User, organisation: Organisation, **fields) -> Organisation:
-    _write(actor, organisation, fields, ORGANISATION_FIELDS, _check_organisation)
+    # Read the stored place: a ModelForm has already changed the instance in memory.
+    stored = Organisation.objects.select_for_update().filter(pk=organisation.pk)
+    old_parent_id = stored.values_list("parent_id", flat=True).get()
+    require(
+        can_edit_organisation(actor, Organisation(pk=organisation.pk)),
+        "Only site admins and members of an organisation can change it.",
+    )
+    _assign(organisation, fields, ORGANISATION_FIELDS)
+    _check_placement(actor, organisation, old_parent_id)
+    _check_organisation(organisation)
+    save_validated(organisation, actor=actor)
+    if organisation.parent_id != old_parent_id:
+        # Moving an organisation changes who sees its plans: say so where operators look.
+        security_log.info(
+            "organisation %s moved from parent %s to %s by user %s",
+            organisation.pk,
+            old_parent_id,
+            organisation.parent_id,
+            actor.pk,
+        )
+        forget_organisation_ids(actor)
     touch_plans_showing(organisation=organisation)
     return organisation
 
@@ -75,17 +123,122 @@ def _check_person(person: Person) -> None:
         raise ValidationError("Give a name or a post.")
 
 
+def _check_person_placement(actor: User, person: Person, old_organisation_id: int | None) -> None:
+    if person.organisation_id == old_organisation_id or person.organisation_id is None:
+        return
+    require(
+        actor.is_superuser or person.organisation_id in organisation_ids_for(actor),
+        "You can only place people in an organisation you belong to.",
+    )
+
+
+def _email_changed(actor: User, person: Person, old_email: str) -> bool:
+    """Note a new address as verified (set by a site admin or the person's own user) or not;
+    True when a verification mail should go to it."""
+    if person.email == old_email:
+        return False
+    trusted = actor.is_superuser or (person.user_id is not None and person.user_id == actor.pk)
+    person.email_verified_at = timezone.now() if trusted and person.email else None
+    return bool(person.email) and not trusted
+
+
 @transaction.atomic
 def person_create(*, actor: User, **fields) -> Person:
     person = Person()
-    _write(actor, person, fields, PERSON_FIELDS, _check_person)
+    require(can_edit_directory(actor), "Only members of an organisation edit the directory.")
+    if "user" in fields:
+        require(actor.is_superuser, "Only site admins link people to user accounts.")
+    _assign(person, fields, PERSON_FIELDS)
+    _check_person(person)
+    _email_changed(actor, person, "")
+    save_validated(person, actor=actor)
     return person
 
 
 @transaction.atomic
 def person_update(*, actor: User, person: Person, **fields) -> Person:
-    _write(actor, person, fields, PERSON_FIELDS, _check_person)
+    # Read what is stored: a ModelForm has already changed the instance in memory.
+    stored = Person.objects.select_for_update().filter(pk=person.pk)
+    old_organisation_id, old_email, old_user_id = stored.values_list(
+        "organisation_id", "email", "user_id"
+    ).get()
+    before = Person(pk=person.pk, organisation_id=old_organisation_id, user_id=old_user_id)
+    require(
+        can_edit_person(actor, before),
+        "Only site admins and members of the person's organisation can change their entry.",
+    )
+    if "user" in fields and getattr(fields["user"], "pk", None) != old_user_id:
+        require(actor.is_superuser, "Only site admins link people to user accounts.")
+    _assign(person, fields, PERSON_FIELDS)
+    if person.email != old_email:
+        require(
+            can_change_email(actor, before),
+            "Only a site admin or the person themselves can change the email address of "
+            "someone who owns actions.",
+        )
+    _check_person_placement(actor, person, old_organisation_id)
+    _check_person(person)
+    to_verify = _email_changed(actor, person, old_email)
+    save_validated(person, actor=actor)
+    if to_verify:
+        _send_verification(person)
     touch_plans_showing(person=person)
+    return person
+
+
+def email_verification_token(person: Person) -> str:
+    return signing.dumps({"p": person.pk, "e": person.email}, salt=EMAIL_TOKEN_SALT)
+
+
+def _send_verification(person: Person) -> None:
+    url = settings.PLANTRACK_BASE_URL + reverse(
+        "directory:email_verify", args=[email_verification_token(person)]
+    )
+    subject = "Confirm your email address for PlanTrack"
+    body = (
+        f"Hello {person.name or person.display_name},\n\n"
+        "Your email address was added to PlanTrack's directory. PlanTrack will send reminders "
+        "and requests for commentary about the actions you own to this address once you "
+        f"confirm it. To confirm, open this link within {EMAIL_TOKEN_DAYS} days:\n\n{url}\n\n"
+        "If this is not you, ignore this message: nothing will be sent to you.\n\nPlanTrack"
+    )
+    address = person.email
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+
+
+@transaction.atomic
+def person_email_verification_send(*, actor: User, person: Person) -> None:
+    """Send (again) the mail that asks the person to confirm their address."""
+    require(can_edit_person(actor, person), "You cannot change this person's entry.")
+    if not person.email:
+        raise ValidationError("This person has no email address.")
+    if person.verified_email:
+        raise ValidationError("This email address is already verified.")
+    _send_verification(person)
+
+
+def email_verification_person(token: str) -> Person:
+    """The person a verification link names, while their address is still the one it names."""
+    try:
+        data = signing.loads(token, salt=EMAIL_TOKEN_SALT, max_age=EMAIL_TOKEN_DAYS * 86400)
+    except signing.SignatureExpired:
+        raise ValidationError("This link has expired: ask for a new one.") from None
+    except signing.BadSignature:
+        raise ValidationError("This link is not valid.") from None
+    person = Person.objects.filter(pk=data.get("p")).first()
+    if person is None or not person.email or person.email != data.get("e"):
+        raise ValidationError("This link is for an address that is no longer recorded.")
+    return person
+
+
+@transaction.atomic
+def person_email_verify(*, token: str) -> Person:
+    """The holder of the address confirms it by following the link mailed to it."""
+    person = email_verification_person(token)
+    if not person.email_verified_at:
+        person.email_verified_at = timezone.now()
+        person._history_user = person.user
+        person.save(update_fields=["email_verified_at", "updated_at"])
     return person
 
 

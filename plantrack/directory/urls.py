@@ -14,4 +14,10 @@ urlpatterns = [
     path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path(
+        "people/<int:pk>/verify-email/",
+        views.person_email_verification_send,
+        name="person_email_verification_send",
+    ),
+    path("verify-email/<str:token>/", views.email_verify, name="email_verify"),
 ]

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.core.services import require
 from plantrack.core.views import paginate, submitted
@@ -14,7 +16,8 @@ from plantrack.plans.selectors import actions_involving_organisation, actions_ow
 
 
 def _render(request: HttpRequest, template: str, nav: str, **context) -> HttpResponse:
-    context.update(nav_section=nav, can_edit=selectors.can_edit_directory(request.user))
+    context.setdefault("can_edit", selectors.can_edit_directory(request.user))
+    context.update(nav_section=nav)
     return render(request, f"directory/{template}", context)
 
 
@@ -45,6 +48,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "organisation_detail.html",
         "organisations",
         organisation=organisation,
+        can_edit=selectors.can_edit_organisation(request.user, organisation),
         children=organisation.children.order_by("name"),
         people=organisation.people.order_by("name", "post")[:200],
         actions=actions_involving_organisation(request.user, organisation)[:200],
@@ -60,6 +64,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person_detail.html",
         "people",
         person=person,
+        can_edit=selectors.can_edit_person(request.user, person),
         clashes=selectors.people_sharing_staff_number(person),
         actions=actions_owned_by(request.user, person)[:200],
         history=person_history(person)[:30],
@@ -76,7 +81,7 @@ def _edit(request, form, service, success, template_title, **service_kwargs):
 @require_http_methods(["GET", "POST"])
 def organisation_create(request: HttpRequest) -> HttpResponse:
     require(selectors.can_edit_directory(request.user))
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(request.POST or None, user=request.user)
     return _edit(
         request, form, services.organisation_create, "Organisation added.", "Add an organisation"
     )
@@ -85,8 +90,8 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get_for_user(request.user, pk)
-    require(selectors.can_edit_directory(request.user))
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    require(selectors.can_edit_organisation(request.user, organisation))
+    form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
     return _edit(
         request,
         form,
@@ -100,15 +105,46 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
     require(selectors.can_edit_directory(request.user))
-    form = PersonForm(request.POST or None)
+    form = PersonForm(request.POST or None, user=request.user)
     return _edit(request, form, services.person_create, "Person added.", "Add a person")
 
 
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get_for_user(request.user, pk)
-    require(selectors.can_edit_directory(request.user))
-    form = PersonForm(request.POST or None, instance=person)
-    return _edit(
-        request, form, services.person_update, "Person saved.", "Edit person", person=person
-    )
+    require(selectors.can_edit_person(request.user, person))
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    saved = "Person saved."
+    if request.method == "POST" and form.has_changed() and "email" in form.changed_data:
+        saved += " A message asking them to confirm their email address is on its way."
+    return _edit(request, form, services.person_update, saved, "Edit person", person=person)
+
+
+@require_POST
+def person_email_verification_send(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get_for_user(request.user, pk)
+    try:
+        services.person_email_verification_send(actor=request.user, person=person)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"A confirmation message has gone to {person.email}.")
+    return redirect(person.get_absolute_url())
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def email_verify(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed to a new address. Opening it only asks: a mail scanner that fetches
+    links must not confirm an address on the holder's behalf."""
+    context: dict = {"nav_section": "people"}
+    try:
+        person = services.email_verification_person(token)
+    except ValidationError as exc:
+        context["error"] = " ".join(exc.messages)
+        return render(request, "directory/email_verify.html", context, status=400)
+    context["person"] = person
+    if request.method == "POST":
+        services.person_email_verify(token=token)
+        context["verified"] = True
+    return render(request, "directory/email_verify.html", context)

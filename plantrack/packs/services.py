@@ -24,6 +24,7 @@ from plantrack.core.cache import progress_clear, progress_of, progress_reporter
 from plantrack.core.finyears import period_with_name
 from plantrack.core.services import require
 from plantrack.directory.models import Person
+from plantrack.directory.selectors import mail_address
 from plantrack.governance.models import Body, Chase, Commentary, Meeting
 from plantrack.packs import selectors
 from plantrack.packs.models import Pack, PackFile
@@ -78,9 +79,11 @@ def chase_send(*, actor: User, plan: Plan, person: Person, period: str) -> Chase
         raise ValidationError(
             f"{person.display_name} has no items missing commentary for {period}."
         )
-    if not person.email:
+    address = mail_address(person)
+    if not address:
         raise ValidationError(
-            f"{person.display_name} has no email address in the directory: add one first."
+            f"{person.display_name} has no verified email address in the directory: add one "
+            "and ask them to confirm it first."
         )
     chase = Chase.objects.create(
         plan=plan, person=person, period=period, items=len(missing), sent_by=actor
@@ -106,9 +109,7 @@ def chase_send(*, actor: User, plan: Plan, person: Person, period: str) -> Chase
     ]
     subject = f"Commentary needed: {plan.title} ({period})"
     body = "\n".join(lines)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
-    )
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
     return chase
 
 

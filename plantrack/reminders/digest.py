@@ -174,6 +174,7 @@ _PERSON_FIELDS = (
     "user__email",
     "user__first_name",
     "user__last_name",
+    "email_verified_at",
 )
 
 
@@ -200,7 +201,7 @@ def gather(on: dt.date) -> Gathered:
         .order_by()
     )
     for row in rows.iterator(chunk_size=5000):
-        person, action = row[:9], row[9:]
+        person, action = row[: len(_PERSON_FIELDS)], row[len(_PERSON_FIELDS) :]
         action_id, ref, title, plan_id, plan_title, due, update_due = action
         people.setdefault(person[0], person)
         title = title if len(title) <= TITLE_LIMIT else title[: TITLE_LIMIT - 1] + "…"
@@ -219,8 +220,9 @@ def gather(on: dt.date) -> Gathered:
 
     no_email, recipients = 0, []
     for person_id, bucket in items.items():
-        _, name, rank, post, email, user_id, user_email, first, last = people[person_id]
-        address = user_email or email
+        _, name, rank, post, email, user_id, user_email, first, last, verified = people[person_id]
+        # Only an address its holder confirmed (or an admin set): see directory.services.
+        address = user_email or (email if verified else "")
         if not address:
             no_email += 1
             continue

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from plantrack.budgets import services as budgets
 from plantrack.core.tests.factories import World, build_world, make_action
@@ -45,6 +46,7 @@ def build_pack_world() -> PackWorld:
 
     w = build_world()
     w.owner_person.email = "owen@example.org"
+    w.owner_person.email_verified_at = timezone.now()
     w.owner_person.save()
     # YC/INT/1 is overdue (March 2004); YC/INT/2 is rated red; both have an owner.
     plans.update_post(

@@ -132,8 +132,13 @@ def test_chase_refuses_without_email_without_items_or_for_non_managers(pw):
     nobody = make_person(name="No Items", email="n@example.org")
     with pytest.raises(ValidationError, match="no items missing commentary"):
         services.chase_send(actor=w.manager, plan=w.plan, person=nobody, period=pw.period)
+    # An address nobody confirmed gets no mail: anyone could have typed it in.
+    w.owner_person.email_verified_at = None
+    w.owner_person.save()
+    with pytest.raises(ValidationError, match="no verified email address"):
+        services.chase_send(actor=w.manager, plan=w.plan, person=w.owner_person, period=pw.period)
     w.owner_person.email = ""
     w.owner_person.save()
-    with pytest.raises(ValidationError, match="no email address"):
+    with pytest.raises(ValidationError, match="no verified email address"):
         services.chase_send(actor=w.manager, plan=w.plan, person=w.owner_person, period=pw.period)
     assert not Chase.objects.exists() and not mail.outbox

@@ -12,6 +12,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from plantrack.core.tests.factories import make_action, make_person, make_plan, make_user
 from plantrack.directory.models import Person
@@ -37,7 +38,9 @@ WEDNESDAY = MONDAY + dt.timedelta(days=2)
 @pytest.fixture
 def due(world, commentary):
     """The owner has all three kinds of item, over two plans; the manager owns nothing due."""
-    Person.objects.filter(pk=world.owner_person.pk).update(email="owen@example.org")
+    Person.objects.filter(pk=world.owner_person.pk).update(
+        email="owen@example.org", email_verified_at=timezone.now()
+    )
     # world.action is overdue (due March 2004). other_action: an update is due.
     ActionOwner.objects.create(action=world.other_action, person=world.owner_person)
     Action.objects.filter(pk=world.other_action.pk).update(update_due_on=MONDAY)
@@ -95,10 +98,19 @@ def test_owner_without_email_or_disabled_gets_nothing(world, due):
     Person.objects.filter(pk=world.owner_person.pk).update(email="")
     summary = reminders_send(on=MONDAY)
     assert summary.no_email == 1 and mail.outbox == []
-    Person.objects.filter(pk=world.owner_person.pk).update(email="owen@example.org")
+    Person.objects.filter(pk=world.owner_person.pk).update(
+        email="owen@example.org", email_verified_at=timezone.now()
+    )
     world.owner.is_active = False
     world.owner.save()
     assert reminders_send(on=MONDAY).sent == 0 and mail.outbox == []
+
+
+def test_an_unverified_address_gets_no_digest(world, due):
+    # Anyone who keeps the directory could have typed it in (security issue 10, F2).
+    Person.objects.filter(pk=world.owner_person.pk).update(email_verified_at=None)
+    summary = reminders_send(on=MONDAY)
+    assert summary.no_email == 1 and mail.outbox == []
 
 
 def test_user_email_wins_over_directory_email(world, due):
@@ -239,7 +251,12 @@ def test_task_runs_the_digest(world, due):
 def _owners(world, n: int, prefix: str) -> None:
     """n owners with two overdue actions each (an update due too); a few have an account."""
     people = Person.objects.bulk_create(
-        Person(name=f"Owner {prefix}{i}", email=f"{prefix}{i}@example.org") for i in range(n)
+        Person(
+            name=f"Owner {prefix}{i}",
+            email=f"{prefix}{i}@example.org",
+            email_verified_at=timezone.now(),
+        )
+        for i in range(n)
     )
     users = [
         make_user(f"{prefix}u{i}", email=f"{prefix}u{i}@example.org") for i in range(max(2, n // 5))
