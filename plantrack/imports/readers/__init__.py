@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import zipfile
 from collections.abc import Callable
 
@@ -17,10 +18,10 @@ from plantrack.imports.readers._common import ZIP_ERRORS, CellBudget, display_na
 from plantrack.imports.readers.delimited import read_delimited
 from plantrack.imports.readers.pdf import read_pdf
 from plantrack.imports.readers.word import read_docx
-from plantrack.imports.readers.xlsx import read_xlsx
+from plantrack.imports.readers.xlsx import ROWS_HINT, read_xlsx, scan_sheets
 from plantrack.imports.tables import Document, ImportFailed, Limits
 
-__all__ = ["read_file"]
+__all__ = ["check_file", "read_file"]
 
 MB = 1024 * 1024
 # A zip member that expands this much from this little is a decompression bomb, not a sheet.
@@ -28,6 +29,10 @@ BOMB_RATIO = 200
 BOMB_MIN_BYTES = 10 * MB
 # Office files have tens of parts, rarely hundreds.
 MAX_ZIP_MEMBERS = 10_000
+# A line of a table is short; a line this long is a hostile or broken file. (^ anchors at line
+# starts, so the search is linear in the size of the file.)
+MAX_LINE_BYTES = 1 * MB
+_LONG_LINE = re.compile(rb"^[^\n]{%d}" % (MAX_LINE_BYTES + 1), re.MULTILINE)
 
 XLSX, DOCX, PDF, TEXT = "xlsx", "docx", "pdf", "text"
 _KIND_NAMES = {
@@ -75,8 +80,33 @@ def read_file(name: str, data: bytes, limits: Limits | None = None) -> Document:
     """Read an uploaded file into tables of cells; raise ImportFailed if it can't be read."""
     limits = limits or Limits()
     shown = display_name(name)
+    document = _guarded(shown, lambda: _read(shown, data, limits))
+    document.name = name
+    return document
+
+
+def check_file(name: str, data: bytes, limits: Limits, *, rows_hint: str = ROWS_HINT) -> str:
+    """The guard for an upload that another parser will read.
+
+    What read_file refuses before it parses anything (size, emptiness, what the bytes are, zip
+    bombs, sheets with too many rows or cells, absurdly long lines) is refused here the same
+    way, so every upload path shares one set of checks. Returns the kind of file: XLSX, DOCX,
+    PDF or TEXT.
+    """
+    shown = display_name(name)
+
+    def check() -> str:
+        kind, _expected = _check(shown, data, limits)
+        if kind == XLSX:
+            scan_sheets(shown, data, limits, rows_hint=rows_hint)
+        return kind
+
+    return _guarded(shown, check)
+
+
+def _guarded[T](shown: str, work: Callable[[], T]) -> T:
     try:
-        document = _read(shown, data, limits)
+        return work()
     except ImportFailed as exc:
         message = one_line(str(exc))
         if message == str(exc):
@@ -86,11 +116,28 @@ def read_file(name: str, data: bytes, limits: Limits | None = None) -> Document:
     # damaged or hostile files, and the caller must only ever see ImportFailed.
     except Exception as exc:
         raise ImportFailed(f"{shown} could not be read ({type(exc).__name__}).") from exc
-    document.name = name
-    return document
 
 
 def _read(name: str, data: bytes, limits: Limits) -> Document:
+    kind, expected = _check(name, data, limits)
+    budget = CellBudget(name, limits)
+    if kind == TEXT:
+        extension = os.path.splitext(name)[1].lower()
+        prefer_tab = extension in (".tsv", ".txt", ".xls")
+        document = read_delimited(name, data, limits, budget, prefer_tab=prefer_tab)
+    else:
+        document = _READERS[kind](name, data, limits, budget)
+    if expected is not None and expected != kind:
+        document.warnings.insert(
+            0,
+            f"{name} is really {_KIND_NAMES[kind]}, not {_KIND_NAMES[expected]}; "
+            "it was read as what it is.",
+        )
+    return document
+
+
+def _check(name: str, data: bytes, limits: Limits) -> tuple[str, str | None]:
+    """The kind the bytes are and the kind the name promised, or ImportFailed."""
     if len(data) > limits.max_upload_bytes:
         raise ImportFailed(
             f"{name} is too large ({_megabytes(len(data))}; the limit is "
@@ -112,20 +159,13 @@ def _read(name: str, data: bytes, limits: Limits) -> Document:
     # Many systems export tab-separated text (or HTML) and call it .xls; the text can be read.
     if kind == TEXT and expected not in (TEXT, None) and extension != ".xls":
         raise ImportFailed(f"{name} is not {_KIND_NAMES[expected]}: it looks like plain text.")
-
-    budget = CellBudget(name, limits)
-    if kind == TEXT:
-        prefer_tab = extension in (".tsv", ".txt", ".xls")
-        document = read_delimited(name, data, limits, budget, prefer_tab=prefer_tab)
-    else:
-        document = _READERS[kind](name, data, limits, budget)
-    if expected is not None and expected != kind:
-        document.warnings.insert(
-            0,
-            f"{name} is really {_KIND_NAMES[kind]}, not {_KIND_NAMES[expected]}; "
-            "it was read as what it is.",
+    if kind == TEXT and _LONG_LINE.search(data):
+        # No table has a line this long; the csv module would build one record of millions
+        # of fields from it before any row or cell limit could look.
+        raise ImportFailed(
+            f"{name} has a line longer than {_megabytes(MAX_LINE_BYTES)}: it is not a table."
         )
-    return document
+    return kind, expected
 
 
 def _megabytes(size: int) -> str:

@@ -13,6 +13,7 @@ import io
 import re
 import warnings
 import zipfile
+from itertools import islice
 from typing import Any
 
 import openpyxl
@@ -39,6 +40,14 @@ _MERGE_REF = re.compile(
     rb'<(?:\w+:)?mergeCell\s+ref="\$?([A-Z]{1,3})\$?(\d{1,7}):\$?([A-Z]{1,3})\$?(\d{1,7})"'
 )
 
+# A row element of a sheet's XML and what it holds (nothing when it is self-closing, as rows
+# that only set a height are); a cell element; the element holding a cell's value.
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?row>)", re.DOTALL)
+_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)[\s/>]")
+
+ROWS_HINT = "split it or raise PLANTRACK_IMPORT_MAX_ROWS"
+
 # A formula cell without a saved result: <f>...</f> (or <f .../>) then no <v> or an empty one.
 _FORMULA_WITHOUT_VALUE = re.compile(
     rb"<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
@@ -47,7 +56,7 @@ _FORMULA_WITHOUT_VALUE = re.compile(
 
 
 def read_xlsx(name: str, data: bytes, limits: Limits, budget: CellBudget) -> Document:
-    unsaved_formulas = _scan_sheets(name, data, limits)
+    unsaved_formulas = scan_sheets(name, data, limits)
     with warnings.catch_warnings():
         # openpyxl warns about every extension it drops (data validation, slicers...): noise.
         warnings.simplefilter("ignore")
@@ -83,16 +92,20 @@ def read_xlsx(name: str, data: bytes, limits: Limits, budget: CellBudget) -> Doc
     return document
 
 
-def _scan_sheets(name: str, data: bytes, limits: Limits) -> int:
+def scan_sheets(name: str, data: bytes, limits: Limits, *, rows_hint: str = ROWS_HINT) -> int:
     """Look at the sheets' XML before openpyxl does; return how many formulas lack results.
 
-    A sheet that merges an absurd range is refused: on loading, openpyxl makes one object for
-    every cell of a merged range, and a few bytes of "A1:XFD1048576" would take it billions
-    of steps. Formulas without a saved result (files written by programs other than Excel)
-    read as empty with data_only=True; they are counted to warn about. The zip's sizes were
-    checked already.
+    openpyxl's cost is in the cells it makes, so a sheet is refused here, from a scan of its
+    XML, if it holds more rows with values than the limit, or the workbook more cells (a few
+    hundred KB can declare a million rows, which would take a minute and hundreds of MB to
+    load before any limit applied), or if it merges an absurd range: on loading, openpyxl makes
+    one object for every cell of a merged range, and a few bytes of "A1:XFD1048576" would take
+    it billions of steps. Formulas without a saved result (files written by programs other
+    than Excel) read as empty with data_only=True; they are counted to warn about. The zip's
+    sizes were checked already.
     """
     unsaved = 0
+    cells = 0
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for info in archive.infolist():
             if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
@@ -103,6 +116,18 @@ def _scan_sheets(name: str, data: bytes, limits: Limits) -> int:
                 raise ImportFailed(
                     f"{name} is damaged or incomplete (a sheet can't be unpacked)."
                 ) from exc
+            if _rows_with_values(sheet_xml, limits.max_rows + 1) > limits.max_rows:
+                sheet = info.filename.removeprefix("xl/worksheets/").removesuffix(".xml")
+                raise ImportFailed(
+                    f"A sheet ({sheet}) in {name} has more than {limits.max_rows:,} rows; "
+                    f"{rows_hint}."
+                )
+            cells += sum(1 for _ in islice(_CELL.finditer(sheet_xml), limits.max_cells + 1))
+            if cells > limits.max_cells:
+                raise ImportFailed(
+                    f"{name} has more than {limits.max_cells:,} cells; split it into smaller "
+                    "files or raise PLANTRACK_IMPORT_MAX_CELLS."
+                )
             unsaved += len(_FORMULA_WITHOUT_VALUE.findall(sheet_xml))
             area = 0
             for col1, row1, col2, row2 in _MERGE_REF.findall(sheet_xml):
@@ -115,6 +140,18 @@ def _scan_sheets(name: str, data: bytes, limits: Limits) -> int:
                     "unmerge them or split the sheet."
                 )
     return unsaved
+
+
+def _rows_with_values(sheet_xml: bytes, stop: int) -> int:
+    """How many rows of a sheet's XML hold a value, counting no further than stop."""
+    count = 0
+    for row in _ROW.finditer(sheet_xml):
+        content = row.group(1)
+        if content and _VALUE.search(content):
+            count += 1
+            if count >= stop:
+                break
+    return count
 
 
 def _column_number(letters: bytes) -> int:
