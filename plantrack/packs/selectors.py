@@ -254,18 +254,6 @@ def commentary_get(action: Action, period: str) -> Commentary | None:
     return Commentary.objects.filter(action=action, period=period).first()
 
 
-def owns_action(user: User, action: Action) -> bool:
-    return ActionOwner.objects.filter(action=action, person__user=user).exists()
-
-
-def owned_action_ids(user: User, plan: Plan) -> set[int]:
-    return set(
-        ActionOwner.objects.filter(action__plan=plan, person__user=user).values_list(
-            "action_id", flat=True
-        )
-    )
-
-
 def person_in_plan(plan: Plan, pk: int) -> Person:
     """An owner of one of the plan's actions, or 404."""
     person = Person.objects.filter(pk=pk, ownerships__action__plan=plan).first()

@@ -41,10 +41,11 @@ logger = logging.getLogger(__name__)
 
 @transaction.atomic
 def commentary_save(*, actor: User, action: Action, period: str, text: str) -> Commentary:
-    """Write (or rewrite) the commentary on an action for a period. Owners of the action and
-    managers of its plan may; the earlier text stays in the commentary's history."""
+    """Write (or rewrite) the commentary on an action for a period. Those who may post its
+    updates may (its owners while they hold a contributor role, the plan's managers); the
+    earlier text stays in the commentary's history."""
     require(
-        plan_access(actor, action.plan).can_manage or selectors.owns_action(actor, action),
+        plan_access(actor, action.plan).can_post_update(action),
         "Only the action's owners and the plan's managers can write its commentary.",
     )
     period = selectors.period_normalise(period)

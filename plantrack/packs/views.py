@@ -168,7 +168,8 @@ def commentary_page(request: HttpRequest, pk: int) -> HttpResponse:
     own items with a link to write each commentary."""
     plan = plan_get_for_user(request.user, pk)
     access = plan_access(request.user, plan)
-    mine = selectors.owned_action_ids(request.user, plan)
+    # Filled for contributors only: an owner who is now a viewer writes nothing.
+    mine = access.owned_action_ids
     if not access.can_manage and not mine:
         raise PermissionDenied("Only the plan's managers and action owners can see this page.")
     period = _period(request)
@@ -227,7 +228,7 @@ def commentary_write(request: HttpRequest, pk: int) -> HttpResponse:
     action = action_get_light(request.user, pk)
     plan = action.plan
     require(
-        plan_access(request.user, plan).can_manage or selectors.owns_action(request.user, action),
+        plan_access(request.user, plan).can_post_update(action),
         "Only the action's owners and the plan's managers can write its commentary.",
     )
     period = _period(request)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from plantrack.core.tests.factories import make_action, make_person
 from plantrack.governance.models import Chase, Commentary
@@ -142,3 +143,17 @@ def test_chase_refuses_without_email_without_items_or_for_non_managers(pw):
     with pytest.raises(ValidationError, match="no verified email address"):
         services.chase_send(actor=w.manager, plan=w.plan, person=w.owner_person, period=pw.period)
     assert not Chase.objects.exists() and not mail.outbox
+
+
+def test_owner_demoted_to_viewer_can_no_longer_write_commentary(pw, client):
+    w = pw.w
+    plans.plan_role_set(actor=w.manager, plan=w.plan, user=w.owner, role="viewer")
+    with pytest.raises(PermissionDenied):
+        services.commentary_save(actor=w.owner, action=w.action, period=pw.period, text="Still?")
+    client.force_login(w.owner)
+    url = reverse("packs:commentary_write", args=[w.action.pk])
+    assert client.get(url, {"period": pw.period}).status_code == 403
+    response = client.post(url, {"period": pw.period, "text": "Still?"})
+    assert response.status_code == 403
+    assert client.get(reverse("packs:commentary", args=[w.plan.pk])).status_code == 403
+    assert not Commentary.objects.exists()
