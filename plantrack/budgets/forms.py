@@ -5,7 +5,7 @@ from django import forms
 from plantrack.budgets.models import BudgetLine, Category, Funding
 from plantrack.budgets.services import START_STATUSES, allowed_moves
 from plantrack.core.finyears import fy_label, fy_of, fy_parse
-from plantrack.core.forms import DateInput
+from plantrack.core.forms import DateInput, RawTextField
 from plantrack.directory.models import Organisation
 from plantrack.directory.selectors import organisations_visible_to
 from plantrack.plans.models import Plan
@@ -172,7 +172,8 @@ class BudgetImportForm(forms.Form):
         required=False,
         help_text="An Excel workbook, Word document, PDF or CSV with a budget table",
     )
-    text = forms.CharField(
+    # Pasted as it is: the importer reads page breaks in it, cleans each cell and limits its size.
+    text = RawTextField(
         label="Or paste a table",
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from plantrack.core.schemas import InputSchema
+
 
 class YearAmount(Schema):
     financial_year: int
@@ -106,7 +108,7 @@ class FundingOut(Schema):
     steps: list[FundingStepOut]
 
 
-class SpendIn(Schema):
+class SpendIn(InputSchema):
     line_id: int
     amount: Decimal = Field(..., description="Pounds, zero or more, e.g. 1250.00")
     financial_year: int | str | None = Field(

@@ -2,13 +2,21 @@
 
 The renderer swaps in a BoundField that adds the govuk-* classes to each widget and a field
 template that wraps it in a form group with its label, hint and error message.
+
+Being the one class every form's fields go through (settings.FORM_RENDERER), the bound field
+is also where submitted text is made safe for all forms at once: control characters are
+normalised (``core/text.py``) before the field cleans the value, and a text field without a
+``max_length`` of its own gets the default bound, so no form accepts a megabyte title.
 """
 
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+
+from plantrack.core.text import TEXT_MAX, TITLE_MAX, clean_text
 
 WIDGET_CLASSES = {
     "text": "govuk-input",
@@ -29,7 +37,47 @@ ERROR_CLASSES = {
 }
 
 
+class RawTextField(forms.CharField):
+    """Text handed as it is to a parser that cleans it itself: a table pasted for import,
+    where a form feed marks a page break and the importer's own limits bound the size."""
+
+
+def _bound(field: forms.Field) -> None:
+    """Give a text field without a max_length the default one: a line or a textarea's worth."""
+    if not isinstance(field, forms.CharField) or isinstance(field, RawTextField):
+        return
+    if field.max_length is None:
+        limit = TEXT_MAX if isinstance(field.widget, forms.Textarea) else TITLE_MAX
+        field.max_length = limit
+        field.validators.append(MaxLengthValidator(limit))
+        # Shown as the maxlength attribute, so a browser stops typing at the limit too.
+        field.widget.attrs.setdefault("maxlength", str(limit))
+
+
+def _clean_submitted(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return [clean_text(v) if isinstance(v, str) else v for v in value]
+    return value
+
+
 class GovukBoundField(BoundField):
+    def __init__(self, form, field, name):
+        # Each form holds deep copies of its fields, so bounding one changes no other form.
+        _bound(field)
+        super().__init__(form, field, name)
+
+    @property
+    def data(self):
+        data = super().data
+        # A password is used exactly as typed; pasted import text is the importer's to clean.
+        if isinstance(self.field.widget, forms.PasswordInput) or isinstance(
+            self.field, RawTextField
+        ):
+            return data
+        return _clean_submitted(data)
+
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         base = WIDGET_CLASSES.get(self.widget_type)

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from plantrack.core.schemas import InputSchema
+from plantrack.core.text import TEXT_MAX
 
 
 class PersonRef(Schema):
@@ -67,9 +70,9 @@ class DecisionOut(Schema):
     subject: SubjectOut | None
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     body_id: int
-    text: str
+    text: str = Field(..., min_length=1, max_length=TEXT_MAX)
     decided_on: dt.date | None = None
     kind: str = "decision"
     meeting_id: int | None = None

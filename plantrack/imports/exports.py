@@ -1,9 +1,12 @@
 """A plan written out in the shape the importer reads back: xlsx, csv and JSON.
 
 Exporting a plan and importing the file gives the same plan (tested). Spreadsheet formula
-injection is neutralised: xlsx cells are written as strings, which Excel never evaluates, and
-csv cells that a spreadsheet would take for a formula get a leading apostrophe, which the csv
-reader removes again.
+injection is neutralised: xlsx cells, the title in A1 included, are written as strings through
+plantrack.core.xlsx, which Excel never evaluates; csv cells that a spreadsheet would take for a
+formula get a leading apostrophe, which the csv reader removes again (readers/delimited.py).
+The apostrophe stays in a csv opened in a spreadsheet; it is the usual defence (OWASP's), and
+the csv is meant to be read back, which restores the text exactly. Control characters stored
+before input was cleaned are dropped in xlsx and csv alike (plantrack.core.text).
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ import re
 
 from django.core.serializers.json import DjangoJSONEncoder
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 
+from plantrack.core.text import clean_text
+from plantrack.core.xlsx import append_row, workbook_bytes
 from plantrack.plans.models import Action, ActionOrganisation, Plan
 
 HEADERS = [
@@ -34,7 +38,9 @@ HEADERS = [
     "Progress",
     "Milestones",
 ]
-FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+# Apostrophes already there are counted in, so that text which itself starts "'=" comes back
+# from the reader (which removes one apostrophe) as it was.
+FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
 
 
 def _actions(plan: Plan):
@@ -86,28 +92,20 @@ def to_xlsx(plan: Plan) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Plan"
-    sheet.append([plan.title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    for row in plan_rows(plan):
-        sheet.append([None] * len(row))
-        for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row=sheet.max_row, column=column)
-            # Set as a string explicitly: openpyxl would otherwise store "=…" as a formula.
-            cell.value = value
-            cell.data_type = TYPE_STRING
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    append_row(sheet, [plan.title], font=Font(bold=True, size=14), wrap=False)
+    rows = plan_rows(plan)
+    append_row(sheet, rows[0], bold=True)
+    for row in rows[1:]:
+        append_row(sheet, row)
     widths = [10, 20, 60, 30, 25, 14, 14, 18, 8, 14, 60, 40]
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _csv_safe(value: str) -> str:
+    value = clean_text(value)
     return "'" + value if FORMULA_START.match(value) else value
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from plantrack.core.forms import RawTextField
 from plantrack.imports.parsed import FIELDS
 from plantrack.imports.selectors import organisations_to_import_for, plans_to_reimport
 
@@ -12,7 +13,8 @@ class ImportForm(forms.Form):
         required=False,
         help_text="Excel (.xlsx), Word (.docx), PDF, CSV or text",
     )
-    text = forms.CharField(
+    # Pasted as it is: the importer reads page breaks in it, cleans each cell and limits its size.
+    text = RawTextField(
         label="Or paste a table",
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from plantrack.core.schemas import InputSchema
 from plantrack.plans.schemas import PersonRef
 
 
@@ -61,7 +62,7 @@ class MeasureDetailOut(MeasureOut):
     readings: list[ReadingOut]
 
 
-class ReadingIn(Schema):
+class ReadingIn(InputSchema):
     # Text or a number: the service explains what is wrong with a bad one.
     value: Decimal | str = Field(..., description='A number, e.g. 42 or "12.5"')
     date: str | None = Field(None, description="YYYY-MM-DD; defaults to today")

@@ -4,6 +4,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from plantrack.core.schemas import InputSchema
+
 
 class FuzzyDateOut(Schema):
     text: str
@@ -107,7 +109,7 @@ class UpdateOut(Schema):
     created_at: dt.datetime
 
 
-class UpdateIn(Schema):
+class UpdateIn(InputSchema):
     narrative: str = Field(..., min_length=1, max_length=10000)
     rag: str = Field("", description="red, amber, green, blue or empty")
     status: str = Field("", description="A lifecycle status, or empty to leave it")

@@ -5,6 +5,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from plantrack.core.schemas import InputSchema
+
 
 class PreferenceOut(Schema):
     frequency: Literal["daily", "weekly", "monthly", "never"]
@@ -12,7 +14,7 @@ class PreferenceOut(Schema):
     last_sent_on: dt.date | None = None
 
 
-class PreferenceIn(Schema):
+class PreferenceIn(InputSchema):
     frequency: Literal["daily", "weekly", "monthly", "never"]
     weekday: int | None = Field(
         None, ge=0, le=6, description="0 = Monday … 6 = Sunday; unchanged when left out"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 
 from plantrack.imports.readers._common import CellBudget, clean_text, one_line, tidy_rows
 from plantrack.imports.tables import Cell, Document, ImportFailed, Limits, Table
@@ -71,10 +72,15 @@ def read_delimited(
     return document
 
 
+# An apostrophe (or more, when the text itself began with one) before a formula character.
+_GUARDED = re.compile(r"^'+[=+\-@\t\r]")
+
+
 def _unguard(value: str) -> str:
     """Spreadsheet exports (ours included) put an apostrophe before text that a spreadsheet
-    would otherwise run as a formula ("'=SUM(A1)"); the text is the part after it."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+    would otherwise run as a formula ("'=SUM(A1)"); the text is the part after it. Ours adds
+    one to text that already began "'=" too, so one is removed however many there are."""
+    if _GUARDED.match(value):
         return value[1:]
     return value
 

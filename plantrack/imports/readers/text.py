@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from plantrack.core.text import clean_text
 from plantrack.imports.tables import Cell, Document, Table
 
 # A quoted cell longer than this is not a cell but a stray quote mark swallowing the text.
@@ -80,6 +81,7 @@ def _normalise(text: str) -> str:
 def _add_paragraph(doc: Document, paragraph: str, wrapped: bool) -> None:
     # A PDF wraps long paragraphs: a line straight after another that starts in lower case
     # goes on the line before, unless that one ended a sentence.
+    paragraph = clean_text(paragraph)
     previous = doc.paragraphs[-1] if doc.paragraphs else ""
     if wrapped and paragraph[:1].islower() and previous[-1:] not in ".!?:;":
         doc.paragraphs[-1] = f"{previous} {paragraph}"
@@ -92,7 +94,9 @@ def _add_table(doc: Document, rows: list[_Line], heading: str | None) -> None:
     origin = f"table {number} (from line {rows[0].number})"
     cells = []
     for row in rows:
-        cells.append([Cell(text=text) for text in row.cells])
+        # Per cell, not over the whole text: Word's manual line break (\x0b) inside a copied
+        # cell is a line break in that cell, not the end of the row.
+        cells.append([Cell(text=clean_text(text)) for text in row.cells])
         cells[-1].extend(Cell(text="", merged=True) for _ in range(row.merged_to - 1))
     doc.tables.append(
         Table(rows=cells, origin=origin, heading=heading, after_paragraphs=len(doc.paragraphs))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.text import slugify
 
+from plantrack.core.text import clean_text
+
 FORMATS = {
     "pdf": ("application/pdf", "PDF"),
     "docx": (
@@ -14,8 +16,21 @@ FORMATS = {
 }
 
 
+def _clean(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(item) for item in value]
+    return value
+
+
 def render(snapshot: dict, fmt: str, *, draft: bool = False) -> bytes:
     """The pack in one format; ``draft`` marks every page as a draft."""
+    # Text stored before input was cleaned may hold control characters, which python-docx
+    # refuses (and openpyxl too): cleaned here once, for the three formats alike.
+    snapshot = _clean(snapshot)
     if fmt == "pdf":
         from plantrack.packs.render.pdf import render_pdf
 
