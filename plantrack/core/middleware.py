@@ -28,6 +28,14 @@ class LoginRequiredMiddleware(BaseLoginRequired):
         return super().process_view(request, view_func, view_args, view_kwargs)
 
 
+def session_start(sender, request, user, **kwargs) -> None:
+    """Starts the session's clocks as it signs in (user_logged_in, connected in core.apps), so
+    signing in again starts them afresh and the first page after it writes nothing more."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SIGNED_IN_AT] = session[LAST_SEEN] = int(time.time())
+
+
 class SessionTimeoutMiddleware:
     """Signs a browser out after PLANTRACK_SESSION_IDLE_MINUTES without a request, and
     PLANTRACK_SESSION_MAX_HOURS after it signed in however busy it has been.
@@ -56,7 +64,7 @@ class SessionTimeoutMiddleware:
         signed_in_at = session.get(SIGNED_IN_AT)
         last_seen = session.get(LAST_SEEN)
         if signed_in_at is None or last_seen is None:
-            # The first request after signing in (or a session from before the limits).
+            # A session from before the limits: they start now.
             session[SIGNED_IN_AT] = signed_in_at or now
             session[LAST_SEEN] = now
         elif now - last_seen > idle or now - signed_in_at > lifetime:

@@ -6,7 +6,9 @@ import time
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plantrack.core.middleware import LAST_SEEN, SIGNED_IN_AT
@@ -88,12 +90,32 @@ def test_the_session_is_written_only_every_few_minutes(client, world, limits):
     assert client.session.session_key == key
 
 
-def test_signing_in_starts_the_clocks(client, world, limits):
-    client.force_login(world.viewer)
-    client.get(reverse("home"))
+def test_signing_in_starts_the_clocks_and_the_first_page_writes_nothing(client, world, limits):
+    client.post(reverse("login"), {"username": "viewer", "password": "pw"})
     now = time.time()
     assert now - client.session[SIGNED_IN_AT] < 5
     assert now - client.session[LAST_SEEN] < 5
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+
+
+def test_signing_in_again_starts_the_clocks_afresh(client, world, limits):
+    client.force_login(world.viewer)
+    _stamp(client, signed_in_ago=11 * 3600, last_seen_ago=60)
+    client.force_login(world.viewer)
+    assert time.time() - client.session[SIGNED_IN_AT] < 5
+
+
+def test_a_session_from_before_the_limits_gets_its_clocks_on_its_next_request(
+    client, world, limits
+):
+    client.force_login(world.viewer)
+    session = client.session
+    del session[SIGNED_IN_AT], session[LAST_SEEN]
+    session.save()
+    assert client.get(reverse("home")).status_code == 200
+    assert time.time() - client.session[SIGNED_IN_AT] < 5
 
 
 def test_the_cookie_and_the_stored_session_expire_with_the_idle_limit():
