@@ -11,6 +11,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from plantrack.core.finyears import fy_label
+from plantrack.core.models import bounded_text
 from plantrack.directory.models import Organisation
 from plantrack.plans.models import Plan, Section
 
@@ -60,7 +61,7 @@ class BudgetLine(models.Model):
     )
     name = models.CharField(max_length=300)
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
-    assumption = models.TextField(blank=True, help_text="How the amounts were worked out")
+    assumption = bounded_text(blank=True, help_text="How the amounts were worked out")
     order = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -121,7 +122,7 @@ class Funding(models.Model):
     amount = money_field("amount asked for (£)")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFTED)
     status_date = models.DateField("date of the latest step")
-    decision_record = models.TextField(blank=True)
+    decision_record = bounded_text(blank=True)
     decided_by = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -143,8 +144,8 @@ class FundingStep(models.Model):
     funding = models.ForeignKey(Funding, on_delete=models.CASCADE, related_name="steps")
     status = models.CharField(max_length=20, choices=Funding.Status.choices)
     date = models.DateField()
-    note = models.TextField(blank=True)
-    decision_record = models.TextField(blank=True)
+    note = bounded_text(blank=True)
+    decision_record = bounded_text(blank=True)
     decided_by = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -162,7 +163,7 @@ class Spend(models.Model):
     financial_year = year_field()
     amount = money_field()
     date_recorded = models.DateField()
-    note = models.TextField(blank=True)
+    note = bounded_text(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from plantrack.core.fuzzydates import Kind as FuzzyKind
+from plantrack.core.text import TEXT_MAX, TITLE_MAX
 
 FUZZY_KIND_CHOICES = [(kind.value, kind.value.capitalize()) for kind in FuzzyKind]
 
@@ -18,6 +20,20 @@ def fuzzy_date_fields(label: str) -> tuple[models.Field, ...]:
         models.DateField(f"{label} latest day", null=True, blank=True, db_index=True),
         models.CharField(f"{label} kind", max_length=10, choices=FUZZY_KIND_CHOICES, blank=True),
     )
+
+
+def bounded_text(*args, limit: int = TEXT_MAX, **kwargs) -> models.TextField:
+    """A TextField of at most ``limit`` characters (TITLE_MAX or TEXT_MAX, core/text.py).
+
+    A TextField's max_length alone only reaches the forms built from it; the validator makes
+    ``full_clean`` (which every service runs) refuse longer text from the API and importers."""
+    return models.TextField(
+        *args, max_length=limit, validators=[MaxLengthValidator(limit)], **kwargs
+    )
+
+
+def bounded_title(*args, **kwargs) -> models.TextField:
+    return bounded_text(*args, limit=TITLE_MAX, **kwargs)
 
 
 class Rag(models.TextChoices):

@@ -9,6 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from plantrack.budgets.models import BudgetLine
+from plantrack.core.models import bounded_text
 from plantrack.directory.models import Organisation, Person
 from plantrack.measures.models import Measure
 from plantrack.plans.models import Action, Plan, Section
@@ -49,7 +50,7 @@ class Body(models.Model):
     members = models.ManyToManyField(
         Person, through="BodyMember", related_name="bodies", blank=True
     )
-    terms_of_reference = models.TextField(blank=True)
+    terms_of_reference = bounded_text(blank=True)
     cadence = models.CharField(
         "meets", max_length=20, choices=Cadence.choices, default=Cadence.QUARTERLY
     )
@@ -130,7 +131,7 @@ class Meeting(models.Model):
     date = models.DateField()
     title = models.CharField(max_length=200, blank=True)
     location = models.CharField(max_length=200, blank=True)
-    notes = models.TextField(blank=True)
+    notes = bounded_text(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -221,7 +222,7 @@ class Decision(Subject):
         AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DECISION)
-    text = models.TextField()
+    text = bounded_text()
     decided_on = models.DateField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -247,7 +248,7 @@ class Commentary(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="commentaries")
     period = models.CharField(max_length=12, help_text="A financial-year quarter: 2022/23-Q2")
-    text = models.TextField()
+    text = bounded_text()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from plantrack.core.text import TEXT_MAX, TITLE_MAX
 from plantrack.imports.parsed import ParsedImport
 from plantrack.imports.structure import parse_document
 from plantrack.imports.tables import ImportFailed, Limits
@@ -52,8 +53,38 @@ def parse_bytes(
     parsed = parse_document(document, column_overrides or None, plan_title or None)
     if not any(plan.action_count for plan in parsed.plans):
         raise ImportFailed(f"No actions were found in {name}.")
+    _fit_lengths(parsed)
     _add_budgets(parsed, document)
     return parsed
+
+
+def _fit_lengths(parsed: ParsedImport) -> None:
+    """Cut text longer than its field holds (core/text.py), with a warning in the preview.
+
+    A cell that long is nearly always a stray quote or a merged cell swallowing the rows
+    after it: better to show it cut, and where, than to refuse the whole file at saving."""
+
+    def fit(text: str, limit: int, what: str) -> str:
+        if len(text) <= limit:
+            return text
+        parsed.warnings.append(
+            f"{what} is {len(text):,} characters long; only the first {limit:,} are kept."
+        )
+        return text[: limit - 1] + "…"
+
+    for plan in parsed.plans:
+        for section in plan.sections:
+            section.description = fit(
+                section.description, TEXT_MAX, f"The description of section {section.title!r}"
+            )
+            for action in section.actions:
+                where = action.origin or action.ref or action.title[:40]
+                action.title = fit(action.title, TITLE_MAX, f"{where}: the action")
+                action.milestones = [
+                    fit(m, TITLE_MAX, f"{where}: a milestone") for m in action.milestones
+                ]
+                for update in action.updates:
+                    update.text = fit(update.text, TEXT_MAX, f"{where}: an update")
 
 
 def _add_budgets(parsed: ParsedImport, document) -> None:

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from plantrack.core.models import fuzzy_date_fields
+from plantrack.core.models import bounded_text, fuzzy_date_fields
 from plantrack.directory.models import Person
 from plantrack.plans.models import Action, Plan, Section
 
@@ -42,7 +42,7 @@ class Measure(models.Model):
         Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="measures"
     )
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = bounded_text(blank=True)
     unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.COUNT)
     unit_label = models.CharField(
         "unit name",
@@ -192,7 +192,7 @@ class Benefit(models.Model):
     )
     realised_value = value_field("realised value", null=True, blank=True)
     realised_on = models.DateField("realised on", null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = bounded_text(blank=True)
     owner = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="benefits"
     )

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from plantrack.core.models import Rag, fuzzy_date_fields
+from plantrack.core.models import Rag, bounded_text, bounded_title, fuzzy_date_fields
 from plantrack.directory.models import Organisation, Person
 
 
@@ -29,7 +29,7 @@ class Plan(models.Model):
 
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.ACTION_PLAN)
-    summary = models.TextField(blank=True)
+    summary = bounded_text(blank=True)
     owner_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="plans"
     )
@@ -88,7 +88,7 @@ class Section(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
     title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    description = bounded_text(blank=True)
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -117,8 +117,8 @@ class Action(models.Model):
     ref = models.CharField(
         "reference", max_length=50, blank=True, help_text="As written in the plan, e.g. YC/INT/1"
     )
-    title = models.TextField()
-    description = models.TextField(blank=True)
+    title = bounded_title()
+    description = bounded_text(blank=True)
     strategy_refs = models.CharField("strategy cross-reference", max_length=200, blank=True)
     owner_text = models.CharField(
         "owner (as written)", max_length=300, blank=True, help_text="The owner cell as written"
@@ -197,7 +197,7 @@ class ActionOrganisation(models.Model):
 
 class Milestone(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
-    title = models.TextField()
+    title = bounded_title()
     due_text, due_earliest, due_latest, due_kind = fuzzy_date_fields("due")
     done = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
@@ -217,7 +217,7 @@ class Update(models.Model):
     date = models.DateField(null=True, blank=True, help_text="The day the update reports on")
     rag = models.CharField("RAG", max_length=10, choices=Rag.choices, blank=True)
     status = models.CharField(max_length=20, choices=Action.Status.choices, blank=True)
-    narrative = models.TextField()
+    narrative = bounded_text()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
