@@ -107,3 +107,23 @@ def test_action_and_plan_pages_still_show(client, dirty_rows):
         reverse("plans:detail", args=[dirty_rows.plan.pk]),
     ):
         assert client.get(url).status_code == 200
+
+
+def test_the_migration_cleans_rows_stored_before(dirty_rows):
+    """Updates are append-only, so a bad one could not be deleted: the data migration cleans
+    what was stored instead (0005_clean_stored_control_characters)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("plantrack.plans.migrations.0005_clean_stored_control_characters")
+    migration.clean_stored_text(apps, None)
+    cleaned = "Line one\nline two and a bell [31m"
+    assert Update.objects.get().narrative == cleaned
+    action = Action.objects.get(pk=dirty_rows.action.pk)
+    assert (action.title, action.description) == (f"Title {cleaned}", cleaned)
+    assert Plan.objects.get(pk=dirty_rows.plan.pk).summary == cleaned
+    assert Section.objects.get(pk=dirty_rows.section.pk).title == f"Section {cleaned}"
+    assert Milestone.objects.get().title == f"Milestone {cleaned}"
+    # The other action, which had nothing to clean, is untouched.
+    assert Action.objects.get(pk=dirty_rows.other_action.pk).title == dirty_rows.other_action.title
