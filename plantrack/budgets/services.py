@@ -20,6 +20,7 @@ from plantrack.budgets.models import (
     FundingStep,
     Spend,
 )
+from plantrack.core.concurrency import claim
 from plantrack.core.finyears import fy_label, fy_of
 from plantrack.core.services import save_validated
 from plantrack.directory.models import Organisation
@@ -152,10 +153,12 @@ def budget_line_update(
     actor: User,
     line: BudgetLine,
     amounts: Mapping[int, Decimal | None] | None = None,
+    edit_version: str | None = None,
     **fields,
 ) -> BudgetLine:
     """Change a line; ``amounts``, when given, replaces all its amounts."""
     require_manager(actor, line.plan)
+    claim(line, edit_version)
     _check_section(line.plan, fields.get("section", line.section))
     _assign(line, fields)
     save_validated(line, actor=actor)

@@ -18,6 +18,7 @@ from plantrack.budgets.forms import (
 )
 from plantrack.budgets.history import budget_history
 from plantrack.budgets.importing import ParsedBudget, match_section, read_budget_upload
+from plantrack.core.concurrency import protect
 from plantrack.core.views import run_service
 from plantrack.core.xlsx import xlsx_response
 from plantrack.imports.tables import ImportFailed
@@ -78,6 +79,7 @@ def line_edit(request: HttpRequest, pk: int) -> HttpResponse:
     services.require_manager(request.user, plan)
     years = default_years(selectors.plan_budget_years(plan))
     form = BudgetLineForm(_posted(request), plan=plan, years=years, line=line)
+    protect(form, line, lambda fresh: BudgetLineForm(plan=plan, years=years, line=fresh))
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
         if run_service(form, services.budget_line_update, actor=request.user, line=line, **kwargs):

@@ -9,11 +9,21 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from plantrack.core import concurrency
+
 
 def run_service(form: forms.Form, service: Callable[..., Any], **kwargs) -> Any | None:
-    """Call a service; turn its ValidationError into form errors. None means it refused."""
+    """Call a service; turn its ValidationError into form errors. None means it refused.
+
+    For an edit protected by ``core.concurrency.protect`` the service gets the version the form
+    was opened on, and a save by someone else in between shows the form again with theirs."""
+    if hasattr(form, "edit_of"):
+        concurrency.service_version(form, kwargs)
     try:
         return service(**kwargs)
+    except concurrency.EditConflict:
+        concurrency.show_conflict(form)
+        return None
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.error_dict.items():

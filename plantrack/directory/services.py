@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plantrack.accounts.models import User
+from plantrack.core.concurrency import claim
 from plantrack.core.services import require, save_validated
 from plantrack.directory.models import Membership, Organisation, Person
 from plantrack.directory.selectors import (
@@ -90,7 +91,9 @@ def organisation_create(*, actor: User, name: str, **fields) -> Organisation:
 
 
 @transaction.atomic
-def organisation_update(*, actor: User, organisation: Organisation, **fields) -> Organisation:
+def organisation_update(
+    *, actor: User, organisation: Organisation, edit_version: str | None = None, **fields
+) -> Organisation:
     # Read the stored place: a ModelForm has already changed the instance in memory.
     stored = Organisation.objects.select_for_update().filter(pk=organisation.pk)
     old_parent_id = stored.values_list("parent_id", flat=True).get()
@@ -98,6 +101,7 @@ def organisation_update(*, actor: User, organisation: Organisation, **fields) ->
         can_edit_organisation(actor, Organisation(pk=organisation.pk)),
         "Only site admins and members of an organisation can change it.",
     )
+    claim(organisation, edit_version)
     _assign(organisation, fields, ORGANISATION_FIELDS)
     _check_placement(actor, organisation, old_parent_id)
     _check_organisation(organisation)
@@ -156,7 +160,9 @@ def person_create(*, actor: User, **fields) -> Person:
 
 
 @transaction.atomic
-def person_update(*, actor: User, person: Person, **fields) -> Person:
+def person_update(
+    *, actor: User, person: Person, edit_version: str | None = None, **fields
+) -> Person:
     # Read what is stored: a ModelForm has already changed the instance in memory.
     stored = Person.objects.select_for_update().filter(pk=person.pk)
     old_organisation_id, old_email, old_user_id = stored.values_list(
@@ -167,6 +173,7 @@ def person_update(*, actor: User, person: Person, **fields) -> Person:
         can_edit_person(actor, before),
         "Only site admins and members of the person's organisation can change their entry.",
     )
+    claim(person, edit_version)
     if "user" in fields and getattr(fields["user"], "pk", None) != old_user_id:
         require(actor.is_superuser, "Only site admins link people to user accounts.")
     _assign(person, fields, PERSON_FIELDS)

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import paginate, submitted
 from plantrack.directory import selectors, services
@@ -92,6 +93,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get_for_user(request.user, pk)
     require(selectors.can_edit_organisation(request.user, organisation))
     form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
+    protect(form, organisation, lambda o: OrganisationForm(instance=o, user=request.user))
     return _edit(
         request,
         form,
@@ -114,6 +116,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get_for_user(request.user, pk)
     require(selectors.can_edit_person(request.user, person))
     form = PersonForm(request.POST or None, instance=person, user=request.user)
+    protect(form, person, lambda p: PersonForm(instance=p, user=request.user))
     saved = "Person saved."
     if request.method == "POST" and form.has_changed() and "email" in form.changed_data:
         saved += " A message asking them to confirm their email address is on its way."

@@ -133,6 +133,8 @@ class Meeting(models.Model):
     location = models.CharField(max_length=200, blank=True)
     notes = bounded_text(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moves on with every save: edit forms compare it (core/concurrency.py).
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -228,6 +230,8 @@ class Decision(Subject):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moves on with every save: edit forms compare it (core/concurrency.py).
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:

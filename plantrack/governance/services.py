@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Max, Model
 
 from plantrack.accounts.models import User
+from plantrack.core.concurrency import claim
 from plantrack.core.services import require, save_validated
 from plantrack.directory.models import Person
 from plantrack.governance.models import AgendaItem, Body, BodyMember, Decision, Meeting, Oversight
@@ -88,8 +89,9 @@ def body_create(*, actor: User, name: str, **fields) -> Body:
 
 
 @transaction.atomic
-def body_update(*, actor: User, body: Body, **fields) -> Body:
+def body_update(*, actor: User, body: Body, edit_version: str | None = None, **fields) -> Body:
     require_keeper(actor, body)
+    claim(body, edit_version)
     # Compare with the database: a ModelForm may already have changed the instance in memory.
     before = Body.objects.values_list("reports_to_id", flat=True).get(pk=body.pk)
     parent = fields.get("reports_to")
@@ -175,8 +177,11 @@ def meeting_create(*, actor: User, body: Body, date: dt.date, **fields) -> Meeti
 
 
 @transaction.atomic
-def meeting_update(*, actor: User, meeting: Meeting, **fields) -> Meeting:
+def meeting_update(
+    *, actor: User, meeting: Meeting, edit_version: str | None = None, **fields
+) -> Meeting:
     require_keeper(actor, meeting.body)
+    claim(meeting, edit_version)
     _assign(meeting, fields, MEETING_FIELDS)
     save_validated(meeting, actor=actor)
     # Decisions on plan pages name their meeting.
@@ -323,12 +328,15 @@ def decision_record(
 
 
 @transaction.atomic
-def decision_update(*, actor: User, decision: Decision, **fields) -> Decision:
+def decision_update(
+    *, actor: User, decision: Decision, edit_version: str | None = None, **fields
+) -> Decision:
     """Correct a decision's text, type, date, meeting, agenda item or subject, by the same
     rules as decision_record. Fields not given keep their values, except that a different
     agenda item brings its own meeting and, unless a subject is given, its own subject. On a
     refusal nothing changes, in the database or on ``decision``."""
     _require_may_change(actor, decision)
+    claim(decision, edit_version)
     unknown = set(fields) - DECISION_FIELDS
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")

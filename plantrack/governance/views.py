@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import submitted
 from plantrack.directory.models import Person
@@ -17,6 +18,7 @@ from plantrack.governance.forms import (
     MemberForm,
     OversightForm,
 )
+from plantrack.governance.models import Meeting
 from plantrack.plans.selectors import plan_access, plan_get_for_user
 from plantrack.plans.services import require_manager
 
@@ -90,6 +92,7 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
     body = selectors.body_get_for_user(request.user, pk)
     services.require_keeper(request.user, body)
     form = BodyForm(_posted(request), user=request.user, instance=body)
+    protect(form, body, lambda b: BodyForm(user=request.user, instance=b))
     if submitted(request, form, services.body_update, actor=request.user, body=body):
         messages.success(request, "Body saved.")
         return redirect("governance:body", pk=body.pk)
@@ -130,11 +133,15 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _form(request, form, f"Add a meeting of {body.name}", body=body)
 
 
+def _meeting_form(meeting: Meeting) -> MeetingForm:
+    return MeetingForm(instance=meeting)
+
+
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(request.user, pk)
     services.require_keeper(request.user, meeting.body)
-    form = MeetingForm(_posted(request), instance=meeting)
+    form = protect(MeetingForm(_posted(request), instance=meeting), meeting, _meeting_form)
     if submitted(request, form, services.meeting_update, actor=request.user, meeting=meeting):
         messages.success(request, "Meeting saved.")
         return redirect("governance:meeting", pk=meeting.pk)
@@ -219,6 +226,11 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     body, meeting = decision.body, decision.meeting
     form = DecisionForm(
         _posted(request), user=request.user, body=body, meeting=meeting, decision=decision
+    )
+    protect(
+        form,
+        decision,
+        lambda d: DecisionForm(user=request.user, body=body, meeting=meeting, decision=d),
     )
     if submitted(request, form, services.decision_update, actor=request.user, decision=decision):
         messages.success(request, "Decision saved.")

@@ -19,6 +19,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from plantrack.accounts.models import User
+from plantrack.core.concurrency import claim
 from plantrack.core.services import require, save_validated, set_fuzzy_date
 from plantrack.measures.models import (
     Benefit,
@@ -178,8 +179,11 @@ def measure_create(
 
 
 @transaction.atomic
-def measure_update(*, actor: User, measure: Measure, **fields) -> Measure:
+def measure_update(
+    *, actor: User, measure: Measure, edit_version: str | None = None, **fields
+) -> Measure:
     require_manager(actor, measure.plan)
+    claim(measure, edit_version)
     _assign(measure, fields, MEASURE_FIELDS)
     _check_links(measure)
     save_validated(measure, actor=actor)
@@ -486,8 +490,11 @@ def benefit_create(
 
 
 @transaction.atomic
-def benefit_update(*, actor: User, benefit: Benefit, **fields) -> Benefit:
+def benefit_update(
+    *, actor: User, benefit: Benefit, edit_version: str | None = None, **fields
+) -> Benefit:
     require_manager(actor, benefit.plan)
+    claim(benefit, edit_version)
     expected_text = fields.pop("expected_text", None)
     _assign(benefit, fields, BENEFIT_FIELDS)
     if expected_text is not None:

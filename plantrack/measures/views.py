@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from plantrack.core.concurrency import protect
 from plantrack.core.views import run_service, submitted
 from plantrack.core.xlsx import xlsx_response
 from plantrack.measures import exports, selectors, services
@@ -111,6 +112,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = measure.plan
     require_manager(request.user, plan)
     form = MeasureForm(request.POST or None, plan=plan, instance=measure, with_target=False)
+    protect(form, measure, lambda m: MeasureForm(plan=plan, instance=m, with_target=False))
     if request.method == "POST" and form.is_valid():
         measure = selectors.measure_get_for_user(request.user, pk)
         if run_service(
@@ -288,6 +290,7 @@ def benefit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = benefit.plan
     require_manager(request.user, plan)
     form = BenefitForm(request.POST or None, plan=plan, instance=benefit)
+    protect(form, benefit, lambda b: BenefitForm(plan=plan, instance=b))
     if request.method == "POST" and form.is_valid():
         benefit = selectors.benefit_get_for_user(request.user, pk)
         if run_service(

@@ -90,6 +90,8 @@ class Section(models.Model):
     title = models.CharField(max_length=300)
     description = bounded_text(blank=True)
     position = models.PositiveIntegerField(default=0)
+    # Moves on with every save: edit forms compare it (core/concurrency.py).
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -201,6 +203,8 @@ class Milestone(models.Model):
     due_text, due_earliest, due_latest, due_kind = fuzzy_date_fields("due")
     done = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
+    # Moves on with every save: edit forms compare it (core/concurrency.py).
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -12,6 +12,7 @@ from django.db.models import F, Max
 from simple_history.utils import bulk_create_with_history
 
 from plantrack.accounts.models import User
+from plantrack.core.concurrency import claim
 from plantrack.core.services import require, save_validated, set_fuzzy_date
 from plantrack.directory.models import Organisation, Person
 from plantrack.directory.selectors import organisation_ids_for
@@ -105,8 +106,9 @@ def plan_create(*, actor: User, title: str, owner_organisation: Organisation, **
 
 
 @transaction.atomic
-def plan_update(*, actor: User, plan: Plan, **fields) -> Plan:
+def plan_update(*, actor: User, plan: Plan, edit_version: str | None = None, **fields) -> Plan:
     require_manager(actor, plan)
+    claim(plan, edit_version)
     # Read from the database: a ModelForm may already have changed the instance in memory.
     interval_before, plan.version = Plan.objects.values_list("update_interval_days", "version").get(
         pk=plan.pk
@@ -168,8 +170,11 @@ def section_create(*, actor: User, plan: Plan, title: str, description: str = ""
 
 
 @transaction.atomic
-def section_update(*, actor: User, section: Section, **fields) -> Section:
+def section_update(
+    *, actor: User, section: Section, edit_version: str | None = None, **fields
+) -> Section:
     require_manager(actor, section.plan)
+    claim(section, edit_version)
     _assign(section, fields, {"title", "description", "position"}, {})
     save_validated(section, actor=actor)
     touch_plans([section.plan_id])
@@ -219,9 +224,11 @@ def action_update(
     lead_organisations: Sequence[Organisation] | None = None,
     supporting_organisations: Sequence[Organisation] | None = None,
     depends_on: Iterable[Action] | None = None,
+    edit_version: str | None = None,
     **fields,
 ) -> Action:
     require_manager(actor, action.plan)
+    claim(action, edit_version)
     section = fields.get("section")
     if section is not None and section.plan_id != action.plan_id:
         raise ValidationError("That section belongs to another plan.")
@@ -420,8 +427,11 @@ def milestone_create(
 
 
 @transaction.atomic
-def milestone_update(*, actor: User, milestone: Milestone, **fields) -> Milestone:
+def milestone_update(
+    *, actor: User, milestone: Milestone, edit_version: str | None = None, **fields
+) -> Milestone:
     require_manager(actor, milestone.action.plan)
+    claim(milestone, edit_version)
     _assign(milestone, fields, {"title", "done"}, {"due_text": "due"})
     save_validated(milestone, actor=actor)
     touch_plans([milestone.action.plan_id])

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.core.cache import cached, query_key
+from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import paginate, run_service, submitted
 from plantrack.directory.selectors import person_for_user
@@ -26,7 +27,7 @@ from plantrack.plans.forms import (
     UpdateForm,
 )
 from plantrack.plans.history import action_history, plan_history
-from plantrack.plans.models import Milestone, Plan
+from plantrack.plans.models import Milestone, Plan, Section
 
 User = get_user_model()
 
@@ -195,6 +196,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(request.user, pk)
     services.require_manager(request.user, plan)
     form = PlanForm(request.POST or None, instance=plan, initial={"period_text": plan.period_text})
+    protect(form, plan, lambda p: PlanForm(instance=p, initial={"period_text": p.period_text}))
     if request.method == "POST" and form.is_valid():
         plan = selectors.plan_get_for_user(request.user, pk)
         if run_service(
@@ -275,12 +277,16 @@ def section_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _section_form(section: Section) -> SectionForm:
+    return SectionForm(instance=section)
+
+
 @require_http_methods(["GET", "POST"])
 def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     section = selectors.section_get_for_user(request.user, pk)
     plan = section.plan
     services.require_manager(request.user, plan)
-    form = SectionForm(request.POST or None, instance=section)
+    form = protect(SectionForm(request.POST or None, instance=section), section, _section_form)
     if submitted(request, form, services.section_update, actor=request.user, section=section):
         messages.success(request, "Section saved.")
         return redirect("plans:detail", pk=plan.pk)
@@ -335,6 +341,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(request.user, pk)
     services.require_manager(request.user, action.plan)
     form = ActionForm(request.POST or None, instance=action, plan=action.plan)
+    protect(form, action, lambda a: ActionForm(instance=a, plan=action.plan))
     if request.method == "POST" and form.is_valid():
         action = selectors.action_get_for_user(request.user, pk)
         if run_service(
@@ -368,6 +375,10 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _milestone_initial(milestone: Milestone) -> dict:
+    return {"title": milestone.title, "due_text": milestone.due_text, "done": milestone.done}
+
+
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = get_object_or_404(
@@ -375,8 +386,11 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     action = milestone.action
     services.require_manager(request.user, action.plan)
-    initial = {"title": milestone.title, "due_text": milestone.due_text, "done": milestone.done}
-    form = MilestoneForm(request.POST or None, initial=initial)
+    form = protect(
+        MilestoneForm(request.POST or None, initial=_milestone_initial(milestone)),
+        milestone,
+        lambda m: MilestoneForm(initial=_milestone_initial(m)),
+    )
     if submitted(request, form, services.milestone_update, actor=request.user, milestone=milestone):
         messages.success(request, "Milestone saved.")
         return redirect("plans:action", pk=action.pk)

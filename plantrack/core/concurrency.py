@@ -1,0 +1,184 @@
+"""Optimistic concurrency for edits: when two people edit one thing, neither change is lost.
+
+An edit form carries, hidden, the version of the row it was opened on (its ``updated_at``, which
+every save moves on) and a fingerprint of each field as it was shown. The service compares the
+version in the write itself (``UPDATE … SET updated_at = now WHERE id = … AND updated_at =
+version``): of two concurrent writers only one matches a row, on SQLite (one writer at a time)
+and on PostgreSQL (the second UPDATE waits for the first's row lock, then finds the row moved
+on) alike. The loser gets ``EditConflict`` and the view shows the form again: a field only the
+other person changed now shows their value, a field both changed keeps this person's value with
+the other's beside it, and saving again (now on the new version) wins.
+
+Callers that send no version (the importer, commands, API clients that do not track versions)
+keep last-write-wins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+VERSION_FIELD = "edit_version"
+BASE_FIELD = "edit_base"
+CONFLICT_MESSAGE = (
+    "Someone else saved this while you were editing it. Check the fields marked below, "
+    "then save again."
+)
+
+
+class EditConflict(ValidationError):
+    def __init__(self) -> None:
+        super().__init__(CONFLICT_MESSAGE, code="conflict")
+
+
+def version_of(instance: models.Model) -> str:
+    stamp = getattr(instance, "updated_at", None)
+    return stamp.isoformat() if stamp else ""
+
+
+def claim(instance: models.Model, version: str | None) -> None:
+    """Call in the service's transaction before saving: win the row for this edit, or raise
+    EditConflict when it has been saved since ``version`` (no version: nothing to compare)."""
+    if not version:
+        return
+    try:
+        expected = dt.datetime.fromisoformat(version)
+    except ValueError:
+        raise EditConflict() from None
+    if timezone.is_naive(expected):
+        raise EditConflict()
+    rows = type(instance)._base_manager.filter(pk=instance.pk, updated_at=expected)
+    if not rows.update(updated_at=timezone.now()):
+        raise EditConflict()
+
+
+# --- Forms ----------------------------------------------------------------------------------
+
+
+def _canonical(value) -> str | tuple[str, ...]:
+    """One spelling for a value whether it came from the model (a form's initial) or from a
+    browser (submitted data), so the two can be compared."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(sorted(str(_canonical(v)) for v in value))
+    if isinstance(value, bool):
+        return "on" if value else ""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value).replace("\r\n", "\n").strip()
+
+
+def _fingerprint(value) -> str:
+    return hashlib.blake2s(repr(_canonical(value)).encode(), digest_size=5).hexdigest()
+
+
+def _edited_fields(form: forms.BaseForm):
+    for name, field in form.fields.items():
+        if name not in (VERSION_FIELD, BASE_FIELD) and not field.disabled:
+            yield name, field
+
+
+def _fingerprints(form: forms.BaseForm) -> str:
+    """What an unbound form shows, field by field."""
+    return ";".join(
+        f"{name}:{_fingerprint(form[name].value())}" for name, _ in _edited_fields(form)
+    )
+
+
+def protect(
+    form: forms.BaseForm,
+    instance: models.Model,
+    unbound: Callable[[models.Model], forms.BaseForm],
+) -> forms.BaseForm:
+    """Make ``form`` an edit of ``instance`` that detects concurrent saves. ``unbound`` builds
+    the same form, unbound, for a fresh copy of the row (to show what the other person saved).
+    The view then hands the form to ``core.views.run_service`` or ``submitted``."""
+    for name in (VERSION_FIELD, BASE_FIELD):
+        form.fields[name] = forms.CharField(
+            widget=forms.HiddenInput, required=False, max_length=5000
+        )
+    form.edit_of = (instance, unbound)
+    if not form.is_bound:
+        form.initial[VERSION_FIELD] = version_of(instance)
+        form.initial[BASE_FIELD] = _fingerprints(form)
+    return form
+
+
+def service_version(form: forms.BaseForm, kwargs: dict) -> None:
+    """Swap the hidden fields in a service's keyword arguments for the version it compares."""
+    kwargs.pop(BASE_FIELD, None)
+    kwargs[VERSION_FIELD] = form.cleaned_data.get(VERSION_FIELD) or None
+
+
+def _label(field: forms.Field, value) -> str:
+    values = list(value) if isinstance(value, list | tuple) else [value]
+    if isinstance(field, forms.ModelChoiceField):
+        found = field.queryset.filter(pk__in=[v for v in values if v not in (None, "")])
+        shown = ", ".join(field.label_from_instance(o) for o in found)
+    elif isinstance(field, forms.ChoiceField):
+        labels = {str(k): str(v) for k, v in field.choices}
+        shown = ", ".join(labels.get(str(v), str(v)) for v in values if v not in (None, ""))
+    elif isinstance(field, forms.BooleanField):
+        shown = "Yes" if value else "No"
+    else:
+        shown = ", ".join(str(_canonical(v)) for v in values)
+    shown = shown or "(blank)"
+    return shown if len(shown) <= 200 else shown[:199] + "…"
+
+
+def _set_data(data, key: str, field: forms.Field, value) -> None:
+    if isinstance(value, list | tuple):
+        data.setlist(key, [str(v) for v in value])
+    elif isinstance(field, forms.BooleanField):
+        if value:
+            data[key] = "on"
+        else:
+            data.pop(key, None)
+    else:
+        data[key] = "" if value is None else str(value)
+
+
+def show_conflict(form: forms.BaseForm) -> None:
+    """After EditConflict: show what the other person saved, take their value where this
+    person left the field alone, and move the form onto the row's current version."""
+    instance, unbound = form.edit_of
+    fresh_instance = type(instance)._base_manager.get(pk=instance.pk)
+    theirs_form = unbound(fresh_instance)
+    base = dict(
+        part.split(":", 1)
+        for part in form.data.get(form.add_prefix(BASE_FIELD), "").split(";")
+        if ":" in part
+    )
+    data = form.data.copy()
+    messages: dict[str, str] = {}
+    for name, field in _edited_fields(form):
+        theirs = theirs_form[name].value()
+        if _fingerprint(theirs) == base.get(name):
+            continue  # they did not change it
+        mine = form[name].data
+        if _canonical(mine) == _canonical(theirs):
+            continue  # both made the same change
+        shown = _label(field, theirs)
+        if _fingerprint(mine) == base.get(name):
+            _set_data(data, form.add_prefix(name), field, theirs)
+            messages[name] = f"Someone else changed this to “{shown}” while you were editing."
+        else:
+            messages[name] = (
+                f"Someone else changed this to “{shown}” while you were editing. Your value is "
+                "kept below: save again to keep it."
+            )
+    data[form.add_prefix(VERSION_FIELD)] = version_of(fresh_instance)
+    data[form.add_prefix(BASE_FIELD)] = _fingerprints(theirs_form)
+    form.data = data
+    form.add_error(None, CONFLICT_MESSAGE)
+    for name, message in messages.items():
+        form.add_error(name, message)
