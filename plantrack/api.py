@@ -48,3 +48,12 @@ def not_found(request, exc):
 def invalid(request, exc):
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(OverflowError)
+def out_of_range(request, exc):
+    # An integer past what the database holds (2**63 and more), in a field no schema bounds:
+    # the input is wrong, not the server. Ids in paths and queries are bounded (core.api.Id).
+    return api.create_response(
+        request, {"detail": {"__all__": ["A number in the request is too large."]}}, status=422
+    )

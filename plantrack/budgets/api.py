@@ -11,6 +11,7 @@ from plantrack.budgets.schemas import (
     SpendIn,
     SpendOut,
 )
+from plantrack.core.api import READ_ONE, WRITE, Id
 from plantrack.core.finyears import fy_label, fy_parse
 from plantrack.plans.selectors import plan_get_for_user
 
@@ -24,8 +25,8 @@ def _year_amounts(pairs) -> list[dict]:
     ]
 
 
-@router.get("/plans/{plan_id}/budget/lines", response=list[BudgetLineOut])
-def list_budget_lines(request, plan_id: int):
+@router.get("/plans/{plan_id}/budget/lines", response={200: list[BudgetLineOut], **READ_ONE})
+def list_budget_lines(request, plan_id: Id):
     """The plan's budget lines in initiative order, with amounts and spend per financial year."""
     plan = plan_get_for_user(request.user, plan_id)
     spend = selectors.spend_by_line_year(plan)
@@ -49,21 +50,21 @@ def list_budget_lines(request, plan_id: int):
     ]
 
 
-@router.get("/plans/{plan_id}/budget/summary", response=BudgetSummaryOut)
-def budget_summary(request, plan_id: int):
+@router.get("/plans/{plan_id}/budget/summary", response={200: BudgetSummaryOut, **READ_ONE})
+def budget_summary(request, plan_id: Id):
     """Budget, spend and variance (budget minus spend) per year, initiative and category,
     with the over-budget and ahead-of-profile flags."""
     return selectors.budget_summary(plan_get_for_user(request.user, plan_id))
 
 
-@router.get("/plans/{plan_id}/funding", response=list[FundingOut])
-def list_funding(request, plan_id: int):
+@router.get("/plans/{plan_id}/funding", response={200: list[FundingOut], **READ_ONE})
+def list_funding(request, plan_id: Id):
     plan = plan_get_for_user(request.user, plan_id)
     return list(selectors.funding_for_plan(plan))
 
 
-@router.post("/plans/{plan_id}/budget/spend", response={201: SpendOut})
-def record_spend(request, plan_id: int, payload: SpendIn):
+@router.post("/plans/{plan_id}/budget/spend", response={201: SpendOut, **WRITE})
+def record_spend(request, plan_id: Id, payload: SpendIn):
     """Record spend on one of the plan's budget lines (plan managers only)."""
     plan = plan_get_for_user(request.user, plan_id)
     line = selectors.budget_line_in_plan(plan, payload.line_id)

@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from plantrack.core.api import Mapped
+from plantrack.core.api import READ, READ_ONE, WRITE, Id, Mapped, Pagination
 from plantrack.governance import selectors, services
 from plantrack.governance.models import Decision
 from plantrack.governance.schemas import (
@@ -57,15 +57,15 @@ def decision_out(decision: Decision) -> dict:
     }
 
 
-@router.get("/bodies", response=list[BodyOut])
-@paginate(LimitOffsetPagination)
+@router.get("/bodies", response={200: list[BodyOut], **READ})
+@paginate(Pagination)
 def list_bodies(request):
     """Every governance body, with the one it reports to (`reports_to_id`): the tree, flat."""
     return Mapped(selectors.bodies_visible_to(request.user).order_by("name"), body_out)
 
 
-@router.get("/bodies/{body_id}", response=BodyDetailOut)
-def get_body(request, body_id: int):
+@router.get("/bodies/{body_id}", response={200: BodyDetailOut, **READ_ONE})
+def get_body(request, body_id: Id):
     """A body with its members, the bodies reporting to it and what it oversees among the
     plans you can see."""
     body = selectors.body_get_for_user(request.user, body_id)
@@ -89,16 +89,16 @@ def get_body(request, body_id: int):
     }
 
 
-@router.get("/bodies/{body_id}/meetings", response=list[MeetingOut])
-@paginate(LimitOffsetPagination)
-def list_meetings(request, body_id: int):
+@router.get("/bodies/{body_id}/meetings", response={200: list[MeetingOut], **READ_ONE})
+@paginate(Pagination)
+def list_meetings(request, body_id: Id):
     body = selectors.body_get_for_user(request.user, body_id)
     return selectors.meetings_for_body(body)
 
 
-@router.get("/decisions", response=list[DecisionOut])
-@paginate(LimitOffsetPagination)
-def list_decisions(request, plan: int | None = None, body: int | None = None):
+@router.get("/decisions", response={200: list[DecisionOut], **READ_ONE})
+@paginate(Pagination)
+def list_decisions(request, plan: Id | None = None, body: Id | None = None):
     """Decisions and sign-offs you can see, newest first. `plan` gives those about the plan and
     everything in it; `body` those of one body."""
     if plan is not None:
@@ -110,7 +110,7 @@ def list_decisions(request, plan: int | None = None, body: int | None = None):
     return Mapped(decisions, decision_out)
 
 
-@router.post("/decisions", response={201: DecisionOut})
+@router.post("/decisions", response={201: DecisionOut, **WRITE})
 def record_decision(request, payload: DecisionIn):
     """Record a decision or sign-off (the body's chair or secretary). Point it at one of
     `plan_id`, `section_id`, `action_id`, `measure_id`, `budget_line_id`, or at an agenda item

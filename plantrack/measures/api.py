@@ -4,9 +4,9 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from plantrack.core.api import Mapped
+from plantrack.core.api import READ_ONE, WRITE, Id, Mapped, Pagination
 from plantrack.measures import selectors, services
 from plantrack.measures.models import Measure
 from plantrack.measures.schemas import MeasureDetailOut, MeasureOut, ReadingIn, ReadingOut
@@ -55,28 +55,28 @@ def measure_out(measure: Measure, with_readings: bool = False) -> dict:
     return data
 
 
-@router.get("/plans/{plan_id}/measures", response=list[MeasureOut])
-@paginate(LimitOffsetPagination)
-def list_measures(request, plan_id: int):
+@router.get("/plans/{plan_id}/measures", response={200: list[MeasureOut], **READ_ONE})
+@paginate(Pagination)
+def list_measures(request, plan_id: Id):
     """A plan's measures, each with its targets, latest reading and judgement."""
     plan = plan_get_for_user(request.user, plan_id)
     return Mapped(selectors.measures_page(plan), measure_out)
 
 
-@router.get("/measures/{measure_id}", response=MeasureDetailOut)
-def get_measure(request, measure_id: int):
+@router.get("/measures/{measure_id}", response={200: MeasureDetailOut, **READ_ONE})
+def get_measure(request, measure_id: Id):
     return measure_out(selectors.measure_get_for_user(request.user, measure_id), True)
 
 
-@router.get("/measures/{measure_id}/readings", response=list[ReadingOut])
-@paginate(LimitOffsetPagination)
-def list_readings(request, measure_id: int):
+@router.get("/measures/{measure_id}/readings", response={200: list[ReadingOut], **READ_ONE})
+@paginate(Pagination)
+def list_readings(request, measure_id: Id):
     measure = selectors.measure_get_for_user(request.user, measure_id)
     return selectors.measure_readings(measure)
 
 
-@router.post("/measures/{measure_id}/readings", response={201: ReadingOut})
-def create_reading(request, measure_id: int, payload: ReadingIn):
+@router.post("/measures/{measure_id}/readings", response={201: ReadingOut, **WRITE})
+def create_reading(request, measure_id: Id, payload: ReadingIn):
     """Record a reading. Bad input gets a 422 saying what is wrong; nothing is saved."""
     measure = selectors.measure_get_for_user(request.user, measure_id)
     day = today()

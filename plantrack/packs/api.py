@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from ninja import Router
 
+from plantrack.core.api import READ_ONE, Id
 from plantrack.packs import selectors, services
 from plantrack.packs.models import Pack
 from plantrack.packs.render import FORMATS, file_name
@@ -36,8 +37,8 @@ def _out(pack: Pack, plan_ids: list[int], files: list[dict]) -> dict:
     }
 
 
-@router.get("/bodies/{body_id}/packs", response=list[PackOut])
-def list_packs(request, body_id: int):
+@router.get("/bodies/{body_id}/packs", response={200: list[PackOut], **READ_ONE})
+def list_packs(request, body_id: Id):
     """The body's packs, newest first, with their files' sizes and checksums (a draft's
     draft files, a published pack's final ones). Three queries whatever the number of packs."""
     body = selectors.body_get_for_user(request.user, body_id)
@@ -48,8 +49,8 @@ def list_packs(request, body_id: int):
     return [_out(p, plan_ids.get(p.pk, []), files.get(p.pk, [])) for p in packs]
 
 
-@router.get("/packs/{pack_id}", response=PackOut)
-def get_pack(request, pack_id: int):
+@router.get("/packs/{pack_id}", response={200: PackOut, **READ_ONE})
+def get_pack(request, pack_id: Id):
     """One pack's metadata (not its snapshot)."""
     pack = selectors.pack_get_for_user(request.user, pack_id)
     pack.missing = (pack.snapshot.get("summary") or {}).get("missing_commentary", 0)
@@ -57,8 +58,21 @@ def get_pack(request, pack_id: int):
     return _out(pack, plan_ids.get(pack.pk, []), files.get(pack.pk, []))
 
 
-@router.get("/packs/{pack_id}/files/{fmt}", url_name="pack_download")
-def download_pack(request, pack_id: int, fmt: str):
+@router.get(
+    "/packs/{pack_id}/files/{fmt}",
+    url_name="pack_download",
+    response=READ_ONE,
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file",
+                "content": {mime: {"schema": {"type": "string", "format": "binary"}}
+                            for mime, _ in FORMATS.values()},
+            }
+        }
+    },
+)  # fmt: skip
+def download_pack(request, pack_id: Id, fmt: str):
     """The pack as pdf, docx or xlsx: a published pack's final file, or a draft's draft file."""
     if fmt not in FORMATS:
         raise Http404("No such format")

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from plantrack.core.api import Mapped
+from plantrack.core.api import READ, READ_ONE, WRITE, Id, Mapped, Pagination
 from plantrack.core.cache import cached, query_key
 from plantrack.core.models import Rag
 from plantrack.plans import selectors, services
@@ -65,11 +65,11 @@ def plan_out(plan: Plan) -> dict:
 
 
 class ActionQuery(Schema):
-    plan: int | None = None
+    plan: Id | None = None
     rag: list[str] = []
     status: list[str] = []
-    owner: int | None = None
-    organisation: int | None = None
+    owner: Id | None = None
+    organisation: Id | None = None
     overdue: bool = False
     update_due: bool = False
     review_due: bool = False
@@ -77,33 +77,30 @@ class ActionQuery(Schema):
     sort: str = "position"
 
 
-@router.get("/plans", response=list[PlanOut])
-@paginate(LimitOffsetPagination)
+@router.get("/plans", response={200: list[PlanOut], **READ})
+@paginate(Pagination)
 def list_plans(request):
     return Mapped(selectors.plans_with_counts(request.user).order_by("title"), plan_out)
 
 
-@router.get("/plans/{plan_id}", response=PlanOut)
-def get_plan(request, plan_id: int):
+@router.get("/plans/{plan_id}", response={200: PlanOut, **READ_ONE})
+def get_plan(request, plan_id: Id):
     selectors.plan_get_for_user(request.user, plan_id)
     return plan_out(selectors.plans_with_counts(request.user).get(pk=plan_id))
 
 
-@router.get("/plans/{plan_id}/sections", response=list[SectionOut])
-def list_sections(request, plan_id: int):
+@router.get("/plans/{plan_id}/sections", response={200: list[SectionOut], **READ_ONE})
+def list_sections(request, plan_id: Id):
     plan = selectors.plan_get_for_user(request.user, plan_id)
     return selectors.sections_for_plan(plan)
 
 
-API_MAX_LIMIT = 500
-
-
-@router.get("/actions", response=PagedActions)
-def list_actions(request, filters: Query[ActionQuery], limit: int = 100, offset: int = 0):
+@router.get("/actions", response={200: PagedActions, **READ_ONE})
+def list_actions(request, filters: Query[ActionQuery], paging: Query[Pagination.Input]):
     """Actions you can see, with the plan page's filters, paginated by `limit` and `offset`.
     `rag` and `status` may repeat. A plan's list is served from a cache that changes whenever
     the plan does."""
-    limit, offset = max(1, min(limit, API_MAX_LIMIT)), max(0, offset)
+    limit, offset = paging.limit, paging.offset
     query = selectors.ActionFilters(**filters.model_dump(exclude={"plan"}))
     if filters.plan is None:
         actions = selectors.apply_action_filters(selectors.actions_visible_to(request.user), query)
@@ -132,8 +129,8 @@ def _json(data) -> HttpResponse:
     )
 
 
-@router.get("/actions/{action_id}", response=ActionDetailOut)
-def get_action(request, action_id: int):
+@router.get("/actions/{action_id}", response={200: ActionDetailOut, **READ_ONE})
+def get_action(request, action_id: Id):
     action = selectors.action_get_for_user(request.user, action_id)
     # The same shape as a row of the list, built the same way.
     data = selectors.action_list_rows(Action.objects.filter(pk=action.pk), 0, 1)["items"][0]
@@ -145,15 +142,15 @@ def get_action(request, action_id: int):
     return data
 
 
-@router.get("/actions/{action_id}/updates", response=list[UpdateOut])
-@paginate(LimitOffsetPagination)
-def list_updates(request, action_id: int):
+@router.get("/actions/{action_id}/updates", response={200: list[UpdateOut], **READ_ONE})
+@paginate(Pagination)
+def list_updates(request, action_id: Id):
     action = selectors.action_get_for_user(request.user, action_id)
     return selectors.action_updates(action)
 
 
-@router.post("/actions/{action_id}/updates", response={201: UpdateOut})
-def create_update(request, action_id: int, payload: UpdateIn):
+@router.post("/actions/{action_id}/updates", response={201: UpdateOut, **WRITE})
+def create_update(request, action_id: Id, payload: UpdateIn):
     action = selectors.action_get_for_user(request.user, action_id)
     if payload.rag and payload.rag not in Rag.values:
         raise ValidationError({"rag": f"RAG must be one of {', '.join(Rag.values)}."})

@@ -2,6 +2,7 @@
 
 from ninja import Router
 
+from plantrack.core.api import READ_ONE, Id
 from plantrack.plans.selectors import plan_get_for_user, section_get_for_user
 from plantrack.reports.schemas import SummaryOut
 from plantrack.reports.selectors import Summary, plan_report
@@ -29,15 +30,15 @@ def _out(summary: Summary) -> dict:
     }
 
 
-@router.get("/plans/{plan_id}/summary", response=SummaryOut)
-def plan_summary(request, plan_id: int):
+@router.get("/plans/{plan_id}/summary", response={200: SummaryOut, **READ_ONE})
+def plan_summary(request, plan_id: Id):
     """Delivery (counts by section), RAG at the end of the last four quarters, measures by
     judgement, and budget against spend by financial year."""
     return _out(plan_report(plan_get_for_user(request.user, plan_id)))
 
 
-@router.get("/sections/{section_id}/summary", response=SummaryOut)
-def section_summary(request, section_id: int):
+@router.get("/sections/{section_id}/summary", response={200: SummaryOut, **READ_ONE})
+def section_summary(request, section_id: Id):
     """The same summary for one section (initiative) of a plan."""
     section = section_get_for_user(request.user, section_id)
     return _out(plan_report(section.plan, section))
