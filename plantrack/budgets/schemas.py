@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from plantrack.core.api import Id
 from plantrack.core.schemas import InputSchema
 
 
@@ -109,7 +110,7 @@ class FundingOut(Schema):
 
 
 class SpendIn(InputSchema):
-    line_id: int
+    line_id: Id
     amount: Decimal = Field(..., description="Pounds, zero or more, e.g. 1250.00")
     financial_year: int | str | None = Field(
         None, description="2013 or “2013/14”; defaults to the year of date_recorded"

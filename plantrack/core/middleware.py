@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequired
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.cache import patch_cache_control
 
 # Paths that do not need a signed-in browser: the API answers 401 itself and the calendar
@@ -112,3 +113,27 @@ class PrivateCacheMiddleware:
         elif "private" not in directives and "no-store" not in directives:
             patch_cache_control(response, private=True)
         return response
+
+
+NUL_MESSAGE = "The address holds a NUL character (%00), which PlanTrack cannot read."
+
+
+class RejectNulMiddleware:
+    """Answers a NUL in the address (path or query) with 400, or 422 on the API, whose
+    operations document that answer for bad parameters.
+
+    PostgreSQL refuses NUL in any string it is given, so a search or a feed token holding one
+    answered 500 there; forms and API bodies clean their text (core/text.py), but query
+    parameters and path segments reach the database as typed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            if request.path_info.startswith("/api/"):
+                error = {"type": "value_error", "loc": ["query"], "msg": NUL_MESSAGE}
+                return JsonResponse({"detail": [error]}, status=422)
+            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -4,6 +4,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from plantrack.core.api import Id
 from plantrack.core.schemas import InputSchema
 from plantrack.core.text import TEXT_MAX
 
@@ -71,14 +72,14 @@ class DecisionOut(Schema):
 
 
 class DecisionIn(InputSchema):
-    body_id: int
+    body_id: Id
     text: str = Field(..., min_length=1, max_length=TEXT_MAX)
     decided_on: dt.date | None = None
     kind: str = "decision"
-    meeting_id: int | None = None
-    agenda_item_id: int | None = None
-    plan_id: int | None = None
-    section_id: int | None = None
-    action_id: int | None = None
-    measure_id: int | None = None
-    budget_line_id: int | None = None
+    meeting_id: Id | None = None
+    agenda_item_id: Id | None = None
+    plan_id: Id | None = None
+    section_id: Id | None = None
+    action_id: Id | None = None
+    measure_id: Id | None = None
+    budget_line_id: Id | None = None
