@@ -109,7 +109,7 @@ def read_readings(upload) -> list[ReadingRow]:
     """Rows from an UploadedFile (or anything with .name and .read())."""
     from plantrack.imports.pipeline import limits
     from plantrack.imports.readers import TEXT, XLSX, check_file
-    from plantrack.imports.readers._common import display_name
+    from plantrack.imports.readers.common import display_name
     from plantrack.imports.tables import ImportFailed
 
     name = getattr(upload, "name", "") or ""

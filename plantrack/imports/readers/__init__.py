@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Callable
 
-from plantrack.imports.readers._common import ZIP_ERRORS, CellBudget, display_name, one_line
+from plantrack.imports.readers.common import ZIP_ERRORS, CellBudget, display_name, one_line
 from plantrack.imports.readers.delimited import read_delimited
 from plantrack.imports.readers.pdf import read_pdf
 from plantrack.imports.readers.word import read_docx

@@ -7,7 +7,7 @@ import csv
 import io
 import re
 
-from plantrack.imports.readers._common import CellBudget, clean_text, one_line, tidy_rows
+from plantrack.imports.readers.common import CellBudget, clean_text, one_line, tidy_rows
 from plantrack.imports.tables import Cell, Document, ImportFailed, Limits, Table
 
 DELIMITERS = ",;\t|"

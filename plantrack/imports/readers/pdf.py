@@ -20,7 +20,7 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from plantrack.imports.readers._common import CellBudget, clean_text, one_line, tidy_rows
+from plantrack.imports.readers.common import CellBudget, clean_text, one_line, tidy_rows
 from plantrack.imports.tables import Cell, Document, ImportFailed, Limits, Table
 
 # pdfplumber wraps most pdfminer errors in PdfminerException, but not all of them.

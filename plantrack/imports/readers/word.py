@@ -16,7 +16,7 @@ from typing import Any
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 
-from plantrack.imports.readers._common import (
+from plantrack.imports.readers.common import (
     ZIP_ERRORS,
     CellBudget,
     clean_text,

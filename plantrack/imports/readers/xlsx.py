@@ -21,7 +21,7 @@ from defusedxml import ElementTree as SafeET
 from openpyxl.chartsheet import Chartsheet
 from openpyxl.utils.exceptions import InvalidFileException
 
-from plantrack.imports.readers._common import ZIP_ERRORS, CellBudget, clean_text, tidy_rows
+from plantrack.imports.readers.common import ZIP_ERRORS, CellBudget, clean_text, tidy_rows
 from plantrack.imports.tables import Cell, Document, ImportFailed, Limits, Table
 
 # What openpyxl raises on a damaged or unexpected package: a missing part (KeyError), bad XML

@@ -28,15 +28,15 @@ from __future__ import annotations
 
 from plantrack.imports.cells import collapse
 from plantrack.imports.parsed import FIELDS, ParsedImport, ParsedPlan, ParsedSection
-from plantrack.imports.structure.actions import _Builder, _finish
+from plantrack.imports.structure.actions import PlanBuilder, finish_draft
 from plantrack.imports.structure.headers import header_field
 from plantrack.imports.structure.narrative import attach_descriptions
-from plantrack.imports.structure.reader import _Context, _TableReader
-from plantrack.imports.structure.sections import _headings
+from plantrack.imports.structure.reader import ReadContext, TableReader
+from plantrack.imports.structure.sections import section_headings
 from plantrack.imports.structure.text import (
-    _plan_title_like,
-    _strip_document_prefix,
     join_fragments,
+    plan_title_like,
+    strip_document_prefix,
     title_case,
 )
 from plantrack.imports.tables import Document
@@ -51,8 +51,8 @@ DEFAULT_SECTION = "Actions"
 def _document_title(doc: Document) -> str | None:
     for loose in (False, True):
         for paragraph in doc.paragraphs:
-            if _plan_title_like(paragraph, loose=loose):
-                return _strip_document_prefix(paragraph)
+            if plan_title_like(paragraph, loose=loose):
+                return strip_document_prefix(paragraph)
     return None
 
 
@@ -73,21 +73,21 @@ def parse_document(
 ) -> ParsedImport:
     """Plans, sections and actions from a document's tables; never raises on odd input."""
     warnings = list(doc.warnings)
-    builder = _Builder()
+    builder = PlanBuilder()
     title = collapse(plan_title) or None
     if title:
         builder.plan.title = title
-    ctx = _Context(
+    ctx = ReadContext(
         doc=doc,
         overrides=_valid_overrides(column_overrides, warnings),
         warnings=warnings,
         builder=builder,
-        headings=_headings(doc),
+        headings=section_headings(doc),
         columns=[],
         plan_title_fixed=bool(title),
     )
     for table in doc.tables:
-        _TableReader(ctx, table).read()
+        TableReader(ctx, table).read()
     if builder.plans[0].title is None:
         builder.plans[0].title = _document_title(doc)
     result = ParsedImport(file=doc.name, warnings=warnings, columns=ctx.columns)
@@ -95,7 +95,7 @@ def parse_document(
         parsed = ParsedPlan(title=plan.title)
         for section in plan.sections:
             if section.drafts:
-                actions = [_finish(d, warnings) for d in section.drafts]
+                actions = [finish_draft(d, warnings) for d in section.drafts]
                 parsed.sections.append(ParsedSection(section.title or DEFAULT_SECTION, actions))
         if parsed.sections or plan is builder.plans[0]:
             result.plans.append(parsed)

@@ -19,18 +19,18 @@ from plantrack.imports.cells import (
     split_updates,
 )
 from plantrack.imports.parsed import ParsedAction
-from plantrack.imports.structure.headers import _Mapping
-from plantrack.imports.structure.refs import _ref_series
+from plantrack.imports.structure.headers import HeaderMapping
+from plantrack.imports.structure.refs import ref_series
 
 # --- Building plans --------------------------------------------------------------------------
 
 
 @dataclass
-class _Draft:
+class ActionDraft:
     """One action while its rows are still being read: text per column, joined later."""
 
     origin: str
-    mapping: _Mapping
+    mapping: HeaderMapping
     ref: str | None
     texts: dict[int, str]
     fills: dict[int, str]
@@ -47,7 +47,7 @@ class _Draft:
 @dataclass
 class _Section:
     title: str | None
-    drafts: list[_Draft] = field(default_factory=list)
+    drafts: list[ActionDraft] = field(default_factory=list)
     from_caps: bool = False  # written in capitals: capitals glued to an action start another
 
 
@@ -61,10 +61,10 @@ class _Plan:
         return any(s.drafts for s in self.sections)
 
 
-class _Builder:
+class PlanBuilder:
     def __init__(self) -> None:
         self.plans: list[_Plan] = [_Plan(None)]
-        self.last: _Draft | None = None  # the action a broken row may continue
+        self.last: ActionDraft | None = None  # the action a broken row may continue
 
     @property
     def plan(self) -> _Plan:
@@ -91,7 +91,7 @@ class _Builder:
             current.title, current.from_caps = title, from_caps
         self.last = None
 
-    def add(self, draft: _Draft) -> None:
+    def add(self, draft: ActionDraft) -> None:
         self.section.drafts.append(draft)
         self.last = draft
 
@@ -99,14 +99,14 @@ class _Builder:
         for section in reversed(self.plan.sections):
             for draft in reversed(section.drafts):
                 if draft.ref:
-                    return _ref_series(draft.ref)
+                    return ref_series(draft.ref)
         return None
 
 
 # --- Finishing actions -----------------------------------------------------------------------
 
 
-def _finish(draft: _Draft, warnings: list[str]) -> ParsedAction:
+def finish_draft(draft: ActionDraft, warnings: list[str]) -> ParsedAction:
     def text(name: str) -> str | None:
         return collapse(draft.text(name)) or None
 
@@ -148,7 +148,7 @@ def _finish(draft: _Draft, warnings: list[str]) -> ParsedAction:
     return action
 
 
-def _finish_rag(draft: _Draft, action: ParsedAction, warnings: list[str]) -> None:
+def _finish_rag(draft: ActionDraft, action: ParsedAction, warnings: list[str]) -> None:
     """RAG from the RAG column (text, else fill); status from either column's words."""
     for name in ("rag", "status"):
         for n in draft.mapping.columns(name):

@@ -148,7 +148,7 @@ def header_field(text: str) -> tuple[str | None, bool]:
 
 
 @dataclass
-class _Mapping:
+class HeaderMapping:
     headers: list[str]
     fields: list[str]
 
@@ -166,13 +166,13 @@ class _Mapping:
 
 
 @dataclass
-class _HeaderBlock:
+class HeaderBlock:
     start: int
     end: int  # the row after the header
-    mapping: _Mapping
+    mapping: HeaderMapping
 
 
-def _texts(row: list[Cell]) -> list[str]:
+def row_texts(row: list[Cell]) -> list[str]:
     return [collapse(c.text) for c in row]
 
 
@@ -203,7 +203,7 @@ def _could_be_header(texts: list[str], overrides: dict[str, str]) -> bool:
     return fields >= 2 and exact >= 1 and recognised * 2 >= len(filled)
 
 
-def _header_part(texts: list[str]) -> bool:
+def header_part(texts: list[str]) -> bool:
     """A row that may continue a stacked header: short words, no figures."""
     filled = [t for t in texts if t]
     return bool(filled) and all(
@@ -211,15 +211,15 @@ def _header_part(texts: list[str]) -> bool:
     )
 
 
-def _find_header(rows: list[list[Cell]], i: int, overrides: dict[str, str]) -> _HeaderBlock | None:
-    texts = _texts(rows[i])
+def find_header(rows: list[list[Cell]], i: int, overrides: dict[str, str]) -> HeaderBlock | None:
+    texts = row_texts(rows[i])
     if not _could_be_header(texts, overrides):
         return None
     end = i + 1
     # "Action" / "Reference" / "Number" stacked: keep adding rows while they name more.
     while end < len(rows) and end - i < 4:
-        nxt = _texts(rows[end])
-        if not _header_part(nxt):
+        nxt = row_texts(rows[end])
+        if not header_part(nxt):
             break
         width = max(len(texts), len(nxt))
         merged = [
@@ -229,10 +229,10 @@ def _find_header(rows: list[list[Cell]], i: int, overrides: dict[str, str]) -> _
         if _header_score(merged, overrides)[:2] <= _header_score(texts, overrides)[:2]:
             break
         texts, end = merged, end + 1
-    return _HeaderBlock(i, end, _mapping(texts, overrides))
+    return HeaderBlock(i, end, column_mapping(texts, overrides))
 
 
-def _mapping(headers: list[str], overrides: dict[str, str]) -> _Mapping:
+def column_mapping(headers: list[str], overrides: dict[str, str]) -> HeaderMapping:
     fields, chosen = [], []
     for text in headers:
         if text in overrides:
@@ -252,10 +252,12 @@ def _mapping(headers: list[str], overrides: dict[str, str]) -> _Mapping:
             for n in columns:
                 if n != keep:
                     fields[n] = "ignore"
-    return _Mapping(list(headers), fields)
+    return HeaderMapping(list(headers), fields)
 
 
-def _retype_by_values(mapping: _Mapping, rows: list[list[Cell]], overrides: dict[str, str]) -> None:
+def retype_by_values(
+    mapping: HeaderMapping, rows: list[list[Cell]], overrides: dict[str, str]
+) -> None:
     """A "Status" or "Progress" column holding R/A/G (or only colours) is the RAG."""
     if mapping.column("rag") is not None:
         return

@@ -29,7 +29,7 @@ import re
 
 from plantrack.imports.cells import collapse
 from plantrack.imports.parsed import ParsedSection
-from plantrack.imports.structure.text import _all_caps, _plan_title_like
+from plantrack.imports.structure.text import all_caps, plan_title_like
 from plantrack.imports.tables import Document
 
 # A description is a summary to read on the section's page, not the whole document: past
@@ -39,7 +39,7 @@ MAX_DESCRIPTION = 4000
 _MAX_HEADING_WORDS = 12
 _MAX_HEADING_CHARS = 150
 
-_LABEL = r"(?:\d+(?:\.\d+)*|[a-z]|[ivx]{1,4})"
+LABEL = r"(?:\d+(?:\.\d+)*|[a-z]|[ivx]{1,4})"
 _KEYWORD = (
     r"(?:section|theme|priority|strand|work\s*stream|initiative|objective|outcome|area|part"
     r"|chapter|strategic\s+priority)"
@@ -47,9 +47,9 @@ _KEYWORD = (
 # What may stand before a heading's words: "Theme 1:", "(A)", "A)", "A.", "1.", "2.3", "2 -".
 # A letter's full stop must be followed by a space, so "U.K. Policing" keeps its "U.".
 _PREFIX = re.compile(
-    rf"^(?:{_KEYWORD}\s+{_LABEL}\b\s*[:.)\-–—]?"
-    rf"|\(?{_LABEL}\)"
-    rf"|{_LABEL}[.:](?=\s)"
+    rf"^(?:{_KEYWORD}\s+{LABEL}\b\s*[:.)\-–—]?"
+    rf"|\(?{LABEL}\)"
+    rf"|{LABEL}[.:](?=\s)"
     rf"|\d+(?:\.\d+)*\s*[\-–—:]"
     rf"|\d+(?:\.\d+)*(?=\s))\s*",
     re.IGNORECASE,
@@ -96,11 +96,11 @@ def _capitalised(text: str) -> bool:
 def _looks_like_heading(doc: Document, index: int, text: str) -> bool:
     if index in doc.heading_paragraphs and len(text) <= _MAX_HEADING_CHARS * 2:
         return True
-    if _plan_title_like(text):
+    if plan_title_like(text):
         return True
     if not _title_shaped(text.rstrip(":")) or text.endswith(":"):
         return False
-    return bool(_PREFIX.match(text)) or _all_caps(text) or _capitalised(text)
+    return bool(_PREFIX.match(text)) or all_caps(text) or _capitalised(text)
 
 
 def attach_descriptions(doc: Document, sections: list[ParsedSection], default: str) -> None:

@@ -15,31 +15,31 @@ from dataclasses import dataclass
 
 from plantrack.imports.cells import collapse, read_rag
 from plantrack.imports.parsed import ColumnMap
-from plantrack.imports.structure.actions import _Builder, _Draft
+from plantrack.imports.structure.actions import ActionDraft, PlanBuilder
 from plantrack.imports.structure.headers import (
-    _find_header,
-    _header_part,
-    _HeaderBlock,
-    _Mapping,
-    _mapping,
-    _retype_by_values,
-    _texts,
+    HeaderBlock,
+    HeaderMapping,
+    column_mapping,
+    find_header,
+    header_part,
+    retype_by_values,
+    row_texts,
 )
-from plantrack.imports.structure.refs import _read_ref_cell, _ref_series, _RefCell
-from plantrack.imports.structure.sections import _complete, _Heading, _section_title
+from plantrack.imports.structure.refs import RefCell, read_ref_cell, ref_series
+from plantrack.imports.structure.sections import SectionHeading, complete_title, section_title
 from plantrack.imports.structure.text import (
-    _GENERIC_HEADING,
-    _LEGEND,
-    _NUMBERED_HEADING,
-    _OPEN_END,
-    _all_caps,
-    _date_like,
-    _is_bullet,
-    _plan_title_like,
-    _starts_lower,
-    _strip_document_prefix,
-    _title_like,
+    GENERIC_HEADING,
+    LEGEND,
+    NUMBERED_HEADING,
+    OPEN_END,
+    all_caps,
+    date_like,
+    is_bullet,
     join_fragments,
+    plan_title_like,
+    starts_lower,
+    strip_document_prefix,
+    title_like,
 )
 from plantrack.imports.tables import Cell, Document, Table
 
@@ -47,27 +47,27 @@ from plantrack.imports.tables import Cell, Document, Table
 
 
 @dataclass
-class _Context:
+class ReadContext:
     doc: Document
     overrides: dict[str, str]
     warnings: list[str]
-    builder: _Builder
-    headings: list[_Heading]
+    builder: PlanBuilder
+    headings: list[SectionHeading]
     columns: list[ColumnMap]
     plan_title_fixed: bool
-    previous: _Mapping | None = None  # the last action table's columns, for headerless pages
+    previous: HeaderMapping | None = None  # the last action table's columns, for headerless pages
 
 
-class _TableReader:
-    def __init__(self, ctx: _Context, table: Table) -> None:
+class TableReader:
+    def __init__(self, ctx: ReadContext, table: Table) -> None:
         self.ctx = ctx
         self.table = table
         self.rows = [list(r) for r in table.rows]
-        self.mapping: _Mapping | None = None
-        self.blocks: dict[int, _HeaderBlock] = {}  # header rows by the row they start on
+        self.mapping: HeaderMapping | None = None
+        self.blocks: dict[int, HeaderBlock] = {}  # header rows by the row they start on
 
     @property
-    def b(self) -> _Builder:
+    def b(self) -> PlanBuilder:
         return self.ctx.builder
 
     def warn(self, row: int | None, message: str) -> None:
@@ -82,7 +82,7 @@ class _TableReader:
     def read(self) -> None:
         if not any(collapse(c.text) for row in self.rows for c in row):
             return
-        found = (_find_header(self.rows, i, self.ctx.overrides) for i in range(len(self.rows)))
+        found = (find_header(self.rows, i, self.ctx.overrides) for i in range(len(self.rows)))
         self.blocks = {block.start: block for block in found if block}
         blocks = list(self.blocks.values())
         if not blocks:
@@ -117,7 +117,7 @@ class _TableReader:
                 self._data_row(i)
             return
         headers = [f"Column {n + 1}" for n in range(width)]
-        mapping = _mapping(headers, self.ctx.overrides)
+        mapping = column_mapping(headers, self.ctx.overrides)
         if mapping.is_action_table:
             self._record(mapping, None)
             self.mapping = mapping
@@ -136,36 +136,36 @@ class _TableReader:
         if prev is None or len(prev.fields) != width:
             return False
         rows = [r for r in self.rows if any(collapse(c.text) for c in r)]
-        if not rows or _header_part(_texts(rows[0])):
+        if not rows or header_part(row_texts(rows[0])):
             return False  # a first row of short words is another table's header
         ref_col, due_col = prev.column("ref"), prev.column("due")
         evidence = 0
         for row in rows:
-            texts = _texts(row) + [""] * width
-            has_ref = ref_col is not None and _read_ref_cell(texts[ref_col]).ref is not None
-            evidence += has_ref or (due_col is not None and _date_like(texts[due_col]))
+            texts = row_texts(row) + [""] * width
+            has_ref = ref_col is not None and read_ref_cell(texts[ref_col]).ref is not None
+            evidence += has_ref or (due_col is not None and date_like(texts[due_col]))
         return evidence * 2 >= len(rows)
 
     def _heading(self) -> None:
         heading = collapse(self.table.heading)
-        if not heading or _GENERIC_HEADING.match(heading):
+        if not heading or GENERIC_HEADING.match(heading):
             return
-        if _plan_title_like(heading):
+        if plan_title_like(heading):
             self._plan_heading(heading)
-        elif _title_like(heading) and not _NUMBERED_HEADING.match(heading):
-            self.b.start_section(_section_title([heading], self.ctx.headings))
+        elif title_like(heading) and not NUMBERED_HEADING.match(heading):
+            self.b.start_section(section_title([heading], self.ctx.headings))
 
     def _plan_heading(self, text: str) -> None:
         # A plan title given by the user names the first plan; a later plan line still
         # starts a second plan.
         if not self.ctx.plan_title_fixed or self.b.plan.has_actions:
-            self.b.start_plan(_strip_document_prefix(text))
+            self.b.start_plan(strip_document_prefix(text))
 
-    def _use_header(self, i: int, block: _HeaderBlock) -> None:
+    def _use_header(self, i: int, block: HeaderBlock) -> None:
         mapping = block.mapping
         following = (n for n in self.blocks if n >= block.end)
         scope = self.rows[block.end : min(following, default=len(self.rows))]
-        _retype_by_values(mapping, scope, self.ctx.overrides)
+        retype_by_values(mapping, scope, self.ctx.overrides)
         if (
             self.mapping is None
             or mapping.fields != self.mapping.fields
@@ -178,7 +178,7 @@ class _TableReader:
         if mapping.is_action_table:
             self.ctx.previous = mapping
 
-    def _record(self, mapping: _Mapping, row: int | None) -> None:
+    def _record(self, mapping: HeaderMapping, row: int | None) -> None:
         if any(c.headers == mapping.headers for c in self.ctx.columns):
             return
         origin = self.table.origin if row is None else f"{self.table.origin}, row {row + 1}"
@@ -186,14 +186,14 @@ class _TableReader:
 
     def _before_header(self, i: int) -> None:
         """Lines above the header: a plan title, or the first section's title."""
-        filled = [t for t in _texts(self.rows[i]) if t]
+        filled = [t for t in row_texts(self.rows[i]) if t]
         if len(filled) != 1:
             return
         text = filled[0]
-        if _plan_title_like(text):
+        if plan_title_like(text):
             self._plan_heading(text)
-        elif _title_like(text):
-            self.b.start_section(_section_title([text], self.ctx.headings))
+        elif title_like(text):
+            self.b.start_section(section_title([text], self.ctx.headings))
 
     # --- data rows ---------------------------------------------------------------------------
 
@@ -201,20 +201,20 @@ class _TableReader:
         mapping = self.mapping
         assert mapping is not None
         row = self.rows[i]
-        texts = _texts(row)
+        texts = row_texts(row)
         if not any(texts) and not any(c.fill for c in row):
             return
         ref_col = mapping.column("ref")
         ref = (
-            _read_ref_cell(row[ref_col].text)
+            read_ref_cell(row[ref_col].text)
             if ref_col is not None and ref_col < len(row)
-            else _RefCell()
+            else RefCell()
         )
         filled = self._filled(row, texts, ref_col, ref)
         if not filled and ref.label is None:
             return
         first_text = texts[filled[0]] if filled else ""
-        if ref.ref is None and _LEGEND.match(first_text):
+        if ref.ref is None and LEGEND.match(first_text):
             self.warn(
                 i, f"{first_text[:40]!r} looks like a key, total or note, not an action; dropped"
             )
@@ -222,21 +222,21 @@ class _TableReader:
         if self._section_row(row, texts, filled, ref) or self._numbered_section(i, filled, ref):
             return
         if ref.label:  # "(B) Con 1.": a section label glued to the first action's number
-            self.b.start_section(_section_title([ref.label], self.ctx.headings))
+            self.b.start_section(section_title([ref.label], self.ctx.headings))
         if ref.ref is None and self._continues(row, texts, filled, ref):
             self._continue(texts, filled, ref)
             return
         self._action(i, row, texts, ref)
 
     def _filled(
-        self, row: list[Cell], texts: list[str], ref_col: int | None, ref: _RefCell
+        self, row: list[Cell], texts: list[str], ref_col: int | None, ref: RefCell
     ) -> list[int]:
         """Columns with real content: not bullets, not a stray letter left by extraction."""
         mapping = self.mapping
         assert mapping is not None
         out = []
         for n, text in enumerate(texts):
-            if not text or _is_bullet(text):
+            if not text or is_bullet(text):
                 continue
             name = mapping.fields[n] if n < len(mapping.fields) else "ignore"
             if n == ref_col and ref.text is None and ref.ref is None:
@@ -252,7 +252,7 @@ class _TableReader:
         return mapping.fields[n] if n < len(mapping.fields) else "ignore"
 
     def _section_row(
-        self, row: list[Cell], texts: list[str], filled: list[int], ref: _RefCell
+        self, row: list[Cell], texts: list[str], filled: list[int], ref: RefCell
     ) -> bool:
         """Is this row a section title? Starts the section if so."""
         assert self.mapping is not None
@@ -260,12 +260,12 @@ class _TableReader:
             return False
         if ref.label:
             others = [texts[n] for n in filled if n != self.mapping.column("ref")]
-            self.b.start_section(_section_title([ref.label, *others], self.ctx.headings))
+            self.b.start_section(section_title([ref.label, *others], self.ctx.headings))
             return True
         title_col = self.mapping.column("title")
         merged = len(filled) == 1 and any(c.merged for c in row[filled[0] + 1 :])
         parts = [texts[n] for n in filled]
-        if merged and _title_like(parts[0]):
+        if merged and title_like(parts[0]):
             self._start_section(parts[0])
             return True
         if self._has_own_fields(row, texts, filled):
@@ -276,33 +276,33 @@ class _TableReader:
             # "sion"), so that "Agree plan" | "team leader" stays an action.
             tails = all(" " not in texts[n] for n in filled[1:])
             joined, inside = join_fragments(parts)
-            if inside and _title_like(joined) and (title_col not in filled or tails):
+            if inside and title_like(joined) and (title_col not in filled or tails):
                 self._start_section(joined)
                 return True
             return False
         if len(filled) != 1:
             return False
         text = parts[0]
-        if not _title_like(text):
+        if not title_like(text):
             return False
-        if _all_caps(text):
+        if all_caps(text):
             self._start_section(text)
             return True
         if filled[0] not in (title_col, self.mapping.column("ref")) and self.b.last is not None:
             return False  # one cell under the owner or update column: overflow from above
-        if _starts_lower(text):
-            completed = _complete(text, None, self.ctx.headings)
+        if starts_lower(text):
+            completed = complete_title(text, None, self.ctx.headings)
             if completed == text and self.b.last is not None:
                 return False
             self._start_section(completed)
             return True
         last = self.b.last
-        if last is not None and _OPEN_END.search(last.text("title")):
+        if last is not None and OPEN_END.search(last.text("title")):
             return False
         self._start_section(text)
         return True
 
-    def _numbered_section(self, i: int, filled: list[int], ref: _RefCell) -> bool:
+    def _numbered_section(self, i: int, filled: list[int], ref: RefCell) -> bool:
         """ "1 | Reducing reoffending" with nothing else, over rows numbered "1.1", "1.2":
         a numbered section heading, not an action."""
         assert self.mapping is not None
@@ -319,16 +319,16 @@ class _TableReader:
         ref_col = self.mapping.column("ref") if self.mapping else None
         for row in self.rows[i + 1 : i + 4]:
             if ref_col is not None and ref_col < len(row) and collapse(row[ref_col].text):
-                return _read_ref_cell(row[ref_col].text).ref
+                return read_ref_cell(row[ref_col].text).ref
         return None
 
     def _start_section(self, text: str) -> None:
-        self.b.start_section(_section_title([text], self.ctx.headings), from_caps=_all_caps(text))
+        self.b.start_section(section_title([text], self.ctx.headings), from_caps=all_caps(text))
 
     def _has_own_fields(self, row: list[Cell], texts: list[str], filled: list[int]) -> bool:
         """A date or a RAG of its own: an action, however little else it has."""
         for n in filled:
-            if self._field(n) in ("due", "start", "review") and _date_like(texts[n]):
+            if self._field(n) in ("due", "start", "review") and date_like(texts[n]):
                 return True
             if self._field(n) in ("rag", "status") and read_rag(texts[n]).recognised:
                 return True
@@ -337,7 +337,7 @@ class _TableReader:
         )
 
     def _continues(
-        self, row: list[Cell], texts: list[str], filled: list[int], ref: _RefCell
+        self, row: list[Cell], texts: list[str], filled: list[int], ref: RefCell
     ) -> bool:
         """Is this row the rest of the action above, broken by a page?"""
         last = self.b.last
@@ -351,11 +351,11 @@ class _TableReader:
         if not title and ref.text is None:
             return True  # text under the owner or update column only
         parts = [texts[n] for n in filled]
-        if all(_starts_lower(p) for p in parts):
+        if all(starts_lower(p) for p in parts):
             return True
-        return bool(_OPEN_END.search(last.text("title"))) and _starts_lower(title or ref.text or "")
+        return bool(OPEN_END.search(last.text("title"))) and starts_lower(title or ref.text or "")
 
-    def _continue(self, texts: list[str], filled: list[int], ref: _RefCell) -> None:
+    def _continue(self, texts: list[str], filled: list[int], ref: RefCell) -> None:
         """Add each cell to the same field of the action above (its columns may differ when
         a repeated header had an extra column)."""
         last = self.b.last
@@ -368,7 +368,7 @@ class _TableReader:
             if column is not None and name not in ("ignore", "ref"):
                 last.append(column, texts[n])
 
-    def _action(self, i: int, row: list[Cell], texts: list[str], ref: _RefCell) -> None:
+    def _action(self, i: int, row: list[Cell], texts: list[str], ref: RefCell) -> None:
         mapping = self.mapping
         assert mapping is not None
         title_col = mapping.column("title")
@@ -390,7 +390,7 @@ class _TableReader:
         title = self._glued_section(title, ref.ref)
         if title_col is not None:
             cells[title_col] = title
-        draft = _Draft(
+        draft = ActionDraft(
             origin=f"{self.table.origin}, row {i + 1}",
             mapping=mapping,
             ref=ref.ref,
@@ -414,7 +414,7 @@ class _TableReader:
             return title
         series = self.b.last_series()
         if ref and series is not None:
-            corroborated = _ref_series(ref) != series
+            corroborated = ref_series(ref) != series
         else:
             corroborated = self.b.section.from_caps and len(m[1]) >= 6
         if corroborated:

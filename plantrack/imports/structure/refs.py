@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from plantrack.imports.cells import collapse, normalise_lookalikes
-from plantrack.imports.structure.text import _LABEL, _is_bullet
+from plantrack.imports.structure.text import LABEL, is_bullet
 
 # --- References ------------------------------------------------------------------------------
 
@@ -26,27 +26,27 @@ def _clean_ref(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class _RefCell:
+class RefCell:
     ref: str | None = None
     label: str | None = None  # a section label written in the reference column: "(B) Con"
     text: str | None = None  # words that are neither: carried on text, or the action itself
     lookalike: bool = False
 
 
-def _read_ref_cell(raw: str) -> _RefCell:
+def read_ref_cell(raw: str) -> RefCell:
     text, lookalike = normalise_lookalikes(collapse(raw))
-    if not text or _is_bullet(text):
-        return _RefCell()
+    if not text or is_bullet(text):
+        return RefCell()
     m = re.fullmatch(r"(?P<label>\(?[A-Za-z]\)\s*[^\d]*?)\s+(?P<ref>\S+)", text)
     if m and _ref_like(m["ref"]):
-        return _RefCell(ref=_clean_ref(m["ref"]), label=m["label"], lookalike=lookalike)
+        return RefCell(ref=_clean_ref(m["ref"]), label=m["label"], lookalike=lookalike)
     if _ref_like(text):
-        return _RefCell(ref=_clean_ref(text), lookalike=lookalike)
-    if _LABEL.match(text) and len(text.split()) <= 6 and not any(c.isdigit() for c in text):
-        return _RefCell(label=text)
-    return _RefCell(text=collapse(raw))
+        return RefCell(ref=_clean_ref(text), lookalike=lookalike)
+    if LABEL.match(text) and len(text.split()) <= 6 and not any(c.isdigit() for c in text):
+        return RefCell(label=text)
+    return RefCell(text=collapse(raw))
 
 
-def _ref_series(ref: str | None) -> str:
+def ref_series(ref: str | None) -> str:
     """ "YC/INT/4" → "YC/INT": references in one section share a series."""
     return re.sub(r"[\s./-]*\d+[a-z]?$", "", ref or "", flags=re.IGNORECASE)

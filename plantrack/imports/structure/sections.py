@@ -9,33 +9,33 @@ from dataclasses import dataclass
 from os.path import commonprefix
 
 from plantrack.imports.cells import collapse
-from plantrack.imports.structure.text import _LABEL, _starts_lower, join_fragments, title_case
+from plantrack.imports.structure.text import LABEL, join_fragments, starts_lower, title_case
 from plantrack.imports.tables import Document
 
 # --- Section titles --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Heading:
+class SectionHeading:
     label: str | None
     text: str
 
 
-def _headings(doc: Document) -> list[_Heading]:
+def section_headings(doc: Document) -> list[SectionHeading]:
     """Lines of the document that may hold the full form of a clipped section title."""
     out = []
     for line in [*doc.paragraphs, *(t.heading or "" for t in doc.tables)]:
         t = re.sub(r"^[\s•▪*\-–]+", "", collapse(line))
         label = None
-        if m := _LABEL.match(t):
+        if m := LABEL.match(t):
             label, t = m["label"], t[m.end() :]
         t = re.sub(r"\s*\([^)]*\)?$", "", t).strip()  # a trailing explanation
         if t and len(t.split()) <= 12:
-            out.append(_Heading(label, t))
+            out.append(SectionHeading(label, t))
     return out
 
 
-def _complete(title: str, label: str | None, headings: list[_Heading]) -> str:
+def complete_title(title: str, label: str | None, headings: list[SectionHeading]) -> str:
     """Finish a title that extraction clipped, from a heading elsewhere in the document:
     "(B) Con" → "Community Coaches", "hbourhood Justice Panels" → "Neighbourhood Justice
     Panels". The shortest fitting heading wins; with none, the title stays as it is."""
@@ -49,7 +49,7 @@ def _complete(title: str, label: str | None, headings: list[_Heading]) -> str:
             if shared >= 2:
                 found.append((-shared, h.text))
         elif (
-            _starts_lower(title)
+            starts_lower(title)
             and text.endswith(low)
             and len(text) > len(low)
             and text[len(text) - len(low) - 1].isalpha()
@@ -59,15 +59,15 @@ def _complete(title: str, label: str | None, headings: list[_Heading]) -> str:
 
 
 def _clipped(title: str, label: str | None) -> bool:
-    return _starts_lower(title) or bool(label and len(title) <= 4 and " " not in title)
+    return starts_lower(title) or bool(label and len(title) <= 4 and " " not in title)
 
 
-def _section_title(parts: list[str], headings: list[_Heading]) -> str:
+def section_title(parts: list[str], headings: list[SectionHeading]) -> str:
     joined, _ = join_fragments([p for p in parts if p])
     label = None
-    if m := _LABEL.match(joined):
+    if m := LABEL.match(joined):
         label, joined = m["label"], joined[m.end() :].strip()
     if _clipped(joined, label):
-        joined = _complete(joined, label, headings)
+        joined = complete_title(joined, label, headings)
     joined = title_case(joined.strip(" :-–"))
     return joined[:1].upper() + joined[1:] if joined else joined

@@ -15,49 +15,49 @@ from plantrack.imports.cells import collapse
 # --- Small text tests ------------------------------------------------------------------------
 
 _BULLET_ONLY = re.compile(r"[•▪●◦‣∙·*o>\u2013\u2014-]+")
-_LABEL = re.compile(r"^\(?(?P<label>[A-Za-z]|[ivx]{1,4})\)\s*")
-_LEGEND = re.compile(
+LABEL = re.compile(r"^\(?(?P<label>[A-Za-z]|[ivx]{1,4})\)\s*")
+LEGEND = re.compile(
     r"^(?:key|legend|totals?|sub-?totals?|grand total|notes?|source|rag key|\*+)\b\s*[:=\-–]?"
     r"|^[RAGB]\s*[=:\-–]\s*(?:red|amber|green|blue)\b",
     re.IGNORECASE,
 )
-_OPEN_END = re.compile(
+OPEN_END = re.compile(
     r"(?:[,&/(\-–]|\b(?:of|the|to|and|or|for|with|a|an|in|on|by|from|that|which|further|into"
     r"|at|as|is|are|be|will|their|our|its|including|such))$",
     re.IGNORECASE,
 )
-_NUMBERED_HEADING = re.compile(r"^\d+(?:\.\d+)*[.)]?\s")
+NUMBERED_HEADING = re.compile(r"^\d+(?:\.\d+)*[.)]?\s")
 _PLAN_WORD = re.compile(r"\bplan\b", re.IGNORECASE)
 _STRATEGY_WORD = re.compile(r"\b(?:strategy|charter|programme)\b", re.IGNORECASE)
-_GENERIC_HEADING = re.compile(r"^(?:sheet|table|page)\s*\d*$", re.IGNORECASE)
+GENERIC_HEADING = re.compile(r"^(?:sheet|table|page)\s*\d*$", re.IGNORECASE)
 _SMALL_WORDS = {"and", "of", "the", "for", "to", "in", "on", "a", "an", "at", "by", "with", "or"}
 # Doubling these letters hardly occurs in English: where a column cut a word in two and the
 # extraction gave the boundary glyph to both cells ("Vulnera" | "ability"), drop one.
 _RARE_DOUBLES = {"aa", "ii", "uu", "yy", "hh", "jj", "kk", "qq", "vv", "ww", "xx"}
 
 
-def _date_like(text: str) -> bool:
+def date_like(text: str) -> bool:
     """Reads as a date, a period, "Ongoing" or "TBC": a row's own deadline."""
     parsed = fuzzydates.parse(text)
     return parsed.parsed and bool(collapse(text))
 
 
-def _is_bullet(text: str) -> bool:
+def is_bullet(text: str) -> bool:
     return bool(_BULLET_ONLY.fullmatch(text))
 
 
-def _starts_lower(text: str) -> bool:
+def starts_lower(text: str) -> bool:
     """Carries on a sentence: lower case, or punctuation that cannot start one."""
     first = text[:1]
     return first.islower() or (first in ",;:)]&" and len(text) > 1)
 
 
-def _all_caps(text: str) -> bool:
+def all_caps(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
-def _title_like(text: str) -> bool:
+def title_like(text: str) -> bool:
     words = text.split()
     return 0 < len(words) <= 12 and not text.endswith((".", ":", ";", ",")) and len(text) <= 120
 
@@ -65,7 +65,7 @@ def _title_like(text: str) -> bool:
 def title_case(text: str) -> str:
     """ALL-CAPS titles as Title Case ("PROBLEM-SOLVING" → "Problem-Solving"); short words
     without vowels stay capitals (they are acronyms: "CCTV", "ASB" of three letters)."""
-    if not _all_caps(text):
+    if not all_caps(text):
         return text
     out = []
     for n, word in enumerate(text.split()):
@@ -93,9 +93,7 @@ def join_fragments(parts: list[str]) -> tuple[str, bool]:
         mid_word = (
             a[-1].isalpha()
             and b[0].isalpha()
-            and (
-                b[0].islower() or (_all_caps(last + first) or (last.isupper() and first.isupper()))
-            )
+            and (b[0].islower() or (all_caps(last + first) or (last.isupper() and first.isupper())))
         )
         if mid_word:
             if (a[-1] + b[0]).lower() in _RARE_DOUBLES or (a[-2:] + b[0]).lower() == a[
@@ -113,12 +111,12 @@ def join_fragments(parts: list[str]) -> tuple[str, bool]:
     return out, inside
 
 
-def _plan_title_like(text: str, *, loose: bool = False) -> bool:
+def plan_title_like(text: str, *, loose: bool = False) -> bool:
     """A line that names a plan: "... Action Plan (Corporate Actions)", "... Delivery Plan
     (July 2022)". Loose also accepts "... Strategy" for a document with no plan line."""
-    t = _strip_document_prefix(text)
+    t = strip_document_prefix(text)
     words = t.split()
-    if not 2 <= len(words) <= 20 or t.endswith((":", ",", ";")) or _NUMBERED_HEADING.match(t):
+    if not 2 <= len(words) <= 20 or t.endswith((":", ",", ";")) or NUMBERED_HEADING.match(t):
         return False
     if re.search(r"[.!?]\s+[A-Z]", t) or t[:1] in "-•*":
         return False  # a sentence or a list item
@@ -126,7 +124,7 @@ def _plan_title_like(text: str, *, loose: bool = False) -> bool:
     return bool(pattern.search(t))
 
 
-def _strip_document_prefix(text: str) -> str:
+def strip_document_prefix(text: str) -> str:
     t = collapse(text)
     t = re.sub(r"^(?:appendix|annex|annexe)\s+\w+\s*[:.\-–]\s*", "", t, flags=re.IGNORECASE)
     t = re.sub(r"^(?:draft|final|version \S+)\s*[:\-–]?\s+", "", t, flags=re.IGNORECASE)
