@@ -11,8 +11,9 @@ import colorsys
 import re
 from dataclasses import dataclass
 
+from plantrack.imports.agencies import split_agencies
 from plantrack.imports.lookalikes import collapse, normalise_lookalikes
-from plantrack.imports.people import OwnerRef, split_agencies, split_owners
+from plantrack.imports.people import OwnerRef, split_owners
 from plantrack.imports.updates import UpdateSegment, split_updates, update_segments
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Split owner cells into people and posts, and lead/partner cells into organisations.
+"""Split owner cells into people and posts (lead/partner cells: ``agencies``).
 
 Best effort from general rules, never from a list of known people: plans write owners as
 "DCI Ian Wiggett (47113)", "Corporate Comms Supt Paley / CI Preece", "SNT Ch Insps",
@@ -9,13 +9,20 @@ written is kept on the action anyway.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from plantrack.imports.lookalikes import collapse, normalise_lookalikes
-
-# Owner and agency cells are short; anything longer is a narrative pasted in the wrong column.
-_MAX_LEN = 1000
+from plantrack.imports.words import (
+    MAX_CELL_LEN,
+    NOBODY,
+    bare,
+    is_acronym,
+    is_capitalised,
+    is_paren,
+    paren_inner,
+    split_top,
+    tokens,
+)
 
 
 @dataclass(frozen=True)
@@ -26,81 +33,6 @@ class OwnerRef:
     post: str = ""  # a role or team when no named person is given: "SNT Ch Insps"
     raw: str = ""  # the words this reference was read from
     supporting: bool = False  # named in "(with … support)", helping rather than owning
-
-
-# --- Tokens ----------------------------------------------------------------------------------
-
-
-def _split_top(text: str, is_separator: Callable[[str, int], int]) -> list[str]:
-    """Split at separators outside parentheses; is_separator returns the separator's length
-    at a position (0 for none)."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(0, depth - 1)
-        elif depth == 0 and (length := is_separator(text, i)):
-            parts.append(text[start:i])
-            start = i = i + length
-            continue
-        i += 1
-    parts.append(text[start:])
-    return [p.strip() for p in parts if p.strip()]
-
-
-def _tokens(text: str) -> list[str]:
-    """Words and parenthesised groups; an unclosed "(" runs to the end."""
-    out, i = [], 0
-    while i < len(text):
-        if text[i].isspace():
-            i += 1
-            continue
-        j = i
-        if text[i] == "(":
-            depth = 0
-            while j < len(text):
-                depth += {"(": 1, ")": -1}.get(text[j], 0)
-                j += 1
-                if depth == 0:
-                    break
-        else:
-            while j < len(text) and not text[j].isspace() and text[j] != "(":
-                j += 1
-        out.append(text[i:j])
-        i = j
-    return out
-
-
-def _bare(word: str) -> str:
-    return word.strip(".,:;").lower()
-
-
-def _is_paren(token: str) -> bool:
-    return token.startswith("(")
-
-
-def _paren_inner(token: str) -> str:
-    return token[1:].removesuffix(")").strip()
-
-
-def _is_acronym(word: str) -> bool:
-    """SNT, SP&I, L&D, CiP, DfES, SPOCs: mostly capitals. McDonald is not."""
-    w = word.strip(".,:;")
-    letters = [ch for ch in w if ch.isalpha()]
-    upper = sum(ch.isupper() for ch in letters)
-    return (
-        len(letters) >= 2
-        and upper >= 2
-        and upper >= len(letters) - upper
-        and (w[0].isupper() or w[0].isdigit())
-    )
-
-
-def _is_capitalised(word: str) -> bool:
-    w = word.strip(".,:;")
-    return bool(w) and w[0].isupper() and not _is_acronym(w)
 
 
 # --- Ranks and roles -------------------------------------------------------------------------
@@ -268,12 +200,11 @@ _ROLES = set(
         "duties",
     ]
 )
-_NOBODY = {"tbc", "tba", "tbd", "n/a", "na", "none", "all", "-", "?", "various", "others"}
 
 
 def _rank_length(tokens: list[str], i: int) -> tuple[int, bool]:
     """How many tokens from i form a rank, and whether it is plural (a group of officers)."""
-    words = [_bare(t) for t in tokens[i : i + 4] if not _is_paren(t)]
+    words = [bare(t) for t in tokens[i : i + 4] if not is_paren(t)]
     if words and words[0] in _ACTING_WORDS:
         length, plural = _rank_length(tokens, i + 1)
         return (length + 1, plural) if length else (0, False)
@@ -296,17 +227,17 @@ def _name_follows(tokens: list[str], j: int) -> bool:
     if j >= len(tokens):
         return False
     nxt = tokens[j]
-    if _is_paren(nxt):
-        return _paren_inner(nxt).isdigit()
-    return _is_capitalised(nxt) and _bare(nxt) not in _ROLES
+    if is_paren(nxt):
+        return paren_inner(nxt).isdigit()
+    return is_capitalised(nxt) and bare(nxt) not in _ROLES
 
 
 def _is_role(token: str) -> bool:
-    return not _is_paren(token) and _bare(token) in _ROLES
+    return not is_paren(token) and bare(token) in _ROLES
 
 
 def _is_plain_word(token: str) -> bool:
-    return not _is_paren(token) and not _is_acronym(token) and any(c.isalpha() for c in token)
+    return not is_paren(token) and not is_acronym(token) and any(c.isalpha() for c in token)
 
 
 # --- Owners ----------------------------------------------------------------------------------
@@ -347,7 +278,7 @@ class _OwnerReader:
 
     def _step(self, i: int) -> int:
         token = self.tokens[i]
-        if _is_paren(token):
+        if is_paren(token):
             self._flush()
             self._paren(token)
             return i + 1
@@ -373,7 +304,7 @@ class _OwnerReader:
     def _rank(self, i: int, length: int, plural: bool) -> int:
         rank = " ".join(self.tokens[i : i + length])
         j = i + length
-        if self.pending and _is_acronym(self.pending[-1]):
+        if self.pending and is_acronym(self.pending[-1]):
             # "PSST Supt", "SNT Ch Insps": a unit and a rank name a post, not a person.
             unit = self.pending.pop()
             self._flush()
@@ -395,7 +326,7 @@ class _OwnerReader:
         return end
 
     def _paren(self, token: str) -> None:
-        inner = _paren_inner(token)
+        inner = paren_inner(token)
         staff = _staff_number(token)
         if staff and self.refs and self.refs[-1].name and not self.refs[-1].staff_number:
             last = self.refs[-1]
@@ -417,7 +348,7 @@ class _OwnerReader:
         while k > 0 and plain < 2 and _is_plain_word(words[k - 1]):
             k -= 1
             plain += 1
-        if k > 0 and _is_acronym(words[k - 1]):
+        if k > 0 and is_acronym(words[k - 1]):
             k -= 1
         post = " ".join(words[k:])
         self.pending = words[:k]
@@ -429,7 +360,7 @@ class _OwnerReader:
         words, self.pending = self.pending, []
         run: list[str] = []
         for word in words:
-            if _is_acronym(word) or _bare(word) in _NOBODY:
+            if is_acronym(word) or bare(word) in NOBODY:
                 self._names(run)
                 run = []
                 self._acronym(word)
@@ -438,7 +369,7 @@ class _OwnerReader:
         self._names(run)
 
     def _acronym(self, word: str) -> None:
-        if _bare(word) in _NOBODY:
+        if bare(word) in NOBODY:
             return
         w = word.strip(".,:;")
         initials = len(w) == 2 and w.isupper() and not self.supporting
@@ -447,7 +378,7 @@ class _OwnerReader:
     def _names(self, run: list[str]) -> None:
         if not run:
             return
-        if len(run) == 1 or not all(_is_capitalised(w) or w.endswith("-") for w in run):
+        if len(run) == 1 or not all(is_capitalised(w) or w.endswith("-") for w in run):
             text = " ".join(run)
             self._add(OwnerRef(post=text, raw=text))
             return
@@ -482,7 +413,7 @@ def _name_length(tokens: list[str], j: int) -> int:
     for n, word in enumerate(run[: min(limit, 3)]):
         nxt = run[n + 1] if n + 1 < len(run) else ""
         # OCR turns "Ian" into "lan": a lower-case word is a name only before a capitalised one.
-        if _is_capitalised(word) or (word.isalpha() and _is_capitalised(nxt)):
+        if is_capitalised(word) or (word.isalpha() and is_capitalised(nxt)):
             count += 1
         else:
             break
@@ -519,12 +450,12 @@ def _supporting_text(inner: str) -> str | None:
 
 def split_owners(text: str | None, *, supporting: bool = False) -> list[OwnerRef]:
     """An owner cell as people and posts, in the order written."""
-    fixed = collapse(normalise_lookalikes(text or "")[0])[:_MAX_LEN]
+    fixed = collapse(normalise_lookalikes(text or "")[0])[:MAX_CELL_LEN]
     # "SPOCs / LBB comms – TBC": a dash before a placeholder just says "to be confirmed".
     fixed = re.sub(r"\s*[-\u2013\u2014]\s*(?:tbc|tba|tbd)\b\.?", "", fixed, flags=re.IGNORECASE)
     refs: list[OwnerRef] = []
-    for segment in _split_top(fixed, _owner_separator):
-        found = _OwnerReader(supporting, _tokens(segment), [], []).run()
+    for segment in split_top(fixed, _owner_separator):
+        found = _OwnerReader(supporting, tokens(segment), [], []).run()
         refs.extend(_borrow_unit(refs, found))
     return _unique(refs)
 
@@ -534,10 +465,10 @@ def _borrow_unit(before: list[OwnerRef], found: list[OwnerRef]) -> list[OwnerRef
     if len(found) != 1 or not before or found[0].name or not found[0].post:
         return found
     only, prev = found[0], before[-1]
-    if not _rank_length(_tokens(only.post), 0)[0] or " " not in prev.post.strip():
+    if not _rank_length(tokens(only.post), 0)[0] or " " not in prev.post.strip():
         return found
     unit = prev.post.split()[0]
-    if not _is_acronym(unit) or only.post.split()[0] == unit:
+    if not is_acronym(unit) or only.post.split()[0] == unit:
         return found
     return [replace(only, post=f"{unit} {only.post}")]
 
@@ -549,143 +480,4 @@ def _unique(refs: list[OwnerRef]) -> list[OwnerRef]:
         if key not in seen and (ref.name or ref.post):
             seen.add(key)
             out.append(ref)
-    return out
-
-
-# --- Agencies --------------------------------------------------------------------------------
-
-# Words that end an organisation's name: "... Board", "... Trust". A capitalised word right
-# after one starts the next organisation, unless it is another such word ("Services Council").
-_ORG_HEADS = set(
-    [
-        "board",
-        "boards",
-        "council",
-        "councils",
-        "unit",
-        "units",
-        "trust",
-        "trusts",
-        "service",
-        "services",
-        "network",
-        "networks",
-        "partnership",
-        "partnerships",
-        "team",
-        "teams",
-        "office",
-        "directorate",
-        "agency",
-        "agencies",
-        "authority",
-        "authorities",
-        "commission",
-        "department",
-        "courts",
-        "court",
-        "force",
-        "group",
-        "panel",
-        "forum",
-        "committee",
-        "federation",
-        "association",
-        "society",
-        "foundation",
-        "charity",
-        "centre",
-        "center",
-        "hub",
-        "hubs",
-        "consortium",
-        "alliance",
-        "project",
-        "programme",
-        "ministry",
-    ]
-)
-_AGENCY_SEPS = re.compile(r"\s*(?:;|\n|,)\s*|\s+&\s+")
-
-
-def _agency_separator(text: str, i: int) -> int:
-    m = _AGENCY_SEPS.match(text, i)
-    return m.end() - i if m else 0
-
-
-def split_agencies(text: str | None) -> list[str]:
-    """A lead/partners cell as organisation names, parentheses kept with their name:
-    "Police (TP, Youth Policy) DfES Youth Justice Board" → three."""
-    fixed = collapse(normalise_lookalikes(text or "")[0])[:_MAX_LEN]
-    names: list[str] = []
-    for part in _split_top(fixed, _agency_separator):
-        names.extend(_split_run(_tokens(part)))
-    return [n for n in (name.strip(" -–—") for name in names) if n and _bare(n) not in _NOBODY]
-
-
-def _split_run(tokens: list[str]) -> list[str]:
-    items: list[list[str]] = [[]]
-    for n, token in enumerate(tokens):
-        current = items[-1]
-        if current and _starts_new_agency(current, token, tokens[n + 1 :]):
-            items.append([])
-            current = items[-1]
-        current.append(token)
-    out = []
-    for item in items:
-        out.extend(_split_slashes(item))
-    return out
-
-
-def _starts_new_agency(current: list[str], token: str, rest: list[str]) -> bool:
-    if _is_paren(token) or not token[:1].isupper():
-        return False
-    last = current[-1]
-    if _is_paren(last):
-        return True  # "Police (SO5) Victim Support"
-    if _bare(token) in {"and", "of", "for", "the"}:
-        return False
-    if _bare(last) in _ORG_HEADS and _bare(token) not in _ORG_HEADS:
-        return True  # "Youth Crime Task Force Youth Justice Board"
-    # "DfES Youth Justice Board": an acronym standing alone before a longer name.
-    words_after = [t for t in [token, *rest] if not _is_paren(t)]
-    return (
-        len(current) == 1
-        and _is_acronym(last)
-        and len(words_after) >= 2
-        and not any(_is_paren(t) for t in rest[:1])
-    )
-
-
-def _split_slashes(item: list[str]) -> list[str]:
-    """ "Police / Council" is two; "African / Caribbean Business Network" is one name with a
-    shared head noun, as is "and" between plain words ("Crime and Disorder ...")."""
-    text = " ".join(item)
-    parts = _split_top(text, lambda s, i: 1 if s[i] == "/" else 0)
-    if len(parts) < 2:
-        return _split_and(text)
-    out: list[str] = []
-    for part in parts:
-        words = part.split()
-        if out and len(out[-1].split()) == 1 and not _is_acronym(out[-1]) and len(words) >= 3:
-            out[-1] = f"{out[-1]} / {part}"
-        else:
-            out.append(part)
-    return [piece for part in out for piece in _split_and(part)]
-
-
-def _split_and(text: str) -> list[str]:
-    """Split at " and " only between two complete organisations ("… Service and Victim
-    Support"), never inside a name ("Crime and Disorder Reduction Partnership")."""
-    parts = _split_top(text, lambda s, i: 5 if s[i : i + 5].lower() == " and " else 0)
-    out = [parts[0]] if parts else []
-    for part in parts[1:]:
-        last_word = out[-1].split()[-1]
-        complete = (
-            _bare(last_word) in _ORG_HEADS or _is_acronym(last_word) or last_word.endswith(")")
-        )
-        if complete and part[:1].isupper():
-            out.append(part)
-        else:
-            out[-1] = f"{out[-1]} and {part}"
     return out
