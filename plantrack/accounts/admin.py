@@ -4,24 +4,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from plantrack.accounts.models import ApiToken, User
-from plantrack.directory.models import Membership
-from plantrack.directory.selectors import forget_organisation_ids
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 1
-    autocomplete_fields = ["organisation"]
 
 
 @admin.register(User)
 class PlanTrackUserAdmin(UserAdmin):
-    inlines = [MembershipInline]
-    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_superuser"]
+    """Users. The directory adds their memberships to this page (directory/admin.py): it sits
+    above accounts, so accounts does not import it."""
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        forget_organisation_ids(form.instance)  # so new memberships open their plans at once
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_superuser"]
 
 
 @admin.register(ApiToken)

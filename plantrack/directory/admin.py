@@ -2,8 +2,31 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from plantrack.accounts.admin import PlanTrackUserAdmin
+from plantrack.accounts.models import User
 from plantrack.core.admin import ReadOnlyHistoryAdmin
-from plantrack.directory.models import Organisation, Person
+from plantrack.directory.models import Membership, Organisation, Person
+from plantrack.directory.selectors import forget_organisation_ids
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["organisation"]
+
+
+class UserWithMembershipsAdmin(PlanTrackUserAdmin):
+    """The user page with the organisations the user belongs to."""
+
+    inlines = [*PlanTrackUserAdmin.inlines, MembershipInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        forget_organisation_ids(form.instance)  # so new memberships open their plans at once
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserWithMembershipsAdmin)
 
 
 @admin.register(Organisation)

@@ -7,13 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from plantrack.core import hooks
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import paginate, submitted
 from plantrack.directory import selectors, services
 from plantrack.directory.forms import DirectorySearchForm, OrganisationForm, PersonForm
 from plantrack.directory.history import organisation_history, person_history
-from plantrack.plans.selectors import actions_involving_organisation, actions_owned_by
 
 
 def _render(request: HttpRequest, template: str, nav: str, **context) -> HttpResponse:
@@ -52,7 +52,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         can_edit=selectors.can_edit_organisation(request.user, organisation),
         children=organisation.children.order_by("name"),
         people=organisation.people.order_by("name", "post")[:200],
-        actions=actions_involving_organisation(request.user, organisation)[:200],
+        sections=hooks.collect(hooks.ORGANISATION_PAGE, request, organisation),
         history=organisation_history(organisation)[:30],
     )
 
@@ -67,7 +67,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         person=person,
         can_edit=selectors.can_edit_person(request.user, person),
         clashes=selectors.people_sharing_staff_number(person),
-        actions=actions_owned_by(request.user, person)[:200],
+        sections=hooks.collect(hooks.PERSON_PAGE, request, person),
         history=person_history(person)[:30],
     )
 

@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class GovernanceConfig(AppConfig):
     name = "plantrack.governance"
     verbose_name = "Governance: boards, meetings, decisions and commentary"
+
+    def ready(self) -> None:
+        # Registers the oversight and decision entries of a plan's history (core/hooks.py); an
+        # import here because the app registry must be ready first.
+        from plantrack.governance import history  # noqa: F401

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from plantrack.budgets.models import BudgetLine
+from plantrack.core import hooks
 from plantrack.core.history import Entry, entries_for
 from plantrack.directory.models import Person
 from plantrack.governance.models import AgendaItem, Body, Decision, Meeting, Oversight
@@ -18,6 +19,7 @@ def _names(pairs) -> callable:
     return lambda pk: names.get(pk, "—")
 
 
+@hooks.register(hooks.PLAN_HISTORY)
 def plan_governance_entries(plan_id: int) -> list[Entry]:
     """Oversight and decision history of one plan, from a bounded number of queries."""
     oversights = Oversight.history.filter(plan_id=plan_id)

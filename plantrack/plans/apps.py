@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class PlansConfig(AppConfig):
     name = "plantrack.plans"
     label = "plans"
+
+    def ready(self) -> None:
+        # Registers what plans shows on the directory's pages (core/hooks.py); an import here
+        # because the app registry must be ready first.
+        from plantrack.plans import hooks  # noqa: F401

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from plantrack.core import hooks
 from plantrack.core.history import Entry, entries_for, merged
 from plantrack.directory.history import organisation_name
 from plantrack.directory.models import Organisation, Person
-from plantrack.governance.history import plan_governance_entries
 from plantrack.plans.models import (
     Action,
     ActionOrganisation,
@@ -82,5 +82,5 @@ def plan_history(plan: Plan) -> list[Entry]:
             PlanRole.history.filter(plan_id=plan.pk).select_related("user"),
             lambda r: f"Role of {r.user.username if r.user else 'a removed user'}",
         ),
-        plan_governance_entries(plan.pk),
+        *hooks.collect(hooks.PLAN_HISTORY, plan.pk),
     )

@@ -121,3 +121,10 @@ def test_people_list_query_count_does_not_grow(client, world):
     for _ in range(40):
         make_person(organisation=make_org())
     assert count() == small
+
+
+def test_user_admin_page_lists_memberships(client, world):
+    admin_user = make_user(is_superuser=True, is_staff=True)
+    client.force_login(admin_user)
+    page = client.get(f"/admin/accounts/user/{world.outsider.pk}/change/").content.decode()
+    assert "memberships-TOTAL_FORMS" in page and world.other_force.name in page

@@ -1,0 +1,41 @@
+"""Hooks: how a lower app shows something that only a higher app knows.
+
+Apps import downwards only (docs/architecture.md). Where a page of a lower app must show
+something a higher one holds (the actions a person owns, on their directory page; the
+oversight and decisions in a plan's history), the higher app registers a function under one of
+the names below, from its ``AppConfig.ready``, and the lower app collects what the registered
+functions return. The names are here, in one place, so both ends can be found from either.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+# Extra sections of a directory page: fn(request, organisation or person) -> rendered HTML.
+ORGANISATION_PAGE = "directory.organisation_page"
+PERSON_PAGE = "directory.person_page"
+# More entries for a plan's history page: fn(plan) -> list of core.history.Entry.
+PLAN_HISTORY = "plans.plan_history"
+
+NAMES = {ORGANISATION_PAGE, PERSON_PAGE, PLAN_HISTORY}
+
+_registered: dict[str, list[Callable[..., Any]]] = defaultdict(list)
+
+
+def register(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    if name not in NAMES:
+        raise ValueError(f"Unknown hook {name!r}: add it to plantrack.core.hooks")
+
+    def add(function: Callable[..., Any]) -> Callable[..., Any]:
+        if function not in _registered[name]:
+            _registered[name].append(function)
+        return function
+
+    return add
+
+
+def collect(name: str, *args: Any) -> list[Any]:
+    """What every function registered under ``name`` returns, in the order they registered."""
+    return [function(*args) for function in _registered[name]]
