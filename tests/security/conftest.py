@@ -1,0 +1,246 @@
+"""The world the permission matrix runs against: one restricted plan with something of every
+kind beneath it (so that every URL parameter names a real object), and the personas.
+
+The world is built once per module inside a transaction that is rolled back at the end; each
+test runs in a savepoint inside it (pytest-django's ``db``), so a write that a test lets through
+disappears before the next test. This keeps ~2,000 requests within a few minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+# Tables a request may write to whatever the outcome, or that only the sign-in machinery
+# writes: sessions (force_login, the idle clock), axes (throttling records).
+UNFINGERPRINTED_PREFIXES = ("django_session", "axes_")
+
+
+# What only those who may see the restricted plan may read: its title, its actions' refs and
+# titles, and the names given below to what hangs on it.
+RESTRICTED_TEXT = (
+    "Youth Strategy",
+    "YC/INT/1",
+    "Create a policy",
+    "Track PYOs",
+    "Restricted milestone",
+    "Restricted narrative",
+    "Restricted measure",
+    "Restricted benefit",
+    "Restricted budget line",
+    "Restricted funding bid",
+)
+
+
+@dataclass
+class MatrixWorld:
+    users: dict  # persona -> User (anonymous: None)
+    tokens: dict  # persona -> API secret (anonymous: None)
+    objects: dict = field(default_factory=dict)  # name -> model instance or value
+
+
+def build_matrix_world() -> MatrixWorld:
+    from plantrack.accounts import services as accounts
+    from plantrack.budgets import services as budgets
+    from plantrack.core.tests.factories import build_world, make_person, make_user
+    from plantrack.directory import services as directory
+    from plantrack.governance import services as governance
+    from plantrack.imports import services as imports
+    from plantrack.measures import services as measures
+    from plantrack.packs import services as packs
+    from plantrack.packs.selectors import current_period
+    from plantrack.plans import services as plans
+    from plantrack.plans.selectors import today
+    from plantrack.reminders import services as reminders
+
+    admin = make_user("admin", is_superuser=True)
+    w = build_world()
+    contributor = make_user("contributor")
+    plans.plan_role_set(actor=w.manager, plan=w.plan, user=contributor, role="contributor")
+    norole = make_user("norole")
+    manager_person = make_person(w.manager, name="Mary Manager", organisation=w.force)
+    contributor_person = make_person(contributor, name="Connie Contributor", organisation=w.force)
+    # The owner's own user gives his address (confirmed, so chases can go to it); a colleague
+    # gives the contributor's, which waits for its holder to confirm it by the link that
+    # email_verify serves.
+    directory.person_update(actor=w.owner, person=w.owner_person, email="owen@example.org")
+    directory.person_update(actor=w.manager, person=contributor_person, email="connie@example.org")
+
+    on = today()
+    milestone = plans.milestone_create(
+        actor=w.manager, action=w.action, title="Restricted milestone", due_text="June 2099"
+    )
+    plans.update_post(
+        actor=w.manager,
+        action=w.action,
+        narrative="Restricted narrative",
+        rag="amber",
+        status="in_progress",
+    )
+    measure = measures.measure_create(
+        actor=w.manager,
+        plan=w.plan,
+        action=w.action,
+        name="Restricted measure",
+        direction="increase",
+        unit="count",
+        baseline_value=Decimal(0),
+        baseline_date=on - dt.timedelta(days=200),
+        targets=[(Decimal(100), on + dt.timedelta(days=100), "")],
+    )
+    measures.reading_record(
+        actor=w.manager, measure=measure, value=Decimal(40), date=on - dt.timedelta(days=10)
+    )
+    benefit = measures.benefit_create(actor=w.manager, plan=w.plan, title="Restricted benefit")
+    line = budgets.budget_line_create(
+        actor=w.manager,
+        plan=w.plan,
+        name="Restricted budget line",
+        category="operating",
+        section=w.section,
+        amounts={on.year if on.month >= 4 else on.year - 1: Decimal("12000.00")},
+    )
+    funding = budgets.funding_create(
+        actor=w.manager,
+        plan=w.plan,
+        funder=w.force,
+        title="Restricted funding bid",
+        amount=Decimal(5000),
+    )
+
+    # A board overseeing the plan, kept by the plan manager as its secretary; the owner sits on
+    # it (the member a keeper may remove).
+    body = governance.body_create(actor=admin, name="Youth Board")
+    governance.body_member_add(actor=admin, body=body, person=manager_person, role="Secretary")
+    governance.body_member_add(actor=admin, body=body, person=w.owner_person, role="Member")
+    oversight = governance.oversight_set(actor=w.manager, body=body, plan=w.plan)
+    meeting = governance.meeting_create(
+        actor=w.manager, body=body, date=on - dt.timedelta(days=7), title="Youth Board"
+    )
+    agenda_item = governance.agenda_item_add(
+        actor=w.manager, meeting=meeting, title="Progress", subject=w.plan
+    )
+    decision = governance.decision_record(
+        actor=w.manager, body=body, text="Agree the delivery model.", meeting=meeting
+    )
+    pack = packs.pack_prepare(actor=w.manager, body=body, period=current_period(), meeting=meeting)
+    pack.refresh_from_db()
+
+    job = imports.import_job_create(
+        actor=w.manager,
+        file_name="pasted table.txt",
+        data=b"Ref\tAction\tLead\nA1\tDo a thing\tPolice\n",
+        is_text=True,
+        owner_organisation=w.force,
+        plan_title="Imported plan",
+    )
+    feed = reminders.feed_create(actor=w.manager, scope="plan", plan=w.plan)
+
+    users = {
+        "admin": admin,
+        "manager": w.manager,
+        "owner": w.owner,
+        "contributor": contributor,
+        "viewer": w.viewer,
+        "outsider": w.outsider,
+        "norole": norole,
+        "anonymous": None,
+    }
+    tokens = {"anonymous": None}
+    token_objects = {}
+    for persona, user in users.items():
+        if user is not None:
+            token_objects[persona], tokens[persona] = accounts.api_token_create(
+                actor=user, name="matrix"
+            )
+
+    # Stamped as used in the future: authenticating writes last_used_at at most once a
+    # minute, and that bookkeeping write would otherwise show in the fingerprint of a refused
+    # API write.
+    from plantrack.accounts.models import ApiToken
+
+    ApiToken.objects.update(last_used_at=timezone.now() + dt.timedelta(days=1))
+
+    from plantrack.directory.services import email_verification_token
+
+    w.owner_person.refresh_from_db()
+    objects = {
+        "plan": w.plan,
+        "section": w.section,
+        "action": w.action,
+        "other_action": w.other_action,
+        "milestone": milestone,
+        "force": w.force,
+        "other_force": w.other_force,
+        "owner_person": w.owner_person,
+        "viewer_user": w.viewer,
+        "measure": measure,
+        "target": measure.targets.first(),
+        "benefit": benefit,
+        "line": line,
+        "funding": funding,
+        "body": body,
+        "meeting": meeting,
+        "agenda_item": agenda_item,
+        "decision": decision,
+        "oversight": oversight,
+        "pack": pack,
+        "import_job": job,
+        "feed": feed,
+        "feed_token": feed.token,
+        "contributor_person": contributor_person,
+        "email_token": email_verification_token(contributor_person),
+        # The manager's token: yours to revoke only if you are the manager.
+        "manager_token": token_objects["manager"],
+    }
+    return MatrixWorld(users=users, tokens=tokens, objects=objects)
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker):
+    """Built once; rolled back when the module is done, so other test modules start empty."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            world = build_matrix_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    yield world
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def fingerprint(db):
+    """The database's fingerprint, taken when called (see ``database_fingerprint``)."""
+    return database_fingerprint
+
+
+def fingerprint_tables() -> list[str]:
+    return sorted(
+        name
+        for name in connection.introspection.table_names()
+        if not name.startswith(UNFINGERPRINTED_PREFIXES)
+    )
+
+
+def database_fingerprint() -> dict[str, tuple[int, str]]:
+    """Every table's row count and a hash of all its rows (in primary key order), except the
+    sign-in machinery's: one raw query per table, a few milliseconds for the whole database."""
+    result = {}
+    with connection.cursor() as cursor:
+        for table in fingerprint_tables():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY 1")
+            rows = cursor.fetchall()
+            result[table] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+    return result

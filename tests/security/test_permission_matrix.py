@@ -1,0 +1,738 @@
+"""Who may do what: every page route and every API operation, for every persona, GET and POST.
+
+The matrix cannot go stale: a route in the URL conf or an operation in the OpenAPI document
+with no row here fails (``test_every_route_has_expectations``), and so does a row whose route
+is gone. Every refused write (answered 401/403/404/405/422, sent to sign in, or a form
+re-shown) is checked to have changed nothing: a fingerprint of every table but the sign-in
+machinery's (row counts and a hash of the rows, history tables included) is taken before and
+after it. And no answer to someone who cannot see the restricted plan (an outsider, a user with
+no role, an anonymous visitor) may contain its title or any of its things' names.
+
+Outcomes:
+- ``OK``: allowed. A GET answers 2xx or 3xx (not to the sign-in page). A POST with an empty
+  body may also answer 400/409/422 (the form re-shown or refused for its data), never
+  401/403/404/405.
+- ``403``, ``404``, ``405``, ``401``, ``400``: exactly that status.
+- ``LOGIN``: a redirect to the sign-in page (anonymous visitors of pages).
+- ``SAVED`` (a POST with valid data): the write went through and redirected.
+- ``UNCHANGED`` (a POST with valid data): refused in whatever way (a form re-shown without the
+  forbidden choice, 403, 404), and nothing in the database changed.
+Any 5xx fails, whatever was expected.
+
+Personas (see conftest.build_matrix_world): a site admin; the plan's manager (also its board's
+secretary and a member of the plan's organisation); the contributor owning the action; a
+contributor owning no action; a read-only viewer; an outsider (a member of another
+organisation); a signed-in user with no role and no membership; an anonymous visitor. Every
+object is the restricted plan's, so "cannot see the plan" means 404, never 403: a restricted
+plan's existence is hidden.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .conftest import RESTRICTED_TEXT
+
+PERSONAS = ("admin", "manager", "owner", "contributor", "viewer", "outsider", "norole", "anonymous")
+
+OK, SAVED, UNCHANGED, LOGIN = "ok", "saved", "unchanged", "login"
+GET, POST, POST_DATA = "GET", "POST", "POST+data"
+
+ALL = frozenset(PERSONAS)
+SIGNED_IN = ALL - {"anonymous"}
+MANAGERS = frozenset({"admin", "manager"})
+# May post updates on (and write commentary for) the owner's action.
+ACTION_WRITERS = MANAGERS | {"owner"}
+# Hold a role on the restricted plan (or are site admins): they see it.
+PLAN_READERS = MANAGERS | {"owner", "contributor", "viewer"}
+# See the plan but do not manage it.
+PLAN_ROLES_ONLY = PLAN_READERS - MANAGERS
+# Signed in but cannot see the restricted plan: everything of it is 404 to them.
+UNSEEN = frozenset({"outsider", "norole"})
+
+
+def who(*, anonymous=LOGIN, **groups) -> dict[str, object]:
+    """Persona -> outcome from groups, e.g. ``who(ok=MANAGERS, e403=..., e404=UNSEEN)``.
+    Every signed-in persona must be named exactly once; anonymous is sent to sign in unless
+    said otherwise."""
+    table: dict[str, object] = {"anonymous": anonymous}
+    for key, personas in groups.items():
+        named = {"ok": OK, "saved": SAVED, "unchanged": UNCHANGED, "login": LOGIN}
+        outcome = named.get(key) or int(key.removeprefix("e"))
+        for persona in personas:
+            assert persona in SIGNED_IN, f"unknown persona {persona}"
+            assert persona not in table, f"{persona} named twice"
+            table[persona] = outcome
+    missing = ALL - set(table)
+    assert not missing, f"no outcome for {sorted(missing)}"
+    return table
+
+
+# The shapes that recur. Each route below still says which one it has, GET and POST apiece.
+EVERYONE = who(ok=SIGNED_IN)  # a page of one's own, or one every signed-in user may see
+NO = who(e405=SIGNED_IN)  # the method is not allowed (for anonymous: sign in first)
+SEE_PLAN = who(ok=PLAN_READERS, e404=UNSEEN)
+MANAGE_PLAN = who(ok=MANAGERS, e403=PLAN_ROLES_ONLY, e404=UNSEEN)
+WRITE_ACTION = who(ok=ACTION_WRITERS, e403={"contributor", "viewer"}, e404=UNSEEN)
+# Bodies are visible to everyone signed in; the body's keepers (site admins, its chair and
+# secretary, here the manager) change it.
+KEEP_BODY = who(ok=MANAGERS, e403=SIGNED_IN - MANAGERS)
+# ... and what hangs on a body and also on the restricted plan is hidden from who cannot see it.
+KEEP_BODY_PLAN = who(ok=MANAGERS, e403=PLAN_ROLES_ONLY, e404=UNSEEN)
+# Things of one user's own (an import job, a calendar feed, an API token: the manager's here):
+# nobody else's, not even a site admin's, so 404.
+MANAGERS_OWN = who(ok={"manager"}, e404=SIGNED_IN - {"manager"})
+# The directory is kept by site admins, plan managers and organisation members (the outsider
+# is a member of another force); an organisation by its members.
+DIRECTORY_KEEPERS = who(
+    ok=MANAGERS | {"outsider"}, e403={"owner", "contributor", "viewer", "norole"}
+)
+ORGANISATION_MEMBERS = who(ok=MANAGERS, e403=SIGNED_IN - MANAGERS)
+# The owner's entry: site admins, members of the person's organisation, the person's own user.
+PERSON_KEEPERS = who(ok=ACTION_WRITERS, e403=SIGNED_IN - ACTION_WRITERS)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One route: its URL parameters (names of world objects, or literal values) and who gets
+    what for GET and for an empty POST; optionally a POST with valid data (``data`` builds it
+    from the world) and who gets what for that, for routes whose check must hold for a form
+    that would be saved."""
+
+    params: dict[str, str]
+    get: dict[str, object]
+    post: dict[str, object]
+    data: Callable | None = None
+    post_data: dict[str, object] | None = None
+    # (persona, method) -> reason: a known hole, expected to fail until it is fixed.
+    holes: dict[tuple[str, str], str] = field(default_factory=dict)
+    # The secret in the address is the credential: whoever holds it sees what it shows.
+    token_is_credential: bool = False
+
+
+def _update_data(world) -> dict:
+    return {
+        "date": dt.date.today().isoformat(),
+        "rag": "green",
+        "status": "in_progress",
+        "narrative": "Matrix update.",
+    }
+
+
+def _chase_data(world) -> dict:
+    from plantrack.packs.selectors import current_period
+
+    return {"person": world.objects["owner_person"].pk, "period": current_period()}
+
+
+def _commentary_data(world) -> dict:
+    from plantrack.packs.selectors import current_period
+
+    return {"period": current_period(), "text": "Matrix commentary."}
+
+
+def _plan_data(world) -> dict:
+    return {
+        "title": "Matrix plan",
+        "kind": "action_plan",
+        "owner_organisation": world.objects["force"].pk,
+        "status": "active",
+        "visibility": "restricted",
+        "update_interval_days": "30",
+    }
+
+
+def _new_unit_data(world) -> dict:
+    return {"name": "Matrix unit", "kind": "police_force", "parent": world.objects["force"].pk}
+
+
+def _move_force_data(world) -> dict:
+    force = world.objects["force"]
+    return {"name": force.name, "kind": force.kind, "parent": world.objects["other_force"].pk}
+
+
+def _new_person_data(world) -> dict:
+    return {"name": "Matrix person", "organisation": world.objects["force"].pk}
+
+
+def _plan_feed_data(world) -> dict:
+    return {"scope": "plan", "plan": world.objects["plan"].pk}
+
+
+HOLE_EMPTY_UPDATE = (
+    "HOLE (minor): a POST the form refuses is answered 200 with the update form re-shown, "
+    "because the view checks who may post only when the form is valid; GET is 403 and a valid "
+    "POST is refused, nothing is written"
+)
+HOLE_EMPTY_CHASE = (
+    "HOLE (minor): chasing with an incomplete form redirects (302) to the commentary page "
+    "instead of refusing (403) a user who may not chase; a valid chase is refused"
+)
+
+ROUTES: dict[str, Row] = {
+    # --- Sign-in and accounts
+    "home": Row({}, get=EVERYONE, post=NO),
+    # A signed-in browser is sent home (302, allowed); a failed sign-in re-shows the form.
+    "login": Row({}, get=who(ok=SIGNED_IN, anonymous=OK), post=who(ok=SIGNED_IN, anonymous=OK)),
+    # Signing out is POST only; it then sends everyone to the sign-in page.
+    "logout": Row({}, get=NO, post=who(login=SIGNED_IN)),
+    "accounts:tokens": Row({}, get=EVERYONE, post=EVERYONE),
+    "accounts:token_revoke": Row({"pk": "manager_token"}, get=NO, post=MANAGERS_OWN),
+    # --- Plans
+    "plans:list": Row({}, get=EVERYONE, post=NO),
+    "plans:my_actions": Row({}, get=EVERYONE, post=NO),
+    # Anyone may start a plan, but only for an organisation they belong to.
+    "plans:create": Row(
+        {},
+        get=EVERYONE,
+        post=EVERYONE,
+        data=_plan_data,
+        post_data=who(saved=MANAGERS, e403=SIGNED_IN - MANAGERS),
+    ),
+    "plans:detail": Row({"pk": "plan"}, get=SEE_PLAN, post=NO),
+    "plans:edit": Row({"pk": "plan"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "plans:history": Row({"pk": "plan"}, get=SEE_PLAN, post=NO),
+    # Who holds which role is shown to everyone on the plan; only managers change it.
+    "plans:members": Row({"pk": "plan"}, get=SEE_PLAN, post=MANAGE_PLAN),
+    "plans:member_remove": Row({"pk": "plan", "user_pk": "viewer_user"}, get=NO, post=MANAGE_PLAN),
+    "plans:section_create": Row({"pk": "plan"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "plans:section_edit": Row({"pk": "section"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "plans:action_create": Row({"pk": "plan"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "plans:action": Row({"pk": "action"}, get=SEE_PLAN, post=NO),
+    "plans:action_edit": Row({"pk": "action"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "plans:update_create": Row(
+        {"pk": "action"},
+        get=WRITE_ACTION,
+        post=WRITE_ACTION,
+        data=_update_data,
+        post_data=who(saved=ACTION_WRITERS, e403={"contributor", "viewer"}, e404=UNSEEN),
+        holes={
+            ("contributor", POST): HOLE_EMPTY_UPDATE,
+            ("viewer", POST): HOLE_EMPTY_UPDATE,
+        },
+    ),
+    "plans:milestone_create": Row({"pk": "action"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "plans:milestone_edit": Row({"pk": "milestone"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    # --- Directory (shared by everyone signed in; see DIRECTORY_KEEPERS)
+    "directory:organisations": Row({}, get=EVERYONE, post=NO),
+    # F1: a new organisation goes beneath one's own only (the outsider's form does not offer
+    # the plan's force, so it is re-shown and nothing is made).
+    "directory:organisation_create": Row(
+        {},
+        get=DIRECTORY_KEEPERS,
+        post=DIRECTORY_KEEPERS,
+        data=_new_unit_data,
+        post_data=who(
+            saved=MANAGERS,
+            unchanged={"outsider"},
+            e403={"owner", "contributor", "viewer", "norole"},
+        ),
+    ),
+    "directory:organisation": Row({"pk": "force"}, get=EVERYONE, post=NO),
+    # F1: moving an organisation needs membership of the old and the new place (or a site
+    # admin): the manager, a member of the force only, cannot put it under the other force.
+    "directory:organisation_edit": Row(
+        {"pk": "force"},
+        get=ORGANISATION_MEMBERS,
+        post=ORGANISATION_MEMBERS,
+        data=_move_force_data,
+        post_data=who(saved={"admin"}, unchanged={"manager"}, e403=SIGNED_IN - MANAGERS),
+    ),
+    "directory:people": Row({}, get=EVERYONE, post=NO),
+    # F2: people are added to one's own organisations only.
+    "directory:person_create": Row(
+        {},
+        get=DIRECTORY_KEEPERS,
+        post=DIRECTORY_KEEPERS,
+        data=_new_person_data,
+        post_data=who(
+            saved=MANAGERS,
+            unchanged={"outsider"},
+            e403={"owner", "contributor", "viewer", "norole"},
+        ),
+    ),
+    "directory:person": Row({"pk": "owner_person"}, get=EVERYONE, post=NO),
+    "directory:person_edit": Row({"pk": "owner_person"}, get=PERSON_KEEPERS, post=PERSON_KEEPERS),
+    "directory:person_email_verification_send": Row(
+        {"pk": "owner_person"}, get=NO, post=PERSON_KEEPERS
+    ),
+    # The mailed link: its token is the credential, so no sign-in; opening it only asks, the
+    # POST confirms.
+    "directory:email_verify": Row(
+        {"token": "email_token"},
+        get=who(ok=SIGNED_IN, anonymous=OK),
+        post=who(ok=SIGNED_IN, anonymous=OK),
+    ),
+    # --- Imports and exports
+    # Anyone may upload; the importer lets them import only for organisations they belong to.
+    "imports:new": Row({}, get=EVERYONE, post=EVERYONE),
+    # A job is its uploader's (the manager's) alone: 404 to everyone else, admins included.
+    "imports:preview": Row({"pk": "import_job"}, get=MANAGERS_OWN, post=MANAGERS_OWN),
+    "imports:progress": Row({"pk": "import_job"}, get=MANAGERS_OWN, post=NO),
+    "imports:confirm": Row({"pk": "import_job"}, get=NO, post=MANAGERS_OWN),
+    "imports:export": Row({"pk": "plan", "fmt": "xlsx"}, get=SEE_PLAN, post=NO),
+    # --- Measures and benefits
+    "measures:plan": Row({"plan_pk": "plan"}, get=SEE_PLAN, post=NO),
+    "measures:export": Row({"plan_pk": "plan"}, get=SEE_PLAN, post=NO),
+    "measures:create": Row({"plan_pk": "plan"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "measures:suggestions": Row({"plan_pk": "plan"}, get=MANAGE_PLAN, post=NO),
+    "measures:suggestion_confirm": Row({"plan_pk": "plan"}, get=NO, post=MANAGE_PLAN),
+    "measures:suggestion_dismiss": Row({"plan_pk": "plan"}, get=NO, post=MANAGE_PLAN),
+    "measures:benefits": Row({"plan_pk": "plan"}, get=SEE_PLAN, post=NO),
+    "measures:benefit_create": Row({"plan_pk": "plan"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "measures:benefit_edit": Row({"pk": "benefit"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "measures:benefit_realise": Row({"pk": "benefit"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "measures:detail": Row({"pk": "measure"}, get=SEE_PLAN, post=NO),
+    "measures:chart": Row({"pk": "measure"}, get=SEE_PLAN, post=NO),
+    "measures:edit": Row({"pk": "measure"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "measures:target_add": Row({"pk": "measure"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "measures:target_remove": Row({"pk": "target"}, get=NO, post=MANAGE_PLAN),
+    # The measure is tied to the owner's action: its owner records readings.
+    "measures:reading_create": Row({"pk": "measure"}, get=WRITE_ACTION, post=WRITE_ACTION),
+    "measures:readings_upload": Row({"pk": "measure"}, get=WRITE_ACTION, post=WRITE_ACTION),
+    # --- Budgets
+    "budgets:plan": Row({"plan_pk": "plan"}, get=SEE_PLAN, post=NO),
+    "budgets:export": Row({"plan_pk": "plan"}, get=SEE_PLAN, post=NO),
+    "budgets:line_create": Row({"plan_pk": "plan"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "budgets:line_edit": Row({"pk": "line"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "budgets:line_delete": Row({"pk": "line"}, get=NO, post=MANAGE_PLAN),
+    "budgets:spend_create": Row({"plan_pk": "plan"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "budgets:funding_create": Row({"plan_pk": "plan"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "budgets:funding_move": Row({"pk": "funding"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "budgets:import": Row({"plan_pk": "plan"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    # With nothing uploaded the preview sends a manager back to the upload (302).
+    "budgets:import_preview": Row({"plan_pk": "plan"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    # --- Reports
+    "reports:plan": Row({"pk": "plan"}, get=SEE_PLAN, post=NO),
+    "reports:section": Row({"pk": "section"}, get=SEE_PLAN, post=NO),
+    # --- Governance (the board oversees the restricted plan; the manager is its secretary)
+    "governance:bodies": Row({}, get=EVERYONE, post=NO),
+    # Creating a body: site admins and those who already keep one.
+    "governance:body_create": Row({}, get=KEEP_BODY, post=KEEP_BODY),
+    "governance:body": Row({"pk": "body"}, get=EVERYONE, post=NO),
+    "governance:body_edit": Row({"pk": "body"}, get=KEEP_BODY, post=KEEP_BODY),
+    "governance:member_add": Row({"pk": "body"}, get=KEEP_BODY, post=KEEP_BODY),
+    "governance:member_remove": Row(
+        {"pk": "body", "person_pk": "owner_person"}, get=NO, post=KEEP_BODY
+    ),
+    "governance:meeting_create": Row({"pk": "body"}, get=KEEP_BODY, post=KEEP_BODY),
+    "governance:body_decision": Row({"pk": "body"}, get=KEEP_BODY, post=KEEP_BODY),
+    "governance:meeting": Row({"pk": "meeting"}, get=EVERYONE, post=NO),
+    "governance:meeting_edit": Row({"pk": "meeting"}, get=KEEP_BODY, post=KEEP_BODY),
+    "governance:agenda_item_add": Row({"pk": "meeting"}, get=KEEP_BODY, post=KEEP_BODY),
+    "governance:meeting_decision": Row({"pk": "meeting"}, get=KEEP_BODY, post=KEEP_BODY),
+    # The agenda item is about the restricted plan: hidden from who cannot see it.
+    "governance:agenda_item_remove": Row({"pk": "agenda_item"}, get=NO, post=KEEP_BODY_PLAN),
+    # The decision is the body's own business (no subject): the body's keepers'.
+    "governance:decision_edit": Row({"pk": "decision"}, get=KEEP_BODY, post=KEEP_BODY),
+    # GET asks "are you sure?"; POST deletes.
+    "governance:decision_delete": Row({"pk": "decision"}, get=KEEP_BODY, post=KEEP_BODY),
+    "governance:plan": Row({"pk": "plan"}, get=SEE_PLAN, post=NO),
+    # Setting oversight is the plan manager's business.
+    "governance:oversight_create": Row({"pk": "plan"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "governance:oversight_remove": Row({"pk": "oversight"}, get=NO, post=MANAGE_PLAN),
+    # --- Board packs (the pack covers the restricted plan)
+    "packs:list": Row({}, get=EVERYONE, post=NO),
+    # Preparing one: a manager of a plan the body oversees who sees all of them. The body is
+    # visible to everyone, but 404 to those who cannot see its plans: a defensible choice
+    # (the form would show the restricted plan's name).
+    "packs:new": Row({"pk": "body"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "packs:detail": Row({"pk": "pack"}, get=SEE_PLAN, post=NO),
+    "packs:progress": Row({"pk": "pack"}, get=SEE_PLAN, post=NO),
+    "packs:publish": Row({"pk": "pack"}, get=NO, post=MANAGE_PLAN),
+    "packs:rebuild": Row({"pk": "pack"}, get=NO, post=MANAGE_PLAN),
+    "packs:download": Row({"pk": "pack", "fmt": "xlsx"}, get=SEE_PLAN, post=NO),
+    # Managers see everyone's commentary, an owner their own items; others have nothing here.
+    "packs:commentary": Row({"pk": "plan"}, get=WRITE_ACTION, post=NO),
+    "packs:chase": Row(
+        {"pk": "plan"},
+        get=NO,
+        post=MANAGE_PLAN,
+        data=_chase_data,
+        post_data=who(saved=MANAGERS, e403=PLAN_ROLES_ONLY, e404=UNSEEN),
+        holes={(p, POST): HOLE_EMPTY_CHASE for p in PLAN_ROLES_ONLY},
+    ),
+    # Commentary follows the rule for posting updates (PlanAccess.can_post_update).
+    "packs:commentary_write": Row(
+        {"pk": "action"},
+        get=WRITE_ACTION,
+        post=WRITE_ACTION,
+        data=_commentary_data,
+        post_data=who(saved=ACTION_WRITERS, e403={"contributor", "viewer"}, e404=UNSEEN),
+    ),
+    # --- Reminders and calendars
+    "reminders:settings": Row({}, get=EVERYONE, post=EVERYONE),
+    # An empty form redirects with a message; a feed of a plan one cannot see is 404.
+    "reminders:feed_create": Row(
+        {},
+        get=NO,
+        post=EVERYONE,
+        data=_plan_feed_data,
+        post_data=who(saved=PLAN_READERS, e404=UNSEEN),
+    ),
+    "reminders:feed_reset": Row({"pk": "feed"}, get=NO, post=MANAGERS_OWN),
+    "reminders:feed_delete": Row({"pk": "feed"}, get=NO, post=MANAGERS_OWN),
+    # No sign-in: the secret token in the address is the credential (calendar programs).
+    "reminders:feed_ics": Row(
+        {"token": "feed_token"},
+        token_is_credential=True,
+        get=who(ok=SIGNED_IN, anonymous=OK),
+        post=who(e405=SIGNED_IN, anonymous=405),
+    ),
+}
+
+
+# --- The API: every operation of the OpenAPI document, with a personal token per persona ------
+
+API = "/api/v1"
+API_EVERYONE = who(ok=SIGNED_IN, anonymous=401)
+API_SEE_PLAN = who(ok=PLAN_READERS, e404=UNSEEN, anonymous=401)
+API_MANAGE_PLAN = who(ok=MANAGERS, e403=PLAN_ROLES_ONLY, e404=UNSEEN, anonymous=401)
+API_WRITE_ACTION = who(
+    ok=ACTION_WRITERS, e403={"contributor", "viewer"}, e404=UNSEEN, anonymous=401
+)
+
+
+@dataclass(frozen=True)
+class Op:
+    """One API operation: path parameters and query (names of world objects or literal
+    values), a valid request body (so that a refusal is the access check, not the schema's),
+    and who gets what."""
+
+    expect: dict[str, object]
+    params: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    body: Callable | None = None
+    holes: dict[str, str] = field(default_factory=dict)  # persona -> reason
+
+
+def _update_body(world) -> dict:
+    return {"narrative": "Matrix update.", "rag": "green", "status": "in_progress"}
+
+
+def _reading_body(world) -> dict:
+    return {"value": 41, "date": dt.date.today().isoformat()}
+
+
+def _spend_body(world) -> dict:
+    return {"line_id": world.objects["line"].pk, "amount": "10.00"}
+
+
+def _decision_body(world) -> dict:
+    return {
+        "body_id": world.objects["body"].pk,
+        "text": "Matrix decision.",
+        "decided_on": dt.date.today().isoformat(),
+        "plan_id": world.objects["plan"].pk,
+    }
+
+
+def _preference_body(world) -> dict:
+    return {"frequency": "weekly", "weekday": 0}
+
+
+OPERATIONS: dict[str, Op] = {
+    f"GET {API}/plans": Op(API_EVERYONE),
+    f"GET {API}/plans/{{plan_id}}": Op(API_SEE_PLAN, {"plan_id": "plan"}),
+    f"GET {API}/plans/{{plan_id}}/sections": Op(API_SEE_PLAN, {"plan_id": "plan"}),
+    # Filtered by the restricted plan: 404 to who cannot see it.
+    f"GET {API}/actions": Op(API_SEE_PLAN, query={"plan": "plan"}),
+    f"GET {API}/actions/{{action_id}}": Op(API_SEE_PLAN, {"action_id": "action"}),
+    f"GET {API}/actions/{{action_id}}/updates": Op(API_SEE_PLAN, {"action_id": "action"}),
+    f"POST {API}/actions/{{action_id}}/updates": Op(
+        API_WRITE_ACTION, {"action_id": "action"}, body=_update_body
+    ),
+    f"GET {API}/organisations": Op(API_EVERYONE),
+    f"GET {API}/organisations/{{organisation_id}}": Op(API_EVERYONE, {"organisation_id": "force"}),
+    f"GET {API}/people": Op(API_EVERYONE),
+    f"GET {API}/people/{{person_id}}": Op(API_EVERYONE, {"person_id": "owner_person"}),
+    f"GET {API}/plans/{{plan_id}}/measures": Op(API_SEE_PLAN, {"plan_id": "plan"}),
+    f"GET {API}/measures/{{measure_id}}": Op(API_SEE_PLAN, {"measure_id": "measure"}),
+    f"GET {API}/measures/{{measure_id}}/readings": Op(API_SEE_PLAN, {"measure_id": "measure"}),
+    # The measure is tied to the owner's action: its owner records readings.
+    f"POST {API}/measures/{{measure_id}}/readings": Op(
+        API_WRITE_ACTION, {"measure_id": "measure"}, body=_reading_body
+    ),
+    f"GET {API}/plans/{{plan_id}}/budget/lines": Op(API_SEE_PLAN, {"plan_id": "plan"}),
+    f"GET {API}/plans/{{plan_id}}/budget/summary": Op(API_SEE_PLAN, {"plan_id": "plan"}),
+    f"GET {API}/plans/{{plan_id}}/funding": Op(API_SEE_PLAN, {"plan_id": "plan"}),
+    f"POST {API}/plans/{{plan_id}}/budget/spend": Op(
+        API_MANAGE_PLAN, {"plan_id": "plan"}, body=_spend_body
+    ),
+    f"GET {API}/plans/{{plan_id}}/summary": Op(API_SEE_PLAN, {"plan_id": "plan"}),
+    f"GET {API}/sections/{{section_id}}/summary": Op(API_SEE_PLAN, {"section_id": "section"}),
+    f"GET {API}/bodies": Op(API_EVERYONE),
+    f"GET {API}/bodies/{{body_id}}": Op(API_EVERYONE, {"body_id": "body"}),
+    f"GET {API}/bodies/{{body_id}}/meetings": Op(API_EVERYONE, {"body_id": "body"}),
+    # About the restricted plan: 404 to who cannot see it.
+    f"GET {API}/decisions": Op(API_SEE_PLAN, query={"plan": "plan"}),
+    # A decision about the restricted plan: the body's keepers only (the keeper check comes
+    # first, so the outsider hears 403 about the body everyone can see, not about the plan).
+    # Those who cannot see the plan hear first that the subject is unknown (422, the same
+    # answer as for a plan that does not exist, so nothing leaks).
+    f"POST {API}/decisions": Op(
+        who(ok=MANAGERS, e403=PLAN_ROLES_ONLY, e422=UNSEEN, anonymous=401), body=_decision_body
+    ),
+    # The body is visible to all, but its packs are 404 to who cannot see the plans it
+    # oversees (as the page for preparing one is): defensible, though GET /bodies/{id} is 200.
+    f"GET {API}/bodies/{{body_id}}/packs": Op(API_SEE_PLAN, {"body_id": "body"}),
+    f"GET {API}/packs/{{pack_id}}": Op(API_SEE_PLAN, {"pack_id": "pack"}),
+    f"GET {API}/packs/{{pack_id}}/files/{{fmt}}": Op(
+        API_SEE_PLAN, {"pack_id": "pack", "fmt": "xlsx"}
+    ),
+    f"GET {API}/reminders/preference": Op(API_EVERYONE),
+    f"PUT {API}/reminders/preference": Op(API_EVERYONE, body=_preference_body),
+}
+
+
+# --- Enumerating what exists ----------------------------------------------------------------
+
+# Left out of the page matrix, each for a reason.
+SKIPPED_NAMESPACES = {
+    "admin": "Django's admin: staff only, guarded by Django itself",
+    "api": "the API: checked operation by operation from the OpenAPI document (OPERATIONS)",
+}
+SKIPPED_MODULES = {
+    "django.contrib.staticfiles": "static files (served in DEBUG only): no data, no access",
+    "django.views.static": "static and media files (DEBUG only)",
+}
+
+
+def url_route_names() -> set[str]:
+    """Every URL pattern of the root URL conf, by namespaced name ("plans:action_edit"),
+    walking includes; an unnamed one by its pattern, so that it cannot hide."""
+    found: set[str] = set()
+
+    def walk(patterns, namespaces: list[str], prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in SKIPPED_NAMESPACES:
+                    continue
+                inner = [*namespaces, pattern.namespace] if pattern.namespace else namespaces
+                walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                if pattern.callback.__module__.startswith(tuple(SKIPPED_MODULES)):
+                    continue
+                name = pattern.name or f"<unnamed {prefix}{pattern.pattern}>"
+                found.add(":".join([*namespaces, name]))
+
+    walk(get_resolver().url_patterns, [], "")
+    return found
+
+
+def api_operation_keys() -> set[str]:
+    from plantrack.api import api
+
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in api.get_openapi_schema()["paths"].items()
+        for method in operations
+    }
+
+
+def test_every_route_has_expectations():
+    in_conf, in_table = url_route_names(), set(ROUTES)
+    problems = [f"new route {name} has no expectation" for name in sorted(in_conf - in_table)]
+    problems += [
+        f"route {name} is in the table but no longer exists" for name in sorted(in_table - in_conf)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_api_operation_has_expectations():
+    in_schema, in_table = api_operation_keys(), set(OPERATIONS)
+    problems = [
+        f"new API operation {key} has no expectation" for key in sorted(in_schema - in_table)
+    ]
+    problems += [
+        f"API operation {key} is in the table but no longer in the OpenAPI document"
+        for key in sorted(in_table - in_schema)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_world_is_what_the_table_assumes(db, matrix_world):
+    from plantrack.packs.models import Pack
+    from plantrack.plans.models import Plan
+    from plantrack.plans.selectors import plan_access
+
+    users, objects = matrix_world.users, matrix_world.objects
+    assert set(users) == set(PERSONAS) == set(matrix_world.tokens)
+    plan, action = objects["plan"], objects["action"]
+    assert plan.visibility == Plan.Visibility.RESTRICTED
+    assert users["admin"].is_superuser
+    roles = {p: plan_access(users[p], plan).role for p in PLAN_ROLES_ONLY | {"manager"}}
+    assert roles == {
+        "manager": "manager",
+        "owner": "contributor",
+        "contributor": "contributor",
+        "viewer": "viewer",
+    }
+    assert plan_access(users["owner"], plan).can_post_update(action)
+    assert not plan_access(users["contributor"], plan).owned_action_ids
+    for persona in UNSEEN:
+        assert plan_access(users[persona], plan).role is None
+    assert users["outsider"].memberships.exists()
+    assert not users["norole"].memberships.exists()
+    assert objects["pack"].status == Pack.Status.DRAFT  # downloadable
+    assert objects["feed"].user == users["manager"]
+    assert objects["import_job"].user == users["manager"]
+    # The address waits for confirmation, so the link's POST really confirms it.
+    assert objects["contributor_person"].email
+    assert not objects["contributor_person"].email_verified_at
+
+
+# --- Requests -------------------------------------------------------------------------------
+
+
+def _value(world, name: str):
+    obj = world.objects.get(name, name)
+    return getattr(obj, "pk", obj)
+
+
+def _outcome(response) -> object:
+    if response.status_code in (301, 302) and response["Location"].startswith(reverse("login")):
+        return LOGIN
+    return response.status_code
+
+
+def _matches(expected, outcome: object, method: str) -> bool:
+    if outcome == LOGIN or expected not in (OK, SAVED, UNCHANGED):
+        return outcome == expected
+    if expected == SAVED:
+        return outcome in (301, 302, 303)
+    if expected == UNCHANGED:
+        return outcome < 500
+    # Allowed: a page or a redirect; a write may also be refused for its data (400/409/422).
+    top = 399 if method == GET else 499
+    return 200 <= outcome <= top and outcome not in (401, 403, 404, 405)
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    return sorted(t for t in before.keys() | after.keys() if before.get(t) != after.get(t))
+
+
+TEXT_TYPES = ("text/", "application/json")
+
+
+def _leaks(response) -> list[str]:
+    """The restricted plan's text found in a response."""
+    if not response.get("Content-Type", "").startswith(TEXT_TYPES) or response.streaming:
+        return []
+    content = response.content.decode("utf-8", "replace")
+    return [text for text in RESTRICTED_TEXT if text in content]
+
+
+def _check(label, expected, method, send, fingerprint, *, blind: bool = False) -> None:
+    """``blind``: the persona may not see the restricted plan, so no answer may show it."""
+    # Anything but "allowed" is a refusal (401/403/404/405, sign in, or a 4xx for the data).
+    refused_write = method != GET and expected not in (OK, SAVED)
+    before = fingerprint() if refused_write else None
+    response = send()
+    outcome = _outcome(response)
+    assert not (isinstance(outcome, int) and outcome >= 500), f"{label}: server error {outcome}"
+    assert _matches(expected, outcome, method), f"{label}: expected {expected}, got {outcome}"
+    if blind:
+        leaked = _leaks(response)
+        assert not leaked, f"{label}: shows the restricted plan's {leaked}"
+    if refused_write:
+        changed = _changed(before, fingerprint())
+        assert not changed, f"{label}: refused ({outcome}) but the database changed: {changed}"
+
+
+def _page_cases():
+    for name, row in ROUTES.items():
+        methods = [(GET, row.get), (POST, row.post)]
+        if row.data is not None:
+            methods.append((POST_DATA, row.post_data))
+        for method, _ in methods:
+            for persona in PERSONAS:
+                reason = row.holes.get((persona, method))
+                marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+                yield pytest.param(
+                    name, persona, method, id=f"{name}-{method}-{persona}", marks=marks
+                )
+
+
+@pytest.mark.parametrize(("name", "persona", "method"), list(_page_cases()))
+def test_page(matrix_world, fingerprint, name, persona, method):
+    row = ROUTES[name]
+    expected = {GET: row.get, POST: row.post, POST_DATA: row.post_data}[method][persona]
+    url = reverse(name, kwargs={k: _value(matrix_world, v) for k, v in row.params.items()})
+    client = Client()
+    if (user := matrix_world.users[persona]) is not None:
+        client.force_login(user)
+    if method == GET:
+        send = lambda: client.get(url)  # noqa: E731
+    else:
+        data = row.data(matrix_world) if method == POST_DATA else {}
+        send = lambda: client.post(url, data)  # noqa: E731
+    blind = persona in UNSEEN | {"anonymous"} and not row.token_is_credential
+    label = f"{method} {url} ({name}) as {persona}"
+    _check(label, expected, method, send, fingerprint, blind=blind)
+
+
+def _api_cases():
+    for key, op in OPERATIONS.items():
+        for persona in PERSONAS:
+            reason = op.holes.get(persona)
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            yield pytest.param(key, persona, id=f"{key}-{persona}", marks=marks)
+
+
+@pytest.mark.parametrize(("key", "persona"), list(_api_cases()))
+def test_api(matrix_world, fingerprint, key, persona):
+    op = OPERATIONS[key]
+    method, path = key.split(" ", 1)
+    url = path.format(**{k: _value(matrix_world, v) for k, v in op.params.items()})
+    token = matrix_world.tokens[persona]
+    client = Client(headers={"Authorization": f"Bearer {token}"} if token else {})
+    query = {k: _value(matrix_world, v) for k, v in op.query.items()}
+    body = op.body(matrix_world) if op.body else None
+
+    def send():
+        if method == "GET":
+            return client.get(url, query)
+        return client.generic(method, url, json.dumps(body or {}), content_type="application/json")
+
+    # An API write refused is a refused write like any other.
+    blind = persona in UNSEEN | {"anonymous"}
+    _check(
+        f"{method} {url} as {persona}", op.expect[persona], method, send, fingerprint, blind=blind
+    )
+
+
+def test_the_fingerprint_sees_writes(matrix_world, fingerprint):
+    """The harness itself: a changed value, an added row and a history row all show; the
+    sign-in machinery's tables are left out and the audit history is in."""
+    from plantrack.plans import services
+    from plantrack.plans.models import Action
+
+    from .conftest import fingerprint_tables
+
+    tables = fingerprint_tables()
+    assert "django_session" not in tables
+    assert not [t for t in tables if t.startswith("axes_")]
+    assert "plans_historicalaction" in tables
+    assert "accounts_user" in tables
+
+    action = matrix_world.objects["action"]
+    before = fingerprint()
+    Action.objects.filter(pk=action.pk).update(title="Changed quietly")
+    changed = _changed(before, fingerprint())
+    assert changed == ["plans_action"]
+
+    before = fingerprint()
+    services.update_post(
+        actor=matrix_world.users["manager"], action=action, narrative="More", rag="red"
+    )
+    changed = _changed(before, fingerprint())
+    assert "plans_update" in changed
+    assert [t for t in changed if t.startswith("plans_historical")]
