@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from plantrack.core import changes
 from plantrack.core.finyears import fy_label
 from plantrack.core.models import bounded_text
 from plantrack.directory.models import Organisation
@@ -176,3 +177,19 @@ class Spend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line}: {fy_label(self.financial_year)} spent £{self.amount}"
+
+
+# --- What plan pages show (core/changes.py) --------------------------------------------------
+
+
+changes.shown_on(BudgetLine, lambda line: [line.plan_id])
+changes.shown_on(Funding, lambda funding: [funding.plan_id])
+for _row in (BudgetAmount, Spend):
+    changes.shown_on(
+        _row,
+        lambda row: BudgetLine.objects.filter(pk=row.line_id).values_list("plan_id", flat=True),
+    )
+changes.shown_on(
+    FundingStep,
+    lambda step: Funding.objects.filter(pk=step.funding_id).values_list("plan_id", flat=True),
+)

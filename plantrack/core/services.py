@@ -1,18 +1,33 @@
-"""Helpers shared by every app's services: validation, audit attribution, fuzzy dates."""
+"""Helpers shared by every app's services: validation, audit attribution, plan versions (the
+write helpers move the versions of the plans that show what they write: core/changes.py),
+fuzzy dates."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
-from plantrack.core import fuzzydates
+from plantrack.core import changes, fuzzydates
 
 
 def save_validated(instance: models.Model, *, actor, exclude: list[str] | None = None) -> None:
-    """Validate then save, recording who made the change in the audit history."""
+    """Validate then save, recording who made the change in the audit history and moving the
+    versions of the plans that show it."""
     instance.full_clean(exclude=exclude)
     instance._history_user = actor
+    # An existing row is asked before it is saved, so one moving between plans names both.
+    before = changes.plans_of(instance) if instance.pk is not None else set()
     instance.save()
+    changes.plans_changed(before or changes.plans_of(instance))
+
+
+def delete_recorded(instance: models.Model, *, actor) -> None:
+    """Delete, recording who did it in the audit history and moving the versions of the plans
+    that showed it."""
+    plan_ids = changes.plans_of(instance)
+    instance._history_user = actor
+    instance.delete()
+    changes.plans_changed(plan_ids)
 
 
 def set_fuzzy_date(

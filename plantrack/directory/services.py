@@ -25,7 +25,6 @@ from plantrack.directory.selectors import (
     forget_organisation_ids,
     organisation_ids_for,
 )
-from plantrack.plans.services import touch_plans_showing
 
 ORGANISATION_FIELDS = {"name", "short_name", "kind", "parent", "email", "website"}
 PERSON_FIELDS = {
@@ -116,7 +115,6 @@ def organisation_update(
             actor.pk,
         )
         forget_organisation_ids(actor)
-    touch_plans_showing(organisation=organisation)
     return organisation
 
 
@@ -189,7 +187,6 @@ def person_update(
     save_validated(person, actor=actor)
     if to_verify:
         _send_verification(person)
-    touch_plans_showing(person=person)
     return person
 
 

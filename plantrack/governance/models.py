@@ -9,6 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from plantrack.budgets.models import BudgetLine
+from plantrack.core import changes
 from plantrack.core.models import bounded_text
 from plantrack.directory.models import Organisation, Person
 from plantrack.measures.models import Measure
@@ -286,3 +287,39 @@ class Chase(models.Model):
     class Meta:
         ordering = ["-sent_at"]
         indexes = [models.Index(fields=["plan", "period"])]
+
+
+# --- What plan pages show (core/changes.py) --------------------------------------------------
+
+
+def _subject_plans(row: Subject) -> list:
+    """The plan a decision or agenda item is about, before and after a change: a correction
+    may move it from one plan to another."""
+    stored = type(row).objects.filter(pk=row.pk).values_list("subject_plan_id", flat=True)
+    return [row.subject_plan_id, *(stored if row.pk else [])]
+
+
+# A body's name shows on the pages of the plans it oversees or has decided about; a meeting's
+# on those of the plans its decisions are about.
+changes.shown_on(
+    Body,
+    lambda body: [
+        *Oversight.objects.filter(body=body).values_list("plan_id", flat=True),
+        *Decision.objects.filter(body=body).values_list("subject_plan_id", flat=True),
+    ],
+)
+changes.shown_on(Oversight, lambda oversight: [oversight.plan_id])
+changes.shown_on(
+    Meeting,
+    lambda meeting: Decision.objects.filter(meeting=meeting).values_list(
+        "subject_plan_id", flat=True
+    ),
+)
+changes.shown_on(AgendaItem, _subject_plans)
+changes.shown_on(Decision, _subject_plans)
+changes.shown_on(
+    Commentary,
+    lambda commentary: Action.objects.filter(pk=commentary.action_id).values_list(
+        "plan_id", flat=True
+    ),
+)

@@ -12,7 +12,8 @@ Who may do what:
 - Agenda items and decisions about a plan's things also need the writer to see that plan.
 - Decisions are dated no later than today: a sign-off cannot be recorded in advance. Who may
   record a body's decisions may correct or delete them; the history keeps every version.
-Writes that change what a plan's pages show bump the plan's version (touch_plans).
+Writes that change what a plan's pages show move the plan's version through the write helpers
+(core/changes.py; what shows where is declared in governance/models.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from django.db.models import Max, Model
 
 from plantrack.accounts.models import User
 from plantrack.core.concurrency import claim
-from plantrack.core.services import require, save_validated
+from plantrack.core.services import delete_recorded, require, save_validated
 from plantrack.directory.models import Person
 from plantrack.governance.models import AgendaItem, Body, BodyMember, Decision, Meeting, Oversight
 from plantrack.governance.selectors import (
@@ -36,7 +37,7 @@ from plantrack.governance.selectors import (
 )
 from plantrack.plans.models import Plan, Section
 from plantrack.plans.selectors import plans_visible_to, today
-from plantrack.plans.services import require_manager, touch_plans
+from plantrack.plans.services import require_manager
 
 BODY_FIELDS = {
     "short_name",
@@ -62,14 +63,6 @@ def _assign(instance: Model, fields: dict, allowed: set[str]) -> None:
 
 def require_keeper(actor: User, body: Body) -> None:
     require(body_can_manage(actor, body), KEEPERS_ONLY)
-
-
-def _touch_plans_showing(body: Body) -> None:
-    """A body's name shows on the pages of the plans it oversees or has decided about."""
-    touch_plans(Oversight.objects.filter(body=body).values("plan_id"))
-    touch_plans(
-        Decision.objects.filter(body=body, subject_plan__isnull=False).values("subject_plan_id")
-    )
 
 
 # --- Bodies ---------------------------------------------------------------------------------
@@ -104,7 +97,6 @@ def body_update(*, actor: User, body: Body, edit_version: str | None = None, **f
         fields = {**fields, "name": fields["name"].strip()}
     _assign(body, fields, {*BODY_FIELDS, "name"})
     save_validated(body, actor=actor)
-    _touch_plans_showing(body)
     return body
 
 
@@ -124,8 +116,7 @@ def body_member_add(*, actor: User, body: Body, person: Person, role: str = "") 
 def body_member_remove(*, actor: User, body: Body, person: Person) -> None:
     require_keeper(actor, body)
     for member in BodyMember.objects.filter(body=body, person=person):
-        member._history_user = actor
-        member.delete()
+        delete_recorded(member, actor=actor)
 
 
 # --- Oversight ------------------------------------------------------------------------------
@@ -152,16 +143,13 @@ def oversight_set(
     # The unique constraints are checked by full_clean for a new row; an existing one keeps
     # its body, plan and section.
     save_validated(oversight, actor=actor)
-    touch_plans([plan.pk])
     return oversight
 
 
 @transaction.atomic
 def oversight_remove(*, actor: User, oversight: Oversight) -> None:
     require_manager(actor, oversight.plan)
-    oversight._history_user = actor
-    oversight.delete()
-    touch_plans([oversight.plan_id])
+    delete_recorded(oversight, actor=actor)
 
 
 # --- Meetings and agenda --------------------------------------------------------------------
@@ -184,12 +172,6 @@ def meeting_update(
     claim(meeting, edit_version)
     _assign(meeting, fields, MEETING_FIELDS)
     save_validated(meeting, actor=actor)
-    # Decisions on plan pages name their meeting.
-    touch_plans(
-        Decision.objects.filter(meeting=meeting, subject_plan__isnull=False).values(
-            "subject_plan_id"
-        )
-    )
     return meeting
 
 
@@ -231,18 +213,13 @@ def agenda_item_add(
     item = AgendaItem(meeting=meeting, title=title.strip(), position=position)
     _assign(item, subject_values(actor, subject), {*SUBJECT_MODELS, "subject_plan_id"})
     save_validated(item, actor=actor)
-    if item.subject_plan_id:
-        touch_plans([item.subject_plan_id])
     return item
 
 
 @transaction.atomic
 def agenda_item_remove(*, actor: User, item: AgendaItem) -> None:
     require_keeper(actor, item.meeting.body)
-    item._history_user = actor
-    item.delete()
-    if item.subject_plan_id:
-        touch_plans([item.subject_plan_id])
+    delete_recorded(item, actor=actor)
 
 
 # --- Decisions ------------------------------------------------------------------------------
@@ -322,8 +299,6 @@ def decision_record(
         subject=subject,
     )
     save_validated(decision, actor=actor)
-    if decision.subject_plan_id:
-        touch_plans([decision.subject_plan_id])
     return decision
 
 
@@ -340,8 +315,6 @@ def decision_update(
     unknown = set(fields) - DECISION_FIELDS
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
-    # The plan it was about, from the database: its pages show the decision until now.
-    before = Decision.objects.values_list("subject_plan_id", flat=True).get(pk=decision.pk)
     agenda_item = fields.get("agenda_item", decision.agenda_item)
     new_item = "agenda_item" in fields and (
         (agenda_item.pk if agenda_item else None) != decision.agenda_item_id
@@ -365,7 +338,6 @@ def decision_update(
     except ValidationError:
         decision.refresh_from_db()
         raise
-    touch_plans({before, decision.subject_plan_id} - {None})
     return decision
 
 
@@ -373,7 +345,4 @@ def decision_update(
 def decision_delete(*, actor: User, decision: Decision) -> None:
     """Delete a decision recorded in error. Its history keeps what it said and who deleted it."""
     _require_may_change(actor, decision)
-    decision._history_user = actor
-    decision.delete()
-    if decision.subject_plan_id:
-        touch_plans([decision.subject_plan_id])
+    delete_recorded(decision, actor=actor)

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from plantrack.core import changes
 from plantrack.core.models import bounded_text, fuzzy_date_fields
 from plantrack.directory.models import Person
 from plantrack.plans.models import Action, Plan, Section
@@ -205,3 +206,24 @@ class Benefit(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- What plan pages show (core/changes.py) --------------------------------------------------
+
+
+def _plans_of_measures(**lookup):
+    return Measure.objects.filter(**lookup).values_list("plan_id", flat=True)
+
+
+changes.shown_on(Measure, lambda measure: [measure.plan_id])
+changes.shown_on(Benefit, lambda benefit: [benefit.plan_id])
+for _row in (Target, Reading):
+    changes.shown_on(_row, lambda row: _plans_of_measures(pk=row.measure_id))
+changes.shown_on(
+    DismissedSuggestion,
+    lambda dismissed: (
+        Section.objects.filter(pk=dismissed.section_id).values_list("plan_id", flat=True)
+        if dismissed.section_id
+        else Action.objects.filter(pk=dismissed.action_id).values_list("plan_id", flat=True)
+    ),
+)

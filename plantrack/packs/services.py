@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from plantrack.accounts.models import User
+from plantrack.core import changes
 from plantrack.core.cache import progress_clear, progress_of, progress_reporter
 from plantrack.core.finyears import period_with_name
 from plantrack.core.services import require
@@ -32,7 +33,7 @@ from plantrack.packs.render import FORMATS, render
 from plantrack.packs.snapshot import build_snapshot
 from plantrack.plans.models import Action, Plan
 from plantrack.plans.selectors import plan_access
-from plantrack.plans.services import require_manager, touch_plans
+from plantrack.plans.services import require_manager
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,8 @@ def commentary_save(*, actor: User, action: Action, period: str, text: str) -> C
     commentary.full_clean(exclude=["action", "author"], validate_unique=False)
     commentary._history_user = actor
     commentary.save()
-    touch_plans([action.plan_id])
+    # Saved without save_validated (its uniqueness is checked above, by period), so it says so.
+    changes.plans_changed([action.plan_id])
     return commentary
 
 

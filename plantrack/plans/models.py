@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from plantrack.core import changes
 from plantrack.core.models import Rag, bounded_text, bounded_title, fuzzy_date_fields
 from plantrack.directory.models import Organisation, Person
 
@@ -238,3 +239,35 @@ class Update(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.narrative[:60]}"
+
+
+# --- What plan pages show (core/changes.py) --------------------------------------------------
+
+
+def _move_versions(plan_ids: set[int]) -> None:
+    Plan.objects.filter(pk__in=plan_ids).update(version=models.F("version") + 1)
+
+
+def _plans_of_actions(**lookup):
+    return Action.objects.filter(**lookup).values_list("plan_id", flat=True)
+
+
+changes.versions_kept_by(_move_versions)
+changes.shown_on(Plan, lambda plan: [plan.pk])
+changes.shown_on(Section, lambda section: [section.plan_id])
+changes.shown_on(Action, lambda action: [action.plan_id])
+for _link in (ActionOwner, ActionOrganisation, Milestone, Update):
+    changes.shown_on(_link, lambda row: _plans_of_actions(pk=row.action_id))
+# Plans name the people owning their actions and the organisations leading or supporting them.
+changes.shown_on(
+    Person,
+    lambda person: ActionOwner.objects.filter(person=person).values_list(
+        "action__plan_id", flat=True
+    ),
+)
+changes.shown_on(
+    Organisation,
+    lambda organisation: ActionOrganisation.objects.filter(organisation=organisation).values_list(
+        "action__plan_id", flat=True
+    ),
+)

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from simple_history.utils import bulk_create_with_history
 
 from plantrack.accounts.models import User
+from plantrack.core import changes
 from plantrack.core.concurrency import claim
-from plantrack.core.services import require, save_validated, set_fuzzy_date
+from plantrack.core.services import delete_recorded, require, save_validated, set_fuzzy_date
 from plantrack.directory.models import Organisation, Person
 from plantrack.directory.selectors import organisation_ids_for
 from plantrack.plans.models import (
@@ -51,21 +52,6 @@ ACTION_FIELDS = {
     "section",
 }
 FUZZY_FIELDS = {"start_text": "start", "review_text": "review", "due_text": "due"}
-
-
-def touch_plans(plan_ids) -> None:
-    """Mark plans as changed, so cached lists of them are rendered afresh."""
-    Plan.objects.filter(pk__in=plan_ids).update(version=F("version") + 1)
-
-
-def touch_plans_showing(*, person: Person | None = None, organisation=None) -> None:
-    """A directory change shows in every plan that lists the person or organisation."""
-    if person is not None:
-        touch_plans(ActionOwner.objects.filter(person=person).values("action__plan_id"))
-    if organisation is not None:
-        touch_plans(
-            ActionOrganisation.objects.filter(organisation=organisation).values("action__plan_id")
-        )
 
 
 def require_manager(actor: User, plan: Plan) -> None:
@@ -117,7 +103,6 @@ def plan_update(*, actor: User, plan: Plan, edit_version: str | None = None, **f
     save_validated(plan, actor=actor)
     if plan.update_interval_days != interval_before:
         _recompute_update_due(plan)
-    touch_plans([plan.pk])
     return plan
 
 
@@ -152,8 +137,7 @@ def plan_role_remove(*, actor: User, plan: Plan, user: User) -> None:
     if managers.filter(user=user).exists() and managers.count() == 1:
         raise ValidationError("A plan needs at least one manager.")
     for plan_role in PlanRole.objects.filter(plan=plan, user=user):
-        plan_role._history_user = actor
-        plan_role.delete()
+        delete_recorded(plan_role, actor=actor)
 
 
 # --- Sections -------------------------------------------------------------------------------
@@ -165,7 +149,6 @@ def section_create(*, actor: User, plan: Plan, title: str, description: str = ""
     last = Section.objects.filter(plan=plan).aggregate(m=Max("position"))["m"]
     section = Section(plan=plan, title=title, description=description, position=(last or 0) + 1)
     save_validated(section, actor=actor)
-    touch_plans([plan.pk])
     return section
 
 
@@ -177,7 +160,6 @@ def section_update(
     claim(section, edit_version)
     _assign(section, fields, {"title", "description", "position"}, {})
     save_validated(section, actor=actor)
-    touch_plans([section.plan_id])
     return section
 
 
@@ -211,7 +193,6 @@ def action_create(
     for position, title_ in enumerate(milestones, start=1):
         Milestone.objects.create(action=action, title=title_, position=position)
     _set_dependencies(action, depends_on)
-    touch_plans([plan.pk])
     return action
 
 
@@ -240,7 +221,6 @@ def action_update(
         _set_organisations(action, lead_organisations or (), supporting_organisations or (), actor)
     if depends_on is not None:
         _set_dependencies(action, depends_on)
-    touch_plans([action.plan_id])
     return action
 
 
@@ -406,7 +386,7 @@ def actions_import(
     )
     bulk_create_with_history(milestones, Milestone, batch_size=batch_size, default_user=actor)
     Update.objects.bulk_create(updates, batch_size=batch_size)
-    touch_plans([plan.pk])
+    changes.plans_changed([plan.pk])  # bulk writes pass no write helper
     return created
 
 
@@ -422,7 +402,6 @@ def milestone_create(
     milestone = Milestone(action=action, title=title, done=done, position=(last or 0) + 1)
     set_fuzzy_date(milestone, "due", due_text, deadline=True)
     save_validated(milestone, actor=actor)
-    touch_plans([action.plan_id])
     return milestone
 
 
@@ -434,7 +413,6 @@ def milestone_update(
     claim(milestone, edit_version)
     _assign(milestone, fields, {"title", "done"}, {"due_text": "due"})
     save_validated(milestone, actor=actor)
-    touch_plans([milestone.action.plan_id])
     return milestone
 
 
@@ -492,5 +470,6 @@ def update_post(
             action.save(
                 update_fields=["last_update_on", "update_due_on", "rag", "status", "updated_at"]
             )
-        touch_plans([action.plan_id])
+        # The fast path saves without save_validated (see above), so it says so itself.
+        changes.plans_changed([action.plan_id])
     return update

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
+from plantrack.core import changes
 from plantrack.governance import services as governance
 from plantrack.governance.models import Body, Meeting
 from plantrack.plans import services as plans
@@ -202,7 +203,7 @@ def _owned_actions(world, count: int) -> None:
         ActionOwner(action=a, person=world.owner_person) for a in actions
     )
     Milestone.objects.bulk_create(Milestone(action=a, title="m", due_latest=on) for a in actions)
-    plans.touch_plans([world.plan.pk])
+    changes.plans_changed([world.plan.pk])
 
 
 # A cached hit: the feed with its owner, plan and body (1); the access check, for plan and body
