@@ -414,7 +414,7 @@ def child(path: Path, profile: bool) -> dict:
     from plantrack.accounts.models import User
     from plantrack.directory.models import Organisation
     from plantrack.imports.pipeline import parse_bytes
-    from plantrack.imports.services import import_parsed
+    from plantrack.imports.saving import import_parsed
 
     data = path.read_bytes()
     parse_times = []

@@ -6,6 +6,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from plantrack.api import api
+from plantrack.budgets import urls as budgets_urls
+from plantrack.imports import urls as imports_urls
+from plantrack.measures import urls as measures_urls
 from plantrack.plans.views import home
 
 urlpatterns = [
@@ -20,8 +23,16 @@ urlpatterns = [
     path("plans/", include("plantrack.plans.urls")),
     path("directory/", include("plantrack.directory.urls")),
     path("imports/", include("plantrack.imports.urls")),
-    path("measures/", include("plantrack.measures.urls")),
-    path("budgets/", include("plantrack.budgets.urls")),
+    # The budget import and the readings upload are the importer's, shown among the measure
+    # and budget pages under those apps' names: measures and budgets cannot import it.
+    path(
+        "measures/",
+        include((measures_urls.urlpatterns + imports_urls.readings_patterns, "measures")),
+    ),
+    path(
+        "budgets/",
+        include((budgets_urls.urlpatterns + imports_urls.budget_patterns, "budgets")),
+    ),
     path("reports/", include("plantrack.reports.urls")),
     path("governance/", include("plantrack.governance.urls")),
     path("packs/", include("plantrack.packs.urls")),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,9 +27,6 @@ from plantrack.directory.models import Organisation
 from plantrack.plans.models import Plan, Section
 from plantrack.plans.selectors import today
 from plantrack.plans.services import require_manager, touch_plans
-
-if TYPE_CHECKING:
-    from plantrack.budgets.importing import ParsedBudget
 
 # The years a budget may hold, as the models validate them.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -330,49 +327,54 @@ def funding_move(
 # --- Import ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class BudgetLineRow:
+    """One line of an imported budget table, typed: a name, a category, amounts by year."""
+
+    name: str
+    category: str
+    amounts: Mapping[int, Decimal]
+    assumption: str = ""
+
+
+@dataclass(frozen=True)
+class BudgetTableRows:
+    """An imported budget table: its title (named in errors), the section (initiative) its
+    lines go under, or None for none, and its lines."""
+
+    title: str
+    lines: Sequence[BudgetLineRow]
+    section: Section | None = None
+
+
 @transaction.atomic
 def budgets_import(
-    *,
-    actor: User,
-    plan: Plan,
-    parsed: list[ParsedBudget],
-    section_for: Callable[[str], Section | None] | Mapping[str, Section | None] | None = None,
+    *, actor: User, plan: Plan, tables: Sequence[BudgetTableRows]
 ) -> list[BudgetLine]:
-    """Save parsed budget tables as lines of the plan: all of them, or nothing.
-
-    ``section_for`` maps a table's title (its initiative) to a section of the plan, or None to
-    leave its lines outside any section. It is asked once per table, in order.
-    """
+    """Save imported budget tables as lines of the plan: all of them, or nothing."""
     require_manager(actor, plan)
-    if not parsed or not any(budget.lines for budget in parsed):
+    if not tables or not any(table.lines for table in tables):
         raise ValidationError("There are no budget lines to import.")
-    if section_for is None:
-        lookup: Callable[[str], Section | None] = lambda title: None  # noqa: E731
-    elif callable(section_for):
-        lookup = section_for
-    else:
-        lookup = section_for.get
     order = BudgetLine.objects.filter(plan=plan).aggregate(m=Max("order"))["m"] or 0
     lines = []
-    for budget in parsed:
-        section = lookup(budget.title)
-        for parsed_line in budget.lines:
+    for table in tables:
+        for row in table.lines:
             order += 1
             try:
                 lines.append(
                     budget_line_create(
                         actor=actor,
                         plan=plan,
-                        name=parsed_line.name[:300],
-                        category=parsed_line.category,
-                        section=section,
-                        assumption=parsed_line.assumption,
-                        amounts=parsed_line.amounts,
+                        name=row.name[:300],
+                        category=row.category,
+                        section=table.section,
+                        assumption=row.assumption,
+                        amounts=row.amounts,
                         order=order,
                     )
                 )
             except ValidationError as exc:
                 raise ValidationError(
-                    f"{budget.title}, “{parsed_line.name}”: {' '.join(exc.messages)}"
+                    f"{table.title}, “{row.name}”: {' '.join(exc.messages)}"
                 ) from exc
     return lines

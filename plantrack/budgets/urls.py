@@ -5,6 +5,8 @@ from django.urls import path
 from plantrack.budgets import views
 
 app_name = "budgets"
+# The budget import (budgets:import, budgets:import_preview) is the importer's: plantrack/urls.py
+# adds its routes to this namespace (plantrack.imports.urls.budget_patterns).
 urlpatterns = [
     path("plan/<int:plan_pk>/", views.budget_page, name="plan"),
     path("plan/<int:plan_pk>/export.xlsx", views.budget_export, name="export"),
@@ -14,6 +16,4 @@ urlpatterns = [
     path("plan/<int:plan_pk>/spend/new/", views.spend_create, name="spend_create"),
     path("plan/<int:plan_pk>/funding/new/", views.funding_create, name="funding_create"),
     path("funding/<int:pk>/step/", views.funding_move, name="funding_move"),
-    path("plan/<int:plan_pk>/import/", views.budget_import, name="import"),
-    path("plan/<int:plan_pk>/import/preview/", views.budget_import_preview, name="import_preview"),
 ]

@@ -8,8 +8,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from plantrack.budgets import exports, selectors, services
 from plantrack.budgets.forms import (
-    BudgetImportConfirmForm,
-    BudgetImportForm,
     BudgetLineForm,
     FundingForm,
     FundingMoveForm,
@@ -17,12 +15,10 @@ from plantrack.budgets.forms import (
     default_years,
 )
 from plantrack.budgets.history import budget_history
-from plantrack.budgets.importing import ParsedBudget, match_section, read_budget_upload
 from plantrack.core.concurrency import protect
 from plantrack.core.views import run_service
 from plantrack.core.xlsx import xlsx_response
-from plantrack.imports.tables import ImportFailed
-from plantrack.plans.selectors import plan_access, plan_get_for_user, sections_for_plan
+from plantrack.plans.selectors import plan_access, plan_get_for_user
 
 FORM_TEMPLATE = "budgets/form.html"
 
@@ -30,10 +26,6 @@ FORM_TEMPLATE = "budgets/form.html"
 def _posted(request: HttpRequest):
     """The POST data to bind a form to, even when empty: an empty POST is still a submission."""
     return request.POST if request.method == "POST" else None
-
-
-def _session_key(plan_pk: int) -> str:
-    return f"budget-import-{plan_pk}"
 
 
 @require_GET
@@ -154,71 +146,3 @@ def funding_move(request: HttpRequest, pk: int) -> HttpResponse:
 def _form(request, form, plan, title: str, delete=None) -> HttpResponse:
     context = {"form": form, "plan": plan, "title": title, "delete": delete}
     return render(request, FORM_TEMPLATE, context)
-
-
-# --- Import ---------------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def budget_import(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    """Upload or paste; the tables found are kept in the session for the preview."""
-    plan = plan_get_for_user(request.user, plan_pk)
-    services.require_manager(request.user, plan)
-    form = BudgetImportForm(_posted(request), request.FILES if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        upload, text = form.cleaned_data["file"], form.cleaned_data["text"]
-        try:
-            budgets = read_budget_upload(
-                upload.name if upload else "the pasted table",
-                upload.read() if upload else text.encode("utf-8"),
-                is_text=not upload,
-            )
-        except ImportFailed as exc:
-            form.add_error(None, str(exc))
-        else:
-            request.session[_session_key(plan.pk)] = [b.to_dict() for b in budgets]
-            return redirect("budgets:import_preview", plan_pk=plan.pk)
-    return render(
-        request,
-        "budgets/import.html",
-        {"form": form, "plan": plan, "title": "Import a budget", "nav_section": "plans"},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def budget_import_preview(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    plan = plan_get_for_user(request.user, plan_pk)
-    services.require_manager(request.user, plan)
-    stored = request.session.get(_session_key(plan.pk))
-    if not stored:
-        messages.error(request, "There is nothing to preview: upload or paste a budget first.")
-        return redirect("budgets:import", plan_pk=plan.pk)
-    budgets = [ParsedBudget.from_dict(data) for data in stored]
-    sections = list(sections_for_plan(plan))
-    form = BudgetImportConfirmForm(
-        _posted(request),
-        plan=plan,
-        titles=[b.title for b in budgets],
-        initial_sections=[match_section(b.title, sections) for b in budgets],
-    )
-    if request.method == "POST" and form.is_valid():
-        chosen = iter(form.sections())
-        lines = run_service(
-            form,
-            services.budgets_import,
-            actor=request.user,
-            plan=plan,
-            parsed=budgets,
-            # Titles may repeat, so answer in table order (asked once per table) not by title.
-            section_for=lambda title: next(chosen),
-        )
-        if lines:
-            request.session.pop(_session_key(plan.pk), None)
-            messages.success(request, f"{len(lines)} budget lines imported.")
-            return redirect("budgets:plan", plan_pk=plan.pk)
-    rows = [{"budget": b, "field": form[f"section_{i}"]} for i, b in enumerate(budgets)]
-    return render(
-        request,
-        "budgets/import_preview.html",
-        {"plan": plan, "form": form, "rows": rows, "nav_section": "plans"},
-    )

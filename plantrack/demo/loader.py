@@ -17,7 +17,7 @@ from plantrack.directory.models import Membership, Organisation, Person
 from plantrack.directory.services import organisation_create
 from plantrack.governance.demo import load_demo_governance
 from plantrack.imports.pipeline import parse_bytes
-from plantrack.imports.services import import_parsed
+from plantrack.imports.saving import import_parsed
 from plantrack.measures.demo import load_demo_measures
 from plantrack.plans import services
 from plantrack.plans.models import Plan

@@ -4,11 +4,21 @@ from django.conf import settings
 from django.db import models
 
 from plantrack.directory.models import Organisation
+from plantrack.measures.models import Measure
 from plantrack.plans.models import Plan
 
 
 class ImportJob(models.Model):
-    """An uploaded file or pasted table kept between its preview and its confirmation."""
+    """An uploaded file or pasted table kept between its preview and its confirmation.
+
+    Every kind of import is a job: read in the background, the parse kept on the job, a
+    preview, a confirmation, then saved in one transaction through the owning app's services.
+    """
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", "Plan"
+        BUDGET = "budget", "Budget"
+        READINGS = "readings", "Readings"
 
     class Status(models.TextChoices):
         READING = "reading", "Reading the file"
@@ -27,12 +37,23 @@ class ImportJob(models.Model):
     # Pasted text is kept as UTF-8 bytes under a ".txt" name; files as uploaded.
     data = models.BinaryField()
     is_text = models.BooleanField(default=False)
-    owner_organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PLAN)
+    # The organisation owning the plans a plan import makes (none for the other kinds).
+    owner_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE
+    )
     plan_title = models.CharField(max_length=300, blank=True)
-    # Re-importing a newer version of a plan: its actions are matched by reference or title.
+    # The plan the import goes into: for a plan import, the plan this file is a newer version
+    # of (its actions are matched by reference or title); for a budget, the plan it budgets.
     into_plan = models.ForeignKey(
         Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="import_jobs"
     )
+    # A readings upload: the measure the readings are of.
+    measure = models.ForeignKey(
+        Measure, null=True, blank=True, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    # What the person chose when confirming (a budget: the section of each table, in order).
+    choices = models.JSONField(default=dict, blank=True)
     column_overrides = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.READING)
     error = models.TextField(blank=True)

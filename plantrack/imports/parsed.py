@@ -1,7 +1,8 @@
 """What the structure stage makes of a document: plans, sections, actions, before saving.
 
-Everything is still text as written (plus parsed dates and RAG); ``save.py`` turns it into
-organisations, people, plans and updates through the services, in one transaction.
+Everything is still text as written (plus parsed dates and RAG); ``saving.py`` turns it into
+organisations, people, plans and updates through the services, in one transaction. The same
+result carries a budget import's tables and a readings upload's rows.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from plantrack.core import fuzzydates
+from plantrack.imports.budgets.parsed import ParsedBudget
+from plantrack.imports.readings import readings_from_store, readings_to_store
+from plantrack.measures.services import ReadingRow
 
 # The fields a column can be mapped to; "ignore" drops the column.
 FIELDS = {
@@ -88,13 +92,26 @@ class ColumnMap:
 
 
 @dataclass
+class SkippedTable:
+    """A table the structure stage did not read as actions (no action column): where it is,
+    and which of the warnings says so, for a later stage that reads it as something else."""
+
+    origin: str
+    warning: int  # its index in ParsedImport.warnings
+
+
+@dataclass
 class ParsedImport:
     file: str
     plans: list[ParsedPlan] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     columns: list[ColumnMap] = field(default_factory=list)
-    # Budget tables found beside the action tables (plantrack.budgets.importing.ParsedBudget).
-    budgets: list = field(default_factory=list)
+    # Budget tables found beside the action tables, or alone (a budget import).
+    budgets: list[ParsedBudget] = field(default_factory=list)
+    # Readings (a readings upload): rows of date, value and note as read.
+    readings: list[ReadingRow] = field(default_factory=list)
+    # Tables that are not action tables.
+    skipped: list[SkippedTable] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The CLI's ``--dry-run --json`` shape."""
@@ -144,6 +161,8 @@ def to_store(parsed: ParsedImport) -> dict:
         "warnings": list(parsed.warnings),
         "columns": [vars(c) for c in parsed.columns],
         "budgets": [b.to_dict() for b in parsed.budgets],
+        "readings": readings_to_store(parsed.readings),
+        "skipped": [vars(s) for s in parsed.skipped],
         "plans": [
             {
                 "title": plan.title,
@@ -176,12 +195,12 @@ def from_store(data: dict) -> ParsedImport:
         ]
         return ParsedAction(**fields)
 
-    from plantrack.budgets.importing import ParsedBudget
-
     return ParsedImport(
         file=data["file"],
         warnings=list(data["warnings"]),
         budgets=[ParsedBudget.from_dict(b) for b in data.get("budgets", [])],
+        readings=readings_from_store(data.get("readings", [])),
+        skipped=[SkippedTable(**s) for s in data.get("skipped", [])],
         columns=[ColumnMap(**c) for c in data["columns"]],
         plans=[
             ParsedPlan(

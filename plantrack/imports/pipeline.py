@@ -1,43 +1,17 @@
-"""read → tables → structure: a file or pasted text to a ParsedImport. Writes nothing."""
+"""read → tables → structure: a file or pasted text to a ParsedImport. Writes nothing.
+
+Every kind of import reads its document here (``documents.read_document``); plans and
+budgets are found in the same tables, readings have their own rows (``readings``)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from plantrack.core.text import TEXT_MAX, TITLE_MAX
+from plantrack.imports.budgets.parsed import ParsedBudget
+from plantrack.imports.budgets.tables import find_budget_tables, read_budget_upload
+from plantrack.imports.documents import read_document
 from plantrack.imports.parsed import ParsedImport
 from plantrack.imports.structure import parse_document
-from plantrack.imports.tables import ImportFailed, Limits
-
-
-def limits() -> Limits:
-    default = Limits()
-    return Limits(
-        max_upload_bytes=getattr(
-            settings, "PLANTRACK_IMPORT_MAX_UPLOAD_BYTES", default.max_upload_bytes
-        ),
-        max_uncompressed_bytes=getattr(
-            settings, "PLANTRACK_IMPORT_MAX_UNCOMPRESSED_BYTES", default.max_uncompressed_bytes
-        ),
-        max_rows=getattr(settings, "PLANTRACK_IMPORT_MAX_ROWS", default.max_rows),
-        max_cells=default.max_cells,
-    )
-
-
-def read_document(name: str, data: bytes, *, is_text: bool = False):
-    """A file, or pasted (or PDF-extracted) text, read into tables of cells: the first stage of
-    every importer. ImportFailed with one line for anything unreadable."""
-    from plantrack.imports.readers import read_file
-    from plantrack.imports.readers.text import read_text
-
-    if not is_text:
-        return read_file(name, data, limits())
-    if len(data) > limits().max_upload_bytes:
-        raise ImportFailed("The pasted text is too long to import.")
-    text = data.decode("utf-8", errors="replace")
-    if not text.strip():
-        raise ImportFailed("Nothing was pasted.")
-    return read_text(name, text)
+from plantrack.imports.tables import Document, ImportFailed
 
 
 def parse_bytes(
@@ -87,22 +61,28 @@ def _fit_lengths(parsed: ParsedImport) -> None:
                     update.text = fit(update.text, TEXT_MAX, f"{where}: an update")
 
 
-def _add_budgets(parsed: ParsedImport, document) -> None:
-    """Budget tables are not action tables: the structure stage skips them, and the budget
-    reader takes them (set-up and operating costs per financial year, assumptions, totals)."""
-    from plantrack.budgets.importing import find_budget_tables
-
+def _add_budgets(parsed: ParsedImport, document: Document) -> None:
+    """Budget tables are not action tables: the structure stage skips them (and says which it
+    skipped), and the budget reader takes them (set-up and operating costs per financial year,
+    assumptions, totals)."""
     parsed.budgets = [b for b in find_budget_tables(document) if b.lines]
-    by_origin: dict[str, list] = {}
+    by_origin: dict[str, list[ParsedBudget]] = {}
     for budget in parsed.budgets:
         by_origin.setdefault(budget.origin, []).append(budget)
-    warnings = []
-    for warning in parsed.warnings:
-        origin = next((o for o in by_origin if warning.startswith(o)), None)
-        if origin is not None and "not an action table" in warning:
-            found = by_origin.pop(origin)
+    for skipped in parsed.skipped:
+        found = by_origin.pop(skipped.origin, None)
+        if found:
             titles = ", ".join(repr(b.title) for b in found)
             lines = sum(len(b.lines) for b in found)
-            warning = f"{origin}: read as budget{'s' * (len(found) > 1)} {titles} ({lines} lines)"
-        warnings.append(warning)
-    parsed.warnings = warnings + [w for b in parsed.budgets for w in b.warnings]
+            parsed.warnings[skipped.warning] = (
+                f"{skipped.origin}: read as budget{'s' * (len(found) > 1)} {titles} ({lines} lines)"
+            )
+    parsed.warnings += [w for b in parsed.budgets for w in b.warnings]
+
+
+def parse_budget_bytes(name: str, data: bytes, *, is_text: bool = False) -> ParsedImport:
+    """A budget upload: its budget tables and their warnings, no plans."""
+    budgets = read_budget_upload(name, data, is_text=is_text)
+    return ParsedImport(
+        file=name, budgets=budgets, warnings=[w for b in budgets for w in b.warnings]
+    )

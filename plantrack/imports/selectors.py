@@ -14,9 +14,28 @@ def import_job_get_for_user(user: User, pk: int) -> ImportJob:
     """Only the person who uploaded a file sees its preview. The file itself is not read:
     the tasks read it; the pages show the structure kept from it."""
     return get_object_or_404(
-        ImportJob.objects.select_related("owner_organisation", "into_plan").defer("data"),
+        ImportJob.objects.select_related("owner_organisation", "into_plan", "measure__plan").defer(
+            "data"
+        ),
         pk=pk,
         user=user,
+    )
+
+
+def budget_import_job_for(user: User, plan: Plan) -> ImportJob | None:
+    """The person's latest budget import for the plan still to be confirmed (or being read or
+    saved): the one its preview page shows."""
+    return (
+        ImportJob.objects.filter(
+            user=user,
+            kind=ImportJob.Kind.BUDGET,
+            into_plan=plan,
+            status__in=[*ImportJob.BUSY, ImportJob.Status.PREVIEW],
+        )
+        .select_related("into_plan")
+        .defer("data")
+        .order_by("-created_at", "-pk")
+        .first()
     )
 
 

@@ -1,20 +1,21 @@
-"""Background tasks: reading and saving an import job (see services.import_job_*).
+"""Background tasks: reading and saving an import job (what they do: jobs.py).
 
 Run by a task worker (`manage.py db_worker` with PLANTRACK_TASKS_BACKEND set to the database
-backend); with the immediate backend they run as they are enqueued."""
+backend); with the immediate backend they run as they are enqueued. services.py enqueues them;
+they call jobs.py, never services.py, so the two do not import each other."""
 
 from __future__ import annotations
 
 from django.tasks import task
 
-from plantrack.imports import services
+from plantrack.imports import jobs
 
 
 @task
 def read_import_job(job_pk: int) -> None:
-    services.import_job_read(job_pk)
+    jobs.import_job_read(job_pk)
 
 
 @task
 def save_import_job(job_pk: int) -> None:
-    services.import_job_save(job_pk)
+    jobs.import_job_save(job_pk)

@@ -12,3 +12,14 @@ urlpatterns = [
     path("<int:pk>/confirm/", views.import_confirm, name="confirm"),
     path("export/plan-<int:pk>.<str:fmt>", views.plan_export, name="export"),
 ]
+
+# Shown among the budget and measure pages, under those apps' names and addresses
+# (budgets:import, measures:readings_upload): plantrack/urls.py adds them to their namespaces,
+# because budgets and measures sit below the importer and cannot import it.
+budget_patterns = [
+    path("plan/<int:plan_pk>/import/", views.budget_import, name="import"),
+    path("plan/<int:plan_pk>/import/preview/", views.budget_import_preview, name="import_preview"),
+]
+readings_patterns = [
+    path("<int:pk>/readings/upload/", views.readings_upload, name="readings_upload"),
+]

@@ -8,11 +8,36 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from plantrack.budgets.forms import BudgetImportConfirmForm, BudgetImportForm
+from plantrack.budgets.services import require_manager
 from plantrack.core.views import run_service
-from plantrack.imports import exports, selectors, services
+from plantrack.imports import exports, jobs, selectors, services
+from plantrack.imports.budgets.sections import match_section
 from plantrack.imports.forms import ColumnsForm, ImportForm
+from plantrack.imports.merging import reimport_changes
 from plantrack.imports.models import ImportJob
-from plantrack.plans.selectors import plan_get_for_user
+from plantrack.imports.readings import MAX_BYTES as READINGS_MAX_BYTES
+from plantrack.measures.forms import UploadForm
+from plantrack.measures.selectors import measure_get_for_user
+from plantrack.measures.services import readings_check, require_recorder
+from plantrack.plans.selectors import plan_get_for_user, sections_for_plan
+
+Kind = ImportJob.Kind
+
+
+def _posted(request: HttpRequest):
+    """The POST data to bind a form to, even when empty: an empty POST is still a submission."""
+    return request.POST if request.method == "POST" else None
+
+
+def _started(form, job: ImportJob | None, field: str | None = None) -> ImportJob | None:
+    """A job just started: None if it could not be read (read at once by the immediate task
+    backend), its reasons then on the form and nothing kept."""
+    if job is not None and job.status == ImportJob.Status.FAILED:
+        form.add_error(field, job.error.splitlines())
+        job.delete()
+        return None
+    return job
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,11 +56,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
             plan_title=form.cleaned_data["plan_title"],
             into_plan=form.cleaned_data["into_plan"],
         )
-        if job and job.status == ImportJob.Status.FAILED:
-            # Read at once (the immediate task backend): say why on the form, keep nothing.
-            form.add_error(None, job.error)
-            job.delete()
-        elif job:
+        if _started(form, job):
             return redirect("imports:preview", pk=job.pk)
     return render(request, "imports/new.html", {"form": form, "nav_section": "plans"})
 
@@ -48,9 +69,14 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         return _progress_page(request, job)
     if job.status == ImportJob.Status.FAILED:
         return render(request, "imports/failed.html", {"job": job, "error": job.error})
+    if job.kind == Kind.BUDGET:  # its preview (and result) are on the budget pages
+        done = job.status == ImportJob.Status.SAVED
+        return redirect("budgets:plan" if done else "budgets:import_preview", job.into_plan_id)
+    if job.kind == Kind.READINGS:
+        return _readings_preview(request, job)
     if job.status == ImportJob.Status.SAVED:
         return render(request, "imports/saved.html", selectors.import_job_result(job))
-    parsed = services.import_job_parsed(job)
+    parsed = jobs.import_job_parsed(job)
     form = ColumnsForm(request.POST or None, columns=parsed.columns)
     if form.is_bound and form.is_valid():
         corrected = run_service(
@@ -63,9 +89,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         if corrected:
             return redirect("imports:preview", pk=job.pk)
     changes = (
-        services.reimport_changes(parsed.plans[0], job.into_plan, parsed.budgets)
-        if job.into_plan
-        else None
+        reimport_changes(parsed.plans[0], job.into_plan, parsed.budgets) if job.into_plan else None
     )
     return render(
         request,
@@ -98,7 +122,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _progress_page(request: HttpRequest, job: ImportJob, partial: bool = False) -> HttpResponse:
     template = "imports/progress.html" + ("#progress" if partial else "")
-    context = {"job": job, "percent": services.import_job_progress(job), "nav_section": "plans"}
+    context = {"job": job, "percent": jobs.import_job_progress(job), "nav_section": "plans"}
     return render(request, template, context)
 
 
@@ -110,11 +134,147 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("imports:preview", pk=job.pk)
+    if job.kind != Kind.PLAN:
+        return _confirmed(request, job)
     plans = selectors.import_job_result(job)["plans"] if job.status == job.Status.SAVED else []
     if len(plans) == 1:  # saved already (the immediate task backend): straight to the plan
         messages.success(request, f"Imported {plans[0].title}: {plans[0].action_count} actions.")
         return redirect("plans:detail", pk=plans[0].pk)
     return redirect("imports:preview", pk=job.pk)
+
+
+def _confirmed(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    """Saved already (the immediate task backend): back to the page the import started from."""
+    if job.status != ImportJob.Status.SAVED:
+        return redirect("imports:preview", pk=job.pk)
+    parsed = jobs.import_job_parsed(job)
+    if job.kind == Kind.BUDGET:
+        messages.success(
+            request, f"{sum(len(b.lines) for b in parsed.budgets)} budget lines imported."
+        )
+        return redirect("budgets:plan", plan_pk=job.into_plan_id)
+    messages.success(request, f"{len(parsed.readings)} readings recorded.")
+    return redirect("measures:detail", pk=job.measure_id)
+
+
+# --- Budgets and readings: shown among the budget and measure pages -------------------------
+# Their routes join the budgets and measures namespaces in plantrack/urls.py: those apps sit
+# below the importer, so they cannot import it.
+
+
+@require_http_methods(["GET", "POST"])
+def budget_import(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """Upload or paste a budget; it is read as an import job and previewed."""
+    plan = plan_get_for_user(request.user, plan_pk)
+    require_manager(request.user, plan)
+    form = BudgetImportForm(_posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        upload, text = form.cleaned_data["file"], form.cleaned_data["text"]
+        job = run_service(
+            form,
+            services.budget_import_job_create,
+            actor=request.user,
+            plan=plan,
+            file_name=upload.name if upload else "the pasted table",
+            data=upload.read() if upload else text.encode("utf-8"),
+            is_text=not upload,
+        )
+        if _started(form, job):
+            return redirect("budgets:import_preview", plan_pk=plan.pk)
+    return render(
+        request,
+        "budgets/import.html",
+        {"form": form, "plan": plan, "title": "Import a budget", "nav_section": "plans"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def budget_import_preview(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """The latest budget import of this plan by this person: the tables found, the
+    initiative of each to choose, then saved."""
+    plan = plan_get_for_user(request.user, plan_pk)
+    require_manager(request.user, plan)
+    job = selectors.budget_import_job_for(request.user, plan)
+    if job is None:
+        messages.error(request, "There is nothing to preview: upload or paste a budget first.")
+        return redirect("budgets:import", plan_pk=plan.pk)
+    if job.status in ImportJob.BUSY:
+        return _progress_page(request, job)
+    budgets = jobs.import_job_parsed(job).budgets
+    sections = list(sections_for_plan(plan))
+    form = BudgetImportConfirmForm(
+        _posted(request),
+        plan=plan,
+        titles=[b.title for b in budgets],
+        initial_sections=[match_section(b.title, sections) for b in budgets],
+    )
+    if job.error and not form.is_bound:
+        form.add_error(None, job.error)
+    if request.method == "POST" and form.is_valid():
+        # Titles may repeat, so the sections are given in table order, not by title.
+        chosen = [section.pk if section else None for section in form.sections()]
+        job = run_service(
+            form,
+            services.import_job_confirm,
+            actor=request.user,
+            job=job,
+            budget_sections=chosen,
+        )
+        if job is not None:
+            if job.status == ImportJob.Status.PREVIEW:  # saving refused: say why
+                form.add_error(None, job.error)
+            else:
+                return _confirmed(request, job)
+    rows = [{"budget": b, "field": form[f"section_{i}"]} for i, b in enumerate(budgets)]
+    return render(
+        request,
+        "budgets/import_preview.html",
+        {"plan": plan, "form": form, "rows": rows, "nav_section": "plans"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def readings_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a measure's readings; they are read as an import job and previewed."""
+    measure = measure_get_for_user(request.user, pk)
+    require_recorder(request.user, measure)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = run_service(
+            form,
+            services.readings_job_create,
+            actor=request.user,
+            measure=measure,
+            file_name=upload.name or "",
+            data=upload.read(READINGS_MAX_BYTES + 1),
+        )
+        if _started(form, job, "file"):
+            return redirect("imports:preview", pk=job.pk)
+    return render(
+        request,
+        "measures/upload.html",
+        {"form": form, "plan": measure.plan, "measure": measure, "nav_section": "plans"},
+    )
+
+
+def _readings_preview(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    if job.status == ImportJob.Status.SAVED:
+        return redirect("measures:detail", pk=job.measure_id)
+    readings = jobs.import_job_parsed(job).readings
+    try:  # shown as they will be saved: real dates, values in the measure's unit
+        checked = readings_check(measure=job.measure, rows=readings[:PREVIEW_ROWS])
+    except ValidationError as exc:  # the measure changed since it was read
+        checked, job.error = [], job.error or "\n".join(exc.messages)
+    context = {
+        "job": job,
+        "measure": job.measure,
+        "plan": job.measure.plan,
+        "rows": [(row.row, *values) for row, values in zip(readings, checked, strict=False)],
+        "count": len(readings),
+        "nav_section": "plans",
+    }
+    return render(request, "imports/readings_preview.html", context)
 
 
 EXPORTS = {

@@ -19,6 +19,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from plantrack.accounts.models import User
+from plantrack.core import fuzzydates
 from plantrack.core.concurrency import claim
 from plantrack.core.services import require, save_validated, set_fuzzy_date
 from plantrack.measures.models import (
@@ -261,17 +262,38 @@ def _row_message(error: ValidationError) -> str:
     return "; ".join(m.rstrip(".") for m in error.messages)
 
 
-@transaction.atomic
-def readings_import(*, actor: User, measure: Measure, rows: Sequence[ReadingRow]) -> list[Reading]:
-    """All rows or none: every bad row is reported in one line naming its row number."""
-    from plantrack.measures.uploads import cell_date
+def cell_date(value: object) -> dt.date:
+    """A date from a cell: a real date, 2023-03-31, 31/03/2023 or 31 Mar 2023."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise ValidationError("The date is missing.")
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+        except ValueError:
+            pass
+    parsed = fuzzydates.parse(text)
+    if parsed.kind is fuzzydates.Kind.ON and parsed.earliest is not None:
+        return parsed.earliest
+    raise ValidationError(f"“{text[:40]}” is not a date: use 31/03/2023 or 2023-03-31.")
 
-    require_recorder(actor, measure)
+
+_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
+def readings_check(
+    *, measure: Measure, rows: Sequence[ReadingRow]
+) -> list[tuple[dt.date, Decimal, str]]:
+    """Each row's date, value and note, checked as saving checks them; ValidationError with
+    every bad row named by its number. Writes nothing: the importer's preview asks it too."""
     if not rows:
         raise ValidationError("The file has no readings in it.")
     errors: list[str] = []
-    readings: list[Reading] = []
-    name = _recorder_name(actor)
+    checked: list[tuple[dt.date, Decimal, str]] = []
     for row in rows:
         try:
             day = cell_date(row.date)
@@ -283,21 +305,31 @@ def readings_import(*, actor: User, measure: Measure, rows: Sequence[ReadingRow]
         except ValidationError as exc:
             errors.append(f"Row {row.row}: {_row_message(exc)}.")
             continue
-        readings.append(
-            Reading(
-                measure=measure,
-                date=day,
-                value=value,
-                note=note,
-                recorded_by=actor,
-                recorded_by_name=name,
-            )
-        )
+        checked.append((day, value, note))
     if errors:
         if len(errors) > MAX_UPLOAD_ERRORS:
             hidden = len(errors) - MAX_UPLOAD_ERRORS
             errors = [*errors[:MAX_UPLOAD_ERRORS], f"And {hidden} more rows with problems."]
         raise ValidationError(errors)
+    return checked
+
+
+@transaction.atomic
+def readings_import(*, actor: User, measure: Measure, rows: Sequence[ReadingRow]) -> list[Reading]:
+    """All rows or none: every bad row is reported in one line naming its row number."""
+    require_recorder(actor, measure)
+    name = _recorder_name(actor)
+    readings = [
+        Reading(
+            measure=measure,
+            date=day,
+            value=value,
+            note=note,
+            recorded_by=actor,
+            recorded_by_name=name,
+        )
+        for day, value, note in readings_check(measure=measure, rows=rows)
+    ]
     created = bulk_create_with_history(readings, Reading, default_user=actor)
     touch_plans([measure.plan_id])
     return created

@@ -5,6 +5,8 @@ from django.urls import path
 from plantrack.measures import views
 
 app_name = "measures"
+# The readings upload (measures:readings_upload) is the importer's: plantrack/urls.py adds its
+# route to this namespace (plantrack.imports.urls.readings_patterns).
 urlpatterns = [
     path("plan/<int:plan_pk>/", views.plan_measures, name="plan"),
     path("plan/<int:plan_pk>/export.xlsx", views.measures_export, name="export"),
@@ -30,5 +32,4 @@ urlpatterns = [
     path("<int:pk>/targets/new/", views.target_add, name="target_add"),
     path("targets/<int:pk>/remove/", views.target_remove, name="target_remove"),
     path("<int:pk>/readings/new/", views.reading_create, name="reading_create"),
-    path("<int:pk>/readings/upload/", views.readings_upload, name="readings_upload"),
 ]

@@ -18,9 +18,7 @@ from plantrack.measures.forms import (
     RealisedForm,
     SuggestionForm,
     TargetForm,
-    UploadForm,
 )
-from plantrack.measures.uploads import read_readings
 from plantrack.plans.selectors import plan_access, plan_get_for_user, today
 from plantrack.plans.services import require_manager
 
@@ -169,30 +167,6 @@ def reading_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(
         request,
         "measures/reading_form.html",
-        {"form": form, "plan": measure.plan, "measure": measure},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def readings_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = selectors.measure_get_for_user(request.user, pk)
-    services.require_recorder(request.user, measure)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rows = read_readings(form.cleaned_data["file"])
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
-        else:
-            created = run_service(
-                form, services.readings_import, actor=request.user, measure=measure, rows=rows
-            )
-            if created is not None:
-                messages.success(request, f"{len(created)} readings recorded.")
-                return redirect("measures:detail", pk=measure.pk)
-    return _page(
-        request,
-        "measures/upload.html",
         {"form": form, "plan": measure.plan, "measure": measure},
     )
 

@@ -90,7 +90,9 @@ def parse_document(
         TableReader(ctx, table).read()
     if builder.plans[0].title is None:
         builder.plans[0].title = _document_title(doc)
-    result = ParsedImport(file=doc.name, warnings=warnings, columns=ctx.columns)
+    result = ParsedImport(
+        file=doc.name, warnings=warnings, columns=ctx.columns, skipped=ctx.skipped
+    )
     for plan in builder.plans:
         parsed = ParsedPlan(title=plan.title)
         for section in plan.sections:

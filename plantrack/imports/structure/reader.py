@@ -11,10 +11,10 @@ or a new action.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from plantrack.imports.cells import collapse, read_rag
-from plantrack.imports.parsed import ColumnMap
+from plantrack.imports.parsed import ColumnMap, SkippedTable
 from plantrack.imports.structure.actions import ActionDraft, PlanBuilder
 from plantrack.imports.structure.headers import (
     HeaderBlock,
@@ -55,6 +55,7 @@ class ReadContext:
     headings: list[SectionHeading]
     columns: list[ColumnMap]
     plan_title_fixed: bool
+    skipped: list[SkippedTable] = field(default_factory=list)
     previous: HeaderMapping | None = None  # the last action table's columns, for headerless pages
 
 
@@ -77,6 +78,8 @@ class TableReader:
     def skip(self, reason: str) -> None:
         heading = collapse(self.table.heading)
         named = f" ({heading[:60]!r})" if heading else ""
+        # Typed, for the stages after this one (a budget table's warning is replaced).
+        self.ctx.skipped.append(SkippedTable(self.table.origin, len(self.ctx.warnings)))
         self.warn(None, f"{reason}{named}: not an action table, so nothing in it is imported")
 
     def read(self) -> None:

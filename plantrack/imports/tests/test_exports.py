@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from plantrack.core.tests.factories import make_action, make_org, make_person
 from plantrack.imports import exports
 from plantrack.imports.pipeline import parse_bytes
-from plantrack.imports.services import import_parsed
+from plantrack.imports.saving import import_parsed
 from plantrack.plans import services
 from plantrack.plans.models import Plan
 

@@ -19,7 +19,7 @@ from plantrack.core.tests.factories import make_action
 from plantrack.imports import exports
 from plantrack.imports.pipeline import parse_bytes
 from plantrack.imports.readers.text import read_text
-from plantrack.imports.services import import_parsed
+from plantrack.imports.saving import import_parsed
 from plantrack.measures import services as measures
 from plantrack.measures.models import Measure, Reading
 from plantrack.plans import services

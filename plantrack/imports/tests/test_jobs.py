@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
-from plantrack.imports import services
+from plantrack.imports import jobs, saving, services
 from plantrack.imports.models import ImportJob
 from plantrack.imports.parsed import (
     ParsedAction,
@@ -188,8 +188,8 @@ def test_saving_reports_progress_up_to_the_end(world, real_cache):
     parsed = parse_bytes(
         "many.txt", ("Ref\tAction\tOwner\tBy when\tRAG\tUpdate\n" + lines).encode(), is_text=True
     )
-    report = services._progress_reporter(999)
-    services.import_parsed(
+    report = jobs.progress_reporter_for(999)
+    saving.import_parsed(
         actor=world.manager,
         parsed=parsed,
         owner_organisation=world.force,

@@ -19,7 +19,7 @@ from plantrack.imports.parsed import (
 from plantrack.imports.pipeline import parse_bytes
 from plantrack.imports.readers import read_file
 from plantrack.imports.readers.text import read_text
-from plantrack.imports.services import import_parsed
+from plantrack.imports.saving import import_parsed
 from plantrack.imports.structure import parse_document
 from plantrack.imports.structure.narrative import MAX_DESCRIPTION, title_key
 from plantrack.imports.tables import Limits

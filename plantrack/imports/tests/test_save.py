@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from plantrack.directory.models import Organisation, Person
+from plantrack.imports.merging import reimport_changes
 from plantrack.imports.parsed import (
     ParsedAction,
     ParsedImport,
@@ -15,7 +16,7 @@ from plantrack.imports.parsed import (
     ParsedSection,
     ParsedUpdate,
 )
-from plantrack.imports.services import import_parsed, reimport_changes
+from plantrack.imports.saving import import_parsed
 from plantrack.plans.models import Action, Plan, Update
 
 pytestmark = pytest.mark.django_db

@@ -1,18 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from plantrack.core.tests.factories import make_action
 from plantrack.measures import selectors, services
 from plantrack.measures.models import Benefit, DismissedSuggestion, Measure, Reading, Target
-from plantrack.measures.uploads import read_readings
 from plantrack.plans.models import Action, Plan
 from plantrack.plans.selectors import today
 
@@ -144,57 +140,6 @@ def test_history_shows_measure_target_and_reading(world, measure):
     assert "Measure" in whats
     assert any(w.startswith("Target 100") for w in whats)
     assert any(w.startswith("Reading 30") for w in whats)
-
-
-# --- Bulk readings --------------------------------------------------------------------------
-
-
-def _csv(text: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile("readings.csv", text.encode(), content_type="text/csv")
-
-
-def test_bulk_upload_csv_all_rows(world, measure):
-    rows = read_readings(_csv('Date,Value,Note\n01/02/2024,10,first\n2024-03-01,"1,200",\n'))
-    created = services.readings_import(actor=world.owner, measure=measure, rows=rows)
-    assert [r.value for r in created] == [10, 1200]
-    assert Reading.objects.count() == 2
-    assert Reading.history.count() == 2
-
-
-def test_bulk_upload_xlsx(world, measure):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["date", "value", "note"])
-    sheet.append([dt.datetime(2024, 2, 1), 12.5, "from Excel"])
-    sheet.append(["01/03/2024", 20])
-    data = io.BytesIO()
-    book.save(data)
-    rows = read_readings(SimpleUploadedFile("r.xlsx", data.getvalue()))
-    created = services.readings_import(actor=world.owner, measure=measure, rows=rows)
-    assert [(r.date, r.value) for r in created] == [
-        (D(2024, 2, 1), Decimal("12.5")),
-        (D(2024, 3, 1), 20),
-    ]
-
-
-def test_bulk_upload_bad_rows_save_nothing_and_name_the_rows(world, measure):
-    rows = read_readings(_csv("date,value\n01/02/2024,10\n01/03/2024,lots\nnot a date,5\n"))
-    with pytest.raises(ValidationError) as exc:
-        services.readings_import(actor=world.owner, measure=measure, rows=rows)
-    messages = exc.value.messages
-    assert messages[0].startswith("Row 3:") and "not a number" in messages[0]
-    assert messages[1].startswith("Row 4:") and "not a date" in messages[1]
-    assert all("\n" not in m for m in messages)
-    assert not Reading.objects.exists()
-
-
-def test_bulk_upload_refuses_other_files(world, measure):
-    with pytest.raises(ValidationError, match="xlsx"):
-        read_readings(SimpleUploadedFile("r.pdf", b"%PDF"))
-    with pytest.raises(ValidationError, match="Excel"):
-        read_readings(SimpleUploadedFile("r.xlsx", b"not a zip"))
-    with pytest.raises(ValidationError, match="no readings"):
-        services.readings_import(actor=world.owner, measure=measure, rows=[])
 
 
 # --- Suggestions ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
@@ -185,7 +186,14 @@ def test_bulk_upload_page(client, world, measure):
     url = reverse("measures:readings_upload", args=[measure.pk])
     good = SimpleUploadedFile("r.csv", b"date,value\n2024-02-01,5\n2024-03-01,9\n")
     response = _post(client, world.owner, url, {"file": good})
+    # An upload is an import job: read, previewed (nothing saved yet), then confirmed.
+    assert response.status_code == 302 and not Reading.objects.exists()
+    preview = client.get(response.url).content.decode()
+    assert "Check the readings" in preview and "1 Feb 2024" in preview
+    confirm = re.search(r'action="([^"]+/confirm/)"', preview).group(1)
+    response = client.post(confirm)
     assert response.status_code == 302 and Reading.objects.count() == 2
+    assert response.url == reverse("measures:detail", args=[measure.pk])
     bad = SimpleUploadedFile("r.csv", b"date,value\n2024-04-01,5\n2024-05-01,x\n")
     response = _post(client, world.owner, url, {"file": bad})
     assert response.status_code == 200

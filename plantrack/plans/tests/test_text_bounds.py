@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from plantrack.core.text import TEXT_MAX, TITLE_MAX
 from plantrack.imports.pipeline import parse_bytes
-from plantrack.imports.services import import_parsed
+from plantrack.imports.saving import import_parsed
 from plantrack.plans import services
 from plantrack.plans.models import Action, Update
 

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from plantrack.directory.models import Organisation
 from plantrack.imports.pipeline import parse_bytes
-from plantrack.imports.services import import_parsed
+from plantrack.imports.saving import import_parsed
 from plantrack.imports.tables import ImportFailed
 from plantrack.plans.models import Plan
 

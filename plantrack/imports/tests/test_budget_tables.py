@@ -11,17 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from plantrack.budgets.importing import (
-    ParsedBudget,
-    find_budget_tables,
-    match_section,
-    parse_amount,
-    read_budget_upload,
-)
 from plantrack.budgets.models import BudgetLine
 from plantrack.budgets.services import budgets_import
+from plantrack.imports.budgets.parsed import ParsedBudget
+from plantrack.imports.budgets.sections import match_section
+from plantrack.imports.budgets.tables import find_budget_tables, parse_amount, read_budget_upload
 from plantrack.imports.readers import read_file
 from plantrack.imports.readers.text import read_text
+from plantrack.imports.saving import budget_table_rows
 from plantrack.imports.tables import Cell, Document, ImportFailed, Table
 
 D = Decimal
@@ -212,7 +209,8 @@ def test_negative_amount_parses_with_warning_and_is_refused_on_saving(world):
     assert budgets[0].lines[0].amounts == {2013: D("-500")}
     assert any("negative" in w for w in budgets[0].warnings)
     with pytest.raises(ValidationError, match="Refund"):
-        budgets_import(actor=world.manager, plan=world.plan, parsed=budgets)
+        tables = [budget_table_rows(b, None) for b in budgets]
+        budgets_import(actor=world.manager, plan=world.plan, tables=tables)
     assert not BudgetLine.objects.exists()
 
 
@@ -246,7 +244,7 @@ def test_never_raises_on_odd_tables(rows, with_header):
         name="x", tables=[Table(rows=[[Cell(t) for t in row] for row in rows], origin="t")]
     )
     for budget in find_budget_tables(document):
-        ParsedBudget.from_dict(budget.to_dict())  # and survives the session
+        ParsedBudget.from_dict(budget.to_dict())  # and survives being kept on its job
 
 
 @settings(max_examples=100)
@@ -270,11 +268,11 @@ def test_import_saves_all_into_matching_sections(world):
     sections = [world.section, njp, coaches, cautions]
     budgets = find_budget_tables(read_text(SEED.name, SEED.read_text(encoding="utf-8")))
     assert [match_section(b.title, sections) for b in budgets] == [njp, coaches, cautions]
+    chosen = {"NJP": njp, "Community Coaches": coaches}
     lines = budgets_import(
         actor=world.manager,
         plan=world.plan,
-        parsed=budgets,
-        section_for={"NJP": njp, "Community Coaches": coaches},
+        tables=[budget_table_rows(b, chosen.get(b.title)) for b in budgets],
     )
     assert len(lines) == sum(len(b.lines) for b in budgets)
     assert BudgetLine.objects.filter(section=njp).count() == len(budgets[0].lines)

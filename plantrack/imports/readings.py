@@ -1,9 +1,10 @@
-"""Read readings from an uploaded spreadsheet: xlsx or csv rows of date, value[, note].
+"""Readings uploads: rows of date, value[, note] from an xlsx or csv file, and their storage on
+an import job. Saved by ``plantrack.measures.services.readings_import``.
 
-Every upload first passes the importers' guard (plantrack.imports.readers.check_file): the
-limits on size, zip bombs, rows, cells and line length live there, in one place. This module
-then reads the first three columns itself, keeping each cell's type (a real date, a number,
-a percentage as a fraction) and each row's number in the file for the error messages.
+Every upload first passes the importers' guard (``readers.check_file``): the limits on size,
+zip bombs, rows, cells and line length live there, in one place. This module then reads the
+first three columns itself, keeping each cell's type (a real date, a number, a percentage as a
+fraction) and each row's number in the file for the error messages.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import re
+from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import ValidationError
 
-from plantrack.core import fuzzydates
+from plantrack.imports.documents import limits
+from plantrack.imports.tables import ImportFailed
 from plantrack.measures.services import ReadingRow
 
 MAX_ROWS = 5000
@@ -26,28 +28,7 @@ MAX_LINES = 10 * MAX_ROWS
 # A readings sheet has three columns; room for a few more the user keeps beside them.
 MAX_CELLS = 40 * MAX_ROWS
 _ROWS_HINT = "split it into smaller files"
-_ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
-_EXTENSIONS = (".xlsx", ".xlsm", ".csv", ".txt")
-
-
-def cell_date(value: object) -> dt.date:
-    """A date from a cell: a real date, 2023-03-31, 31/03/2023 or 31 Mar 2023."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = "" if value is None else str(value).strip()
-    if not text:
-        raise ValidationError("The date is missing.")
-    if _ISO.fullmatch(text):
-        try:
-            return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
-        except ValueError:
-            pass
-    parsed = fuzzydates.parse(text)
-    if parsed.kind is fuzzydates.Kind.ON and parsed.earliest is not None:
-        return parsed.earliest
-    raise ValidationError(f"“{text[:40]}” is not a date: use 31/03/2023 or 2023-03-31.")
+EXTENSIONS = (".xlsx", ".xlsm", ".csv", ".txt")
 
 
 def _is_header(cells: list) -> bool:
@@ -55,7 +36,7 @@ def _is_header(cells: list) -> bool:
     return isinstance(first, str) and "date" in first.lower()
 
 
-def _rows(raw_rows) -> list[ReadingRow]:
+def _rows(raw_rows: Iterable) -> list[ReadingRow]:
     rows: list[ReadingRow] = []
     for number, cells in enumerate(raw_rows, start=1):
         if number > MAX_LINES:
@@ -72,7 +53,8 @@ def _rows(raw_rows) -> list[ReadingRow]:
     return rows
 
 
-def _csv_rows(name: str, data: bytes):
+def _csv_rows(name: str, data: bytes) -> Iterator[list[str]]:
+    # Imported here for start-up cost (the readers load pdfplumber, python-docx, openpyxl).
     from plantrack.imports.readers.delimited import decode
 
     text, _replaced = decode(data)
@@ -84,7 +66,8 @@ def _csv_rows(name: str, data: bytes):
         raise ValidationError(f"{name} could not be read as CSV ({message}).") from exc
 
 
-def _xlsx_rows(name: str, data: bytes):
+def _xlsx_rows(name: str, data: bytes) -> Iterator[tuple]:
+    # Imported here for start-up cost: openpyxl takes a fifth of a second to import.
     import openpyxl
 
     # The guard has checked the workbook's size and counted its rows and cells. Read-only
@@ -105,22 +88,21 @@ def _xlsx_rows(name: str, data: bytes):
         raise ValidationError(f"{name} could not be read as an Excel workbook.") from exc
 
 
-def read_readings(upload) -> list[ReadingRow]:
-    """Rows from an UploadedFile (or anything with .name and .read())."""
-    from plantrack.imports.pipeline import limits
+def check_readings_name(name: str) -> None:
+    """Refuse at once, before a job is made, a file that cannot be a readings sheet."""
+    if not name.lower().endswith(EXTENSIONS):
+        raise ValidationError("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")
+
+
+def read_readings_bytes(name: str, data: bytes) -> list[ReadingRow]:
+    """Rows from a file's bytes; ValidationError with one line for anything unreadable."""
+    # Imported here for start-up cost (the readers load pdfplumber, python-docx, openpyxl).
     from plantrack.imports.readers import TEXT, XLSX, check_file
     from plantrack.imports.readers.common import display_name
-    from plantrack.imports.tables import ImportFailed
 
-    name = getattr(upload, "name", "") or ""
-    if not name.lower().endswith(_EXTENSIONS):
-        raise ValidationError("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")
-    data = upload.read(MAX_BYTES + 1)
+    check_readings_name(name)
     bounds = dataclasses.replace(
-        limits(),
-        max_upload_bytes=MAX_BYTES,
-        max_rows=MAX_ROWS,
-        max_cells=MAX_CELLS,
+        limits(), max_upload_bytes=MAX_BYTES, max_rows=MAX_ROWS, max_cells=MAX_CELLS
     )
     try:
         kind = check_file(name, data, bounds, rows_hint=_ROWS_HINT)
@@ -132,3 +114,41 @@ def read_readings(upload) -> list[ReadingRow]:
     if kind == TEXT:
         return _rows(_csv_rows(shown, data))
     raise ValidationError(f"{shown} is not an Excel workbook (.xlsx) or a CSV file (.csv).")
+
+
+def read_readings(upload) -> list[ReadingRow]:
+    """Rows from an UploadedFile (or anything with .name and .read())."""
+    name = getattr(upload, "name", "") or ""
+    check_readings_name(name)
+    return read_readings_bytes(name, upload.read(MAX_BYTES + 1))
+
+
+# --- Keeping rows on a job ------------------------------------------------------------------
+# Cells keep their type (a real date is not the text "2024-02-01"), so that saving reads the
+# rows exactly as the upload gave them.
+
+
+def _cell_to_store(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)  # a time or anything else openpyxl may give: its text
+
+
+def _cell_from_store(value: object) -> object:
+    if isinstance(value, dict):
+        if "datetime" in value:
+            return dt.datetime.fromisoformat(value["datetime"])
+        return dt.date.fromisoformat(value["date"])
+    return value
+
+
+def readings_to_store(rows: list[ReadingRow]) -> list[list]:
+    return [[r.row, *(_cell_to_store(c) for c in (r.date, r.value, r.note))] for r in rows]
+
+
+def readings_from_store(data: list[list]) -> list[ReadingRow]:
+    return [ReadingRow(row, *(_cell_from_store(c) for c in cells)) for row, *cells in data]

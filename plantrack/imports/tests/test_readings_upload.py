@@ -1,21 +1,44 @@
-"""The readings upload passes the importers' guard: a small file holding a huge number of rows,
-or a CSV of enormous lines, is refused in well under a second with one line, saving nothing."""
+"""The readings upload: rows read from csv and xlsx and saved by the measures service, bad rows
+named. It passes the importers' guard: a small file holding a huge number of rows, or a CSV of
+enormous lines, is refused in well under a second with one line, saving nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import time
 import tracemalloc
+from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from plantrack.imports.readings import read_readings
 from plantrack.imports.tests.test_reader_guard import workbook_of_rows
+from plantrack.measures import services
 from plantrack.measures.models import Reading
-from plantrack.measures.uploads import read_readings
 
 pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+@pytest.fixture
+def measure(world):
+    """Volunteers on the owner's action: 0 on 1 Jan 2024, to reach 100 by 1 Jan 2025."""
+    return services.measure_create(
+        actor=world.manager,
+        plan=world.plan,
+        action=world.action,
+        name="Volunteers recruited",
+        direction="increase",
+        unit="count",
+        baseline_value=Decimal(0),
+        baseline_date=dt.date(2024, 1, 1),
+        targets=[(Decimal(100), dt.date(2025, 1, 1), "by Jan 25")],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +138,54 @@ def test_good_uploads_still_read_with_their_row_numbers(world, measure):
         (3, "2024-02-01", "5", "first"),
         (5, "01/03/2024", "£ 7", ""),
     ]
+
+
+# --- Bulk readings --------------------------------------------------------------------------
+
+
+def _csv(text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile("readings.csv", text.encode(), content_type="text/csv")
+
+
+def test_bulk_upload_csv_all_rows(world, measure):
+    rows = read_readings(_csv('Date,Value,Note\n01/02/2024,10,first\n2024-03-01,"1,200",\n'))
+    created = services.readings_import(actor=world.owner, measure=measure, rows=rows)
+    assert [r.value for r in created] == [10, 1200]
+    assert Reading.objects.count() == 2
+    assert Reading.history.count() == 2
+
+
+def test_bulk_upload_xlsx(world, measure):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["date", "value", "note"])
+    sheet.append([dt.datetime(2024, 2, 1), 12.5, "from Excel"])
+    sheet.append(["01/03/2024", 20])
+    data = io.BytesIO()
+    book.save(data)
+    rows = read_readings(SimpleUploadedFile("r.xlsx", data.getvalue()))
+    created = services.readings_import(actor=world.owner, measure=measure, rows=rows)
+    assert [(r.date, r.value) for r in created] == [
+        (D(2024, 2, 1), Decimal("12.5")),
+        (D(2024, 3, 1), 20),
+    ]
+
+
+def test_bulk_upload_bad_rows_save_nothing_and_name_the_rows(world, measure):
+    rows = read_readings(_csv("date,value\n01/02/2024,10\n01/03/2024,lots\nnot a date,5\n"))
+    with pytest.raises(ValidationError) as exc:
+        services.readings_import(actor=world.owner, measure=measure, rows=rows)
+    messages = exc.value.messages
+    assert messages[0].startswith("Row 3:") and "not a number" in messages[0]
+    assert messages[1].startswith("Row 4:") and "not a date" in messages[1]
+    assert all("\n" not in m for m in messages)
+    assert not Reading.objects.exists()
+
+
+def test_bulk_upload_refuses_other_files(world, measure):
+    with pytest.raises(ValidationError, match="xlsx"):
+        read_readings(SimpleUploadedFile("r.pdf", b"%PDF"))
+    with pytest.raises(ValidationError, match="Excel"):
+        read_readings(SimpleUploadedFile("r.xlsx", b"not a zip"))
+    with pytest.raises(ValidationError, match="no readings"):
+        services.readings_import(actor=world.owner, measure=measure, rows=[])

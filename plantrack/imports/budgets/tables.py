@@ -22,103 +22,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from plantrack.budgets.models import Category
 from plantrack.core.finyears import fy_label, fy_parse
+from plantrack.imports.budgets.parsed import ParsedBudget, ParsedLine, PrintedTotal
+from plantrack.imports.documents import read_document
 from plantrack.imports.tables import Cell, Document, ImportFailed, Table
-
-__all__ = [
-    "ParsedBudget",
-    "ParsedLine",
-    "PrintedTotal",
-    "find_budget_tables",
-    "match_section",
-    "parse_amount",
-    "read_budget_upload",
-]
-
-# --- Results --------------------------------------------------------------------------------
-
-
-@dataclass
-class ParsedLine:
-    name: str
-    category: str
-    amounts: dict[int, Decimal] = field(default_factory=dict)
-    assumption: str = ""
-
-    @property
-    def total(self) -> Decimal:
-        return sum(self.amounts.values(), Decimal(0))
-
-
-@dataclass
-class PrintedTotal:
-    """A total the document prints: for a category (None: all) in a financial year."""
-
-    category: str | None
-    year: int
-    amount: Decimal
-
-
-@dataclass
-class ParsedBudget:
-    title: str
-    origin: str
-    lines: list[ParsedLine] = field(default_factory=list)
-    totals: list[PrintedTotal] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def years(self) -> list[int]:
-        return sorted({year for line in self.lines for year in line.amounts})
-
-    def total(self, category: str | None = None, year: int | None = None) -> Decimal:
-        return sum(
-            (
-                amount
-                for line in self.lines
-                if category is None or line.category == category
-                for y, amount in line.amounts.items()
-                if year is None or y == year
-            ),
-            Decimal(0),
-        )
-
-    def to_dict(self) -> dict:
-        """Plain JSON types, to keep a preview in the session."""
-        data = asdict(self)
-        for line in data["lines"]:
-            line["amounts"] = {str(y): str(a) for y, a in line["amounts"].items()}
-        for total in data["totals"]:
-            total["amount"] = str(total["amount"])
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict) -> ParsedBudget:
-        return cls(
-            title=data["title"],
-            origin=data["origin"],
-            lines=[
-                ParsedLine(
-                    name=line["name"],
-                    category=line["category"],
-                    amounts={int(y): Decimal(a) for y, a in line["amounts"].items()},
-                    assumption=line["assumption"],
-                )
-                for line in data["lines"]
-            ],
-            totals=[
-                PrintedTotal(t["category"], int(t["year"]), Decimal(t["amount"]))
-                for t in data["totals"]
-            ],
-            notes=list(data["notes"]),
-            warnings=list(data["warnings"]),
-        )
-
 
 # --- Cells ----------------------------------------------------------------------------------
 
@@ -561,8 +472,6 @@ def _check_totals(budget: ParsedBudget) -> None:
 
 def read_budget_upload(name: str, data: bytes, *, is_text: bool = False) -> list[ParsedBudget]:
     """Read a file or pasted text into budget tables; ImportFailed with one line otherwise."""
-    from plantrack.imports.pipeline import read_document
-
     document = read_document(name, data, is_text=is_text)
     budgets = [b for b in find_budget_tables(document) if b.lines]
     if not budgets:
@@ -571,41 +480,3 @@ def read_budget_upload(name: str, data: bytes, *, is_text: bool = False) -> list
             "years such as 2013/14."
         )
     return budgets
-
-
-# --- Matching a table to an initiative ------------------------------------------------------
-
-_STOP = {"the", "and", "of", "for", "a", "an", "in", "to", "on", "&", "project", "initiative"}
-
-
-def _words(text: str) -> list[str]:
-    text = re.sub(r"^\(?[A-Za-z0-9]{1,2}[).]\s+", "", text.strip())  # "(A) ", "1. "
-    return [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP]
-
-
-def _acronym(text: str) -> str:
-    return "".join(w[0] for w in _words(text))
-
-
-def match_section(title: str, sections):
-    """The section a budget table's title names: by its words ("Community Coaches") or as an
-    acronym of the section's title ("NJP" for Neighbourhood Justice Panels). None if none fits
-    or two fit equally well."""
-    words = set(_words(title))
-    if not words:
-        return None
-    scored = []
-    for section in sections:
-        theirs = set(_words(section.title))
-        score = 0.0
-        if theirs:
-            score = len(words & theirs) / len(words | theirs)
-        compact = re.sub(r"[^a-z]", "", title.lower())
-        if len(compact) >= 2 and compact == _acronym(section.title):
-            score = max(score, 1.0)
-        if score >= 0.5:
-            scored.append((score, section))
-    scored.sort(key=lambda pair: -pair[0])
-    if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
-        return None
-    return scored[0][1]

@@ -1,0 +1,170 @@
+"""What the background tasks do with an import job (plantrack/imports/tasks.py): read it once
+and keep the parse, then save it in one transaction through the owning app's services.
+
+reading -> preview -> saving -> saved; failed when a first read fails. Each kind of import
+(plan, budget, readings) has a reader and a saver here; the rest of the job is shared.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from plantrack.core.cache import progress_of, progress_reporter
+from plantrack.imports.models import ImportJob
+from plantrack.imports.parsed import ParsedImport, from_store, to_store
+from plantrack.imports.pipeline import parse_budget_bytes, parse_bytes
+from plantrack.imports.readings import read_readings_bytes
+from plantrack.imports.saving import budget_tables_save, import_parsed
+from plantrack.imports.tables import ImportFailed
+from plantrack.measures.services import readings_check, readings_import
+
+logger = logging.getLogger(__name__)
+Kind = ImportJob.Kind
+
+PROGRESS_KEY = "imports:progress:{}"
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def _read_plan(job: ImportJob) -> ParsedImport:
+    parsed = parse_bytes(
+        job.file_name,
+        bytes(job.data),
+        is_text=job.is_text,
+        column_overrides=job.column_overrides,
+        plan_title=job.plan_title,
+    )
+    if job.into_plan_id is not None and len(parsed.plans) != 1:
+        raise ValidationError("A new version of a plan must hold exactly one plan.")
+    return parsed
+
+
+def _read_budget(job: ImportJob) -> ParsedImport:
+    return parse_budget_bytes(job.file_name, bytes(job.data), is_text=job.is_text)
+
+
+def _read_readings(job: ImportJob) -> ParsedImport:
+    rows = read_readings_bytes(job.file_name, bytes(job.data))
+    # Checked now, as saving will check them, so that a bad row is named before the preview.
+    readings_check(measure=job.measure, rows=rows)
+    return ParsedImport(file=job.file_name, readings=rows)
+
+
+READERS: dict[str, Callable[[ImportJob], ParsedImport]] = {
+    Kind.PLAN: _read_plan,
+    Kind.BUDGET: _read_budget,
+    Kind.READINGS: _read_readings,
+}
+
+
+def import_job_read(job_pk: int) -> None:
+    """The reading task: parse the file once and keep the structure for the preview.
+
+    A first read that fails marks the job failed. A read after a column correction that fails
+    keeps the previous preview and its columns, with the error to show."""
+    job = ImportJob.objects.filter(pk=job_pk, status=ImportJob.Status.READING).first()
+    if job is None:
+        return
+    try:
+        parsed = READERS[job.kind](job)
+        error = ""
+    except ImportFailed as exc:
+        error = str(exc)
+    except ValidationError as exc:
+        error = "\n".join(exc.messages)
+    except Exception:  # a reader bug must not leave the job "reading" for ever
+        logger.exception("Reading import job %s failed", job.pk)
+        error = f"{job.file_name} could not be read because of an error in PlanTrack."
+    if not error:
+        job.parsed = to_store(parsed)
+        job.parsed["column_overrides"] = job.column_overrides
+        job.status, job.error = ImportJob.Status.PREVIEW, ""
+    elif job.parsed:
+        job.column_overrides = job.parsed.get("column_overrides", {})
+        job.status, job.error = ImportJob.Status.PREVIEW, error
+    else:
+        job.status, job.error = ImportJob.Status.FAILED, error
+    job.save(update_fields=["parsed", "column_overrides", "status", "error", "updated_at"])
+
+
+def import_job_parsed(job: ImportJob) -> ParsedImport:
+    """The structure found when the job was last read."""
+    return from_store(job.parsed)
+
+
+# --- Saving -----------------------------------------------------------------------------------
+
+
+def _save_plan(job: ImportJob, parsed: ParsedImport) -> None:
+    plans = import_parsed(
+        actor=job.user,
+        parsed=parsed,
+        owner_organisation=job.owner_organisation,
+        into_plan=job.into_plan,
+        source_document=job.file_name,
+        progress=progress_reporter_for(job.pk),
+    )
+    job.created_plans.set(plans)
+
+
+def _save_budget(job: ImportJob, parsed: ParsedImport) -> None:
+    budget_tables_save(
+        actor=job.user,
+        plan=job.into_plan,
+        budgets=parsed.budgets,
+        section_ids=job.choices.get("sections", []),
+    )
+
+
+def _save_readings(job: ImportJob, parsed: ParsedImport) -> None:
+    readings_import(actor=job.user, measure=job.measure, rows=parsed.readings)
+
+
+SAVERS: dict[str, Callable[[ImportJob, ParsedImport], None]] = {
+    Kind.PLAN: _save_plan,
+    Kind.BUDGET: _save_budget,
+    Kind.READINGS: _save_readings,
+}
+WHAT = {Kind.PLAN: "The plan", Kind.BUDGET: "The budget", Kind.READINGS: "The readings"}
+
+
+def import_job_save(job_pk: int) -> None:
+    """The saving task: everything in one transaction, or nothing and the error to show."""
+    job = ImportJob.objects.filter(pk=job_pk, status=ImportJob.Status.SAVING).first()
+    if job is None:
+        return
+    try:
+        with transaction.atomic():
+            SAVERS[job.kind](job, import_job_parsed(job))
+            job.status = ImportJob.Status.SAVED
+            job.save(update_fields=["status", "updated_at"])
+        return
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    except PermissionDenied as exc:
+        error = str(exc)
+    except Exception:
+        logger.exception("Saving import job %s failed", job.pk)
+        error = f"{WHAT[job.kind]} could not be saved because of an error in PlanTrack."
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.PREVIEW, error=f"Nothing was saved: {error}"
+    )
+
+
+def progress_reporter_for(job_pk: int) -> Callable[[int, int], None]:
+    """Saving runs in one transaction, which other connections cannot see into, so its
+    progress goes through the progress cache, which the web processes can read."""
+    return progress_reporter(PROGRESS_KEY.format(job_pk))
+
+
+def import_job_progress(job: ImportJob) -> int | None:
+    """How far through saving the job is, in percent; None while it is being read or when the
+    task runs where this process cannot see its progress."""
+    if job.status == ImportJob.Status.SAVING:
+        return progress_of(PROGRESS_KEY.format(job.pk))
+    return 100 if job.status == ImportJob.Status.SAVED else None

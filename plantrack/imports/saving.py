@@ -1,0 +1,178 @@
+"""Saving parsed plans (and the budget tables found with them) through the plan, directory and
+budget services.
+
+A plan is saved whole or not at all: everything happens in one transaction, and any failure
+(a validation error, a permission refused) rolls all of it back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from plantrack.accounts.models import User
+from plantrack.budgets.models import BudgetLine
+from plantrack.budgets.services import BudgetLineRow, BudgetTableRows, budgets_import
+from plantrack.core.services import require
+from plantrack.directory.models import Organisation
+from plantrack.directory.selectors import organisation_ids_for
+from plantrack.imports.budgets.parsed import ParsedBudget
+from plantrack.imports.budgets.sections import match_section
+from plantrack.imports.matching import DirectoryMatcher, action_import
+from plantrack.imports.merging import merge_plan
+from plantrack.imports.parsed import ParsedImport, ParsedPlan
+from plantrack.plans import services as plan_services
+from plantrack.plans.models import Plan, Section
+from plantrack.plans.selectors import plan_access
+
+
+def may_import_into(actor: User, organisation: Organisation, into_plan: Plan | None) -> bool:
+    if into_plan is not None:
+        return plan_access(actor, into_plan).can_manage
+    return actor.is_superuser or organisation.pk in organisation_ids_for(actor)
+
+
+def import_parsed(
+    *,
+    actor: User,
+    parsed: ParsedImport,
+    owner_organisation: Organisation,
+    into_plan: Plan | None = None,
+    source_document: str = "",
+    visibility: str = Plan.Visibility.ORGANISATION,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Plan]:
+    """Save parsed plans through the plan services, all or nothing.
+
+    ``progress(done, total)`` is called as actions are prepared and once more when all is
+    written."""
+    require(
+        may_import_into(actor, owner_organisation, into_plan),
+        "You can only import plans for an organisation you belong to.",
+    )
+    directory = DirectoryMatcher(actor=actor, home=owner_organisation)
+    source = source_document or parsed.file
+    counter = ProgressCounter(progress, sum(plan.action_count for plan in parsed.plans))
+    with transaction.atomic():
+        if into_plan is not None:
+            merge_plan(actor, directory, parsed.plans[0], into_plan, source, counter.tick)
+            plans = [into_plan]
+        else:
+            plans = [
+                _create_plan(
+                    actor, directory, plan, owner_organisation, source, visibility, counter
+                )
+                for plan in parsed.plans
+                if plan.action_count
+            ]
+        if parsed.budgets and plans:
+            _save_budgets(actor, parsed.budgets, plans)
+    counter.finish()
+    return plans
+
+
+def _save_budgets(actor: User, budgets: list[ParsedBudget], plans: list[Plan]) -> None:
+    """Each budget table goes to the plan with the initiative (section) its title names, or
+    else the last plan, under that initiative. A plan that already has a budget (a newer
+    version of it being imported) keeps it: budgets are not merged line by line."""
+    sections = {plan.pk: list(Section.objects.filter(plan=plan)) for plan in plans}
+    per_plan: dict[int, list] = {}
+    for budget in budgets:
+        plan = next((p for p in plans if match_section(budget.title, sections[p.pk])), plans[-1])
+        per_plan.setdefault(plan.pk, []).append(budget)
+    for plan in plans:
+        if plan.pk in per_plan and not BudgetLine.objects.filter(plan=plan).exists():
+            found = sections[plan.pk]
+            tables = [
+                budget_table_rows(budget, match_section(budget.title, found))
+                for budget in per_plan[plan.pk]
+            ]
+            budgets_import(actor=actor, plan=plan, tables=tables)
+
+
+@dataclass
+class ProgressCounter:
+    """Counts prepared actions for a progress callback. Preparing (matching people and
+    organisations) is most of the work; the bulk writes after it are the last fifth."""
+
+    report: Callable[[int, int], None] | None
+    total: int
+    done: int = 0
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.report is not None and (self.done % 50 == 0 or self.done == self.total):
+            self.report(self.done * 4, self.total * 5)
+
+    def finish(self) -> None:
+        if self.report is not None:
+            self.report(1, 1)
+
+
+def _create_plan(
+    actor: User,
+    directory: DirectoryMatcher,
+    parsed: ParsedPlan,
+    organisation: Organisation,
+    source: str,
+    visibility: str,
+    counter: ProgressCounter,
+) -> Plan:
+    plan = plan_services.plan_create(
+        actor=actor,
+        title=(parsed.title or _title_from(source))[:300],
+        owner_organisation=organisation,
+        source_document=source[:300],
+        visibility=visibility,
+    )
+    items = []
+    for parsed_section in parsed.sections:
+        section = plan_services.section_create(
+            actor=actor,
+            plan=plan,
+            title=parsed_section.title[:300] or "Actions",
+            description=parsed_section.description,
+        )
+        for parsed_action in parsed_section.actions:
+            items.append(action_import(directory, parsed_action, section))
+            counter.tick()
+    plan_services.actions_import(
+        actor=actor, plan=plan, actions=items, author_name=f"Imported from {source}"[:200]
+    )
+    return plan
+
+
+def _title_from(file_name: str) -> str:
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", file_name)
+    return re.sub(r"[_-]+", " ", stem).strip() or "Imported plan"
+
+
+def budget_table_rows(budget: ParsedBudget, section: Section | None) -> BudgetTableRows:
+    """A parsed budget table as the typed rows the budget service saves."""
+    lines = [
+        BudgetLineRow(line.name, line.category, dict(line.amounts), line.assumption)
+        for line in budget.lines
+    ]
+    return BudgetTableRows(title=budget.title, lines=lines, section=section)
+
+
+def budget_tables_save(
+    *, actor: User, plan: Plan, budgets: Sequence[ParsedBudget], section_ids: Sequence[int | None]
+) -> list[BudgetLine]:
+    """A budget import: each table under the section chosen for it in the preview (asked once
+    per table, in order: titles may repeat), all of them or nothing."""
+    if len(section_ids) != len(budgets):
+        raise ValidationError("Choose the initiative of each table again.")
+    sections = Section.objects.filter(plan=plan).in_bulk([pk for pk in section_ids if pk])
+    if any(pk and pk not in sections for pk in section_ids):
+        raise ValidationError("An initiative chosen has been deleted: choose again.")
+    tables = [
+        budget_table_rows(budget, sections.get(pk) if pk else None)
+        for budget, pk in zip(budgets, section_ids, strict=True)
+    ]
+    with transaction.atomic():
+        return budgets_import(actor=actor, plan=plan, tables=tables)
