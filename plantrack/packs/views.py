@@ -15,6 +15,7 @@ from plantrack.packs import selectors, services
 from plantrack.packs.forms import ChaseForm, CommentaryForm, PackForm, PublishForm
 from plantrack.packs.models import Pack
 from plantrack.packs.render import FORMATS, common, file_name
+from plantrack.plans.services import require_manager
 from plantrack.plans.selectors import action_get_light, plan_access, plan_get_for_user
 
 # --- Packs ----------------------------------------------------------------------------------
@@ -195,6 +196,7 @@ def commentary_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def chase(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_get_for_user(request.user, pk)
+    require_manager(request.user, plan)
     form = ChaseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose whom to chase.")

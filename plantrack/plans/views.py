@@ -359,15 +359,15 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def update_create(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_light(request.user, pk)
+    # Checked before the form, so a refused user never sees it re-shown with errors.
+    require(
+        selectors.plan_access(request.user, action.plan).can_post_update(action),
+        "Only the action's owners and the plan's managers can post updates.",
+    )
     form = UpdateForm(request.POST or None, action=action)
     if submitted(request, form, services.update_post, actor=request.user, action=action):
         messages.success(request, "Update posted.")
         return redirect("plans:action", pk=action.pk)
-    elif request.method == "GET":
-        require(
-            selectors.plan_access(request.user, action.plan).can_post_update(action),
-            "Only the action's owners and the plan's managers can post updates.",
-        )
     return render(
         request,
         "plans/update_form.html",

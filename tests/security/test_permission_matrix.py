@@ -166,16 +166,6 @@ def _plan_feed_data(world) -> dict:
     return {"scope": "plan", "plan": world.objects["plan"].pk}
 
 
-HOLE_EMPTY_UPDATE = (
-    "HOLE (minor): a POST the form refuses is answered 200 with the update form re-shown, "
-    "because the view checks who may post only when the form is valid; GET is 403 and a valid "
-    "POST is refused, nothing is written"
-)
-HOLE_EMPTY_CHASE = (
-    "HOLE (minor): chasing with an incomplete form redirects (302) to the commentary page "
-    "instead of refusing (403) a user who may not chase; a valid chase is refused"
-)
-
 ROUTES: dict[str, Row] = {
     # --- Sign-in and accounts
     "home": Row({}, get=EVERYONE, post=NO),
@@ -213,10 +203,6 @@ ROUTES: dict[str, Row] = {
         post=WRITE_ACTION,
         data=_update_data,
         post_data=who(saved=ACTION_WRITERS, e403={"contributor", "viewer"}, e404=UNSEEN),
-        holes={
-            ("contributor", POST): HOLE_EMPTY_UPDATE,
-            ("viewer", POST): HOLE_EMPTY_UPDATE,
-        },
     ),
     "plans:milestone_create": Row({"pk": "action"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
     "plans:milestone_edit": Row({"pk": "milestone"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
@@ -357,7 +343,6 @@ ROUTES: dict[str, Row] = {
         post=MANAGE_PLAN,
         data=_chase_data,
         post_data=who(saved=MANAGERS, e403=PLAN_ROLES_ONLY, e404=UNSEEN),
-        holes={(p, POST): HOLE_EMPTY_CHASE for p in PLAN_ROLES_ONLY},
     ),
     # Commentary follows the rule for posting updates (PlanAccess.can_post_update).
     "packs:commentary_write": Row(
