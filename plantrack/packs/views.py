@@ -15,8 +15,8 @@ from plantrack.packs import selectors, services
 from plantrack.packs.forms import ChaseForm, CommentaryForm, PackForm, PublishForm
 from plantrack.packs.models import Pack
 from plantrack.packs.render import FORMATS, common, file_name
-from plantrack.plans.services import require_manager
 from plantrack.plans.selectors import action_get_light, plan_access, plan_get_for_user
+from plantrack.plans.services import require_manager
 
 # --- Packs ----------------------------------------------------------------------------------
 
