@@ -22,11 +22,11 @@ from plantrack.budgets.models import (
 )
 from plantrack.core.concurrency import claim
 from plantrack.core.finyears import fy_label, fy_of
-from plantrack.core.services import save_validated
+from plantrack.core.services import delete_recorded, save_validated
 from plantrack.directory.models import Organisation
 from plantrack.plans.models import Plan, Section
 from plantrack.plans.selectors import today
-from plantrack.plans.services import require_manager, touch_plans
+from plantrack.plans.services import require_manager
 
 # The years a budget may hold, as the models validate them.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -90,8 +90,7 @@ def _set_amounts(line: BudgetLine, amounts: Mapping[int, Decimal | None], actor:
     existing = {a.financial_year: a for a in BudgetAmount.objects.filter(line=line)}
     for year, row in existing.items():
         if year not in wanted:
-            row._history_user = actor
-            row.delete()
+            delete_recorded(row, actor=actor)
     for year, amount in sorted(wanted.items()):
         row = existing.get(year) or BudgetAmount(line=line, financial_year=year)
         if row.pk and row.amount == amount:
@@ -140,7 +139,6 @@ def budget_line_create(
     )
     save_validated(line, actor=actor)
     _set_amounts(line, amounts or {}, actor)
-    touch_plans([plan.pk])
     return line
 
 
@@ -161,7 +159,6 @@ def budget_line_update(
     save_validated(line, actor=actor)
     if amounts is not None:
         _set_amounts(line, amounts, actor)
-    touch_plans([line.plan_id])
     return line
 
 
@@ -171,12 +168,8 @@ def budget_line_delete(*, actor: User, line: BudgetLine) -> None:
     if Spend.objects.filter(line=line).exists():
         raise ValidationError("Spend is recorded against this line, so it cannot be deleted.")
     for amount in BudgetAmount.objects.filter(line=line):
-        amount._history_user = actor
-        amount.delete()
-    plan_id = line.plan_id
-    line._history_user = actor
-    line.delete()
-    touch_plans([plan_id])
+        delete_recorded(amount, actor=actor)
+    delete_recorded(line, actor=actor)
 
 
 # --- Spend ----------------------------------------------------------------------------------
@@ -207,7 +200,6 @@ def spend_record(
         recorded_by=actor,
     )
     save_validated(spend, actor=actor)
-    touch_plans([line.plan_id])
     return spend
 
 
@@ -270,7 +262,6 @@ def funding_create(
     )
     save_validated(funding, actor=actor)
     _add_step(funding, actor, note)
-    touch_plans([plan.pk])
     return funding
 
 
@@ -320,7 +311,6 @@ def funding_move(
         funding.decision_record, funding.decided_by = decision_record.strip(), decided_by.strip()
     save_validated(funding, actor=actor)
     _add_step(funding, actor, note)
-    touch_plans([funding.plan_id])
     return funding
 
 

@@ -19,9 +19,9 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from plantrack.accounts.models import User
-from plantrack.core import fuzzydates
+from plantrack.core import changes, fuzzydates
 from plantrack.core.concurrency import claim
-from plantrack.core.services import require, save_validated, set_fuzzy_date
+from plantrack.core.services import delete_recorded, require, save_validated, set_fuzzy_date
 from plantrack.measures.models import (
     Benefit,
     Direction,
@@ -34,7 +34,7 @@ from plantrack.measures.models import (
 from plantrack.measures.phrases import MeasureSuggestion, suggest_measures
 from plantrack.plans.models import Action, Plan, Section
 from plantrack.plans.selectors import plan_access, today
-from plantrack.plans.services import require_manager, touch_plans
+from plantrack.plans.services import require_manager
 
 MEASURE_FIELDS = {
     "name",
@@ -175,7 +175,6 @@ def measure_create(
     save_validated(measure, actor=actor)
     for value, day, text in targets:
         _target_save(actor, measure, value, day, text)
-    touch_plans([plan.pk])
     return measure
 
 
@@ -190,7 +189,6 @@ def measure_update(
     save_validated(measure, actor=actor)
     for target in measure.targets.all():
         _check_target(measure, target.value, target.date)
-    touch_plans([measure.plan_id])
     return measure
 
 
@@ -207,18 +205,14 @@ def target_add(
     *, actor: User, measure: Measure, value, date: dt.date, date_text: str = ""
 ) -> Target:
     require_manager(actor, measure.plan)
-    target = _target_save(actor, measure, value, date, date_text)
-    touch_plans([measure.plan_id])
-    return target
+    return _target_save(actor, measure, value, date, date_text)
 
 
 @transaction.atomic
 def target_remove(*, actor: User, target: Target) -> None:
     measure = target.measure
     require_manager(actor, measure.plan)
-    target._history_user = actor
-    target.delete()
-    touch_plans([measure.plan_id])
+    delete_recorded(target, actor=actor)
 
 
 # --- Readings -------------------------------------------------------------------------------
@@ -244,7 +238,6 @@ def reading_record(
         recorded_by_name=_recorder_name(actor),
     )
     save_validated(reading, actor=actor)
-    touch_plans([measure.plan_id])
     return reading
 
 
@@ -331,7 +324,7 @@ def readings_import(*, actor: User, measure: Measure, rows: Sequence[ReadingRow]
         for day, value, note in readings_check(measure=measure, rows=rows)
     ]
     created = bulk_create_with_history(readings, Reading, default_user=actor)
-    touch_plans([measure.plan_id])
+    changes.plans_changed([measure.plan_id])  # bulk writes pass no write helper
     return created
 
 
@@ -517,7 +510,6 @@ def benefit_create(
     set_fuzzy_date(benefit, "expected", expected_text)
     _check_benefit(benefit)
     save_validated(benefit, actor=actor)
-    touch_plans([plan.pk])
     return benefit
 
 
@@ -533,7 +525,6 @@ def benefit_update(
         set_fuzzy_date(benefit, "expected", expected_text)
     _check_benefit(benefit)
     save_validated(benefit, actor=actor)
-    touch_plans([benefit.plan_id])
     return benefit
 
 
@@ -554,5 +545,4 @@ def benefit_record_realised(
     if notes is not None:
         benefit.notes = notes
     save_validated(benefit, actor=actor)
-    touch_plans([benefit.plan_id])
     return benefit
