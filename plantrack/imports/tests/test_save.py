@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from plantrack.budgets.models import BudgetLine
 from plantrack.directory.models import Organisation, Person
 from plantrack.imports.merging import reimport_changes
 from plantrack.imports.parsed import (
@@ -16,6 +18,7 @@ from plantrack.imports.parsed import (
     ParsedSection,
     ParsedUpdate,
 )
+from plantrack.imports.pipeline import parse_bytes
 from plantrack.imports.saving import import_parsed
 from plantrack.plans.models import Action, Plan, Update
 
@@ -167,11 +170,6 @@ def test_new_version_tells_apart_actions_that_share_a_number(world):
 
 
 def test_budget_tables_in_a_plan_are_saved_with_it_and_not_doubled_by_a_new_version(world):
-    from pathlib import Path
-
-    from plantrack.budgets.models import BudgetLine
-    from plantrack.imports.pipeline import parse_bytes
-
     seed = Path(__file__).resolve().parents[2] / "demo" / "seeds" / "004_9c707c14883fcd10.txt"
     parsed = parse_bytes(seed.name, seed.read_bytes(), is_text=True)
     assert [b.title for b in parsed.budgets] == ["NJP", "Community Coaches", "Conditional Cautions"]
