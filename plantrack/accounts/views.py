@@ -7,16 +7,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from plantrack.accounts import selectors, services
 from plantrack.accounts.forms import TokenForm
-from plantrack.core.views import submitted
+from plantrack.core.views import errors_on
 
 
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     secret = None
-    if result := submitted(request, form, services.api_token_create, actor=request.user):
-        secret = result[1]
-        form = TokenForm()
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            _, secret = services.api_token_create(actor=request.user, **form.cleaned_data)
+            form = TokenForm()
     return render(
         request,
         "accounts/tokens.html",

@@ -1,7 +1,8 @@
 """Optimistic concurrency for edits: when two people edit one thing, neither change is lost.
 
-An edit form carries, hidden, the version of the row it was opened on (its ``updated_at``, which
-every save moves on) and a fingerprint of each field as it was shown. The service compares the
+An edit form carries, in one hidden field, the version of the row it was opened on (its
+``updated_at``, which every save moves on) and a fingerprint of each field as it was shown; the
+view passes that field to the service as ``edit_version``. The service compares the
 version in the write itself (``UPDATE … SET updated_at = now WHERE id = … AND updated_at =
 version``): of two concurrent writers only one matches a row, on SQLite (one writer at a time)
 and on PostgreSQL (the second UPDATE waits for the first's row lock, then finds the row moved
@@ -25,7 +26,6 @@ from django.db import models
 from django.utils import timezone
 
 VERSION_FIELD = "edit_version"
-BASE_FIELD = "edit_base"
 CONFLICT_MESSAGE = (
     "Someone else saved this while you were editing it. Check the fields marked below, "
     "then save again."
@@ -44,9 +44,12 @@ def version_of(instance: models.Model) -> str:
 
 def claim(instance: models.Model, version: str | None) -> None:
     """Call in the service's transaction before saving: win the row for this edit, or raise
-    EditConflict when it has been saved since ``version`` (no version: nothing to compare)."""
+    EditConflict when it has been saved since ``version`` (no version: nothing to compare).
+    ``version`` is a row's version, or an edit form's token (the version, then the fields'
+    fingerprints after a "|")."""
     if not version:
         return
+    version = version.split("|", 1)[0]
     try:
         expected = dt.datetime.fromisoformat(version)
     except ValueError:
@@ -83,7 +86,7 @@ def _fingerprint(value) -> str:
 
 def _edited_fields(form: forms.BaseForm):
     for name, field in form.fields.items():
-        if name not in (VERSION_FIELD, BASE_FIELD) and not field.disabled:
+        if name != VERSION_FIELD and not field.disabled:
             yield name, field
 
 
@@ -99,24 +102,20 @@ def protect(
     instance: models.Model,
     unbound: Callable[[models.Model], forms.BaseForm],
 ) -> forms.BaseForm:
-    """Make ``form`` an edit of ``instance`` that detects concurrent saves. ``unbound`` builds
-    the same form, unbound, for a fresh copy of the row (to show what the other person saved).
-    The view then hands the form to ``core.views.run_service`` or ``submitted``."""
-    for name in (VERSION_FIELD, BASE_FIELD):
-        form.fields[name] = forms.CharField(
-            widget=forms.HiddenInput, required=False, max_length=5000
-        )
+    """Make ``form`` an edit of ``instance`` that detects concurrent saves: its cleaned data
+    gains ``edit_version``, for the service. ``unbound`` builds the same form, unbound, for a
+    fresh copy of the row (to show what the other person saved, see ``show_conflict``)."""
+    form.fields[VERSION_FIELD] = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=5000
+    )
     form.edit_of = (instance, unbound)
     if not form.is_bound:
-        form.initial[VERSION_FIELD] = version_of(instance)
-        form.initial[BASE_FIELD] = _fingerprints(form)
+        form.initial[VERSION_FIELD] = _token(instance, form)
     return form
 
 
-def service_version(form: forms.BaseForm, kwargs: dict) -> None:
-    """Swap the hidden fields in a service's keyword arguments for the version it compares."""
-    kwargs.pop(BASE_FIELD, None)
-    kwargs[VERSION_FIELD] = form.cleaned_data.get(VERSION_FIELD) or None
+def _token(instance: models.Model, form: forms.BaseForm) -> str:
+    return f"{version_of(instance)}|{_fingerprints(form)}"
 
 
 def _label(field: forms.Field, value) -> str:
@@ -153,11 +152,8 @@ def show_conflict(form: forms.BaseForm) -> None:
     instance, unbound = form.edit_of
     fresh_instance = type(instance)._base_manager.get(pk=instance.pk)
     theirs_form = unbound(fresh_instance)
-    base = dict(
-        part.split(":", 1)
-        for part in form.data.get(form.add_prefix(BASE_FIELD), "").split(";")
-        if ":" in part
-    )
+    token = form.data.get(form.add_prefix(VERSION_FIELD), "")
+    base = dict(part.split(":", 1) for part in token.partition("|")[2].split(";") if ":" in part)
     data = form.data.copy()
     messages: dict[str, str] = {}
     for name, field in _edited_fields(form):
@@ -176,8 +172,7 @@ def show_conflict(form: forms.BaseForm) -> None:
                 f"Someone else changed this to “{shown}” while you were editing. Your value is "
                 "kept below: save again to keep it."
             )
-    data[form.add_prefix(VERSION_FIELD)] = version_of(fresh_instance)
-    data[form.add_prefix(BASE_FIELD)] = _fingerprints(theirs_form)
+    data[form.add_prefix(VERSION_FIELD)] = _token(fresh_instance, theirs_form)
     form.data = data
     form.add_error(None, CONFLICT_MESSAGE)
     for name, message in messages.items():

@@ -1,6 +1,19 @@
+"""Helpers for the views of every app.
+
+A view names the service it calls; ``errors_on`` shows a refusal on its form and goes on to
+show the form again:
+
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            plan = services.plan_update(actor=request.user, plan=plan, **form.cleaned_data)
+            return redirect(plan)
+    return render(request, "plans/form.html", {"form": form})
+"""
+
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django import forms
@@ -12,24 +25,40 @@ from django.http import HttpRequest
 from plantrack.core import concurrency
 
 
-def run_service(form: forms.Form, service: Callable[..., Any], **kwargs) -> Any | None:
-    """Call a service; turn its ValidationError into form errors. None means it refused.
+def show_refusal(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's ValidationError as the form's errors: by field where it names one of the
+    form's fields, for the whole form otherwise. After an edit conflict (core/concurrency.py)
+    the form shows what the other person saved."""
+    if isinstance(exc, concurrency.EditConflict) and hasattr(form, "edit_of"):
+        concurrency.show_conflict(form)
+    elif hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
-    For an edit protected by ``core.concurrency.protect`` the service gets the version the form
-    was opened on, and a save by someone else in between shows the form again with theirs."""
+
+@contextmanager
+def errors_on(form: forms.BaseForm) -> Iterator[None]:
+    """Run the block; a ValidationError it raises is shown on ``form`` (show_refusal) and the
+    rest of the block is skipped."""
+    try:
+        yield
+    except ValidationError as exc:
+        show_refusal(form, exc)
+
+
+def run_service(form: forms.Form, service: Callable[..., Any], **kwargs) -> Any | None:
+    """Call a service; show its refusal on the form. None means it refused.
+
+    Being replaced by views that call their service themselves (see the module's docstring);
+    an edit protected by ``core.concurrency.protect`` passes its ``edit_version``."""
     if hasattr(form, "edit_of"):
-        concurrency.service_version(form, kwargs)
+        kwargs.setdefault(concurrency.VERSION_FIELD, form.cleaned_data.get("edit_version") or None)
     try:
         return service(**kwargs)
-    except concurrency.EditConflict:
-        concurrency.show_conflict(form)
-        return None
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc.messages)
+        show_refusal(form, exc)
         return None
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from plantrack.core import hooks
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
-from plantrack.core.views import paginate, submitted
+from plantrack.core.views import errors_on, paginate
 from plantrack.directory import selectors, services
 from plantrack.directory.forms import DirectorySearchForm, OrganisationForm, PersonForm
 from plantrack.directory.history import organisation_history, person_history
@@ -72,20 +72,20 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _edit(request, form, service, success, template_title, **service_kwargs):
-    if obj := submitted(request, form, service, actor=request.user, **service_kwargs):
-        messages.success(request, success)
-        return redirect(obj.get_absolute_url())
-    return render(request, "directory/form.html", {"form": form, "title": template_title})
+def _form_page(request: HttpRequest, form, title: str) -> HttpResponse:
+    return render(request, "directory/form.html", {"form": form, "title": title})
 
 
 @require_http_methods(["GET", "POST"])
 def organisation_create(request: HttpRequest) -> HttpResponse:
     require(selectors.can_edit_directory(request.user))
     form = OrganisationForm(request.POST or None, user=request.user)
-    return _edit(
-        request, form, services.organisation_create, "Organisation added.", "Add an organisation"
-    )
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            organisation = services.organisation_create(actor=request.user, **form.cleaned_data)
+            messages.success(request, "Organisation added.")
+            return redirect(organisation)
+    return _form_page(request, form, "Add an organisation")
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,21 +94,26 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(selectors.can_edit_organisation(request.user, organisation))
     form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
     protect(form, organisation, lambda o: OrganisationForm(instance=o, user=request.user))
-    return _edit(
-        request,
-        form,
-        services.organisation_update,
-        "Organisation saved.",
-        "Edit organisation",
-        organisation=organisation,
-    )
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.organisation_update(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+            messages.success(request, "Organisation saved.")
+            return redirect(organisation)
+    return _form_page(request, form, "Edit organisation")
 
 
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
     require(selectors.can_edit_directory(request.user))
     form = PersonForm(request.POST or None, user=request.user)
-    return _edit(request, form, services.person_create, "Person added.", "Add a person")
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            person = services.person_create(actor=request.user, **form.cleaned_data)
+            messages.success(request, "Person added.")
+            return redirect(person)
+    return _form_page(request, form, "Add a person")
 
 
 @require_http_methods(["GET", "POST"])
@@ -117,10 +122,15 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(selectors.can_edit_person(request.user, person))
     form = PersonForm(request.POST or None, instance=person, user=request.user)
     protect(form, person, lambda p: PersonForm(instance=p, user=request.user))
-    saved = "Person saved."
-    if request.method == "POST" and form.has_changed() and "email" in form.changed_data:
-        saved += " A message asking them to confirm their email address is on its way."
-    return _edit(request, form, services.person_update, saved, "Edit person", person=person)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.person_update(actor=request.user, person=person, **form.cleaned_data)
+            saved = "Person saved."
+            if person.email and not person.verified_email:
+                saved += " No mail goes to their address until they confirm it."
+            messages.success(request, saved)
+            return redirect(person)
+    return _form_page(request, form, "Edit person")
 
 
 @require_POST

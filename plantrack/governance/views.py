@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
-from plantrack.core.views import submitted
+from plantrack.core.views import errors_on
 from plantrack.directory.models import Person
 from plantrack.governance import selectors, services
 from plantrack.governance.forms import (
@@ -81,9 +81,11 @@ def body_create(request: HttpRequest) -> HttpResponse:
     form = BodyForm(
         _posted(request), user=request.user, initial={"reports_to": request.GET.get("parent")}
     )
-    if body := submitted(request, form, services.body_create, actor=request.user):
-        messages.success(request, f"“{body.name}” added.")
-        return redirect("governance:body", pk=body.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            body = services.body_create(actor=request.user, **form.cleaned_data)
+            messages.success(request, f"“{body.name}” added.")
+            return redirect("governance:body", pk=body.pk)
     return _form(request, form, "Add a governance body")
 
 
@@ -93,9 +95,11 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
     services.require_keeper(request.user, body)
     form = BodyForm(_posted(request), user=request.user, instance=body)
     protect(form, body, lambda b: BodyForm(user=request.user, instance=b))
-    if submitted(request, form, services.body_update, actor=request.user, body=body):
-        messages.success(request, "Body saved.")
-        return redirect("governance:body", pk=body.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.body_update(actor=request.user, body=body, **form.cleaned_data)
+            messages.success(request, "Body saved.")
+            return redirect("governance:body", pk=body.pk)
     return _form(request, form, f"Edit “{body.name}”", body=body)
 
 
@@ -104,9 +108,11 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     body = selectors.body_get_for_user(request.user, pk)
     services.require_keeper(request.user, body)
     form = MemberForm(_posted(request), user=request.user, body=body)
-    if submitted(request, form, services.body_member_add, actor=request.user, body=body):
-        messages.success(request, "Member added.")
-        return redirect("governance:body", pk=body.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.body_member_add(actor=request.user, body=body, **form.cleaned_data)
+            messages.success(request, "Member added.")
+            return redirect("governance:body", pk=body.pk)
     return _form(request, form, f"Add a member to {body.name}", body=body)
 
 
@@ -127,9 +133,11 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     body = selectors.body_get_for_user(request.user, pk)
     services.require_keeper(request.user, body)
     form = MeetingForm(_posted(request))
-    if meeting := submitted(request, form, services.meeting_create, actor=request.user, body=body):
-        messages.success(request, "Meeting added.")
-        return redirect("governance:meeting", pk=meeting.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            meeting = services.meeting_create(actor=request.user, body=body, **form.cleaned_data)
+            messages.success(request, "Meeting added.")
+            return redirect("governance:meeting", pk=meeting.pk)
     return _form(request, form, f"Add a meeting of {body.name}", body=body)
 
 
@@ -142,9 +150,11 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(request.user, pk)
     services.require_keeper(request.user, meeting.body)
     form = protect(MeetingForm(_posted(request), instance=meeting), meeting, _meeting_form)
-    if submitted(request, form, services.meeting_update, actor=request.user, meeting=meeting):
-        messages.success(request, "Meeting saved.")
-        return redirect("governance:meeting", pk=meeting.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.meeting_update(actor=request.user, meeting=meeting, **form.cleaned_data)
+            messages.success(request, "Meeting saved.")
+            return redirect("governance:meeting", pk=meeting.pk)
     return _form(request, form, "Edit meeting", body=meeting.body, meeting=meeting)
 
 
@@ -168,9 +178,11 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(request.user, pk)
     services.require_keeper(request.user, meeting.body)
     form = AgendaItemForm(_posted(request), user=request.user, body=meeting.body)
-    if submitted(request, form, services.agenda_item_add, actor=request.user, meeting=meeting):
-        messages.success(request, "Agenda item added.")
-        return redirect("governance:meeting", pk=meeting.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+            messages.success(request, "Agenda item added.")
+            return redirect("governance:meeting", pk=meeting.pk)
     return _form(request, form, "Add an agenda item", body=meeting.body, meeting=meeting)
 
 
@@ -191,11 +203,13 @@ def meeting_decision(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(
         _posted(request), user=request.user, body=body, meeting=meeting, initial=initial
     )
-    if submitted(
-        request, form, services.decision_record, actor=request.user, body=body, meeting=meeting
-    ):
-        messages.success(request, "Decision recorded.")
-        return redirect("governance:meeting", pk=meeting.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.decision_record(
+                actor=request.user, body=body, meeting=meeting, **form.cleaned_data
+            )
+            messages.success(request, "Decision recorded.")
+            return redirect("governance:meeting", pk=meeting.pk)
     title = f"Record a decision or sign-off: {meeting}"
     return _form(request, form, title, body=body, meeting=meeting)
 
@@ -205,9 +219,11 @@ def body_decision(request: HttpRequest, pk: int) -> HttpResponse:
     body = selectors.body_get_for_user(request.user, pk)
     services.require_keeper(request.user, body)
     form = DecisionForm(_posted(request), user=request.user, body=body)
-    if submitted(request, form, services.decision_record, actor=request.user, body=body):
-        messages.success(request, "Decision recorded.")
-        return redirect("governance:body", pk=body.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.decision_record(actor=request.user, body=body, **form.cleaned_data)
+            messages.success(request, "Decision recorded.")
+            return redirect("governance:body", pk=body.pk)
     title = f"Record a decision or sign-off of {body.name}"
     return _form(request, form, title, body=body)
 
@@ -232,9 +248,11 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
         decision,
         lambda d: DecisionForm(user=request.user, body=body, meeting=meeting, decision=d),
     )
-    if submitted(request, form, services.decision_update, actor=request.user, decision=decision):
-        messages.success(request, "Decision saved.")
-        return _decision_back(decision)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.decision_update(actor=request.user, decision=decision, **form.cleaned_data)
+            messages.success(request, "Decision saved.")
+            return _decision_back(decision)
     title = "Edit a decision or sign-off"
     return _form(request, form, title, body=body, meeting=meeting)
 
@@ -281,9 +299,11 @@ def oversight_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_get_for_user(request.user, pk)
     require_manager(request.user, plan)
     form = OversightForm(_posted(request), plan=plan, initial={"body": request.GET.get("body")})
-    if submitted(request, form, services.oversight_set, actor=request.user, plan=plan):
-        messages.success(request, "Oversight saved.")
-        return redirect("governance:plan", pk=plan.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.oversight_set(actor=request.user, plan=plan, **form.cleaned_data)
+            messages.success(request, "Oversight saved.")
+            return redirect("governance:plan", pk=plan.pk)
     return _form(request, form, "Assign oversight", plan=plan)
 
 

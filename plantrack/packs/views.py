@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from plantrack.core.services import require
-from plantrack.core.views import paginate, run_service
+from plantrack.core.views import errors_on, paginate
 from plantrack.packs import selectors, services
 from plantrack.packs.forms import ChaseForm, CommentaryForm, PackForm, PublishForm
 from plantrack.packs.models import Pack
@@ -44,15 +44,13 @@ def pack_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = PackForm(request.POST or None, body=body)
     if request.method == "POST" and form.is_valid():
-        pack = run_service(
-            form,
-            services.pack_prepare,
-            actor=request.user,
-            body=body,
-            period=form.cleaned_data["period"],
-            meeting=form.cleaned_data["meeting"],
-        )
-        if pack:
+        with errors_on(form):
+            pack = services.pack_prepare(
+                actor=request.user,
+                body=body,
+                period=form.cleaned_data["period"],
+                meeting=form.cleaned_data["meeting"],
+            )
             return redirect("packs:detail", pk=pack.pk)
     return render(request, "packs/new.html", {"form": form, "body": body, "nav_section": "packs"})
 
@@ -240,15 +238,13 @@ def commentary_write(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"period": period, "text": existing.text if existing else ""},
     )
     if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            services.commentary_save,
-            actor=request.user,
-            action=action,
-            period=form.cleaned_data["period"],
-            text=form.cleaned_data["text"],
-        )
-        if saved:
+        with errors_on(form):
+            saved = services.commentary_save(
+                actor=request.user,
+                action=action,
+                period=form.cleaned_data["period"],
+                text=form.cleaned_data["text"],
+            )
             messages.success(request, f"Commentary saved for {saved.period}.")
             return redirect(_commentary_url(plan.pk, saved.period))
     context = {

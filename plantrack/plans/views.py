@@ -4,6 +4,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from plantrack.core.cache import cached, query_key
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
-from plantrack.core.views import paginate, run_service, submitted
+from plantrack.core.views import errors_on, paginate
 from plantrack.directory.selectors import person_for_user
 from plantrack.plans import selectors, services
 from plantrack.plans.forms import (
@@ -185,9 +186,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None)
-    if plan := submitted(request, form, services.plan_create, actor=request.user):
-        messages.success(request, f"Plan “{plan.title}” created.")
-        return redirect("plans:detail", pk=plan.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            plan = services.plan_create(actor=request.user, **form.cleaned_data)
+            messages.success(request, f"Plan “{plan.title}” created.")
+            return redirect("plans:detail", pk=plan.pk)
     return render(request, "plans/form.html", {"form": form, "title": "Create a plan"})
 
 
@@ -199,9 +202,8 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     protect(form, plan, lambda p: PlanForm(instance=p, initial={"period_text": p.period_text}))
     if request.method == "POST" and form.is_valid():
         plan = selectors.plan_get_for_user(request.user, pk)
-        if run_service(
-            form, services.plan_update, actor=request.user, plan=plan, **form.cleaned_data
-        ):
+        with errors_on(form):
+            services.plan_update(actor=request.user, plan=plan, **form.cleaned_data)
             messages.success(request, "Plan saved.")
             return redirect("plans:detail", pk=plan.pk)
     return render(request, "plans/form.html", {"form": form, "plan": plan, "title": "Edit plan"})
@@ -225,18 +227,14 @@ def plan_members(request: HttpRequest, pk: int) -> HttpResponse:
         services.require_manager(request.user, plan)
         if form.is_valid():
             user = User.objects.filter(username__iexact=form.cleaned_data["username"]).first()
+            role = form.cleaned_data["role"]
             if user is None:
                 form.add_error("username", "There is no user with that username.")
-            elif run_service(
-                form,
-                services.plan_role_set,
-                actor=request.user,
-                plan=plan,
-                user=user,
-                role=form.cleaned_data["role"],
-            ):
-                messages.success(request, f"{user.username} is now {form.cleaned_data['role']}.")
-                return redirect("plans:members", pk=plan.pk)
+            else:
+                with errors_on(form):
+                    services.plan_role_set(actor=request.user, plan=plan, user=user, role=role)
+                    messages.success(request, f"{user.username} is now {role}.")
+                    return redirect("plans:members", pk=plan.pk)
     return render(
         request,
         "plans/members.html",
@@ -254,13 +252,10 @@ def plan_members(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(request.user, pk)
     user = get_object_or_404(User, pk=user_pk)
-    form = RoleForm()
-    if (
-        run_service(form, services.plan_role_remove, actor=request.user, plan=plan, user=user)
-        is None
-        and form.errors
-    ):
-        messages.error(request, " ".join(form.non_field_errors()))
+    try:
+        services.plan_role_remove(actor=request.user, plan=plan, user=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("plans:members", pk=plan.pk)
 
 
@@ -269,9 +264,11 @@ def section_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(request.user, pk)
     services.require_manager(request.user, plan)
     form = SectionForm(request.POST or None)
-    if submitted(request, form, services.section_create, actor=request.user, plan=plan):
-        messages.success(request, "Section added.")
-        return redirect("plans:detail", pk=plan.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.section_create(actor=request.user, plan=plan, **form.cleaned_data)
+            messages.success(request, "Section added.")
+            return redirect("plans:detail", pk=plan.pk)
     return render(
         request, "plans/form.html", {"form": form, "plan": plan, "title": "Add a section"}
     )
@@ -287,9 +284,11 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = section.plan
     services.require_manager(request.user, plan)
     form = protect(SectionForm(request.POST or None, instance=section), section, _section_form)
-    if submitted(request, form, services.section_update, actor=request.user, section=section):
-        messages.success(request, "Section saved.")
-        return redirect("plans:detail", pk=plan.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.section_update(actor=request.user, section=section, **form.cleaned_data)
+            messages.success(request, "Section saved.")
+            return redirect("plans:detail", pk=plan.pk)
     return render(request, "plans/form.html", {"form": form, "plan": plan, "title": "Edit section"})
 
 
@@ -328,9 +327,11 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(
         request.POST or None, plan=plan, initial={"section": request.GET.get("section")}
     )
-    if action := submitted(request, form, services.action_create, actor=request.user, plan=plan):
-        messages.success(request, "Action added.")
-        return redirect("plans:action", pk=action.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            action = services.action_create(actor=request.user, plan=plan, **form.cleaned_data)
+            messages.success(request, "Action added.")
+            return redirect("plans:action", pk=action.pk)
     return render(
         request, "plans/form.html", {"form": form, "plan": plan, "title": "Add an action"}
     )
@@ -344,9 +345,8 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     protect(form, action, lambda a: ActionForm(instance=a, plan=action.plan))
     if request.method == "POST" and form.is_valid():
         action = selectors.action_get_for_user(request.user, pk)
-        if run_service(
-            form, services.action_update, actor=request.user, action=action, **form.cleaned_data
-        ):
+        with errors_on(form):
+            services.action_update(actor=request.user, action=action, **form.cleaned_data)
             messages.success(request, "Action saved.")
             return redirect("plans:action", pk=action.pk)
     return render(
@@ -365,9 +365,11 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
         "Only the action's owners and the plan's managers can post updates.",
     )
     form = UpdateForm(request.POST or None, action=action)
-    if submitted(request, form, services.update_post, actor=request.user, action=action):
-        messages.success(request, "Update posted.")
-        return redirect("plans:action", pk=action.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.update_post(actor=request.user, action=action, **form.cleaned_data)
+            messages.success(request, "Update posted.")
+            return redirect("plans:action", pk=action.pk)
     return render(
         request,
         "plans/update_form.html",
@@ -391,9 +393,11 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
         milestone,
         lambda m: MilestoneForm(initial=_milestone_initial(m)),
     )
-    if submitted(request, form, services.milestone_update, actor=request.user, milestone=milestone):
-        messages.success(request, "Milestone saved.")
-        return redirect("plans:action", pk=action.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.milestone_update(actor=request.user, milestone=milestone, **form.cleaned_data)
+            messages.success(request, "Milestone saved.")
+            return redirect("plans:action", pk=action.pk)
     return render(
         request,
         "plans/form.html",
@@ -406,9 +410,11 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(request.user, pk)
     services.require_manager(request.user, action.plan)
     form = MilestoneForm(request.POST or None)
-    if submitted(request, form, services.milestone_create, actor=request.user, action=action):
-        messages.success(request, "Milestone added.")
-        return redirect("plans:action", pk=action.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.milestone_create(actor=request.user, action=action, **form.cleaned_data)
+            messages.success(request, "Milestone added.")
+            return redirect("plans:action", pk=action.pk)
     return render(
         request,
         "plans/form.html",

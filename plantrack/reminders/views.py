@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from plantrack.core.views import run_service, submitted
+from plantrack.core.views import errors_on
 from plantrack.plans.selectors import plan_get_for_user, plans_visible_to, today
 from plantrack.reminders import calendars, selectors, services
 from plantrack.reminders.forms import FeedForm, PreferenceForm, SubscribeForm
@@ -64,9 +65,11 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     form = PreferenceForm(
         request.POST or None, initial={"frequency": pref.frequency, "weekday": pref.weekday}
     )
-    if submitted(request, form, services.preference_set, actor=request.user):
-        messages.success(request, "Reminder settings saved.")
-        return redirect("reminders:settings")
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.preference_set(actor=request.user, **form.cleaned_data)
+            messages.success(request, "Reminder settings saved.")
+            return redirect("reminders:settings")
 
     feeds = selectors.feeds_for(request.user)
     followed_plans = {f.plan_id for f in feeds if f.plan_id}
@@ -132,11 +135,10 @@ def feed_create(request: HttpRequest) -> HttpResponse:
         body = selectors.bodies_visible_to(request.user).filter(pk=data["body"]).first()
         if body is None:
             raise Http404("No such body")
-    feed = run_service(
-        form, services.feed_create, actor=request.user, scope=data["scope"], plan=plan, body=body
-    )
-    if feed is None:
-        messages.error(request, " ".join(form.non_field_errors()) or "That calendar was refused.")
+    try:
+        feed = services.feed_create(actor=request.user, scope=data["scope"], plan=plan, body=body)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages) or "That calendar was refused.")
     else:
         messages.success(request, f"Calendar “{feed.name}” is ready: copy its address below.")
         if feed.scope != CalendarFeed.Scope.USER:
