@@ -7,9 +7,12 @@ from collections.abc import Callable
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.db.models import Count
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from plantrack.demo.loader import DEMO_USERNAME, load_demo
+from plantrack.directory.models import Person
+from plantrack.directory.services import email_verification_token
 from plantrack.governance.models import Body
 from plantrack.measures.models import Measure
 from plantrack.plans.models import Action, Plan
@@ -49,6 +52,12 @@ def _demo_urls() -> dict[str, str]:
     assert action is not None, "the demo user owns no action in the Community Charter plan"
     safer = Plan.objects.get(source_document__startswith="004_")
     measure = Measure.objects.filter(plan=plan).order_by("pk").first()
+    # A colleague's address that its holder has not confirmed yet.
+    person = Person.objects.exclude(user__username=DEMO_USERNAME).order_by("pk").first()
+    Person.objects.filter(pk=person.pk).update(
+        email="colleague@example.org", email_verified_at=None
+    )
+    person.refresh_from_db()
     assert measure is not None, "the Community Charter's targets were not made measures"
     return {
         "summary": f"/reports/plan/{safer.pk}/",
@@ -71,6 +80,10 @@ def _demo_urls() -> dict[str, str]:
         "update-form": f"/plans/actions/{action.pk}/updates/new/",
         "plan-history": f"/plans/{plan.pk}/history/",
         "people": "/directory/people/",
+        "person": f"/directory/people/{person.pk}/",
+        "person-edit": f"/directory/people/{person.pk}/edit/",
+        "action-edit": f"/plans/actions/{action.pk}/edit/",
+        "verify-email": f"/directory/verify-email/{email_verification_token(person)}/",
     }
 
 
@@ -86,6 +99,15 @@ def _submit_empty_update(page: Page) -> None:
     expect(page.locator(".govuk-error-summary")).to_be_visible()
 
 
+def _edit_conflict(page: Page) -> None:
+    """Someone else saves the action while this page is open; then this page saves."""
+    action_id = int(page.url.rstrip("/").split("/")[-2])
+    Action.objects.filter(pk=action_id).update(title="Changed meanwhile", updated_at=timezone.now())
+    page.get_by_label("Description").fill("My own change")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Someone else saved this")
+
+
 SIGNED_IN_PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("home", "home", None),
     ("plan", "plan", None),
@@ -94,6 +116,9 @@ SIGNED_IN_PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("update-form-errors", "update-form", _submit_empty_update),
     ("plan-history", "plan-history", None),
     ("people", "people", None),
+    ("person", "person", None),
+    ("person-edit", "person-edit", None),
+    ("action-edit-conflict", "action-edit", _edit_conflict),
     ("summary", "summary", None),
     ("section-summary", "section-summary", None),
     ("budget", "budget", None),
@@ -140,3 +165,15 @@ def test_login_page_has_no_axe_violations(
         expect(page.locator(".govuk-error-summary")).to_be_visible()
     screenshot(page, "a11y-login-error" if with_error else "a11y-login")
     assert_no_axe_violations(page, "login page" + (" with an error" if with_error else ""))
+
+
+def test_email_verification_page_has_no_axe_violations(page: Page, live_server, demo, screenshot):
+    """Opened by someone who may have no account: the page asks before it confirms."""
+    page.goto(live_server.url + demo["verify-email"])
+    expect(page.get_by_role("button", name="Confirm my email address")).to_be_visible()
+    screenshot(page, "a11y-verify-email")
+    assert_no_axe_violations(page, "email verification")
+    page.get_by_role("button", name="Confirm my email address").click()
+    expect(page.locator(".govuk-panel")).to_contain_text("Email address confirmed")
+    screenshot(page, "a11y-verify-email-done")
+    assert_no_axe_violations(page, "email verification, confirmed")
