@@ -1,0 +1,788 @@
+"""Every service that changes what a plan's pages show moves the plan's version.
+
+Plan pages are cached under the plan's ``version`` (core/cache.py), which the write helpers
+move for every model declared in core/changes.py. This proves it against the code as it is:
+
+1. the services are found, not listed (plan_versions_world.enumerated_services), and each has
+   a recipe below or a reason why it changes nothing a plan page shows;
+2. each recipe runs against a rich world, and every row of a declared model that it adds,
+   changes or removes must have moved the versions of the plans showing it;
+3. every model pointing at a plan (directly or through one hop) is declared or exempted;
+4. with a real cache, a change of each kind shows on the page that shows it
+   (test_plan_versions_cache.py: the world built here for the module would collide with the
+   ``world`` fixture those tests use).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.test import override_settings
+
+from plantrack.core import changes
+from plantrack.core.tests.plan_versions_world import (
+    Objects,
+    build_versions_world,
+    declared_tables,
+    difference,
+    enumerated_services,
+    plans_showing,
+    rows_fingerprint,
+)
+from plantrack.plans.models import Plan
+
+PLAN = "the world's plan"  # the recipe changes the world's plan: its version must move
+NEW_PLAN = "a new plan"  # the recipe makes a plan: there is no cached page of it yet
+
+
+@dataclass(frozen=True)
+class Recipe:
+    run: Callable[[Objects], object]
+    shows: str | None  # PLAN, NEW_PLAN, or None with a reason in ``why``
+    prepare: Callable[[Objects], object] | None = None  # run before the fingerprint
+    why: str = ""
+    defect: str = ""  # a strict xfail, reported: the service forgets the version
+    on: str = "plan"  # the world's object naming the plan of PLAN
+
+
+def _s(name):
+    """A service by name, found at call time wherever it now lives."""
+    return SERVICES[name]
+
+
+def _parse(text: str):
+    from plantrack.imports.pipeline import parse_bytes
+
+    return parse_bytes("plan.txt", text.encode(), is_text=True)
+
+
+def _budget_tables(text: str):
+    from plantrack.imports.pipeline import parse_budget_bytes
+
+    return parse_budget_bytes("budget.txt", text.encode(), is_text=True).budgets
+
+
+def _period():
+    from plantrack.packs.selectors import current_period
+
+    return current_period()
+
+
+def _budget_rows(o):
+    from plantrack.budgets.services import BudgetLineRow, BudgetTableRows
+
+    year = o.today.year if o.today.month >= 4 else o.today.year - 1
+    return [
+        BudgetTableRows(
+            "Imported",
+            [BudgetLineRow("Imported line", "operating", {year: Decimal(700)})],
+            o.section,
+        )
+    ]
+
+
+def _reading_rows(o):
+    from plantrack.measures.services import ReadingRow
+
+    return [ReadingRow(2, o.past.isoformat(), "55", "uploaded")]
+
+
+def _job(o, kind: str):
+    """An import job of the world's manager, read and waiting in its preview."""
+    if kind == "plan":
+        return o.import_job
+    if kind == "into":
+        return _s("import_job_create")(
+            actor=o.manager,
+            file_name="again.txt",
+            data=b"Ref\tAction\tLead\nYC/INT/9\tA new action\tPolice\n",
+            is_text=True,
+            owner_organisation=o.force,
+            into_plan=o.plan,
+        )
+    if kind == "budget":
+        return _s("budget_import_job_create")(
+            actor=o.manager,
+            plan=o.plan,
+            file_name="budget.txt",
+            data=_BUDGET.encode(),
+            is_text=True,
+        )
+    return _s("readings_job_create")(
+        actor=o.manager,
+        measure=o.measure,
+        file_name="r.csv",
+        data=f"Date,Value,Note\n{o.past.isoformat()},12,first\n".encode(),
+    )
+
+
+_BUDGET = "Line\tCategory\t2013/14\nCoordinator\tOther\t1000\n"
+
+
+def _confirm(kind: str) -> Recipe:
+    def prepare(o):
+        o.values["job"] = _job(o, kind)
+
+    def run(o):
+        sections = [None] if kind == "budget" else None
+        job = _s("import_job_confirm")(actor=o.manager, job=o.job, budget_sections=sections)
+        assert job.status == job.Status.SAVED, job.error
+
+    return Recipe(run, NEW_PLAN if kind == "plan" else PLAN, prepare)
+
+
+def _with_suggestion(o):
+    """An action whose text asks for a measure, and a section whose description does."""
+    _s("action_update")(actor=o.manager, action=o.other_action, title="Recruit 15 volunteers")
+    _s("section_update")(
+        actor=o.manager, section=o.section, description="Recruit 5 coordinators by June 2099."
+    )
+
+
+def _budgeted_plan(o):
+    """A plan with a budget and no funding bid yet (the world's plan has one)."""
+    plan = _s("plan_create")(actor=o.manager, title="Budgeted", owner_organisation=o.force)
+    _s("budget_line_create")(actor=o.manager, plan=plan, name="Post", amounts={2030: Decimal(5)})
+    o.values["budgeted_plan"] = plan
+
+
+def _demo_bodies(o):
+    o.values["bodies"] = _s("load_demo_governance")(actor=o.admin, plan=o.plan, on=o.today)
+
+
+_DISMISS_DEFECT = (
+    "DEFECT: the dismissal is saved with .save(), not save_validated, so the plan's version "
+    "stays although measures/models.py declares DismissedSuggestion shown on the plan"
+)
+
+# The world: tests/security/conftest.py build_matrix_world, plus plan_versions_world's extras.
+RECIPES: dict[str, Recipe] = {
+    # accounts
+    "user_create": Recipe(
+        lambda o: _s("user_create")(actor=o.admin, username="newcomer"),
+        None,
+        why="a user is no one's name on a plan until a person is linked",
+    ),
+    "api_token_create": Recipe(
+        lambda o: _s("api_token_create")(actor=o.viewer, name="script"),
+        None,
+        why="tokens are a user's own",
+    ),
+    "api_token_revoke": Recipe(
+        lambda o: _s("api_token_revoke")(actor=o.manager, token=o.manager_token),
+        None,
+        why="tokens are a user's own",
+    ),
+    # directory
+    "organisation_create": Recipe(
+        lambda o: _s("organisation_create")(actor=o.manager, name="New Unit", parent=o.force),
+        None,
+        why="a new organisation leads nothing yet",
+    ),
+    "organisation_update": Recipe(
+        lambda o: _s("organisation_update")(
+            actor=o.manager, organisation=o.force, name="Barnet Constabulary"
+        ),
+        PLAN,  # the force leads the world's action
+    ),
+    "person_create": Recipe(
+        lambda o: _s("person_create")(actor=o.manager, name="Nina New", organisation=o.force),
+        None,
+        why="a new person owns nothing yet",
+    ),
+    "person_update": Recipe(
+        lambda o: _s("person_update")(actor=o.manager, person=o.owner_person, name="Owen Newname"),
+        PLAN,  # the owner of the world's action
+    ),
+    "person_email_verification_send": Recipe(
+        lambda o: _s("person_email_verification_send")(
+            actor=o.manager, person=o.contributor_person
+        ),
+        None,
+        why="an email, and a person who owns nothing",
+    ),
+    "person_email_verify": Recipe(
+        lambda o: _s("person_email_verify")(token=o.email_token),
+        None,
+        why="the confirmation of an address no plan page shows, of a person who owns nothing",
+    ),
+    "membership_add": Recipe(
+        lambda o: _s("membership_add")(actor=o.admin, user=o.norole, organisation=o.force),
+        None,
+        why="memberships decide what a user may see: access is checked on every request",
+    ),
+    # plans
+    "plan_create": Recipe(
+        lambda o: _s("plan_create")(
+            actor=o.manager, title="Another plan", owner_organisation=o.force
+        ),
+        NEW_PLAN,
+    ),
+    "plan_update": Recipe(
+        lambda o: _s("plan_update")(actor=o.manager, plan=o.plan, summary="Now summarised."),
+        PLAN,
+    ),
+    "plan_role_set": Recipe(
+        lambda o: _s("plan_role_set")(actor=o.manager, plan=o.plan, user=o.norole, role="viewer"),
+        None,
+        why="roles are in the cache key as what the viewer may do, not in the plan's version",
+    ),
+    "plan_role_remove": Recipe(
+        lambda o: _s("plan_role_remove")(actor=o.manager, plan=o.plan, user=o.viewer),
+        None,
+        why="roles are in the cache key as what the viewer may do, not in the plan's version",
+    ),
+    "section_create": Recipe(
+        lambda o: _s("section_create")(actor=o.manager, plan=o.plan, title="Diversion"), PLAN
+    ),
+    "section_update": Recipe(
+        lambda o: _s("section_update")(actor=o.manager, section=o.section, title="Intel"), PLAN
+    ),
+    "action_create": Recipe(
+        lambda o: _s("action_create")(
+            actor=o.manager, plan=o.plan, title="A third action", section=o.section
+        ),
+        PLAN,
+    ),
+    "action_update": Recipe(
+        lambda o: _s("action_update")(
+            actor=o.manager, action=o.action, depends_on=[o.other_action]
+        ),
+        PLAN,  # only the dependency: a many-to-many row the action's page shows
+    ),
+    "actions_import": Recipe(
+        lambda o: _s("actions_import")(
+            actor=o.manager,
+            plan=o.plan,
+            actions=[_action_import("Imported action", o)],
+            author_name="Importer",
+        ),
+        PLAN,
+    ),
+    "milestone_create": Recipe(
+        lambda o: _s("milestone_create")(actor=o.manager, action=o.action, title="Phase two"),
+        PLAN,
+    ),
+    "milestone_update": Recipe(
+        lambda o: _s("milestone_update")(actor=o.manager, milestone=o.milestone, done=True), PLAN
+    ),
+    "update_post": Recipe(
+        lambda o: _s("update_post")(actor=o.owner, action=o.action, narrative="Going well."),
+        PLAN,
+    ),
+    # measures
+    "measure_create": Recipe(
+        lambda o: _s("measure_create")(
+            actor=o.manager, plan=o.plan, name="Referrals", direction="increase", unit="count"
+        ),
+        PLAN,
+    ),
+    "measure_update": Recipe(
+        lambda o: _s("measure_update")(actor=o.manager, measure=o.measure, name="Renamed"), PLAN
+    ),
+    "target_add": Recipe(
+        lambda o: _s("target_add")(
+            actor=o.manager, measure=o.measure, value=Decimal(150), date=dt.date(2099, 1, 1)
+        ),
+        PLAN,
+    ),
+    "target_remove": Recipe(lambda o: _s("target_remove")(actor=o.manager, target=o.target), PLAN),
+    "reading_record": Recipe(
+        lambda o: _s("reading_record")(
+            actor=o.manager, measure=o.measure, value=Decimal(60), date=o.past
+        ),
+        PLAN,
+    ),
+    "readings_import": Recipe(
+        lambda o: _s("readings_import")(actor=o.manager, measure=o.measure, rows=_reading_rows(o)),
+        PLAN,
+    ),
+    "readings_check": Recipe(
+        lambda o: _s("readings_check")(measure=o.measure, rows=_reading_rows(o)),
+        None,
+        why="it writes nothing: the importer's preview asks it",
+    ),
+    "measure_create_from_suggestion": Recipe(
+        lambda o: _s("measure_create_from_suggestion")(
+            actor=o.manager, action=o.other_action, suggestion_index=0
+        ),
+        PLAN,
+        prepare=_with_suggestion,
+    ),
+    "suggestion_dismiss": Recipe(
+        lambda o: _s("suggestion_dismiss")(
+            actor=o.manager, action=o.other_action, suggestion_index=0
+        ),
+        PLAN,
+        prepare=_with_suggestion,
+        defect=_DISMISS_DEFECT,
+    ),
+    "measure_create_from_section_suggestion": Recipe(
+        lambda o: _s("measure_create_from_section_suggestion")(
+            actor=o.manager, section=o.section, suggestion_index=0
+        ),
+        PLAN,
+        prepare=_with_suggestion,
+    ),
+    "section_suggestion_dismiss": Recipe(
+        lambda o: _s("section_suggestion_dismiss")(
+            actor=o.manager, section=o.section, suggestion_index=0
+        ),
+        PLAN,
+        prepare=_with_suggestion,
+        defect=_DISMISS_DEFECT,
+    ),
+    "benefit_create": Recipe(
+        lambda o: _s("benefit_create")(actor=o.manager, plan=o.plan, title="Fewer victims"), PLAN
+    ),
+    "benefit_update": Recipe(
+        lambda o: _s("benefit_update")(actor=o.manager, benefit=o.benefit, title="Renamed"), PLAN
+    ),
+    "benefit_record_realised": Recipe(
+        lambda o: _s("benefit_record_realised")(
+            actor=o.manager, benefit=o.benefit, realised_value=Decimal(10), realised_on=o.past
+        ),
+        PLAN,
+    ),
+    # budgets
+    "budget_line_create": Recipe(
+        lambda o: _s("budget_line_create")(
+            actor=o.manager, plan=o.plan, name="Training", amounts={2030: Decimal(900)}
+        ),
+        PLAN,
+    ),
+    "budget_line_update": Recipe(
+        lambda o: _s("budget_line_update")(
+            actor=o.manager, line=o.line, amounts={2031: Decimal(800)}
+        ),
+        PLAN,  # only its amounts: one removed, one added
+    ),
+    "budget_line_delete": Recipe(
+        lambda o: _s("budget_line_delete")(actor=o.manager, line=o.spare_line),
+        PLAN,
+        prepare=lambda o: o.values.update(
+            spare_line=_s("budget_line_create")(
+                actor=o.manager, plan=o.plan, name="Spare", amounts={2030: Decimal(1)}
+            )
+        ),
+    ),
+    "spend_record": Recipe(
+        lambda o: _s("spend_record")(actor=o.manager, line=o.line, amount=Decimal(250)), PLAN
+    ),
+    "funding_create": Recipe(
+        lambda o: _s("funding_create")(
+            actor=o.manager, plan=o.plan, funder=o.force, title="A second bid", amount=Decimal(9)
+        ),
+        PLAN,
+    ),
+    "funding_move": Recipe(
+        lambda o: _s("funding_move")(actor=o.manager, funding=o.funding, status="submitted"),
+        PLAN,
+    ),
+    "budgets_import": Recipe(
+        lambda o: _s("budgets_import")(actor=o.manager, plan=o.plan, tables=_budget_rows(o)), PLAN
+    ),
+    "load_demo_funding": Recipe(
+        lambda o: _s("load_demo_funding")(actor=o.admin, plan=o.budgeted_plan),
+        PLAN,
+        prepare=_budgeted_plan,
+        on="budgeted_plan",
+    ),
+    # governance
+    "body_create": Recipe(
+        lambda o: _s("body_create")(actor=o.admin, name="New Board"),
+        None,
+        why="a new body oversees and decides nothing yet",
+    ),
+    "body_update": Recipe(
+        lambda o: _s("body_update")(actor=o.admin, body=o.body, name="Youth Partnership Board"),
+        PLAN,  # it oversees the world's plan
+    ),
+    "body_member_add": Recipe(
+        lambda o: _s("body_member_add")(actor=o.admin, body=o.body, person=o.contributor_person),
+        None,
+        why="a body's members show on its own pages, not on the plans it oversees",
+    ),
+    "body_member_remove": Recipe(
+        lambda o: _s("body_member_remove")(actor=o.admin, body=o.body, person=o.owner_person),
+        None,
+        why="a body's members show on its own pages, not on the plans it oversees",
+    ),
+    "oversight_set": Recipe(
+        lambda o: _s("oversight_set")(actor=o.admin, body=o.spare_body, plan=o.plan), PLAN
+    ),
+    "oversight_remove": Recipe(
+        lambda o: _s("oversight_remove")(actor=o.manager, oversight=o.oversight), PLAN
+    ),
+    "meeting_create": Recipe(
+        lambda o: _s("meeting_create")(actor=o.manager, body=o.body, date=o.today),
+        None,
+        why="a new meeting has decided nothing yet",
+    ),
+    "meeting_update": Recipe(
+        lambda o: _s("meeting_update")(actor=o.manager, meeting=o.meeting, title="Youth Board II"),
+        PLAN,  # its decision about the world's action names it
+    ),
+    "agenda_item_add": Recipe(
+        lambda o: _s("agenda_item_add")(
+            actor=o.manager, meeting=o.meeting, title="Budget", subject=o.line
+        ),
+        PLAN,
+    ),
+    "agenda_item_remove": Recipe(
+        lambda o: _s("agenda_item_remove")(actor=o.manager, item=o.agenda_item), PLAN
+    ),
+    "decision_record": Recipe(
+        lambda o: _s("decision_record")(
+            actor=o.manager, body=o.body, text="Fund it.", subject=o.measure, decided_on=o.past
+        ),
+        PLAN,
+    ),
+    "decision_update": Recipe(
+        lambda o: _s("decision_update")(
+            actor=o.manager, decision=o.action_decision, text="Approve the policy, amended."
+        ),
+        PLAN,
+    ),
+    "decision_delete": Recipe(
+        lambda o: _s("decision_delete")(actor=o.manager, decision=o.action_decision), PLAN
+    ),
+    "load_demo_governance": Recipe(
+        lambda o: _s("load_demo_governance")(actor=o.admin, plan=o.plan, on=o.today), PLAN
+    ),
+    "load_demo_cycle": Recipe(
+        lambda o: _s("load_demo_cycle")(
+            actor=o.admin, plan=o.plan, bodies=o.bodies, on=o.today + dt.timedelta(days=62)
+        ),
+        PLAN,
+        prepare=_demo_bodies,
+    ),
+    "load_demo_measures": Recipe(
+        lambda o: _s("load_demo_measures")(actor=o.manager, plan=o.plan),
+        PLAN,
+        prepare=_with_suggestion,
+    ),
+    # packs
+    "commentary_save": Recipe(
+        lambda o: _s("commentary_save")(
+            actor=o.owner, action=o.action, period=_period(), text="On course."
+        ),
+        PLAN,
+    ),
+    "chase_send": Recipe(
+        lambda o: _s("chase_send")(
+            actor=o.manager, plan=o.plan, person=o.owner_person, period=_period()
+        ),
+        None,
+        why="a chase is an email and its record, shown on the commentary page only",
+    ),
+    "pack_prepare": Recipe(
+        lambda o: _s("pack_prepare")(actor=o.manager, body=o.body, period=_period()),
+        None,
+        why="packs are frozen snapshots with their own pages",
+    ),
+    "pack_rebuild": Recipe(
+        lambda o: _s("pack_rebuild")(actor=o.manager, pack=o.pack),
+        None,
+        why="packs are frozen snapshots with their own pages",
+    ),
+    "pack_publish": Recipe(
+        lambda o: _s("pack_publish")(actor=o.manager, pack=o.pack, allow_missing=True),
+        None,
+        why="packs are frozen snapshots with their own pages",
+    ),
+    # reminders
+    "preference_set": Recipe(
+        lambda o: _s("preference_set")(actor=o.owner, frequency="weekly", weekday=2),
+        None,
+        why="a user's own reminder settings",
+    ),
+    "feed_create": Recipe(
+        lambda o: _s("feed_create")(actor=o.viewer, scope="plan", plan=o.plan),
+        None,
+        why="a calendar feed is keyed by its own token and its plans' versions",
+    ),
+    "feed_reset": Recipe(
+        lambda o: _s("feed_reset")(actor=o.manager, feed=o.feed),
+        None,
+        why="a calendar feed is keyed by its own token and its plans' versions",
+    ),
+    "feed_delete": Recipe(
+        lambda o: _s("feed_delete")(actor=o.manager, feed=o.feed),
+        None,
+        why="a calendar feed is keyed by its own token and its plans' versions",
+    ),
+    "reminders_send": Recipe(
+        lambda o: _s("reminders_send")(on=o.today),
+        None,
+        why="digests are emails and the record of what was sent",
+    ),
+    # imports
+    "import_job_create": Recipe(
+        lambda o: _job(o, "into"),
+        None,
+        why="a job read into its preview saves nothing until it is confirmed",
+    ),
+    "budget_import_job_create": Recipe(
+        lambda o: _job(o, "budget"),
+        None,
+        why="a job read into its preview saves nothing until it is confirmed",
+    ),
+    "readings_job_create": Recipe(
+        lambda o: _job(o, "readings"),
+        None,
+        why="a job read into its preview saves nothing until it is confirmed",
+    ),
+    "import_job_set_columns": Recipe(
+        lambda o: _s("import_job_set_columns")(
+            actor=o.manager, job=o.import_job, overrides={"Lead": "ignore"}
+        ),
+        None,
+        why="a job read into its preview saves nothing until it is confirmed",
+    ),
+    "import_job_confirm": _confirm("plan"),
+    "import_job_confirm[into plan]": _confirm("into"),
+    "import_job_confirm[budget]": _confirm("budget"),
+    "import_job_confirm[readings]": _confirm("readings"),
+    "import_jobs_prune": Recipe(
+        lambda o: _s("import_jobs_prune")(keep_days=0, now=o.today_aware),
+        None,
+        why="housekeeping of jobs; what they made stays",
+    ),
+    "import_parsed": Recipe(
+        lambda o: _s("import_parsed")(
+            actor=o.manager,
+            parsed=_parse("Ref\tAction\tOwner\n1\tRecruit staff\tInsp. Bob Jones\n"),
+            owner_organisation=o.force,
+        ),
+        NEW_PLAN,
+    ),
+    "import_parsed[into plan]": Recipe(
+        lambda o: _s("import_parsed")(
+            actor=o.manager,
+            parsed=_parse("Ref\tAction\tLead\nYC/INT/1\tCreate a new policy\tPolice\n"),
+            owner_organisation=o.force,
+            into_plan=o.plan,
+        ),
+        PLAN,
+    ),
+    "budget_tables_save": Recipe(
+        lambda o: _s("budget_tables_save")(
+            actor=o.manager,
+            plan=o.plan,
+            budgets=_budget_tables(_BUDGET),
+            section_ids=[o.section.pk],
+        ),
+        PLAN,
+    ),
+}
+
+# Services that cannot be run here, each with why it changes nothing a plan page shows.
+NOT_ON_PLAN_PAGES: dict[str, str] = {}
+
+
+def _action_import(title: str, o):
+    from plantrack.plans.services import ActionImport
+
+    return ActionImport(
+        title=title,
+        section=o.section,
+        owners=[o.owner_person],
+        milestones=["First step"],
+        updates=[(o.past, "Started")],
+    )
+
+
+SERVICES = enumerated_services()
+
+
+def _service_of(recipe_name: str) -> str:
+    return recipe_name.split("[")[0]
+
+
+# --- 1. Every service has a recipe ------------------------------------------------------------
+
+
+def test_every_service_has_a_recipe_or_a_reason():
+    recipes = {_service_of(name) for name in RECIPES}
+    missing = sorted(set(SERVICES) - recipes - set(NOT_ON_PLAN_PAGES))
+    assert not missing, "".join(
+        f"\nservice {name} ({SERVICES[name].__module__}) has no recipe in test_plan_versions.py"
+        for name in missing
+    )
+    gone = sorted((recipes | set(NOT_ON_PLAN_PAGES)) - set(SERVICES))
+    assert not gone, f"recipes or reasons for services that no longer exist: {gone}"
+    assert not recipes & set(NOT_ON_PLAN_PAGES), "a service with a recipe and a reason"
+    for name, recipe in RECIPES.items():
+        assert recipe.shows in (PLAN, NEW_PLAN) or recipe.why, f"{name}: say why no plan shows it"
+
+
+def test_the_services_are_found_wherever_they_live():
+    """The enumeration itself: services of every app, the importer's modules, and functions
+    that are not services left out."""
+    modules = {function.__module__ for function in SERVICES.values()}
+    for app in ("accounts", "directory", "plans", "measures", "budgets", "governance"):
+        assert f"plantrack.{app}.services" in modules
+    assert any(m.startswith("plantrack.imports.") for m in modules)
+    assert "save_validated" not in SERVICES and "plan_get_for_user" not in SERVICES
+    assert {"person_email_verify", "reminders_send", "import_parsed"} <= set(SERVICES)
+
+
+# --- 2. Each recipe moves the versions of the plans showing what it changed -------------------
+
+
+@pytest.fixture(scope="module")
+def versions_world(django_db_setup, django_db_blocker):
+    """Built once, rolled back at the end; each test runs in a savepoint inside it."""
+    fast = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}},
+    )
+    with django_db_blocker.unblock(), fast:
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            world = build_versions_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    yield world
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+def _versions() -> dict[int, int]:
+    return dict(Plan.objects.values_list("pk", "version"))
+
+
+def _params() -> list:
+    return [
+        pytest.param(
+            name,
+            marks=[pytest.mark.xfail(strict=True, raises=AssertionError, reason=recipe.defect)]
+            if recipe.defect
+            else [],
+            id=name,
+        )
+        for name, recipe in RECIPES.items()
+    ]
+
+
+@pytest.mark.parametrize("name", _params())
+def test_a_service_moves_the_version_of_every_plan_showing_what_it_changed(
+    name, versions_world, db, mailoutbox
+):
+    recipe = RECIPES[name]
+    from django.utils import timezone
+
+    o = versions_world.fresh()
+    o.values["today_aware"] = timezone.now() + dt.timedelta(days=1)
+    if recipe.prepare:
+        recipe.prepare(o)
+        o = o.fresh()
+    tables = declared_tables()
+    before, versions_before = rows_fingerprint(tables), _versions()
+    recipe.run(o)
+    after, versions_after = rows_fingerprint(tables), _versions()
+    diff = difference(tables, before, after)
+    moved = {pk for pk, v in versions_after.items() if versions_before.get(pk) != v}
+    new_plans = set(versions_after) - set(versions_before)
+
+    if recipe.shows == PLAN:
+        assert diff, f"{name}: the recipe changed nothing a plan page shows; fix the recipe"
+        plan_pk = getattr(o, recipe.on).pk
+        assert plan_pk in moved, f"{name}: {diff.describe()} but the plan's version did not move"
+    elif recipe.shows == NEW_PLAN:
+        assert new_plans, f"{name}: the recipe made no plan"
+    # Whatever the recipe says: every row now there that changed moved its plans' versions
+    # (by the declarations in core.changes), and nothing declared was removed unseen.
+    for table, pk in diff.changed:
+        showing = plans_showing(tables, after, table, pk)
+        assert showing <= moved, (
+            f"{name} changed {table} #{pk}, shown on plans {sorted(showing - moved)}, "
+            "without moving their version"
+        )
+    if diff.removed:
+        assert moved, f"{name} removed {diff.describe()} and no plan's version moved"
+
+
+# --- 3. Every model that points at a plan is declared -----------------------------------------
+
+# Models pointing at a plan whose rows no cached plan page shows (or shows under another key).
+EXEMPT_MODELS = {
+    "plans.PlanRole": "roles are in the cache key as what the viewer may do",
+    "imports.ImportJob": "a job's preview is its own page; what it saves goes through services",
+    "imports.ImportJob_created_plans": "a job's own record of the plans it made",
+    "packs.Pack": "packs are frozen snapshots with their own pages",
+    "packs.Pack_plans": "packs are frozen snapshots with their own pages",
+    "packs.PackFile": "a pack's rendered files: frozen with their pack",
+    "governance.Chase": "a chase shows on the commentary page only, which is not cached",
+    "reminders.CalendarFeed": "a feed is cached under its plans' versions, not shown by them",
+}
+
+
+def _points_at_plan(model) -> bool:
+    def direct(m) -> bool:
+        return any(f.related_model is Plan for f in _links(m))
+
+    return direct(model) or any(direct(f.related_model) for f in _links(model))
+
+
+def _links(model):
+    """A model's own foreign keys, one-to-ones and many-to-manys (not the reverse ones)."""
+    return [
+        f
+        for f in model._meta.get_fields()
+        if f.is_relation and not f.auto_created and f.related_model not in (None, model)
+    ]
+
+
+def _plantrack_models():
+    for model in apps.get_models(include_auto_created=True):
+        owner = model._meta.auto_created or model
+        if not owner.__module__.startswith("plantrack."):
+            continue
+        # simple_history's records are written with the row they record, which is declared.
+        if model.__name__.startswith("Historical"):
+            continue
+        yield model
+
+
+def test_every_model_pointing_at_a_plan_is_declared_or_exempt():
+    declared = changes.declared_models()
+    pointing = {m._meta.label: m for m in _plantrack_models() if _points_at_plan(m)}
+    undeclared = []
+    for label, model in sorted(pointing.items()):
+        owner = model._meta.auto_created
+        # A many-to-many table of a declared model (an action's dependencies) is shown with it
+        # and fingerprinted with it above.
+        if model in declared or (owner in declared) or label in EXEMPT_MODELS:
+            continue
+        undeclared.append(label)
+    assert not undeclared, (
+        f"{undeclared} point at a plan: declare which plans show them with changes.shown_on "
+        "beside the model, or exempt them here with a reason"
+    )
+    assert set(EXEMPT_MODELS) <= set(pointing), (
+        f"exemptions for models that no longer point at a plan: "
+        f"{sorted(set(EXEMPT_MODELS) - set(pointing))}"
+    )
+    # The walk itself: it finds what it should.
+    assert {"plans.Action", "plans.Milestone", "budgets.Spend", "measures.Reading"} <= set(pointing)
+
+
+def test_the_walk_finds_a_plan_one_hop_away_and_not_further():
+    get = apps.get_model
+    assert _points_at_plan(get("plans", "Section"))  # plan
+    assert _points_at_plan(get("budgets", "Spend"))  # line -> plan
+    assert _points_at_plan(get("plans", "Action_depends_on"))  # action -> plan
+    assert not _points_at_plan(get("governance", "BodyMember"))  # body -> (oversight) -> plan
+    assert not _points_at_plan(get("accounts", "ApiToken"))
