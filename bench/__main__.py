@@ -510,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
             "duration_s": args.duration,
             "warmup_s": args.warmup,
             "load_generator": "wrk" if not args.no_load else None,
-            "date": dt.date.today().isoformat(),
+            "date": dt.datetime.now(dt.UTC).date().isoformat(),
             # This machine's speed varies by up to ~1.7× from hour to hour: a fixed pure-Python
             # workload timed before the run makes runs comparable.
             "calibration_loop_s": calibration,

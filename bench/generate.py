@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.utils import timezone
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "bench" / "data"
 DEFAULT_SQLITE = DATA_DIR / "bench.sqlite3"
@@ -441,7 +443,7 @@ class Generator:
     def __init__(self, connection, *, today: dt.date | None = None, verbose: bool = True):
         self.connection = connection
         self.rng = random.Random(SEED)
-        self.today = today or dt.date.today()
+        self.today = today or timezone.localdate()
         self.verbose = verbose
         self.pg = connection.vendor == "postgresql"
         self.timings: dict[str, float] = {}

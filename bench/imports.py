@@ -208,7 +208,8 @@ def build_xlsx(path: Path = XLSX_PATH) -> Path:
             row = sheet.max_row
             if fill_only or rng.random() < 0.5:
                 sheet.cell(row=row, column=7).fill = fills[letter]
-    book.properties.created = dt.datetime(2025, 11, 1)
+    # openpyxl writes document times as naive UTC; a fixed one keeps the file the same.
+    book.properties.created = dt.datetime(2025, 11, 1)  # noqa: DTZ001
     out = io.BytesIO()
     book.save(out)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -494,7 +495,7 @@ def child(path: Path, profile: bool) -> dict:
         "created": created,
         "plans_saved": len(plans),
         "cores": os.cpu_count(),
-        "date": dt.date.today().isoformat(),
+        "date": dt.datetime.now(dt.UTC).date().isoformat(),
     }
     if profile:
         import pstats

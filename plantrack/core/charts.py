@@ -102,7 +102,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     start = math.floor(low / step) * step
-    ticks = []
+    ticks: list[float] = []
     value = start
     while value < high + step * 0.5 and len(ticks) < 20:
         ticks.append(round(value, 10))
@@ -187,6 +187,55 @@ def _empty(svg: list[str], width: int, height: int, message: str) -> str:
     return "".join(svg)
 
 
+def _date_anchor(index: int, count: int) -> str:
+    """The outer labels hang inwards so that they are not cut off at the edges."""
+    if count > 1 and index == 0:
+        return "start"
+    if count > 1 and index == count - 1:
+        return "end"
+    return "middle"
+
+
+def _line_axes(
+    box: tuple[float, float, float, float],
+    x_of: Callable[[dt.date], float],
+    y_of: Callable[[float], float],
+    value_ticks: list[float],
+    days: list[dt.date],
+    *,
+    value_format: Formatter,
+    span_days: int,
+    y_label: str,
+) -> list[str]:
+    """A line chart's gridlines in one path, and the axis with its tick marks in another:
+    fewer nodes to draw (a board pack holds dozens of charts)."""
+    left, right, top, bottom = box
+    svg = [f'<g class="app-chart__axes" fill="{BLACK}">']
+    grid = "".join(f"M{_num(left)} {_num(y_of(t))}H{_num(right)}" for t in value_ticks)
+    svg.append(f'<path d="{grid}" stroke="{LIGHT_GREY}" stroke-width="1" fill="none"/>')
+    svg.extend(
+        f'<text x="{_num(left - 8)}" y="{_num(y_of(tick) + 5)}" text-anchor="end">'
+        f"{esc(value_format(tick))}</text>"
+        for tick in value_ticks
+    )
+    axis = f"M{_num(left)} {_num(bottom)}H{_num(right)}"
+    axis += "".join(f"M{_num(x_of(day))} {_num(bottom)}v6" for day in days)
+    svg.append(f'<path d="{axis}" stroke="{BLACK}" stroke-width="1" fill="none"/>')
+    svg.extend(
+        f'<text x="{_num(x_of(day))}" y="{_num(bottom + 22)}" '
+        f'text-anchor="{_date_anchor(index, len(days))}">'
+        f"{esc(_date_label(day, span_days))}</text>"
+        for index, day in enumerate(days)
+    )
+    if y_label:
+        svg.append(
+            f'<text x="{_num(left)}" y="{_num(top - 12)}" font-size="{SMALL_TEXT}">'
+            f"{esc(y_label)}</text>"
+        )
+    svg.append("</g>")
+    return svg
+
+
 def line_chart(
     series: Sequence[Series],
     *,
@@ -252,37 +301,18 @@ def line_chart(
         return bottom - (bottom - top) * (value - low) / ((high - low) or 1.0)
 
     if not compact:
-        # Gridlines in one path, and the axis with its tick marks in another: fewer nodes to
-        # draw (a board pack holds dozens of charts).
-        svg.append(f'<g class="app-chart__axes" fill="{BLACK}">')
-        grid = "".join(f"M{_num(left)} {_num(y_of(t))}H{_num(right)}" for t in value_ticks)
-        svg.append(f'<path d="{grid}" stroke="{LIGHT_GREY}" stroke-width="1" fill="none"/>')
         svg.extend(
-            f'<text x="{_num(left - 8)}" y="{_num(y_of(tick) + 5)}" text-anchor="end">'
-            f"{esc(value_format(tick))}</text>"
-            for tick in value_ticks
+            _line_axes(
+                (left, right, top, bottom),
+                x_of,
+                y_of,
+                value_ticks,
+                _date_ticks(first, last, ticks),
+                value_format=value_format,
+                span_days=span_days,
+                y_label=y_label,
+            )
         )
-        days = _date_ticks(first, last, ticks)
-        axis = f"M{_num(left)} {_num(bottom)}H{_num(right)}"
-        axis += "".join(f"M{_num(x_of(day))} {_num(bottom)}v6" for day in days)
-        svg.append(f'<path d="{axis}" stroke="{BLACK}" stroke-width="1" fill="none"/>')
-        for index, day in enumerate(days):
-            # The outer labels hang inwards so that they are not cut off at the edges.
-            anchor = "middle"
-            if len(days) > 1 and index == 0:
-                anchor = "start"
-            elif len(days) > 1 and index == len(days) - 1:
-                anchor = "end"
-            svg.append(
-                f'<text x="{_num(x_of(day))}" y="{_num(bottom + 22)}" text-anchor="{anchor}">'
-                f"{esc(_date_label(day, span_days))}</text>"
-            )
-        if y_label:
-            svg.append(
-                f'<text x="{_num(left)}" y="{_num(top - 12)}" font-size="{SMALL_TEXT}">'
-                f"{esc(y_label)}</text>"
-            )
-        svg.append("</g>")
 
     if trajectory:
         path = " ".join(f"{_num(x_of(d))},{_num(y_of(float(v)))}" for d, v in trajectory)

@@ -15,6 +15,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
+from django.utils import timezone
+
 __all__ = ["FuzzyDate", "Kind", "financial_year", "fy_bounds", "parse", "parse_update_prefix"]
 
 
@@ -285,7 +287,7 @@ def parse(text: str | None, *, today: date | None = None) -> FuzzyDate:
     s = _normalise(raw)
     if not s or len(s) > _MAX_LEN:
         return FuzzyDate(raw, None, None, Kind.UNKNOWN)
-    today = today or date.today()
+    today = today or timezone.localdate()
 
     found = None
     # "Start Oct 22, complete by Mar 23": the date after the last "by" is the deadline.

@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
+
 from plantrack.core import fuzzydates
 from plantrack.measures.masking import clean as _clean
 from plantrack.measures.masking import mask as _mask
@@ -549,7 +551,7 @@ def _find(text: str, masked: str) -> list[_Found]:
 def suggest_measures(text: str | None, *, today: dt.date | None = None) -> list[MeasureSuggestion]:
     """Measures the text asks for, in the order written. Never raises; never guesses a date."""
     try:
-        return _suggest(text or "", today or dt.date.today())
+        return _suggest(text or "", today or timezone.localdate())
     except Exception:
         return []
 

@@ -29,7 +29,6 @@ plan's existence is hidden.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from .conftest import RESTRICTED_TEXT
 
@@ -119,7 +119,7 @@ class Row:
 
 def _update_data(world) -> dict:
     return {
-        "date": dt.date.today().isoformat(),
+        "date": timezone.localdate().isoformat(),
         "rag": "green",
         "status": "in_progress",
         "narrative": "Matrix update.",
@@ -403,7 +403,7 @@ def _update_body(world) -> dict:
 
 
 def _reading_body(world) -> dict:
-    return {"value": 41, "date": dt.date.today().isoformat()}
+    return {"value": 41, "date": timezone.localdate().isoformat()}
 
 
 def _spend_body(world) -> dict:
@@ -414,7 +414,7 @@ def _decision_body(world) -> dict:
     return {
         "body_id": world.objects["body"].pk,
         "text": "Matrix decision.",
-        "decided_on": dt.date.today().isoformat(),
+        "decided_on": timezone.localdate().isoformat(),
         "plan_id": world.objects["plan"].pk,
     }
 
