@@ -394,8 +394,7 @@ def suggestion_dismiss(
     require_manager(actor, action.plan)
     s = _suggestion(action, suggestion_index, phrase)
     dismissed = DismissedSuggestion(action=action, phrase=s.phrase, dismissed_by=actor)
-    dismissed.full_clean()
-    dismissed.save()
+    save_validated(dismissed, actor=actor)
     return dismissed
 
 
@@ -485,8 +484,7 @@ def section_suggestion_dismiss(
     require_manager(actor, section.plan)
     s = _section_suggestion(section, suggestion_index, phrase)
     dismissed = DismissedSuggestion(section=section, phrase=s.phrase, dismissed_by=actor)
-    dismissed.full_clean()
-    dismissed.save()
+    save_validated(dismissed, actor=actor)
     return dismissed
 
 

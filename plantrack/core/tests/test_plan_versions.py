@@ -156,11 +156,6 @@ def _demo_bodies(o):
     o.values["bodies"] = _s("load_demo_governance")(actor=o.admin, plan=o.plan, on=o.today)
 
 
-_DISMISS_DEFECT = (
-    "DEFECT: the dismissal is saved with .save(), not save_validated, so the plan's version "
-    "stays although measures/models.py declares DismissedSuggestion shown on the plan"
-)
-
 # The world: tests/security/conftest.py build_matrix_world, plus plan_versions_world's extras.
 RECIPES: dict[str, Recipe] = {
     # accounts
@@ -321,7 +316,6 @@ RECIPES: dict[str, Recipe] = {
         ),
         PLAN,
         prepare=_with_suggestion,
-        defect=_DISMISS_DEFECT,
     ),
     "measure_create_from_section_suggestion": Recipe(
         lambda o: _s("measure_create_from_section_suggestion")(
@@ -336,7 +330,6 @@ RECIPES: dict[str, Recipe] = {
         ),
         PLAN,
         prepare=_with_suggestion,
-        defect=_DISMISS_DEFECT,
     ),
     "benefit_create": Recipe(
         lambda o: _s("benefit_create")(actor=o.manager, plan=o.plan, title="Fewer victims"), PLAN
