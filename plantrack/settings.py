@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -139,6 +140,7 @@ elif env_bool("PLANTRACK_DB_POOL"):
 # Rendered lists are cached under keys that carry the plan's version (see core/cache.py), so
 # a per-process memory cache is correct; Redis shares the work between app servers.
 CACHE_URL = os.environ.get("PLANTRACK_CACHE_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if CACHE_URL == "dummy://":  # measures the cost of rendering everything afresh
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 elif CACHE_URL.startswith(("redis://", "rediss://")):

@@ -96,6 +96,23 @@ class GovukFormRenderer(DjangoTemplates):
     bound_field_class = GovukBoundField
 
 
+def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """``form.fields[name]``, a model choice field whose queryset is set per request (``fields``
+    is typed as holding plain Fields)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a ModelChoiceField")
+    return field
+
+
+def choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """``form.fields[name]``, a choice field whose choices are set per request."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a ChoiceField")
+    return field
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

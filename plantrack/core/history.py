@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -44,7 +45,8 @@ def _choice_label(field) -> Callable:
 
 def entries_for(
     records: QuerySet,
-    label: Callable[[object], str],
+    # A historical record: the model's fields plus simple-history's, on a class made at run time.
+    label: Callable[[Any], str],
     resolve: dict[str, Callable] | None = None,
     verbs: dict[str, str] | None = None,
 ) -> list[Entry]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
@@ -22,18 +24,20 @@ def fuzzy_date_fields(label: str) -> tuple[models.Field, ...]:
     )
 
 
-def bounded_text(*args, limit: int = TEXT_MAX, **kwargs) -> models.TextField:
+def bounded_text(
+    verbose_name: str | None = None, *, limit: int = TEXT_MAX, **kwargs: Any
+) -> models.TextField:
     """A TextField of at most ``limit`` characters (TITLE_MAX or TEXT_MAX, core/text.py).
 
     A TextField's max_length alone only reaches the forms built from it; the validator makes
     ``full_clean`` (which every service runs) refuse longer text from the API and importers."""
     return models.TextField(
-        *args, max_length=limit, validators=[MaxLengthValidator(limit)], **kwargs
+        verbose_name, max_length=limit, validators=[MaxLengthValidator(limit)], **kwargs
     )
 
 
-def bounded_title(*args, **kwargs) -> models.TextField:
-    return bounded_text(*args, limit=TITLE_MAX, **kwargs)
+def bounded_title(verbose_name: str | None = None, **kwargs: Any) -> models.TextField:
+    return bounded_text(verbose_name, limit=TITLE_MAX, **kwargs)
 
 
 class Rag(models.TextChoices):

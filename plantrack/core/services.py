@@ -4,28 +4,37 @@ fuzzy dates."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from plantrack.core import changes, fuzzydates
 
 
-def save_validated(instance: models.Model, *, actor, exclude: list[str] | None = None) -> None:
+def attribute_to(instance: models.Model, actor: AbstractBaseUser | None) -> None:
+    """Name who makes the next save or delete of ``instance`` in its audit history."""
+    # django-simple-history reads this ad-hoc attribute; no model declares it.
+    instance._history_user = actor  # type: ignore[attr-defined]
+
+
+def save_validated(
+    instance: models.Model, *, actor: AbstractBaseUser | None, exclude: list[str] | None = None
+) -> None:
     """Validate then save, recording who made the change in the audit history and moving the
     versions of the plans that show it."""
     instance.full_clean(exclude=exclude)
-    instance._history_user = actor
+    attribute_to(instance, actor)
     # An existing row is asked before it is saved, so one moving between plans names both.
     before = changes.plans_of(instance) if instance.pk is not None else set()
     instance.save()
     changes.plans_changed(before or changes.plans_of(instance))
 
 
-def delete_recorded(instance: models.Model, *, actor) -> None:
+def delete_recorded(instance: models.Model, *, actor: AbstractBaseUser | None) -> None:
     """Delete, recording who did it in the audit history and moving the versions of the plans
     that showed it."""
     plan_ids = changes.plans_of(instance)
-    instance._history_user = actor
+    attribute_to(instance, actor)
     instance.delete()
     changes.plans_changed(plan_ids)
 

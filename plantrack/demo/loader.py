@@ -64,7 +64,7 @@ def load_demo(*, reset: bool = False, stdout=None) -> list[Plan]:
         DEMO_USERNAME, password=DEMO_USERNAME, first_name="Sophie", last_name="Paley (demo)"
     )
     loader = _user(LOADER_USERNAME, first_name="Demo data loader", is_superuser=True)
-    plans = []
+    plans: list[Plan] = []
     for file_name, name, kind in DEMO_SEEDS:
         existing = Plan.objects.filter(source_document=file_name)
         if existing.exists() and not reset:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -25,7 +27,8 @@ def organisation_ids_for(user: User) -> set[int]:
         if found is None:
             found = _walk_organisations(user)
             cache.set(key, found, ORGANISATION_IDS_SECONDS)
-        user._plantrack_org_ids = found
+        # A memo for the rest of this request, on the user object itself.
+        user._plantrack_org_ids = found  # type: ignore[attr-defined]
     return found
 
 
@@ -40,7 +43,7 @@ def _walk_organisations(user: User) -> set[int]:
     )
 
 
-def with_units(organisation_ids) -> set[int]:
+def with_units(organisation_ids: Iterable[int]) -> set[int]:
     """The organisations given and every unit beneath them."""
     frontier = set(organisation_ids)
     found: set[int] = set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from plantrack.accounts.models import User
 from plantrack.core.concurrency import claim
-from plantrack.core.services import require, save_validated
+from plantrack.core.services import attribute_to, require, save_validated
 from plantrack.directory.models import Membership, Organisation, Person
 from plantrack.directory.selectors import (
     can_change_email,
@@ -45,7 +46,7 @@ EMAIL_TOKEN_DAYS = 14
 security_log = logging.getLogger("plantrack.security")
 
 
-def _assign(instance, fields: dict, allowed: set[str]) -> None:
+def _assign(instance: Organisation | Person, fields: dict[str, Any], allowed: set[str]) -> None:
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -77,7 +78,7 @@ def _check_placement(actor: User, organisation: Organisation, old_parent_id: int
 
 
 @transaction.atomic
-def organisation_create(*, actor: User, name: str, **fields) -> Organisation:
+def organisation_create(*, actor: User, name: str, **fields: Any) -> Organisation:
     """Anyone who keeps the directory adds partners; beneath another organisation only if they
     belong to it (see can_place_organisation)."""
     require(can_edit_directory(actor), "Only members of an organisation edit the directory.")
@@ -91,7 +92,7 @@ def organisation_create(*, actor: User, name: str, **fields) -> Organisation:
 
 @transaction.atomic
 def organisation_update(
-    *, actor: User, organisation: Organisation, edit_version: str | None = None, **fields
+    *, actor: User, organisation: Organisation, edit_version: str | None = None, **fields: Any
 ) -> Organisation:
     # Read the stored place: a ModelForm has already changed the instance in memory.
     stored = Organisation.objects.select_for_update().filter(pk=organisation.pk)
@@ -145,7 +146,7 @@ def _email_changed(actor: User, person: Person, old_email: str) -> bool:
 
 
 @transaction.atomic
-def person_create(*, actor: User, **fields) -> Person:
+def person_create(*, actor: User, **fields: Any) -> Person:
     person = Person()
     require(can_edit_directory(actor), "Only members of an organisation edit the directory.")
     if "user" in fields:
@@ -159,7 +160,7 @@ def person_create(*, actor: User, **fields) -> Person:
 
 @transaction.atomic
 def person_update(
-    *, actor: User, person: Person, edit_version: str | None = None, **fields
+    *, actor: User, person: Person, edit_version: str | None = None, **fields: Any
 ) -> Person:
     # Read what is stored: a ModelForm has already changed the instance in memory.
     stored = Person.objects.select_for_update().filter(pk=person.pk)
@@ -241,7 +242,7 @@ def person_email_verify(*, token: str) -> Person:
     person = email_verification_person(token)
     if not person.email_verified_at:
         person.email_verified_at = timezone.now()
-        person._history_user = person.user
+        attribute_to(person, person.user)
         person.save(update_fields=["email_verified_at", "updated_at"])
     return person
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
 
 from django.db import transaction
 from django.db.models import Model
@@ -394,12 +395,13 @@ class Cycle:
         return _weekday(*_month_after(self.on), TUESDAY, 2 if body == SIG else 4)
 
 
-def _find(plan: Plan, about: tuple | None) -> Model | bool | None:
+def _find(plan: Plan, about: tuple | None) -> Model | Literal[False] | None:
     """The thing in the plan, None for the body's own business, False if the import has no
     such thing (then the item or decision is left out)."""
     if about is None:
         return None
     kind, *key = about
+    found: Model | None
     if kind == "plan":
         found = plan
     elif kind == "section":

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from plantrack.core.forms import DateInput
-from plantrack.directory.models import Organisation
+from plantrack.accounts.models import User
+from plantrack.core.forms import DateInput, choice, model_choice
+from plantrack.directory.models import Organisation, Person
 from plantrack.governance import selectors
 from plantrack.governance.models import AgendaItem, Body, Decision, Meeting
 from plantrack.governance.templatetags.governance_tags import subject_label
-from plantrack.plans.models import Plan
+from plantrack.plans.models import Plan, Section
 from plantrack.plans.selectors import people_to_choose_for, sections_for_plan
 
 DATE_ERRORS = {
@@ -16,9 +19,14 @@ DATE_ERRORS = {
 }
 
 
-def _person_label(person) -> str:
-    where = f" ({person.organisation.name})" if person.organisation_id else ""
+def _person_label(person: Person) -> str:
+    where = f" ({person.organisation.name})" if person.organisation is not None else ""
     return f"{person.display_name}{where}"
+
+
+def _label_people(field: forms.ModelChoiceField) -> None:
+    # Django's documented way to relabel one field's choices; mypy sees a method replaced.
+    field.label_from_instance = _person_label  # type: ignore[method-assign,assignment]
 
 
 class BodyForm(forms.ModelForm):
@@ -43,26 +51,28 @@ class BodyForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         body = self.instance if self.instance.pk else None
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
-        self.fields["chair"].queryset = selectors.people_to_choose_for_body(user, body)
-        self.fields["chair"].label_from_instance = _person_label
+        model_choice(self, "organisation").queryset = Organisation.objects.order_by("name")
+        model_choice(self, "chair").queryset = selectors.people_to_choose_for_body(user, body)
+        _label_people(model_choice(self, "chair"))
         # A body may be placed under one the user keeps (or under its current parent).
         parents = selectors.bodies_managed_by(user)
         if body is not None:
             parents = (parents | Body.objects.filter(pk=body.reports_to_id)).exclude(pk=body.pk)
-        self.fields["reports_to"].queryset = parents.distinct().order_by("name")
+        model_choice(self, "reports_to").queryset = parents.distinct().order_by("name")
 
 
 class MemberForm(forms.Form):
-    person = forms.ModelChoiceField(queryset=None, error_messages={"required": "Choose a person"})
+    person: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
+        queryset=None, error_messages={"required": "Choose a person"}
+    )
     role = forms.CharField(
         max_length=200, required=False, help_text="E.g. secretary, police lead, public health"
     )
 
     def __init__(self, *args, user, body, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = selectors.people_to_choose_for_body(user, body)
-        self.fields["person"].label_from_instance = _person_label
+        model_choice(self, "person").queryset = selectors.people_to_choose_for_body(user, body)
+        _label_people(model_choice(self, "person"))
 
 
 class MeetingForm(forms.ModelForm):
@@ -75,6 +85,10 @@ class MeetingForm(forms.ModelForm):
 
 class _SubjectMixin:
     """The "About" choice: "<kind>:<id>" of something in a plan the body oversees."""
+
+    # Given by the form this is mixed into.
+    cleaned_data: dict[str, Any]
+    user: User
 
     def clean_subject(self):
         value = self.cleaned_data["subject"]
@@ -98,7 +112,7 @@ class AgendaItemForm(_SubjectMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         choices = selectors.subject_choices(user, body)
-        self.fields["subject"].choices = [("", "The body's own business"), *choices]
+        choice(self, "subject").choices = [("", "The body's own business"), *choices]
 
 
 class DecisionForm(_SubjectMixin, forms.Form):
@@ -128,7 +142,7 @@ class DecisionForm(_SubjectMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user, self.meeting = user, meeting
         if meeting is not None:
-            self.fields["agenda_item"].queryset = selectors.agenda_for_meeting(user, meeting)
+            model_choice(self, "agenda_item").queryset = selectors.agenda_for_meeting(user, meeting)
             self.fields["decided_on"].initial = meeting.date
         else:
             del self.fields["agenda_item"]
@@ -150,8 +164,8 @@ class DecisionForm(_SubjectMixin, forms.Form):
         empty = "The body's own business"
         if self.meeting is not None:
             empty = "The agenda item's subject, or the body's own business"
-            self.fields["agenda_item"].empty_label = "None"
-        self.fields["subject"].choices = [("", empty), *choices]
+            model_choice(self, "agenda_item").empty_label = "None"
+        choice(self, "subject").choices = [("", empty), *choices]
 
     @staticmethod
     def _initial_from(decision) -> dict:
@@ -173,13 +187,15 @@ class OversightForm(forms.Form):
     body = forms.ModelChoiceField(
         queryset=Body.objects.order_by("name"), error_messages={"required": "Choose a body"}
     )
-    section = forms.ModelChoiceField(
+    section: forms.ModelChoiceField[Section] = forms.ModelChoiceField(
         queryset=None,
         required=False,
         label="Section (initiative)",
         empty_label="The whole plan",
     )
-    lead = forms.ModelChoiceField(queryset=None, required=False, label="Strategic lead")
+    lead: forms.ModelChoiceField[Person] = forms.ModelChoiceField(
+        queryset=None, required=False, label="Strategic lead"
+    )
     lead_text = forms.CharField(
         label="Strategic lead (as written)",
         max_length=200,
@@ -189,6 +205,6 @@ class OversightForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["section"].queryset = sections_for_plan(plan)
-        self.fields["lead"].queryset = people_to_choose_for(plan)
-        self.fields["lead"].label_from_instance = _person_label
+        model_choice(self, "section").queryset = sections_for_plan(plan)
+        model_choice(self, "lead").queryset = people_to_choose_for(plan)
+        _label_people(model_choice(self, "lead"))

@@ -3,6 +3,9 @@ decisions and sign-offs recorded about it or its things."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.db.models import Q
 
 from plantrack.budgets.models import BudgetLine
@@ -14,7 +17,7 @@ from plantrack.measures.models import Measure
 from plantrack.plans.models import Action, Plan, Section
 
 
-def _names(pairs) -> callable:
+def _names(pairs: Iterable[tuple[Any, str]]) -> Callable[[Any], str]:
     names = dict(pairs)
     return lambda pk: names.get(pk, "—")
 
@@ -70,11 +73,11 @@ def plan_governance_entries(plan_id: int) -> list[Entry]:
         ),
     }
 
-    def oversight_label(record) -> str:
+    def oversight_label(record: Any) -> str:
         what = f"section “{sections(record.section_id)}”" if record.section_id else "the plan"
         return f"Oversight of {what} by {bodies(record.body_id)}"
 
-    def decision_label(record) -> str:
+    def decision_label(record: Any) -> str:
         text = record.text if len(record.text) <= 60 else f"{record.text[:59]}…"
         return f"{kinds.get(record.kind, 'Decision')} of {bodies(record.body_id)}: “{text}”"
 

@@ -292,10 +292,10 @@ class Chase(models.Model):
 # --- What plan pages show (core/changes.py) --------------------------------------------------
 
 
-def _subject_plans(row: Subject) -> list:
+def _subject_plans(row: Subject) -> list[int | None]:
     """The plan a decision or agenda item is about, before and after a change: a correction
     may move it from one plan to another."""
-    stored = type(row).objects.filter(pk=row.pk).values_list("subject_plan_id", flat=True)
+    stored = type(row)._default_manager.filter(pk=row.pk).values_list("subject_plan_id", flat=True)
     return [row.subject_plan_id, *(stored if row.pk else [])]
 
 

@@ -41,7 +41,11 @@ def subject_kind(subject: Model) -> str:
 
 def subject_plan_id(subject: Model) -> int:
     """The plan a subject is, or belongs to."""
-    return subject.pk if isinstance(subject, Plan) else subject.plan_id
+    if isinstance(subject, Plan):
+        return subject.pk
+    if isinstance(subject, Section | Action | Measure | BudgetLine):
+        return subject.plan_id
+    raise TypeError(f"{type(subject).__name__} cannot be the subject of a decision")
 
 
 # --- Bodies ---------------------------------------------------------------------------------
@@ -118,9 +122,9 @@ def bodies_tree(user: User) -> list[BodyNode]:
     oversights = _oversights_visible_to(user).order_by("plan__title", "section__position", "pk")
     for oversight in oversights.filter(body_id__in=list(nodes)):
         nodes[oversight.body_id].oversights.append(oversight)
-    roots = []
+    roots: list[BodyNode] = []
     for body in bodies:
-        parent = nodes.get(body.reports_to_id)
+        parent = nodes.get(body.reports_to_id) if body.reports_to_id is not None else None
         (parent.children if parent else roots).append(nodes[body.pk])
 
     def set_depth(level: list[BodyNode], depth: int) -> None:
@@ -339,9 +343,9 @@ def subject_get_for_user(user: User, kind: str, pk: int) -> Model | None:
         return None
     visible = plans_visible_to(user)
     things = (
-        model.objects.filter(pk__in=visible)
+        model._default_manager.filter(pk__in=visible)
         if model is Plan
-        else model.objects.filter(plan__in=visible)
+        else model._default_manager.filter(plan__in=visible)
     )
     return things.filter(pk=pk).first()
 

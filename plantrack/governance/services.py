@@ -19,6 +19,7 @@ Writes that change what a plan's pages show move the plan's version through the 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -53,7 +54,7 @@ MEETING_FIELDS = {"date", "title", "location", "notes"}
 KEEPERS_ONLY = "Only the body's chair, its secretary or a site admin can change it."
 
 
-def _assign(instance: Model, fields: dict, allowed: set[str]) -> None:
+def _assign(instance: Model, fields: dict[str, Any], allowed: set[str]) -> None:
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -69,7 +70,7 @@ def require_keeper(actor: User, body: Body) -> None:
 
 
 @transaction.atomic
-def body_create(*, actor: User, name: str, **fields) -> Body:
+def body_create(*, actor: User, name: str, **fields: Any) -> Body:
     parent = fields.get("reports_to")
     require(
         actor.is_superuser or (parent is not None and body_can_manage(actor, parent)),
@@ -82,7 +83,7 @@ def body_create(*, actor: User, name: str, **fields) -> Body:
 
 
 @transaction.atomic
-def body_update(*, actor: User, body: Body, edit_version: str | None = None, **fields) -> Body:
+def body_update(*, actor: User, body: Body, edit_version: str | None = None, **fields: Any) -> Body:
     require_keeper(actor, body)
     claim(body, edit_version)
     # Compare with the database: a ModelForm may already have changed the instance in memory.
@@ -156,7 +157,7 @@ def oversight_remove(*, actor: User, oversight: Oversight) -> None:
 
 
 @transaction.atomic
-def meeting_create(*, actor: User, body: Body, date: dt.date, **fields) -> Meeting:
+def meeting_create(*, actor: User, body: Body, date: dt.date, **fields: Any) -> Meeting:
     require_keeper(actor, body)
     meeting = Meeting(body=body, date=date)
     _assign(meeting, fields, MEETING_FIELDS)
@@ -166,7 +167,7 @@ def meeting_create(*, actor: User, body: Body, date: dt.date, **fields) -> Meeti
 
 @transaction.atomic
 def meeting_update(
-    *, actor: User, meeting: Meeting, edit_version: str | None = None, **fields
+    *, actor: User, meeting: Meeting, edit_version: str | None = None, **fields: Any
 ) -> Meeting:
     require_keeper(actor, meeting.body)
     claim(meeting, edit_version)
@@ -175,11 +176,11 @@ def meeting_update(
     return meeting
 
 
-def subject_values(actor: User, subject: Model | None) -> dict:
+def subject_values(actor: User, subject: Model | None) -> dict[str, Any]:
     """The subject fields of an agenda item or decision pointing at ``subject`` (a plan,
     section, action, measure or budget line, or None for the body's own business). The one
     place a subject is checked: of a kind a body can decide about, in a plan the actor sees."""
-    values: dict = {name: None for name in SUBJECT_MODELS}
+    values: dict[str, Any] = {name: None for name in SUBJECT_MODELS}
     values["subject_plan_id"] = None
     if subject is None:
         return values
@@ -304,7 +305,7 @@ def decision_record(
 
 @transaction.atomic
 def decision_update(
-    *, actor: User, decision: Decision, edit_version: str | None = None, **fields
+    *, actor: User, decision: Decision, edit_version: str | None = None, **fields: Any
 ) -> Decision:
     """Correct a decision's text, type, date, meeting, agenda item or subject, by the same
     rules as decision_record. Fields not given keep their values, except that a different

@@ -13,7 +13,7 @@ from plantrack.packs.schemas import PackOut
 router = Router(tags=["packs"])
 
 
-def _out(pack: Pack, plan_ids: list[int], files: list[dict]) -> dict:
+def _out(pack: Pack, plan_ids: list[int], files: list[dict], missing: int) -> dict:
     ready = pack.status in (Pack.Status.DRAFT, Pack.Status.PUBLISHED)
     return {
         "id": pack.pk,
@@ -26,7 +26,7 @@ def _out(pack: Pack, plan_ids: list[int], files: list[dict]) -> dict:
         "built_at": pack.built_at,
         "published_at": pack.published_at,
         "plan_ids": plan_ids,
-        "missing_commentary": pack.missing if ready else None,
+        "missing_commentary": missing if ready else None,
         "files": files,
         "downloads": {
             fmt: reverse("api:pack_download", kwargs={"pack_id": pack.pk, "fmt": fmt})
@@ -43,19 +43,20 @@ def list_packs(request, body_id: Id):
     draft files, a published pack's final ones). Three queries whatever the number of packs."""
     body = selectors.body_get_for_user(request.user, body_id)
     packs = list(selectors.pack_list_api(request.user, body))
-    for pack in packs:
-        pack.missing = int(pack.missing_text or 0)
     plan_ids, files = selectors.pack_plans_and_files([p.pk for p in packs])
-    return [_out(p, plan_ids.get(p.pk, []), files.get(p.pk, [])) for p in packs]
+    return [
+        _out(p, plan_ids.get(p.pk, []), files.get(p.pk, []), int(p.missing_text or 0))
+        for p in packs
+    ]
 
 
 @router.get("/packs/{pack_id}", response={200: PackOut, **READ_ONE})
 def get_pack(request, pack_id: Id):
     """One pack's metadata (not its snapshot)."""
     pack = selectors.pack_get_for_user(request.user, pack_id)
-    pack.missing = (pack.snapshot.get("summary") or {}).get("missing_commentary", 0)
+    missing = (pack.snapshot.get("summary") or {}).get("missing_commentary", 0)
     plan_ids, files = selectors.pack_plans_and_files([pack.pk])
-    return _out(pack, plan_ids.get(pack.pk, []), files.get(pack.pk, []))
+    return _out(pack, plan_ids.get(pack.pk, []), files.get(pack.pk, []), missing)
 
 
 @router.get(

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 
 from plantrack.core.finyears import period_kind_name, period_with_name
-from plantrack.governance.models import Body
+from plantrack.core.forms import model_choice
+from plantrack.governance.models import Body, Meeting
 from plantrack.packs.selectors import (
     cadence_kind,
     current_period,
@@ -26,7 +27,7 @@ def _period_field(kind: str) -> forms.ChoiceField:
 
 class PackForm(forms.Form):
     period = forms.ChoiceField(label="Reporting period")
-    meeting = forms.ModelChoiceField(
+    meeting: forms.ModelChoiceField[Meeting] = forms.ModelChoiceField(
         label="Meeting",
         queryset=None,
         required=False,
@@ -39,7 +40,7 @@ class PackForm(forms.Form):
         kind = cadence_kind(body.cadence)
         self.fields["period"] = _period_field(kind)
         self.fields["period"].initial = current_period(kind=kind)
-        self.fields["meeting"].queryset = meetings_for_body(body)
+        model_choice(self, "meeting").queryset = meetings_for_body(body)
 
 
 class CommentaryForm(forms.Form):

@@ -16,6 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -33,15 +34,23 @@ from plantrack.measures.judgement import Status as Judged
 from plantrack.measures.models import Measure, Reading, Target
 from plantrack.measures.selectors import measure_judgement
 from plantrack.packs.models import Pack, PackFile
-from plantrack.plans.models import Action, ActionOwner, Plan, PlanRole
+from plantrack.plans.models import Action, ActionOwner, Plan, PlanRole, Update
 from plantrack.plans.selectors import CLOSED, plans_visible_to, today
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class MissingText(TypedDict):
+    missing_text: str  # the count of missing commentary, as the snapshot's JSON holds it
+
 
 # --- Periods --------------------------------------------------------------------------------
 # Packs and commentary are for a reporting period: the financial-year quarter, or the period of
 # a body's own cadence (plantrack.core.finyears): a monthly group's "2026/27-M08", a
 # bimonthly one's "2026/27-B4", a twice-yearly one's "2026/27-H1".
 
-CADENCE_KINDS = {
+CADENCE_KINDS: dict[str, str] = {
     Body.Cadence.MONTHLY: "M",
     Body.Cadence.BIMONTHLY: "B",
     Body.Cadence.TWICE_YEARLY: "H",
@@ -114,7 +123,9 @@ def off_track_measures(plans: QuerySet[Plan] | list[int]) -> dict[int, list[str]
         points[measure_id].append(j.Point(day, value))
     found: dict[int, list[str]] = defaultdict(list)
     for measure in measures:
-        if measure_judgement(measure, points[measure.pk]).status == Judged.OFF_TRACK:
+        judged = measure_judgement(measure, points[measure.pk]).status
+        # The query keeps only measures tied to an action.
+        if judged == Judged.OFF_TRACK and measure.action_id is not None:
             found[measure.action_id].append(measure.name)
     return dict(found)
 
@@ -150,7 +161,7 @@ class CommentaryItem:
         return [o.person for o in self.action.ownerships.all()]
 
 
-def _owners_prefetch() -> Prefetch:
+def _owners_prefetch() -> Prefetch[Any]:
     return Prefetch("ownerships", queryset=ActionOwner.objects.select_related("person"))
 
 
@@ -161,14 +172,13 @@ def items_needing_commentary(
     commentary for the period (None where there is none yet). Six queries."""
     on = on or today()
     off_track = off_track_measures([plan.pk])
-    actions = (
+    actions = list(
         Action.objects.filter(plan=plan)
         .filter(needing_commentary_q(on, off_track))
         .select_related("section", "plan")
         .prefetch_related(_owners_prefetch())
         .order_by("section__position", "section_id", "position", "id")
     )
-    actions = list(actions)
     given = {
         c.action_id: c
         for c in Commentary.objects.filter(period=period, action__in=[a.pk for a in actions])
@@ -183,13 +193,16 @@ def missing_commentary_by_person(
     given (default: every active plan). Actions with no owner are left out (no one to ask).
     People sorted by name, their actions in plan order. Five queries whatever the size."""
     on = today()
+    scope: QuerySet[Plan] | list[int]
     if plans is None:
-        plans = Plan.objects.filter(status=Plan.Status.ACTIVE)
-    if not isinstance(plans, QuerySet):
-        plans = [p.pk if isinstance(p, Plan) else p for p in plans]
-    off_track = off_track_measures(plans)
+        scope = Plan.objects.filter(status=Plan.Status.ACTIVE)
+    elif isinstance(plans, QuerySet):
+        scope = plans
+    else:
+        scope = [p.pk if isinstance(p, Plan) else p for p in plans]
+    off_track = off_track_measures(scope)
     actions = (
-        Action.objects.filter(plan__in=plans)
+        Action.objects.filter(plan__in=scope)
         .filter(needing_commentary_q(on, off_track))
         .exclude(pk__in=Commentary.objects.filter(period=period).values("action_id"))
         .select_related("plan")
@@ -363,7 +376,7 @@ def pack_list(user: User, body: Body | None = None) -> QuerySet[Pack]:
     return packs.defer("snapshot").order_by("-created_at", "-id")
 
 
-def pack_list_api(user: User, body: Body) -> QuerySet[Pack]:
+def pack_list_api(user: User, body: Body) -> QuerySet[WithAnnotations[Pack, MissingText]]:
     """A body's packs with the count of missing commentary read out of the snapshot's JSON
     by the database, so that the snapshots themselves are not loaded."""
     from django.db.models.fields.json import KT
@@ -377,7 +390,9 @@ def pack_list_api(user: User, body: Body) -> QuerySet[Pack]:
     )
 
 
-def pack_plans_and_files(pack_ids: list[int]) -> tuple[dict[int, list[int]], dict[int, list]]:
+def pack_plans_and_files(
+    pack_ids: list[int],
+) -> tuple[dict[int, list[int]], dict[int, list[dict[str, Any]]]]:
     """Plan ids and stored files' metadata of some packs: two queries. The files are those a
     user downloads now: a published pack's final ones, otherwise the draft ones."""
     plans: dict[int, list[int]] = defaultdict(list)
@@ -387,7 +402,7 @@ def pack_plans_and_files(pack_ids: list[int]) -> tuple[dict[int, list[int]], dic
         .values_list("pack_id", "plan_id")
     ):
         plans[pack_id].append(plan_id)
-    files: dict[int, list] = defaultdict(list)
+    files: dict[int, list[dict[str, Any]]] = defaultdict(list)
     published = Q(pack__status=Pack.Status.PUBLISHED)
     current = (published & Q(draft=False)) | (~published & Q(draft=True))
     for row in (
@@ -395,7 +410,9 @@ def pack_plans_and_files(pack_ids: list[int]) -> tuple[dict[int, list[int]], dic
         .order_by("format")
         .values("pack_id", "format", "size", "sha256")
     ):
-        files[row.pop("pack_id")].append(row)
+        files[row["pack_id"]].append(
+            {"format": row["format"], "size": row["size"], "sha256": row["sha256"]}
+        )
     return plans, files
 
 
@@ -416,11 +433,11 @@ def can_publish_pack(user: User, pack: Pack) -> bool:
     return bool(plan_ids) and _manages_one(user, plan_ids) and _sees_all(user, plan_ids)
 
 
-def pack_files(pack: Pack) -> dict[str, dict]:
+def pack_files(pack: Pack) -> dict[str, dict[str, Any]]:
     """Format → size and checksum of the stored files a user downloads now (a draft's draft
     files, a published pack's final ones), not their bytes."""
     files = PackFile.objects.filter(pack=pack, draft=pack.status != Pack.Status.PUBLISHED)
-    return {row["format"]: row for row in files.values("format", "size", "sha256")}
+    return {row["format"]: dict(row) for row in files.values("format", "size", "sha256")}
 
 
 def pack_file_data(pack: Pack, fmt: str, *, draft: bool = False) -> bytes | None:
@@ -451,9 +468,7 @@ def missing_commentary_count(pack: Pack) -> int:
     )
 
 
-def latest_update_subquery():
-    from plantrack.plans.models import Update
-
+def latest_update_subquery() -> Subquery:
     return Subquery(
         Update.objects.filter(action=OuterRef("pk"))
         .order_by(F("date").desc(nulls_last=True), "-created_at", "-id")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,7 +25,7 @@ from plantrack.accounts.models import User
 from plantrack.core import changes
 from plantrack.core.cache import progress_clear, progress_of, progress_reporter
 from plantrack.core.finyears import period_with_name
-from plantrack.core.services import require
+from plantrack.core.services import attribute_to, require
 from plantrack.directory.models import Person
 from plantrack.directory.selectors import mail_address
 from plantrack.governance.models import Body, Chase, Commentary, Meeting
@@ -60,14 +62,14 @@ def commentary_save(*, actor: User, action: Action, period: str, text: str) -> C
     commentary.author = actor
     commentary.author_name = actor.display_name
     commentary.full_clean(exclude=["action", "author"], validate_unique=False)
-    commentary._history_user = actor
+    attribute_to(commentary, actor)
     commentary.save()
     # Saved without save_validated (its uniqueness is checked above, by period), so it says so.
     changes.plans_changed([action.plan_id])
     return commentary
 
 
-def _link(path: str, **query) -> str:
+def _link(path: str, **query: str | int) -> str:
     return f"{settings.PLANTRACK_BASE_URL}{path}" + (f"?{urlencode(query)}" if query else "")
 
 
@@ -158,7 +160,9 @@ def pack_prepare(*, actor: User, body: Body, period: str, meeting: Meeting | Non
 SNAPSHOT_SHARE = 30
 
 
-def _render_all(snapshot: dict, *, draft: bool, report=None) -> dict[str, bytes]:
+def _render_all(
+    snapshot: dict[str, Any], *, draft: bool, report: Callable[[int, int], None] | None = None
+) -> dict[str, bytes]:
     """The three files of a snapshot, PDF first (the slowest), reporting progress."""
     files = {}
     for done, fmt in enumerate(FORMATS):
@@ -168,7 +172,7 @@ def _render_all(snapshot: dict, *, draft: bool, report=None) -> dict[str, bytes]
     return files
 
 
-def _fail(pack_pk: int, working: str, error: str, **fields) -> None:
+def _fail(pack_pk: int, working: str, error: str, **fields: Any) -> None:
     """A task went wrong: say why on the pack, if it is still in the task's hands."""
     Pack.objects.filter(pk=pack_pk, status=working).update(error=error, **fields)
 

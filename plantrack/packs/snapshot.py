@@ -14,9 +14,10 @@ number of actions, measures or updates in them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from itertools import groupby
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -36,6 +37,14 @@ from plantrack.plans.models import Action, ActionOwner, Plan, Section, Update
 from plantrack.plans.selectors import CLOSED, today
 from plantrack.reports.charts import summary_charts
 from plantrack.reports.selectors import RAGS, plan_report
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _LatestUpdate(TypedDict):
+    latest_update_id: int | None  # latest_update_subquery
+
 
 SNAPSHOT_VERSION = 1
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue", "": "Not rated"}
@@ -84,7 +93,7 @@ def _parts(body: Body) -> list[tuple[Plan, Section | None, str]]:
     return parts
 
 
-def _actions(plan: Plan, section: Section | None) -> list[Action]:
+def _actions(plan: Plan, section: Section | None) -> list[WithAnnotations[Action, _LatestUpdate]]:
     actions = Action.objects.filter(plan=plan)
     if section is not None:
         actions = actions.filter(section=section)
@@ -98,19 +107,19 @@ def _actions(plan: Plan, section: Section | None) -> list[Action]:
     )
 
 
-def _updates(actions: list[Action]) -> dict[int, dict]:
+def _updates(actions: list[WithAnnotations[Action, _LatestUpdate]]) -> dict[int, dict[str, Any]]:
     ids = [a.latest_update_id for a in actions if a.latest_update_id]
     if not ids:
         return {}
     return {
-        row["action_id"]: row
+        row["action_id"]: dict(row)
         for row in Update.objects.filter(pk__in=ids).values(
             "action_id", "date", "narrative", "author_name", "rag"
         )
     }
 
 
-def _commentary(actions: list[Action], period: str) -> dict[int, dict]:
+def _commentary(actions: Sequence[Action], period: str) -> dict[int, dict]:
     ids = [a.pk for a in actions]
     if not ids:
         return {}
@@ -403,7 +412,7 @@ def build_snapshot(
             "name": body.name,
             "short_name": body.short_name,
             "kind": body.get_kind_display(),
-            "chair": body.chair.display_name if body.chair_id else body.chair_text,
+            "chair": body.chair.display_name if body.chair is not None else body.chair_text,
         },
         "meeting": {
             "id": meeting.pk,

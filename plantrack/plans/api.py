@@ -15,6 +15,7 @@ from plantrack.plans import selectors, services
 from plantrack.plans.models import Action, Plan
 from plantrack.plans.schemas import (
     ActionDetailOut,
+    FuzzyDateOut,
     MilestoneOut,
     PagedActions,
     PlanOut,
@@ -135,7 +136,7 @@ def get_action(request, action_id: Id):
     # The same shape as a row of the list, built the same way.
     data = selectors.action_list_rows(Action.objects.filter(pk=action.pk), 0, 1)["items"][0]
     data["milestones"] = [
-        MilestoneOut(id=m.id, title=m.title, due=_fuzzy(m, "due"), done=m.done)
+        MilestoneOut(id=m.id, title=m.title, due=FuzzyDateOut(**_fuzzy(m, "due")), done=m.done)
         for m in action.milestones.all()
     ]
     data["depends_on"] = [d.pk for d in action.depends_on.all()]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from plantrack.core.forms import DateInput
+from plantrack.core.forms import DateInput, model_choice
 from plantrack.core.models import Rag
 from plantrack.directory.models import Organisation, Person
 from plantrack.plans.models import Action, Plan, PlanRole, Section
@@ -95,7 +95,8 @@ class UpdateForm(forms.Form):
     def __init__(self, *args, action: Action, **kwargs):
         kwargs.setdefault("initial", {"date": today(), "rag": action.rag, "status": action.status})
         super().__init__(*args, **kwargs)
-        self.fields["rag"].inline = True
+        # Read by the field template (radios in a row); no Field declares it.
+        self.fields["rag"].inline = True  # type: ignore[attr-defined]
 
 
 class PlanForm(forms.ModelForm):
@@ -181,11 +182,11 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["section"].queryset = Section.objects.filter(plan=plan)
-        self.fields["owners"].queryset = people_to_choose_for(plan)
+        model_choice(self, "section").queryset = Section.objects.filter(plan=plan)
+        model_choice(self, "owners").queryset = people_to_choose_for(plan)
         organisations = Organisation.objects.all()
-        self.fields["lead_organisations"].queryset = organisations
-        self.fields["supporting_organisations"].queryset = organisations
+        model_choice(self, "lead_organisations").queryset = organisations
+        model_choice(self, "supporting_organisations").queryset = organisations
         others = Action.objects.filter(plan=plan)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
@@ -201,7 +202,7 @@ class ActionForm(forms.ModelForm):
                 ],
                 depends_on=list(self.instance.depends_on.values_list("pk", flat=True)),
             )
-        self.fields["depends_on"].queryset = others
+        model_choice(self, "depends_on").queryset = others
 
 
 class RoleForm(forms.Form):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from plantrack.core import hooks
 from plantrack.core.history import Entry, entries_for, merged
@@ -18,12 +19,12 @@ from plantrack.plans.models import (
 LINK_VERBS = {"+": "added", "-": "removed"}
 
 
-def _lookup(pairs) -> Callable:
+def _lookup(pairs: Iterable[tuple[Any, str]]) -> Callable[[Any], str]:
     names = dict(pairs)
     return lambda pk: names.get(pk, "—")
 
 
-def _link_entries(action_filter: dict) -> list[Entry]:
+def _link_entries(action_filter: dict[str, Any]) -> list[Entry]:
     owner_records = ActionOwner.history.filter(action__in=Action.objects.filter(**action_filter))
     people = _lookup(
         (p.pk, p.display_name)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from plantrack.accounts.http import SignedInRequest
 from plantrack.core import hooks
 from plantrack.directory.models import Organisation, Person
 from plantrack.plans.selectors import actions_involving_organisation, actions_owned_by
 
 
 @hooks.register(hooks.ORGANISATION_PAGE)
-def organisation_actions(request: HttpRequest, organisation: Organisation) -> str:
+def organisation_actions(request: SignedInRequest, organisation: Organisation) -> str:
     actions = actions_involving_organisation(request.user, organisation)[:200]
     return render_to_string(
         "plans/_directory_actions.html",
@@ -21,7 +21,7 @@ def organisation_actions(request: HttpRequest, organisation: Organisation) -> st
 
 
 @hooks.register(hooks.PERSON_PAGE)
-def person_actions(request: HttpRequest, person: Person) -> str:
+def person_actions(request: SignedInRequest, person: Person) -> str:
     actions = actions_owned_by(request.user, person)[:200]
     return render_to_string(
         "plans/_directory_actions.html",

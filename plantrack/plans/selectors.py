@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -129,7 +130,7 @@ def plan_roles(plan: Plan) -> QuerySet[PlanRole]:
     return PlanRole.objects.filter(plan=plan).select_related("user").order_by("user__username")
 
 
-def _counts(prefix: str) -> dict:
+def _counts(prefix: str) -> dict[str, Count]:
     """RAG, completion, overdue and update-due counts, over ``prefix`` + action fields."""
     on = today()
     p = prefix
@@ -154,16 +155,16 @@ def plans_with_counts(user: User, plan_ids: list[int] | None = None) -> QuerySet
     return plans.select_related("owner_organisation").annotate(**_counts("actions__"))
 
 
-def plan_summary(plan: Plan) -> dict:
+def plan_summary(plan: Plan) -> dict[str, int]:
     return Action.objects.filter(plan=plan).aggregate(**_counts(""))
 
 
-def action_counts() -> dict:
+def action_counts() -> dict[str, Count]:
     """The count aggregates of plan_summary, to annotate any grouping of actions with."""
     return _counts("")
 
 
-def plan_versions_page(user: User, limit: int, **filters) -> list[tuple[int, int]]:
+def plan_versions_page(user: User, limit: int, **filters: Any) -> list[tuple[int, int]]:
     """(id, version) of the first plans the user can see, by title: the ids to count and,
     with the versions, a cache key that changes whenever any of them does."""
     plans = plans_visible_to(user).filter(**filters).order_by("title")
@@ -203,7 +204,7 @@ RAG_ORDER = Case(
     output_field=IntegerField(),
 )
 
-SORTS: dict[str, tuple[str, list]] = {
+SORTS: dict[str, tuple[str, list[Any]]] = {
     "position": ("Plan order", ["section__position", "section_id", "position", "id"]),
     "ref": ("Reference", ["ref", "id"]),
     # Start-only texts ("Commence Nov 22") have no deadline but still sort by their month.
@@ -316,7 +317,7 @@ API_ACTION_FIELDS = (
 FUZZY_PREFIXES = ("start", "review", "due")
 
 
-def action_list_rows(actions: QuerySet[Action], offset: int, limit: int) -> dict:
+def action_list_rows(actions: QuerySet[Action], offset: int, limit: int) -> dict[str, Any]:
     """A page of actions as plain dicts in the API's shape, from three flat queries.
 
     Lists of a hundred actions are read far more than anything else in the API; building
@@ -326,7 +327,7 @@ def action_list_rows(actions: QuerySet[Action], offset: int, limit: int) -> dict
     ]
     rows = list(actions.values(*API_ACTION_FIELDS, *fuzzy)[offset : offset + limit])
     ids = [row["id"] for row in rows]
-    owners: dict[int, list] = {pk: [] for pk in ids}
+    owners: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
     for o in (
         ActionOwner.objects.filter(action_id__in=ids)
         .order_by("position", "id")
@@ -336,7 +337,9 @@ def action_list_rows(actions: QuerySet[Action], offset: int, limit: int) -> dict
         owners[o["action_id"]].append(
             {"id": o["person_id"], "display_name": name, "post": o["post"]}
         )
-    agencies: dict[int, dict[str, list]] = {pk: {"lead": [], "supporting": []} for pk in ids}
+    agencies: dict[int, dict[str, list[dict[str, Any]]]] = {
+        pk: {"lead": [], "supporting": []} for pk in ids
+    }
     for a in (
         ActionOrganisation.objects.filter(action_id__in=ids)
         .order_by("position", "id")
@@ -408,7 +411,7 @@ def my_actions(user: User) -> QuerySet[Action]:
     )
 
 
-def _actions_linked_by(user: User, links: QuerySet) -> QuerySet[Action]:
+def _actions_linked_by(user: User, links: QuerySet[Any, Any]) -> QuerySet[Action]:
     return (
         actions_visible_to(user)
         .filter(pk__in=links.values("action_id"))
@@ -477,13 +480,13 @@ def recent_updates(user: User, limit: int = 10, visible: list[int] | None = None
     full = newest.select_related("action", "action__plan", "author")
     if user.is_superuser:
         return list(full[:limit])
-    visible = set(visible_plan_ids(user) if visible is None else visible)
-    if len(visible) > RECENT_MANY_PLANS:
+    seen = set(visible_plan_ids(user) if visible is None else visible)
+    if len(seen) > RECENT_MANY_PLANS:
         found: list[int] = []
         for batch in range(RECENT_SCAN_LIMIT):
             start = batch * RECENT_BATCH
             rows = newest.values_list("pk", "action__plan_id")[start : start + RECENT_BATCH]
-            found += [pk for pk, plan_id in rows if plan_id in visible]
+            found += [pk for pk, plan_id in rows if plan_id in seen]
             if len(found) >= limit or len(rows) < RECENT_BATCH:
                 return list(full.filter(pk__in=found[:limit]))
-    return list(full.filter(action__plan_id__in=visible)[:limit])
+    return list(full.filter(action__plan_id__in=seen)[:limit])

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from simple_history.utils import bulk_create_with_history
 
 from plantrack.accounts.models import User
 from plantrack.core import changes
 from plantrack.core.concurrency import claim
-from plantrack.core.services import delete_recorded, require, save_validated, set_fuzzy_date
+from plantrack.core.services import (
+    attribute_to,
+    delete_recorded,
+    require,
+    save_validated,
+    set_fuzzy_date,
+)
 from plantrack.directory.models import Organisation, Person
 from plantrack.directory.selectors import organisation_ids_for
 from plantrack.plans.models import (
@@ -61,7 +68,9 @@ def require_manager(actor: User, plan: Plan) -> None:
 DEADLINES = {"due"}
 
 
-def _assign(instance, fields: dict, allowed: set[str], fuzzy: dict[str, str]) -> None:
+def _assign(
+    instance: Model, fields: dict[str, Any], allowed: set[str], fuzzy: dict[str, str]
+) -> None:
     unknown = set(fields) - allowed - set(fuzzy)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -77,7 +86,9 @@ def _assign(instance, fields: dict, allowed: set[str], fuzzy: dict[str, str]) ->
 
 
 @transaction.atomic
-def plan_create(*, actor: User, title: str, owner_organisation: Organisation, **fields) -> Plan:
+def plan_create(
+    *, actor: User, title: str, owner_organisation: Organisation, **fields: Any
+) -> Plan:
     """Create a plan; its creator becomes its first manager."""
     require(
         actor.is_superuser or owner_organisation.pk in organisation_ids_for(actor),
@@ -92,7 +103,7 @@ def plan_create(*, actor: User, title: str, owner_organisation: Organisation, **
 
 
 @transaction.atomic
-def plan_update(*, actor: User, plan: Plan, edit_version: str | None = None, **fields) -> Plan:
+def plan_update(*, actor: User, plan: Plan, edit_version: str | None = None, **fields: Any) -> Plan:
     require_manager(actor, plan)
     claim(plan, edit_version)
     # Read from the database: a ModelForm may already have changed the instance in memory.
@@ -154,7 +165,7 @@ def section_create(*, actor: User, plan: Plan, title: str, description: str = ""
 
 @transaction.atomic
 def section_update(
-    *, actor: User, section: Section, edit_version: str | None = None, **fields
+    *, actor: User, section: Section, edit_version: str | None = None, **fields: Any
 ) -> Section:
     require_manager(actor, section.plan)
     claim(section, edit_version)
@@ -177,7 +188,7 @@ def action_create(
     supporting_organisations: Sequence[Organisation] = (),
     milestones: Iterable[str] = (),
     depends_on: Iterable[Action] = (),
-    **fields,
+    **fields: Any,
 ) -> Action:
     require_manager(actor, plan)
     section = fields.get("section")
@@ -206,7 +217,7 @@ def action_update(
     supporting_organisations: Sequence[Organisation] | None = None,
     depends_on: Iterable[Action] | None = None,
     edit_version: str | None = None,
-    **fields,
+    **fields: Any,
 ) -> Action:
     require_manager(actor, action.plan)
     claim(action, edit_version)
@@ -224,15 +235,18 @@ def action_update(
     return action
 
 
-def _sync_links(
-    existing: dict[tuple, object], wanted: list[tuple[tuple, dict]], make, actor: User
+def _sync_links[L: Model](
+    existing: dict[tuple[int], L],
+    wanted: list[tuple[tuple[int], dict[str, Any]]],
+    make: Callable[..., L],
+    actor: User,
 ) -> None:
     """Add and remove link rows so only real changes reach the audit history."""
     wanted_keys = {key for key, _ in wanted}
-    for key, row in existing.items():
+    for key, stale in existing.items():
         if key not in wanted_keys:
-            row._history_user = actor
-            row.delete()
+            attribute_to(stale, actor)
+            stale.delete()
     for key, values in wanted:
         row = existing.get(key)
         if row is None:
@@ -241,17 +255,18 @@ def _sync_links(
             continue
         for k, v in values.items():
             setattr(row, k, v)
-        row._history_user = actor
+        attribute_to(row, actor)
         row.save()
 
 
 def _set_owners(action: Action, owners: Sequence[Person], actor: User) -> None:
     existing = {(o.person_id,): o for o in ActionOwner.objects.filter(action=action)}
-    wanted, seen = [], set()
+    wanted: list[tuple[tuple[int], dict[str, Any]]] = []
+    seen: set[int] = set()
     for position, person in enumerate(owners):
         if person.pk not in seen:
             seen.add(person.pk)
-            values = {"person_id": person.pk, "position": position}
+            values: dict[str, Any] = {"person_id": person.pk, "position": position}
             if (person.pk,) not in existing:
                 values["post"] = person.post or person.job_title
             wanted.append(((person.pk,), values))
@@ -265,7 +280,8 @@ def _set_organisations(
     actor: User,
 ) -> None:
     existing = {(a.organisation_id,): a for a in ActionOrganisation.objects.filter(action=action)}
-    wanted, seen = [], set()
+    wanted: list[tuple[tuple[int], dict[str, Any]]] = []
+    seen: set[int] = set()
     for role, organisations in (
         (ActionOrganisation.Role.LEAD, lead),
         (ActionOrganisation.Role.SUPPORTING, supporting),
@@ -298,7 +314,7 @@ class ActionImport:
 
     title: str
     section: Section | None = None
-    fields: dict | None = None  # ACTION_FIELDS and FUZZY_FIELDS, as for action_create
+    fields: dict[str, Any] | None = None  # ACTION_FIELDS and FUZZY_FIELDS, as for action_create
     owners: Sequence[Person] = ()
     lead_organisations: Sequence[Organisation] = ()
     supporting_organisations: Sequence[Organisation] = ()
@@ -309,7 +325,12 @@ class ActionImport:
 
 @transaction.atomic
 def actions_import(
-    *, actor: User, plan: Plan, actions: Sequence[ActionImport], author_name: str, batch_size=500
+    *,
+    actor: User,
+    plan: Plan,
+    actions: Sequence[ActionImport],
+    author_name: str,
+    batch_size: int = 500,
 ) -> list[Action]:
     """Create many actions, with their owners, organisations, milestones and imported updates,
     in a handful of bulk queries. The rows are those action_create followed by
@@ -345,7 +366,7 @@ def actions_import(
         action.full_clean(exclude=["plan", "section"])
         drafts.append((action, item, updates))
 
-    created = bulk_create_with_history(
+    created: list[Action] = bulk_create_with_history(
         [a for a, _, _ in drafts], Action, batch_size=batch_size, default_user=actor
     )
     owners, organisations, milestones, updates = [], [], [], []
@@ -407,7 +428,7 @@ def milestone_create(
 
 @transaction.atomic
 def milestone_update(
-    *, actor: User, milestone: Milestone, edit_version: str | None = None, **fields
+    *, actor: User, milestone: Milestone, edit_version: str | None = None, **fields: Any
 ) -> Milestone:
     require_manager(actor, milestone.action.plan)
     claim(milestone, edit_version)
@@ -466,7 +487,7 @@ def update_post(
             )
             action.rag = rag or action.rag
             action.status = status or action.status
-            action._history_user = actor
+            attribute_to(action, actor)
             action.save(
                 update_fields=["last_update_on", "update_due_on", "rag", "status", "updated_at"]
             )

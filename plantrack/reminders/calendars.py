@@ -21,6 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import zlib
+from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
@@ -33,6 +35,7 @@ from plantrack.governance.models import Body, BodyMember, Meeting, Oversight
 from plantrack.plans.models import Action, ActionOwner, Milestone, Plan
 from plantrack.plans.selectors import CLOSED, plans_visible_to, today
 from plantrack.reminders.models import CalendarFeed
+from plantrack.reminders.selectors import feed_body_id, feed_plan_id
 
 PRODID = "-//PlanTrack//Calendar feeds//EN"
 UID_DOMAIN = "plantrack"
@@ -133,6 +136,7 @@ class FeedBuilder:
             .order_by("date", "pk")
         )
         for pk, day, title, location, body_id, body_name in rows:
+            url: str | None
             if self.meeting_url:
                 url = self.meeting_url.format(pk)
             else:
@@ -167,7 +171,7 @@ def _user_bodies(feed: CalendarFeed) -> QuerySet[Body]:
 
 
 def _body_actions(feed: CalendarFeed) -> QuerySet[Action]:
-    oversights = Oversight.objects.filter(body_id=feed.body_id)
+    oversights = Oversight.objects.filter(body_id=feed_body_id(feed))
     whole_plans = oversights.filter(section__isnull=True).values("plan_id")
     sections = oversights.filter(section__isnull=False).values("section_id")
     return _visible_actions(feed).filter(Q(plan_id__in=whole_plans) | Q(section_id__in=sections))
@@ -181,19 +185,19 @@ def _user_feed(builder: FeedBuilder, feed: CalendarFeed) -> None:
 
 
 def _plan_feed(builder: FeedBuilder, feed: CalendarFeed) -> None:
-    actions = Action.objects.filter(plan_id=feed.plan_id)
+    actions = Action.objects.filter(plan_id=feed_plan_id(feed))
     builder.add_actions(actions)
     builder.add_milestones(actions)
 
 
 def _body_feed(builder: FeedBuilder, feed: CalendarFeed) -> None:
-    builder.add_meetings(Meeting.objects.filter(body_id=feed.body_id))
+    builder.add_meetings(Meeting.objects.filter(body_id=feed_body_id(feed)))
     actions = _body_actions(feed)
     builder.add_actions(actions)
     builder.add_milestones(actions)
 
 
-BUILDERS = {
+BUILDERS: dict[str, Callable[[FeedBuilder, CalendarFeed], None]] = {
     CalendarFeed.Scope.USER: _user_feed,
     CalendarFeed.Scope.PLAN: _plan_feed,
     CalendarFeed.Scope.BODY: _body_feed,
@@ -242,16 +246,18 @@ def _user_marks(feed: CalendarFeed) -> tuple:
 
 
 def _plan_feed_marks(feed: CalendarFeed) -> tuple:
+    if feed.plan is None:
+        raise ValueError(f"Calendar feed {feed.pk} is not a plan's")
     return (feed.plan.version,)  # read with the feed itself: no query
 
 
 def _body_feed_marks(feed: CalendarFeed) -> tuple:
-    overseen = Oversight.objects.filter(body_id=feed.body_id).values("plan_id")
+    overseen = Oversight.objects.filter(body_id=feed_body_id(feed)).values("plan_id")
     plans = plans_visible_to(feed.user).filter(pk__in=overseen)
-    return (_plan_marks(plans), _body_marks(Body.objects.filter(pk=feed.body_id)))
+    return (_plan_marks(plans), _body_marks(Body.objects.filter(pk=feed_body_id(feed))))
 
 
-MARKS = {
+MARKS: dict[str, Callable[[CalendarFeed], tuple[Any, ...]]] = {
     CalendarFeed.Scope.USER: _user_marks,
     CalendarFeed.Scope.PLAN: _plan_feed_marks,
     CalendarFeed.Scope.BODY: _body_feed_marks,

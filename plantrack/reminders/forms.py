@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from plantrack.reminders.models import WEEKDAYS, CalendarFeed, Frequency
@@ -28,8 +30,9 @@ class FeedForm(forms.Form):
     plan = forms.IntegerField(required=False, widget=forms.Select)
     body = forms.IntegerField(required=False, widget=forms.Select)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         scope = data.get("scope")
         if scope == CalendarFeed.Scope.PLAN and not data.get("plan"):
             self.add_error("plan", "Choose a plan.")
@@ -45,8 +48,9 @@ class SubscribeForm(forms.Form):
     plan = forms.IntegerField(required=False, min_value=1)
     body = forms.IntegerField(required=False, min_value=1)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("plan") and data.get("body"):
             raise forms.ValidationError("Choose a plan or a body, not both.")
         return data

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from plantrack.accounts.models import User
-from plantrack.governance.models import Body
+from plantrack.governance.models import Body, BodyMember, Oversight
 from plantrack.plans.models import ActionOwner, Plan, PlanRole
 from plantrack.plans.selectors import plans_visible_to
 from plantrack.reminders.models import (
@@ -39,7 +41,9 @@ def bodies_visible_to(user: User) -> QuerySet[Body]:
     ).distinct()
 
 
-def may_follow_body(user: User, body: Body, members, visible_oversights) -> bool:
+def may_follow_body(
+    user: User, body: Body, members: Iterable[BodyMember], visible_oversights: Sequence[Oversight]
+) -> bool:
     """bodies_visible_to's rule for one body whose page has already loaded its members and
     the oversights the user can see: no query of its own."""
     if not user.is_authenticated or not user.is_active:
@@ -79,6 +83,20 @@ def feed_get_for_user(user: User, pk: int) -> CalendarFeed:
         raise Http404("No such calendar") from exc
 
 
+def feed_plan_id(feed: CalendarFeed) -> int:
+    """The plan of a plan feed (the table's check constraint gives every plan feed one)."""
+    if feed.plan_id is None:
+        raise ValueError(f"Calendar feed {feed.pk} is not a plan's")
+    return feed.plan_id
+
+
+def feed_body_id(feed: CalendarFeed) -> int:
+    """The body of a body feed (the table's check constraint gives every body feed one)."""
+    if feed.body_id is None:
+        raise ValueError(f"Calendar feed {feed.pk} is not a body's")
+    return feed.body_id
+
+
 def feed_get_by_token(token: str) -> CalendarFeed:
     """The feed a secret URL serves, checked again on every request: 404 when the token was
     reset, the owner's account is disabled, or the owner can no longer see the plan or body."""
@@ -90,11 +108,11 @@ def feed_get_by_token(token: str) -> CalendarFeed:
     if feed is None:
         raise Http404("No such calendar")
     if feed.scope == CalendarFeed.Scope.PLAN and not (
-        plans_visible_to(feed.user).filter(pk=feed.plan_id).exists()
+        plans_visible_to(feed.user).filter(pk=feed_plan_id(feed)).exists()
     ):
         raise Http404("No such calendar")
     if feed.scope == CalendarFeed.Scope.BODY and not (
-        bodies_visible_to(feed.user).filter(pk=feed.body_id).exists()
+        bodies_visible_to(feed.user).filter(pk=feed_body_id(feed)).exists()
     ):
         raise Http404("No such calendar")
     return feed

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.mail import mailers
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -136,7 +137,9 @@ class Summary:
         )
 
 
-def reminders_send(*, on: dt.date | None = None, dry_run: bool = False, connection=None) -> Summary:
+def reminders_send(
+    *, on: dt.date | None = None, dry_run: bool = False, connection: BaseEmailBackend | None = None
+) -> Summary:
     """Send one digest to every owner due one today (see models.is_due) who has something
     needing attention: an update due, an overdue deadline or missing commentary.
 

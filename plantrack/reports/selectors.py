@@ -9,8 +9,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from plantrack.budgets.selectors import budget_summary, judge
 from plantrack.core.finyears import fy_quarter, quarter_bounds, quarter_label
@@ -32,39 +33,41 @@ class Summary:
     plan: Plan
     section: Section | None
     on: dt.date
-    delivery: dict
-    sections: list[dict]
-    quarters: list[dict]
-    measures: dict
+    delivery: dict[str, Any]
+    sections: list[dict[str, Any]]
+    quarters: list[dict[str, Any]]
+    measures: dict[str, Any]
     measure_rows: list[MeasureRow]
-    budget: dict
-    benefits: dict | None
+    budget: dict[str, Any]
+    benefits: dict[str, Any] | None
 
 
 def _unrated() -> Count:
     return Count("pk", filter=Q(rag="") & ~Q(status__in=CLOSED))
 
 
-def _with_share(counts: dict) -> dict:
+def _with_share(counts: dict[str, Any]) -> dict[str, Any]:
     total = counts["action_count"]
     counts["complete_share"] = round(100 * counts["complete_count"] / total) if total else 0
     return counts
 
 
-def _delivery(actions) -> dict:
+def _delivery(actions: QuerySet[Action]) -> dict[str, Any]:
     return _with_share(actions.aggregate(**action_counts(), unrated_count=_unrated()))
 
 
-def _by_section(plan: Plan) -> list[dict]:
+def _by_section(plan: Plan) -> list[dict[str, Any]]:
     """Delivery counts per section, in the plan's order: two queries."""
-    counts = {
-        row.pop("section_id"): row
-        for row in Action.objects.filter(plan=plan)
+    counts: dict[int | None, dict[str, Any]] = {}
+    for row in (
+        Action.objects.filter(plan=plan)
         .values("section_id")
         .annotate(**action_counts(), unrated_count=_unrated())
         .order_by()
-    }
-    rows = []
+    ):
+        values: dict[str, Any] = dict(row)
+        counts[values.pop("section_id")] = values
+    rows: list[dict[str, Any]] = []
     for section in Section.objects.filter(plan=plan).order_by("position", "id"):
         if section.pk in counts:
             rows.append({"section": section, **_with_share(counts.pop(section.pk))})
@@ -83,7 +86,7 @@ def quarter_ends(on: dt.date, count: int = 4) -> list[tuple[str, dt.date]]:
     return ends[::-1]
 
 
-def rag_by_quarter(plan: Plan, on: dt.date, section: Section | None = None) -> list[dict]:
+def rag_by_quarter(plan: Plan, on: dt.date, section: Section | None = None) -> list[dict[str, Any]]:
     """How many actions stood at each RAG at the end of each of the last four quarters (from
     their dated updates), then now. One query for the updates, one for the current RAG."""
     ends = quarter_ends(on)
@@ -98,16 +101,17 @@ def rag_by_quarter(plan: Plan, on: dt.date, section: Section | None = None) -> l
     for action_id, day, rag in updates.order_by("action_id", "date", "id").values_list(
         "action_id", "date", "rag"
     ):
-        history[action_id].append((day, rag))
-    rows = []
+        if day is not None:  # the query keeps dated updates only
+            history[action_id].append((day, rag))
+    rows: list[dict[str, Any]] = []
     for label, end in ends:
-        counts = dict.fromkeys(RAGS, 0)
+        counts: dict[str, int] = dict.fromkeys(RAGS, 0)
         for dated in history.values():
-            rag = next((rag for day, rag in reversed(dated) if day <= end), None)
-            if rag in counts:
-                counts[rag] += 1
+            last = next((rag for day, rag in reversed(dated) if day <= end), None)
+            if last in counts:
+                counts[last] += 1
         rows.append({"label": label, "end": end, **counts})
-    now = dict.fromkeys(RAGS, 0)
+    now: dict[str, int] = dict.fromkeys(RAGS, 0)
     for row in actions.exclude(rag="").values("rag").annotate(n=Count("pk")).order_by():
         now[row["rag"]] = row["n"]
     rows.append({"label": "Now", "end": on, **now})
@@ -121,7 +125,7 @@ def _in_section(row: MeasureRow, section: Section) -> bool:
     return measure.action is not None and measure.action.section_id == section.pk
 
 
-def _section_budget(budget: dict, section: Section) -> dict:
+def _section_budget(budget: dict[str, Any], section: Section) -> dict[str, Any]:
     """The plan's budget summary cut down to one initiative."""
     entry = next((s for s in budget["sections"] if s["section_id"] == section.pk), None)
     years = entry["by_year"] if entry else []

@@ -6,13 +6,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from plantrack.core.xlsx import NUMBER_FORMAT, append_row, workbook_bytes
 from plantrack.packs.render import common
 
 
-def _sheet(workbook: Workbook, title: str, columns: list[str], first: bool = False):
+def _sheet(workbook: Workbook, title: str, columns: list[str], first: bool = False) -> Worksheet:
     sheet = workbook.active if first else workbook.create_sheet()
+    # A new workbook's first sheet, or a sheet added to it: a worksheet, never a chart sheet.
+    if not isinstance(sheet, Worksheet):
+        raise TypeError("expected a worksheet")
     sheet.title = title
     append_row(sheet, columns, bold=True)
     sheet.freeze_panes = "A2"

@@ -73,7 +73,7 @@ class Command(BaseCommand):
             published = published.filter(meeting=chosen)
         pack = published.order_by("-published_at", "-id").first()
         data = pack_file_data(pack, fmt) if pack else None
-        if data is None:
+        if pack is None or data is None:
             data = build_pack_bytes(found, period, fmt, meeting=chosen, draft=True)
             what = "draft pack built from today's data"
         else:
