@@ -4,11 +4,56 @@ fuzzy dates."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from plantrack.core import changes, fuzzydates
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+# The default of a service's optional field: "not given, leave it as it is" (None can be a
+# value). Typed Any so that `title: str = UNSET` reads as what callers pass.
+UNSET: Any = _Unset()
+
+
+def supplied(arguments: dict[str, Any], *besides: str) -> dict[str, Any]:
+    """The fields a caller gave a service. Call it first, with ``locals()``, naming the
+    arguments that are not fields (actor, the object, its edit_version): a service's field
+    list is its signature, so the fields are written down once."""
+    return {
+        name: value
+        for name, value in arguments.items()
+        if value is not UNSET and name not in besides
+    }
+
+
+def apply_fields(
+    instance: models.Model,
+    fields: dict[str, Any],
+    *,
+    fuzzy_dates: dict[str, str] | None = None,
+    deadlines: tuple[str, ...] = (),
+) -> None:
+    """Set ``fields`` on ``instance``. ``fuzzy_dates`` maps a date's text as written (due_text)
+    to its prefix (due), whose parsed range is set too; ``deadlines`` names the prefixes parsed
+    as deadlines (see set_fuzzy_date)."""
+    fuzzy_dates = fuzzy_dates or {}
+    for name, value in fields.items():
+        if name in fuzzy_dates:
+            prefix = fuzzy_dates[name]
+            set_fuzzy_date(instance, prefix, value, deadline=prefix in deadlines)
+        else:
+            setattr(instance, name, value)
 
 
 def attribute_to(instance: models.Model, actor: AbstractBaseUser | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,11 +17,14 @@ from plantrack.accounts.models import User
 from plantrack.core import changes
 from plantrack.core.concurrency import claim
 from plantrack.core.services import (
+    UNSET,
+    apply_fields,
     attribute_to,
     delete_recorded,
     require,
     save_validated,
     set_fuzzy_date,
+    supplied,
 )
 from plantrack.directory.models import Organisation, Person
 from plantrack.directory.selectors import organisation_ids_for
@@ -36,50 +40,24 @@ from plantrack.plans.models import (
 )
 from plantrack.plans.selectors import plan_access, today
 
-PLAN_FIELDS = {
-    "title",
-    "kind",
-    "summary",
-    "owner_organisation",
-    "status",
-    "visibility",
-    "reports_to",
-    "source_document",
-    "update_interval_days",
-    "measures_suggest_rag",
+# Dates kept as written, with the parsed range beside them; a deadline's range ends on the last
+# day the text allows for completion.
+FUZZY_DATES = {
+    "period_text": "period",
+    "start_text": "start",
+    "review_text": "review",
+    "due_text": "due",
 }
-ACTION_FIELDS = {
-    "ref",
-    "title",
-    "description",
-    "strategy_refs",
-    "owner_text",
-    "status",
-    "rag",
-    "section",
-}
-FUZZY_FIELDS = {"start_text": "start", "review_text": "review", "due_text": "due"}
+DEADLINES = ("due",)
+LINKS = ("owners", "lead_organisations", "supporting_organisations", "milestones", "depends_on")
+
+
+def _apply(instance: Model, fields: dict[str, Any]) -> None:
+    apply_fields(instance, fields, fuzzy_dates=FUZZY_DATES, deadlines=DEADLINES)
 
 
 def require_manager(actor: User, plan: Plan) -> None:
     require(plan_access(actor, plan).can_manage, "Only a manager of this plan can change it.")
-
-
-DEADLINES = {"due"}
-
-
-def _assign(
-    instance: Model, fields: dict[str, Any], allowed: set[str], fuzzy: dict[str, str]
-) -> None:
-    unknown = set(fields) - allowed - set(fuzzy)
-    if unknown:
-        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        if name in fuzzy:
-            prefix = fuzzy[name]
-            set_fuzzy_date(instance, prefix, value, deadline=prefix in DEADLINES)
-        else:
-            setattr(instance, name, value)
 
 
 # --- Plans ----------------------------------------------------------------------------------
@@ -87,15 +65,28 @@ def _assign(
 
 @transaction.atomic
 def plan_create(
-    *, actor: User, title: str, owner_organisation: Organisation, **fields: Any
+    *,
+    actor: User,
+    title: str,
+    owner_organisation: Organisation,
+    kind: str = UNSET,
+    summary: str = UNSET,
+    status: str = UNSET,
+    visibility: str = UNSET,
+    reports_to: str = UNSET,
+    source_document: str = UNSET,
+    update_interval_days: int = UNSET,
+    measures_suggest_rag: bool = UNSET,
+    period_text: str = UNSET,
 ) -> Plan:
     """Create a plan; its creator becomes its first manager."""
+    fields = supplied(locals(), "actor")
     require(
         actor.is_superuser or owner_organisation.pk in organisation_ids_for(actor),
         "You can only create plans for an organisation you belong to.",
     )
-    plan = Plan(title=title, owner_organisation=owner_organisation)
-    _assign(plan, fields, PLAN_FIELDS, {"period_text": "period"})
+    plan = Plan()
+    _apply(plan, fields)
     save_validated(plan, actor=actor)
     role = PlanRole(plan=plan, user=actor, role=PlanRole.Role.MANAGER)
     save_validated(role, actor=actor)
@@ -103,14 +94,32 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, actor: User, plan: Plan, edit_version: str | None = None, **fields: Any) -> Plan:
+def plan_update(
+    *,
+    actor: User,
+    plan: Plan,
+    edit_version: str | None = None,
+    title: str = UNSET,
+    owner_organisation: Organisation = UNSET,
+    kind: str = UNSET,
+    summary: str = UNSET,
+    status: str = UNSET,
+    visibility: str = UNSET,
+    reports_to: str = UNSET,
+    source_document: str = UNSET,
+    update_interval_days: int = UNSET,
+    measures_suggest_rag: bool = UNSET,
+    period_text: str = UNSET,
+) -> Plan:
+    """Change the fields given; the others keep their values."""
+    fields = supplied(locals(), "actor", "plan", "edit_version")
     require_manager(actor, plan)
     claim(plan, edit_version)
     # Read from the database: a ModelForm may already have changed the instance in memory.
     interval_before, plan.version = Plan.objects.values_list("update_interval_days", "version").get(
         pk=plan.pk
     )
-    _assign(plan, fields, PLAN_FIELDS, {"period_text": "period"})
+    _apply(plan, fields)
     save_validated(plan, actor=actor)
     if plan.update_interval_days != interval_before:
         _recompute_update_due(plan)
@@ -165,11 +174,18 @@ def section_create(*, actor: User, plan: Plan, title: str, description: str = ""
 
 @transaction.atomic
 def section_update(
-    *, actor: User, section: Section, edit_version: str | None = None, **fields: Any
+    *,
+    actor: User,
+    section: Section,
+    edit_version: str | None = None,
+    title: str = UNSET,
+    description: str = UNSET,
+    position: int = UNSET,
 ) -> Section:
+    fields = supplied(locals(), "actor", "section", "edit_version")
     require_manager(actor, section.plan)
     claim(section, edit_version)
-    _assign(section, fields, {"title", "description", "position"}, {})
+    _apply(section, fields)
     save_validated(section, actor=actor)
     return section
 
@@ -183,20 +199,29 @@ def action_create(
     actor: User,
     plan: Plan,
     title: str,
+    section: Section | None = UNSET,
+    ref: str = UNSET,
+    description: str = UNSET,
+    strategy_refs: str = UNSET,
+    owner_text: str = UNSET,
+    status: str = UNSET,
+    rag: str = UNSET,
+    start_text: str = UNSET,
+    review_text: str = UNSET,
+    due_text: str = UNSET,
     owners: Sequence[Person] = (),
     lead_organisations: Sequence[Organisation] = (),
     supporting_organisations: Sequence[Organisation] = (),
     milestones: Iterable[str] = (),
     depends_on: Iterable[Action] = (),
-    **fields: Any,
 ) -> Action:
+    fields = supplied(locals(), "actor", "plan", *LINKS)
     require_manager(actor, plan)
-    section = fields.get("section")
-    if section is not None and section.plan_id != plan.pk:
+    if section and section.plan_id != plan.pk:
         raise ValidationError("That section belongs to another plan.")
     last = Action.objects.filter(plan=plan).aggregate(m=Max("position"))["m"]
-    action = Action(plan=plan, title=title, position=(last or 0) + 1)
-    _assign(action, fields, ACTION_FIELDS, FUZZY_FIELDS)
+    action = Action(plan=plan, position=(last or 0) + 1)
+    _apply(action, fields)
     action.update_due_on = _update_due_on(None, None, dt.timedelta(days=plan.update_interval_days))
     save_validated(action, actor=actor)
     _set_owners(action, owners, actor)
@@ -212,19 +237,31 @@ def action_update(
     *,
     actor: User,
     action: Action,
+    edit_version: str | None = None,
+    section: Section | None = UNSET,
+    ref: str = UNSET,
+    title: str = UNSET,
+    description: str = UNSET,
+    strategy_refs: str = UNSET,
+    owner_text: str = UNSET,
+    status: str = UNSET,
+    rag: str = UNSET,
+    start_text: str = UNSET,
+    review_text: str = UNSET,
+    due_text: str = UNSET,
     owners: Sequence[Person] | None = None,
     lead_organisations: Sequence[Organisation] | None = None,
     supporting_organisations: Sequence[Organisation] | None = None,
     depends_on: Iterable[Action] | None = None,
-    edit_version: str | None = None,
-    **fields: Any,
 ) -> Action:
+    """Change the fields given; links (owners, organisations, dependencies) given replace the
+    action's; the others keep their values."""
+    fields = supplied(locals(), "actor", "action", "edit_version", *LINKS)
     require_manager(actor, action.plan)
     claim(action, edit_version)
-    section = fields.get("section")
-    if section is not None and section.plan_id != action.plan_id:
+    if section and section.plan_id != action.plan_id:
         raise ValidationError("That section belongs to another plan.")
-    _assign(action, fields, ACTION_FIELDS, FUZZY_FIELDS)
+    _apply(action, fields)
     save_validated(action, actor=actor)
     if owners is not None:
         _set_owners(action, owners, actor)
@@ -304,6 +341,15 @@ def _set_dependencies(action: Action, depends_on: Iterable[Action]) -> None:
     action.depends_on.set(targets)
 
 
+def _action_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` checked against what action_create takes (its signature is the list)."""
+    known = set(inspect.signature(action_create).parameters) - {"actor", "plan", "title", *LINKS}
+    unknown = set(fields) - known
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    return fields
+
+
 # --- Importing many actions at once -------------------------------------------------------
 
 
@@ -314,7 +360,7 @@ class ActionImport:
 
     title: str
     section: Section | None = None
-    fields: dict[str, Any] | None = None  # ACTION_FIELDS and FUZZY_FIELDS, as for action_create
+    fields: dict[str, Any] | None = None  # what action_create takes besides plan, title, links
     owners: Sequence[Person] = ()
     lead_organisations: Sequence[Organisation] = ()
     supporting_organisations: Sequence[Organisation] = ()
@@ -345,7 +391,7 @@ def actions_import(
         if item.section is not None and item.section.plan_id != plan.pk:
             raise ValidationError("That section belongs to another plan.")
         action = Action(plan=plan, section=item.section, title=item.title, position=position)
-        _assign(action, dict(item.fields or {}), ACTION_FIELDS, FUZZY_FIELDS)
+        _apply(action, _action_fields(item.fields or {}))
         updates = []
         for date, narrative in item.updates:
             if date is not None and date > day:
@@ -428,11 +474,18 @@ def milestone_create(
 
 @transaction.atomic
 def milestone_update(
-    *, actor: User, milestone: Milestone, edit_version: str | None = None, **fields: Any
+    *,
+    actor: User,
+    milestone: Milestone,
+    edit_version: str | None = None,
+    title: str = UNSET,
+    done: bool = UNSET,
+    due_text: str = UNSET,
 ) -> Milestone:
+    fields = supplied(locals(), "actor", "milestone", "edit_version")
     require_manager(actor, milestone.action.plan)
     claim(milestone, edit_version)
-    _assign(milestone, fields, {"title", "done"}, {"due_text": "due"})
+    _apply(milestone, fields)
     save_validated(milestone, actor=actor)
     return milestone
 
