@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.choices import normalize_choices
 
 VERSION_FIELD = "edit_version"
 CONFLICT_MESSAGE = (
@@ -64,7 +67,7 @@ def claim(instance: models.Model, version: str | None) -> None:
 # --- Forms ----------------------------------------------------------------------------------
 
 
-def _canonical(value) -> str | tuple[str, ...]:
+def _canonical(value: Any) -> str | tuple[str, ...]:
     """One spelling for a value whether it came from the model (a form's initial) or from a
     browser (submitted data), so the two can be compared."""
     if isinstance(value, list | tuple | set | frozenset):
@@ -80,11 +83,11 @@ def _canonical(value) -> str | tuple[str, ...]:
     return str(value).replace("\r\n", "\n").strip()
 
 
-def _fingerprint(value) -> str:
+def _fingerprint(value: Any) -> str:
     return hashlib.blake2s(repr(_canonical(value)).encode(), digest_size=5).hexdigest()
 
 
-def _edited_fields(form: forms.BaseForm):
+def _edited_fields(form: forms.BaseForm) -> Iterator[tuple[str, forms.Field]]:
     for name, field in form.fields.items():
         if name != VERSION_FIELD and not field.disabled:
             yield name, field
@@ -97,34 +100,48 @@ def _fingerprints(form: forms.BaseForm) -> str:
     )
 
 
-def protect(
-    form: forms.BaseForm,
-    instance: models.Model,
-    unbound: Callable[[models.Model], forms.BaseForm],
-) -> forms.BaseForm:
+class _VersionField(forms.CharField):
+    """The hidden field of a protected form. It also remembers the row being edited and how to
+    build the form for it, for ``show_conflict``."""
+
+    def __init__(self, instance: models.Model, unbound: Callable[[Any], forms.BaseForm]) -> None:
+        super().__init__(widget=forms.HiddenInput, required=False, max_length=5000)
+        self.instance = instance
+        self.unbound = unbound
+
+
+def protect[F: forms.BaseForm, M: models.Model](
+    form: F, instance: M, unbound: Callable[[M], forms.BaseForm]
+) -> F:
     """Make ``form`` an edit of ``instance`` that detects concurrent saves: its cleaned data
     gains ``edit_version``, for the service. ``unbound`` builds the same form, unbound, for a
     fresh copy of the row (to show what the other person saved, see ``show_conflict``)."""
-    form.fields[VERSION_FIELD] = forms.CharField(
-        widget=forms.HiddenInput, required=False, max_length=5000
-    )
-    form.edit_of = (instance, unbound)
+    form.fields[VERSION_FIELD] = _VersionField(instance, unbound)
     if not form.is_bound:
         form.initial[VERSION_FIELD] = _token(instance, form)
     return form
+
+
+def is_protected(form: forms.BaseForm) -> bool:
+    """Whether ``protect`` made ``form`` an edit that detects concurrent saves."""
+    return isinstance(form.fields.get(VERSION_FIELD), _VersionField)
 
 
 def _token(instance: models.Model, form: forms.BaseForm) -> str:
     return f"{version_of(instance)}|{_fingerprints(form)}"
 
 
-def _label(field: forms.Field, value) -> str:
+def _label(field: forms.Field, value: Any) -> str:
     values = list(value) if isinstance(value, list | tuple) else [value]
     if isinstance(field, forms.ModelChoiceField):
-        found = field.queryset.filter(pk__in=[v for v in values if v not in (None, "")])
+        chosen = [v for v in values if v not in (None, "")]
+        # A field built without a queryset (None) offers no choices.
+        found = [] if field.queryset is None else field.queryset.filter(pk__in=chosen)
         shown = ", ".join(field.label_from_instance(o) for o in found)
     elif isinstance(field, forms.ChoiceField):
-        labels = {str(k): str(v) for k, v in field.choices}
+        # The field keeps its choices normalised (pairs), whatever form they were given in;
+        # normalising again returns them as they are, typed for iterating.
+        labels = {str(k): str(v) for k, v in normalize_choices(field.choices)}
         shown = ", ".join(labels.get(str(v), str(v)) for v in values if v not in (None, ""))
     elif isinstance(field, forms.BooleanField):
         shown = "Yes" if value else "No"
@@ -134,7 +151,7 @@ def _label(field: forms.Field, value) -> str:
     return shown if len(shown) <= 200 else shown[:199] + "…"
 
 
-def _set_data(data, key: str, field: forms.Field, value) -> None:
+def _set_data(data: QueryDict, key: str, field: forms.Field, value: Any) -> None:
     if isinstance(value, list | tuple):
         data.setlist(key, [str(v) for v in value])
     elif isinstance(field, forms.BooleanField):
@@ -149,9 +166,14 @@ def _set_data(data, key: str, field: forms.Field, value) -> None:
 def show_conflict(form: forms.BaseForm) -> None:
     """After EditConflict: show what the other person saved, take their value where this
     person left the field alone, and move the form onto the row's current version."""
-    instance, unbound = form.edit_of
+    version_field = form.fields.get(VERSION_FIELD)
+    if not isinstance(version_field, _VersionField):
+        raise TypeError("show_conflict needs a form made by protect()")
+    if not isinstance(form.data, QueryDict):
+        raise TypeError("show_conflict needs a form bound to a request's data")
+    instance = version_field.instance
     fresh_instance = type(instance)._base_manager.get(pk=instance.pk)
-    theirs_form = unbound(fresh_instance)
+    theirs_form = version_field.unbound(fresh_instance)
     token = form.data.get(form.add_prefix(VERSION_FIELD), "")
     base = dict(part.split(":", 1) for part in token.partition("|")[2].split(";") if ":" in part)
     data = form.data.copy()

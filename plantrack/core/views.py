@@ -12,7 +12,7 @@ show the form again:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -29,7 +29,7 @@ def show_refusal(form: forms.BaseForm, exc: ValidationError) -> None:
     """A service's ValidationError as the form's errors: by field where it names one of the
     form's fields, for the whole form otherwise. After an edit conflict (core/concurrency.py)
     the form shows what the other person saved."""
-    if isinstance(exc, concurrency.EditConflict) and hasattr(form, "edit_of"):
+    if isinstance(exc, concurrency.EditConflict) and concurrency.is_protected(form):
         concurrency.show_conflict(form)
     elif hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -53,7 +53,7 @@ def run_service(form: forms.Form, service: Callable[..., Any], **kwargs) -> Any 
 
     Being replaced by views that call their service themselves (see the module's docstring);
     an edit protected by ``core.concurrency.protect`` passes its ``edit_version``."""
-    if hasattr(form, "edit_of"):
+    if concurrency.is_protected(form):
         kwargs.setdefault(concurrency.VERSION_FIELD, form.cleaned_data.get("edit_version") or None)
     try:
         return service(**kwargs)
@@ -69,5 +69,7 @@ def submitted(request: HttpRequest, form: forms.Form, service: Callable[..., Any
     return run_service(form, service, **kwargs, **form.cleaned_data)
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = 50) -> Page:
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate[T](
+    request: HttpRequest, items: QuerySet[Any, T] | Sequence[T], per_page: int = 50
+) -> Page[T]:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))

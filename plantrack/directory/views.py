@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from plantrack.accounts.http import SignedInRequest
 from plantrack.core import hooks
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
@@ -16,13 +17,13 @@ from plantrack.directory.forms import DirectorySearchForm, OrganisationForm, Per
 from plantrack.directory.history import organisation_history, person_history
 
 
-def _render(request: HttpRequest, template: str, nav: str, **context) -> HttpResponse:
+def _render(request: SignedInRequest, template: str, nav: str, **context) -> HttpResponse:
     context.setdefault("can_edit", selectors.can_edit_directory(request.user))
     context.update(nav_section=nav)
     return render(request, f"directory/{template}", context)
 
 
-def _listing(request: HttpRequest, template: str, nav: str, select) -> HttpResponse:
+def _listing(request: SignedInRequest, template: str, nav: str, select) -> HttpResponse:
     search = DirectorySearchForm(request.GET)
     q = search.cleaned_data["q"].strip() if search.is_valid() else ""
     page = paginate(request, select(request.user, q), 50)
@@ -30,19 +31,19 @@ def _listing(request: HttpRequest, template: str, nav: str, select) -> HttpRespo
 
 
 @require_GET
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: SignedInRequest) -> HttpResponse:
     return _listing(
         request, "organisation_list.html", "organisations", selectors.organisations_visible_to
     )
 
 
 @require_GET
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: SignedInRequest) -> HttpResponse:
     return _listing(request, "person_list.html", "people", selectors.people_visible_to)
 
 
 @require_GET
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get_for_user(request.user, pk)
     return _render(
         request,
@@ -58,7 +59,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     person = selectors.person_get_for_user(request.user, pk)
     return _render(
         request,
@@ -72,12 +73,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _form_page(request: HttpRequest, form, title: str) -> HttpResponse:
+def _form_page(request: SignedInRequest, form, title: str) -> HttpResponse:
     return render(request, "directory/form.html", {"form": form, "title": title})
 
 
 @require_http_methods(["GET", "POST"])
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: SignedInRequest) -> HttpResponse:
     require(selectors.can_edit_directory(request.user))
     form = OrganisationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +90,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get_for_user(request.user, pk)
     require(selectors.can_edit_organisation(request.user, organisation))
     form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
@@ -105,7 +106,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: SignedInRequest) -> HttpResponse:
     require(selectors.can_edit_directory(request.user))
     form = PersonForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -117,7 +118,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     person = selectors.person_get_for_user(request.user, pk)
     require(selectors.can_edit_person(request.user, person))
     form = PersonForm(request.POST or None, instance=person, user=request.user)
@@ -134,7 +135,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def person_email_verification_send(request: HttpRequest, pk: int) -> HttpResponse:
+def person_email_verification_send(request: SignedInRequest, pk: int) -> HttpResponse:
     person = selectors.person_get_for_user(request.user, pk)
     try:
         services.person_email_verification_send(actor=request.user, person=person)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from plantrack.accounts.http import SignedInRequest
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on
@@ -26,7 +27,7 @@ NAV = "governance"
 FORM = "governance/form.html"
 
 
-def _posted(request: HttpRequest):
+def _posted(request: SignedInRequest):
     return request.POST if request.method == "POST" else None
 
 
@@ -40,7 +41,7 @@ def _form(request, form, title: str, *, body=None, meeting=None, plan=None) -> H
 
 
 @require_GET
-def bodies(request: HttpRequest) -> HttpResponse:
+def bodies(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "governance/bodies.html",
@@ -54,7 +55,7 @@ def bodies(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def body_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     body = selectors.body_get_for_user(request.user, pk)
     user = request.user
     context = {
@@ -73,7 +74,7 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def body_create(request: HttpRequest) -> HttpResponse:
+def body_create(request: SignedInRequest) -> HttpResponse:
     require(
         request.user.is_superuser or selectors.bodies_managed_by(request.user).exists(),
         "Only a site admin, or the chair or secretary of a body, can add a body.",
@@ -90,7 +91,7 @@ def body_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def body_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     body = selectors.body_get_for_user(request.user, pk)
     services.require_keeper(request.user, body)
     form = BodyForm(_posted(request), user=request.user, instance=body)
@@ -104,7 +105,7 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def member_add(request: SignedInRequest, pk: int) -> HttpResponse:
     body = selectors.body_get_for_user(request.user, pk)
     services.require_keeper(request.user, body)
     form = MemberForm(_posted(request), user=request.user, body=body)
@@ -117,7 +118,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def member_remove(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+def member_remove(request: SignedInRequest, pk: int, person_pk: int) -> HttpResponse:
     body = selectors.body_get_for_user(request.user, pk)
     person = get_object_or_404(Person, pk=person_pk)
     services.body_member_remove(actor=request.user, body=body, person=person)
@@ -129,7 +130,7 @@ def member_remove(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_create(request: SignedInRequest, pk: int) -> HttpResponse:
     body = selectors.body_get_for_user(request.user, pk)
     services.require_keeper(request.user, body)
     form = MeetingForm(_posted(request))
@@ -146,7 +147,7 @@ def _meeting_form(meeting: Meeting) -> MeetingForm:
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(request.user, pk)
     services.require_keeper(request.user, meeting.body)
     form = protect(MeetingForm(_posted(request), instance=meeting), meeting, _meeting_form)
@@ -159,7 +160,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(request.user, pk)
     context = {
         "nav_section": NAV,
@@ -174,7 +175,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_item_add(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(request.user, pk)
     services.require_keeper(request.user, meeting.body)
     form = AgendaItemForm(_posted(request), user=request.user, body=meeting.body)
@@ -187,7 +188,7 @@ def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def agenda_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_item_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     item = selectors.agenda_item_get_for_user(request.user, pk)
     services.agenda_item_remove(actor=request.user, item=item)
     messages.success(request, "Agenda item removed.")
@@ -195,7 +196,7 @@ def agenda_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def meeting_decision(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_decision(request: SignedInRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(request.user, pk)
     body = meeting.body
     services.require_keeper(request.user, body)
@@ -215,7 +216,7 @@ def meeting_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def body_decision(request: HttpRequest, pk: int) -> HttpResponse:
+def body_decision(request: SignedInRequest, pk: int) -> HttpResponse:
     body = selectors.body_get_for_user(request.user, pk)
     services.require_keeper(request.user, body)
     form = DecisionForm(_posted(request), user=request.user, body=body)
@@ -235,7 +236,7 @@ def _decision_back(decision) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get_for_user(request.user, pk)
     services.require_keeper(request.user, decision.body)
     # Taken now: a refused correction must not show another meeting in the caption.
@@ -258,7 +259,7 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get_for_user(request.user, pk)
     services.require_keeper(request.user, decision.body)
     if request.method == "POST":
@@ -278,24 +279,23 @@ def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def plan_governance(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_governance(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = plan_get_for_user(request.user, pk)
+    decisions = list(selectors.decisions_for_plan(plan)[:100])
     context = {
         "nav_section": "plans",
         "plan": plan,
         "access": plan_access(request.user, plan),
         "oversights": selectors.oversights_for_plan(plan),
-        "decisions": list(selectors.decisions_for_plan(plan)[:100]),
+        "decisions": decisions,
         "meetings": selectors.meetings_for_plan(plan)[:50],
+        "kept": selectors.bodies_kept_among(request.user, {d.body_id for d in decisions}),
     }
-    context["kept"] = selectors.bodies_kept_among(
-        request.user, {d.body_id for d in context["decisions"]}
-    )
     return render(request, "governance/plan_governance.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-def oversight_create(request: HttpRequest, pk: int) -> HttpResponse:
+def oversight_create(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = plan_get_for_user(request.user, pk)
     require_manager(request.user, plan)
     form = OversightForm(_posted(request), plan=plan, initial={"body": request.GET.get("body")})
@@ -308,7 +308,7 @@ def oversight_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def oversight_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def oversight_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     oversight = selectors.oversight_get_for_user(request.user, pk)
     services.oversight_remove(actor=request.user, oversight=oversight)
     messages.success(request, "Oversight removed.")

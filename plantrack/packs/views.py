@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from plantrack.accounts.http import SignedInRequest
 from plantrack.core.services import require
 from plantrack.core.views import errors_on, paginate
 from plantrack.packs import selectors, services
@@ -22,7 +23,7 @@ from plantrack.plans.services import require_manager
 
 
 @require_GET
-def pack_list(request: HttpRequest) -> HttpResponse:
+def pack_list(request: SignedInRequest) -> HttpResponse:
     page = paginate(request, selectors.pack_list(request.user), 50)
     return render(
         request,
@@ -36,7 +37,7 @@ def pack_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def pack_new(request: HttpRequest, pk: int) -> HttpResponse:
+def pack_new(request: SignedInRequest, pk: int) -> HttpResponse:
     body = selectors.body_get_for_user(request.user, pk)
     require(
         selectors.can_prepare_pack(request.user, body),
@@ -56,7 +57,7 @@ def pack_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def pack_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     pack = selectors.pack_get_for_user(request.user, pk)
     if pack.status in Pack.WORKING:
         return _progress_page(request, pack)
@@ -83,7 +84,7 @@ def pack_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def pack_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def pack_progress(request: SignedInRequest, pk: int) -> HttpResponse:
     """Polled by the progress page; sends the browser to the pack when it is ready."""
     pack = selectors.pack_get_for_user(request.user, pk)
     if pack.status not in Pack.WORKING:
@@ -91,13 +92,13 @@ def pack_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return _progress_page(request, pack, partial=True)
 
 
-def _progress_page(request: HttpRequest, pack: Pack, partial: bool = False) -> HttpResponse:
+def _progress_page(request: SignedInRequest, pack: Pack, partial: bool = False) -> HttpResponse:
     template = "packs/progress.html" + ("#progress" if partial else "")
     context = {"pack": pack, "percent": services.pack_progress(pack), "nav_section": "packs"}
     return render(request, template, context)
 
 
-def _pack_action(request: HttpRequest, pk: int, service, success: str, **kwargs):
+def _pack_action(request: SignedInRequest, pk: int, service, success: str, **kwargs):
     pack = selectors.pack_get_for_user(request.user, pk)
     try:
         service(actor=request.user, pack=pack, **kwargs)
@@ -109,7 +110,7 @@ def _pack_action(request: HttpRequest, pk: int, service, success: str, **kwargs)
 
 
 @require_POST
-def pack_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def pack_publish(request: SignedInRequest, pk: int) -> HttpResponse:
     form = PublishForm(request.POST)
     form.is_valid()
     allow = bool(form.cleaned_data.get("allow_missing"))
@@ -126,12 +127,12 @@ def pack_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def pack_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
+def pack_rebuild(request: SignedInRequest, pk: int) -> HttpResponse:
     return _pack_action(request, pk, services.pack_rebuild, "Preparing the pack again.")
 
 
 @require_GET
-def pack_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def pack_download(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("No such format")
     pack = selectors.pack_get_for_user(request.user, pk)
@@ -147,7 +148,7 @@ def pack_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 # --- Commentary -----------------------------------------------------------------------------
 
 
-def _period(request: HttpRequest) -> str:
+def _period(request: SignedInRequest) -> str:
     text = request.GET.get("period") or request.POST.get("period") or ""
     if not text:
         return selectors.current_period()
@@ -162,7 +163,7 @@ def _period(request: HttpRequest) -> str:
 
 
 @require_GET
-def commentary_page(request: HttpRequest, pk: int) -> HttpResponse:
+def commentary_page(request: SignedInRequest, pk: int) -> HttpResponse:
     """Managers: who has responded and who has not, with a Chase button each. Owners: their
     own items with a link to write each commentary."""
     plan = plan_get_for_user(request.user, pk)
@@ -192,7 +193,7 @@ def commentary_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def chase(request: HttpRequest, pk: int) -> HttpResponse:
+def chase(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = plan_get_for_user(request.user, pk)
     require_manager(request.user, plan)
     form = ChaseForm(request.POST)
@@ -224,7 +225,7 @@ def _commentary_url(plan_pk: int, period: str) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def commentary_write(request: HttpRequest, pk: int) -> HttpResponse:
+def commentary_write(request: SignedInRequest, pk: int) -> HttpResponse:
     action = action_get_light(request.user, pk)
     plan = action.plan
     require(

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from plantrack.accounts.http import SignedInRequest
 from plantrack.core.cache import cached, query_key
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
@@ -28,7 +30,7 @@ from plantrack.plans.forms import (
     UpdateForm,
 )
 from plantrack.plans.history import action_history, plan_history
-from plantrack.plans.models import Milestone, Plan, Section
+from plantrack.plans.models import Action, Milestone, Plan, Section
 
 User = get_user_model()
 
@@ -45,7 +47,7 @@ HOME_ACTIONS = 10
 HOME_PLANS = 25
 
 
-def _my_actions_html(request: HttpRequest, limit: int | None) -> str:
+def _my_actions_html(request: SignedInRequest, limit: int | None) -> str:
     """The user's open actions as a table; cached while none of their plans changes."""
     user = request.user
     page_number = request.GET.get("page") if limit is None else None
@@ -54,12 +56,13 @@ def _my_actions_html(request: HttpRequest, limit: int | None) -> str:
         on = selectors.today()
         actions = selectors.my_actions(user)
         page = None
+        shown: Iterable[Action]
         if limit is None:
             page = Paginator(actions, 100).get_page(page_number)
-            actions = page.object_list
+            shown = page.object_list
         else:
-            actions = actions[:limit]
-        rows = [{"action": a, "flags": selectors.action_flags(a, on)} for a in actions]
+            shown = actions[:limit]
+        rows = [{"action": a, "flags": selectors.action_flags(a, on)} for a in shown]
         context = {"rows": rows, "page": page, "total": selectors.my_action_count(user)}
         return render_to_string("plans/my_actions.html#list", context, request=request)
 
@@ -69,7 +72,7 @@ def _my_actions_html(request: HttpRequest, limit: int | None) -> str:
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     user = request.user
     plan_versions = selectors.plan_versions_page(user, HOME_PLANS, status=Plan.Status.ACTIVE)
     plan_ids = [pk for pk, _ in plan_versions]
@@ -103,7 +106,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def my_actions(request: HttpRequest) -> HttpResponse:
+def my_actions(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "plans/my_actions.html",
@@ -116,7 +119,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: SignedInRequest) -> HttpResponse:
     # Page through plan ids first, so that only the plans on this page are counted.
     page = paginate(request, selectors.plans_visible_to(request.user).order_by("title"), 50)
     ids = [plan.pk for plan in page.object_list]
@@ -149,7 +152,7 @@ def _filters_html(plan: Plan, form: ActionFilterForm) -> str:
 
 
 @require_GET
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(request.user, pk)
     access = selectors.plan_access(request.user, plan)
     form = ActionFilterForm(request.GET or None)
@@ -184,7 +187,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: SignedInRequest) -> HttpResponse:
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
@@ -195,7 +198,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(request.user, pk)
     services.require_manager(request.user, plan)
     form = PlanForm(request.POST or None, instance=plan, initial={"period_text": plan.period_text})
@@ -210,7 +213,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def plan_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_history_view(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(request.user, pk)
     page = paginate(request, plan_history(plan), 50)
     return render(
@@ -219,7 +222,7 @@ def plan_history_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_members(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_members(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(request.user, pk)
     access = selectors.plan_access(request.user, plan)
     form = RoleForm(request.POST or None)
@@ -249,7 +252,7 @@ def plan_members(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def plan_member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+def plan_member_remove(request: SignedInRequest, pk: int, user_pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(request.user, pk)
     user = get_object_or_404(User, pk=user_pk)
     try:
@@ -260,7 +263,7 @@ def plan_member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-def section_create(request: HttpRequest, pk: int) -> HttpResponse:
+def section_create(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(request.user, pk)
     services.require_manager(request.user, plan)
     form = SectionForm(request.POST or None)
@@ -279,7 +282,7 @@ def _section_form(section: Section) -> SectionForm:
 
 
 @require_http_methods(["GET", "POST"])
-def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def section_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     section = selectors.section_get_for_user(request.user, pk)
     plan = section.plan
     services.require_manager(request.user, plan)
@@ -306,7 +309,7 @@ def _action_body(pk: int, user, access: selectors.PlanAccess, can_update: bool) 
 
 
 @require_GET
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def action_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_light(request.user, pk)
     access = selectors.plan_access(request.user, action.plan)
     can_update = access.can_post_update(action)
@@ -321,7 +324,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+def action_create(request: SignedInRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(request.user, pk)
     services.require_manager(request.user, plan)
     form = ActionForm(
@@ -338,7 +341,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def action_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(request.user, pk)
     services.require_manager(request.user, action.plan)
     form = ActionForm(request.POST or None, instance=action, plan=action.plan)
@@ -357,7 +360,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def update_create(request: HttpRequest, pk: int) -> HttpResponse:
+def update_create(request: SignedInRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_light(request.user, pk)
     # Checked before the form, so a refused user never sees it re-shown with errors.
     require(
@@ -382,7 +385,7 @@ def _milestone_initial(milestone: Milestone) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     milestone = get_object_or_404(
         Milestone.objects.filter(action__in=selectors.actions_visible_to(request.user)), pk=pk
     )
@@ -406,7 +409,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_create(request: SignedInRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_for_user(request.user, pk)
     services.require_manager(request.user, action.plan)
     form = MilestoneForm(request.POST or None)

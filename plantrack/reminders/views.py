@@ -9,7 +9,10 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from plantrack.accounts.http import SignedInRequest
 from plantrack.core.views import errors_on
+from plantrack.governance.models import Body
+from plantrack.plans.models import Plan
 from plantrack.plans.selectors import plan_get_for_user, plans_visible_to, today
 from plantrack.reminders import calendars, selectors, services
 from plantrack.reminders.forms import FeedForm, PreferenceForm, SubscribeForm
@@ -31,7 +34,7 @@ def _subscribe_url(feed: CalendarFeed) -> str:
     return f"{reverse('reminders:settings')}?{feed.scope}={feed.plan_id or feed.body_id}#subscribe"
 
 
-def _subscribe(request: HttpRequest, rows: list[dict]) -> dict | None:
+def _subscribe(request: SignedInRequest, rows: list[dict]) -> dict | None:
     """The calendar a plan's or body's page sent the user for (?plan=12 or ?body=3): its
     address if they have it, else a button creating it. None, with one line, for a bad link."""
     if "plan" not in request.GET and "body" not in request.GET:
@@ -41,6 +44,7 @@ def _subscribe(request: HttpRequest, rows: list[dict]) -> dict | None:
         messages.error(request, "That calendar link is not valid: choose a calendar below.")
         return None
     data = form.cleaned_data
+    target: Plan | Body | None
     if data["plan"]:
         scope, field = CalendarFeed.Scope.PLAN, "plan_id"
         target = plans_visible_to(request.user).filter(pk=data["plan"]).first()
@@ -60,7 +64,7 @@ def _subscribe(request: HttpRequest, rows: list[dict]) -> dict | None:
 
 
 @require_http_methods(["GET", "POST"])
-def reminder_settings(request: HttpRequest) -> HttpResponse:
+def reminder_settings(request: SignedInRequest) -> HttpResponse:
     pref = selectors.preference_for(request.user)
     form = PreferenceForm(
         request.POST or None, initial={"frequency": pref.frequency, "weekday": pref.weekday}
@@ -121,10 +125,10 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def feed_create(request: HttpRequest) -> HttpResponse:
+def feed_create(request: SignedInRequest) -> HttpResponse:
     form = FeedForm(request.POST)
     if not form.is_valid():
-        errors = [e for errs in form.errors.values() for e in errs]
+        errors = [str(e) for errs in form.errors.values() for e in errs]
         messages.error(request, " ".join(errors) or "Choose a calendar to add.")
         return redirect("reminders:settings")
     data = form.cleaned_data
@@ -147,7 +151,7 @@ def feed_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def feed_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def feed_reset(request: SignedInRequest, pk: int) -> HttpResponse:
     feed = selectors.feed_get_for_user(request.user, pk)
     services.feed_reset(actor=request.user, feed=feed)
     messages.success(
@@ -159,7 +163,7 @@ def feed_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def feed_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def feed_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     feed = selectors.feed_get_for_user(request.user, pk)
     name = feed.name
     services.feed_delete(actor=request.user, feed=feed)
@@ -184,7 +188,7 @@ def feed_ics(request: HttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = f"private, max-age={calendars.MAX_AGE}"
     response["X-Robots-Tag"] = "noindex"
     conditional = get_conditional_response(request, etag=response["ETag"], response=response)
-    if conditional is not response:
+    if conditional is not None and conditional is not response:
         return conditional
     response["Content-Disposition"] = 'inline; filename="plantrack.ics"'
     response.content = calendars.feed_ical_cached(feed, base_url, parts, on)

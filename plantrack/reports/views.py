@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from plantrack.accounts.http import SignedInRequest
 from plantrack.core.cache import cached
 from plantrack.plans.models import Plan, Section
 from plantrack.plans.selectors import (
@@ -19,17 +20,17 @@ from plantrack.reports.selectors import plan_report
 
 
 @require_GET
-def plan_summary(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_summary(request: SignedInRequest, pk: int) -> HttpResponse:
     return _render(request, plan_get_for_user(request.user, pk))
 
 
 @require_GET
-def section_summary(request: HttpRequest, pk: int) -> HttpResponse:
+def section_summary(request: SignedInRequest, pk: int) -> HttpResponse:
     section = section_get_for_user(request.user, pk)
     return _render(request, section.plan, section)
 
 
-def _render(request: HttpRequest, plan: Plan, section: Section | None = None) -> HttpResponse:
+def _render(request: SignedInRequest, plan: Plan, section: Section | None = None) -> HttpResponse:
     access = plan_access(request.user, plan)
     # Every write to the plan, its measures and its budget bumps plan.version; judgements,
     # quarters and spending flags move with the date.
