@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -15,7 +14,14 @@ from django.utils import timezone
 
 from plantrack.accounts.models import User
 from plantrack.core.concurrency import claim
-from plantrack.core.services import attribute_to, require, save_validated
+from plantrack.core.services import (
+    UNSET,
+    apply_fields,
+    attribute_to,
+    require,
+    save_validated,
+    supplied,
+)
 from plantrack.directory.models import Membership, Organisation, Person
 from plantrack.directory.selectors import (
     can_change_email,
@@ -27,31 +33,10 @@ from plantrack.directory.selectors import (
     organisation_ids_for,
 )
 
-ORGANISATION_FIELDS = {"name", "short_name", "kind", "parent", "email", "website"}
-PERSON_FIELDS = {
-    "name",
-    "rank",
-    "job_title",
-    "post",
-    "staff_number",
-    "organisation",
-    "email",
-    "phone",
-    "spoc",
-    "user",
-}
 EMAIL_TOKEN_SALT = "plantrack.directory.email-verification"
 EMAIL_TOKEN_DAYS = 14
 
 security_log = logging.getLogger("plantrack.security")
-
-
-def _assign(instance: Organisation | Person, fields: dict[str, Any], allowed: set[str]) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 def _check_organisation(organisation: Organisation) -> None:
@@ -78,12 +63,22 @@ def _check_placement(actor: User, organisation: Organisation, old_parent_id: int
 
 
 @transaction.atomic
-def organisation_create(*, actor: User, name: str, **fields: Any) -> Organisation:
+def organisation_create(
+    *,
+    actor: User,
+    name: str,
+    short_name: str = UNSET,
+    kind: str = UNSET,
+    parent: Organisation | None = UNSET,
+    email: str = UNSET,
+    website: str = UNSET,
+) -> Organisation:
     """Anyone who keeps the directory adds partners; beneath another organisation only if they
     belong to it (see can_place_organisation)."""
+    fields = supplied(locals(), "actor", "name")
     require(can_edit_directory(actor), "Only members of an organisation edit the directory.")
     organisation = Organisation(name=name.strip())
-    _assign(organisation, fields, ORGANISATION_FIELDS)
+    apply_fields(organisation, fields)
     _check_placement(actor, organisation, None)
     _check_organisation(organisation)
     save_validated(organisation, actor=actor)
@@ -92,8 +87,19 @@ def organisation_create(*, actor: User, name: str, **fields: Any) -> Organisatio
 
 @transaction.atomic
 def organisation_update(
-    *, actor: User, organisation: Organisation, edit_version: str | None = None, **fields: Any
+    *,
+    actor: User,
+    organisation: Organisation,
+    edit_version: str | None = None,
+    name: str = UNSET,
+    short_name: str = UNSET,
+    kind: str = UNSET,
+    parent: Organisation | None = UNSET,
+    email: str = UNSET,
+    website: str = UNSET,
 ) -> Organisation:
+    """Change the fields given; the others keep their values."""
+    fields = supplied(locals(), "actor", "organisation", "edit_version")
     # Read the stored place: a ModelForm has already changed the instance in memory.
     stored = Organisation.objects.select_for_update().filter(pk=organisation.pk)
     old_parent_id = stored.values_list("parent_id", flat=True).get()
@@ -102,7 +108,7 @@ def organisation_update(
         "Only site admins and members of an organisation can change it.",
     )
     claim(organisation, edit_version)
-    _assign(organisation, fields, ORGANISATION_FIELDS)
+    apply_fields(organisation, fields)
     _check_placement(actor, organisation, old_parent_id)
     _check_organisation(organisation)
     save_validated(organisation, actor=actor)
@@ -146,12 +152,27 @@ def _email_changed(actor: User, person: Person, old_email: str) -> bool:
 
 
 @transaction.atomic
-def person_create(*, actor: User, **fields: Any) -> Person:
+def person_create(
+    *,
+    actor: User,
+    name: str = UNSET,
+    rank: str = UNSET,
+    job_title: str = UNSET,
+    post: str = UNSET,
+    staff_number: str = UNSET,
+    organisation: Organisation | None = UNSET,
+    email: str = UNSET,
+    phone: str = UNSET,
+    spoc: bool = UNSET,
+    user: User | None = UNSET,
+) -> Person:
+    """A directory entry: a name or a post at least."""
+    fields = supplied(locals(), "actor")
     person = Person()
     require(can_edit_directory(actor), "Only members of an organisation edit the directory.")
     if "user" in fields:
         require(actor.is_superuser, "Only site admins link people to user accounts.")
-    _assign(person, fields, PERSON_FIELDS)
+    apply_fields(person, fields)
     _check_person(person)
     _email_changed(actor, person, "")
     save_validated(person, actor=actor)
@@ -160,8 +181,23 @@ def person_create(*, actor: User, **fields: Any) -> Person:
 
 @transaction.atomic
 def person_update(
-    *, actor: User, person: Person, edit_version: str | None = None, **fields: Any
+    *,
+    actor: User,
+    person: Person,
+    edit_version: str | None = None,
+    name: str = UNSET,
+    rank: str = UNSET,
+    job_title: str = UNSET,
+    post: str = UNSET,
+    staff_number: str = UNSET,
+    organisation: Organisation | None = UNSET,
+    email: str = UNSET,
+    phone: str = UNSET,
+    spoc: bool = UNSET,
+    user: User | None = UNSET,
 ) -> Person:
+    """Change the fields given; the others keep their values."""
+    fields = supplied(locals(), "actor", "person", "edit_version")
     # Read what is stored: a ModelForm has already changed the instance in memory.
     stored = Person.objects.select_for_update().filter(pk=person.pk)
     old_organisation_id, old_email, old_user_id = stored.values_list(
@@ -175,7 +211,7 @@ def person_update(
     claim(person, edit_version)
     if "user" in fields and getattr(fields["user"], "pk", None) != old_user_id:
         require(actor.is_superuser, "Only site admins link people to user accounts.")
-    _assign(person, fields, PERSON_FIELDS)
+    apply_fields(person, fields)
     if person.email != old_email:
         require(
             can_change_email(actor, before),
