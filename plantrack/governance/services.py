@@ -27,8 +27,15 @@ from django.db.models import Max, Model
 
 from plantrack.accounts.models import User
 from plantrack.core.concurrency import claim
-from plantrack.core.services import delete_recorded, require, save_validated
-from plantrack.directory.models import Person
+from plantrack.core.services import (
+    UNSET,
+    apply_fields,
+    delete_recorded,
+    require,
+    save_validated,
+    supplied,
+)
+from plantrack.directory.models import Organisation, Person
 from plantrack.governance.models import AgendaItem, Body, BodyMember, Decision, Meeting, Oversight
 from plantrack.governance.selectors import (
     SUBJECT_MODELS,
@@ -40,26 +47,7 @@ from plantrack.plans.models import Plan, Section
 from plantrack.plans.selectors import plans_visible_to, today
 from plantrack.plans.services import require_manager
 
-BODY_FIELDS = {
-    "short_name",
-    "kind",
-    "organisation",
-    "chair",
-    "chair_text",
-    "terms_of_reference",
-    "cadence",
-    "reports_to",
-}
-MEETING_FIELDS = {"date", "title", "location", "notes"}
 KEEPERS_ONLY = "Only the body's chair, its secretary or a site admin can change it."
-
-
-def _assign(instance: Model, fields: dict[str, Any], allowed: set[str]) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 def require_keeper(actor: User, body: Body) -> None:
@@ -70,33 +58,60 @@ def require_keeper(actor: User, body: Body) -> None:
 
 
 @transaction.atomic
-def body_create(*, actor: User, name: str, **fields: Any) -> Body:
-    parent = fields.get("reports_to")
+def body_create(
+    *,
+    actor: User,
+    name: str,
+    short_name: str = UNSET,
+    kind: str = UNSET,
+    organisation: Organisation | None = UNSET,
+    chair: Person | None = UNSET,
+    chair_text: str = UNSET,
+    terms_of_reference: str = UNSET,
+    cadence: str = UNSET,
+    reports_to: Body | None = UNSET,
+) -> Body:
+    fields = supplied(locals(), "actor", "name")
     require(
-        actor.is_superuser or (parent is not None and body_can_manage(actor, parent)),
+        actor.is_superuser or bool(reports_to and body_can_manage(actor, reports_to)),
         "Only a site admin, or the chair or secretary of the body it reports to, can add a body.",
     )
     body = Body(name=name.strip())
-    _assign(body, fields, BODY_FIELDS)
+    apply_fields(body, fields)
     save_validated(body, actor=actor)
     return body
 
 
 @transaction.atomic
-def body_update(*, actor: User, body: Body, edit_version: str | None = None, **fields: Any) -> Body:
+def body_update(
+    *,
+    actor: User,
+    body: Body,
+    edit_version: str | None = None,
+    name: str = UNSET,
+    short_name: str = UNSET,
+    kind: str = UNSET,
+    organisation: Organisation | None = UNSET,
+    chair: Person | None = UNSET,
+    chair_text: str = UNSET,
+    terms_of_reference: str = UNSET,
+    cadence: str = UNSET,
+    reports_to: Body | None = UNSET,
+) -> Body:
+    """Change the fields given; the others keep their values."""
+    fields = supplied(locals(), "actor", "body", "edit_version")
     require_keeper(actor, body)
     claim(body, edit_version)
     # Compare with the database: a ModelForm may already have changed the instance in memory.
     before = Body.objects.values_list("reports_to_id", flat=True).get(pk=body.pk)
-    parent = fields.get("reports_to")
-    if parent is not None and parent.pk != before:
+    if reports_to and reports_to.pk != before:
         require(
-            body_can_manage(actor, parent),
+            body_can_manage(actor, reports_to),
             "Only the chair or secretary of the body it would report to can move it there.",
         )
-    if "name" in fields:
-        fields = {**fields, "name": fields["name"].strip()}
-    _assign(body, fields, {*BODY_FIELDS, "name"})
+    if name:
+        fields["name"] = name.strip()
+    apply_fields(body, fields)
     save_validated(body, actor=actor)
     return body
 
@@ -157,21 +172,39 @@ def oversight_remove(*, actor: User, oversight: Oversight) -> None:
 
 
 @transaction.atomic
-def meeting_create(*, actor: User, body: Body, date: dt.date, **fields: Any) -> Meeting:
+def meeting_create(
+    *,
+    actor: User,
+    body: Body,
+    date: dt.date,
+    title: str = UNSET,
+    location: str = UNSET,
+    notes: str = UNSET,
+) -> Meeting:
+    fields = supplied(locals(), "actor", "body")
     require_keeper(actor, body)
-    meeting = Meeting(body=body, date=date)
-    _assign(meeting, fields, MEETING_FIELDS)
+    meeting = Meeting(body=body)
+    apply_fields(meeting, fields)
     save_validated(meeting, actor=actor)
     return meeting
 
 
 @transaction.atomic
 def meeting_update(
-    *, actor: User, meeting: Meeting, edit_version: str | None = None, **fields: Any
+    *,
+    actor: User,
+    meeting: Meeting,
+    edit_version: str | None = None,
+    date: dt.date = UNSET,
+    title: str = UNSET,
+    location: str = UNSET,
+    notes: str = UNSET,
 ) -> Meeting:
+    """Change the fields given; the others keep their values."""
+    fields = supplied(locals(), "actor", "meeting", "edit_version")
     require_keeper(actor, meeting.body)
     claim(meeting, edit_version)
-    _assign(meeting, fields, MEETING_FIELDS)
+    apply_fields(meeting, fields)
     save_validated(meeting, actor=actor)
     return meeting
 
@@ -212,7 +245,7 @@ def agenda_item_add(
         last = AgendaItem.objects.filter(meeting=meeting).aggregate(m=Max("position"))["m"]
         position = (last or 0) + 1
     item = AgendaItem(meeting=meeting, title=title.strip(), position=position)
-    _assign(item, subject_values(actor, subject), {*SUBJECT_MODELS, "subject_plan_id"})
+    apply_fields(item, subject_values(actor, subject))
     save_validated(item, actor=actor)
     return item
 
@@ -226,7 +259,6 @@ def agenda_item_remove(*, actor: User, item: AgendaItem) -> None:
 # --- Decisions ------------------------------------------------------------------------------
 
 
-DECISION_FIELDS = {"text", "kind", "decided_on", "meeting", "agenda_item", "subject"}
 UNSEEN_SUBJECT = "You cannot see the plan that decision is about."
 
 
@@ -260,7 +292,7 @@ def _fill_decision(
     about = subject_values(actor, subject)
     decision.meeting, decision.agenda_item = meeting, agenda_item
     decision.kind, decision.text, decision.decided_on = kind, (text or "").strip(), decided_on
-    _assign(decision, about, {*SUBJECT_MODELS, "subject_plan_id"})
+    apply_fields(decision, about)
 
 
 def _require_may_change(actor: User, decision: Decision) -> None:
@@ -305,17 +337,24 @@ def decision_record(
 
 @transaction.atomic
 def decision_update(
-    *, actor: User, decision: Decision, edit_version: str | None = None, **fields: Any
+    *,
+    actor: User,
+    decision: Decision,
+    edit_version: str | None = None,
+    text: str = UNSET,
+    kind: str = UNSET,
+    decided_on: dt.date | None = UNSET,
+    meeting: Meeting | None = UNSET,
+    agenda_item: AgendaItem | None = UNSET,
+    subject: Model | None = UNSET,
 ) -> Decision:
     """Correct a decision's text, type, date, meeting, agenda item or subject, by the same
     rules as decision_record. Fields not given keep their values, except that a different
     agenda item brings its own meeting and, unless a subject is given, its own subject. On a
     refusal nothing changes, in the database or on ``decision``."""
+    fields = supplied(locals(), "actor", "decision", "edit_version")
     _require_may_change(actor, decision)
     claim(decision, edit_version)
-    unknown = set(fields) - DECISION_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
     agenda_item = fields.get("agenda_item", decision.agenda_item)
     new_item = "agenda_item" in fields and (
         (agenda_item.pk if agenda_item else None) != decision.agenda_item_id
