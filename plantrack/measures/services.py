@@ -21,7 +21,15 @@ from simple_history.utils import bulk_create_with_history
 from plantrack.accounts.models import User
 from plantrack.core import changes, fuzzydates
 from plantrack.core.concurrency import claim
-from plantrack.core.services import delete_recorded, require, save_validated, set_fuzzy_date
+from plantrack.core.services import (
+    UNSET,
+    apply_fields,
+    delete_recorded,
+    require,
+    save_validated,
+    supplied,
+)
+from plantrack.directory.models import Person
 from plantrack.measures.models import (
     Benefit,
     Direction,
@@ -36,31 +44,7 @@ from plantrack.plans.models import Action, Plan, Section
 from plantrack.plans.selectors import plan_access, today
 from plantrack.plans.services import require_manager
 
-MEASURE_FIELDS = {
-    "name",
-    "description",
-    "unit",
-    "unit_label",
-    "direction",
-    "baseline_value",
-    "baseline_date",
-    "tolerance_percent",
-    "source",
-    "owner",
-    "section",
-    "action",
-}
-BENEFIT_FIELDS = {
-    "title",
-    "kind",
-    "section",
-    "measure",
-    "expected_value",
-    "realised_value",
-    "realised_on",
-    "notes",
-    "owner",
-}
+BENEFIT_DATES = {"expected_text": "expected"}  # when the benefit is expected, as written
 MAX_UPLOAD_ERRORS = 10
 _NUMBER_NOISE = re.compile(r"[,\s£%]")
 
@@ -145,14 +129,6 @@ def _check_links(measure: Measure) -> None:
         measure.section = measure.action.section
 
 
-def _assign(instance, fields: dict, allowed: set[str]) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
-
-
 # --- Measures and targets -------------------------------------------------------------------
 
 
@@ -165,12 +141,22 @@ def measure_create(
     direction: str,
     targets: Sequence[tuple[Decimal, dt.date, str]] = (),
     suggested_from: str = "",
-    **fields,
+    description: str = UNSET,
+    unit: str = UNSET,
+    unit_label: str = UNSET,
+    baseline_value: Decimal | None = UNSET,
+    baseline_date: dt.date | None = UNSET,
+    tolerance_percent: Decimal = UNSET,
+    source: str = UNSET,
+    owner: Person | None = UNSET,
+    section: Section | None = UNSET,
+    action: Action | None = UNSET,
 ) -> Measure:
     """Create a measure with its targets, given as (value, date, date as written)."""
+    fields = supplied(locals(), "actor", "plan", "name", "direction", "targets", "suggested_from")
     require_manager(actor, plan)
     measure = Measure(plan=plan, name=name, direction=direction, suggested_from=suggested_from)
-    _assign(measure, fields, MEASURE_FIELDS)
+    apply_fields(measure, fields)
     _check_links(measure)
     save_validated(measure, actor=actor)
     for value, day, text in targets:
@@ -180,11 +166,28 @@ def measure_create(
 
 @transaction.atomic
 def measure_update(
-    *, actor: User, measure: Measure, edit_version: str | None = None, **fields
+    *,
+    actor: User,
+    measure: Measure,
+    edit_version: str | None = None,
+    name: str = UNSET,
+    direction: str = UNSET,
+    description: str = UNSET,
+    unit: str = UNSET,
+    unit_label: str = UNSET,
+    baseline_value: Decimal | None = UNSET,
+    baseline_date: dt.date | None = UNSET,
+    tolerance_percent: Decimal = UNSET,
+    source: str = UNSET,
+    owner: Person | None = UNSET,
+    section: Section | None = UNSET,
+    action: Action | None = UNSET,
 ) -> Measure:
+    """Change the fields given; the others keep their values."""
+    fields = supplied(locals(), "actor", "measure", "edit_version")
     require_manager(actor, measure.plan)
     claim(measure, edit_version)
-    _assign(measure, fields, MEASURE_FIELDS)
+    apply_fields(measure, fields)
     _check_links(measure)
     save_validated(measure, actor=actor)
     for target in measure.targets.all():
@@ -500,12 +503,24 @@ def _check_benefit(benefit: Benefit) -> None:
 
 @transaction.atomic
 def benefit_create(
-    *, actor: User, plan: Plan, title: str, expected_text: str = "", **fields
+    *,
+    actor: User,
+    plan: Plan,
+    title: str,
+    expected_text: str = "",
+    kind: str = UNSET,
+    section: Section | None = UNSET,
+    measure: Measure | None = UNSET,
+    expected_value: Decimal | None = UNSET,
+    realised_value: Decimal | None = UNSET,
+    realised_on: dt.date | None = UNSET,
+    notes: str = UNSET,
+    owner: Person | None = UNSET,
 ) -> Benefit:
+    fields = supplied(locals(), "actor", "plan", "title")
     require_manager(actor, plan)
     benefit = Benefit(plan=plan, title=title)
-    _assign(benefit, fields, BENEFIT_FIELDS)
-    set_fuzzy_date(benefit, "expected", expected_text)
+    apply_fields(benefit, fields, fuzzy_dates=BENEFIT_DATES)
     _check_benefit(benefit)
     save_validated(benefit, actor=actor)
     return benefit
@@ -513,14 +528,26 @@ def benefit_create(
 
 @transaction.atomic
 def benefit_update(
-    *, actor: User, benefit: Benefit, edit_version: str | None = None, **fields
+    *,
+    actor: User,
+    benefit: Benefit,
+    edit_version: str | None = None,
+    title: str = UNSET,
+    expected_text: str = UNSET,
+    kind: str = UNSET,
+    section: Section | None = UNSET,
+    measure: Measure | None = UNSET,
+    expected_value: Decimal | None = UNSET,
+    realised_value: Decimal | None = UNSET,
+    realised_on: dt.date | None = UNSET,
+    notes: str = UNSET,
+    owner: Person | None = UNSET,
 ) -> Benefit:
+    """Change the fields given; the others keep their values."""
+    fields = supplied(locals(), "actor", "benefit", "edit_version")
     require_manager(actor, benefit.plan)
     claim(benefit, edit_version)
-    expected_text = fields.pop("expected_text", None)
-    _assign(benefit, fields, BENEFIT_FIELDS)
-    if expected_text is not None:
-        set_fuzzy_date(benefit, "expected", expected_text)
+    apply_fields(benefit, fields, fuzzy_dates=BENEFIT_DATES)
     _check_benefit(benefit)
     save_validated(benefit, actor=actor)
     return benefit
