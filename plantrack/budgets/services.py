@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,7 +23,7 @@ from plantrack.budgets.models import (
 )
 from plantrack.core.concurrency import claim
 from plantrack.core.finyears import fy_label, fy_of
-from plantrack.core.services import delete_recorded, save_validated
+from plantrack.core.services import UNSET, delete_recorded, save_validated, supplied
 from plantrack.directory.models import Organisation
 from plantrack.plans.models import Plan, Section
 from plantrack.plans.selectors import today
@@ -30,7 +31,6 @@ from plantrack.plans.services import require_manager
 
 # The years a budget may hold, as the models validate them.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
-LINE_FIELDS = {"name", "category", "section", "assumption", "order"}
 Status = Funding.Status
 
 # Where a bid may go from each step. Approved, declined and withdrawn are final: a new bid
@@ -99,10 +99,7 @@ def _set_amounts(line: BudgetLine, amounts: Mapping[int, Decimal | None], actor:
         save_validated(row, actor=actor)
 
 
-def _assign(line: BudgetLine, fields: dict) -> None:
-    unknown = set(fields) - LINE_FIELDS
-    if unknown:
-        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+def _assign(line: BudgetLine, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
         setattr(line, name, value.strip() if isinstance(value, str) else value)
 
@@ -147,11 +144,17 @@ def budget_line_update(
     *,
     actor: User,
     line: BudgetLine,
-    amounts: Mapping[int, Decimal | None] | None = None,
     edit_version: str | None = None,
-    **fields,
+    name: str = UNSET,
+    category: str = UNSET,
+    section: Section | None = UNSET,
+    assumption: str = UNSET,
+    order: int = UNSET,
+    amounts: Mapping[int, Decimal | None] | None = None,
 ) -> BudgetLine:
-    """Change a line; ``amounts``, when given, replaces all its amounts."""
+    """Change the fields given (the others keep their values); ``amounts``, when given,
+    replaces all the line's amounts."""
+    fields = supplied(locals(), "actor", "line", "edit_version", "amounts")
     require_manager(actor, line.plan)
     claim(line, edit_version)
     _check_section(line.plan, fields.get("section", line.section))
