@@ -90,8 +90,8 @@ def plan_rows(plan: Plan) -> list[list[str]]:
 
 def to_xlsx(plan: Plan) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Plan"
+    sheet = workbook.create_sheet("Plan")
+    workbook.remove(workbook.worksheets[0])
     append_row(sheet, [plan.title], font=Font(bold=True, size=14), wrap=False)
     rows = plan_rows(plan)
     append_row(sheet, rows[0], bold=True)

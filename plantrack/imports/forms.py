@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
-from plantrack.core.forms import RawTextField
+from plantrack.core.forms import RawTextField, model_choice
+from plantrack.directory.models import Organisation
 from plantrack.imports.parsed import FIELDS
 from plantrack.imports.selectors import organisations_to_import_for, plans_to_reimport
+from plantrack.plans.models import Plan
 
 
 class ImportForm(forms.Form):
@@ -20,13 +22,13 @@ class ImportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         help_text="Copy the table in Word or Excel, header row included, and paste it here",
     )
-    owner_organisation = forms.ModelChoiceField(
+    owner_organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="Organisation that owns the plan", queryset=None, empty_label=None
     )
     plan_title = forms.CharField(
         label="Plan title", required=False, help_text="Leave blank to use the title in the file"
     )
-    into_plan = forms.ModelChoiceField(
+    into_plan: forms.ModelChoiceField[Plan] = forms.ModelChoiceField(
         label="This is a new version of",
         queryset=None,
         required=False,
@@ -36,11 +38,11 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_organisation"].queryset = organisations_to_import_for(user)
-        self.fields["into_plan"].queryset = plans_to_reimport(user)
+        model_choice(self, "owner_organisation").queryset = organisations_to_import_for(user)
+        model_choice(self, "into_plan").queryset = plans_to_reimport(user)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if bool(data.get("file")) == bool((data.get("text") or "").strip()):
             raise forms.ValidationError("Upload a file or paste a table (one of the two).")
         return data
@@ -62,4 +64,5 @@ class ColumnsForm(forms.Form):
                 )
 
     def overrides(self) -> dict[str, str]:
-        return {self.fields[name].label: value for name, value in self.cleaned_data.items()}
+        # Each field's label is the header it stands for (set above).
+        return {str(self.fields[name].label): value for name, value in self.cleaned_data.items()}

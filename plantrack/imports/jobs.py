@@ -28,6 +28,13 @@ Kind = ImportJob.Kind
 PROGRESS_KEY = "imports:progress:{}"
 
 
+def _needed[T](value: T | None, what: str) -> T:
+    """What the job's kind says it holds (services.py sets it); a job without it is broken."""
+    if value is None:
+        raise ValidationError(f"This import has lost its {what}.")
+    return value
+
+
 # --- Reading ----------------------------------------------------------------------------------
 
 
@@ -51,7 +58,7 @@ def _read_budget(job: ImportJob) -> ParsedImport:
 def _read_readings(job: ImportJob) -> ParsedImport:
     rows = read_readings_bytes(job.file_name, bytes(job.data))
     # Checked now, as saving will check them, so that a bad row is named before the preview.
-    readings_check(measure=job.measure, rows=rows)
+    readings_check(measure=_needed(job.measure, "measure"), rows=rows)
     return ParsedImport(file=job.file_name, readings=rows)
 
 
@@ -94,7 +101,7 @@ def import_job_read(job_pk: int) -> None:
 
 def import_job_parsed(job: ImportJob) -> ParsedImport:
     """The structure found when the job was last read."""
-    return from_store(job.parsed)
+    return from_store(_needed(job.parsed, "parse"))
 
 
 # --- Saving -----------------------------------------------------------------------------------
@@ -104,7 +111,7 @@ def _save_plan(job: ImportJob, parsed: ParsedImport) -> None:
     plans = import_parsed(
         actor=job.user,
         parsed=parsed,
-        owner_organisation=job.owner_organisation,
+        owner_organisation=_needed(job.owner_organisation, "organisation"),
         into_plan=job.into_plan,
         source_document=job.file_name,
         progress=progress_reporter_for(job.pk),
@@ -115,14 +122,14 @@ def _save_plan(job: ImportJob, parsed: ParsedImport) -> None:
 def _save_budget(job: ImportJob, parsed: ParsedImport) -> None:
     budget_tables_save(
         actor=job.user,
-        plan=job.into_plan,
+        plan=_needed(job.into_plan, "plan"),
         budgets=parsed.budgets,
         section_ids=job.choices.get("sections", []),
     )
 
 
 def _save_readings(job: ImportJob, parsed: ParsedImport) -> None:
-    readings_import(actor=job.user, measure=job.measure, rows=parsed.readings)
+    readings_import(actor=job.user, measure=_needed(job.measure, "measure"), rows=parsed.readings)
 
 
 SAVERS: dict[str, Callable[[ImportJob, ParsedImport], None]] = {
@@ -130,7 +137,11 @@ SAVERS: dict[str, Callable[[ImportJob, ParsedImport], None]] = {
     Kind.BUDGET: _save_budget,
     Kind.READINGS: _save_readings,
 }
-WHAT = {Kind.PLAN: "The plan", Kind.BUDGET: "The budget", Kind.READINGS: "The readings"}
+WHAT: dict[str, str] = {
+    Kind.PLAN: "The plan",
+    Kind.BUDGET: "The budget",
+    Kind.READINGS: "The readings",
+}
 
 
 def import_job_save(job_pk: int) -> None:

@@ -118,10 +118,6 @@ def _changed(action: Action, fields: dict) -> bool:
     return any(name in fields and getattr(action, name) != fields[name] for name in PLAIN_FIELDS)
 
 
-def _changed(action: Action, fields: dict) -> bool:
-    return any(name in fields and getattr(action, name) != fields[name] for name in PLAIN_FIELDS)
-
-
 def _post_updates(actor: User, action: Action, parsed: ParsedAction, source: str) -> int:
     existing = set(action.updates.values_list("date", "narrative"))
     posted = 0

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -39,7 +41,7 @@ def budget_import_job_for(user: User, plan: Plan) -> ImportJob | None:
     )
 
 
-def import_job_result(job: ImportJob) -> dict:
+def import_job_result(job: ImportJob) -> dict[str, Any]:
     """What a saved import made, for its page."""
     plans = list(
         job.created_plans.annotate(action_count=Count("actions")).order_by("title")

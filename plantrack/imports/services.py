@@ -33,7 +33,18 @@ from plantrack.plans.selectors import plan_access
 Kind = ImportJob.Kind
 
 
-def _start(*, actor: User, file_name: str, data: bytes, **fields) -> ImportJob:
+def _start(
+    *,
+    actor: User,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    is_text: bool = False,
+    owner_organisation: Organisation | None = None,
+    plan_title: str = "",
+    into_plan: Plan | None = None,
+    measure: Measure | None = None,
+) -> ImportJob:
     """Keep an upload and start reading it in the background."""
     if len(data) > limits().max_upload_bytes:
         raise ValidationError(
@@ -43,8 +54,13 @@ def _start(*, actor: User, file_name: str, data: bytes, **fields) -> ImportJob:
         user=actor,
         file_name=file_name[:255] or "pasted table.txt",
         data=data,
+        kind=kind,
+        is_text=is_text,
+        owner_organisation=owner_organisation,
+        plan_title=plan_title,
+        into_plan=into_plan,
+        measure=measure,
         status=ImportJob.Status.READING,
-        **fields,
     )
     read_import_job.enqueue(job.pk)
     job.refresh_from_db()
@@ -136,7 +152,9 @@ def import_job_confirm(
     return job
 
 
-def import_jobs_prune(*, keep_days: int = 30, stuck_minutes: int = 60, now=None) -> dict:
+def import_jobs_prune(
+    *, keep_days: int = 30, stuck_minutes: int = 60, now: dt.datetime | None = None
+) -> dict[str, int]:
     """Housekeeping, run by `manage.py prune_imports` (daily, like the reminders): jobs older
     than ``keep_days`` are deleted with their files (what they made stays); a job still
     reading or saving after ``stuck_minutes`` lost its worker, and is marked failed or sent
@@ -158,10 +176,9 @@ def import_jobs_prune(*, keep_days: int = 30, stuck_minutes: int = 60, now=None)
 def _require_status(job: ImportJob, wanted: str) -> None:
     if job.status == wanted:
         return
-    raise ValidationError(
-        {
-            ImportJob.Status.SAVED: "This import has already been saved.",
-            ImportJob.Status.SAVING: "This import is being saved.",
-            ImportJob.Status.READING: "This import is still being read.",
-        }.get(job.status, "This import cannot be saved.")
-    )
+    messages: dict[str, str] = {
+        ImportJob.Status.SAVED: "This import has already been saved.",
+        ImportJob.Status.SAVING: "This import is being saved.",
+        ImportJob.Status.READING: "This import is still being read.",
+    }
+    raise ValidationError(messages.get(job.status, "This import cannot be saved."))

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from plantrack.accounts.http import SignedInRequest
 from plantrack.budgets.forms import BudgetImportConfirmForm, BudgetImportForm
-from plantrack.budgets.services import require_manager
 from plantrack.core.views import run_service
 from plantrack.imports import exports, jobs, selectors, services
 from plantrack.imports.budgets.sections import match_section
@@ -21,16 +22,17 @@ from plantrack.measures.forms import UploadForm
 from plantrack.measures.selectors import measure_get_for_user
 from plantrack.measures.services import readings_check, require_recorder
 from plantrack.plans.selectors import plan_get_for_user, sections_for_plan
+from plantrack.plans.services import require_manager
 
 Kind = ImportJob.Kind
 
 
-def _posted(request: HttpRequest):
+def _posted(request: SignedInRequest) -> QueryDict | None:
     """The POST data to bind a form to, even when empty: an empty POST is still a submission."""
     return request.POST if request.method == "POST" else None
 
 
-def _started(form, job: ImportJob | None, field: str | None = None) -> ImportJob | None:
+def _started(form: forms.Form, job: ImportJob | None, field: str | None = None) -> ImportJob | None:
     """A job just started: None if it could not be read (read at once by the immediate task
     backend), its reasons then on the form and nothing kept."""
     if job is not None and job.status == ImportJob.Status.FAILED:
@@ -41,7 +43,7 @@ def _started(form, job: ImportJob | None, field: str | None = None) -> ImportJob
 
 
 @require_http_methods(["GET", "POST"])
-def import_new(request: HttpRequest) -> HttpResponse:
+def import_new(request: SignedInRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload, text = form.cleaned_data["file"], form.cleaned_data["text"]
@@ -56,13 +58,14 @@ def import_new(request: HttpRequest) -> HttpResponse:
             plan_title=form.cleaned_data["plan_title"],
             into_plan=form.cleaned_data["into_plan"],
         )
-        if _started(form, job):
+        job = _started(form, job)
+        if job:
             return redirect("imports:preview", pk=job.pk)
     return render(request, "imports/new.html", {"form": form, "nav_section": "plans"})
 
 
 @require_http_methods(["GET", "POST"])
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def import_preview(request: SignedInRequest, pk: int) -> HttpResponse:
     """The job's page: progress while it is read or saved, then the preview, then the result."""
     job = selectors.import_job_get_for_user(request.user, pk)
     if job.status in ImportJob.BUSY:
@@ -112,7 +115,7 @@ PREVIEW_ROWS = 200
 
 
 @require_GET
-def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def import_progress(request: SignedInRequest, pk: int) -> HttpResponse:
     """Polled by the progress page; sends the browser back to the job page when done."""
     job = selectors.import_job_get_for_user(request.user, pk)
     if job.status not in ImportJob.BUSY:
@@ -120,14 +123,14 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return _progress_page(request, job, partial=True)
 
 
-def _progress_page(request: HttpRequest, job: ImportJob, partial: bool = False) -> HttpResponse:
+def _progress_page(request: SignedInRequest, job: ImportJob, partial: bool = False) -> HttpResponse:
     template = "imports/progress.html" + ("#progress" if partial else "")
     context = {"job": job, "percent": jobs.import_job_progress(job), "nav_section": "plans"}
     return render(request, template, context)
 
 
 @require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: SignedInRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get_for_user(request.user, pk)
     try:
         job = services.import_job_confirm(actor=request.user, job=job)
@@ -143,7 +146,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("imports:preview", pk=job.pk)
 
 
-def _confirmed(request: HttpRequest, job: ImportJob) -> HttpResponse:
+def _confirmed(request: SignedInRequest, job: ImportJob) -> HttpResponse:
     """Saved already (the immediate task backend): back to the page the import started from."""
     if job.status != ImportJob.Status.SAVED:
         return redirect("imports:preview", pk=job.pk)
@@ -163,7 +166,7 @@ def _confirmed(request: HttpRequest, job: ImportJob) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def budget_import(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def budget_import(request: SignedInRequest, plan_pk: int) -> HttpResponse:
     """Upload or paste a budget; it is read as an import job and previewed."""
     plan = plan_get_for_user(request.user, plan_pk)
     require_manager(request.user, plan)
@@ -179,7 +182,8 @@ def budget_import(request: HttpRequest, plan_pk: int) -> HttpResponse:
             data=upload.read() if upload else text.encode("utf-8"),
             is_text=not upload,
         )
-        if _started(form, job):
+        job = _started(form, job)
+        if job:
             return redirect("budgets:import_preview", plan_pk=plan.pk)
     return render(
         request,
@@ -189,7 +193,7 @@ def budget_import(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def budget_import_preview(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def budget_import_preview(request: SignedInRequest, plan_pk: int) -> HttpResponse:
     """The latest budget import of this plan by this person: the tables found, the
     initiative of each to choose, then saved."""
     plan = plan_get_for_user(request.user, plan_pk)
@@ -234,7 +238,7 @@ def budget_import_preview(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def readings_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def readings_upload(request: SignedInRequest, pk: int) -> HttpResponse:
     """Upload a measure's readings; they are read as an import job and previewed."""
     measure = measure_get_for_user(request.user, pk)
     require_recorder(request.user, measure)
@@ -249,7 +253,8 @@ def readings_upload(request: HttpRequest, pk: int) -> HttpResponse:
             file_name=upload.name or "",
             data=upload.read(READINGS_MAX_BYTES + 1),
         )
-        if _started(form, job, "file"):
+        job = _started(form, job, "file")
+        if job:
             return redirect("imports:preview", pk=job.pk)
     return render(
         request,
@@ -258,18 +263,21 @@ def readings_upload(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _readings_preview(request: HttpRequest, job: ImportJob) -> HttpResponse:
+def _readings_preview(request: SignedInRequest, job: ImportJob) -> HttpResponse:
+    measure = job.measure
+    if measure is None:  # a readings job always has one (services.readings_job_create)
+        raise Http404("No such import")
     if job.status == ImportJob.Status.SAVED:
-        return redirect("measures:detail", pk=job.measure_id)
+        return redirect("measures:detail", pk=measure.pk)
     readings = jobs.import_job_parsed(job).readings
     try:  # shown as they will be saved: real dates, values in the measure's unit
-        checked = readings_check(measure=job.measure, rows=readings[:PREVIEW_ROWS])
+        checked = readings_check(measure=measure, rows=readings[:PREVIEW_ROWS])
     except ValidationError as exc:  # the measure changed since it was read
         checked, job.error = [], job.error or "\n".join(exc.messages)
     context = {
         "job": job,
-        "measure": job.measure,
-        "plan": job.measure.plan,
+        "measure": measure,
+        "plan": measure.plan,
         "rows": [(row.row, *values) for row, values in zip(readings, checked, strict=False)],
         "count": len(readings),
         "nav_section": "plans",
@@ -285,7 +293,7 @@ EXPORTS = {
 
 
 @require_GET
-def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def plan_export(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in EXPORTS:
         raise Http404("No such format")
     plan = plan_get_for_user(request.user, pk)

@@ -11,6 +11,7 @@ from plantrack.budgets.models import BudgetAmount, BudgetLine, Funding, FundingS
 from plantrack.budgets.tests.helpers import make_line
 from plantrack.core.tests.factories import make_org, make_plan
 from plantrack.plans.models import Plan
+from plantrack.plans.selectors import today
 from plantrack.plans.services import section_create
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def test_spend_negative_future_and_year(world):
             actor=world.manager,
             line=line,
             amount=D("5"),
-            date_recorded=dt.date.today() + dt.timedelta(days=3),
+            date_recorded=today() + dt.timedelta(days=3),
         )
     spend = services.spend_record(
         actor=world.manager, line=line, amount=D("5"), date_recorded=dt.date(2014, 3, 31)

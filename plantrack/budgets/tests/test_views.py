@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +12,7 @@ from plantrack.budgets import services
 from plantrack.budgets.models import BudgetLine, Funding, Spend
 from plantrack.budgets.tests.helpers import make_line
 from plantrack.core.tests.factories import make_org
+from plantrack.plans.selectors import today
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -160,20 +160,20 @@ def test_funding_bid_through_its_life(client, world):
     bid = Funding.objects.get()
     url = reverse("budgets:funding_move", args=[bid.pk])
     assert "Decision pending" in c.get(url).content.decode()
-    refused = c.post(url, {"status": "approved", "date": dt.date.today().isoformat()})
+    refused = c.post(url, {"status": "approved", "date": today().isoformat()})
     assert refused.status_code == 200 and "Record the decision" in refused.content.decode()
     response = c.post(
         url,
         {
             "status": "approved",
-            "date": dt.date.today().isoformat(),
+            "date": today().isoformat(),
             "decision_record": "Approved in full",
             "decided_by": "Board",
         },
     )
     assert response.status_code == 302
     assert Funding.objects.get().status == "approved"
-    final = c.post(url, {"status": "withdrawn", "date": dt.date.today().isoformat()})
+    final = c.post(url, {"status": "withdrawn", "date": today().isoformat()})
     assert "cannot be withdrawn" in final.content.decode()
     assert _client(client, world.viewer).get(url).status_code == 403
     assert _client(client, world.outsider).get(url).status_code == 404

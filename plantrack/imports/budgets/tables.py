@@ -24,6 +24,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from plantrack.budgets.models import Category
 from plantrack.core.finyears import fy_label, fy_parse
@@ -253,6 +254,14 @@ def _layout(
     )
 
 
+def _distance_then_right(i: int, anchor: int) -> tuple[int, int]:
+    return abs(anchor - i), -anchor
+
+
+def _nearest_right_first(c: int, other: int) -> tuple[int, bool]:
+    return abs(other - c), other < c
+
+
 def _resolve_years(
     columns: list[int],
     tokens: list[str],
@@ -261,54 +270,15 @@ def _resolve_years(
     title: str,
     budget: ParsedBudget,
 ) -> dict[int, int]:
+    """The year of each amount column: as written, joined from two pieces, or inferred from
+    the years beside it (each inference warned about); a column with none is left out."""
     known = {c: y for c, y in years.items() if c in columns}
     blank = {c for c in columns if not tokens[c].strip()}
-    # A year split over two cells ("201" "3/14*"): join the pieces, keep it on the first.
-    for a, b in itertools.pairwise(columns):
-        if a in known or b in known or a in blank or b in blank:
-            continue
-        try:
-            year = fy_parse(tokens[a].strip() + tokens[b].strip())
-        except ValueError:
-            continue
-        known[a] = year
-        blank.add(b)
-        budget.warnings.append(
-            f"{title}: the year header split as “{tokens[a]}” “{tokens[b]}” was read as "
-            f"{fy_label(year)}."
-        )
-    groups: dict[str | None, list[int]] = defaultdict(list)
-    for c in columns:
-        groups[categories[c]].append(c)
+    _join_split_years(columns, tokens, known, blank, title, budget)
     resolved = dict(known)
     inferred: list[int] = []
-    # Within a category, one column is one year: count from the nearest year given.
-    for group in groups.values():
-        anchors = [i for i, c in enumerate(group) if c in known]
-        for a, b in itertools.pairwise(anchors):
-            if known[group[b]] - known[group[a]] != b - a:
-                budget.warnings.append(
-                    f"{title}: the years {fy_label(known[group[a]])} and "
-                    f"{fy_label(known[group[b]])} in the header are not consecutive."
-                )
-        if not anchors:
-            continue
-        for i, c in enumerate(group):
-            if c not in resolved:
-                nearest = min(anchors, key=lambda a, i=i: (abs(a - i), -a))
-                resolved[c] = known[group[nearest]] + (i - nearest)
-                inferred.append(c)
-    # A category with no year of its own (a lone set-up column under a merged header) takes
-    # the year of the nearest column that has one, looking right first.
-    for c in columns:
-        if c in resolved:
-            continue
-        order = sorted(
-            (o for o in columns if o in resolved), key=lambda o, c=c: (abs(o - c), o < c)
-        )
-        if order:
-            resolved[c] = resolved[order[0]]
-            inferred.append(c)
+    _infer_within_categories(columns, categories, known, resolved, inferred, title, budget)
+    _infer_across_categories(columns, resolved, inferred)
     for c in sorted(inferred):
         left = columns.index(c) - 1
         same_as_left = left >= 0 and resolved.get(columns[left]) == resolved[c]
@@ -323,6 +293,74 @@ def _resolve_years(
         if c not in resolved:
             budget.warnings.append(f"{title}: column {c + 1} has no year, so it was left out.")
     return resolved
+
+
+def _join_split_years(
+    columns: list[int],
+    tokens: list[str],
+    known: dict[int, int],
+    blank: set[int],
+    title: str,
+    budget: ParsedBudget,
+) -> None:
+    """A year split over two cells ("201" "3/14*"): join the pieces, keep it on the first."""
+    for a, b in itertools.pairwise(columns):
+        if a in known or b in known or a in blank or b in blank:
+            continue
+        try:
+            year = fy_parse(tokens[a].strip() + tokens[b].strip())
+        except ValueError:
+            continue
+        known[a] = year
+        blank.add(b)
+        budget.warnings.append(
+            f"{title}: the year header split as “{tokens[a]}” “{tokens[b]}” was read as "
+            f"{fy_label(year)}."
+        )
+
+
+def _infer_within_categories(
+    columns: list[int],
+    categories: dict[int, str | None],
+    known: dict[int, int],
+    resolved: dict[int, int],
+    inferred: list[int],
+    title: str,
+    budget: ParsedBudget,
+) -> None:
+    """Within a category, one column is one year: count from the nearest year given."""
+    groups: dict[str | None, list[int]] = defaultdict(list)
+    for c in columns:
+        groups[categories[c]].append(c)
+    for group in groups.values():
+        anchors = [i for i, c in enumerate(group) if c in known]
+        for a, b in itertools.pairwise(anchors):
+            if known[group[b]] - known[group[a]] != b - a:
+                budget.warnings.append(
+                    f"{title}: the years {fy_label(known[group[a]])} and "
+                    f"{fy_label(known[group[b]])} in the header are not consecutive."
+                )
+        if not anchors:
+            continue
+        for i, c in enumerate(group):
+            if c not in resolved:
+                nearest = min(anchors, key=partial(_distance_then_right, i))
+                resolved[c] = known[group[nearest]] + (i - nearest)
+                inferred.append(c)
+
+
+def _infer_across_categories(
+    columns: list[int], resolved: dict[int, int], inferred: list[int]
+) -> None:
+    """A category with no year of its own (a lone set-up column under a merged header) takes
+    the year of the nearest column that has one, looking right first."""
+    for c in columns:
+        if c in resolved:
+            continue
+        order = sorted((o for o in columns if o in resolved), key=partial(_nearest_right_first, c))
+        if order:
+            resolved[c] = resolved[order[0]]
+            inferred.append(c)
 
 
 # --- Rows -----------------------------------------------------------------------------------
@@ -397,7 +435,7 @@ def _read_rows(body: list[list[Cell]], layout: _Layout, budget: ParsedBudget) ->
                 budget.notes.append(row.assumption)
             break
         previous = rows[-1] if rows else None
-        if _joins(previous, row):
+        if previous is not None and _joins(previous, row):
             # A name broken over two lines, its amounts on the second.
             previous.label = f"{previous.label} {row.label}".strip()
             previous.values, previous.assumption = row.values, row.assumption
@@ -458,7 +496,11 @@ def _check_totals(budget: ParsedBudget) -> None:
     for printed in budget.totals:
         counted = budget.total(printed.category, printed.year)
         if counted != printed.amount:
-            what = dict(Category.choices).get(printed.category, "all lines")
+            what = (
+                dict(Category.choices).get(printed.category, "all lines")
+                if printed.category is not None
+                else "all lines"
+            )
             budget.warnings.append(
                 f"{budget.title}: the lines add up to £{counted:,} for {what.lower()} in "
                 f"{fy_label(printed.year)}, but the table's total says £{printed.amount:,}."

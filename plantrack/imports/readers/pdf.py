@@ -85,8 +85,8 @@ def read_pdf(name: str, data: bytes, limits: Limits, budget: CellBudget) -> Docu
 
     running = _running_lines(pages)
     document = Document(name=name)
-    for page in pages:
-        _add_page(document, page, running)
+    for read in pages:
+        _add_page(document, read, running)
     if not document.tables:
         document.warnings.append("No tables found in the PDF.")
     return document
@@ -172,7 +172,7 @@ def _centre_in(obj: dict[str, Any], box: tuple[float, ...]) -> bool:
 
 
 def _filled_rects(page: Any) -> list[_Fill]:
-    rects = []
+    rects: list[_Fill] = []
     for rect in page.rects:
         if not rect.get("fill"):
             continue

@@ -118,7 +118,7 @@ def _lines(text: str) -> list[_Line]:
             quoted = _quoted_cell(text, i)
             # A quoted cell may span lines only inside a row: a tab before it or after it.
             # Otherwise a quotation opening one paragraph of a PDF could swallow the next.
-            lone = bool(quoted) and not cells and text[quoted[1] : quoted[1] + 1] != "\t"
+            lone = quoted is not None and not cells and text[quoted[1] : quoted[1] + 1] != "\t"
             if quoted is not None and "\n" in quoted[0] and lone:
                 quoted = None
             if quoted is not None:

@@ -134,10 +134,10 @@ def attach_descriptions(doc: Document, sections: list[ParsedSection], default: s
         description = _joined(paragraphs)
         if not description:
             continue
-        section = next((s for s in by_key[key] if id(s) not in filled), None)
-        if section is not None:
-            section.description = description
-            filled.add(id(section))
+        unfilled = next((s for s in by_key[key] if id(s) not in filled), None)
+        if unfilled is not None:
+            unfilled.description = description
+            filled.add(id(unfilled))
 
 
 def _joined(paragraphs: list[str]) -> str:

@@ -99,10 +99,10 @@ class TableReader:
         self._heading()
         i = 0
         while i < len(self.rows):
-            block = self.blocks.get(i)
-            if block:
-                self._use_header(i, block)
-                i = block.end
+            header = self.blocks.get(i)
+            if header:
+                self._use_header(i, header)
+                i = header.end
                 continue
             if self.mapping is None:
                 self._before_header(i)
@@ -380,11 +380,12 @@ class TableReader:
             for n in range(len(row))
             if n < len(mapping.fields) and collapse(row[n].text)
         }
-        fills = {n: row[n].fill for n in range(len(row)) if row[n].fill}
+        fills = {n: fill for n in range(len(row)) if (fill := row[n].fill)}
         if title_col is not None and not collapse(cells.get(title_col, "")) and ref.text:
             cells[title_col] = ref.text  # the action written in the number column
-        if ref.text is not None and mapping.column("ref") is not None:
-            cells.pop(mapping.column("ref"), None)
+        ref_col = mapping.column("ref")
+        if ref.text is not None and ref_col is not None:
+            cells.pop(ref_col, None)
         self._section_from_column(cells)
         title = collapse(cells.get(title_col, "")) if title_col is not None else ""
         if not title:

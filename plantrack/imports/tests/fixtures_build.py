@@ -30,11 +30,12 @@ def build_xlsx() -> bytes:
     plan.append(["Ref", "Action", "Owner", "Due", "RAG", "Done"])  # the header, on row 3
     plan.append(["Intelligence"])
     plan.merge_cells("A4:F4")
+    # Excel cells hold naive date-times (no zone): what a real workbook gives.
     plan.append(
-        ["YC/1", "Develop policy\nPublish notice", "DCI Smith", dt.datetime(2025, 3, 31), "", 5]
+        ["YC/1", "Develop policy\nPublish notice", "DCI Smith", dt.datetime(2025, 3, 31), "", 5]  # noqa: DTZ001
     )
     plan.append(["YC/2", "  Track   offenders ", "Cdr Given", dt.date(2025, 6, 30), "", 2.5])
-    plan.append(["YC/3", "Late meeting", "Insp Jones", dt.datetime(2025, 4, 1, 14, 30), "", 0.25])
+    plan.append(["YC/3", "Late meeting", "Insp Jones", dt.datetime(2025, 4, 1, 14, 30), "", 0.25])  # noqa: DTZ001
     plan["E5"].fill = PatternFill("solid", fgColor="FF0000")
     plan["E6"].fill = PatternFill("solid", fgColor=Color(theme=4))
     plan["E7"].fill = PatternFill("solid", fgColor=Color(indexed=3))

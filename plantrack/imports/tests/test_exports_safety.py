@@ -5,7 +5,6 @@ with control characters before input was cleaned no longer breaks a download."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from decimal import Decimal
 
@@ -24,6 +23,7 @@ from plantrack.measures import services as measures
 from plantrack.measures.models import Measure, Reading
 from plantrack.plans import services
 from plantrack.plans.models import Plan, Section, Update
+from plantrack.plans.selectors import today
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def _formula_plan(world, text: str) -> Plan:
     action = make_action(
         world.plan, world.manager, section=world.section, ref=text[:20], title=f"{text} title"
     )
-    services.update_post(actor=world.manager, action=action, narrative=text, date=dt.date.today())
+    services.update_post(actor=world.manager, action=action, narrative=text, date=today())
     services.milestone_create(actor=world.manager, action=action, title=f"{text} milestone")
     line = budgets.budget_line_create(
         actor=world.manager,
@@ -55,7 +55,7 @@ def _formula_plan(world, text: str) -> Plan:
         description=text,
     )
     measures.reading_record(
-        actor=world.manager, measure=measure, value=Decimal(3), date=dt.date.today(), note=text
+        actor=world.manager, measure=measure, value=Decimal(3), date=today(), note=text
     )
     world.plan.refresh_from_db()
     return world.plan

@@ -159,7 +159,8 @@ def test_bulk_upload_xlsx(world, measure):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["date", "value", "note"])
-    sheet.append([dt.datetime(2024, 2, 1), 12.5, "from Excel"])
+    # An Excel date is a naive date-time: Excel cells have no zone.
+    sheet.append([dt.datetime(2024, 2, 1), 12.5, "from Excel"])  # noqa: DTZ001
     sheet.append(["01/03/2024", 20])
     data = io.BytesIO()
     book.save(data)
