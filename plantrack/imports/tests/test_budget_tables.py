@@ -20,6 +20,7 @@ from plantrack.imports.readers import read_file
 from plantrack.imports.readers.text import read_text
 from plantrack.imports.saving import budget_table_rows
 from plantrack.imports.tables import Cell, Document, ImportFailed, Table
+from plantrack.plans.services import section_create
 
 D = Decimal
 SEED = Path(__file__).resolve().parents[2] / "demo" / "seeds" / "004_9c707c14883fcd10.txt"
@@ -260,8 +261,6 @@ def test_round_trip_through_session_dict(seed_budgets):
 
 
 def test_import_saves_all_into_matching_sections(world):
-    from plantrack.plans.services import section_create
-
     njp = section_create(actor=world.manager, plan=world.plan, title="Neighbourhood Justice Panels")
     coaches = section_create(actor=world.manager, plan=world.plan, title="(B) Community Coaches")
     cautions = section_create(actor=world.manager, plan=world.plan, title="Conditional Cautions")

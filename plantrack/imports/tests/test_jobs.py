@@ -12,6 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from plantrack.imports import jobs, saving, services
 from plantrack.imports.models import ImportJob
@@ -202,22 +203,17 @@ def test_saving_reports_progress_up_to_the_end(world, real_cache):
 
 
 def test_old_jobs_are_pruned_and_stuck_ones_released(client, world):
-    import datetime as dt_
-
-    from django.core.management import call_command
-    from django.utils import timezone
-
     client.force_login(world.manager)
     for _ in range(4):
         _upload(client, world)
     old, stuck_reading, stuck_saving, fresh = ImportJob.objects.order_by("pk")
     now = timezone.now()
-    ImportJob.objects.filter(pk=old.pk).update(updated_at=now - dt_.timedelta(days=40))
+    ImportJob.objects.filter(pk=old.pk).update(updated_at=now - dt.timedelta(days=40))
     ImportJob.objects.filter(pk=stuck_reading.pk).update(
-        status=ImportJob.Status.READING, parsed=None, updated_at=now - dt_.timedelta(hours=2)
+        status=ImportJob.Status.READING, parsed=None, updated_at=now - dt.timedelta(hours=2)
     )
     ImportJob.objects.filter(pk=stuck_saving.pk).update(
-        status=ImportJob.Status.SAVING, updated_at=now - dt_.timedelta(hours=2)
+        status=ImportJob.Status.SAVING, updated_at=now - dt.timedelta(hours=2)
     )
     call_command("prune_imports", "--days", "30")
     assert not ImportJob.objects.filter(pk=old.pk).exists()

@@ -23,6 +23,7 @@ from plantrack.imports.saving import import_parsed
 from plantrack.imports.structure import parse_document
 from plantrack.imports.structure.narrative import MAX_DESCRIPTION, title_key
 from plantrack.imports.tables import Limits
+from plantrack.imports.tests.test_text_reader import SEEDS, needs_seeds
 from plantrack.plans.models import Section
 
 PASTED = """Safer Streets Delivery Plan 2025/26
@@ -177,8 +178,6 @@ def test_headings_with_other_words_do_not_match(heading, title):
 
 
 def test_the_seed_scope_narrative_describes_its_initiatives():
-    from plantrack.imports.tests.test_text_reader import SEEDS, needs_seeds
-
     if SEEDS is None:
         pytest.skip(needs_seeds.kwargs["reason"])
     (path,) = SEEDS.glob("004_*.txt")

@@ -102,10 +102,6 @@ def test_csv_limits(data, message):
 def test_a_sheet_claiming_a_far_row_is_not_padded_out():
     # One value in row 1,048,576 of a sheet declaring A1:XFD1048576: read-only openpyxl
     # would pad every row to 16,384 columns and every gap row up to the last.
-    import io
-
-    import openpyxl
-
     book = openpyxl.Workbook()
     book.active.append(["date", "value"])
     book.active.append(["2024-02-01", 5])
