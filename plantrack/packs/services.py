@@ -1,38 +1,36 @@
 """Every write of the reporting cycle: owners' commentary, chasing it, and board packs.
 
-A pack is prepared by a background task (plantrack/packs/tasks.py) that builds its snapshot
-and renders its draft files (PDF, Word and Excel, every page marked "Draft"), reviewed as a
-draft, and published: a second task renders the final files from the same snapshot and stores
-them. From the moment publishing starts, the pack, its snapshot and its files never change
-again: every service here refuses. Nothing is rendered while a page waits."""
+A pack is prepared by a background task (plantrack/packs/tasks.py, doing jobs.py) that builds
+its snapshot and renders its draft files (PDF, Word and Excel, every page marked "Draft"),
+reviewed as a draft, and published: a second task renders the final files from the same
+snapshot and stores them. From the moment publishing starts, the pack, its snapshot and its
+files never change again: every service here refuses. Nothing is rendered while a page
+waits."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 
 from plantrack.accounts.models import User
 from plantrack.core import changes
-from plantrack.core.cache import progress_clear, progress_of, progress_reporter
+from plantrack.core.cache import progress_clear, progress_of
 from plantrack.core.finyears import period_with_name
 from plantrack.core.services import attribute_to, require
 from plantrack.directory.models import Person
 from plantrack.directory.selectors import mail_address
 from plantrack.governance.models import Body, Chase, Commentary, Meeting
 from plantrack.packs import selectors
-from plantrack.packs.models import Pack, PackFile
+from plantrack.packs.jobs import PROGRESS_KEY
+from plantrack.packs.models import Pack
 from plantrack.packs.render import FORMATS, render
-from plantrack.packs.snapshot import build_snapshot
+from plantrack.packs.tasks import build_pack, publish_pack
 from plantrack.plans.models import Action, Plan
 from plantrack.plans.selectors import plan_access
 from plantrack.plans.services import require_manager
@@ -120,8 +118,6 @@ def chase_send(*, actor: User, plan: Plan, person: Person, period: str) -> Chase
 
 # --- Packs ----------------------------------------------------------------------------------
 
-PROGRESS_KEY = "packs:progress:{}"
-
 
 def pack_progress(pack: Pack) -> int | None:
     """How far through preparing or publishing the pack is, in percent; None when unknown."""
@@ -132,8 +128,6 @@ def pack_progress(pack: Pack) -> int | None:
 
 def pack_prepare(*, actor: User, body: Body, period: str, meeting: Meeting | None = None) -> Pack:
     """Start building a draft pack for a body, period and (optionally) meeting."""
-    from plantrack.packs.tasks import build_pack
-
     require(
         selectors.can_prepare_pack(actor, body),
         "Only a manager of one of the plans this body oversees can prepare its packs.",
@@ -156,80 +150,6 @@ def pack_prepare(*, actor: User, body: Body, period: str, meeting: Meeting | Non
     return pack
 
 
-# Share of the progress bar for the snapshot; rendering the files takes the rest.
-SNAPSHOT_SHARE = 30
-
-
-def _render_all(
-    snapshot: dict[str, Any], *, draft: bool, report: Callable[[int, int], None] | None = None
-) -> dict[str, bytes]:
-    """The three files of a snapshot, PDF first (the slowest), reporting progress."""
-    files = {}
-    for done, fmt in enumerate(FORMATS):
-        files[fmt] = render(snapshot, fmt, draft=draft)
-        if report:
-            report(done + 1, len(FORMATS))
-    return files
-
-
-def _fail(pack_pk: int, working: str, error: str, **fields: Any) -> None:
-    """A task went wrong: say why on the pack, if it is still in the task's hands."""
-    Pack.objects.filter(pk=pack_pk, status=working).update(error=error, **fields)
-
-
-def pack_build(pack_pk: int) -> None:
-    """The task: build the snapshot of a pack being prepared and render its draft files;
-    failed, with why, on error."""
-    pack = (
-        Pack.objects.select_related("body", "meeting", "created_by")
-        .filter(pk=pack_pk, status=Pack.Status.PREPARING)
-        .first()
-    )
-    if pack is None:
-        return
-    report = progress_reporter(PROGRESS_KEY.format(pack.pk))
-    try:
-        snapshot, plan_ids = build_snapshot(
-            pack.body,
-            pack.period,
-            pack.meeting,
-            prepared_by=pack.created_by.display_name if pack.created_by else "",
-            progress=lambda done, total: report(done * SNAPSHOT_SHARE, total * 100),
-        )
-        files = _render_all(
-            snapshot,
-            draft=True,
-            report=lambda done, total: report(
-                SNAPSHOT_SHARE * total + done * (100 - SNAPSHOT_SHARE), total * 100
-            ),
-        )
-    except Exception:  # a bug must not leave the pack "preparing" for ever
-        logger.exception("Building pack %s failed", pack.pk)
-        _fail(
-            pack.pk,
-            Pack.Status.PREPARING,
-            "The pack could not be built because of an error in PlanTrack.",
-            status=Pack.Status.FAILED,
-        )
-        return
-    with transaction.atomic():
-        # Conditional: a pack published meanwhile (it cannot be, but a second worker might
-        # run the same task) is never overwritten.
-        updated = Pack.objects.filter(pk=pack.pk, status=Pack.Status.PREPARING).update(
-            snapshot=snapshot,
-            title=snapshot["title"],
-            status=Pack.Status.DRAFT,
-            built_at=timezone.now(),
-            progress=100,
-            error="",
-        )
-        if updated:
-            pack.plans.set(plan_ids)
-            PackFile.objects.filter(pack=pack, draft=True).delete()
-            for fmt, data in files.items():
-                _store(pack, fmt, data, draft=True)
-
-
 def _require_can_publish(actor: User, pack: Pack) -> None:
     require(
         selectors.can_publish_pack(actor, pack),
@@ -246,8 +166,6 @@ def _require_not_published(pack: Pack) -> None:
 
 def pack_rebuild(*, actor: User, pack: Pack) -> Pack:
     """Build a draft (or failed) pack again from today's data, e.g. after owners commented."""
-    from plantrack.packs.tasks import build_pack
-
     _require_can_publish(actor, pack)
     _require_not_published(pack)
     claimed = Pack.objects.filter(
@@ -263,25 +181,12 @@ def pack_rebuild(*, actor: User, pack: Pack) -> Pack:
     return pack
 
 
-def _store(pack: Pack, fmt: str, data: bytes, *, draft: bool = False) -> PackFile:
-    return PackFile.objects.create(
-        pack=pack,
-        format=fmt,
-        draft=draft,
-        data=data,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-    )
-
-
 def pack_publish(*, actor: User, pack: Pack, allow_missing: bool = False) -> Pack:
     """Freeze a draft: from now on it cannot change, and a background task renders its three
     final files from the snapshot and keeps them for ever.
 
     Every exception should have its owner's commentary first; publishing without some of it
     needs ``allow_missing`` (the pack then says which items have none)."""
-    from plantrack.packs.tasks import publish_pack
-
     _require_can_publish(actor, pack)
     with transaction.atomic():
         pack = Pack.objects.select_for_update().get(pk=pack.pk)
@@ -303,37 +208,6 @@ def pack_publish(*, actor: User, pack: Pack, allow_missing: bool = False) -> Pac
     publish_pack.enqueue(pack.pk)
     pack.refresh_from_db()
     return pack
-
-
-def pack_publish_finish(pack_pk: int) -> None:
-    """The task: render and store a publishing pack's final files, then mark it published.
-    On error it goes back to being a draft, with why, and can be published again."""
-    pack = Pack.objects.filter(pk=pack_pk, status=Pack.Status.PUBLISHING).first()
-    if pack is None:
-        return
-    try:
-        files = _render_all(
-            pack.snapshot, draft=False, report=progress_reporter(PROGRESS_KEY.format(pack.pk))
-        )
-    except Exception:
-        logger.exception("Publishing pack %s failed", pack.pk)
-        _fail(
-            pack.pk,
-            Pack.Status.PUBLISHING,
-            "The pack could not be published because of an error in PlanTrack: it is still a "
-            "draft.",
-            status=Pack.Status.DRAFT,
-            published_by=None,
-        )
-        return
-    with transaction.atomic():
-        updated = Pack.objects.filter(pk=pack.pk, status=Pack.Status.PUBLISHING).update(
-            status=Pack.Status.PUBLISHED, published_at=timezone.now()
-        )
-        if updated:
-            PackFile.objects.filter(pack=pack).delete()
-            for fmt, data in files.items():
-                _store(pack, fmt, data)
 
 
 def pack_file(pack: Pack, fmt: str) -> bytes:

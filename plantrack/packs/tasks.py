@@ -1,5 +1,5 @@
-"""Background tasks: preparing a pack (its snapshot and draft files, services.pack_build) and
-publishing it (its final files, services.pack_publish_finish).
+"""Background tasks: preparing a pack (its snapshot and draft files, jobs.pack_build) and
+publishing it (its final files, jobs.pack_publish_finish).
 
 Run by a task worker (`manage.py db_worker` with PLANTRACK_TASKS_BACKEND set to the database
 backend); with the immediate backend they run as they are enqueued."""
@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from plantrack.packs import services
+from plantrack.packs import jobs
 
 
 @task
 def build_pack(pack_pk: int) -> None:
-    services.pack_build(pack_pk)
+    jobs.pack_build(pack_pk)
 
 
 @task
 def publish_pack(pack_pk: int) -> None:
-    services.pack_publish_finish(pack_pk)
+    jobs.pack_publish_finish(pack_pk)

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from plantrack.packs import services
+from plantrack.packs import jobs, services
 from plantrack.packs.models import Pack, PackFile
 from plantrack.packs.tests.conftest import make_pack
 from plantrack.plans import services as plans
@@ -130,11 +130,10 @@ def test_preparing_again_replaces_the_draft_files(pw):
 
 
 def test_publishing_happens_in_a_task_and_freezes_the_pack_at_once(pw, monkeypatch):
-    from plantrack.packs import tasks
 
     pack = make_pack(pw)
     queued = []
-    monkeypatch.setattr(tasks, "publish_pack", SimpleNamespace(enqueue=queued.append))
+    monkeypatch.setattr(services, "publish_pack", SimpleNamespace(enqueue=queued.append))
     pack = services.pack_publish(actor=pw.w.manager, pack=pack, allow_missing=True)
     assert pack.status == Pack.Status.PUBLISHING and queued == [pack.pk]
     assert services.pack_progress(pack) is None  # the task has not started
@@ -145,11 +144,11 @@ def test_publishing_happens_in_a_task_and_freezes_the_pack_at_once(pw, monkeypat
         services.pack_publish(actor=pw.w.manager, pack=pack, allow_missing=True)
     with pytest.raises(ValidationError, match="not ready"):
         services.pack_file(pack, "pdf")
-    services.pack_publish_finish(pack.pk)
+    jobs.pack_publish_finish(pack.pk)
     pack.refresh_from_db()
     assert pack.status == Pack.Status.PUBLISHED and pack.published_at is not None
     assert services.pack_progress(pack) == 100
-    services.pack_publish_finish(pack.pk)  # a second run of the task changes nothing
+    jobs.pack_publish_finish(pack.pk)  # a second run of the task changes nothing
     assert PackFile.objects.filter(pack=pack).count() == 3
 
 
@@ -160,7 +159,7 @@ def test_a_failing_publish_leaves_a_draft_that_says_why(pw, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "render", broken)
+    monkeypatch.setattr(jobs, "render", broken)
     pack = services.pack_publish(actor=pw.w.manager, pack=pack, allow_missing=True)
     assert pack.status == Pack.Status.DRAFT and pack.published_by is None
     assert "could not be published" in pack.error
@@ -174,7 +173,7 @@ def test_a_failing_build_marks_the_pack_failed(pw, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "build_snapshot", broken)
+    monkeypatch.setattr(jobs, "build_snapshot", broken)
     pack = make_pack(pw)
     assert pack.status == Pack.Status.FAILED
     assert "error in PlanTrack" in pack.error
