@@ -31,6 +31,7 @@ from django.utils import timezone
 from plantrack.core import fuzzydates
 from plantrack.measures.masking import clean as _clean
 from plantrack.measures.masking import mask as _mask
+from plantrack.plans.models import Action, Section
 
 _I = re.IGNORECASE
 MAX_TEXT = 20_000  # an action's text is a paragraph or two; bound the work on pasted junk
@@ -585,3 +586,13 @@ def _suggest(text: str, today: dt.date) -> list[MeasureSuggestion]:
             )
         )
     return suggestions
+
+
+def action_text(action: Action) -> str:
+    """The text an action's suggestions are read from; the page and the service must agree."""
+    return f"{action.title}\n{action.description}"
+
+
+def section_text(section: Section) -> str:
+    """The text a section's suggestions are read from; the page and the service agree."""
+    return section.description

@@ -14,7 +14,12 @@ from plantrack.core import charts
 from plantrack.core.history import Entry, entries_for, merged
 from plantrack.measures import judgement as j
 from plantrack.measures.models import Benefit, DismissedSuggestion, Measure, Reading, Target, Unit
-from plantrack.measures.phrases import MeasureSuggestion, suggest_measures
+from plantrack.measures.phrases import (
+    MeasureSuggestion,
+    action_text,
+    section_text,
+    suggest_measures,
+)
 from plantrack.plans.models import Action, Plan, Section
 from plantrack.plans.selectors import plans_visible_to
 
@@ -281,8 +286,6 @@ def settled_key(action_id: int | None, section_id: int | None, phrase: str) -> t
 def measure_suggestions_for_plan(plan: Plan) -> list[SuggestionRow]:
     """Target phrases in the plan's actions and section descriptions not yet confirmed or
     dismissed, actions first (in plan order), then sections: three queries."""
-    from plantrack.measures.services import action_text, section_text
-
     actions = list(
         Action.objects.filter(plan=plan)
         .only("id", "plan_id", "ref", "title", "description", "section_id", "due_latest")

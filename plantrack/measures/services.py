@@ -39,7 +39,12 @@ from plantrack.measures.models import (
     Target,
     Unit,
 )
-from plantrack.measures.phrases import MeasureSuggestion, suggest_measures
+from plantrack.measures.phrases import (
+    MeasureSuggestion,
+    action_text,
+    section_text,
+    suggest_measures,
+)
 from plantrack.plans.models import Action, Plan, Section
 from plantrack.plans.selectors import plan_access, today
 from plantrack.plans.services import require_manager
@@ -334,11 +339,6 @@ def readings_import(*, actor: User, measure: Measure, rows: Sequence[ReadingRow]
 # --- Suggested measures ---------------------------------------------------------------------
 
 
-def action_text(action: Action) -> str:
-    """The text suggestions are read from; the page and the service must read the same."""
-    return f"{action.title}\n{action.description}"
-
-
 def _settled_phrases(action: Action) -> set[str]:
     confirmed = Measure.objects.filter(action=action).values_list("suggested_from", flat=True)
     dismissed = DismissedSuggestion.objects.filter(action=action).values_list("phrase", flat=True)
@@ -406,11 +406,6 @@ def suggestion_dismiss(
 # will facilitate 200 panel interventions"); the importer keeps it as the section's
 # description, and its target phrases are offered like an action's, as measures of the
 # section (action None).
-
-
-def section_text(section: Section) -> str:
-    """The text a section's suggestions are read from; the page and the service agree."""
-    return section.description
 
 
 def _section_settled_phrases(section: Section) -> set[str]:

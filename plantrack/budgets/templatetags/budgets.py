@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from plantrack.budgets.models import Category
 from plantrack.core.finyears import fy_label
 
 register = template.Library()
@@ -71,6 +72,4 @@ def amount_for(amounts: dict, year):
 
 @register.filter
 def category(value: str) -> str:
-    from plantrack.budgets.models import Category
-
     return dict(Category.choices).get(value, value)

@@ -5,7 +5,11 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from plantrack.measures.selectors import format_value
+from plantrack.measures.selectors import (
+    format_value,
+    measures_for_action,
+    suggested_rag_from_rows,
+)
 
 register = template.Library()
 
@@ -36,11 +40,6 @@ def measure_value(value, measure_or_unit) -> str:
 @register.inclusion_tag("measures/_action_measures.html")
 def action_measures(action) -> dict:
     """An action's measures, judged, with the RAG they suggest: {% action_measures action %}."""
-    from plantrack.measures.selectors import (
-        measures_for_action,
-        suggested_rag_from_rows,
-    )
-
     rows = measures_for_action(action)
     suggestion = suggested_rag_from_rows(rows) if action.plan.measures_suggest_rag else None
     return {"action": action, "rows": rows, "suggestion": suggestion}

@@ -6,6 +6,7 @@ from django import template
 
 from plantrack.core.finyears import period_with_name
 from plantrack.packs.render import common
+from plantrack.packs.selectors import can_prepare_pack
 
 register = template.Library()
 
@@ -40,6 +41,4 @@ def without_rag(reasons, rag_label: str) -> str:
 def may_prepare_pack_for(user, body) -> bool:
     """{% if user|may_prepare_pack_for:body %}: the link to prepare a pack, only for those
     whom the page would let in."""
-    from plantrack.packs.selectors import can_prepare_pack
-
     return user.is_authenticated and can_prepare_pack(user, body)
