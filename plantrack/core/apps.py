@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        # Imported once the app registry is ready, as Django requires of what touches models.
         from django.contrib.auth.signals import user_logged_in
 
         from plantrack.core.middleware import session_start

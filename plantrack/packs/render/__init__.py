@@ -31,6 +31,8 @@ def render(snapshot: dict, fmt: str, *, draft: bool = False) -> bytes:
     # Text stored before input was cleaned may hold control characters, which python-docx
     # refuses (and openpyxl too): cleaned here once, for the three formats alike.
     snapshot = _clean(snapshot)
+    # Each renderer is imported when asked for, for start-up cost: WeasyPrint, python-docx and
+    # openpyxl load in about a second, which web requests never need.
     if fmt == "pdf":
         from plantrack.packs.render.pdf import render_pdf
 
