@@ -47,7 +47,7 @@ help:
 	@echo "  demo       migrate and (re)load the demo data"
 	@echo "  run        demo, then runserver on http://$(HOST):$(PORT)"
 	@echo "  test       run pytest (PYTEST_ARGS=... to pass options)"
-	@echo "  lint       ruff check + ruff format --check + mypy"
+	@echo "  lint       ruff, mypy and the app layers (lint-imports)"
 	@echo "  bench      run the benchmarks (python -m bench)"
 	@echo "  clean      remove build outputs and caches"
 	@echo "  distclean  clean, plus $(VENV), node_modules and var/"
@@ -119,6 +119,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: setup | var
 	$(PY) -m bench
