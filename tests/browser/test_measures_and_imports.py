@@ -83,3 +83,46 @@ def test_import_a_plan_through_the_pages(
     plan = Plan.objects.get(source_document=seed.name)
     assert plan.actions.count() == 36
     expect(page.locator(".govuk-notification-banner, .app-flash").first).to_contain_text("36")
+
+
+def test_upload_readings_and_a_budget_as_import_jobs(
+    page: Page, live_server, world: World, signed_in, screenshot, tmp_path
+):
+    measure = measure_services.measure_create(
+        actor=world.manager,
+        plan=world.plan,
+        action=world.action,
+        name="Volunteers recruited",
+        direction="increase",
+        unit="count",
+        baseline_value=Decimal(0),
+        baseline_date=dt.date(2026, 1, 1),
+        targets=[(Decimal(100), dt.date(2027, 1, 1), "by Jan 27")],
+    )
+    readings = tmp_path / "readings.csv"
+    readings.write_text("date,value,note\n01/02/2026,10,first\n2026-03-01,25,\n")
+    signed_in(page, live_server, "manager")
+    page.goto(f"{live_server.url}/measures/{measure.pk}/readings/upload/")
+    page.locator("input[type=file]").set_input_files(str(readings))
+    page.get_by_role("button", name="Upload").click()
+    expect(
+        page.get_by_role("heading", name="Check the readings before they are saved")
+    ).to_be_visible()
+    expect(page.get_by_text("2 readings found")).to_be_visible()
+    assert measure.readings.count() == 0
+    screenshot(page, "readings-preview")
+    page.get_by_role("button", name="Save the readings").click()
+    expect(page.locator(".govuk-notification-banner, .app-flash").first).to_contain_text("2")
+    expect(page.locator("figure svg").first.locator("circle")).to_have_count(2)
+
+    page.goto(f"{live_server.url}/budgets/plan/{world.plan.pk}/import/")
+    page.get_by_label("Or paste a table").fill(
+        "NJP\t2013/14\t2014/15\tAssumptions\nCoordinator\t1000\t2000\tOne post\n"
+    )
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_role("heading", name="Check the budget before it is saved")).to_be_visible()
+    screenshot(page, "budget-import-preview")
+    page.get_by_role("button", name="Save the budget").click()
+    expect(page.locator(".govuk-notification-banner, .app-flash").first).to_contain_text(
+        "1 budget lines imported"
+    )
