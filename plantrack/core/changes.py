@@ -24,14 +24,21 @@ from django.db.models import Model, QuerySet
 Resolver = Callable[[Any], Iterable[int | None] | QuerySet]
 
 _resolvers: dict[type[Model], list[Resolver]] = defaultdict(list)
+# Models whose new rows no plan shows yet: only a later link (an owner, an oversight, a
+# decision) puts them on a plan's pages, so creating one asks nothing (an import creates
+# hundreds of people and organisations).
+_linked_later: set[type[Model]] = set()
 _bump: Callable[[set[int]], None] | None = None
 
 
-def shown_on(model: type[Model], resolver: Resolver) -> None:
+def shown_on(model: type[Model], resolver: Resolver, *, linked_later: bool = False) -> None:
     """Declare that rows of ``model`` show on the pages of the plans ``resolver`` names. A
-    model may have several (the plans app and governance both show a person)."""
+    model may have several (the plans app and governance both show a person).
+    ``linked_later``: a new row is on no plan's pages until something links it."""
     if resolver not in _resolvers[model]:
         _resolvers[model].append(resolver)
+    if linked_later:
+        _linked_later.add(model)
 
 
 def versions_kept_by(bump: Callable[[set[int]], None]) -> None:
@@ -44,10 +51,12 @@ def declared_models() -> set[type[Model]]:
     return set(_resolvers)
 
 
-def plans_of(instance: Model) -> set[int]:
+def plans_of(instance: Model, *, new: bool = False) -> set[int]:
     """The plans showing ``instance`` now: asked before a change (so a row that moves from
     one plan to another names both) and materialised, since after a delete a query finds
-    nothing."""
+    nothing. ``new``: it has just been created."""
+    if new and type(instance) in _linked_later:
+        return set()
     found: set[int] = set()
     for resolver in _resolvers.get(type(instance), ()):
         found.update(pk for pk in resolver(instance) if pk is not None)

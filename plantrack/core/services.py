@@ -69,10 +69,14 @@ def save_validated(
     versions of the plans that show it."""
     instance.full_clean(exclude=exclude)
     attribute_to(instance, actor)
-    # An existing row is asked before it is saved, so one moving between plans names both.
-    before = changes.plans_of(instance) if instance.pk is not None else set()
-    instance.save()
-    changes.plans_changed(before or changes.plans_of(instance))
+    if instance.pk is None:
+        instance.save()
+        changes.plans_changed(changes.plans_of(instance, new=True))
+    else:
+        # Asked before saving, so a row moving between plans names both.
+        before = changes.plans_of(instance)
+        instance.save()
+        changes.plans_changed(before)
 
 
 def delete_recorded(instance: models.Model, *, actor: AbstractBaseUser | None) -> None:

@@ -307,6 +307,7 @@ changes.shown_on(
         *Oversight.objects.filter(body=body).values_list("plan_id", flat=True),
         *Decision.objects.filter(body=body).values_list("subject_plan_id", flat=True),
     ],
+    linked_later=True,
 )
 changes.shown_on(Oversight, lambda oversight: [oversight.plan_id])
 changes.shown_on(
@@ -314,6 +315,7 @@ changes.shown_on(
     lambda meeting: Decision.objects.filter(meeting=meeting).values_list(
         "subject_plan_id", flat=True
     ),
+    linked_later=True,
 )
 changes.shown_on(AgendaItem, _subject_plans)
 changes.shown_on(Decision, _subject_plans)

@@ -264,10 +264,12 @@ changes.shown_on(
     lambda person: ActionOwner.objects.filter(person=person).values_list(
         "action__plan_id", flat=True
     ),
+    linked_later=True,
 )
 changes.shown_on(
     Organisation,
     lambda organisation: ActionOrganisation.objects.filter(organisation=organisation).values_list(
         "action__plan_id", flat=True
     ),
+    linked_later=True,
 )
