@@ -4,14 +4,12 @@ see its chart and judgement change; read the plan summary."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from plantrack.core.tests.factories import World, build_world
-from plantrack.measures import services as measure_services
+from plantrack.core.tests.factories import World, build_world, make_measure
 from plantrack.plans.models import Plan
 
 pytestmark = pytest.mark.browser
@@ -26,17 +24,7 @@ def world(transactional_db) -> World:
 def test_record_a_reading_and_see_the_chart_change(
     page: Page, live_server, world: World, signed_in, screenshot
 ):
-    measure = measure_services.measure_create(
-        actor=world.manager,
-        plan=world.plan,
-        action=world.action,
-        name="Volunteers recruited",
-        direction="increase",
-        unit="count",
-        baseline_value=Decimal(0),
-        baseline_date=dt.date(2026, 1, 1),
-        targets=[(Decimal(100), dt.date(2027, 1, 1), "by Jan 27")],
-    )
+    measure = make_measure(world, since=dt.date(2026, 1, 1))
     signed_in(page, live_server, "manager")
     page.goto(f"{live_server.url}/measures/{measure.pk}/")
     chart = page.locator("figure svg").first
@@ -88,17 +76,7 @@ def test_import_a_plan_through_the_pages(
 def test_upload_readings_and_a_budget_as_import_jobs(
     page: Page, live_server, world: World, signed_in, screenshot, tmp_path
 ):
-    measure = measure_services.measure_create(
-        actor=world.manager,
-        plan=world.plan,
-        action=world.action,
-        name="Volunteers recruited",
-        direction="increase",
-        unit="count",
-        baseline_value=Decimal(0),
-        baseline_date=dt.date(2026, 1, 1),
-        targets=[(Decimal(100), dt.date(2027, 1, 1), "by Jan 27")],
-    )
+    measure = make_measure(world, since=dt.date(2026, 1, 1))
     readings = tmp_path / "readings.csv"
     readings.write_text("date,value,note\n01/02/2026,10,first\n2026-03-01,25,\n")
     signed_in(page, live_server, "manager")

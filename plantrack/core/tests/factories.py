@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import timezone
 
 from plantrack.accounts.models import User
 from plantrack.directory.models import Membership, Organisation, Person
+from plantrack.measures import services as measure_services
+from plantrack.measures.models import Measure
 from plantrack.plans import services
 from plantrack.plans.models import Action, Plan, Section
 
@@ -96,4 +100,20 @@ def build_world() -> World:
         section,
         action,
         other_action,
+    )
+
+
+def make_measure(world: World, *, since: dt.date = dt.date(2024, 1, 1)) -> Measure:
+    """Volunteers on the owner's action: 0 on ``since``, to reach 100 a year later."""
+    target = since.replace(year=since.year + 1)
+    return measure_services.measure_create(
+        actor=world.manager,
+        plan=world.plan,
+        action=world.action,
+        name="Volunteers recruited",
+        direction="increase",
+        unit="count",
+        baseline_value=Decimal(0),
+        baseline_date=since,
+        targets=[(Decimal(100), target, f"by {target:%b %y}")],
     )

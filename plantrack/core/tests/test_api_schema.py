@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from decimal import Decimal
 
 import pytest
 import schemathesis
@@ -25,9 +24,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from plantrack.accounts.services import api_token_create
-from plantrack.core.tests.factories import make_user
+from plantrack.core.tests.factories import make_measure, make_user
 from plantrack.governance import services as governance
-from plantrack.measures import services as measures
 from plantrack.wsgi import application
 
 pytestmark = pytest.mark.django_db
@@ -48,17 +46,7 @@ def real_ids(world) -> dict[str, object]:
     admin = make_user("admin", is_superuser=True)
     body = governance.body_create(actor=admin, name="Youth Board")
     governance.oversight_set(actor=world.manager, body=body, plan=world.plan)
-    measure = measures.measure_create(
-        actor=world.manager,
-        plan=world.plan,
-        action=world.action,
-        name="Volunteers recruited",
-        direction="increase",
-        unit="count",
-        baseline_value=Decimal(0),
-        baseline_date=dt.date(2024, 1, 1),
-        targets=[(Decimal(100), dt.date(2030, 1, 1), "by Jan 30")],
-    )
+    measure = make_measure(world, since=dt.date(2029, 1, 1))
     return {
         "plan_id": world.plan.pk,
         "action_id": world.action.pk,

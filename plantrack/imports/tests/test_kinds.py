@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
@@ -22,7 +21,6 @@ from plantrack.imports.models import ImportJob
 from plantrack.imports.pipeline import parse_budget_bytes, parse_bytes
 from plantrack.imports.readings import readings_from_store, readings_to_store
 from plantrack.imports.saving import budget_tables_save
-from plantrack.measures import services as measure_services
 from plantrack.measures.models import Reading
 from plantrack.measures.services import ReadingRow
 from plantrack.plans.services import section_create
@@ -50,21 +48,6 @@ def _run_worker():
 
     with mock.patch.object(db_worker, "close_old_connections", lambda: None):
         call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
-
-
-@pytest.fixture
-def measure(world):
-    return measure_services.measure_create(
-        actor=world.manager,
-        plan=world.plan,
-        action=world.action,
-        name="Volunteers recruited",
-        direction="increase",
-        unit="count",
-        baseline_value=Decimal(0),
-        baseline_date=dt.date(2024, 1, 1),
-        targets=[(Decimal(100), dt.date(2025, 1, 1), "by Jan 25")],
-    )
 
 
 def _confirm_url(page: str) -> str:

@@ -25,22 +25,6 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 
 
-@pytest.fixture
-def measure(world):
-    """Volunteers on the owner's action: 0 on 1 Jan 2024, to reach 100 by 1 Jan 2025."""
-    return services.measure_create(
-        actor=world.manager,
-        plan=world.plan,
-        action=world.action,
-        name="Volunteers recruited",
-        direction="increase",
-        unit="count",
-        baseline_value=Decimal(0),
-        baseline_date=dt.date(2024, 1, 1),
-        targets=[(Decimal(100), dt.date(2025, 1, 1), "by Jan 25")],
-    )
-
-
 @pytest.fixture(scope="module")
 def million_rows() -> bytes:
     """1.2 million tiny rows in about 80 KB: this took 19 s and 230 MB before it was refused."""
