@@ -12,7 +12,7 @@ show the form again:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -46,27 +46,6 @@ def errors_on(form: forms.BaseForm) -> Iterator[None]:
         yield
     except ValidationError as exc:
         show_refusal(form, exc)
-
-
-def run_service(form: forms.Form, service: Callable[..., Any], **kwargs) -> Any | None:
-    """Call a service; show its refusal on the form. None means it refused.
-
-    Being replaced by views that call their service themselves (see the module's docstring);
-    an edit protected by ``core.concurrency.protect`` passes its ``edit_version``."""
-    if concurrency.is_protected(form):
-        kwargs.setdefault(concurrency.VERSION_FIELD, form.cleaned_data.get("edit_version") or None)
-    try:
-        return service(**kwargs)
-    except ValidationError as exc:
-        show_refusal(form, exc)
-        return None
-
-
-def submitted(request: HttpRequest, form: forms.Form, service: Callable[..., Any], **kwargs):
-    """On a valid POST, call the service with the form's data; None means show the form again."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    return run_service(form, service, **kwargs, **form.cleaned_data)
 
 
 def paginate[T](

@@ -11,7 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from plantrack.accounts.http import SignedInRequest
 from plantrack.budgets.forms import BudgetImportConfirmForm, BudgetImportForm
-from plantrack.core.views import run_service
+from plantrack.core.views import errors_on
 from plantrack.imports import exports, jobs, selectors, services
 from plantrack.imports.budgets.sections import match_section
 from plantrack.imports.forms import ColumnsForm, ImportForm
@@ -32,10 +32,10 @@ def _posted(request: SignedInRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def _started(form: forms.Form, job: ImportJob | None, field: str | None = None) -> ImportJob | None:
+def _started(form: forms.Form, job: ImportJob, field: str | None = None) -> ImportJob | None:
     """A job just started: None if it could not be read (read at once by the immediate task
     backend), its reasons then on the form and nothing kept."""
-    if job is not None and job.status == ImportJob.Status.FAILED:
+    if job.status == ImportJob.Status.FAILED:
         form.add_error(field, job.error.splitlines())
         job.delete()
         return None
@@ -47,20 +47,18 @@ def import_new(request: SignedInRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload, text = form.cleaned_data["file"], form.cleaned_data["text"]
-        job = run_service(
-            form,
-            services.import_job_create,
-            actor=request.user,
-            file_name=upload.name if upload else "pasted table.txt",
-            data=upload.read() if upload else text.encode("utf-8"),
-            is_text=not upload,
-            owner_organisation=form.cleaned_data["owner_organisation"],
-            plan_title=form.cleaned_data["plan_title"],
-            into_plan=form.cleaned_data["into_plan"],
-        )
-        job = _started(form, job)
-        if job:
-            return redirect("imports:preview", pk=job.pk)
+        with errors_on(form):
+            job = services.import_job_create(
+                actor=request.user,
+                file_name=upload.name if upload else "pasted table.txt",
+                data=upload.read() if upload else text.encode("utf-8"),
+                is_text=not upload,
+                owner_organisation=form.cleaned_data["owner_organisation"],
+                plan_title=form.cleaned_data["plan_title"],
+                into_plan=form.cleaned_data["into_plan"],
+            )
+            if _started(form, job):
+                return redirect("imports:preview", pk=job.pk)
     return render(request, "imports/new.html", {"form": form, "nav_section": "plans"})
 
 
@@ -82,14 +80,8 @@ def import_preview(request: SignedInRequest, pk: int) -> HttpResponse:
     parsed = jobs.import_job_parsed(job)
     form = ColumnsForm(request.POST or None, columns=parsed.columns)
     if form.is_bound and form.is_valid():
-        corrected = run_service(
-            form,
-            services.import_job_set_columns,
-            actor=request.user,
-            job=job,
-            overrides=form.overrides(),
-        )
-        if corrected:
+        with errors_on(form):
+            services.import_job_set_columns(actor=request.user, job=job, overrides=form.overrides())
             return redirect("imports:preview", pk=job.pk)
     changes = (
         reimport_changes(parsed.plans[0], job.into_plan, parsed.budgets) if job.into_plan else None
@@ -173,18 +165,16 @@ def budget_import(request: SignedInRequest, plan_pk: int) -> HttpResponse:
     form = BudgetImportForm(_posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         upload, text = form.cleaned_data["file"], form.cleaned_data["text"]
-        job = run_service(
-            form,
-            services.budget_import_job_create,
-            actor=request.user,
-            plan=plan,
-            file_name=upload.name if upload else "the pasted table",
-            data=upload.read() if upload else text.encode("utf-8"),
-            is_text=not upload,
-        )
-        job = _started(form, job)
-        if job:
-            return redirect("budgets:import_preview", plan_pk=plan.pk)
+        with errors_on(form):
+            job = services.budget_import_job_create(
+                actor=request.user,
+                plan=plan,
+                file_name=upload.name if upload else "the pasted table",
+                data=upload.read() if upload else text.encode("utf-8"),
+                is_text=not upload,
+            )
+            if _started(form, job):
+                return redirect("budgets:import_preview", plan_pk=plan.pk)
     return render(
         request,
         "budgets/import.html",
@@ -217,14 +207,8 @@ def budget_import_preview(request: SignedInRequest, plan_pk: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         # Titles may repeat, so the sections are given in table order, not by title.
         chosen = [section.pk if section else None for section in form.sections()]
-        job = run_service(
-            form,
-            services.import_job_confirm,
-            actor=request.user,
-            job=job,
-            budget_sections=chosen,
-        )
-        if job is not None:
+        with errors_on(form):
+            job = services.import_job_confirm(actor=request.user, job=job, budget_sections=chosen)
             if job.status == ImportJob.Status.PREVIEW:  # saving refused: say why
                 form.add_error(None, job.error)
             else:
@@ -245,17 +229,15 @@ def readings_upload(request: SignedInRequest, pk: int) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = run_service(
-            form,
-            services.readings_job_create,
-            actor=request.user,
-            measure=measure,
-            file_name=upload.name or "",
-            data=upload.read(READINGS_MAX_BYTES + 1),
-        )
-        job = _started(form, job, "file")
-        if job:
-            return redirect("imports:preview", pk=job.pk)
+        with errors_on(form):
+            job = services.readings_job_create(
+                actor=request.user,
+                measure=measure,
+                file_name=upload.name or "",
+                data=upload.read(READINGS_MAX_BYTES + 1),
+            )
+            if _started(form, job, "file"):
+                return redirect("imports:preview", pk=job.pk)
     return render(
         request,
         "measures/upload.html",

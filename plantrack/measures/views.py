@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from plantrack.accounts.http import SignedInRequest
+from plantrack.accounts.models import User
 from plantrack.core.concurrency import protect
-from plantrack.core.views import run_service, submitted
+from plantrack.core.views import errors_on
 from plantrack.core.xlsx import xlsx_response
 from plantrack.measures import exports, selectors, services
 from plantrack.measures.forms import (
@@ -19,11 +23,13 @@ from plantrack.measures.forms import (
     SuggestionForm,
     TargetForm,
 )
+from plantrack.measures.models import Measure
+from plantrack.plans.models import Plan
 from plantrack.plans.selectors import plan_access, plan_get_for_user, today
 from plantrack.plans.services import require_manager
 
 
-def _page(request, template: str, context: dict) -> HttpResponse:
+def _page(request: SignedInRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     return render(request, template, {"nav_section": "plans", **context})
 
 
@@ -31,13 +37,13 @@ def _page(request, template: str, context: dict) -> HttpResponse:
 
 
 @require_GET
-def measures_export(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def measures_export(request: SignedInRequest, plan_pk: int) -> HttpResponse:
     plan = plan_get_for_user(request.user, plan_pk)
     return xlsx_response(exports.to_xlsx(plan), plan.title, "measures")
 
 
 @require_GET
-def plan_measures(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def plan_measures(request: SignedInRequest, plan_pk: int) -> HttpResponse:
     plan = plan_get_for_user(request.user, plan_pk)
     rows = selectors.measures_for_plan(plan)
     summary = selectors.judgement_counts(rows)
@@ -54,16 +60,16 @@ def plan_measures(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def measure_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def measure_create(request: SignedInRequest, plan_pk: int) -> HttpResponse:
     plan = plan_get_for_user(request.user, plan_pk)
     require_manager(request.user, plan)
     initial = {"action": request.GET.get("action"), "section": request.GET.get("section")}
     form = MeasureForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
-        measure = run_service(
-            form, services.measure_create, actor=request.user, plan=plan, **form.service_fields()
-        )
-        if measure:
+        with errors_on(form):
+            measure = services.measure_create(
+                actor=request.user, plan=plan, **form.service_fields()
+            )
             messages.success(request, f"Measure “{measure.name}” added.")
             return redirect("measures:detail", pk=measure.pk)
     return _page(
@@ -72,7 +78,7 @@ def measure_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 
 @require_GET
-def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     measure = selectors.measure_get_for_user(request.user, pk)
     access = plan_access(request.user, measure.plan)
     row = selectors.MeasureRow(measure, selectors.measure_judgement(measure))
@@ -98,14 +104,14 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def measure_chart(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_chart(request: SignedInRequest, pk: int) -> HttpResponse:
     """The chart alone, for an <img> or a download."""
     measure = selectors.measure_get_for_user(request.user, pk)
     return HttpResponse(selectors.measure_chart_svg(measure), content_type="image/svg+xml")
 
 
 @require_http_methods(["GET", "POST"])
-def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     measure = selectors.measure_get_for_user(request.user, pk)
     plan = measure.plan
     require_manager(request.user, plan)
@@ -113,13 +119,9 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     protect(form, measure, lambda m: MeasureForm(plan=plan, instance=m, with_target=False))
     if request.method == "POST" and form.is_valid():
         measure = selectors.measure_get_for_user(request.user, pk)
-        if run_service(
-            form,
-            services.measure_update,
-            actor=request.user,
-            measure=measure,
-            **form.service_fields(),
-        ):
+        with errors_on(form):
+            # service_fields() holds the form's edit_version (core.concurrency.protect).
+            services.measure_update(actor=request.user, measure=measure, **form.service_fields())
             messages.success(request, "Measure saved.")
             return redirect("measures:detail", pk=measure.pk)
     return _page(
@@ -130,13 +132,15 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def target_add(request: HttpRequest, pk: int) -> HttpResponse:
+def target_add(request: SignedInRequest, pk: int) -> HttpResponse:
     measure = selectors.measure_get_for_user(request.user, pk)
     require_manager(request.user, measure.plan)
     form = TargetForm(request.POST or None)
-    if submitted(request, form, services.target_add, actor=request.user, measure=measure):
-        messages.success(request, "Target added.")
-        return redirect("measures:detail", pk=measure.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.target_add(actor=request.user, measure=measure, **form.cleaned_data)
+            messages.success(request, "Target added.")
+            return redirect("measures:detail", pk=measure.pk)
     return _page(
         request,
         "measures/form.html",
@@ -145,7 +149,7 @@ def target_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def target_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def target_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     target = selectors.target_get_for_user(request.user, pk)
     measure_pk = target.measure_id
     services.target_remove(actor=request.user, target=target)
@@ -157,13 +161,15 @@ def target_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def reading_create(request: HttpRequest, pk: int) -> HttpResponse:
+def reading_create(request: SignedInRequest, pk: int) -> HttpResponse:
     measure = selectors.measure_get_for_user(request.user, pk)
     services.require_recorder(request.user, measure)
     form = ReadingForm(request.POST or None, initial={"date": today()})
-    if submitted(request, form, services.reading_record, actor=request.user, measure=measure):
-        messages.success(request, "Reading recorded.")
-        return redirect("measures:detail", pk=measure.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.reading_record(actor=request.user, measure=measure, **form.cleaned_data)
+            messages.success(request, "Reading recorded.")
+            return redirect("measures:detail", pk=measure.pk)
     return _page(
         request,
         "measures/reading_form.html",
@@ -175,7 +181,7 @@ def reading_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def suggestions(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def suggestions(request: SignedInRequest, plan_pk: int) -> HttpResponse:
     plan = plan_get_for_user(request.user, plan_pk)
     require_manager(request.user, plan)
     return _page(
@@ -185,7 +191,7 @@ def suggestions(request: HttpRequest, plan_pk: int) -> HttpResponse:
     )
 
 
-def _suggestion_post(request: HttpRequest, plan_pk: int, confirm: bool) -> HttpResponse:
+def _suggestion_post(request: SignedInRequest, plan_pk: int, confirm: bool) -> HttpResponse:
     plan = plan_get_for_user(request.user, plan_pk)
     require_manager(request.user, plan)
     form = SuggestionForm(request.POST)
@@ -193,37 +199,64 @@ def _suggestion_post(request: HttpRequest, plan_pk: int, confirm: bool) -> HttpR
         messages.error(request, "That suggestion could not be read: look again.")
         return redirect("measures:suggestions", plan_pk=plan.pk)
     data = form.cleaned_data
-    kwargs = {
-        "actor": request.user,
-        "suggestion_index": data["index"],
-        "phrase": data["phrase"],
-    }
-    if data["action"] is not None:
-        kwargs["action"] = selectors.action_in_plan(plan, data["action"])
-        create, dismiss = services.measure_create_from_suggestion, services.suggestion_dismiss
-    else:
-        kwargs["section"] = selectors.section_in_plan(plan, data["section"])
-        create = services.measure_create_from_section_suggestion
-        dismiss = services.section_suggestion_dismiss
     try:
         if confirm:
-            measure = create(**kwargs, name=data["name"])
+            measure = _suggestion_confirm(request.user, plan, data)
             messages.success(request, f"Measure “{measure.name}” added.")
         else:
-            dismiss(**kwargs)
+            _suggestion_dismiss(request.user, plan, data)
             messages.success(request, "Suggestion dismissed: it will not be offered again.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("measures:suggestions", plan_pk=plan.pk)
 
 
+def _suggestion_confirm(actor: User, plan: Plan, data: dict[str, Any]) -> Measure:
+    """The suggested measure of an action, or of a section, made a measure."""
+    index, phrase, name = data["index"], data["phrase"], data["name"]
+    if data["action"] is not None:
+        return services.measure_create_from_suggestion(
+            actor=actor,
+            action=selectors.action_in_plan(plan, data["action"]),
+            suggestion_index=index,
+            phrase=phrase,
+            name=name,
+        )
+    return services.measure_create_from_section_suggestion(
+        actor=actor,
+        section=selectors.section_in_plan(plan, data["section"]),
+        suggestion_index=index,
+        phrase=phrase,
+        name=name,
+    )
+
+
+def _suggestion_dismiss(actor: User, plan: Plan, data: dict[str, Any]) -> None:
+    """The suggestion of an action, or of a section, not offered again."""
+    index, phrase = data["index"], data["phrase"]
+    if data["action"] is not None:
+        services.suggestion_dismiss(
+            actor=actor,
+            action=selectors.action_in_plan(plan, data["action"]),
+            suggestion_index=index,
+            phrase=phrase,
+        )
+    else:
+        services.section_suggestion_dismiss(
+            actor=actor,
+            section=selectors.section_in_plan(plan, data["section"]),
+            suggestion_index=index,
+            phrase=phrase,
+        )
+
+
 @require_POST
-def suggestion_confirm(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def suggestion_confirm(request: SignedInRequest, plan_pk: int) -> HttpResponse:
     return _suggestion_post(request, plan_pk, confirm=True)
 
 
 @require_POST
-def suggestion_dismiss(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def suggestion_dismiss(request: SignedInRequest, plan_pk: int) -> HttpResponse:
     return _suggestion_post(request, plan_pk, confirm=False)
 
 
@@ -231,7 +264,7 @@ def suggestion_dismiss(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 
 @require_GET
-def benefits(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def benefits(request: SignedInRequest, plan_pk: int) -> HttpResponse:
     plan = plan_get_for_user(request.user, plan_pk)
     return _page(
         request,
@@ -246,20 +279,22 @@ def benefits(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def benefit_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+def benefit_create(request: SignedInRequest, plan_pk: int) -> HttpResponse:
     plan = plan_get_for_user(request.user, plan_pk)
     require_manager(request.user, plan)
     form = BenefitForm(request.POST or None, plan=plan)
-    if submitted(request, form, services.benefit_create, actor=request.user, plan=plan):
-        messages.success(request, "Benefit added.")
-        return redirect("measures:benefits", plan_pk=plan.pk)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.benefit_create(actor=request.user, plan=plan, **form.cleaned_data)
+            messages.success(request, "Benefit added.")
+            return redirect("measures:benefits", plan_pk=plan.pk)
     return _page(
         request, "measures/form.html", {"form": form, "plan": plan, "title": "Add a benefit"}
     )
 
 
 @require_http_methods(["GET", "POST"])
-def benefit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def benefit_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     benefit = selectors.benefit_get_for_user(request.user, pk)
     plan = benefit.plan
     require_manager(request.user, plan)
@@ -267,9 +302,8 @@ def benefit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     protect(form, benefit, lambda b: BenefitForm(plan=plan, instance=b))
     if request.method == "POST" and form.is_valid():
         benefit = selectors.benefit_get_for_user(request.user, pk)
-        if run_service(
-            form, services.benefit_update, actor=request.user, benefit=benefit, **form.cleaned_data
-        ):
+        with errors_on(form):
+            services.benefit_update(actor=request.user, benefit=benefit, **form.cleaned_data)
             messages.success(request, "Benefit saved.")
             return redirect("measures:benefits", plan_pk=plan.pk)
     return _page(
@@ -278,15 +312,17 @@ def benefit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def benefit_realise(request: HttpRequest, pk: int) -> HttpResponse:
+def benefit_realise(request: SignedInRequest, pk: int) -> HttpResponse:
     benefit = selectors.benefit_get_for_user(request.user, pk)
     require_manager(request.user, benefit.plan)
     form = RealisedForm(request.POST or None)
-    if submitted(
-        request, form, services.benefit_record_realised, actor=request.user, benefit=benefit
-    ):
-        messages.success(request, "Realised value recorded.")
-        return redirect("measures:benefits", plan_pk=benefit.plan_id)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.benefit_record_realised(
+                actor=request.user, benefit=benefit, **form.cleaned_data
+            )
+            messages.success(request, "Realised value recorded.")
+            return redirect("measures:benefits", plan_pk=benefit.plan_id)
     return _page(
         request,
         "measures/form.html",
