@@ -6,6 +6,7 @@ Text stays text, whatever it starts with (plantrack.core.xlsx); amounts are numb
 from __future__ import annotations
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from plantrack.budgets.models import Category
 from plantrack.budgets.selectors import budget_tables, funding_for_plan
@@ -21,6 +22,8 @@ def to_xlsx(plan: Plan) -> bytes:
     years = [year for year, _ in data["years"]]
     workbook = Workbook()
     sheet = workbook.active
+    if not isinstance(sheet, Worksheet):  # a new workbook's one sheet is a worksheet
+        raise TypeError("expected a worksheet")
     sheet.title = "Budget"
     append_row(sheet, [f"{plan.title}: budget"], bold=True)
     header = ["Initiative", "Line", "Category", *[fy_label(y) for y in years], "Total"]

@@ -1,17 +1,26 @@
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
 from django import forms
 
+from plantrack.accounts.models import User
 from plantrack.budgets.models import BudgetLine, Category, Funding
 from plantrack.budgets.services import START_STATUSES, allowed_moves
 from plantrack.core.finyears import fy_label, fy_of, fy_parse
-from plantrack.core.forms import DateInput, RawTextField
+from plantrack.core.forms import DateInput, RawTextField, choice, model_choice
 from plantrack.directory.models import Organisation
 from plantrack.directory.selectors import organisations_visible_to
-from plantrack.plans.models import Plan
+from plantrack.plans.models import Plan, Section
 from plantrack.plans.selectors import sections_for_plan, today
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+
+class _Money(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: _Money = {"max_digits": 12, "decimal_places": 2}
 
 
 def _year_field(label: str, required: bool = False, help_text: str = "") -> forms.CharField:
@@ -57,7 +66,14 @@ class BudgetLineForm(forms.Form):
     )
     extra_amount = forms.DecimalField(label="Amount for that year (£)", required=False, **MONEY)
 
-    def __init__(self, *args, plan: Plan, years: list[int], line: BudgetLine | None = None, **kw):
+    def __init__(
+        self,
+        *args: Any,
+        plan: Plan,
+        years: list[int],
+        line: BudgetLine | None = None,
+        **kw: Any,
+    ) -> None:
         if line is not None:
             kw.setdefault(
                 "initial",
@@ -83,8 +99,9 @@ class BudgetLineForm(forms.Form):
     def clean_extra_year(self) -> int | None:
         return _clean_year(self.cleaned_data.get("extra_year", ""))
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         amounts = {year: data.get(f"amount_{year}") for year in self.years}
         extra_year, extra_amount = data.get("extra_year"), data.get("extra_amount")
         if extra_amount is not None and extra_year is None and "extra_year" not in self.errors:
@@ -94,7 +111,7 @@ class BudgetLineForm(forms.Form):
         data["amounts"] = amounts
         return data
 
-    def service_kwargs(self) -> dict:
+    def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {k: data[k] for k in ("name", "category", "section", "assumption", "amounts")}
 
@@ -114,9 +131,10 @@ class SpendForm(forms.Form):
     )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["line"].queryset = BudgetLine.objects.filter(plan=plan).order_by("order", "id")
+        lines = BudgetLine.objects.filter(plan=plan).order_by("order", "id")
+        model_choice(self, "line").queryset = lines
 
     def clean_financial_year(self) -> int | None:
         return _clean_year(self.cleaned_data.get("financial_year", ""))
@@ -137,9 +155,9 @@ class FundingForm(forms.Form):
     date = forms.DateField(label="Date of that step", widget=DateInput(), initial=today)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, plan: Plan, user, **kwargs):
+    def __init__(self, *args: Any, plan: Plan, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["funder"].queryset = organisations_visible_to(user).order_by("name")
+        model_choice(self, "funder").queryset = organisations_visible_to(user).order_by("name")
         self.fields["section"] = _section_field(plan)
 
 
@@ -156,12 +174,12 @@ class FundingMoveForm(forms.Form):
     )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, funding: Funding, **kwargs):
+    def __init__(self, *args: Any, funding: Funding, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Funding.Status.choices)
         # Every step is offered, so that a wrong one gets the service's clear refusal.
         moves = allowed_moves(funding)
-        self.fields["status"].choices = [(s, labels[s]) for s in moves] + [
+        choice(self, "status").choices = [(s, labels[s]) for s in moves] + [
             (s, labels[s]) for s in labels if s not in moves and s != funding.status
         ]
 
@@ -180,8 +198,9 @@ class BudgetImportForm(forms.Form):
         help_text="Copied from Excel or Word: a header row of financial years like 2013/14",
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("file") and not (data.get("text") or "").strip():
             raise forms.ValidationError("Upload a file or paste a table")
         return data
@@ -190,7 +209,14 @@ class BudgetImportForm(forms.Form):
 class BudgetImportConfirmForm(forms.Form):
     """Which initiative of the plan each table found belongs to."""
 
-    def __init__(self, *args, plan: Plan, titles: list[str], initial_sections: list, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        plan: Plan,
+        titles: list[str],
+        initial_sections: list[Section | None],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         for index, (title, section) in enumerate(zip(titles, initial_sections, strict=True)):
             field = _section_field(plan)
@@ -198,7 +224,7 @@ class BudgetImportConfirmForm(forms.Form):
             field.initial = section.pk if section else None
             self.fields[f"section_{index}"] = field
 
-    def sections(self) -> list:
+    def sections(self) -> list[Section | None]:
         return [self.cleaned_data[name] for name in self.fields]
 
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, F, Prefetch, QuerySet, Sum
 from django.http import Http404
@@ -107,7 +109,7 @@ def funding_for_plan(plan: Plan) -> QuerySet[Funding]:
 # --- Flags ----------------------------------------------------------------------------------
 
 
-def judge(budget: Decimal, spend: Decimal, year: int, on: dt.date) -> dict:
+def judge(budget: Decimal, spend: Decimal, year: int, on: dt.date) -> dict[str, Any]:
     """Variance and flags for one budget and its spend in one financial year."""
     over = spend > budget
     profile = None
@@ -129,13 +131,16 @@ def judge(budget: Decimal, spend: Decimal, year: int, on: dt.date) -> dict:
 # --- Summary --------------------------------------------------------------------------------
 
 
-def _cells(plan: Plan) -> tuple[dict, dict]:
+# Each line's name, initiative and category, by line id; budget and spend by (line id, year).
+type _LineMeta = dict[int, dict[str, Any]]
+type _Cells = dict[tuple[int, int], dict[str, Decimal]]
+
+
+def _cells(plan: Plan) -> tuple[_LineMeta, _Cells]:
     """Budget and spend per (line, year) with each line's name, initiative and category:
     one query for the amounts and one aggregate for the spend."""
-    meta: dict[int, dict] = {}
-    cells: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(
-        lambda: {"budget": ZERO, "spend": ZERO}
-    )
+    meta: _LineMeta = {}
+    cells: _Cells = defaultdict(lambda: {"budget": ZERO, "spend": ZERO})
     fields = (
         "line_id",
         "line__name",
@@ -172,7 +177,7 @@ def _money(value: Decimal) -> str:
     return f"£{value:,.0f}" if value == value.to_integral_value() else f"£{value:,.2f}"
 
 
-def _flag(kind: str, where: str, year: int, judged: dict, **extra) -> dict:
+def _flag(kind: str, where: str, year: int, judged: dict[str, Any], **extra: Any) -> dict[str, Any]:
     if kind == "over":
         message = (
             f"{where}: spend of {_money(judged['spend'])} in {fy_label(year)} is over the "
@@ -194,13 +199,13 @@ def _flag(kind: str, where: str, year: int, judged: dict, **extra) -> dict:
     }
 
 
-def _totals(cells: list[dict]) -> dict:
+def _totals(cells: list[dict[str, Any]]) -> dict[str, Any]:
     budget = sum((c["budget"] for c in cells), ZERO)
     spend = sum((c["spend"] for c in cells), ZERO)
     return {"budget": budget, "spend": spend, "variance": budget - spend}
 
 
-def budget_summary(plan: Plan, on: dt.date | None = None) -> dict:
+def budget_summary(plan: Plan, on: dt.date | None = None) -> dict[str, Any]:
     """Budget, spend and variance of a plan per year, initiative and category, with flags.
 
     Three queries whatever the number of lines: amounts, aggregated spend, funding by status.
@@ -209,7 +214,7 @@ def budget_summary(plan: Plan, on: dt.date | None = None) -> dict:
     on = on or today()
     meta, cells = _cells(plan)
     years = sorted({year for _, year in cells})
-    flags: list[dict] = []
+    flags: list[dict[str, Any]] = []
 
     by_year = []
     for year in years:
@@ -242,7 +247,7 @@ def budget_summary(plan: Plan, on: dt.date | None = None) -> dict:
                     )
                 )
 
-    sections: dict[int | None, dict] = {}
+    sections: dict[int | None, dict[str, Any]] = {}
     for (line_id, year), cell in cells.items():
         line = meta[line_id]
         entry = sections.setdefault(
@@ -272,7 +277,7 @@ def budget_summary(plan: Plan, on: dt.date | None = None) -> dict:
             }
         )
 
-    categories: dict[str, list] = defaultdict(list)
+    categories: dict[str, list[dict[str, Decimal]]] = defaultdict(list)
     for (line_id, _), cell in cells.items():
         categories[meta[line_id]["category"]].append(cell)
     category_rows = [
@@ -289,7 +294,7 @@ def budget_summary(plan: Plan, on: dt.date | None = None) -> dict:
         .order_by()
     }
 
-    def funding_total(statuses) -> Decimal:
+    def funding_total(statuses: Iterable[str]) -> Decimal:
         return sum((_pennies(funding[s]["total"]) for s in statuses if s in funding), ZERO)
 
     return {
@@ -312,7 +317,7 @@ def budget_summary(plan: Plan, on: dt.date | None = None) -> dict:
 # --- The budget page ------------------------------------------------------------------------
 
 
-def budget_tables(plan: Plan, on: dt.date | None = None) -> dict:
+def budget_tables(plan: Plan, on: dt.date | None = None) -> dict[str, Any]:
     """Per initiative, its lines × years with budget, spend and flags, and totals per year
     and per category. Three queries: lines, their amounts, aggregated spend."""
     on = on or today()
@@ -322,7 +327,7 @@ def budget_tables(plan: Plan, on: dt.date | None = None) -> dict:
         {a.financial_year for line in lines for a in line.amounts.all()}
         | {year for _, year in spend}
     )
-    groups: list[dict] = []
+    groups: list[dict[str, Any]] = []
     for line in lines:
         title = line.section.title if line.section else NO_SECTION
         if not groups or groups[-1]["section"] != line.section:
@@ -353,15 +358,15 @@ def budget_tables(plan: Plan, on: dt.date | None = None) -> dict:
     return {"years": [(y, fy_label(y)) for y in years], "groups": groups, "line_count": len(lines)}
 
 
-def _any_flag(cells: list[dict]) -> bool:
+def _any_flag(cells: list[dict[str, Any]]) -> bool:
     return any(c["over"] or c["ahead_of_profile"] for c in cells)
 
 
-def _many_categories(rows: list[dict]) -> bool:
+def _many_categories(rows: list[dict[str, Any]]) -> bool:
     return len({r["line"].category for r in rows}) > 1
 
 
-def _category_subtotals(rows: list[dict], years: list[int]) -> list[dict]:
+def _category_subtotals(rows: list[dict[str, Any]], years: list[int]) -> list[dict[str, Any]]:
     out = []
     for value, label in Category.choices:
         mine = [r for r in rows if r["line"].category == value]

@@ -52,7 +52,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 START_STATUSES = (Status.DRAFTED, Status.SUBMITTED, Status.DECISION_PENDING)
 
 
-def _money(value, field: str, label: str = "") -> Decimal:
+def _money(value: object, field: str, label: str = "") -> Decimal:
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -66,7 +66,7 @@ def _money(value, field: str, label: str = "") -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
-def _year(value, field: str = "financial_year") -> int:
+def _year(value: object, field: str = "financial_year") -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError({field: f"“{value}” is not a financial year."})
     if not FIRST_YEAR <= value <= LAST_YEAR:

@@ -29,12 +29,14 @@ def load_demo_measures(*, actor: User, plan: Plan) -> list[Measure]:
                 suggestion_index=row.index,
                 phrase=row.suggestion.phrase,
             )
-        else:
+        elif row.section is not None:
             measure = measure_create_from_section_suggestion(
                 actor=actor,
                 section=row.section,
                 suggestion_index=row.index,
                 phrase=row.suggestion.phrase,
             )
+        else:  # every suggestion comes from an action or a section (SuggestionRow)
+            continue
         measures.append(measure)
     return measures

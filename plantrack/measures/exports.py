@@ -4,6 +4,7 @@ reading. Text stays text (plantrack.core.xlsx); values are numbers."""
 from __future__ import annotations
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from plantrack.core.xlsx import NUMBER_FORMAT, append_row, workbook_bytes
 from plantrack.measures.models import Reading
@@ -31,6 +32,8 @@ MEASURE_HEADERS = [
 def to_xlsx(plan: Plan) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
+    if not isinstance(sheet, Worksheet):  # a new workbook's one sheet is a worksheet
+        raise TypeError("expected a worksheet")
     sheet.title = "Measures"
     append_row(sheet, MEASURE_HEADERS, bold=True)
     for row in measures_judged(plan):

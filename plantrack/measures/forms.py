@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from plantrack.core.forms import DateInput
+from plantrack.core.forms import DateInput, model_choice
 from plantrack.measures.models import Benefit, Measure
 from plantrack.plans.models import Action, Plan, Section
 from plantrack.plans.selectors import people_to_choose_for
 
 VALUE_HINT = "A number; commas, £ and % are ignored"
+
+
+class _ActionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Action) -> str:
+        return str(obj)[:90]  # an action's whole text would stretch the select off the page
 
 
 class MeasureForm(forms.ModelForm):
@@ -40,6 +47,7 @@ class MeasureForm(forms.ModelForm):
             "source",
             "owner",
         ]
+        field_classes = {"action": _ActionChoiceField}
         widgets = {
             "baseline_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -47,19 +55,20 @@ class MeasureForm(forms.ModelForm):
             "direction": forms.RadioSelect,
         }
 
-    def __init__(self, *args, plan: Plan, with_target: bool = True, **kwargs):
+    def __init__(self, *args: Any, plan: Plan, with_target: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].queryset = Action.objects.filter(plan=plan).order_by("position", "id")
-        self.fields["action"].label_from_instance = lambda a: str(a)[:90]
-        self.fields["section"].queryset = Section.objects.filter(plan=plan)
-        self.fields["owner"].queryset = people_to_choose_for(plan)
-        self.fields["owner"].label_from_instance = lambda p: p.display_name
+        actions = Action.objects.filter(plan=plan).order_by("position", "id")
+        model_choice(self, "action").queryset = actions
+        model_choice(self, "section").queryset = Section.objects.filter(plan=plan)
+        # A person is shown by display_name (Person.__str__).
+        model_choice(self, "owner").queryset = people_to_choose_for(plan)
         if not with_target:
             for name in ("target_value", "target_date", "target_date_text"):
                 del self.fields[name]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if "target_value" in self.fields and bool(data.get("target_value")) != bool(
             data.get("target_date")
         ):
@@ -68,7 +77,7 @@ class MeasureForm(forms.ModelForm):
             )
         return data
 
-    def service_fields(self) -> dict:
+    def service_fields(self) -> dict[str, Any]:
         """cleaned_data as the services take it: the first target as a list of one."""
         data = dict(self.cleaned_data)
         value = data.pop("target_value", "")
@@ -115,8 +124,9 @@ class SuggestionForm(forms.Form):
     phrase = forms.CharField(max_length=300, widget=forms.HiddenInput)
     name = forms.CharField(label="Name", max_length=200, required=False)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if (data.get("action") is None) == (data.get("section") is None):
             raise forms.ValidationError("Say which action or which section the phrase is from.")
         return data
@@ -141,12 +151,12 @@ class BenefitForm(forms.ModelForm):
         ]
         widgets = {"kind": forms.RadioSelect, "notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["section"].queryset = Section.objects.filter(plan=plan)
-        self.fields["measure"].queryset = Measure.objects.filter(plan=plan)
-        self.fields["owner"].queryset = people_to_choose_for(plan)
-        self.fields["owner"].label_from_instance = lambda p: p.display_name
+        model_choice(self, "section").queryset = Section.objects.filter(plan=plan)
+        model_choice(self, "measure").queryset = Measure.objects.filter(plan=plan)
+        # A person is shown by display_name (Person.__str__).
+        model_choice(self, "owner").queryset = people_to_choose_for(plan)
         if self.instance.pk:
             self.initial["expected_text"] = self.instance.expected_text
 

@@ -339,8 +339,8 @@ def _sentence(masked: str, pos: int) -> tuple[int, int]:
     start = 0
     for m in _SENTENCE_END.finditer(masked, 0, pos):
         start = m.end()
-    m = _SENTENCE_END.search(masked, pos)
-    return start, (m.start() if m else len(masked))
+    end = _SENTENCE_END.search(masked, pos)
+    return start, (end.start() if end else len(masked))
 
 
 def _date_for(
@@ -358,14 +358,12 @@ def _date_for(
         chosen, lead_required = before[-1], True
     if chosen is not None:
         lead = _DATE_LEAD.search(text[max(s_start, chosen[0] - 16) : chosen[0]])
-        if lead or not lead_required:
-            if lead_required and not lead[0].lower().startswith("by"):
-                chosen = None
-            else:
-                start = chosen[0] - (len(lead[0]) if lead else 0)
-                date_text = " ".join(text[start : chosen[1]].split())
-                parsed = fuzzydates.parse(date_text, today=today)
-                return date_text, parsed.latest, max(found.end, chosen[1])
+        # A date before the target counts only after a "by" ("by 2025, 40 more ...").
+        if not lead_required or (lead is not None and lead[0].lower().startswith("by")):
+            start = chosen[0] - (len(lead[0]) if lead else 0)
+            date_text = " ".join(text[start : chosen[1]].split())
+            parsed = fuzzydates.parse(date_text, today=today)
+            return date_text, parsed.latest, max(found.end, chosen[1])
     rel = _RELATIVE_DATE.search(masked, found.end, s_end)
     if rel:
         return " ".join(rel[0].split()), None, found.end
@@ -400,9 +398,9 @@ def _find(text: str, masked: str) -> list[_Found]:
             continue
         subject, start = _subject_before(masked, m.start())
         direction = "increase" if b >= a else "decrease"
-        change = _TRAILING_CHANGE.search(subject)
-        if change:
-            subject = subject[: change.start()]
+        trailing = _TRAILING_CHANGE.search(subject)
+        if trailing:
+            subject = subject[: trailing.start()]
         noun, end = "", m.end()
         if not subject:
             noun, end = _noun_after(masked, m.end())

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
@@ -32,7 +34,10 @@ def format_value(value: Decimal | None, unit: str = Unit.COUNT) -> str:
     value = Decimal(value)
     if unit == Unit.CURRENCY:
         return f"£{value:,.2f}" if value != value.to_integral_value() else f"£{value:,.0f}"
-    rounded = value.quantize(Decimal("0.01")) if value.as_tuple().exponent < -2 else value
+    exponent = value.as_tuple().exponent  # not a number for NaN and infinity
+    rounded = (
+        value.quantize(Decimal("0.01")) if isinstance(exponent, int) and exponent < -2 else value
+    )
     text = f"{rounded.normalize():,f}" if rounded != 0 else "0"
     return f"{text}%" if unit == Unit.PERCENT else text
 
@@ -108,7 +113,7 @@ class MeasureRow:
         return measure_chart_svg(self.measure, compact=True, judgement=self.judgement)
 
 
-def _points(rows) -> list[j.Point]:
+def _points(rows: Iterable[Target | Reading]) -> list[j.Point]:
     return [j.Point(r.date, r.value) for r in rows]
 
 
@@ -129,7 +134,7 @@ def measure_rule(measure: Measure) -> str:
     return j.rule_text(measure.direction, measure.tolerance_percent)
 
 
-def _rows(measures) -> list[MeasureRow]:
+def _rows(measures: Iterable[Measure]) -> list[MeasureRow]:
     return [MeasureRow(m, measure_judgement(m)) for m in measures]
 
 
@@ -166,7 +171,7 @@ def measures_page(plan: Plan) -> QuerySet[Measure]:
     return _with_relations(Measure.objects.filter(plan=plan)).order_by("name", "id")
 
 
-def judgement_counts(rows: list[MeasureRow]) -> dict:
+def judgement_counts(rows: list[MeasureRow]) -> dict[str, int]:
     """How many of the rows are on track, at risk, off track and without data, and in all."""
     counts = {status.value: 0 for status in j.Status}
     for row in rows:
@@ -175,7 +180,7 @@ def judgement_counts(rows: list[MeasureRow]) -> dict:
     return counts
 
 
-def measures_summary(plan: Plan) -> dict:
+def measures_summary(plan: Plan) -> dict[str, int]:
     """Counts per judgement, for the plan summary: three queries whatever the measures."""
     return judgement_counts(measures_judged(plan))
 
@@ -228,7 +233,7 @@ def measure_chart_svg(
     start = j.start_point(measure.baseline_value, measure.baseline_date, _points(readings))
     path = j.trajectory(start, _points(targets)) if targets and start else []
 
-    def fmt(v) -> str:
+    def fmt(v: charts.Number) -> str:
         return format_value(Decimal(str(v)), measure.unit)
 
     aim = "; ".join(f"{fmt(t.value)} by {t.date:%d %b %Y}" for t in targets) or "none set"
@@ -273,11 +278,16 @@ class SuggestionRow:
     @property
     def key(self) -> str:
         """Unique on the page: for form field ids."""
-        owner = f"a{self.action.pk}" if self.action is not None else f"s{self.section.pk}"
-        return f"{owner}-{self.index}"
+        if self.action is not None:
+            return f"a{self.action.pk}-{self.index}"
+        if self.section is not None:
+            return f"s{self.section.pk}-{self.index}"
+        raise ValueError("A suggestion comes from an action or a section.")
 
 
-def settled_key(action_id: int | None, section_id: int | None, phrase: str) -> tuple:
+def settled_key(
+    action_id: int | None, section_id: int | None, phrase: str
+) -> tuple[str, int | None, str]:
     """What a confirmed or dismissed suggestion is known by: its action's phrase, or, for a
     suggestion from a section's description, the section's."""
     return ("action", action_id, phrase) if action_id else ("section", section_id, phrase)
@@ -350,7 +360,7 @@ def benefits_for_plan(plan: Plan) -> QuerySet[Benefit]:
     )
 
 
-def benefit_totals(plan: Plan) -> dict:
+def benefit_totals(plan: Plan) -> dict[str, Any]:
     """How many benefits, and the expected and realised totals of the financial ones: one
     query."""
     financial = Q(kind=Benefit.Kind.FINANCIAL)

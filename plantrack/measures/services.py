@@ -53,6 +53,9 @@ BENEFIT_DATES = {"expected_text": "expected"}  # when the benefit is expected, a
 MAX_UPLOAD_ERRORS = 10
 _NUMBER_NOISE = re.compile(r"[,\s£%]")
 
+# A value as typed in a form ("1,250"), sent by the API or read from a cell; parse_value reads it.
+type RawValue = Decimal | str | int | float
+
 
 def can_record(user: User, measure: Measure) -> bool:
     """Managers, and owners of the measure's action (the rule for posting updates)."""
@@ -80,24 +83,29 @@ def parse_value(raw: object, *, unit: str, field: str = "value") -> Decimal:
     else:
         text = _NUMBER_NOISE.sub("", str(raw))
         try:
-            value = Decimal(text)
+            parsed: Decimal | None = Decimal(text)
         except InvalidOperation:
-            value = None
-        if value is None or not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)", text):
+            parsed = None
+        if parsed is None or not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)", text):
             shown = str(raw).strip()[:40]
             raise ValidationError(
                 {field: f"“{shown}” is not a number: enter digits, like 42 or 12.5."}
             )
+        value = parsed
     if not value.is_finite():
         raise ValidationError({field: "Enter a real number."})
     if unit == Unit.COUNT and value < 0:
         raise ValidationError({field: "A count cannot be negative."})
     if abs(value) >= Decimal(10) ** 16:
         raise ValidationError({field: "That number is too large."})
-    return value.quantize(Decimal("0.0001")) if value.as_tuple().exponent < -4 else value
+    exponent = value.as_tuple().exponent  # a number: the value is finite
+    return (
+        value.quantize(Decimal("0.0001")) if isinstance(exponent, int) and exponent < -4 else value
+    )
 
 
-def check_reading_date(measure: Measure, day: dt.date | None) -> None:
+def check_reading_date(measure: Measure, day: dt.date | None) -> dt.date:
+    """The reading's date, checked."""
     if day is None:
         raise ValidationError({"date": "Enter the date of the reading."})
     if measure.baseline_date and day < measure.baseline_date:
@@ -106,9 +114,11 @@ def check_reading_date(measure: Measure, day: dt.date | None) -> None:
         )
     if day > today() + dt.timedelta(days=1):
         raise ValidationError({"date": "The date is in the future: record what has happened."})
+    return day
 
 
-def _check_target(measure: Measure, value: Decimal, day: dt.date | None) -> None:
+def _check_target(measure: Measure, value: Decimal, day: dt.date | None) -> dt.date:
+    """The target's date, checked with its value."""
     if day is None:
         raise ValidationError({"date": "Enter the date the target should be reached by."})
     if measure.baseline_date and day <= measure.baseline_date:
@@ -123,6 +133,7 @@ def _check_target(measure: Measure, value: Decimal, day: dt.date | None) -> None
             raise ValidationError(
                 {"value": "For a measure to decrease, the target cannot be above the baseline."}
             )
+    return day
 
 
 def _check_links(measure: Measure) -> None:
@@ -144,7 +155,7 @@ def measure_create(
     plan: Plan,
     name: str,
     direction: str,
-    targets: Sequence[tuple[Decimal, dt.date, str]] = (),
+    targets: Sequence[tuple[RawValue, dt.date, str]] = (),
     suggested_from: str = "",
     description: str = UNSET,
     unit: str = UNSET,
@@ -200,9 +211,11 @@ def measure_update(
     return measure
 
 
-def _target_save(actor: User, measure: Measure, value, day, text: str) -> Target:
-    value = parse_value(value, unit=measure.unit)
-    _check_target(measure, value, day)
+def _target_save(
+    actor: User, measure: Measure, raw: RawValue, day: dt.date | None, text: str
+) -> Target:
+    value = parse_value(raw, unit=measure.unit)
+    day = _check_target(measure, value, day)
     target = Target(measure=measure, value=value, date=day, date_text=(text or "").strip())
     save_validated(target, actor=actor)
     return target
@@ -210,7 +223,7 @@ def _target_save(actor: User, measure: Measure, value, day, text: str) -> Target
 
 @transaction.atomic
 def target_add(
-    *, actor: User, measure: Measure, value, date: dt.date, date_text: str = ""
+    *, actor: User, measure: Measure, value: RawValue, date: dt.date, date_text: str = ""
 ) -> Target:
     require_manager(actor, measure.plan)
     return _target_save(actor, measure, value, date, date_text)
@@ -232,15 +245,15 @@ def _recorder_name(actor: User) -> str:
 
 @transaction.atomic
 def reading_record(
-    *, actor: User, measure: Measure, value, date: dt.date | None, note: str = ""
+    *, actor: User, measure: Measure, value: RawValue, date: dt.date | None, note: str = ""
 ) -> Reading:
     require_recorder(actor, measure)
-    value = parse_value(value, unit=measure.unit)
-    check_reading_date(measure, date)
+    number = parse_value(value, unit=measure.unit)
+    day = check_reading_date(measure, date)
     reading = Reading(
         measure=measure,
-        date=date,
-        value=value,
+        date=day,
+        value=number,
         note=(note or "").strip(),
         recorded_by=actor,
         recorded_by_name=_recorder_name(actor),
@@ -331,7 +344,7 @@ def readings_import(*, actor: User, measure: Measure, rows: Sequence[ReadingRow]
         )
         for day, value, note in readings_check(measure=measure, rows=rows)
     ]
-    created = bulk_create_with_history(readings, Reading, default_user=actor)
+    created: list[Reading] = bulk_create_with_history(readings, Reading, default_user=actor)
     changes.plans_changed([measure.plan_id])  # bulk writes pass no write helper
     return created
 
@@ -373,8 +386,19 @@ def measure_create_from_suggestion(
     )
 
 
-def _measure_from(actor: User, s, source: str, day, date_text: str, name: str, **owner):
-    """The measure a confirmed suggestion asks for, on an action or a section (``owner``)."""
+def _measure_from(
+    actor: User,
+    s: MeasureSuggestion,
+    source: str,
+    day: dt.date | None,
+    date_text: str,
+    name: str,
+    *,
+    plan: Plan,
+    action: Action | None = UNSET,
+    section: Section | None = UNSET,
+) -> Measure:
+    """The measure a confirmed suggestion asks for, on an action or a section."""
     description = s.note + (" " if s.note else "") + f"From {source}: “{s.phrase}”."
     return measure_create(
         actor=actor,
@@ -386,7 +410,9 @@ def _measure_from(actor: User, s, source: str, day, date_text: str, name: str, *
         description=description,
         targets=[(s.target, day, date_text)] if day else [],
         suggested_from=s.phrase,
-        **owner,
+        plan=plan,
+        action=action,
+        section=section,
     )
 
 
@@ -459,6 +485,7 @@ def measure_create_from_section_suggestion(
     """
     require_manager(actor, section.plan)
     s = _section_suggestion(section, suggestion_index, phrase)
+    day: dt.date | None
     if s.target_date:
         day, date_text = s.target_date, s.target_date_text
     else:
@@ -553,7 +580,7 @@ def benefit_record_realised(
     *,
     actor: User,
     benefit: Benefit,
-    realised_value,
+    realised_value: RawValue,
     realised_on: dt.date | None = None,
     notes: str | None = None,
 ) -> Benefit:
