@@ -7,26 +7,11 @@ import pytest
 from django.urls import reverse
 
 from plantrack.core.tests.factories import make_user
+from plantrack.core.tests.pages import form_data
 from plantrack.plans import services
 from plantrack.plans.models import Action, Plan
 
 pytestmark = pytest.mark.django_db
-
-
-def _form_data(response) -> dict:
-    """What a browser would send back from the form on the page, unchanged."""
-    form = response.context["form"]
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, list | tuple):
-            data[name] = [str(v) for v in value]
-        elif isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif value is not None:
-            data[name] = str(value)
-    return data
 
 
 @pytest.fixture
@@ -39,11 +24,11 @@ def second_manager(world):
 def test_second_save_of_an_action_shows_the_first_and_loses_nothing(client, world, second_manager):
     url = reverse("plans:action_edit", args=[world.action.pk])
     client.force_login(world.manager)
-    mine = _form_data(client.get(url))
+    mine = form_data(client.get(url))
 
     # Meanwhile the second manager changes the title and posts an update setting the RAG.
     client.force_login(second_manager)
-    theirs = _form_data(client.get(url))
+    theirs = form_data(client.get(url))
     theirs["title"] = "Create a youth policy"
     assert client.post(url, theirs).status_code == 302
     services.update_post(actor=second_manager, action=world.action, narrative="Late", rag="red")
@@ -61,7 +46,7 @@ def test_second_save_of_an_action_shows_the_first_and_loses_nothing(client, worl
     assert (action.title, action.rag, action.description) == ("Create a youth policy", "red", "")
 
     # The form now holds their title and RAG and my description; saving again keeps all three.
-    again = _form_data(response)
+    again = form_data(response)
     assert again["title"] == "Create a youth policy" and again["rag"] == "red"
     assert again["description"] == "Agree it with the youth panel"
     assert client.post(url, again).status_code == 302
@@ -78,9 +63,9 @@ def test_both_changing_one_field_keeps_mine_in_the_form_and_shows_theirs(
 ):
     url = reverse("plans:edit", args=[world.plan.pk])
     client.force_login(world.manager)
-    mine = _form_data(client.get(url))
+    mine = form_data(client.get(url))
     client.force_login(second_manager)
-    theirs = _form_data(client.get(url))
+    theirs = form_data(client.get(url))
     theirs["title"] = "Youth Strategy (theirs)"
     assert client.post(url, theirs).status_code == 302
 
@@ -92,7 +77,7 @@ def test_both_changing_one_field_keeps_mine_in_the_form_and_shows_theirs(
     assert "Someone else changed this to “Youth Strategy (theirs)”" in page
     assert "save again to keep it" in page
     assert Plan.objects.get(pk=world.plan.pk).title == "Youth Strategy (theirs)"
-    again = _form_data(response)
+    again = form_data(response)
     assert again["title"] == "Youth Strategy (mine)"
     assert client.post(url, again).status_code == 302
     assert Plan.objects.get(pk=world.plan.pk).title == "Youth Strategy (mine)"
@@ -101,10 +86,10 @@ def test_both_changing_one_field_keeps_mine_in_the_form_and_shows_theirs(
 def test_an_unchanged_resubmission_and_a_fresh_form_save_normally(client, world):
     url = reverse("plans:action_edit", args=[world.action.pk])
     client.force_login(world.manager)
-    data = _form_data(client.get(url))
+    data = form_data(client.get(url))
     data["title"] = "First"
     assert client.post(url, data).status_code == 302
-    data = _form_data(client.get(url))
+    data = form_data(client.get(url))
     data["title"] = "Second"
     assert client.post(url, data).status_code == 302
     assert Action.objects.get(pk=world.action.pk).title == "Second"
