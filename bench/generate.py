@@ -37,7 +37,7 @@ DATA_DIR = ROOT / "bench" / "data"
 DEFAULT_SQLITE = DATA_DIR / "bench.sqlite3"
 
 # Bump when the generated data changes shape, so an old dataset is not reused.
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 SEED = 20_250_601
 
 COUNTS = {
@@ -616,6 +616,8 @@ class Generator:
                     staff,
                     org,
                     email,
+                    # Addresses their holders confirmed: mail goes only to those.
+                    created if email else None,
                     "",
                     rng.random() < 0.05,
                     user,
@@ -628,8 +630,8 @@ class Generator:
         ins = self.ins(
             Person,
             """
-                id name rank job_title post staff_number organisation email phone spoc user
-                created_at updated_at
+                id name rank job_title post staff_number organisation email email_verified_at
+                phone spoc user created_at updated_at
             """,
         )
         ins.write(rows)

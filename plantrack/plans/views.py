@@ -362,17 +362,19 @@ def action_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def update_create(request: SignedInRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_light(request.user, pk)
-    # Checked before the form, so a refused user never sees it re-shown with errors.
+    form = UpdateForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            # The service refuses (403) anyone who may not post; asked once, on the hot path.
+            services.update_post(actor=request.user, action=action, **form.cleaned_data)
+            messages.success(request, "Update posted.")
+            return redirect("plans:action", pk=action.pk)
+    # The form, new or with its errors, only for those who may post: others get 403, never a
+    # form re-shown.
     require(
         selectors.plan_access(request.user, action.plan).can_post_update(action),
         "Only the action's owners and the plan's managers can post updates.",
     )
-    form = UpdateForm(request.POST or None, action=action)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.update_post(actor=request.user, action=action, **form.cleaned_data)
-            messages.success(request, "Update posted.")
-            return redirect("plans:action", pk=action.pk)
     return render(
         request,
         "plans/update_form.html",
