@@ -7,6 +7,7 @@ import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.utils import timezone
 
 from plantrack.accounts.models import User
@@ -117,3 +118,10 @@ def make_measure(world: World, *, since: dt.date = dt.date(2024, 1, 1)) -> Measu
         baseline_date=since,
         targets=[(Decimal(100), target, f"by {target:%b %y}")],
     )
+
+
+def storable(text: str) -> str:
+    """Text as the database can hold it, for rows "stored before input was cleaned":
+    PostgreSQL refuses NUL in any string, so there such rows hold every other control
+    character but not that one."""
+    return text.replace("\x00", "") if connection.vendor == "postgresql" else text

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from plantrack.budgets import services as budgets
 from plantrack.budgets.models import BudgetLine
-from plantrack.core.tests.factories import make_action
+from plantrack.core.tests.factories import make_action, storable
 from plantrack.imports import exports
 from plantrack.imports.pipeline import parse_bytes
 from plantrack.imports.readers.text import read_text
@@ -99,7 +99,7 @@ def test_csv_guards_formula_cells_and_reads_them_back_exactly(world, text):
     assert copy.actions.get(ref="R/1").title == action.title
 
 
-DIRTY = "Held\x0bover\x00 again\x07"
+DIRTY = storable("Held\x0bover\x00 again\x07")
 
 
 def test_budget_and_measure_exports_cope_with_stored_control_characters(client, world):

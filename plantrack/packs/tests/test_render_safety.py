@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from plantrack.core.tests.factories import storable
 from plantrack.governance.models import Decision
 from plantrack.packs import services
 from plantrack.packs.models import Pack
@@ -20,7 +21,7 @@ from plantrack.plans.selectors import today
 
 pytestmark = pytest.mark.django_db
 
-DIRTY = "Slipped\x0bagain\x00 \x07\x1b[0m\ufffe"
+DIRTY = storable("Slipped\x0bagain\x00 \x07\x1b[0m\ufffe")
 FORMULAS = ('=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)")
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from plantrack.accounts.services import api_token_create
+from plantrack.core.tests.factories import storable
 from plantrack.plans.models import Action, Milestone, Plan, Section, Update
 from plantrack.plans.selectors import today
 
@@ -72,7 +73,7 @@ def test_nothing_but_control_characters_is_an_empty_narrative(client, world):
     assert not Update.objects.exists()
 
 
-DIRTY = "Line one\x0bline two\x00 and a bell\x07 \x1b[31m"
+DIRTY = storable("Line one\x0bline two\x00 and a bell\x07 \x1b[31m")
 
 
 @pytest.fixture
