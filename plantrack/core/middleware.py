@@ -115,7 +115,7 @@ class PrivateCacheMiddleware:
         return response
 
 
-NUL_MESSAGE = "The address holds a NUL character (%00), which PlanTrack cannot read."
+NUL_MESSAGE = "The address or a cookie holds a NUL character (%00), which PlanTrack cannot read."
 
 
 class RejectNulMiddleware:
@@ -131,7 +131,16 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
-        if "\x00" in request.path or "%00" in query or "\x00" in query:
+        # Cookies too: Django turns the escape \000 in a quoted cookie value into a NUL, and
+        # the session key goes to the database.
+        cookies = request.META.get("HTTP_COOKIE", "")
+        if (
+            "\x00" in request.path
+            or "%00" in query
+            or "\x00" in query
+            or "\\000" in cookies
+            or "\x00" in cookies
+        ):
             if request.path_info.startswith("/api/"):
                 error = {"type": "value_error", "loc": ["query"], "msg": NUL_MESSAGE}
                 return JsonResponse({"detail": [error]}, status=422)

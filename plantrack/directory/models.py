@@ -91,8 +91,12 @@ class Person(models.Model):
 
     @property
     def verified_email(self) -> str:
-        """The address mail may go to: empty unless it has been verified."""
-        return self.email if self.email and self.email_verified_at else ""
+        """The address mail may go to: empty unless it has been confirmed, and unless the
+        person belongs to an organisation, whose members alone may change the entry (an entry
+        with no organisation can be written by anyone who keeps the directory)."""
+        if self.email and self.email_verified_at and self.organisation_id is not None:
+            return self.email
+        return ""
 
     @staticmethod
     def format_name(name: str, rank: str, post: str) -> str:

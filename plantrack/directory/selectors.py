@@ -98,9 +98,13 @@ def person_for_user(user: User) -> Person | None:
 
 
 def mail_address(person: Person) -> str:
-    """Where mail for a person may go: their user's address, else their own once verified."""
-    if person.user_id is not None and person.user and person.user.email:
-        return person.user.email
+    """Where mail for a person may go: their user's address (never a deactivated user's),
+    else their own once verified (Person.verified_email)."""
+    if person.user_id is not None and person.user:
+        if not person.user.is_active:
+            return ""
+        if person.user.email:
+            return person.user.email
     return person.verified_email
 
 

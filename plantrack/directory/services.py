@@ -173,9 +173,12 @@ def person_create(
     if "user" in fields:
         require(actor.is_superuser, "Only site admins link people to user accounts.")
     apply_fields(person, fields)
+    _check_person_placement(actor, person, None)
     _check_person(person)
-    _email_changed(actor, person, "")
+    to_verify = _email_changed(actor, person, "")
     save_validated(person, actor=actor)
+    if to_verify:
+        _send_verification(person)
     return person
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.accounts.http import SignedInRequest
@@ -147,6 +148,7 @@ def person_email_verification_send(request: SignedInRequest, pk: int) -> HttpRes
 
 
 @login_not_required
+@never_cache  # shows a person's name and address under a secret address
 @require_http_methods(["GET", "POST"])
 def email_verify(request: HttpRequest, token: str) -> HttpResponse:
     """The link mailed to a new address. Opening it only asks: a mail scanner that fetches

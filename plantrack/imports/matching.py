@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import F, Q
+
 from plantrack.accounts.models import User
 from plantrack.directory.models import Organisation, Person
+from plantrack.directory.selectors import with_units
 from plantrack.directory.services import organisation_create, person_create
 from plantrack.imports.cells import OwnerRef, split_agencies, split_owners
 from plantrack.imports.parsed import ParsedAction, ParsedUpdate
@@ -50,16 +53,21 @@ class DirectoryMatcher:
         return self.people[key]
 
     def _match(self, ref: OwnerRef) -> Person | None:
+        # Only people of the importing organisation (and its units) or of none: an entry that
+        # another organisation's member wrote must not become this plan's owner by its name.
+        home = with_units([self.home.pk])
+        people = Person.objects.filter(Q(organisation_id__in=home) | Q(organisation__isnull=True))
+        people = people.order_by(F("organisation_id").asc(nulls_last=True), "pk")
         if ref.staff_number:
             # A staff number is the strongest match; the surname guards against typos that
             # give two officers one number (seen in real plans).
-            same = Person.objects.filter(staff_number=ref.staff_number)
+            same = people.filter(staff_number=ref.staff_number)
             surname = (ref.name or "").split()[-1:] or [""]
             return same.filter(name__iendswith=surname[0]).first() if ref.name else same.first()
         if ref.name:
-            return Person.objects.filter(name__iexact=ref.name, rank__iexact=ref.rank or "").first()
+            return people.filter(name__iexact=ref.name, rank__iexact=ref.rank or "").first()
         if ref.post:
-            return Person.objects.filter(name="", post__iexact=ref.post).first()
+            return people.filter(name="", post__iexact=ref.post).first()
         return None
 
 

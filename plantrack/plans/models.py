@@ -268,8 +268,12 @@ changes.shown_on(
 )
 changes.shown_on(
     Organisation,
-    lambda organisation: ActionOrganisation.objects.filter(organisation=organisation).values_list(
-        "action__plan_id", flat=True
-    ),
+    lambda organisation: [
+        *ActionOrganisation.objects.filter(organisation=organisation).values_list(
+            "action__plan_id", flat=True
+        ),
+        # Lists and the home page name a plan's owning organisation.
+        *Plan.objects.filter(owner_organisation=organisation).values_list("pk", flat=True),
+    ],
     linked_later=True,
 )

@@ -114,6 +114,12 @@ def plan_update(
     """Change the fields given; the others keep their values."""
     fields = supplied(locals(), "actor", "plan", "edit_version")
     require_manager(actor, plan)
+    if owner_organisation and owner_organisation.pk != plan.owner_organisation_id:
+        # Who owns a plan decides who reads an organisation-visible one: as for plan_create.
+        require(
+            actor.is_superuser or owner_organisation.pk in organisation_ids_for(actor),
+            "You can only give a plan to an organisation you belong to.",
+        )
     claim(plan, edit_version)
     # Read from the database: a ModelForm may already have changed the instance in memory.
     interval_before, plan.version = Plan.objects.values_list("update_interval_days", "version").get(

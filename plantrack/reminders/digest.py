@@ -175,6 +175,7 @@ _PERSON_FIELDS = (
     "user__first_name",
     "user__last_name",
     "email_verified_at",
+    "organisation_id",
 )
 
 
@@ -220,9 +221,11 @@ def gather(on: dt.date) -> Gathered:
 
     no_email, recipients = 0, []
     for person_id, bucket in items.items():
-        _, name, rank, post, email, user_id, user_email, first, last, verified = people[person_id]
-        # Only an address its holder confirmed (or an admin set): see directory.services.
-        address = user_email or (email if verified else "")
+        _, name, rank, post, email, user_id, user_email, first, last, verified, org = people[
+            person_id
+        ]
+        # Only a confirmed address of someone in an organisation: Person.verified_email.
+        address = user_email or (email if verified and org is not None else "")
         if not address:
             no_email += 1
             continue

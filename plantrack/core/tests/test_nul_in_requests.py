@@ -34,3 +34,9 @@ def test_pages_and_feeds_with_nul_are_a_bad_request(client, world):
     client.logout()
     assert client.get("/reminders/calendar/abc%00def.ics").status_code == 400
     assert client.get("/directory/verify-email/ab%00cd/").status_code == 400
+
+
+def test_a_nul_in_a_cookie_is_a_bad_request(client, world):
+    # Django turns \000 in a quoted cookie value into a NUL, and the session key is looked up.
+    client.cookies["sessionid"] = '"\\000abcdefghijkl"'
+    assert client.get("/").status_code == 400

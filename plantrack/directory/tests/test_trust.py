@@ -3,6 +3,8 @@ mail may go (security issue 10, findings F1 and F2)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
@@ -240,3 +242,87 @@ def test_people_are_placed_only_in_ones_own_organisations(world):
     with pytest.raises(PermissionDenied):
         services.person_update(actor=world.manager, person=person, organisation=world.other_force)
     assert Person.objects.get(pk=person.pk).organisation_id == world.force.pk
+
+
+# --- Review findings: planted addresses, inactive users, placement at creation ------------------
+
+
+def test_an_outsider_cannot_plant_a_verified_address_on_a_future_owner(world):
+    from plantrack.imports.cells import OwnerRef
+    from plantrack.imports.matching import DirectoryMatcher
+    from plantrack.plans import services as plans
+    from plantrack.reminders.digest import gather
+
+    # A member of another force adds "DCI Jane Smith", in their own force and with no
+    # organisation, and confirms both addresses from their own mailbox.
+    theirs = services.person_create(
+        actor=world.outsider,
+        name="Jane Smith",
+        rank="DCI",
+        organisation=world.other_force,
+        email="evil@example.org",
+    )
+    loose = services.person_create(
+        actor=world.outsider, name="Jane Smith", rank="DCI", email="evil2@example.org"
+    )
+    for planted in (theirs, loose):
+        services.person_email_verify(token=services.email_verification_token(planted))
+    # The force's manager imports a plan naming DCI Jane Smith as an owner: another force's
+    # entry is never taken for theirs.
+    matcher = DirectoryMatcher(actor=world.manager, home=world.force)
+    assert matcher.person(OwnerRef(name="Jane Smith", rank="DCI")) != theirs
+    # An entry of no organisation may be matched (or chosen by hand), but gets no mail.
+    plans.action_update(actor=world.manager, action=world.action, owners=[loose])
+    addresses = {r.email for r in gather(dt.date(2025, 6, 2)).recipients}
+    assert not addresses & {"evil@example.org", "evil2@example.org"}
+
+
+def test_no_chase_goes_to_a_deactivated_user(world):
+    from plantrack.directory.selectors import mail_address
+
+    world.owner.email = "owen@force.example"
+    world.owner.is_active = False
+    world.owner.save()
+    assert mail_address(Person.objects.select_related("user").get(pk=world.owner_person.pk)) == ""
+
+
+def test_creating_a_person_places_them_only_in_ones_own_organisations_and_asks_to_confirm(
+    world, django_capture_on_commit_callbacks
+):
+    with pytest.raises(PermissionDenied):
+        services.person_create(actor=world.outsider, name="Sleeper", organisation=world.force)
+    assert not Person.objects.filter(name="Sleeper").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_create(
+            actor=world.manager, name="New Colleague", organisation=world.force, email="n@x.org"
+        )
+    assert [m.to for m in mail.outbox] == [["n@x.org"]]
+
+
+def test_the_confirmation_page_is_not_kept_by_caches(client, world):
+    person = make_person(name="Dee Partner", organisation=world.force, email="dee@x.org")
+    response = client.get(
+        reverse("directory:email_verify", args=[services.email_verification_token(person)])
+    )
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_a_plan_is_given_only_to_an_organisation_one_belongs_to(world):
+    from plantrack.plans import services as plans
+
+    with pytest.raises(PermissionDenied):
+        plans.plan_update(
+            actor=world.manager, plan=world.plan, owner_organisation=world.other_force
+        )
+    assert Plan.objects.get(pk=world.plan.pk).owner_organisation == world.force
+
+
+def test_renaming_a_plans_owner_moves_the_plans_version(world):
+    from plantrack.core.tests.factories import make_plan
+
+    unit = make_org("Youth Offending Team", parent=world.force)
+    forget_organisation_ids(world.manager)
+    plan = make_plan(world.manager, unit, title="YOT plan")  # owned, no action names the unit
+    before = Plan.objects.get(pk=plan.pk).version
+    services.organisation_update(actor=world.manager, organisation=unit, name="YOT")
+    assert Plan.objects.get(pk=plan.pk).version > before

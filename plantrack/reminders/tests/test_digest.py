@@ -106,6 +106,13 @@ def test_owner_without_email_or_disabled_gets_nothing(world, due):
     assert reminders_send(on=MONDAY).sent == 0 and mail.outbox == []
 
 
+def test_no_digest_to_someone_outside_any_organisation(world, due):
+    # Anyone who keeps the directory may write such an entry, so its address is not trusted.
+    Person.objects.filter(pk=world.owner_person.pk).update(organisation=None)
+    summary = reminders_send(on=MONDAY)
+    assert summary.no_email == 1 and mail.outbox == []
+
+
 def test_an_unverified_address_gets_no_digest(world, due):
     # Anyone who keeps the directory could have typed it in (security issue 10, F2).
     Person.objects.filter(pk=world.owner_person.pk).update(email_verified_at=None)
@@ -167,7 +174,7 @@ def test_chosen_weekday_and_never_are_respected(world, due):
 
 
 def test_people_without_an_account_get_the_weekly_default(world, due):
-    person = make_person(name="Dee Partner", email="dee@council.example")
+    person = make_person(name="Dee Partner", email="dee@council.example", organisation=world.force)
     ActionOwner.objects.create(action=world.action, person=person)
     reminders_send(on=MONDAY)
     assert sorted(m.to[0] for m in mail.outbox) == ["dee@council.example", "owen@example.org"]
@@ -208,7 +215,7 @@ def test_with_the_packs_apps_own_commentary_selector(world, due, monkeypatch):
 
 
 def test_commentary_for_someone_with_nothing_else(world, due, commentary):
-    person = make_person(name="Cora Comment", email="cora@example.org")
+    person = make_person(name="Cora Comment", email="cora@example.org", organisation=world.force)
     commentary.missing = {person: [Action.objects.get(pk=world.other_action.pk)]}
     with CaptureQueriesContext(connection):
         reminders_send(on=MONDAY)
@@ -255,6 +262,7 @@ def _owners(world, n: int, prefix: str) -> None:
             name=f"Owner {prefix}{i}",
             email=f"{prefix}{i}@example.org",
             email_verified_at=timezone.now(),
+            organisation=world.force,
         )
         for i in range(n)
     )
