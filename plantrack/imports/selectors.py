@@ -3,25 +3,35 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from plantrack.accounts.models import User
 from plantrack.directory.models import Organisation
 from plantrack.directory.selectors import organisation_ids_for
 from plantrack.imports.models import ImportJob
+from plantrack.measures.services import can_record
 from plantrack.plans.models import Plan, PlanRole
+from plantrack.plans.selectors import plan_access
 
 
 def import_job_get_for_user(user: User, pk: int) -> ImportJob:
-    """Only the person who uploaded a file sees its preview. The file itself is not read:
-    the tasks read it; the pages show the structure kept from it."""
-    return get_object_or_404(
+    """Only the person who uploaded a file sees its preview, and only while they may still
+    write where it goes (a plan they manage, a measure they record): else 404, as for a plan
+    they cannot see. The file itself is not read: the tasks read it; the pages show the
+    structure kept from it."""
+    job = get_object_or_404(
         ImportJob.objects.select_related("owner_organisation", "into_plan", "measure__plan").defer(
             "data"
         ),
         pk=pk,
         user=user,
     )
+    if job.into_plan is not None and not plan_access(user, job.into_plan).can_manage:
+        raise Http404("No such import")
+    if job.measure is not None and not can_record(user, job.measure):
+        raise Http404("No such import")
+    return job
 
 
 def budget_import_job_for(user: User, plan: Plan) -> ImportJob | None:

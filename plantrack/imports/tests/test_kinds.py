@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from plantrack.budgets.models import BudgetLine
+from plantrack.core.tests.factories import make_user
 from plantrack.imports.jobs import import_job_parsed
 from plantrack.imports.models import ImportJob
 from plantrack.imports.pipeline import parse_budget_bytes, parse_bytes
@@ -23,6 +24,7 @@ from plantrack.imports.readings import readings_from_store, readings_to_store
 from plantrack.imports.saving import budget_tables_save
 from plantrack.measures.models import Reading
 from plantrack.measures.services import ReadingRow
+from plantrack.plans import services as plans_services
 from plantrack.plans.services import section_create
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +200,28 @@ def test_saving_refuses_an_initiative_deleted_since_the_preview(world):
         actor=world.manager, plan=world.plan, budgets=budgets.budgets, section_ids=[None]
     )
     assert [(line.name, line.section) for line in saved] == [("Refund", None)]
+
+
+def test_a_job_preview_is_gone_once_its_uploader_may_no_longer_write_there(client, world, measure):
+    # Saving re-checks too; the preview must not keep showing the plan or measure meanwhile.
+    client.force_login(world.owner)
+    client.post(
+        reverse("measures:readings_upload", args=[measure.pk]),
+        {"file": SimpleUploadedFile("r.csv", b"date,value\n01/02/2024,10\n")},
+    )
+    readings_job = ImportJob.objects.get(kind=ImportJob.Kind.READINGS)
+    client.force_login(world.manager)
+    client.post(
+        reverse("budgets:import", args=[world.plan.pk]), {"text": SEED.read_text(encoding="utf-8")}
+    )
+    budget_job = ImportJob.objects.get(kind=ImportJob.Kind.BUDGET)
+    plans_services.plan_role_set(
+        actor=world.manager, plan=world.plan, user=world.owner, role="viewer"
+    )
+    admin = make_user(is_superuser=True)
+    plans_services.plan_role_set(actor=admin, plan=world.plan, user=world.manager, role="viewer")
+    client.force_login(world.owner)
+    assert client.get(reverse("imports:preview", args=[readings_job.pk])).status_code == 404
+    client.force_login(world.manager)
+    assert client.get(reverse("imports:preview", args=[budget_job.pk])).status_code == 404
+    assert client.get(reverse("imports:progress", args=[budget_job.pk])).status_code == 404
