@@ -9,7 +9,7 @@ from django.urls import reverse
 from plantrack.budgets.models import BudgetLine
 from plantrack.budgets.tests.helpers import make_line
 from plantrack.core.tests.factories import make_user
-from plantrack.core.tests.pages import form_data
+from plantrack.core.tests.pages import edit_race, form_data
 from plantrack.plans.services import plan_role_set
 
 pytestmark = pytest.mark.django_db
@@ -20,19 +20,16 @@ def test_second_save_of_a_budget_line_shows_the_first_and_loses_nothing(client, 
     second = make_user("second", first_name="Sid", last_name="Second")
     plan_role_set(actor=world.manager, plan=world.plan, user=second, role="manager")
     url = reverse("budgets:line_edit", args=[line.pk])
-    client.force_login(world.manager)
-    mine = form_data(client.get(url))
-
-    # Meanwhile the second manager renames the line.
-    client.force_login(second)
-    theirs = form_data(client.get(url))
-    theirs["name"] = "Youth coordinator"
-    assert client.post(url, theirs).status_code == 302
-
-    # The first manager, on the page opened before, changes the assumption only.
-    client.force_login(world.manager)
-    mine["assumption"] = "0.5 FTE at £45k"
-    response = client.post(url, mine)
+    # The second manager renames the line while the first, on the page opened before, changes
+    # the assumption only.
+    response = edit_race(
+        client,
+        url,
+        first=world.manager,
+        second=second,
+        theirs={"name": "Youth coordinator"},
+        mine={"assumption": "0.5 FTE at £45k"},
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Someone else saved this while you were editing it" in page

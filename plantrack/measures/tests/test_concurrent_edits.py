@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from plantrack.core.tests.factories import make_user
-from plantrack.core.tests.pages import form_data
+from plantrack.core.tests.pages import edit_race, form_data
 from plantrack.measures.models import Measure
 from plantrack.plans.services import plan_role_set
 
@@ -18,19 +18,16 @@ def test_second_save_of_a_measure_shows_the_first_and_loses_nothing(client, worl
     second = make_user("second", first_name="Sid", last_name="Second")
     plan_role_set(actor=world.manager, plan=world.plan, user=second, role="manager")
     url = reverse("measures:edit", args=[measure.pk])
-    client.force_login(world.manager)
-    mine = form_data(client.get(url))
-
-    # Meanwhile the second manager renames the measure.
-    client.force_login(second)
-    theirs = form_data(client.get(url))
-    theirs["name"] = "Volunteers trained"
-    assert client.post(url, theirs).status_code == 302
-
-    # The first manager, on the page opened before, changes the description only.
-    client.force_login(world.manager)
-    mine["description"] = "Counted at each quarter's end"
-    response = client.post(url, mine)
+    # The second manager renames the measure while the first, on the page opened before,
+    # changes the description only.
+    response = edit_race(
+        client,
+        url,
+        first=world.manager,
+        second=second,
+        theirs={"name": "Volunteers trained"},
+        mine={"description": "Counted at each quarter's end"},
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Someone else saved this while you were editing it" in page

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from plantrack.core.tests.factories import make_user
-from plantrack.core.tests.pages import form_data
+from plantrack.core.tests.pages import edit_race, form_data
 from plantrack.plans import services
 from plantrack.plans.models import Action, Plan
 
@@ -62,16 +62,14 @@ def test_both_changing_one_field_keeps_mine_in_the_form_and_shows_theirs(
     client, world, second_manager
 ):
     url = reverse("plans:edit", args=[world.plan.pk])
-    client.force_login(world.manager)
-    mine = form_data(client.get(url))
-    client.force_login(second_manager)
-    theirs = form_data(client.get(url))
-    theirs["title"] = "Youth Strategy (theirs)"
-    assert client.post(url, theirs).status_code == 302
-
-    client.force_login(world.manager)
-    mine["title"] = "Youth Strategy (mine)"
-    response = client.post(url, mine)
+    response = edit_race(
+        client,
+        url,
+        first=world.manager,
+        second=second_manager,
+        theirs={"title": "Youth Strategy (theirs)"},
+        mine={"title": "Youth Strategy (mine)"},
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Someone else changed this to “Youth Strategy (theirs)”" in page
