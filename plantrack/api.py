@@ -9,6 +9,8 @@ from ninja import NinjaAPI
 from plantrack.accounts.api import API_AUTH
 from plantrack.budgets.api import router as budgets_router
 from plantrack.directory.api import router as directory_router
+from plantrack.engagement.api import router as engagement_router
+from plantrack.evidence.api import router as evidence_router
 from plantrack.governance.api import router as governance_router
 from plantrack.measures.api import router as measures_router
 from plantrack.packs.api import router as packs_router
@@ -32,6 +34,8 @@ api.add_router("/", reports_router)
 api.add_router("/", governance_router)
 api.add_router("/", packs_router)
 api.add_router("/", reminders_router)
+api.add_router("/", engagement_router)
+api.add_router("/", evidence_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -37,6 +37,8 @@ urlpatterns = [
     path("governance/", include("plantrack.governance.urls")),
     path("packs/", include("plantrack.packs.urls")),
     path("reminders/", include("plantrack.reminders.urls")),
+    path("engagement/", include("plantrack.engagement.urls")),
+    path("evidence/", include("plantrack.evidence.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
