@@ -123,3 +123,66 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.organisation}"
+
+
+class Area(models.Model):
+    """A place: force area → borough (BOCU, with its code) → ward. Shared by every app.
+
+    ``path`` holds the ids from the top down ("/1/5/23/"), so an area's subtree is one
+    indexed ``startswith`` and a count held at ward level rolls up to its borough and force
+    once, however deep the tree."""
+
+    class Level(models.TextChoices):
+        FORCE = "force", "Force area"
+        BOROUGH = "borough", "Borough (BOCU)"
+        WARD = "ward", "Ward"
+
+    LEVEL_ORDER = {Level.FORCE: 0, Level.BOROUGH: 1, Level.WARD: 2}
+
+    name = models.CharField(max_length=200)
+    level = models.CharField(max_length=10, choices=Level.choices)
+    code = models.CharField(
+        max_length=20, blank=True, help_text="The local code as used, e.g. SX for Barnet BOCU"
+    )
+    ons_code = models.CharField(
+        "ONS code", max_length=9, blank=True, help_text="e.g. E09000003 (borough), E05… (ward)"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="areas",
+        help_text="Who keeps this area's entry (its force or council)",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["path"])
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="unique_area_name_in_parent",
+            ),
+            models.UniqueConstraint(
+                fields=["ons_code"],
+                condition=~models.Q(ons_code=""),
+                name="unique_area_ons_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})" if self.code else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:area", args=[self.pk])
+
+    @property
+    def depth(self) -> int:
+        return self.LEVEL_ORDER[self.Level(self.level)]
