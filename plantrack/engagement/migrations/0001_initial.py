@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('budgets', '0002_bounded_text'),
-        ('directory', '0003_area_historicalarea_area_unique_area_name_in_parent_and_more'),
+        ('directory', '0003_area'),
         ('plans', '0006_section_milestone_updated_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
