@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.accounts.http import SignedInRequest
+from plantrack.core import hooks
 from plantrack.core.cache import cached, query_key
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
@@ -319,7 +320,14 @@ def action_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "plans/action_detail.html",
-        {"nav_section": "plans", "action": action, "plan": action.plan, "body": mark_safe(body)},
+        {
+            "nav_section": "plans",
+            "action": action,
+            "plan": action.plan,
+            "body": mark_safe(body),
+            # Not cached with the body: what the viewer may see of higher apps varies by them.
+            "sections": hooks.collect(hooks.ACTION_PAGE, request, action),
+        },
     )
 
 
