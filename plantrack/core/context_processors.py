@@ -5,6 +5,7 @@ NAV_ITEMS = [
     ("mine", "My actions", "plans:my_actions"),
     ("plans", "Plans", "plans:list"),
     ("governance", "Governance", "governance:bodies"),
+    ("engagement", "Engagement", "engagement:registers"),
     ("packs", "Board packs", "packs:list"),
     ("organisations", "Organisations", "directory:organisations"),
     ("people", "People", "directory:people"),

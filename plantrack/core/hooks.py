@@ -13,15 +13,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-# Extra sections of a directory page: fn(request, organisation or person) -> rendered HTML.
+# Extra sections of a directory page: fn(request, organisation, person or area) -> HTML.
 ORGANISATION_PAGE = "directory.organisation_page"
 PERSON_PAGE = "directory.person_page"
+AREA_PAGE = "directory.area_page"
 # Extra sections of an action's page, after its cached body: fn(request, action) -> HTML.
 ACTION_PAGE = "plans.action_page"
 # More entries for a plan's history page: fn(plan) -> list of core.history.Entry.
 PLAN_HISTORY = "plans.plan_history"
 
-NAMES = {ORGANISATION_PAGE, PERSON_PAGE, ACTION_PAGE, PLAN_HISTORY}
+NAMES = {ORGANISATION_PAGE, PERSON_PAGE, AREA_PAGE, ACTION_PAGE, PLAN_HISTORY}
 
 _registered: dict[str, list[Callable[..., Any]]] = defaultdict(list)
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from plantrack.directory.models import Organisation, Person
+from plantrack.core.forms import model_choice
+from plantrack.directory.models import Area, Organisation, Person
 from plantrack.directory.selectors import can_change_email, organisation_ids_for
 
 
@@ -58,3 +59,34 @@ class PersonForm(forms.ModelForm):
 
 class DirectorySearchForm(forms.Form):
     q = forms.CharField(label="Search", required=False)
+
+
+def area_label(area: Area) -> str:
+    """An area in a choice list, indented by its level."""
+    return f"{'\u2003' * area.depth}{area} · {area.get_level_display()}"
+
+
+class AreaForm(forms.ModelForm):
+    class Meta:
+        model = Area
+        fields = ["name", "level", "parent", "code", "ons_code", "organisation"]
+        labels = {"parent": "Inside", "organisation": "Kept by"}
+        help_texts = {"parent": "The force area a borough is in, the borough a ward is in"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Area.objects.exclude(level=Area.Level.WARD).order_by("path")
+        if self.instance.pk:
+            parents = parents.exclude(path__startswith=self.instance.path)
+        parent = model_choice(self, "parent")
+        parent.queryset = parents
+        parent.label_from_instance = area_label  # type: ignore[method-assign,assignment]
+        model_choice(self, "organisation").queryset = Organisation.objects.order_by("name")
+
+
+class AreasImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: name, level (force, borough or ward), code, ons_code, parent (the "
+        "parent’s ONS code, code or name). Parents come before their children.",
+    )

@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from plantrack.accounts.models import User
-from plantrack.directory.models import Membership, Organisation, Person
+from plantrack.directory.models import Area, Membership, Organisation, Person
 
 ORGANISATION_IDS_SECONDS = 60
 
@@ -188,3 +188,59 @@ def people_sharing_staff_number(person: Person) -> QuerySet[Person]:
     if not person.staff_number:
         return Person.objects.none()
     return Person.objects.filter(staff_number=person.staff_number).exclude(pk=person.pk)
+
+
+# --- Areas ----------------------------------------------------------------------------------
+
+
+def areas_visible_to(user: User, q: str = "") -> QuerySet[Area]:
+    """Places are shared by everyone signed in, as organisations are."""
+    if not user.is_authenticated:
+        return Area.objects.none()
+    areas = Area.objects.select_related("parent")
+    if q:
+        areas = areas.filter(Q(name__icontains=q) | Q(code__iexact=q) | Q(ons_code__iexact=q))
+    return areas.order_by("path")
+
+
+def area_get_for_user(user: User, pk: int) -> Area:
+    return get_object_or_404(areas_visible_to(user), pk=pk)
+
+
+def can_edit_area(user: User, area: Area) -> bool:
+    """Site admins, and members of the organisation keeping the area (or of one above it).
+    Wards and boroughs are what every register and report counts by: not anyone's to move."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return area.organisation_id is not None and area.organisation_id in organisation_ids_for(user)
+
+
+def can_add_area(user: User, parent: Area | None) -> bool:
+    """A force area (no parent) is added by a site admin; a place beneath one by those who
+    may edit the place above."""
+    if not user.is_authenticated:
+        return False
+    if parent is None:
+        return user.is_superuser
+    return can_edit_area(user, parent)
+
+
+def area_children(area: Area) -> QuerySet[Area]:
+    return Area.objects.filter(parent=area).annotate(child_count=Count("children")).order_by("name")
+
+
+def area_ancestors(area: Area) -> list[Area]:
+    ids = [int(pk) for pk in area.path.strip("/").split("/") if pk][:-1]
+    found = {a.pk: a for a in Area.objects.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def area_roots(user: User) -> QuerySet[Area]:
+    return (
+        areas_visible_to(user)
+        .filter(parent__isnull=True)
+        .annotate(child_count=Count("children"))
+        .order_by("name")
+    )

@@ -1,4 +1,4 @@
-"""Every write to organisations, people and memberships."""
+"""Every write to organisations, people, memberships and areas."""
 
 from __future__ import annotations
 
@@ -22,9 +22,11 @@ from plantrack.core.services import (
     save_validated,
     supplied,
 )
-from plantrack.directory.models import Membership, Organisation, Person
+from plantrack.directory.models import Area, Membership, Organisation, Person
 from plantrack.directory.selectors import (
+    can_add_area,
     can_change_email,
+    can_edit_area,
     can_edit_directory,
     can_edit_organisation,
     can_edit_person,
@@ -292,3 +294,167 @@ def membership_add(*, actor: User, user: User, organisation: Organisation) -> Me
     membership, _ = Membership.objects.get_or_create(user=user, organisation=organisation)
     forget_organisation_ids(user)
     return membership
+
+
+# --- Areas ----------------------------------------------------------------------------------
+
+AREA_ADD_REFUSED = (
+    "Only a site admin adds a force area; a place beneath one is added by members of the "
+    "organisation keeping the place above."
+)
+
+
+def _check_area(area: Area) -> None:
+    parent = area.parent
+    if parent is not None and Area.LEVEL_ORDER[Area.Level(parent.level)] >= area.depth:
+        raise ValidationError(
+            {
+                "parent": f"A {area.get_level_display().lower()} cannot sit inside a "
+                f"{parent.get_level_display().lower()}."
+            }
+        )
+    while parent is not None:
+        if parent.pk == area.pk:
+            raise ValidationError({"parent": "An area cannot sit inside itself."})
+        parent = parent.parent
+    clash = Area.objects.filter(name__iexact=area.name, parent=area.parent).exclude(pk=area.pk)
+    if clash.exists():
+        raise ValidationError({"name": "There is already an area with that name here."})
+
+
+def _set_path(area: Area) -> None:
+    """Write the area's path, and its descendants' when it has moved (models.Area)."""
+    old = area.path
+    new = f"{area.parent.path if area.parent else '/'}{area.pk}/"
+    if old == new:
+        return
+    Area.objects.filter(pk=area.pk).update(path=new)
+    area.path = new
+    if old:
+        for child in Area.objects.filter(path__startswith=old).exclude(pk=area.pk):
+            Area.objects.filter(pk=child.pk).update(path=new + child.path[len(old) :])
+
+
+@transaction.atomic
+def area_create(
+    *,
+    actor: User,
+    name: str,
+    level: str,
+    parent: Area | None = None,
+    code: str = "",
+    ons_code: str = "",
+    organisation: Organisation | None = UNSET,
+) -> Area:
+    require(can_add_area(actor, parent), AREA_ADD_REFUSED)
+    if organisation is UNSET:
+        organisation = parent.organisation if parent is not None else None
+    area = Area(
+        name=name.strip(),
+        level=level,
+        parent=parent,
+        code=code.strip(),
+        ons_code=ons_code.strip().upper(),
+        organisation=organisation,
+    )
+    _check_area(area)
+    save_validated(area, actor=actor, exclude=["path"])
+    _set_path(area)
+    return area
+
+
+@transaction.atomic
+def area_update(
+    *,
+    actor: User,
+    area: Area,
+    edit_version: str | None = None,
+    name: str = UNSET,
+    level: str = UNSET,
+    parent: Area | None = UNSET,
+    code: str = UNSET,
+    ons_code: str = UNSET,
+    organisation: Organisation | None = UNSET,
+) -> Area:
+    fields = supplied(locals(), "actor", "area", "edit_version")
+    require(
+        can_edit_area(actor, area),
+        "Only members of the organisation keeping this area can change it.",
+    )
+    claim(area, edit_version)
+    old_parent_id = Area.objects.values_list("parent_id", flat=True).get(pk=area.pk)
+    apply_fields(area, fields)
+    if area.parent_id != old_parent_id:
+        require(can_add_area(actor, area.parent), AREA_ADD_REFUSED)
+    area.ons_code = area.ons_code.strip().upper()
+    _check_area(area)
+    save_validated(area, actor=actor, exclude=["path"])
+    _set_path(area)
+    return area
+
+
+@transaction.atomic
+def areas_import(*, actor: User, rows: list[dict[str, str]]) -> tuple[int, int]:
+    """Add or correct areas from rows of name, level, code, ons_code and parent (the parent's
+    ONS code, code or name). Rows are taken in order, so a parent comes before its children.
+    All or nothing: the first bad row raises a ValidationError naming its line. Returns the
+    numbers added and changed."""
+    added = changed = 0
+    for line, row in enumerate(rows, start=2):
+        try:
+            was_added = _import_area_row(actor, row)
+        except ValidationError as exc:
+            raise ValidationError(f"Line {line}: {'; '.join(exc.messages)}") from exc
+        added += was_added
+        changed += not was_added
+    return added, changed
+
+
+def _find_area(key: str) -> Area | None:
+    key = key.strip()
+    if not key:
+        return None
+    for lookup in ({"ons_code__iexact": key}, {"code__iexact": key}, {"name__iexact": key}):
+        found = list(Area.objects.filter(**lookup)[:2])
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise ValidationError(f"“{key}” names more than one area: give its ONS code.")
+    raise ValidationError(f"No area “{key}” (its parent) is known: list the parent first.")
+
+
+def _import_area_row(actor: User, row: dict[str, str]) -> bool:
+    name = (row.get("name") or "").strip()
+    level = (row.get("level") or "").strip().lower()
+    if not name:
+        raise ValidationError("the name is missing.")
+    levels = (
+        {v: v for v in Area.Level.values}
+        | {label.lower(): value for value, label in Area.Level.choices}
+        | {"bocu": "borough", "force": "force", "borough": "borough"}
+    )
+    if level not in levels:
+        raise ValidationError(f"“{level or '(blank)'}” is not a level: use force, borough or ward.")
+    parent = _find_area(row.get("parent") or "")
+    ons = (row.get("ons_code") or "").strip().upper()
+    existing = (
+        Area.objects.filter(ons_code=ons).first()
+        if ons
+        else Area.objects.filter(parent=parent, name__iexact=name).first()
+    )
+    code = (row.get("code") or "").strip()
+    if existing is None:
+        area_create(
+            actor=actor, parent=parent, name=name, level=levels[level], code=code, ons_code=ons
+        )
+        return True
+    area_update(
+        actor=actor,
+        area=existing,
+        parent=parent,
+        name=name,
+        level=levels[level],
+        code=code,
+        ons_code=ons,
+    )
+    return False

@@ -19,5 +19,10 @@ urlpatterns = [
         views.person_email_verification_send,
         name="person_email_verification_send",
     ),
+    path("areas/", views.area_list, name="areas"),
+    path("areas/new/", views.area_create, name="area_create"),
+    path("areas/import/", views.areas_import, name="areas_import"),
+    path("areas/<int:pk>/", views.area_detail, name="area"),
+    path("areas/<int:pk>/edit/", views.area_edit, name="area_edit"),
     path("verify-email/<str:token>/", views.email_verify, name="email_verify"),
 ]

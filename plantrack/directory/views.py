@@ -14,7 +14,14 @@ from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on, paginate
 from plantrack.directory import selectors, services
-from plantrack.directory.forms import DirectorySearchForm, OrganisationForm, PersonForm
+from plantrack.directory.areas_csv import read_areas_csv
+from plantrack.directory.forms import (
+    AreaForm,
+    AreasImportForm,
+    DirectorySearchForm,
+    OrganisationForm,
+    PersonForm,
+)
 from plantrack.directory.history import organisation_history, person_history
 
 
@@ -164,3 +171,92 @@ def email_verify(request: HttpRequest, token: str) -> HttpResponse:
         services.person_email_verify(token=token)
         context["verified"] = True
     return render(request, "directory/email_verify.html", context)
+
+
+# --- Areas ----------------------------------------------------------------------------------
+
+
+@require_GET
+def area_list(request: SignedInRequest) -> HttpResponse:
+    search = DirectorySearchForm(request.GET)
+    q = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    areas = selectors.areas_visible_to(request.user, q) if q else selectors.area_roots(request.user)
+    return _render(
+        request,
+        "area_list.html",
+        "organisations",
+        page=paginate(request, areas, 100),
+        search=search,
+        q=q,
+        can_add=selectors.can_add_area(request.user, None),
+    )
+
+
+@require_GET
+def area_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    area = selectors.area_get_for_user(request.user, pk)
+    return _render(
+        request,
+        "area_detail.html",
+        "organisations",
+        area=area,
+        ancestors=selectors.area_ancestors(area),
+        children=selectors.area_children(area),
+        can_edit=selectors.can_edit_area(request.user, area),
+        can_add=area.level != area.Level.WARD and selectors.can_add_area(request.user, area),
+        sections=hooks.collect(hooks.AREA_PAGE, request, area),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def area_create(request: SignedInRequest) -> HttpResponse:
+    parent_pk = request.GET.get("parent")
+    parent = (
+        selectors.area_get_for_user(request.user, int(parent_pk))
+        if parent_pk and parent_pk.isdigit()
+        else None
+    )
+    require(selectors.can_add_area(request.user, parent), services.AREA_ADD_REFUSED)
+    initial = {"parent": parent, "organisation": parent.organisation if parent else None}
+    form = AreaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            area = services.area_create(actor=request.user, **form.cleaned_data)
+            messages.success(request, f"“{area.name}” added.")
+            return redirect(area)
+    return _render(request, "area_form.html", "organisations", form=form, title="Add an area")
+
+
+@require_http_methods(["GET", "POST"])
+def area_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    area = selectors.area_get_for_user(request.user, pk)
+    require(
+        selectors.can_edit_area(request.user, area),
+        "Only members of the organisation keeping this area can change it.",
+    )
+    form = AreaForm(request.POST or None, instance=area)
+    protect(form, area, lambda a: AreaForm(instance=a))
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.area_update(actor=request.user, area=area, **form.cleaned_data)
+            messages.success(request, "Area saved.")
+            return redirect(area)
+    return _render(
+        request, "area_form.html", "organisations", form=form, title=f"Edit “{area.name}”"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def areas_import(request: SignedInRequest) -> HttpResponse:
+    """Areas from a CSV: all of them or, on the first bad line, none."""
+    require(selectors.can_edit_directory(request.user), "You cannot add areas.")
+    form = AreasImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            rows = read_areas_csv(form.cleaned_data["file"])
+            added, changed = services.areas_import(actor=request.user, rows=rows)
+            messages.success(request, f"{added} areas added, {changed} updated.")
+            return redirect("directory:areas")
+    return _render(
+        request, "area_import.html", "organisations", form=form, title="Import areas from a CSV"
+    )

@@ -276,7 +276,7 @@ class Output(models.Model):
 
 
 class Outcome(models.Model):
-    """"You said, we did": what the public asked for and what was done about it."""
+    """ "You said, we did": what the public asked for and what was done about it."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="outcomes")
     you_said = bounded_text("you said")

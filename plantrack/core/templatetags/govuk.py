@@ -25,6 +25,9 @@ TAG_COLOURS = {
     "manager": "purple",
     "contributor": "blue",
     "viewer": "grey",
+    "planned": "grey",
+    "running": "light-blue",
+    "completed": "green",
 }
 TAG_LABELS = {
     "red": "Red",
@@ -43,6 +46,9 @@ TAG_LABELS = {
     "manager": "Manager",
     "contributor": "Contributor",
     "viewer": "Viewer",
+    "planned": "Planned",
+    "running": "Running",
+    "completed": "Completed",
 }
 
 

@@ -1,0 +1,341 @@
+"""Every read of the engagement register, scoped to the user who asks.
+
+Who sees what: a register is read by members of its organisation (and of the organisations
+above it: a force reads its boroughs' registers), by those given a role on it, and by the
+owners of its activities; site admins read everything. Anyone else gets 404, so a register's
+existence is hidden. Managers (and site admins) edit all of it; an activity's owners edit
+that activity and record what it produced."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from plantrack.accounts.models import User
+from plantrack.directory.models import Area, Organisation, Person
+from plantrack.directory.selectors import organisation_ids_for, with_units
+from plantrack.engagement.models import (
+    Activity,
+    ActivityOwner,
+    ActivityUpdate,
+    FollowUp,
+    Group,
+    Method,
+    Outcome,
+    Output,
+    Register,
+    RegisterRole,
+)
+from plantrack.plans.models import Action
+from plantrack.plans.selectors import plans_visible_to
+
+PAGE_SIZE = 50
+
+
+# --- Access ---------------------------------------------------------------------------------
+
+
+def _organisations_reading(user: User) -> set[int]:
+    """The user's organisations and the units beneath them (organisation_ids_for)."""
+    return organisation_ids_for(user)
+
+
+def registers_visible_to(user: User) -> QuerySet[Register]:
+    if not user.is_authenticated:
+        return Register.objects.none()
+    if user.is_superuser:
+        return Register.objects.all()
+    return Register.objects.filter(
+        Q(organisation_id__in=_organisations_reading(user))
+        | Q(pk__in=RegisterRole.objects.filter(user=user).values("register_id"))
+        | Q(pk__in=ActivityOwner.objects.filter(person__user=user).values("activity__register_id"))
+    )
+
+
+def register_get_for_user(user: User, pk: int) -> Register:
+    """A register the user may read, or 404: never 403, so its existence stays hidden."""
+    try:
+        return registers_visible_to(user).select_related("organisation").get(pk=pk)
+    except Register.DoesNotExist as exc:
+        raise Http404("No such register") from exc
+
+
+@dataclass
+class RegisterAccess:
+    """What one user may do in one register."""
+
+    register: Register
+    is_manager: bool
+    owned_activity_ids: set[int] = field(default_factory=set)
+
+    @property
+    def can_manage(self) -> bool:
+        return self.is_manager
+
+    def can_edit(self, activity: Activity) -> bool:
+        return self.is_manager or activity.pk in self.owned_activity_ids
+
+
+def register_access(user: User, register: Register) -> RegisterAccess:
+    is_manager = user.is_superuser or (
+        user.is_authenticated
+        and RegisterRole.objects.filter(
+            register=register, user=user, role=RegisterRole.Role.MANAGER
+        ).exists()
+    )
+    owned: set[int] = set()
+    if user.is_authenticated and not is_manager:
+        owned = set(
+            ActivityOwner.objects.filter(
+                activity__register=register, person__user=user
+            ).values_list("activity_id", flat=True)
+        )
+    return RegisterAccess(register=register, is_manager=is_manager, owned_activity_ids=owned)
+
+
+def can_edit_activity(user: User, activity: Activity) -> bool:
+    if user.is_superuser:
+        return True
+    if not user.is_authenticated:
+        return False
+    return (
+        RegisterRole.objects.filter(register_id=activity.register_id, user=user).exists()
+        or ActivityOwner.objects.filter(activity=activity, person__user=user).exists()
+    )
+
+
+def can_create_register(user: User, organisation: Organisation | None = None) -> bool:
+    """Site admins, and members of an organisation for that organisation's registers."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    ids = _organisations_reading(user)
+    return bool(ids) if organisation is None else organisation.pk in ids
+
+
+def organisations_for_new_register(user: User) -> QuerySet[Organisation]:
+    if user.is_superuser:
+        return Organisation.objects.order_by("name")
+    return Organisation.objects.filter(pk__in=_organisations_reading(user)).order_by("name")
+
+
+# --- Registers and activities ---------------------------------------------------------------
+
+
+def registers_for_list(user: User) -> QuerySet[Register]:
+    return (
+        registers_visible_to(user)
+        .select_related("organisation")
+        .annotate(
+            activity_count=Count("activities", distinct=True),
+            running_count=Count(
+                "activities",
+                filter=Q(activities__status=Activity.Status.RUNNING),
+                distinct=True,
+            ),
+        )
+        .order_by("organisation__name", "title")
+    )
+
+
+def activities_visible_to(user: User) -> QuerySet[Activity]:
+    return Activity.objects.filter(register__in=registers_visible_to(user))
+
+
+def activity_get_for_user(user: User, pk: int) -> Activity:
+    try:
+        return (
+            activities_visible_to(user)
+            .select_related("register__organisation", "group", "budget_line")
+            .get(pk=pk)
+        )
+    except Activity.DoesNotExist as exc:
+        raise Http404("No such activity") from exc
+
+
+def area_subtree_q(area: Area, prefix: str = "") -> Q:
+    """Rows (through ``prefix``) in ``area`` or beneath it."""
+    return Q(**{f"{prefix}path__startswith": area.path})
+
+
+@dataclass
+class ActivityFilter:
+    """The register page's filters, also taken by the API list."""
+
+    q: str = ""
+    group: int | None = None
+    area: Area | None = None
+    status: str = ""
+    level: str = ""
+    method: int | None = None
+    owner: int | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+
+    def apply(self, activities: QuerySet[Activity]) -> QuerySet[Activity]:
+        if self.q:
+            activities = activities.filter(
+                Q(title__icontains=self.q)
+                | Q(owner_text__icontains=self.q)
+                | Q(communities_text__icontains=self.q)
+                | Q(aim__icontains=self.q)
+            )
+        exact = {
+            "group_id": self.group,
+            "status": self.status,
+            "level": self.level,
+        }
+        activities = activities.filter(**{k: v for k, v in exact.items() if v})
+        if self.method:
+            activities = activities.filter(
+                Exists(
+                    Activity.methods.through.objects.filter(
+                        activity_id=OuterRef("pk"), method_id=self.method
+                    )
+                )
+            )
+        if self.owner:
+            activities = activities.filter(
+                Exists(ActivityOwner.objects.filter(activity=OuterRef("pk"), person=self.owner))
+            )
+        if self.area is not None:
+            activities = activities.filter(in_area(self.area))
+        return self._in_period(activities)
+
+    def _in_period(self, activities: QuerySet[Activity]) -> QuerySet[Activity]:
+        """Activities running at some time in the period: begun by its end, not ended
+        before its start. Undated activities count as running throughout."""
+        if self.period_end is not None:
+            activities = activities.filter(
+                Q(start_earliest__isnull=True) | Q(start_earliest__lte=self.period_end)
+            )
+        if self.period_start is not None:
+            activities = activities.filter(
+                Q(end_latest__isnull=True) | Q(end_latest__gte=self.period_start)
+            )
+        return activities
+
+
+def in_area(area: Area) -> Exists:
+    """Activities covering ``area`` or any place beneath it, each counted once."""
+    return Exists(
+        Activity.areas.through.objects.filter(
+            activity_id=OuterRef("pk"), area__path__startswith=area.path
+        )
+    )
+
+
+def activities_for_register(
+    register: Register, flt: ActivityFilter | None = None
+) -> QuerySet[Activity]:
+    """The register's activities for a list: a fixed number of queries however many."""
+    activities = Activity.objects.filter(register=register)
+    if flt is not None:
+        activities = flt.apply(activities)
+    return (
+        activities.select_related("group")
+        .prefetch_related(
+            Prefetch("areas", queryset=Area.objects.only("id", "name", "code", "level")),
+            Prefetch("methods", queryset=Method.objects.only("id", "name")),
+        )
+        .order_by("group__position", "group__id", "position", "id")
+    )
+
+
+def activities_for_api(user: User, flt: ActivityFilter) -> QuerySet[Activity]:
+    return (
+        flt.apply(activities_visible_to(user))
+        .select_related("group", "register")
+        .prefetch_related(
+            Prefetch("areas", queryset=Area.objects.only("id")),
+            Prefetch("methods", queryset=Method.objects.only("id", "name")),
+            Prefetch(
+                "ownerships", queryset=ActivityOwner.objects.only("id", "activity_id", "person_id")
+            ),
+            Prefetch("actions", queryset=Action.objects.only("id")),
+        )
+        .order_by("register_id", "group__position", "position", "id")
+    )
+
+
+def groups_for(register: Register) -> QuerySet[Group]:
+    return Group.objects.filter(register=register).order_by("position", "id")
+
+
+def register_managers(register: Register) -> QuerySet[RegisterRole]:
+    return (
+        RegisterRole.objects.filter(register=register)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def activity_detail(activity: Activity) -> dict[str, list[Any]]:
+    """Everything the activity page shows, each in one query."""
+    return {
+        "owners": list(
+            ActivityOwner.objects.filter(activity=activity).select_related("person__organisation")
+        ),
+        "partners": list(activity.partners.order_by("name")),
+        "areas": list(activity.areas.order_by("path")),
+        "methods": list(activity.methods.all()),
+        "communities": list(activity.communities.all()),
+        "outputs": list(Output.objects.filter(activity=activity).select_related("area")),
+        "outcomes": list(Outcome.objects.filter(activity=activity)),
+        "follow_ups": list(FollowUp.objects.filter(activity=activity).select_related("owner")),
+        "updates": list(ActivityUpdate.objects.filter(activity=activity).select_related("author")),
+    }
+
+
+def linked_actions(user: User, activity: Activity) -> QuerySet[Action]:
+    """The plan actions the activity delivers, among those the user may see."""
+    return (
+        activity.actions.filter(plan__in=plans_visible_to(user))
+        .select_related("plan")
+        .order_by("plan__title", "position")
+    )
+
+
+def activities_delivering(user: User, action: Action) -> QuerySet[Activity]:
+    """The activities shown on an action's page as its delivery evidence."""
+    return (
+        activities_visible_to(user)
+        .filter(actions=action)
+        .select_related("register")
+        .order_by("title")
+    )
+
+
+def people_to_choose_for(register: Register) -> QuerySet[Person]:
+    """Owners offered in the register's forms: people of its organisation and the units
+    beneath it, and people already owning one of its activities."""
+    owning = ActivityOwner.objects.filter(activity__register=register).values("person_id")
+    return (
+        Person.objects.filter(
+            Q(organisation_id__in=with_units([register.organisation_id])) | Q(pk__in=owning)
+        )
+        .select_related("organisation")
+        .order_by("name", "post")
+    )
+
+
+def actions_to_choose_for(user: User) -> QuerySet[Action]:
+    return (
+        Action.objects.filter(plan__in=plans_visible_to(user))
+        .select_related("plan")
+        .order_by("plan__title", "position", "id")
+    )
+
+
+def follow_ups_due_for(person: Person, *, until: dt.date) -> QuerySet[FollowUp]:
+    """Open follow-ups a person owns, due by ``until`` (reminder digests, calendars)."""
+    return (
+        FollowUp.objects.filter(owner=person, done=False, due_on__lte=until)
+        .select_related("activity__register")
+        .order_by("due_on")
+    )
