@@ -2,7 +2,8 @@
 
 Everything is still text as written (plus parsed dates and RAG); ``saving.py`` turns it into
 organisations, people, plans and updates through the services, in one transaction. The same
-result carries a budget import's tables and a readings upload's rows.
+result carries a budget import's tables, the engagement registers found beside the plans,
+and a readings upload's rows.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 
 from plantrack.core import fuzzydates
 from plantrack.imports.budgets.parsed import ParsedBudget
+from plantrack.imports.engagement.parsed import ParsedRegister
 from plantrack.imports.readings import readings_from_store, readings_to_store
 from plantrack.measures.services import ReadingRow
 
@@ -56,6 +58,8 @@ class ParsedAction:
     status: str | None = None  # an Action.Status value when the file gives one
     updates: list[ParsedUpdate] = field(default_factory=list)
     origin: str = ""  # "table 2, row 5", for warnings and the preview
+    # Text of the action kept beside it: a strategy cross-reference too long for its field.
+    description: str | None = None
 
     @property
     def due(self) -> dt.date | None:
@@ -112,6 +116,8 @@ class ParsedImport:
     readings: list[ReadingRow] = field(default_factory=list)
     # Tables that are not action tables.
     skipped: list[SkippedTable] = field(default_factory=list)
+    # Registers of engagement activity found beside the action tables, or alone.
+    engagement: list[ParsedRegister] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The CLI's ``--dry-run --json`` shape."""
@@ -130,6 +136,7 @@ class ParsedImport:
                 }
                 for plan in self.plans
             ],
+            "engagement": [register.to_json() for register in self.engagement],
             "warnings": list(self.warnings),
         }
 
@@ -163,6 +170,7 @@ def to_store(parsed: ParsedImport) -> dict:
         "budgets": [b.to_dict() for b in parsed.budgets],
         "readings": readings_to_store(parsed.readings),
         "skipped": [vars(s) for s in parsed.skipped],
+        "engagement": [r.to_dict() for r in parsed.engagement],
         "plans": [
             {
                 "title": plan.title,
@@ -201,6 +209,7 @@ def from_store(data: dict) -> ParsedImport:
         budgets=[ParsedBudget.from_dict(b) for b in data.get("budgets", [])],
         readings=readings_from_store(data.get("readings", [])),
         skipped=[SkippedTable(**s) for s in data.get("skipped", [])],
+        engagement=[ParsedRegister.from_dict(r) for r in data.get("engagement", [])],
         columns=[ColumnMap(**c) for c in data["columns"]],
         plans=[
             ParsedPlan(

@@ -1,7 +1,8 @@
 """read → tables → structure: a file or pasted text to a ParsedImport. Writes nothing.
 
-Every kind of import reads its document here (``documents.read_document``); plans and
-budgets are found in the same tables, readings have their own rows (``readings``)."""
+Every kind of import reads its document here (``documents.read_document``); plans, budgets
+and engagement registers are found in the same tables, readings have their own rows
+(``readings``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from plantrack.core.text import TEXT_MAX, TITLE_MAX
 from plantrack.imports.budgets.parsed import ParsedBudget
 from plantrack.imports.budgets.tables import find_budget_tables, read_budget_upload
 from plantrack.imports.documents import read_document
+from plantrack.imports.engagement.parsed import ParsedRegister
+from plantrack.imports.engagement.tables import find_registers
 from plantrack.imports.parsed import ParsedImport
 from plantrack.imports.structure import parse_document
 from plantrack.imports.tables import Document, ImportFailed
@@ -25,8 +28,9 @@ def parse_bytes(
     """Parse an upload. Raises ImportFailed with a one-line message for anything unreadable."""
     document = read_document(name, data, is_text=is_text)
     parsed = parse_document(document, column_overrides or None, plan_title or None)
-    if not any(plan.action_count for plan in parsed.plans):
-        raise ImportFailed(f"No actions were found in {name}.")
+    _add_registers(parsed, document)
+    if not any(plan.action_count for plan in parsed.plans) and not parsed.engagement:
+        raise ImportFailed(f"No actions or engagement activities were found in {name}.")
     _fit_lengths(parsed)
     _add_budgets(parsed, document)
     return parsed
@@ -78,6 +82,34 @@ def _add_budgets(parsed: ParsedImport, document: Document) -> None:
                 f"{skipped.origin}: read as budget{'s' * (len(found) > 1)} {titles} ({lines} lines)"
             )
     parsed.warnings += [w for b in parsed.budgets for w in b.warnings]
+
+
+def _add_registers(parsed: ParsedImport, document: Document) -> None:
+    """Registers of engagement activity are not action tables either: the structure stage
+    skips them, and the register reader takes them (activities under their groups)."""
+    registers = find_registers(document)
+    parsed.engagement = [r for r in registers if r.activities]
+    by_origin = {r.origin: r for r in parsed.engagement}
+    for skipped in parsed.skipped:
+        found = by_origin.get(skipped.origin)
+        if found:
+            parsed.warnings[skipped.warning] = (
+                f"{skipped.origin}: read as the engagement register {found.title!r} "
+                f"({len(found.activities)} activities in {len(found.groups)} groups)"
+            )
+    parsed.warnings += [w for r in registers for w in r.warnings]
+
+
+def parse_register_bytes(name: str, data: bytes, *, is_text: bool = False) -> list[ParsedRegister]:
+    """A file that should hold a register: its registers, or ImportFailed with one line."""
+    registers = find_registers(read_document(name, data, is_text=is_text))
+    if not any(r.activities for r in registers):
+        raise ImportFailed(
+            f"No register of engagement activities was found in {name}: a register needs a "
+            "header row naming the activity and two of the communities targeted, the aim and "
+            "the method."
+        )
+    return [r for r in registers if r.activities]
 
 
 def parse_budget_bytes(name: str, data: bytes, *, is_text: bool = False) -> ParsedImport:
