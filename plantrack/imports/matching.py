@@ -95,6 +95,8 @@ def action_fields(directory: DirectoryMatcher, parsed: ParsedAction) -> dict:
         "lead_organisations": lead,
         "supporting_organisations": supporting,
     }
+    if parsed.description:  # only when the file gives one: a re-import keeps edits
+        fields["description"] = parsed.description
     if parsed.rag:
         fields["rag"] = parsed.rag
     if parsed.status:

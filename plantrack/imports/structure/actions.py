@@ -35,6 +35,7 @@ class ActionDraft:
     texts: dict[int, str]
     fills: dict[int, str]
     ref_lookalike: bool = False
+    description: str = ""  # text of the row kept beside the action (see runon.untangle_owner)
 
     def text(self, name: str) -> str:
         return collapse(" ".join(self.texts.get(n, "") for n in self.mapping.columns(name)))
@@ -134,7 +135,9 @@ def finish_draft(draft: ActionDraft, warnings: list[str]) -> ParsedAction:
         review_text=text("review"),
         due_text=text("due"),
         origin=draft.origin,
+        description=draft.description or None,
     )
+    _fit_strategy_refs(action, warnings)
     _finish_rag(draft, action, warnings)
     for n in draft.mapping.columns("updates"):
         updates, problems = split_updates(draft.texts.get(n, ""))
@@ -146,6 +149,26 @@ def finish_draft(draft: ActionDraft, warnings: list[str]) -> ParsedAction:
     ):
         action.status = "ongoing"
     return action
+
+
+# What Action.strategy_refs holds.
+STRATEGY_REFS_MAX = 200
+
+
+def _fit_strategy_refs(action: ParsedAction, warnings: list[str]) -> None:
+    """A cross-reference is a few numbers ("5.1 – 5.3") or an outcome's name; one longer than
+    its field is kept whole in the description, and cut where it is."""
+    refs = action.strategy_refs
+    if refs is None or len(refs) <= STRATEGY_REFS_MAX:
+        return
+    warnings.append(
+        f"{action.origin}: the strategy cross-reference is {len(refs):,} characters long; "
+        f"the first {STRATEGY_REFS_MAX} are kept as the cross-reference and all of it in "
+        "the description"
+    )
+    kept = f"Strategy cross-reference: {refs}"
+    action.description = f"{kept}\n{action.description}" if action.description else kept
+    action.strategy_refs = refs[: STRATEGY_REFS_MAX - 1] + "…"
 
 
 def _finish_rag(draft: ActionDraft, action: ParsedAction, warnings: list[str]) -> None:

@@ -34,7 +34,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "strategy_refs": _words(
         "strategy cross reference | strategy cross ref | cross reference | cross ref | "
         "strategy reference | strategy ref | link to strategy | strategy link | "
-        "strategic link | strategy section"
+        "strategic link | strategy section | link to | links to | linked to"
     ),
     "title": _words(
         "action | actions | recommendation | recommendations | charter recommendation | "
@@ -97,7 +97,7 @@ _KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, name in (
         (r"\brag\b", "rag"),
         (r"\bmilestone", "milestones"),
-        (r"\bcross ref|\bstrategy ref", "strategy_refs"),
+        (r"\bcross ref|\bstrategy ref|^links? to\b|^linked to\b", "strategy_refs"),
         (r"\bstatus\b", "status"),
         (r"\b(?:updates?|progress|comments?|commentary)\b", "updates"),
         (r"\breview", "review"),
@@ -244,6 +244,7 @@ def column_mapping(headers: list[str], overrides: dict[str, str]) -> HeaderMappi
     if "title" not in fields and "section" in fields:
         # "Objective | Lead | Deadline": with no action column the objective is the action.
         fields[fields.index("section")] = "title"
+    _details_as_steps(headers, fields, chosen)
     # A field named twice: the user's choice wins, then the leftmost column.
     for name in _SINGLE:
         columns = [n for n, f in enumerate(fields) if f == name]
@@ -253,6 +254,21 @@ def column_mapping(headers: list[str], overrides: dict[str, str]) -> HeaderMappi
                 if n != keep:
                     fields[n] = "ignore"
     return HeaderMapping(list(headers), fields)
+
+
+_DETAILS = {"detail", "details", "further details", "action details", "task details"}
+
+
+def _details_as_steps(headers: list[str], fields: list[str], chosen: list[bool]) -> None:
+    """ "Action | Owner | Details": beside an action column, the details are the action's
+    steps ("Write draft standards; Consult on them; Publish them"), read as its milestones
+    (split on semicolons, as a Milestones column is). Alone, "Details" is the action."""
+    titles = [n for n, f in enumerate(fields) if f == "title"]
+    steps = [n for n in titles if not chosen[n] and _normalise_header(headers[n]) in _DETAILS]
+    if "milestones" in fields or len(titles) < 2 or len(steps) == len(titles):
+        return
+    for n in steps:
+        fields[n] = "milestones"
 
 
 def retype_by_values(

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from plantrack.imports.cells import collapse, read_rag
+from plantrack.imports.engagement.columns import has_register_header
 from plantrack.imports.parsed import ColumnMap, SkippedTable
 from plantrack.imports.structure.actions import ActionDraft, PlanBuilder
 from plantrack.imports.structure.headers import (
@@ -26,6 +27,7 @@ from plantrack.imports.structure.headers import (
     row_texts,
 )
 from plantrack.imports.structure.refs import RefCell, read_ref_cell, ref_series
+from plantrack.imports.structure.runon import RunOn, read_run_on, untangle_owner
 from plantrack.imports.structure.sections import SectionHeading, complete_title, section_title
 from plantrack.imports.structure.text import (
     GENERIC_HEADING,
@@ -85,6 +87,9 @@ class TableReader:
     def read(self) -> None:
         if not any(collapse(c.text) for row in self.rows for c in row):
             return
+        if has_register_header(self.rows):
+            self.skip("a register of engagement activities")
+            return
         found = (find_header(self.rows, i, self.ctx.overrides) for i in range(len(self.rows)))
         self.blocks = {block.start: block for block in found if block}
         blocks = list(self.blocks.values())
@@ -119,6 +124,10 @@ class TableReader:
             for i in range(len(self.rows)):
                 self._data_row(i)
             return
+        run_on = read_run_on(self.ctx.doc, self.table, self.rows, self.ctx.overrides)
+        if run_on is not None:
+            self._read_run_on(run_on)
+            return
         headers = [f"Column {n + 1}" for n in range(width)]
         mapping = column_mapping(headers, self.ctx.overrides)
         if mapping.is_action_table:
@@ -131,6 +140,47 @@ class TableReader:
         if width >= 2:
             self._record(mapping, None)
         self.skip("no header row naming an action column")
+
+    def _read_run_on(self, run_on: RunOn) -> None:
+        """A header and first rows run together into the paragraph before the table
+        (``runon``): those rows first, each kept whole, then the table's own rows."""
+        mapping = self.mapping = self.ctx.previous = run_on.mapping
+        self._record(mapping, None)
+        title_col, owner_col = mapping.column("title"), mapping.column("owner")
+        assert title_col is not None  # an action table
+        for n, row in enumerate(run_on.rows, 1):
+            texts = {title_col: row.text}
+            if row.owner and owner_col is not None:
+                texts[owner_col] = row.owner
+            origin = f"{self.table.origin}, row {n} of the paragraph before it"
+            self.b.add(ActionDraft(origin, mapping, None, texts, {}))
+        if run_on.rows:
+            owners = " and its owner" if any(r.owner for r in run_on.rows) else ""
+            self.warn(
+                None,
+                f"the header and the first {len(run_on.rows)} rows ran together into one "
+                f"paragraph ({collapse(self.table.heading)[:50]!r}…); their columns could not "
+                f"be told apart, so each row is one action{owners}, its text kept whole as "
+                "the action: check them",
+            )
+        for i in range(len(self.rows)):
+            last = self.b.last
+            self._data_row(i)
+            if self.b.last is not None and self.b.last is not last:
+                self._untangle_owner(self.b.last, run_on.owners)
+
+    def _untangle_owner(self, draft: ActionDraft, owners: list[list[str]]) -> None:
+        written = draft.text("owner")
+        before = untangle_owner(draft.texts, draft.mapping, owners)
+        if before is None:
+            return
+        if before:
+            draft.description = f"Also in the owner cell: {before}"
+        self.ctx.warnings.append(
+            f"{draft.origin}: the owner cell {written[:60]!r}… held other columns' text too;"
+            f" the owner is read as {draft.text('owner')!r}, the text after it as the next"
+            " column" + (" and the text before it kept in the description" if before else "")
+        )
 
     def _continues_previous_table(self, width: int) -> bool:
         """Same width as the last action table, no header of its own, and rows that carry
