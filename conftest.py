@@ -3,6 +3,19 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _files_in_memory():
+    """Files kept through the storage API (evidence) stay in this process's memory: no test
+    writes under var/, and code that used a local path instead of the storage API would fail
+    here as it would on S3. Session-wide, so that worlds built once per module have it too."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    memory = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+    with override_settings(STORAGES={**settings.STORAGES, "default": memory}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

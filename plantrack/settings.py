@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,20 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     if not value.lstrip("-").isdigit() or int(value) < minimum:
         raise ImproperlyConfigured(f"{name} must be a whole number, at least {minimum}: {value!r}")
     return int(value)
+
+
+def env_json(name: str) -> dict[str, Any]:
+    """A JSON object, or a start that stops with the variable's name."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return {}
+    try:
+        parsed = json.loads(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {error}") from None
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {value!r}")
+    return parsed
 
 
 PRODUCTION = env_bool("PLANTRACK_PRODUCTION")
@@ -227,8 +242,21 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+# Uploaded files (evidence: plantrack/evidence) are kept through Django's storage API: on this
+# machine's disk under MEDIA_ROOT by default. With several app servers, every one must reach the
+# same files: a shared disk mounted at PLANTRACK_MEDIA_ROOT, or object storage, e.g. S3 or an
+# S3-compatible store through django-storages (installed by the deployment, not here):
+# PLANTRACK_STORAGE_BACKEND=storages.backends.s3.S3Storage with its options as a JSON object in
+# PLANTRACK_STORAGE_OPTIONS. Files are never served from a URL of their own: every download goes
+# through a view that checks access first, so there is no MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("PLANTRACK_MEDIA_ROOT") or BASE_DIR / "var" / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get(
+            "PLANTRACK_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": env_json("PLANTRACK_STORAGE_OPTIONS"),
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -320,6 +348,8 @@ PLANTRACK_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
 )
 PLANTRACK_IMPORT_MAX_ROWS = int(os.environ.get("PLANTRACK_IMPORT_MAX_ROWS", 100_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = PLANTRACK_IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
+# Evidence: the largest file taken (plantrack/evidence/files.py); empty files are refused too.
+PLANTRACK_EVIDENCE_MAX_BYTES = env_int("PLANTRACK_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 
 LOGGING = {
     "version": 1,

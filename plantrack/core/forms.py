@@ -29,11 +29,13 @@ WIDGET_CLASSES = {
     "select": "govuk-select",
     "selectmultiple": "govuk-select app-select-multiple",
     "checkbox": "govuk-checkboxes__input",
+    "file": "govuk-file-upload",
 }
 ERROR_CLASSES = {
     "govuk-input": "govuk-input--error",
     "govuk-textarea": "govuk-textarea--error",
     "govuk-select": "govuk-select--error",
+    "govuk-file-upload": "govuk-file-upload--error",
 }
 
 
