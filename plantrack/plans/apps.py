@@ -8,6 +8,7 @@ class PlansConfig(AppConfig):
     label = "plans"
 
     def ready(self) -> None:
-        # Registers what plans shows on the directory's pages (core/hooks.py); an import here
-        # because the app registry must be ready first.
+        # Registers what plans shows on the directory's pages (core/hooks.py) and the rules
+        # for evidence on updates (evidence/registry.py); an import here because the app
+        # registry must be ready first.
         from plantrack.plans import hooks  # noqa: F401

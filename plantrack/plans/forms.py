@@ -5,6 +5,7 @@ from django import forms
 from plantrack.core.forms import DateInput, model_choice
 from plantrack.core.models import Rag
 from plantrack.directory.models import Organisation, Person
+from plantrack.evidence.forms import EvidenceFileField
 from plantrack.plans.models import Action, Plan, PlanRole, Section
 from plantrack.plans.selectors import SORTS, ActionFilters, people_to_choose_for, today
 
@@ -91,6 +92,7 @@ class UpdateForm(forms.Form):
         max_length=10000,
         error_messages={"required": "Enter what has happened since the last update"},
     )
+    evidence = EvidenceFileField(label="Evidence (optional)", required=False)
 
     def __init__(self, *args, action: Action, **kwargs):
         kwargs.setdefault("initial", {"date": today(), "rag": action.rag, "status": action.status})

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from plantrack.accounts.http import SignedInRequest
 from plantrack.core import hooks
 from plantrack.directory.models import Organisation, Person
-from plantrack.plans.selectors import actions_involving_organisation, actions_owned_by
+from plantrack.evidence import registry as evidence
+from plantrack.plans.models import Update
+from plantrack.plans.selectors import (
+    actions_involving_organisation,
+    actions_owned_by,
+    update_evidence_attachable,
+    update_readable,
+)
 
 
 @hooks.register(hooks.ORGANISATION_PAGE)
@@ -28,3 +37,32 @@ def person_actions(request: SignedInRequest, person: Person) -> str:
         {"heading": "Actions owned", "actions": actions, "show_rag": True},
         request=request,
     )
+
+
+# --- Evidence on action updates (plantrack/evidence/registry.py) ----------------------------
+
+
+def _update_page(update: Update) -> str:
+    return reverse("plans:action", args=[update.action_id]) + f"#update-{update.pk}"
+
+
+def _describe_update(update: Update) -> str:
+    when = f"{update.date.day} {update.date:%b %Y}" if update.date else "undated"
+    action = update.action
+    name = " ".join(part for part in (action.ref, action.title[:80]) if part)
+    return f"the update of {when} on {name}"
+
+
+def _plans_of_update(pk: int) -> QuerySet[Update, int]:
+    return Update.objects.filter(pk=pk).values_list("action__plan_id", flat=True)
+
+
+evidence.register(
+    Update,
+    can_read=update_readable,
+    can_attach=update_evidence_attachable,
+    url=_update_page,
+    describe=_describe_update,
+    queryset=lambda: Update.objects.select_related("action__plan"),
+    plans=_plans_of_update,
+)

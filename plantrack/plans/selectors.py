@@ -456,6 +456,25 @@ def action_updates(action: Action) -> QuerySet[Update]:
     return Update.objects.filter(action=action).select_related("author")
 
 
+# --- Evidence on updates (registered with the evidence app in plans/hooks.py) ---------------
+
+
+def update_readable(user: User, update: Update) -> bool:
+    """Evidence on an update is read by whoever may see its plan (the action page's rule)."""
+    return plans_visible_to(user).filter(pk=update.action.plan_id).exists()
+
+
+def update_evidence_attachable(user: User, update: Update) -> bool:
+    """Evidence is added to an update (or removed from it) by the plan's managers, and by the
+    update's author while they may still post updates on its action."""
+    if not user.is_authenticated:
+        return False
+    access = plan_access(user, update.action.plan)
+    if access.can_manage:
+        return True
+    return update.author_id == user.pk and access.can_post_update(update.action)
+
+
 RECENT_BATCH = 500
 RECENT_SCAN_LIMIT = 10
 RECENT_MANY_PLANS = 200

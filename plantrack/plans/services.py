@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Model
 from simple_history.utils import bulk_create_with_history
@@ -28,6 +29,8 @@ from plantrack.core.services import (
 )
 from plantrack.directory.models import Organisation, Person
 from plantrack.directory.selectors import organisation_ids_for
+from plantrack.evidence.files import CheckedUpload, check_upload
+from plantrack.evidence.services import evidence_attach_file
 from plantrack.plans.models import (
     Action,
     ActionOrganisation,
@@ -509,12 +512,14 @@ def update_post(
     status: str = "",
     author_name: str = "",
     imported: bool = False,
+    evidence: UploadedFile[bytes] | None = None,
 ) -> Update:
     """Post a dated update. It becomes the action's current RAG and status unless an update
     with a later date already exists (a back-dated entry fills history without overriding).
 
     ``imported`` updates come from a source document: they may be undated and have no author
-    account, only the name as recorded."""
+    account, only the name as recorded. ``evidence``: a file attached to the update (through
+    the evidence app's service), in the same transaction."""
     require(
         plan_access(actor, action.plan).can_post_update(action),
         "Only the action's owners and the plan's managers can post updates.",
@@ -523,6 +528,7 @@ def update_post(
         date = today()
     if date is not None and date > today():
         raise ValidationError({"date": "The update date cannot be in the future."})
+    checked = _checked_evidence(evidence)
     update = Update(
         action=action,
         date=date,
@@ -550,6 +556,19 @@ def update_post(
             action.save(
                 update_fields=["last_update_on", "update_due_on", "rag", "status", "updated_at"]
             )
+        if checked is not None:
+            evidence_attach_file(actor=actor, target=update, upload=checked)
         # The fast path saves without save_validated (see above), so it says so itself.
         changes.plans_changed([action.plan_id])
     return update
+
+
+def _checked_evidence(upload: UploadedFile[bytes] | None) -> CheckedUpload | None:
+    """The update's evidence file read (type, size, checksum) before the transaction, its
+    refusal shown against the form's evidence field."""
+    if upload is None:
+        return None
+    try:
+        return check_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"evidence": exc.messages}) from None

@@ -20,6 +20,7 @@ from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on, paginate
 from plantrack.directory.selectors import person_for_user
+from plantrack.evidence.selectors import evidence_for_many
 from plantrack.plans import selectors, services
 from plantrack.plans.forms import (
     ActionFilterForm,
@@ -298,12 +299,24 @@ def section_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def _action_body(pk: int, user, access: selectors.PlanAccess, can_update: bool) -> str:
     action = selectors.action_get_for_user(user, pk)
+    updates = list(selectors.action_updates(action))
+    # The evidence of every update in one query; who may add to which update is the rule of
+    # selectors.update_evidence_attachable, from what is already known here.
+    evidence = evidence_for_many(updates)
+    rows = [
+        {
+            "update": u,
+            "evidence": evidence[u],
+            "can_attach": access.can_manage or (can_update and u.author_id == user.pk),
+        }
+        for u in updates
+    ]
     context = {
         "action": action,
         "access": access,
         "can_update": can_update,
         "flags": selectors.action_flags(action, selectors.today()),
-        "updates": selectors.action_updates(action),
+        "updates": rows,
         "history": action_history(action)[:30],
     }
     return render_to_string("plans/action_detail.html#body", context)
@@ -315,7 +328,17 @@ def action_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     access = selectors.plan_access(request.user, action.plan)
     can_update = access.can_post_update(action)
     # Everything on the page changes only through services that bump the plan's version.
-    key = ("action", pk, action.plan.version, selectors.today(), access.can_manage, can_update)
+    # An owner may add evidence to their own updates only, so their body is their own.
+    author = request.user.pk if can_update and not access.can_manage else None
+    key = (
+        "action",
+        pk,
+        action.plan.version,
+        selectors.today(),
+        access.can_manage,
+        can_update,
+        author,
+    )
     body = cached(key, lambda: _action_body(pk, request.user, access, can_update))
     return render(
         request,
@@ -370,7 +393,10 @@ def action_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def update_create(request: SignedInRequest, pk: int) -> HttpResponse:
     action = selectors.action_get_light(request.user, pk)
-    form = UpdateForm(request.POST or None, action=action)
+    posted = request.method == "POST"
+    form = UpdateForm(
+        request.POST if posted else None, request.FILES if posted else None, action=action
+    )
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             # The service refuses (403) anyone who may not post; asked once, on the hot path.
