@@ -35,6 +35,7 @@ RESTRICTED_TEXT = (
     "Restricted benefit",
     "Restricted budget line",
     "Restricted funding bid",
+    "Restricted evidence",
 )
 
 
@@ -50,6 +51,8 @@ def build_matrix_world() -> MatrixWorld:
     from plantrack.budgets import services as budgets
     from plantrack.core.tests.factories import build_world, make_person, make_user
     from plantrack.directory import services as directory
+    from plantrack.evidence import services as evidence
+    from plantrack.evidence.tests import samples
     from plantrack.governance import services as governance
     from plantrack.imports import services as imports
     from plantrack.measures import services as measures
@@ -76,12 +79,19 @@ def build_matrix_world() -> MatrixWorld:
     milestone = plans.milestone_create(
         actor=w.manager, action=w.action, title="Restricted milestone", due_text="June 2099"
     )
-    plans.update_post(
+    update = plans.update_post(
         actor=w.manager,
         action=w.action,
         narrative="Restricted narrative",
         rag="amber",
         status="in_progress",
+    )
+    # A file on the manager's update: its author and the plan's managers may add and remove.
+    evidence_file = evidence.evidence_attach_file(
+        actor=w.manager,
+        target=update,
+        upload=samples.upload("restricted.pdf", samples.pdf_bytes()),
+        title="Restricted evidence",
     )
     measure = measures.measure_create(
         actor=w.manager,
@@ -176,6 +186,8 @@ def build_matrix_world() -> MatrixWorld:
         "action": w.action,
         "other_action": w.other_action,
         "milestone": milestone,
+        "manager_update": update,
+        "evidence": evidence_file,
         "force": w.force,
         "other_force": w.other_force,
         "owner_person": w.owner_person,

@@ -126,6 +126,10 @@ def _update_data(world) -> dict:
     }
 
 
+def _evidence_link_data(world) -> dict:
+    return {"kind": "link", "link-url": "https://example.org/minutes", "link-title": "Minutes"}
+
+
 def _chase_data(world) -> dict:
     from plantrack.packs.selectors import current_period
 
@@ -206,6 +210,18 @@ ROUTES: dict[str, Row] = {
     ),
     "plans:milestone_create": Row({"pk": "action"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
     "plans:milestone_edit": Row({"pk": "milestone"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    # --- Evidence (a file on the manager's update of the owner's action): read like the
+    # action's page; added and removed by the update's author (the manager) and the plan's
+    # managers (the owner may add to his own updates only).
+    "evidence:download": Row({"pk": "evidence"}, get=SEE_PLAN, post=NO),
+    "evidence:attach": Row(
+        {"app_label": "plans", "model": "update", "object_id": "manager_update"},
+        get=MANAGE_PLAN,
+        post=MANAGE_PLAN,
+        data=_evidence_link_data,
+        post_data=who(saved=MANAGERS, e403=PLAN_ROLES_ONLY, e404=UNSEEN),
+    ),
+    "evidence:remove": Row({"pk": "evidence"}, get=NO, post=MANAGE_PLAN),
     # --- Directory (shared by everyone signed in; see DIRECTORY_KEEPERS)
     "directory:organisations": Row({}, get=EVERYONE, post=NO),
     # F1: a new organisation goes beneath one's own only (the outsider's form does not offer
@@ -419,6 +435,10 @@ def _decision_body(world) -> dict:
     }
 
 
+def _evidence_link_body(world) -> dict:
+    return {"url": "https://example.org/minutes", "title": "Minutes"}
+
+
 def _preference_body(world) -> dict:
     return {"frequency": "weekly", "weekday": 0}
 
@@ -472,6 +492,22 @@ OPERATIONS: dict[str, Op] = {
     f"GET {API}/packs/{{pack_id}}/files/{{fmt}}": Op(
         API_SEE_PLAN, {"pack_id": "pack", "fmt": "xlsx"}
     ),
+    # Evidence on the manager's update (see the evidence pages above). The file upload is sent
+    # a JSON body here: refused as the pages are, then 422 (no file) for who may attach.
+    f"GET {API}/evidence/on/{{target_type}}/{{object_id}}": Op(
+        API_SEE_PLAN, {"target_type": "plans.update", "object_id": "manager_update"}
+    ),
+    f"POST {API}/evidence/on/{{target_type}}/{{object_id}}/links": Op(
+        API_MANAGE_PLAN,
+        {"target_type": "plans.update", "object_id": "manager_update"},
+        body=_evidence_link_body,
+    ),
+    f"POST {API}/evidence/on/{{target_type}}/{{object_id}}/files": Op(
+        API_MANAGE_PLAN, {"target_type": "plans.update", "object_id": "manager_update"}
+    ),
+    f"GET {API}/evidence/{{evidence_id}}": Op(API_SEE_PLAN, {"evidence_id": "evidence"}),
+    f"GET {API}/evidence/{{evidence_id}}/download": Op(API_SEE_PLAN, {"evidence_id": "evidence"}),
+    f"DELETE {API}/evidence/{{evidence_id}}": Op(API_MANAGE_PLAN, {"evidence_id": "evidence"}),
     f"GET {API}/reminders/preference": Op(API_EVERYONE),
     f"PUT {API}/reminders/preference": Op(API_EVERYONE, body=_preference_body),
 }

@@ -68,6 +68,12 @@ def _budget_tables(text: str):
     return parse_budget_bytes("budget.txt", text.encode(), is_text=True).budgets
 
 
+def _pdf(name: str):
+    from plantrack.evidence.tests import samples
+
+    return samples.upload(name, samples.pdf_bytes())
+
+
 def _period():
     from plantrack.packs.selectors import current_period
 
@@ -270,6 +276,25 @@ RECIPES: dict[str, Recipe] = {
     "update_post": Recipe(
         lambda o: _s("update_post")(actor=o.owner, action=o.action, narrative="Going well."),
         PLAN,
+    ),
+    # evidence (on the manager's update of the world's action)
+    "evidence_attach_file": Recipe(
+        lambda o: _s("evidence_attach_file")(
+            actor=o.manager, target=o.manager_update, upload=_pdf("minutes.pdf")
+        ),
+        PLAN,
+    ),
+    "evidence_attach_link": Recipe(
+        lambda o: _s("evidence_attach_link")(
+            actor=o.manager,
+            target=o.manager_update,
+            url="https://example.org/minutes",
+            title="Minutes",
+        ),
+        PLAN,
+    ),
+    "evidence_remove": Recipe(
+        lambda o: _s("evidence_remove")(actor=o.manager, evidence=o.evidence), PLAN
     ),
     # measures
     "measure_create": Recipe(
