@@ -339,3 +339,34 @@ def follow_ups_due_for(person: Person, *, until: dt.date) -> QuerySet[FollowUp]:
         .select_related("activity__register")
         .order_by("due_on")
     )
+
+
+def activity_get_for_api(user: User, pk: int) -> Activity:
+    """An activity with what the API shows of it prefetched, or 404."""
+    found = activities_for_api(user, ActivityFilter()).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such activity")
+    return found
+
+
+def _child_get_for_user[T: (Output, FollowUp, Outcome)](model: type[T], user: User, pk: int) -> T:
+    found = (
+        model.objects.filter(pk=pk, activity__in=activities_visible_to(user))
+        .select_related("activity__register")
+        .first()
+    )
+    if found is None:
+        raise Http404(f"No such {model._meta.verbose_name}")
+    return found
+
+
+def output_get_for_user(user: User, pk: int) -> Output:
+    return _child_get_for_user(Output, user, pk)
+
+
+def outcome_get_for_user(user: User, pk: int) -> Outcome:
+    return _child_get_for_user(Outcome, user, pk)
+
+
+def follow_up_get_for_user(user: User, pk: int) -> FollowUp:
+    return _child_get_for_user(FollowUp, user, pk)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.accounts.http import SignedInRequest
+from plantrack.accounts.models import User
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on, paginate
@@ -120,9 +121,9 @@ def manager_add(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def manager_remove(request: SignedInRequest, pk: int, user_pk: int) -> HttpResponse:
     register = selectors.register_get_for_user(request.user, pk)
-    role = get_object_or_404(selectors.register_managers(register), user_id=user_pk)
+    user = get_object_or_404(User, pk=user_pk)
     try:
-        services.register_manager_remove(actor=request.user, register=register, user=role.user)
+        services.register_manager_remove(actor=request.user, register=register, user=user)
         messages.success(request, "Manager removed.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

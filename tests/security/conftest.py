@@ -151,6 +151,7 @@ def build_matrix_world() -> MatrixWorld:
         plan_title="Imported plan",
     )
     feed = reminders.feed_create(actor=w.manager, scope="plan", plan=w.plan)
+    engagement = _engagement_world(admin, w)
 
     users = {
         "admin": admin,
@@ -210,8 +211,63 @@ def build_matrix_world() -> MatrixWorld:
         "email_token": email_verification_token(contributor_person),
         # The manager's token: yours to revoke only if you are the manager.
         "manager_token": token_objects["manager"],
+        **engagement,
     }
     return MatrixWorld(users=users, tokens=tokens, objects=objects)
+
+
+def _engagement_world(admin, w) -> dict:
+    """The force's engagement register, managed by the manager (and a deputy, the manager one
+    may remove), with an activity the owner owns and what it produced; the force's areas."""
+    from plantrack.core.tests.factories import make_user
+    from plantrack.directory import services as directory
+    from plantrack.engagement import services as engagement
+
+    area = directory.area_create(
+        actor=admin, name="Matrix force area", level="force", organisation=w.force
+    )
+    ward_parent = directory.area_create(
+        actor=admin, name="Matrix borough", level="borough", parent=area, code="MX"
+    )
+    register = engagement.register_create(
+        actor=w.manager, organisation=w.force, title="Matrix register"
+    )
+    deputy = make_user("deputy")
+    engagement.register_manager_add(actor=w.manager, register=register, user=deputy)
+    group = engagement.group_create(actor=w.manager, register=register, name="Matrix group")
+    activity = engagement.activity_create(
+        actor=w.manager,
+        register=register,
+        group=group,
+        title="Matrix activity: 52 volunteers recruited",
+        owners=[w.owner_person],
+        areas=[ward_parent],
+        status="running",
+    )
+    output = engagement.output_record(
+        actor=w.manager, activity=activity, kind="volunteers", count=52
+    )
+    outcome = engagement.outcome_record(
+        actor=w.manager, activity=activity, you_said="More patrols", we_did="Patrols added"
+    )
+    follow_up = engagement.follow_up_create(
+        actor=w.manager,
+        activity=activity,
+        title="Matrix follow-up",
+        due_on=timezone.localdate() + dt.timedelta(days=30),
+        owner=w.owner_person,
+    )
+    return {
+        "area": area,
+        "borough": ward_parent,
+        "register": register,
+        "deputy_user": deputy,
+        "group": group,
+        "activity": activity,
+        "output": output,
+        "outcome": outcome,
+        "follow_up": follow_up,
+    }
 
 
 @pytest.fixture(scope="module")

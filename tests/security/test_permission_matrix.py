@@ -98,6 +98,21 @@ ORGANISATION_MEMBERS = who(ok=MANAGERS, e403=SIGNED_IN - MANAGERS)
 # The owner's entry: site admins, members of the person's organisation, the person's own user.
 PERSON_KEEPERS = who(ok=ACTION_WRITERS, e403=SIGNED_IN - ACTION_WRITERS)
 
+# Areas are shared by everyone signed in; a force area is added by site admins, a place
+# inside one (and the area itself edited) by members of the organisation keeping it.
+ADD_FORCE_AREA = who(ok={"admin"}, e403=SIGNED_IN - {"admin"})
+KEEP_AREA = ORGANISATION_MEMBERS
+# The force's engagement register: read by members of the force (the manager), its managers
+# and the owners of its activities (the owner); managed by its managers.
+REGISTER_READERS = frozenset({"admin", "manager", "owner"})
+REGISTER_UNSEEN = SIGNED_IN - REGISTER_READERS
+SEE_REGISTER = who(ok=REGISTER_READERS, e404=REGISTER_UNSEEN)
+MANAGE_REGISTER = who(ok=MANAGERS, e403={"owner"}, e404=REGISTER_UNSEEN)
+# The owner's activity: its owner edits it and records what it produced.
+EDIT_ACTIVITY = SEE_REGISTER
+# Anyone belonging to an organisation may start a register for it.
+START_REGISTER = who(ok=MANAGERS | {"outsider"}, e403={"owner", "contributor", "viewer", "norole"})
+
 
 @dataclass(frozen=True)
 class Row:
@@ -390,6 +405,58 @@ ROUTES: dict[str, Row] = {
 }
 
 
+ROUTES.update(
+    {
+        "directory:areas": Row({}, get=EVERYONE, post=NO),
+        "directory:area": Row({"pk": "area"}, get=EVERYONE, post=NO),
+        "directory:area_create": Row({}, get=ADD_FORCE_AREA, post=ADD_FORCE_AREA),
+        "directory:area_edit": Row({"pk": "area"}, get=KEEP_AREA, post=KEEP_AREA),
+        "directory:areas_import": Row({}, get=DIRECTORY_KEEPERS, post=DIRECTORY_KEEPERS),
+        "engagement:registers": Row({}, get=EVERYONE, post=NO),
+        "engagement:register_create": Row({}, get=START_REGISTER, post=START_REGISTER),
+        "engagement:register": Row({"pk": "register"}, get=SEE_REGISTER, post=NO),
+        "engagement:register_edit": Row(
+            {"pk": "register"}, get=MANAGE_REGISTER, post=MANAGE_REGISTER
+        ),
+        "engagement:manager_add": Row(
+            {"pk": "register"}, get=MANAGE_REGISTER, post=MANAGE_REGISTER
+        ),
+        "engagement:manager_remove": Row(
+            {"pk": "register", "user_pk": "deputy_user"}, get=NO, post=MANAGE_REGISTER
+        ),
+        "engagement:group_create": Row(
+            {"pk": "register"}, get=MANAGE_REGISTER, post=MANAGE_REGISTER
+        ),
+        "engagement:group_edit": Row({"pk": "group"}, get=MANAGE_REGISTER, post=MANAGE_REGISTER),
+        # GET asks "are you sure?"; POST deletes.
+        "engagement:group_delete": Row({"pk": "group"}, get=MANAGE_REGISTER, post=MANAGE_REGISTER),
+        "engagement:activity_create": Row(
+            {"pk": "register"}, get=MANAGE_REGISTER, post=MANAGE_REGISTER
+        ),
+        "engagement:activity": Row({"pk": "activity"}, get=SEE_REGISTER, post=NO),
+        "engagement:activity_edit": Row({"pk": "activity"}, get=EDIT_ACTIVITY, post=EDIT_ACTIVITY),
+        "engagement:activity_delete": Row(
+            {"pk": "activity"}, get=MANAGE_REGISTER, post=MANAGE_REGISTER
+        ),
+        "engagement:output_create": Row({"pk": "activity"}, get=EDIT_ACTIVITY, post=EDIT_ACTIVITY),
+        "engagement:output_confirm": Row({"pk": "activity"}, get=NO, post=EDIT_ACTIVITY),
+        "engagement:output_edit": Row({"pk": "output"}, get=EDIT_ACTIVITY, post=EDIT_ACTIVITY),
+        "engagement:output_delete": Row({"pk": "output"}, get=NO, post=EDIT_ACTIVITY),
+        "engagement:outcome_create": Row({"pk": "activity"}, get=EDIT_ACTIVITY, post=EDIT_ACTIVITY),
+        "engagement:outcome_edit": Row({"pk": "outcome"}, get=EDIT_ACTIVITY, post=EDIT_ACTIVITY),
+        "engagement:outcome_delete": Row({"pk": "outcome"}, get=NO, post=EDIT_ACTIVITY),
+        "engagement:follow_up_create": Row(
+            {"pk": "activity"}, get=EDIT_ACTIVITY, post=EDIT_ACTIVITY
+        ),
+        "engagement:follow_up_edit": Row(
+            {"pk": "follow_up"}, get=EDIT_ACTIVITY, post=EDIT_ACTIVITY
+        ),
+        "engagement:follow_up_delete": Row({"pk": "follow_up"}, get=NO, post=EDIT_ACTIVITY),
+        "engagement:update_create": Row({"pk": "activity"}, get=EDIT_ACTIVITY, post=EDIT_ACTIVITY),
+    }
+)
+
+
 # --- The API: every operation of the OpenAPI document, with a personal token per persona ------
 
 API = "/api/v1"
@@ -511,6 +578,69 @@ OPERATIONS: dict[str, Op] = {
     f"GET {API}/reminders/preference": Op(API_EVERYONE),
     f"PUT {API}/reminders/preference": Op(API_EVERYONE, body=_preference_body),
 }
+
+API_ADD_IN_AREA = who(ok=MANAGERS, e403=SIGNED_IN - MANAGERS, anonymous=401)
+API_SEE_REGISTER = who(ok=REGISTER_READERS, e404=REGISTER_UNSEEN, anonymous=401)
+API_MANAGE_REGISTER = who(ok=MANAGERS, e403={"owner"}, e404=REGISTER_UNSEEN, anonymous=401)
+
+
+def _area_body(world) -> dict:
+    return {"name": "Matrix ward", "level": "ward", "parent_id": world.objects["borough"].pk}
+
+
+def _activity_body(world) -> dict:
+    return {"register_id": world.objects["register"].pk, "title": "Matrix API activity"}
+
+
+OPERATIONS.update(
+    {
+        f"GET {API}/areas": Op(API_EVERYONE),
+        f"GET {API}/areas/{{area_id}}": Op(API_EVERYONE, {"area_id": "area"}),
+        f"POST {API}/areas": Op(API_ADD_IN_AREA, body=_area_body),
+        f"PATCH {API}/areas/{{area_id}}": Op(
+            API_ADD_IN_AREA, {"area_id": "borough"}, body=lambda w: {"code": "MZ"}
+        ),
+        f"GET {API}/engagement/registers": Op(API_EVERYONE),
+        f"GET {API}/engagement/registers/{{register_id}}": Op(
+            API_SEE_REGISTER, {"register_id": "register"}
+        ),
+        # A filter: who cannot read the register gets an empty list.
+        f"GET {API}/engagement/activities": Op(API_EVERYONE, query={"register_id": "register"}),
+        f"GET {API}/engagement/activities/{{activity_id}}": Op(
+            API_SEE_REGISTER, {"activity_id": "activity"}
+        ),
+        f"POST {API}/engagement/activities": Op(API_MANAGE_REGISTER, body=_activity_body),
+        f"PATCH {API}/engagement/activities/{{activity_id}}": Op(
+            API_SEE_REGISTER, {"activity_id": "activity"}, body=lambda w: {"aim": "Matrix aim"}
+        ),
+        f"POST {API}/engagement/activities/{{activity_id}}/outputs": Op(
+            API_SEE_REGISTER,
+            {"activity_id": "activity"},
+            body=lambda w: {"kind": "sessions", "count": 3},
+        ),
+        f"DELETE {API}/engagement/outputs/{{output_id}}": Op(
+            API_SEE_REGISTER, {"output_id": "output"}
+        ),
+        f"POST {API}/engagement/activities/{{activity_id}}/outcomes": Op(
+            API_SEE_REGISTER,
+            {"activity_id": "activity"},
+            body=lambda w: {"you_said": "Lights", "we_did": "Fixed"},
+        ),
+        f"POST {API}/engagement/activities/{{activity_id}}/follow-ups": Op(
+            API_SEE_REGISTER,
+            {"activity_id": "activity"},
+            body=lambda w: {"title": "Call back", "due_on": "2030-01-01"},
+        ),
+        f"PATCH {API}/engagement/follow-ups/{{follow_up_id}}": Op(
+            API_SEE_REGISTER, {"follow_up_id": "follow_up"}, body=lambda w: {"done": True}
+        ),
+        f"POST {API}/engagement/activities/{{activity_id}}/updates": Op(
+            API_SEE_REGISTER,
+            {"activity_id": "activity"},
+            body=lambda w: {"narrative": "Matrix update", "rag": "green"},
+        ),
+    }
+)
 
 
 # --- Enumerating what exists ----------------------------------------------------------------

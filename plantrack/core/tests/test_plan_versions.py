@@ -601,6 +601,154 @@ RECIPES: dict[str, Recipe] = {
     ),
 }
 
+_REGISTER_ONLY = "the engagement register's own pages; no plan shows it until linked to an action"
+_AREA = "areas show on no plan page"
+RECIPES.update(
+    {
+        # directory: areas
+        "area_create": Recipe(
+            lambda o: _s("area_create")(
+                actor=o.manager, name="New ward", level="ward", parent=o.borough
+            ),
+            None,
+            why=_AREA,
+        ),
+        "area_update": Recipe(
+            lambda o: _s("area_update")(actor=o.manager, area=o.borough, code="ZZ"),
+            None,
+            why=_AREA,
+        ),
+        "areas_import": Recipe(
+            lambda o: _s("areas_import")(
+                actor=o.admin,
+                rows=[{"name": "Imported ward", "level": "ward", "parent": "MX"}],
+            ),
+            None,
+            why=_AREA,
+        ),
+        # engagement
+        "register_create": Recipe(
+            lambda o: _s("register_create")(actor=o.manager, organisation=o.force, title="R2"),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "register_update": Recipe(
+            lambda o: _s("register_update")(actor=o.manager, register=o.register, title="R3"),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "register_manager_add": Recipe(
+            lambda o: _s("register_manager_add")(
+                actor=o.manager, register=o.register, user=o.viewer
+            ),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "register_manager_remove": Recipe(
+            lambda o: _s("register_manager_remove")(
+                actor=o.manager, register=o.register, user=o.deputy_user
+            ),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "group_create": Recipe(
+            lambda o: _s("group_create")(actor=o.manager, register=o.register, name="G2"),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "group_update": Recipe(
+            lambda o: _s("group_update")(actor=o.manager, group=o.group, name="G3"),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "group_delete": Recipe(
+            lambda o: _s("group_delete")(actor=o.manager, group=o.group),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "activity_create": Recipe(
+            lambda o: _s("activity_create")(
+                actor=o.manager, register=o.register, title="A2", actions=[o.action]
+            ),
+            PLAN,  # listed on the action's page from the start
+        ),
+        "activity_update": Recipe(
+            lambda o: _s("activity_update")(actor=o.manager, activity=o.activity, title="A3"),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "activity_update[link action]": Recipe(
+            lambda o: _s("activity_update")(
+                actor=o.manager, activity=o.activity, actions=[o.action]
+            ),
+            PLAN,
+        ),
+        "activity_delete": Recipe(
+            lambda o: _s("activity_delete")(actor=o.manager, activity=o.activity),
+            PLAN,  # it was listed on the action's page
+            prepare=lambda o: o.activity.actions.add(o.action),
+        ),
+        "output_record": Recipe(
+            lambda o: _s("output_record")(
+                actor=o.owner, activity=o.activity, kind="sessions", count=2
+            ),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "output_update": Recipe(
+            lambda o: _s("output_update")(actor=o.owner, output=o.output, count=53),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "output_delete": Recipe(
+            lambda o: _s("output_delete")(actor=o.owner, output=o.output),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "outcome_record": Recipe(
+            lambda o: _s("outcome_record")(
+                actor=o.owner, activity=o.activity, you_said="a", we_did="b"
+            ),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "outcome_update": Recipe(
+            lambda o: _s("outcome_update")(actor=o.owner, outcome=o.outcome, we_did="c"),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "outcome_delete": Recipe(
+            lambda o: _s("outcome_delete")(actor=o.owner, outcome=o.outcome),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "follow_up_create": Recipe(
+            lambda o: _s("follow_up_create")(
+                actor=o.owner, activity=o.activity, title="Call", due_on=o.today
+            ),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "follow_up_update": Recipe(
+            lambda o: _s("follow_up_update")(actor=o.owner, follow_up=o.follow_up, done=True),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "follow_up_delete": Recipe(
+            lambda o: _s("follow_up_delete")(actor=o.owner, follow_up=o.follow_up),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+        "activity_update_post": Recipe(
+            lambda o: _s("activity_update_post")(
+                actor=o.owner, activity=o.activity, narrative="Going well", rag="green"
+            ),
+            None,
+            why=_REGISTER_ONLY,
+        ),
+    }
+)
+
 # Services that cannot be run here, each with why it changes nothing a plan page shows.
 NOT_ON_PLAN_PAGES: dict[str, str] = {}
 
@@ -735,7 +883,13 @@ def test_a_service_moves_the_version_of_every_plan_showing_what_it_changed(
 # --- 3. Every model that points at a plan is declared -----------------------------------------
 
 # Models pointing at a plan whose rows no cached plan page shows (or shows under another key).
+_ACTIVITY_PAGE = "an activity's own page: an action's page lists its activities' titles only"
 EXEMPT_MODELS = {
+    "engagement.ActivityOwner": _ACTIVITY_PAGE,
+    "engagement.ActivityUpdate": _ACTIVITY_PAGE,
+    "engagement.FollowUp": _ACTIVITY_PAGE,
+    "engagement.Outcome": _ACTIVITY_PAGE,
+    "engagement.Output": _ACTIVITY_PAGE,
     "plans.PlanRole": "roles are in the cache key as what the viewer may do",
     "imports.ImportJob": "a job's preview is its own page; what it saves goes through services",
     "imports.ImportJob_created_plans": "a job's own record of the plans it made",
