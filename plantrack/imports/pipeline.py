@@ -95,7 +95,8 @@ def _add_registers(parsed: ParsedImport, document: Document) -> None:
         if found:
             parsed.warnings[skipped.warning] = (
                 f"{skipped.origin}: read as the engagement register {found.title!r} "
-                f"({len(found.activities)} activities in {len(found.groups)} groups)"
+                f"({len(found.activities)} activit{'y' if len(found.activities) == 1 else 'ies'}"
+                f" in {len(found.groups)} group{'s' * (len(found.groups) != 1)})"
             )
     parsed.warnings += [w for r in registers for w in r.warnings]
 

@@ -27,7 +27,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.db import models
+
+from plantrack.core.text import TEXT_MAX, TITLE_MAX
 from plantrack.engagement.costs import parse_cost
+from plantrack.engagement.models import Activity
 from plantrack.imports.engagement.columns import RegisterColumns, register_columns
 from plantrack.imports.engagement.groups import labelled_group, lone_group
 from plantrack.imports.engagement.parsed import ParsedActivity, ParsedRegister
@@ -40,6 +44,23 @@ _CAPTION = re.compile(
 _GENERIC = re.compile(r"^(?:sheet|table|page)\s*\d*(?:\s*\(.*\))?$", re.IGNORECASE)
 _COST_LIKE = re.compile(r"^\s*(?:£|gbp\b|nil\b|none\b|free\b|tbc\b|tba\b|\d)", re.IGNORECASE)
 _MAX_TITLE = 300
+
+
+def _max_length(name: str) -> int:
+    found = Activity._meta.get_field(name)
+    return (found.max_length if isinstance(found, models.Field) else None) or TEXT_MAX
+
+
+# What each field of an activity holds (engagement.models.Activity); longer text is cut.
+_LIMITS = {
+    "title": TITLE_MAX,
+    "owner": _max_length("owner_text"),
+    "cost_text": _max_length("cost_text"),
+    "business_plan_link": _max_length("business_plan_link"),
+    "communities": TEXT_MAX,
+    "aim": TEXT_MAX,
+    "method": TEXT_MAX,
+}
 
 
 def find_registers(document: Document) -> list[ParsedRegister]:
@@ -178,17 +199,28 @@ class _RegisterReader:
         cost = parse_cost(cost_text)
         if cost.warning:
             self.register.warnings.append(f"{draft.origin}: cost {cost.warning}")
+
+        def fit(name: str, text: str) -> str:
+            limit = _LIMITS[name]
+            if len(text) <= limit:
+                return text
+            self.register.warnings.append(
+                f"{draft.origin}: the {name.replace('_', ' ')} is {len(text):,} characters "
+                f"long; only the first {limit:,} are kept."
+            )
+            return text[: limit - 1] + "…"
+
         return ParsedActivity(
-            title=draft.text("title"),
+            title=fit("title", draft.text("title")),
             group=draft.group,
-            owner=draft.text("owner"),
-            cost_text=cost_text,
+            owner=fit("owner", draft.text("owner")),
+            cost_text=fit("cost_text", cost_text),
             cost_gbp=cost.amount,
             cost_period=cost.period,
-            business_plan_link=draft.text("business_plan_link"),
-            communities=draft.text("communities"),
-            aim=draft.text("aim"),
-            method=draft.text("method"),
+            business_plan_link=fit("business_plan_link", draft.text("business_plan_link")),
+            communities=fit("communities", draft.text("communities")),
+            aim=fit("aim", draft.text("aim")),
+            method=fit("method", draft.text("method")),
             origin=draft.origin,
         )
 

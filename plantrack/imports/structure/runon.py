@@ -10,7 +10,8 @@ while the rows after them come out as tab-separated cells. The rules, general to
   page), it starts with header words that name as many columns as the table has. The first
   line of every header cell comes out left to right, so the columns are named in the order
   their header words first appear; the words between two names belong to the first of them
-  ("Link to Community").
+  ("Link to Community"), and a name ending in a connector takes the header words straight
+  after it ("Link to" + "Priorities" is one column).
 * The words after the header are the rows that ran together. They are told apart by their
   owner: an owner written in the table's own rows (a team ending in an acronym, "Communities
   Together Strategic Engagement Team (CTSET)") is found in them word by word, in order, with
@@ -45,6 +46,7 @@ _MAX_OWNER_WORDS = 12
 _OWNER_SPAN = 80  # an owner's words, interleaved with a row's other cells, fall within this
 _ACRONYM = re.compile(r"^\(([A-Z][A-Za-z&]*[A-Z])\)[.,;:]?$")
 _CAPTION = re.compile(r"^(?:table|figure)\s+\d+[a-z]?\s*[:.\-–—]\s*", re.IGNORECASE)
+_CONNECTOR = re.compile(r"^(?:to|of|for|and|by|in|on|with|the|a|an|&)$", re.IGNORECASE)
 
 
 @dataclass
@@ -107,20 +109,29 @@ def _phrase_at(tokens: list[str], i: int) -> int:
     return 0
 
 
+def _open(tokens: list[str], phrase: tuple[int, int]) -> bool:
+    """A header's words that end with a connector ("Link to") go on into the next ones."""
+    return bool(_CONNECTOR.search(_bare(tokens[phrase[1] - 1])))
+
+
 def _header_names(tokens: list[str], width: int) -> tuple[list[str], int] | None:
     """The header cells (as many as the table has columns) and the token after the last."""
     starts: list[tuple[int, int]] = []
     i = 0
-    while i < len(tokens) and len(starts) < width:
-        limit = _HEADER_START if not starts else starts[-1][1] + _HEADER_GAP
-        if i > limit:
+    while i < len(tokens):
+        joins = bool(starts) and starts[-1][1] == i and _open(tokens, starts[-1])
+        if len(starts) == width and not joins:
+            break
+        if i > (_HEADER_START if not starts else starts[-1][1] + _HEADER_GAP):
             return None
         n = _phrase_at(tokens, i)
-        if n:
+        if n and joins:  # "Link to" + "Priorities": one header, not two
+            starts[-1] = (starts[-1][0], i + n)
+        elif n:
             starts.append((i, i + n))
-            i += n
-        else:
-            i += 1
+        elif len(starts) == width:
+            break
+        i += n or 1
     if len(starts) < width:
         return None
     headers = []
