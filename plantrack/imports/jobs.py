@@ -108,7 +108,7 @@ def import_job_parsed(job: ImportJob) -> ParsedImport:
 
 
 def _save_plan(job: ImportJob, parsed: ParsedImport) -> None:
-    plans = import_parsed(
+    saved = import_parsed(
         actor=job.user,
         parsed=parsed,
         owner_organisation=_needed(job.owner_organisation, "organisation"),
@@ -116,7 +116,9 @@ def _save_plan(job: ImportJob, parsed: ParsedImport) -> None:
         source_document=job.file_name,
         progress=progress_reporter_for(job.pk),
     )
-    job.created_plans.set(plans)
+    job.created_plans.set(saved)
+    # The registers it made, for the page saying what was saved (kept with its choices).
+    job.choices = {**job.choices, "registers": [r.pk for r in saved.registers]}
 
 
 def _save_budget(job: ImportJob, parsed: ParsedImport) -> None:
@@ -153,7 +155,7 @@ def import_job_save(job_pk: int) -> None:
         with transaction.atomic():
             SAVERS[job.kind](job, import_job_parsed(job))
             job.status = ImportJob.Status.SAVED
-            job.save(update_fields=["status", "updated_at"])
+            job.save(update_fields=["status", "choices", "updated_at"])
         return
     except ValidationError as exc:
         error = " ".join(exc.messages)

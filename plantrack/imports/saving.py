@@ -1,5 +1,5 @@
-"""Saving parsed plans (and the budget tables found with them) through the plan, directory and
-budget services.
+"""Saving parsed plans (and the budget tables and engagement registers found with them)
+through the plan, directory, budget and engagement services.
 
 A plan is saved whole or not at all: everything happens in one transaction, and any failure
 (a validation error, a permission refused) rolls all of it back.
@@ -20,8 +20,11 @@ from plantrack.budgets.services import BudgetLineRow, BudgetTableRows, budgets_i
 from plantrack.core.services import require
 from plantrack.directory.models import Organisation
 from plantrack.directory.selectors import organisation_ids_for
+from plantrack.engagement import services as engagement_services
+from plantrack.engagement.models import Group, Register
 from plantrack.imports.budgets.parsed import ParsedBudget
 from plantrack.imports.budgets.sections import match_section
+from plantrack.imports.engagement.parsed import ParsedActivity, ParsedRegister
 from plantrack.imports.matching import DirectoryMatcher, action_import
 from plantrack.imports.merging import merge_plan
 from plantrack.imports.parsed import ParsedImport, ParsedPlan
@@ -36,6 +39,14 @@ def may_import_into(actor: User, organisation: Organisation, into_plan: Plan | N
     return actor.is_superuser or organisation.pk in organisation_ids_for(actor)
 
 
+class SavedPlans(list[Plan]):
+    """The plans an import saved, with the engagement registers saved beside them."""
+
+    def __init__(self, plans: list[Plan], registers: list[Register]) -> None:
+        super().__init__(plans)
+        self.registers = registers
+
+
 def import_parsed(
     *,
     actor: User,
@@ -45,18 +56,22 @@ def import_parsed(
     source_document: str = "",
     visibility: str = Plan.Visibility.ORGANISATION,
     progress: Callable[[int, int], None] | None = None,
-) -> list[Plan]:
-    """Save parsed plans through the plan services, all or nothing.
+) -> SavedPlans:
+    """Save parsed plans through the plan services, and the registers found beside them
+    through the engagement services (they belong to the plans' organisation), all or nothing.
 
-    ``progress(done, total)`` is called as actions are prepared and once more when all is
-    written."""
+    ``progress(done, total)`` is called as actions and activities are prepared and once more
+    when all is written."""
     require(
         may_import_into(actor, owner_organisation, into_plan),
         "You can only import plans for an organisation you belong to.",
     )
     directory = DirectoryMatcher(actor=actor, home=owner_organisation)
     source = source_document or parsed.file
-    counter = ProgressCounter(progress, sum(plan.action_count for plan in parsed.plans))
+    activities = sum(len(r.activities) for r in parsed.engagement)
+    counter = ProgressCounter(
+        progress, sum(plan.action_count for plan in parsed.plans) + activities
+    )
     with transaction.atomic():
         if into_plan is not None:
             merge_plan(actor, directory, parsed.plans[0], into_plan, source, counter.tick)
@@ -71,8 +86,68 @@ def import_parsed(
             ]
         if parsed.budgets and plans:
             _save_budgets(actor, parsed.budgets, plans)
+        registers = [
+            _save_register(actor, register, owner_organisation, source, counter)
+            for register in registers_to_save(parsed.engagement, owner_organisation)
+        ]
     counter.finish()
-    return plans
+    return SavedPlans(plans, registers)
+
+
+def registers_to_save(
+    registers: list[ParsedRegister], organisation: Organisation
+) -> list[ParsedRegister]:
+    """The registers an import adds: not one the organisation has already (by its title), as
+    when the same document is imported again. Registers are not merged activity by activity."""
+    have = {
+        title.casefold()
+        for title in Register.objects.filter(organisation=organisation).values_list(
+            "title", flat=True
+        )
+    }
+    return [r for r in registers if r.title.casefold() not in have]
+
+
+def _save_register(
+    actor: User,
+    parsed: ParsedRegister,
+    organisation: Organisation,
+    source: str,
+    counter: ProgressCounter,
+) -> Register:
+    register = engagement_services.register_create(
+        actor=actor, organisation=organisation, title=parsed.title, source_document=source[:300]
+    )
+    groups: dict[str, Group] = {}
+    for name in parsed.groups:
+        if name.casefold() not in groups:
+            groups[name.casefold()] = engagement_services.group_create(
+                actor=actor, register=register, name=name
+            )
+    for activity in parsed.activities:
+        group = groups[activity.group.casefold()] if activity.group else None
+        _save_activity(actor, register, group, activity)
+        counter.tick()
+    return register
+
+
+def _save_activity(
+    actor: User, register: Register, group: Group | None, activity: ParsedActivity
+) -> None:
+    engagement_services.activity_create(
+        actor=actor,
+        register=register,
+        group=group,
+        title=activity.title,
+        owner_text=activity.owner,
+        cost_text=activity.cost_text,
+        cost_amount=activity.cost_gbp,
+        cost_period=activity.cost_period or "",
+        business_plan_link=activity.business_plan_link,
+        communities_text=activity.communities,
+        aim=activity.aim,
+        method_text=activity.method,
+    )
 
 
 def _save_budgets(actor: User, budgets: list[ParsedBudget], plans: list[Plan]) -> None:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from plantrack.accounts.models import User
 from plantrack.directory.models import Organisation
 from plantrack.directory.selectors import organisation_ids_for
+from plantrack.engagement.models import Register
 from plantrack.imports.models import ImportJob
 from plantrack.measures.services import can_record
 from plantrack.plans.models import Plan, PlanRole
@@ -52,13 +53,19 @@ def budget_import_job_for(user: User, plan: Plan) -> ImportJob | None:
 
 
 def import_job_result(job: ImportJob) -> dict[str, Any]:
-    """What a saved import made, for its page."""
+    """What a saved import made, for its page: plans, and the engagement registers saved
+    beside them (their ids kept on the job)."""
     plans = list(
         job.created_plans.annotate(action_count=Count("actions")).order_by("title")
         if job.into_plan_id is None
         else Plan.objects.filter(pk=job.into_plan_id).annotate(action_count=Count("actions"))
     )
-    return {"job": job, "plans": plans, "nav_section": "plans"}
+    registers = list(
+        Register.objects.filter(pk__in=job.choices.get("registers", []))
+        .annotate(activity_count=Count("activities"))
+        .order_by("title")
+    )
+    return {"job": job, "plans": plans, "registers": registers, "nav_section": "plans"}
 
 
 def organisations_to_import_for(user: User) -> QuerySet[Organisation]:

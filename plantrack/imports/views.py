@@ -18,6 +18,7 @@ from plantrack.imports.forms import ColumnsForm, ImportForm
 from plantrack.imports.merging import reimport_changes
 from plantrack.imports.models import ImportJob
 from plantrack.imports.readings import MAX_BYTES as READINGS_MAX_BYTES
+from plantrack.imports.saving import registers_to_save
 from plantrack.measures.forms import UploadForm
 from plantrack.measures.selectors import measure_get_for_user
 from plantrack.measures.services import readings_check, require_recorder
@@ -86,6 +87,8 @@ def import_preview(request: SignedInRequest, pk: int) -> HttpResponse:
     changes = (
         reimport_changes(parsed.plans[0], job.into_plan, parsed.budgets) if job.into_plan else None
     )
+    organisation = job.owner_organisation
+    kept = registers_to_save(parsed.engagement, organisation) if organisation else []
     return render(
         request,
         "imports/preview.html",
@@ -94,6 +97,7 @@ def import_preview(request: SignedInRequest, pk: int) -> HttpResponse:
             "parsed": parsed,
             "form": form,
             "changes": changes,
+            "registers_left_out": [r for r in parsed.engagement if r not in kept],
             "preview_limit": PREVIEW_ROWS,
             "preview_rows": f":{PREVIEW_ROWS}",
             "nav_section": "plans",
@@ -131,9 +135,18 @@ def import_confirm(request: SignedInRequest, pk: int) -> HttpResponse:
         return redirect("imports:preview", pk=job.pk)
     if job.kind != Kind.PLAN:
         return _confirmed(request, job)
-    plans = selectors.import_job_result(job)["plans"] if job.status == job.Status.SAVED else []
+    if job.status != job.Status.SAVED:
+        return redirect("imports:preview", pk=job.pk)
+    result = selectors.import_job_result(job)
+    plans, registers = result["plans"], result["registers"]
     if len(plans) == 1:  # saved already (the immediate task backend): straight to the plan
-        messages.success(request, f"Imported {plans[0].title}: {plans[0].action_count} actions.")
+        also = "".join(
+            f"; and the engagement register {r.title}: {r.activity_count} activities"
+            for r in registers
+        )
+        messages.success(
+            request, f"Imported {plans[0].title}: {plans[0].action_count} actions{also}."
+        )
         return redirect("plans:detail", pk=plans[0].pk)
     return redirect("imports:preview", pk=job.pk)
 

@@ -9,13 +9,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from plantrack.directory.models import Organisation
 from plantrack.imports.pipeline import parse_bytes
-from plantrack.imports.saving import import_parsed
+from plantrack.imports.saving import SavedPlans, import_parsed
 from plantrack.imports.tables import ImportFailed
 from plantrack.plans.models import Plan
 
 
 class Command(BaseCommand):
-    help = "Import plans from an xlsx, docx, pdf, csv or text file."
+    help = (
+        "Import plans (and the engagement registers beside them) from an xlsx, docx, pdf, csv "
+        "or text file."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
@@ -42,27 +45,25 @@ class Command(BaseCommand):
         if dry_run:
             self._report(parsed, as_json=json)
             return
-        plans = self._save(parsed, file.name, options)
+        saved = self._save(parsed, file.name, options)
         if json:
+            self.stdout.write(_json_dumps(_saved_json(file.name, saved, parsed.warnings)))
+            return
+        for plan in saved:
             self.stdout.write(
-                _json_dumps(
-                    {
-                        "file": file.name,
-                        "saved": [
-                            {"id": p.pk, "title": p.title, "actions": p.actions.count()}
-                            for p in plans
-                        ],
-                        "warnings": parsed.warnings,
-                    }
-                )
+                f"Saved plan {plan.pk}: {plan.title} ({plan.actions.count()} actions)"
             )
-        else:
-            for plan in plans:
-                self.stdout.write(
-                    f"Saved plan {plan.pk}: {plan.title} ({plan.actions.count()} actions)"
-                )
+        for register in saved.registers:
+            activities, groups = register.activities.count(), register.groups.count()
+            self.stdout.write(
+                f"Saved engagement register {register.pk}: {register.title} "
+                f"({_count(activities, 'activity', 'activities')} in {_count(groups, 'group')})"
+            )
+        left_out = {r.title for r in parsed.engagement} - {r.title for r in saved.registers}
+        for title in sorted(left_out):
+            self.stdout.write(f"Not saved: the organisation already has a register {title!r}")
 
-    def _save(self, parsed, file_name: str, options) -> list[Plan]:
+    def _save(self, parsed, file_name: str, options) -> SavedPlans:
         if not options.get("organisation") and not options.get("into_plan"):
             raise CommandError("give --organisation NAME (or --into-plan ID) to save the import")
         user = self._user(options.get("user"))
@@ -107,11 +108,35 @@ class Command(BaseCommand):
             self.stdout.write(_json_dumps(parsed.to_json()))
             return
         for plan in parsed.plans:
+            if not plan.action_count and parsed.engagement:
+                continue  # a register alone: no plan to speak of
             self.stdout.write(f"{plan.title or '(untitled plan)'}: {plan.action_count} actions")
             for section in plan.sections:
                 self.stdout.write(f"  {section.title}: {len(section.actions)}")
+        for register in parsed.engagement:
+            count = _count(len(register.activities), "activity", "activities")
+            self.stdout.write(f"Engagement register {register.title}: {count}")
+            for group in register.groups:
+                in_group = sum(1 for a in register.activities if a.group == group)
+                self.stdout.write(f"  {group}: {in_group}")
         for warning in parsed.warnings:
             self.stdout.write(f"warning: {warning}")
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _saved_json(file_name: str, saved: SavedPlans, warnings: list[str]) -> dict:
+    return {
+        "file": file_name,
+        "saved": [{"id": p.pk, "title": p.title, "actions": p.actions.count()} for p in saved],
+        "registers": [
+            {"id": r.pk, "title": r.title, "activities": r.activities.count()}
+            for r in saved.registers
+        ],
+        "warnings": warnings,
+    }
 
 
 def _json_dumps(data) -> str:
