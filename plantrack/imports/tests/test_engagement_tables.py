@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from fpdf import FPDF
 
 from plantrack.imports.engagement.columns import register_field
 from plantrack.imports.engagement.parsed import ParsedRegister
@@ -310,6 +311,28 @@ def test_register_from_a_word_table():
     out = io.BytesIO()
     document.save(out)
     register = _json(out.getvalue(), "register.docx")
+    assert register == {"title": TITLE, "activities": REPRESENTATIVE}
+
+
+def test_register_from_a_pdf_table():
+    pdf = FPDF(orientation="L")
+    pdf.add_page()
+    pdf.set_font("helvetica", size=7)
+    pdf.multi_cell(0, 5, f"Table 2: {TITLE}")
+    with pdf.table() as table:
+        header = table.row()
+        for text in HEADER:
+            header.cell(text)
+        group = None
+        for activity in REPRESENTATIVE:
+            if activity["group"] != group:
+                group = activity["group"]
+                row = table.row()
+                row.cell(f"Business Group Engagement Priorities: {group}", colspan=len(HEADER))
+            row = table.row()
+            for name in FIELDS:
+                row.cell(activity[name] or "")
+    register = _json(bytes(pdf.output()), "register.pdf")
     assert register == {"title": TITLE, "activities": REPRESENTATIVE}
 
 
