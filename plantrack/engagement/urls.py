@@ -10,6 +10,7 @@ urlpatterns = [
     path("registers/new/", views.register_create, name="register_create"),
     path("registers/<int:pk>/", views.register_detail, name="register"),
     path("registers/<int:pk>/edit/", views.register_edit, name="register_edit"),
+    path("registers/<int:pk>/evaluate/", views.register_evaluate, name="evaluate"),
     path("registers/<int:pk>/managers/new/", views.manager_add, name="manager_add"),
     path(
         "registers/<int:pk>/managers/<int:user_pk>/remove/",

@@ -12,6 +12,9 @@ from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on, paginate
 from plantrack.engagement import phrases, selectors, services
+from plantrack.engagement.evaluation import selectors as evaluation
+from plantrack.engagement.evaluation.charts import evaluation_charts
+from plantrack.engagement.evaluation.forms import EvaluationForm
 from plantrack.engagement.forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -24,6 +27,7 @@ from plantrack.engagement.forms import (
     UpdateForm,
 )
 from plantrack.engagement.models import Activity, FollowUp, Group, Outcome, Output
+from plantrack.plans.selectors import plans_visible_to, today
 
 NAV = "engagement"
 FORM = "engagement/form.html"
@@ -443,3 +447,30 @@ def update_create(request: SignedInRequest, pk: int) -> HttpResponse:
             messages.success(request, "Update posted.")
             return redirect(activity)
     return _form(request, form, "Post an update", register=activity.register, activity=activity)
+
+
+# --- Evaluation (engagement/evaluation/) ----------------------------------------------------
+
+
+@require_GET
+def register_evaluate(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Quantity, spread, quality and benefits for an area, group and period. Not cached: a
+    register has no version that every write to its activities moves (see the report)."""
+    register = selectors.register_get_for_user(request.user, pk)
+    form = EvaluationForm(request.GET or None, register=register, on=today())
+    chosen = form.choice()
+    result = evaluation.evaluate(
+        register,
+        period=chosen.period,
+        area=chosen.area,
+        group=chosen.group,
+        plans=plans_visible_to(request.user),
+    )
+    context = {
+        "nav_section": NAV,
+        "register": register,
+        "form": form,
+        "ev": result,
+        "charts": evaluation_charts(result),
+    }
+    return render(request, "engagement/evaluate.html", context)

@@ -1,0 +1,587 @@
+"""The evaluation of an engagement register: quantity, spread, quality and benefits for an
+area, a business group and a period. A fixed number of queries whatever the size of the
+register (counts from ``values().annotate()``, flags from ``Exists``); the cost, roll-ups and
+scores are worked out in Python from one row per activity.
+
+The rules, as the page states them:
+
+* **In the period**: an activity running at some time in it (``ActivityFilter``: begun by its
+  end, not ended before its start; undated activities run throughout). Cancelled activities
+  are left out (their number is given).
+* **Area**: an activity counts for an area if it covers that area or a place in it, once
+  however many of its wards it covers: a ward's activity counts once for its borough and once
+  for the force. With no area chosen, every activity of the register counts, with or without
+  an area.
+* **Outputs** count if dated in the period, or undated and of an activity in the period. An
+  output recorded for an area counts for that area and the areas above it; one without an
+  area counts wherever its activity counts (once).
+* **Cost in the period**: a cost per year is prorated by the days of the period the activity
+  runs (the whole period if undated) over the days of that financial year; a one-off cost
+  counts in the period the activity starts in, or, for an undated activity, once in full.
+* **Benefits**: the measures of the plan actions the activities deliver (of plans the reader
+  may see): the value at the start of the period (the latest reading before it, else the
+  baseline, else the first reading in it) against the latest reading in it, and the judgement
+  on the readings up to the end of the period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+
+from plantrack.core.finyears import fy_bounds, fy_of
+from plantrack.directory.models import Area
+from plantrack.engagement import quality as standards
+from plantrack.engagement.evaluation.periods import Period
+from plantrack.engagement.models import (
+    Activity,
+    ActivityUpdate,
+    Group,
+    Outcome,
+    Output,
+    Register,
+)
+from plantrack.engagement.selectors import ActivityFilter
+from plantrack.measures import judgement as j
+from plantrack.measures.models import Direction, Measure, Reading, Target
+from plantrack.measures.selectors import format_value, measure_judgement
+from plantrack.plans.models import Plan
+
+PENNY = Decimal("0.01")
+NOT_DESCRIBED = "Not described"
+NOT_RECORDED = "Not recorded"
+# What the quality rule reads of a completed activity (quality.Facts).
+FACTS = (
+    "aim",
+    "communities_text",
+    "has_communities",
+    "method_text",
+    "has_methods",
+    "level",
+    "has_outputs",
+    "has_outcomes",
+    "has_updates",
+)
+STATUSES = (Activity.Status.PLANNED, Activity.Status.RUNNING, Activity.Status.COMPLETED)
+
+
+# --- What the page shows --------------------------------------------------------------------
+
+
+@dataclass
+class Quantity:
+    activities: int
+    by_status: dict[str, int]
+    cancelled: int
+    outputs: list[dict[str, Any]]  # kind, label, total, records: every kind recorded
+    sessions: int
+    people_reached: int
+    volunteers: int
+    cost: Decimal
+    costed: int  # activities with a cost in pounds
+    uncosted: int  # activities in scope without one
+
+    @property
+    def cost_per_person(self) -> Decimal | None:
+        if not self.people_reached:
+            return None
+        return (self.cost / self.people_reached).quantize(PENNY)
+
+
+@dataclass
+class AreaCount:
+    area: Area
+    activities: int
+
+
+@dataclass
+class Spread:
+    methods: list[tuple[str, int]]
+    levels: list[tuple[str, str, int]]  # value, label, activities
+    communities: list[tuple[str, int]]
+    areas: list[AreaCount]
+    areas_heading: str  # "Boroughs", "Wards", or "" (a ward has no smaller places)
+    no_area: int  # activities naming no area (counted only with no area chosen)
+
+    @property
+    def areas_without(self) -> list[Area]:
+        return [row.area for row in self.areas if not row.activities]
+
+    @property
+    def level_counts(self) -> list[tuple[str, int]]:
+        return [(label, n) for _, label, n in self.levels]
+
+    @property
+    def area_counts(self) -> list[tuple[str, int]]:
+        return [(str(row.area), row.activities) for row in self.areas]
+
+
+@dataclass
+class Scored:
+    id: int
+    title: str
+    level: str
+    result: standards.Score
+
+
+@dataclass
+class Quality:
+    activities: list[Scored]
+    distribution: dict[int, int]
+
+    @property
+    def count(self) -> int:
+        return len(self.activities)
+
+    @property
+    def average(self) -> Decimal | None:
+        if not self.activities:
+            return None
+        total = sum(a.result.score for a in self.activities)
+        return (Decimal(total) / len(self.activities)).quantize(Decimal("0.1"))
+
+    @property
+    def distribution_rows(self) -> list[tuple[str, int]]:
+        return [(str(score), n) for score, n in self.distribution.items()]
+
+    @property
+    def lacking(self) -> list[tuple[str, int]]:
+        """Each standard with how many activities lack it, most lacked first."""
+        counts = Counter(key for a in self.activities for key in a.result.lacking)
+        return [
+            (s.name, counts[s.key])
+            for s in sorted(standards.STANDARDS, key=lambda s: -counts[s.key])
+            if counts[s.key]
+        ]
+
+
+class Movement:
+    BETTER, WORSE, SAME, UNKNOWN = "better", "worse", "same", "unknown"
+    LABELS = {
+        BETTER: "Moved the right way",
+        SAME: "No change",
+        WORSE: "Moved the wrong way",
+        UNKNOWN: "No reading in the period",
+    }
+
+
+@dataclass
+class BenefitRow:
+    measure: Measure
+    start: j.Point | None
+    latest: j.Point | None
+    movement: str
+    judgement: j.Judgement
+    activities: list[str]
+
+    def fmt(self, value: Decimal | None) -> str:
+        return format_value(value, self.measure.unit)
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.start is None or self.latest is None:
+            return None
+        return self.latest.value - self.start.value
+
+    @property
+    def change_text(self) -> str:
+        change = self.change
+        if change is None:
+            return "—"
+        return ("+" if change > 0 else "") + self.fmt(change)
+
+    @property
+    def movement_label(self) -> str:
+        return Movement.LABELS[self.movement]
+
+
+@dataclass
+class Benefits:
+    rows: list[BenefitRow]
+    linked_activities: int  # activities in scope linked to a plan action
+
+    @property
+    def by_movement(self) -> list[tuple[str, str, int]]:
+        counts = Counter(row.movement for row in self.rows)
+        return [(key, label, counts[key]) for key, label in Movement.LABELS.items()]
+
+    @property
+    def movement_counts(self) -> list[tuple[str, int]]:
+        return [(label, n) for _, label, n in self.by_movement]
+
+
+@dataclass
+class Evaluation:
+    register: Register
+    period: Period
+    area: Area | None
+    group: Group | None
+    quantity: Quantity
+    spread: Spread
+    quality: Quality
+    benefits: Benefits
+    rule: list[standards.Standard] = field(default_factory=lambda: list(standards.STANDARDS))
+    rule_text: str = standards.RULE
+
+
+# --- Cost -----------------------------------------------------------------------------------
+
+
+def cost_in_period(
+    amount: Decimal | None,
+    per: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    period: Period,
+) -> Decimal:
+    """An activity's cost falling in a period (the rule in the module's docstring)."""
+    if amount is None:
+        return Decimal(0)
+    if per == Activity.CostPeriod.YEAR:
+        first = max(period.start, start) if start else period.start
+        last = min(period.end, end) if end else period.end
+        days = (last - first).days + 1
+        if days <= 0:
+            return Decimal(0)
+        year_first, year_last = fy_bounds(fy_of(period.start))
+        year_days = (year_last - year_first).days + 1
+        return (amount * days / year_days).quantize(PENNY)
+    if start is None or period.start <= start <= period.end:
+        return amount
+    return Decimal(0)
+
+
+# --- Reads ----------------------------------------------------------------------------------
+
+
+def _through_exists(model: Any, **filters: Any) -> Exists:
+    return Exists(model.objects.filter(activity_id=OuterRef("pk"), **filters))
+
+
+def _activity_flags() -> dict[str, Exists]:
+    return {
+        "has_methods": _through_exists(Activity.methods.through),
+        "has_communities": _through_exists(Activity.communities.through),
+    }
+
+
+def _quantity(rows: list[dict[str, Any]], outputs: QuerySet[Output], period: Period) -> Quantity:
+    live = [r for r in rows if r["status"] != Activity.Status.CANCELLED]
+    by_status = Counter(r["status"] for r in live)
+    totals = {
+        row["kind"]: row
+        for row in outputs.values("kind").annotate(total=Sum("count"), records=Count("pk"))
+    }
+    labels = dict(Output.Kind.choices)
+    listed = [
+        {
+            "kind": kind,
+            "label": labels[kind],
+            "total": int(totals[kind]["total"]),
+            "records": int(totals[kind]["records"]),
+        }
+        for kind in Output.Kind.values
+        if kind in totals
+    ]
+
+    def total(kind: str) -> int:
+        return int(totals[kind]["total"]) if kind in totals else 0
+
+    costed = [r for r in live if r["cost_amount"] is not None]
+    cost = sum(
+        (
+            cost_in_period(
+                r["cost_amount"], r["cost_period"], r["start_earliest"], r["end_latest"], period
+            )
+            for r in costed
+        ),
+        Decimal(0),
+    )
+    return Quantity(
+        activities=len(live),
+        by_status={status: by_status[status] for status in STATUSES},
+        cancelled=len(rows) - len(live),
+        outputs=listed,
+        sessions=total(Output.Kind.SESSIONS),
+        people_reached=total(Output.Kind.PEOPLE_REACHED),
+        volunteers=total(Output.Kind.VOLUNTEERS),
+        cost=cost,
+        costed=len(costed),
+        uncosted=len(live) - len(costed),
+    )
+
+
+def _named_counts(
+    through: Any, name: str, ids: QuerySet[Activity, Any], total: int, with_flag: int, empty: str
+) -> list[tuple[str, int]]:
+    """Activities per method (or community), most first, then those with none."""
+    rows = (
+        through.objects.filter(activity_id__in=ids)
+        .values(name)
+        .annotate(n=Count("activity_id"))
+        .order_by("-n", name)
+    )
+    found = [(row[name], int(row["n"])) for row in rows]
+    if total - with_flag:
+        found.append((empty, total - with_flag))
+    return found
+
+
+def _levels(rows: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
+    counts = Counter(r["level"] for r in rows)
+    levels = [(value, str(label), counts[value]) for value, label in Activity.Level.choices]
+    if counts[""]:
+        levels.append(("", NOT_RECORDED, counts[""]))
+    return levels
+
+
+def _segments(path: str) -> list[str]:
+    return [part for part in path.split("/") if part]
+
+
+def _child_areas(register: Register, area: Area | None) -> tuple[list[Area], str]:
+    """The places one level below the chosen area; with none chosen, the boroughs of the
+    force areas the register works in (those its activities name, and those its
+    organisation keeps)."""
+    if area is not None:
+        if area.level == Area.Level.WARD:
+            return [], ""
+        children = list(Area.objects.filter(parent=area).order_by("name", "pk"))
+        heading = "Wards" if area.level == Area.Level.BOROUGH else "Boroughs"
+        return children, heading
+    paths = (
+        Activity.areas.through.objects.filter(activity__register=register)
+        .values_list("area__path", flat=True)
+        .distinct()
+    )
+    tops = {int(_segments(p)[0]) for p in paths if _segments(p)}
+    children = list(
+        Area.objects.filter(
+            Q(parent_id__in=tops)
+            | Q(parent__parent__isnull=True, parent__organisation_id=register.organisation_id)
+        )
+        .select_related("parent")
+        .order_by("parent__name", "name", "pk")
+    )
+    return children, "Boroughs"
+
+
+def _area_counts(
+    register: Register, area: Area | None, ids: QuerySet[Activity, Any]
+) -> tuple[list[AreaCount], str, int]:
+    children, heading = _child_areas(register, area)
+    depth = len(_segments(area.path)) if area is not None else 1
+    covering: dict[str, set[int]] = defaultdict(set)
+    named: set[int] = set()
+    for activity_id, path in Activity.areas.through.objects.filter(activity_id__in=ids).values_list(
+        "activity_id", "area__path"
+    ):
+        named.add(activity_id)
+        parts = _segments(path)
+        if len(parts) > depth:
+            covering[parts[depth]].add(activity_id)
+    counts = [AreaCount(child, len(covering[str(child.pk)])) for child in children]
+    return counts, heading, len(named)
+
+
+def _spread(
+    register: Register, area: Area | None, rows: list[dict[str, Any]], ids: QuerySet[Activity, Any]
+) -> Spread:
+    live = [r for r in rows if r["status"] != Activity.Status.CANCELLED]
+    total = len(live)
+    areas, heading, named = _area_counts(register, area, ids)
+    return Spread(
+        methods=_named_counts(
+            Activity.methods.through,
+            "method__name",
+            ids,
+            total,
+            sum(1 for r in live if r["has_methods"]),
+            NOT_RECORDED,
+        ),
+        levels=_levels(live),
+        communities=_named_counts(
+            Activity.communities.through,
+            "community__name",
+            ids,
+            total,
+            sum(1 for r in live if r["has_communities"]),
+            NOT_DESCRIBED,
+        ),
+        areas=areas,
+        areas_heading=heading,
+        no_area=total - named if area is None else 0,
+    )
+
+
+def _quality(ids: QuerySet[Activity, Any]) -> Quality:
+    rows = (
+        Activity.objects.filter(pk__in=ids, status=Activity.Status.COMPLETED)
+        .values("id", "title", "level", "aim", "communities_text", "method_text")
+        .annotate(
+            **_activity_flags(),
+            has_outputs=Exists(Output.objects.filter(activity_id=OuterRef("pk"))),
+            has_outcomes=Exists(Outcome.objects.filter(activity_id=OuterRef("pk"))),
+            has_updates=Exists(ActivityUpdate.objects.filter(activity_id=OuterRef("pk"))),
+        )
+        .order_by()
+    )
+    scored = []
+    for raw in rows:
+        row: dict[str, Any] = dict(raw)
+        facts = standards.Facts(**{name: row[name] for name in FACTS})
+        scored.append(Scored(row["id"], row["title"], row["level"], standards.score(facts)))
+    scored.sort(key=lambda s: (s.result.score, s.title.casefold(), s.id))
+    return Quality(scored, standards.distribution(s.result.score for s in scored))
+
+
+# --- Benefits -------------------------------------------------------------------------------
+
+
+def _start_value(measure: Measure, before: list[j.Point], during: list[j.Point]) -> j.Point | None:
+    if before:
+        return before[-1]
+    if measure.baseline_value is not None:
+        return j.Point(measure.baseline_date or during[0].date, measure.baseline_value)
+    return during[0] if len(during) > 1 else None
+
+
+def _movement(measure: Measure, start: j.Point | None, latest: j.Point | None, level: Any) -> str:
+    if start is None or latest is None:
+        return Movement.UNKNOWN
+    change = latest.value - start.value
+    if measure.direction == Direction.KEEP:
+        if level is None:
+            return Movement.SAME if change == 0 else Movement.UNKNOWN
+        change = abs(start.value - level) - abs(latest.value - level)
+    elif measure.direction == Direction.DECREASE:
+        change = -change
+    if change > 0:
+        return Movement.BETTER
+    return Movement.WORSE if change < 0 else Movement.SAME
+
+
+def _benefit_row(
+    measure: Measure, points: list[j.Point], period: Period, activities: list[str]
+) -> BenefitRow:
+    before = [p for p in points if p.date < period.start]
+    during = [p for p in points if period.start <= p.date <= period.end]
+    latest = during[-1] if during else None
+    start = _start_value(measure, before, during) if during else (before[-1] if before else None)
+    judgement = measure_judgement(measure, points)
+    level = judgement.expected if measure.direction == Direction.KEEP else None
+    return BenefitRow(
+        measure=measure,
+        start=start,
+        latest=latest,
+        movement=_movement(measure, start, latest, level),
+        judgement=judgement,
+        activities=activities,
+    )
+
+
+def _benefits(ids: QuerySet[Activity, Any], plans: QuerySet[Plan], period: Period) -> Benefits:
+    links = list(
+        Activity.actions.through.objects.filter(
+            activity_id__in=ids, action__plan__in=plans
+        ).values_list("action_id", "activity_id", "activity__title")
+    )
+    by_action: dict[int, list[str]] = defaultdict(list)
+    for action_id, _, title in links:
+        by_action[action_id].append(title)
+    linked = len({activity_id for _, activity_id, _ in links})
+    if not by_action:
+        return Benefits([], linked)
+    measures = list(
+        Measure.objects.filter(action_id__in=list(by_action), plan__in=plans)
+        .select_related("plan", "action")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("date", "id")))
+        .order_by("plan__title", "name", "id")
+    )
+    points: dict[int, list[j.Point]] = defaultdict(list)
+    for measure_id, day, value in (
+        Reading.objects.filter(measure__in=[m.pk for m in measures], date__lte=period.end)
+        .order_by("date", "created_at", "id")
+        .values_list("measure_id", "date", "value")
+    ):
+        points[measure_id].append(j.Point(day, value))
+    rows = [
+        _benefit_row(
+            m, points[m.pk], period, sorted(set(by_action[m.action_id or 0]), key=str.casefold)
+        )
+        for m in measures
+    ]
+    return Benefits(rows, linked)
+
+
+# --- The evaluation -------------------------------------------------------------------------
+
+
+def evaluate(
+    register: Register,
+    *,
+    period: Period,
+    plans: QuerySet[Plan],
+    area: Area | None = None,
+    group: Group | None = None,
+) -> Evaluation:
+    """The evaluation of a register (already fetched through register_get_for_user) for an
+    area, group and period; benefits only from the measures of ``plans`` (those the reader
+    may see)."""
+    flt = ActivityFilter(
+        group=group.pk if group else None,
+        area=area,
+        period_start=period.start,
+        period_end=period.end,
+    )
+    in_scope = flt.apply(Activity.objects.filter(register=register))
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in in_scope.values(
+            "id", "status", "level", "cost_amount", "cost_period", "start_earliest", "end_latest"
+        )
+        .annotate(**_activity_flags())
+        .order_by()
+    ]
+    ids = in_scope.exclude(status=Activity.Status.CANCELLED).values("pk")
+    return Evaluation(
+        register=register,
+        period=period,
+        area=area,
+        group=group,
+        quantity=_quantity(rows, outputs_in(register, period, area, group), period),
+        spread=_spread(register, area, rows, ids),
+        quality=_quality(ids),
+        benefits=_benefits(ids, plans, period),
+    )
+
+
+def outputs_in(
+    register: Register, period: Period, area: Area | None = None, group: Group | None = None
+) -> QuerySet[Output]:
+    """The outputs counted for an area, group and period (the rule in the docstring)."""
+    activities = ActivityFilter(group=group.pk if group else None).apply(
+        Activity.objects.filter(register=register).exclude(status=Activity.Status.CANCELLED)
+    )
+    in_period = ActivityFilter(period_start=period.start, period_end=period.end).apply(
+        Activity.objects.filter(register=register)
+    )
+    outputs = Output.objects.filter(activity__in=activities.values("pk")).filter(
+        Q(date__gte=period.start, date__lte=period.end)
+        | Q(date__isnull=True, activity__in=in_period.values("pk"))
+    )
+    if area is not None:
+        covered = Exists(
+            Activity.areas.through.objects.filter(
+                activity_id=OuterRef("activity_id"), area__path__startswith=area.path
+            )
+        )
+        outputs = outputs.filter(
+            Q(area__path__startswith=area.path) | (Q(area__isnull=True) & covered)
+        )
+    return outputs.order_by()
