@@ -15,6 +15,7 @@ from plantrack.accounts.services import user_create
 from plantrack.budgets.demo import load_demo_funding
 from plantrack.directory.models import Membership, Organisation, Person
 from plantrack.directory.services import organisation_create
+from plantrack.engagement.demo import load_demo_engagement
 from plantrack.governance.demo import load_demo_governance
 from plantrack.imports.pipeline import parse_bytes
 from plantrack.imports.saving import import_parsed
@@ -26,6 +27,8 @@ SEEDS_DIR = Path(__file__).parent / "seeds"
 # Each seed document and the organisation that owns its plan (the documents name them).
 DEMO_SEEDS = [
     ("001_f3fac51bb240287a.txt", "Metropolitan Police Service", Organisation.Kind.POLICE_FORCE),
+    # The engagement workplan (a plan) and the register of engagement activity beside it.
+    ("002_40bb875f2fd57843.txt", "Metropolitan Police Service", Organisation.Kind.POLICE_FORCE),
     ("003_c7fe91e708482392.txt", "West Mercia Police", Organisation.Kind.POLICE_FORCE),
     ("004_9c707c14883fcd10.txt", "Safer Communities Partnership", Organisation.Kind.PARTNERSHIP),
 ]
@@ -59,7 +62,8 @@ def load_seed(file_name: str, organisation: Organisation, actor: User, manager: 
 
 
 def load_demo(*, reset: bool = False, stdout=None) -> list[Plan]:
-    """Import the seed plans. Plans already loaded are kept unless ``reset`` is given."""
+    """Import the seed plans (and the engagement register beside seed 002's workplan). Plans
+    already loaded are kept unless ``reset`` is given."""
     demo = _user(
         DEMO_USERNAME, password=DEMO_USERNAME, first_name="Sophie", last_name="Paley (demo)"
     )
@@ -83,4 +87,7 @@ def load_demo(*, reset: bool = False, stdout=None) -> list[Plan]:
         if plan.source_document.startswith("004_"):
             load_demo_governance(actor=loader, plan=plan)
     Person.objects.filter(name=DEMO_PERSON, user__isnull=True).update(user=demo)
+    for plan in plans:
+        if plan.source_document.startswith("002_"):
+            load_demo_engagement(actor=loader, manager=demo, plan=plan)
     return plans

@@ -1,13 +1,23 @@
-"""What engagement adds to the pages of apps beneath it (see plantrack.core.hooks)."""
+"""What engagement adds to the pages of apps beneath it (see plantrack.core.hooks), and the
+evidence its activities and outcomes take (plantrack.evidence.registry)."""
 
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from plantrack.accounts.http import SignedInRequest
+from plantrack.accounts.models import User
 from plantrack.core import hooks
 from plantrack.directory.models import Organisation
-from plantrack.engagement.selectors import activities_delivering, registers_for_list
+from plantrack.engagement.models import Activity, Outcome
+from plantrack.engagement.selectors import (
+    activities_delivering,
+    activities_visible_to,
+    can_edit_activity,
+    registers_for_list,
+)
+from plantrack.evidence import registry
 from plantrack.plans.models import Action
 
 
@@ -30,3 +40,31 @@ def organisation_registers(request: SignedInRequest, organisation: Organisation)
     return render_to_string(
         "engagement/_organisation_registers.html", {"registers": registers}, request=request
     )
+
+
+# --- Evidence on activities and their outcomes (plantrack/evidence/registry.py) -------------
+
+
+def _may_read(user: User, activity: Activity) -> bool:
+    return user.is_authenticated and activities_visible_to(user).filter(pk=activity.pk).exists()
+
+
+def _may_attach(user: User, activity: Activity) -> bool:
+    return user.is_authenticated and can_edit_activity(user, activity)
+
+
+registry.register(
+    Activity,
+    can_read=_may_read,
+    can_attach=_may_attach,
+    url=lambda activity: reverse("engagement:activity", args=[activity.pk]),
+    describe=lambda activity: f"the activity “{activity.title[:80]}”",
+)
+registry.register(
+    Outcome,
+    can_read=lambda user, outcome: _may_read(user, outcome.activity),
+    can_attach=lambda user, outcome: _may_attach(user, outcome.activity),
+    url=lambda outcome: reverse("engagement:activity", args=[outcome.activity_id]),
+    describe=lambda outcome: f"“you said, we did” of “{outcome.activity.title[:60]}”",
+    queryset=lambda: Outcome.objects.select_related("activity"),
+)

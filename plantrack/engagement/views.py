@@ -27,6 +27,7 @@ from plantrack.engagement.forms import (
     UpdateForm,
 )
 from plantrack.engagement.models import Activity, FollowUp, Group, Outcome, Output
+from plantrack.evidence.selectors import evidence_for_many
 from plantrack.plans.selectors import plans_visible_to, today
 
 NAV = "engagement"
@@ -227,6 +228,9 @@ def activity_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     can_edit = selectors.can_edit_activity(request.user, activity)
     recorded = {(o.kind, o.count) for o in detail["outputs"]}
     texts = [activity.communities_text, activity.aim, activity.method_text, activity.description]
+    evidence = evidence_for_many([activity, *detail["outcomes"]])
+    for outcome in detail["outcomes"]:
+        outcome.evidence_items = evidence[outcome]
     context = {
         "nav_section": NAV,
         "activity": activity,
@@ -235,6 +239,7 @@ def activity_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "can_manage": selectors.register_access(request.user, activity.register).can_manage,
         "linked_actions": selectors.linked_actions(request.user, activity),
         "suggestions": phrases.suggestions_for(texts, recorded) if can_edit else [],
+        "activity_evidence": evidence[activity],
         **detail,
     }
     return render(request, "engagement/activity_detail.html", context)

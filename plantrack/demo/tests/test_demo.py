@@ -158,3 +158,35 @@ def test_seed_004_governance_bodies_chairs_leads_and_tree(demo):
     counts = (Body.objects.count(), Oversight.objects.count(), Oversight.history.count())
     load_demo()
     assert (Body.objects.count(), Oversight.objects.count(), Oversight.history.count()) == counts
+
+
+def test_seed_002_workplan_and_engagement_register(demo):
+    from plantrack.engagement.models import Activity, FollowUp, Outcome, Output, Register
+    from plantrack.evidence.models import Evidence
+
+    assert demo["002"].actions.count() == 10
+    register = Register.objects.get(organisation=demo["002"].owner_organisation)
+    assert register.activities.count() == 18 and register.groups.count() == 4
+    costs = sorted(
+        (a.cost_amount, a.cost_period) for a in register.activities.exclude(cost_amount=None)
+    )
+    assert costs == [
+        (Decimal(1500), "one-off"),
+        (Decimal(2500), "one-off"),
+        (Decimal(9000), "year"),
+    ]
+    # Every activity covers somewhere; the boroughs named by code are areas.
+    assert not register.activities.filter(areas__isnull=True).exists()
+    deaf = Activity.objects.get(title__startswith="Research and implement Deaf link")
+    assert [a.code for a in deaf.areas.all()] == ["SX"]
+    assert set(Output.objects.values_list("count", flat=True)) == {96, 221, 52}
+    completed = Activity.objects.get(status="completed")
+    assert Outcome.objects.filter(activity=completed).exists()
+    follow_up = FollowUp.objects.get()
+    assert follow_up.owner.user.username == "demo" and follow_up.due_on > dt.date.today()
+    assert Evidence.objects.filter(object_id__in=register.activities.values("pk")).exists()
+    volunteering = demo["002"].actions.get(title__icontains="volunteering")
+    assert volunteering.engagement_activities.count() == 2
+    # The demo account manages the register.
+    demo_user = User.objects.get(username="demo")
+    assert register.roles.filter(user=demo_user).exists()
