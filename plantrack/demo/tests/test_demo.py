@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from plantrack import settings as project_settings
 from plantrack.accounts.models import User
@@ -183,7 +184,7 @@ def test_seed_002_workplan_and_engagement_register(demo):
     completed = Activity.objects.get(status="completed")
     assert Outcome.objects.filter(activity=completed).exists()
     follow_up = FollowUp.objects.get()
-    assert follow_up.owner.user.username == "demo" and follow_up.due_on > dt.date.today()
+    assert follow_up.owner.user.username == "demo" and follow_up.due_on > timezone.localdate()
     assert Evidence.objects.filter(object_id__in=register.activities.values("pk")).exists()
     volunteering = demo["002"].actions.get(title__icontains="volunteering")
     assert volunteering.engagement_activities.count() == 2
