@@ -23,7 +23,7 @@ def evidence_out(evidence: Evidence) -> dict:
         "id": evidence.pk,
         "kind": evidence.kind,
         "title": evidence.title,
-        "target_type": evidence.content_type.app_label + "." + evidence.content_type.model,
+        "target_type": evidence.target_key,
         "target_id": evidence.object_id,
         "original_name": evidence.original_name,
         "mime_type": evidence.mime_type,

@@ -87,6 +87,13 @@ class Evidence(models.Model):
     def is_file(self) -> bool:
         return self.kind == self.Kind.FILE
 
+    @property
+    def target_key(self) -> str:
+        """ "plans.update": what it hangs on, as URLs and the API name it (content types are
+        cached by Django, so a list asks no query per row)."""
+        content_type = ContentType.objects.get_for_id(self.content_type_id)
+        return f"{content_type.app_label}.{content_type.model}"
+
 
 # --- What plan pages show (core/changes.py) --------------------------------------------------
 # Evidence shows on the pages of whatever it hangs on: the app that registered the target says

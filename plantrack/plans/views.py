@@ -300,6 +300,8 @@ def section_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 def _action_body(pk: int, user, access: selectors.PlanAccess, can_update: bool) -> str:
     action = selectors.action_get_for_user(user, pk)
     updates = list(selectors.action_updates(action))
+    for u in updates:
+        u.action = action  # named in the evidence links' hidden text: no query per update
     # The evidence of every update in one query; who may add to which update is the rule of
     # selectors.update_evidence_attachable, from what is already known here.
     evidence = evidence_for_many(updates)

@@ -34,9 +34,10 @@ def evidence_list(target, items=None, can_attach=False) -> dict:
     say too (``registry.can_attach``), since a cached fragment has no user to ask about."""
     if items is None:
         items = evidence_for_many([target])[target]
-    rule = registry.rule_for(type(target))
+    rule = registry.rule_for(type(target)) if can_attach else None
     return {
         "items": items,
-        "attach_url": registry.attach_url(target) if can_attach and rule else None,
+        "attach_url": registry.attach_url(target) if rule else None,
+        # Only for the link's hidden text: naming a target may read what it belongs to.
         "describe": rule.describe(target) if rule else "",
     }
