@@ -140,7 +140,9 @@ class ActivityForm(forms.ModelForm):
             "start_text": "As written: “Apr 2026”, “Q2 2026/27”, “Ongoing”",
             "end_text": "As written",
         }
+        error_messages = {"title": {"required": "Enter the activity’s title"}}
         widgets = {
+            "title": forms.TextInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "communities_text": forms.Textarea(attrs={"rows": 3}),
             "aim": forms.Textarea(attrs={"rows": 3}),
@@ -256,15 +258,23 @@ class ActivityFilterForm(forms.Form):
     """The register page's filters: a plain GET form."""
 
     q = forms.CharField(label="Search", required=False, max_length=200)
-    group = forms.ModelChoiceField(queryset=Group.objects.none(), required=False, label="Group")
+    group = forms.ModelChoiceField(
+        queryset=Group.objects.none(), required=False, label="Group", empty_label="Any"
+    )
     area = forms.ModelChoiceField(
-        queryset=Area.objects.none(), required=False, label="Area", help_text="And places in it"
+        queryset=Area.objects.none(),
+        required=False,
+        label="Area",
+        help_text="And places in it",
+        empty_label="Anywhere",
     )
     status = forms.ChoiceField(required=False, choices=[("", "Any"), *Activity.Status.choices])
     level = forms.ChoiceField(
         label="IAP2 level", required=False, choices=[("", "Any"), *Activity.Level.choices]
     )
-    method = forms.ModelChoiceField(queryset=Method.objects.all(), required=False)
+    method = forms.ModelChoiceField(
+        queryset=Method.objects.all(), required=False, empty_label="Any"
+    )
 
     def __init__(self, *args, register: Register, **kwargs):
         super().__init__(*args, **kwargs)

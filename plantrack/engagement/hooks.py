@@ -9,14 +9,17 @@ from django.urls import reverse
 from plantrack.accounts.http import SignedInRequest
 from plantrack.accounts.models import User
 from plantrack.core import hooks
-from plantrack.directory.models import Organisation
+from plantrack.directory.models import Area, Organisation
 from plantrack.engagement.models import Activity, Outcome
 from plantrack.engagement.selectors import (
     activities_delivering,
     activities_visible_to,
     can_edit_activity,
+    in_area,
     registers_for_list,
 )
+
+AREA_PAGE_LIMIT = 100
 from plantrack.evidence import registry
 from plantrack.plans.models import Action
 
@@ -68,3 +71,27 @@ registry.register(
     describe=lambda outcome: f"“you said, we did” of “{outcome.activity.title[:60]}”",
     queryset=lambda: Outcome.objects.select_related("activity"),
 )
+
+
+@hooks.register(hooks.AREA_PAGE)
+def area_activities(request: SignedInRequest, area: Area) -> str:
+    """The activities covering a place or somewhere inside it, among the registers one reads."""
+    activities = list(
+        activities_visible_to(request.user)
+        .filter(in_area(area))
+        .select_related("register")
+        .order_by("register__title", "title")[: AREA_PAGE_LIMIT + 1]
+    )
+    if not activities:
+        return ""
+    registers = {a.register for a in activities}
+    return render_to_string(
+        "engagement/_area_activities.html",
+        {
+            "area": area,
+            "activities": activities[:AREA_PAGE_LIMIT],
+            "more": len(activities) > AREA_PAGE_LIMIT,
+            "registers": sorted(registers, key=lambda r: r.title),
+        },
+        request=request,
+    )

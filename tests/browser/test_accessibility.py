@@ -84,6 +84,31 @@ def _demo_urls() -> dict[str, str]:
         "person-edit": f"/directory/people/{person.pk}/edit/",
         "action-edit": f"/plans/actions/{action.pk}/edit/",
         "verify-email": f"/directory/verify-email/{email_verification_token(person)}/",
+        **_engagement_urls(),
+    }
+
+
+def _engagement_urls() -> dict[str, str]:
+    from plantrack.directory.models import Area
+    from plantrack.engagement.models import Activity, Register
+
+    register = Register.objects.get()
+    completed = Activity.objects.get(register=register, status="completed")
+    cop = Activity.objects.get(register=register, title__contains="COP Cards")
+    borough = Area.objects.get(code="SX")
+    return {
+        "registers": "/engagement/",
+        "register": f"/engagement/registers/{register.pk}/",
+        "register-filtered": f"/engagement/registers/{register.pk}/?area={borough.pk}",
+        "activity": f"/engagement/activities/{completed.pk}/",
+        "activity-evidence": f"/engagement/activities/{cop.pk}/",
+        "activity-edit": f"/engagement/activities/{completed.pk}/edit/",
+        "activity-new": f"/engagement/registers/{register.pk}/activities/new/",
+        "output-new": f"/engagement/activities/{cop.pk}/outputs/new/",
+        "outcome-new": f"/engagement/activities/{cop.pk}/outcomes/new/",
+        "areas": "/directory/areas/",
+        "area": f"/directory/areas/{borough.pk}/",
+        "areas-import": "/directory/areas/import/",
     }
 
 
@@ -96,6 +121,11 @@ def demo(transactional_db) -> dict[str, str]:
 def _submit_empty_update(page: Page) -> None:
     page.get_by_label("What has happened since the last update?").fill("")
     page.get_by_role("button", name="Post update").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
+def _submit_empty_activity(page: Page) -> None:
+    page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
 
 
@@ -133,6 +163,19 @@ SIGNED_IN_PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("packs", "packs", None),
     ("commentary", "commentary", None),
     ("reminders", "reminders", None),
+    ("registers", "registers", None),
+    ("register", "register", None),
+    ("register-filtered", "register-filtered", None),
+    ("activity", "activity", None),
+    ("activity-evidence", "activity-evidence", None),
+    ("activity-edit", "activity-edit", None),
+    ("activity-new", "activity-new", None),
+    ("activity-new-errors", "activity-new", _submit_empty_activity),
+    ("output-new", "output-new", None),
+    ("outcome-new", "outcome-new", None),
+    ("areas", "areas", None),
+    ("area", "area", None),
+    ("areas-import", "areas-import", None),
 ]
 
 

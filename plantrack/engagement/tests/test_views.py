@@ -194,3 +194,53 @@ def test_group_and_register_edit(client, world, eng):
     assert r.status_code == 302
     eng.activity.refresh_from_db()
     assert eng.activity.group is None
+
+
+def test_evidence_on_an_activity_and_its_outcome(client, world, eng, settings, tmp_path):
+    from plantrack.evidence.models import Evidence
+    from plantrack.evidence.tests import samples
+
+    settings.MEDIA_ROOT = tmp_path
+    attach = reverse(
+        "evidence:attach",
+        kwargs={"app_label": "engagement", "model": "activity", "object_id": eng.owned.pk},
+    )
+    c = _as(client, world.owner)
+    response = c.post(
+        attach,
+        {
+            "kind": "file",
+            "file-file": samples.upload("attendance.pdf", samples.pdf_bytes()),
+            "file-title": "Attendance",
+        },
+    )
+    assert response.status_code == 302
+    evidence = Evidence.objects.get()
+    page = c.get(reverse("engagement:activity", args=[eng.owned.pk])).content.decode()
+    assert "Attendance" in page
+    # Another user who reads the register downloads it; an outsider gets 404.
+    download = reverse("evidence:download", args=[evidence.pk])
+    response = _as(client, world.viewer).get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert _as(client, world.outsider).get(download).status_code == 404
+    # The viewer reads but may not attach.
+    assert _as(client, world.viewer).get(attach).status_code == 403
+    outcome = services.outcome_record(
+        actor=world.owner, activity=eng.owned, you_said="Tamil events", we_did="Attended"
+    )
+    attach_outcome = reverse(
+        "evidence:attach",
+        kwargs={"app_label": "engagement", "model": "outcome", "object_id": outcome.pk},
+    )
+    assert _as(client, world.owner).get(attach_outcome).status_code == 200
+    assert _as(client, world.outsider).get(attach_outcome).status_code == 404
+
+
+def test_area_page_lists_the_activities_there(client, world, eng):
+    html = _as(client, world.viewer).get(reverse("directory:area", args=[eng.barnet.pk]))
+    html = html.content.decode()
+    assert "Engagement activity here" in html and "Deaf link scheme" in html
+    assert "Met Volunteer programme" not in html  # Brent's
+    outsider = _as(client, world.outsider).get(reverse("directory:area", args=[eng.barnet.pk]))
+    assert "Deaf link scheme" not in outsider.content.decode()
