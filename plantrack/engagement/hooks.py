@@ -18,10 +18,10 @@ from plantrack.engagement.selectors import (
     in_area,
     registers_for_list,
 )
-
-AREA_PAGE_LIMIT = 100
 from plantrack.evidence import registry
 from plantrack.plans.models import Action
+
+AREA_PAGE_LIMIT = 100
 
 
 @hooks.register(hooks.ACTION_PAGE)
