@@ -415,6 +415,7 @@ ROUTES.update(
         "engagement:registers": Row({}, get=EVERYONE, post=NO),
         "engagement:register_create": Row({}, get=START_REGISTER, post=START_REGISTER),
         "engagement:register": Row({"pk": "register"}, get=SEE_REGISTER, post=NO),
+        "engagement:evaluate": Row({"pk": "register"}, get=SEE_REGISTER, post=NO),
         "engagement:register_edit": Row(
             {"pk": "register"}, get=MANAGE_REGISTER, post=MANAGE_REGISTER
         ),
