@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from plantrack.demo.loader import DEMO_USERNAME, load_demo
 from plantrack.directory.models import Person
 from plantrack.directory.services import email_verification_token
+from plantrack.engagement.models import Register
 from plantrack.governance.models import Body
 from plantrack.measures.models import Measure
 from plantrack.plans.models import Action, Plan
@@ -59,6 +60,7 @@ def _demo_urls() -> dict[str, str]:
     )
     person.refresh_from_db()
     assert measure is not None, "the Community Charter's targets were not made measures"
+    register = Register.objects.get(source_document__startswith="002_")
     return {
         "summary": f"/reports/plan/{safer.pk}/",
         "section-summary": f"/reports/section/{safer.sections.order_by('position').first().pk}/",
@@ -74,6 +76,7 @@ def _demo_urls() -> dict[str, str]:
         "packs": "/packs/",
         "commentary": f"/packs/plans/{safer.pk}/commentary/",
         "reminders": "/reminders/",
+        "evaluation": f"/engagement/registers/{register.pk}/evaluate/",
         "home": "/",
         "plan": f"/plans/{plan.pk}/",
         "action": f"/plans/actions/{action.pk}/",
