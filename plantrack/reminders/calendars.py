@@ -1,4 +1,5 @@
-"""ICS calendars for the secret feed URLs: deadlines, review dates, milestones and meetings.
+"""ICS calendars for the secret feed URLs: deadlines, review dates, milestones, meetings, and
+(in a user's own feed) the due days of their open engagement follow-ups.
 
 Every event is an all-day event (DTSTART and DTEND as DATE values, DTEND the day after, as
 Outlook and Google Calendar expect), marked transparent so it does not show the day as busy.
@@ -12,8 +13,10 @@ everything the events show (``feed_cache_parts``): the versions of the plans the
 (bumped by every write to a plan's actions, milestones and titles), for meetings the newest
 history row and the number of meetings of each body (Meeting has no version or updated_at;
 every create, edit and delete of a meeting writes a history row) and the body's updated_at
-(its name), the day, the site's address, and the feed's own id, token and reset time. The key
-is asked for after the access check, and it doubles as the response's ETag.
+(its name), for a user's follow-ups their number, ids and newest updated_at with the newest
+updated_at of their activities and registers (whose titles the events show), the day, the
+site's address, and the feed's own id, token and reset time. The key is asked for after the
+access check, and it doubles as the response's ETag.
 """
 
 from __future__ import annotations
@@ -24,13 +27,14 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from plantrack.core.cache import cached, release
 from plantrack.directory.models import Person
+from plantrack.engagement.models import FollowUp
 from plantrack.governance.models import Body, BodyMember, Meeting, Oversight
 from plantrack.plans.models import Action, ActionOwner, Milestone, Plan
 from plantrack.plans.selectors import CLOSED, plans_visible_to, today
@@ -69,6 +73,7 @@ class FeedBuilder:
         self.action_url = _pattern(base_url, "plans:action")
         self.meeting_url = _pattern(base_url, "governance:meeting")
         self.body_url = _pattern(base_url, "governance:body")
+        self.activity_url = _pattern(base_url, "engagement:activity")
         self.calendar = Calendar()
         self.calendar.add("prodid", PRODID)
         self.calendar.add("version", "2.0")
@@ -146,6 +151,28 @@ class FeedBuilder:
             if location:
                 self.calendar.subcomponents[-1].add("location", location)
 
+    def add_follow_ups(self, follow_ups: QuerySet[FollowUp]) -> None:
+        """Open engagement follow-ups on their due day, linking to their activity."""
+        rows = (
+            follow_ups.filter(done=False, due_on__gte=self.since)
+            .values_list(
+                "pk",
+                "title",
+                "due_on",
+                "activity_id",
+                "activity__title",
+                "activity__register__title",
+            )
+            .order_by("pk")
+        )
+        for pk, title, due, activity_id, activity_title, register_title in rows:
+            url = self.activity_url.format(activity_id) if self.activity_url else None
+            description = f"Activity: {_label('', activity_title)}\nRegister: {register_title}"
+            if url:
+                description += f"\n{url}"
+            summary = f"Follow-up: {_label('', title)}"
+            self._event(f"follow-up-{pk}", due, summary, url, description)
+
     def to_ical(self) -> bytes:
         return self.calendar.to_ical()
 
@@ -170,6 +197,12 @@ def _user_bodies(feed: CalendarFeed) -> QuerySet[Body]:
     return Body.objects.filter(Q(pk__in=sits_on) | Q(chair__in=chairs))
 
 
+def _user_follow_ups(feed: CalendarFeed) -> QuerySet[FollowUp]:
+    """The open follow-ups the user owns (as any of their directory entries). Like the digest,
+    every register's: a follow-up's owner is told of it whoever may read the register."""
+    return FollowUp.objects.filter(owner__user=feed.user, done=False)
+
+
 def _body_actions(feed: CalendarFeed) -> QuerySet[Action]:
     oversights = Oversight.objects.filter(body_id=feed_body_id(feed))
     whole_plans = oversights.filter(section__isnull=True).values("plan_id")
@@ -182,6 +215,7 @@ def _user_feed(builder: FeedBuilder, feed: CalendarFeed) -> None:
     builder.add_actions(actions)
     builder.add_milestones(actions)
     builder.add_meetings(Meeting.objects.filter(body__in=_user_bodies(feed)))
+    builder.add_follow_ups(_user_follow_ups(feed))
 
 
 def _plan_feed(builder: FeedBuilder, feed: CalendarFeed) -> None:
@@ -237,12 +271,34 @@ def _body_marks(bodies: QuerySet[Body]) -> tuple:
     )
 
 
+def _follow_up_marks(follow_ups: QuerySet[FollowUp]) -> tuple:
+    """The open follow-ups' number and ids (one done, deleted or given to someone else leaves),
+    and the newest updated_at of them, their activities and registers (an edit, or a title the
+    events show), in one query."""
+    # Named apart from the model's fields: an alias "activity" would hide the relation.
+    found = follow_ups.aggregate(
+        mark_count=Count("pk"),
+        mark_ids=Sum("pk"),
+        mark_changed=Max("updated_at"),
+        mark_activity=Max("activity__updated_at"),
+        mark_register=Max("activity__register__updated_at"),
+    )
+    return tuple(
+        found[key]
+        for key in ("mark_count", "mark_ids", "mark_changed", "mark_activity", "mark_register")
+    )
+
+
 def _user_marks(feed: CalendarFeed) -> tuple:
     # Only the plans the user owns actions in: a change to any other visible plan (every public
     # plan in the country) leaves this feed as it was. Ownership changes bump the plan too.
     owned = ActionOwner.objects.filter(person__user=feed.user).values("action__plan_id")
     plans = plans_visible_to(feed.user).filter(pk__in=owned)
-    return (_plan_marks(plans), _body_marks(_user_bodies(feed)))
+    return (
+        _plan_marks(plans),
+        _body_marks(_user_bodies(feed)),
+        _follow_up_marks(_user_follow_ups(feed)),
+    )
 
 
 def _plan_feed_marks(feed: CalendarFeed) -> tuple:

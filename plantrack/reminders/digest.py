@@ -1,9 +1,10 @@
 """Who gets a reminder digest and what it says, gathered for everyone at once.
 
 Built for the national case (100k actions, 20k people): one query for the owners of every
-action needing attention, one for the preferences, one for the people without accounts, plus
+action needing attention, one for the open engagement follow-ups due within FOLLOW_UP_DAYS or
+overdue (with their owners), one for the preferences, one for the people without accounts, plus
 whatever the packs app needs for missing commentary. Everything is then grouped in Python.
-Nothing here queries per person or per action.
+Nothing here queries per person, per action or per follow-up.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils.html import escape
 
 from plantrack.core.finyears import fy_quarter, quarter_label
 from plantrack.directory.models import Person
+from plantrack.engagement.models import FollowUp
 from plantrack.governance.models import Body, Oversight
 from plantrack.packs.selectors import cadence_kind, current_period, missing_commentary_by_person
 from plantrack.plans.models import ActionOwner, Plan
@@ -43,6 +45,7 @@ REASONS = {
     COMMENTARY: "Commentary missing",
 }
 TITLE_LIMIT = 140
+FOLLOW_UP_DAYS = 7  # open follow-ups due within this many days (or overdue) are listed
 _PK = 987654321  # a stand-in id: URLs are reversed once, then formatted for every row
 
 
@@ -105,16 +108,52 @@ class Item:
 
 
 @dataclass
+class FollowUpItem:
+    """An open engagement follow-up the recipient owns, due soon (or overdue: ``overdue``)."""
+
+    follow_up_id: int
+    title: str
+    activity_title: str
+    register_id: int
+    register_title: str
+    day: dt.date
+    overdue: bool
+    url: str  # the activity's page
+
+
+@dataclass
 class Recipient:
     person_id: int
     user_id: int | None
     name: str
     email: str
     items: list[Item] = field(default_factory=list)
+    follow_ups: list[FollowUpItem] = field(default_factory=list)
 
     @property
     def action_count(self) -> int:
         return len({item.action_id for item in self.items})
+
+    @property
+    def follow_up_count(self) -> int:
+        return len(self.follow_ups)
+
+    @property
+    def item_count(self) -> int:
+        return len(self.items) + len(self.follow_ups)
+
+    def registers(self) -> list[dict]:
+        """Follow-ups by register (by title), then by day, title and id."""
+        registers: dict[int, dict] = {}
+        for item in self.follow_ups:
+            registers.setdefault(
+                item.register_id,
+                {"title": item.register_title, "id": item.register_id, "items": []},
+            )["items"].append(item)
+        out = sorted(registers.values(), key=lambda r: (r["title"].lower(), r["id"]))
+        for register in out:
+            register["items"].sort(key=lambda i: (i.day, i.title.lower(), i.follow_up_id))
+        return out
 
     def groups(self) -> list[dict]:
         """Items by plan (by title), then by reason (in REASONS order; commentary by period),
@@ -156,6 +195,10 @@ class Gathered:
     prefs: dict[int, tuple[str, int, dt.date | None]]  # user id → frequency, weekday, last
     person_last: dict[int, dt.date]  # person (no account) id → last digest
     period: str
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= TITLE_LIMIT else title[: TITLE_LIMIT - 1] + "…"
 
 
 def _name(name: str, rank: str, post: str, first: str | None, last: str | None) -> str:
@@ -218,9 +261,10 @@ def gather(on: dt.date) -> Gathered:
     periods = commentary_periods(on)
     for period, plan_ids in periods:
         _add_commentary(period, plan_ids, items, people, action_url)
+    follow_ups = _follow_ups(on, people)
 
     no_email, recipients = 0, []
-    for person_id, bucket in items.items():
+    for person_id in items.keys() | follow_ups.keys():
         _, name, rank, post, email, user_id, user_email, first, last, verified, org = people[
             person_id
         ]
@@ -230,7 +274,14 @@ def gather(on: dt.date) -> Gathered:
             no_email += 1
             continue
         recipients.append(
-            Recipient(person_id, user_id, _name(name, rank, post, first, last), address, bucket)
+            Recipient(
+                person_id,
+                user_id,
+                _name(name, rank, post, first, last),
+                address,
+                items.get(person_id, []),
+                follow_ups.get(person_id, []),
+            )
         )
     recipients.sort(key=lambda r: (r.name.lower(), r.person_id))
 
@@ -242,6 +293,49 @@ def gather(on: dt.date) -> Gathered:
     }
     person_last = dict(PersonDigest.objects.values_list("person_id", "last_sent_on"))
     return Gathered(recipients, no_email, prefs, person_last, periods[0][0])
+
+
+def _follow_ups(on: dt.date, people: dict[int, tuple]) -> dict[int, list[FollowUpItem]]:
+    """Open follow-ups due by FOLLOW_UP_DAYS from ``on`` (or overdue) by owner, with the owners
+    added to ``people``: one query, whatever the number of follow-ups and owners. Every
+    register's follow-ups (registers have no status); owners with a disabled account are left
+    out, as for actions."""
+    activity_url = url_pattern("engagement:activity")
+    rows = (
+        FollowUp.objects.filter(
+            done=False, owner__isnull=False, due_on__lte=on + dt.timedelta(days=FOLLOW_UP_DAYS)
+        )
+        .filter(Q(owner__user__isnull=True) | Q(owner__user__is_active=True))
+        .values_list(
+            *(f"owner__{f}" if f != "id" else "owner_id" for f in _PERSON_FIELDS),
+            "pk",
+            "title",
+            "due_on",
+            "activity_id",
+            "activity__title",
+            "activity__register_id",
+            "activity__register__title",
+        )
+        .order_by()
+    )
+    found: dict[int, list[FollowUpItem]] = defaultdict(list)
+    for row in rows.iterator(chunk_size=5000):
+        person, follow_up = row[: len(_PERSON_FIELDS)], row[len(_PERSON_FIELDS) :]
+        pk, title, due_on, activity_id, activity_title, register_id, register_title = follow_up
+        people.setdefault(person[0], person)
+        found[person[0]].append(
+            FollowUpItem(
+                pk,
+                _short(title),
+                _short(activity_title),
+                register_id,
+                register_title,
+                due_on,
+                due_on < on,
+                activity_url.format(activity_id),
+            )
+        )
+    return found
 
 
 def _add_commentary(
@@ -367,6 +461,17 @@ def _day(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def attention(actions: int, follow_ups: int) -> tuple[str, str]:
+    """("2 actions and 1 follow-up", "need"): what needs the recipient's attention, and the
+    verb that agrees with it."""
+    parts = []
+    if actions or not follow_ups:
+        parts.append(f"{actions} action{'s' if actions != 1 else ''}")
+    if follow_ups:
+        parts.append(f"{follow_ups} follow-up{'s' if follow_ups != 1 else ''}")
+    return " and ".join(parts), "needs" if actions + follow_ups == 1 else "need"
+
+
 class Renderer:
     """Renders digests: the templates hold each email's wording and layout; the list of items,
     the only part that is long, is built here as text and as escaped HTML.
@@ -394,17 +499,23 @@ class Renderer:
         self.text_frame = self.text.render(context)
         self.html_frame = self.html.render(context)
         self.plan_url = url_pattern("plans:detail")
+        self.register_url = url_pattern("engagement:register")
         self.from_email = settings.DEFAULT_FROM_EMAIL
         self._lines: dict[tuple[int, str, str], tuple[str, str]] = {}
         self._headings: dict[tuple[int, str], tuple[str, str]] = {}
+        self._register_headings: dict[tuple[int, str], tuple[str, str]] = {}
 
     def _heading(self, plan_id: int, title: str) -> tuple[str, str]:
         found = self._headings.get((plan_id, title))
         if found is None:
-            url = self.plan_url.format(plan_id)
-            found = self._headings[(plan_id, title)] = (
-                f"\n{title}\n{url}\n",
-                f'<h2 style="{H2}"><a href="{escape(url)}" style="{A}">{escape(title)}</a></h2>\n',
+            found = self._headings[(plan_id, title)] = _heading_lines(self.plan_url, plan_id, title)
+        return found
+
+    def _register_heading(self, register_id: int, title: str) -> tuple[str, str]:
+        found = self._register_headings.get((register_id, title))
+        if found is None:
+            found = self._register_headings[(register_id, title)] = _heading_lines(
+                self.register_url, register_id, title
             )
         return found
 
@@ -440,7 +551,27 @@ class Renderer:
                     text.append(line[0])
                     html.append(line[1])
                 html.append("</ul>\n")
+        if recipient.follow_ups:
+            self._follow_up_listing(recipient, text, html)
         return "".join(text), "".join(html)
+
+    def _follow_up_listing(self, recipient: Recipient, text: list[str], html: list[str]) -> None:
+        """The recipient's follow-ups under their registers, after the plans. A follow-up has
+        one owner, so its lines are not kept for other digests."""
+        for register in recipient.registers():
+            heading = self._register_heading(register["id"], register["title"])
+            text.append(heading[0])
+            html.append(heading[1])
+            text.append(f"\n  {FOLLOW_UPS}:\n")
+            html.append(f'<h3 style="{H3}">{FOLLOW_UPS}</h3>\n<ul style="{UL}">\n')
+            for item in register["items"]:
+                when = ("overdue since " if item.overdue else "due ") + _day(item.day)
+                text.append(f"  - {item.title} – {item.activity_title} ({when})\n    {item.url}\n")
+                html.append(
+                    f'<li><a href="{escape(item.url)}" style="{A}">{escape(item.title)}</a>'
+                    f" – {escape(item.activity_title)} ({when})</li>\n"
+                )
+            html.append("</ul>\n")
 
     @staticmethod
     def _fill(frame: str, name: str, intro: str, listing: str) -> str:
@@ -452,10 +583,9 @@ class Renderer:
 
     def message(self, recipient: Recipient) -> EmailMultiAlternatives:
         text, html = self.listing(recipient)
-        count = recipient.action_count
-        actions = f"{count} action{'s' if count != 1 else ''}"
-        intro = f"{actions} you own need{'s' if count == 1 else ''} your attention."
-        subject = f"PlanTrack: {actions} need{'s' if count == 1 else ''} your attention"
+        what, verb = attention(recipient.action_count, recipient.follow_up_count)
+        intro = f"{what} you own {verb} your attention."
+        subject = f"PlanTrack: {what} {verb} your attention"
         message = DigestMessage(
             subject=subject,
             body=self._fill(self.text_frame, recipient.name, intro, text),
@@ -468,6 +598,16 @@ class Renderer:
         return message
 
 
+def _heading_lines(pattern: str, pk: int, title: str) -> tuple[str, str]:
+    """A plan's or register's heading, as text and as escaped HTML, linking to its page."""
+    url = pattern.format(pk)
+    return (
+        f"\n{title}\n{url}\n",
+        f'<h2 style="{H2}"><a href="{escape(url)}" style="{A}">{escape(title)}</a></h2>\n',
+    )
+
+
+FOLLOW_UPS = "Follow-ups"
 # Inline styles: many mail programs ignore <style> blocks.
 A = "color: #1d70b8;"
 H2 = "font-size: 20px; margin: 24px 0 8px;"

@@ -124,7 +124,7 @@ class Summary:
     sent: int = 0
     not_due: int = 0
     no_email: int = 0
-    items: int = 0  # items in the digests due today
+    items: int = 0  # items (actions' reasons and follow-ups) in the digests due today
     lines: list[Line] = field(default_factory=list)
 
     def __str__(self) -> str:
@@ -141,7 +141,8 @@ def reminders_send(
     *, on: dt.date | None = None, dry_run: bool = False, connection: BaseEmailBackend | None = None
 ) -> Summary:
     """Send one digest to every owner due one today (see models.is_due) who has something
-    needing attention: an update due, an overdue deadline or missing commentary.
+    needing attention: an update due, an overdue deadline, missing commentary, or an open
+    engagement follow-up due within a week or overdue.
 
     Not one transaction: mail goes out in batches through one connection and each batch's
     ``last_sent_on`` is recorded as soon as it has gone, so the database is never locked while
@@ -159,8 +160,8 @@ def reminders_send(
         due=len(due),
         not_due=not_due,
         no_email=gathered.no_email,
-        items=sum(len(r.items) for r in due),
-        lines=[Line(r.name, r.email, len(r.items)) for r in due],
+        items=sum(r.item_count for r in due),
+        lines=[Line(r.name, r.email, r.item_count) for r in due],
     )
     if dry_run or not due:
         return summary
