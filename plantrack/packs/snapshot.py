@@ -18,12 +18,16 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from itertools import groupby
 from typing import TYPE_CHECKING, Any, TypedDict
+from urllib.parse import urlsplit
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from plantrack.core.charts import RAG_COLOURS, Series, bar_chart
 from plantrack.core.finyears import period_with_name
+from plantrack.evidence.files import type_label
+from plantrack.evidence.models import Evidence
+from plantrack.evidence.selectors import evidence_for_ids
 from plantrack.governance.models import Body, Commentary, Meeting, Oversight
 from plantrack.measures.judgement import Status as Judged
 from plantrack.measures.selectors import format_value, measure_chart_svg, measures_for_plan
@@ -108,14 +112,28 @@ def _actions(plan: Plan, section: Section | None) -> list[WithAnnotations[Action
 
 
 def _updates(actions: list[WithAnnotations[Action, _LatestUpdate]]) -> dict[int, dict[str, Any]]:
+    """The latest update of each action, with the evidence attached to it (two queries)."""
     ids = [a.latest_update_id for a in actions if a.latest_update_id]
     if not ids:
         return {}
+    evidence = evidence_for_ids(Update, ids)
     return {
-        row["action_id"]: dict(row)
+        row["action_id"]: {**row, "evidence": [_evidence(e) for e in evidence[row["id"]]]}
         for row in Update.objects.filter(pk__in=ids).values(
-            "action_id", "date", "narrative", "author_name", "rag"
+            "id", "action_id", "date", "narrative", "author_name", "rag"
         )
+    }
+
+
+def _evidence(evidence: Evidence) -> dict[str, Any]:
+    """A file or link as a pack lists it: its title and what it is, never its bytes or where
+    it is kept (a board member downloads it from PlanTrack, as the page it hangs on allows)."""
+    return {
+        "title": evidence.title,
+        "kind": evidence.kind,
+        "type": type_label(evidence.mime_type) if evidence.is_file else "Link",
+        "size": evidence.size,
+        "host": "" if evidence.is_file else (urlsplit(evidence.url).hostname or ""),
     }
 
 
@@ -182,6 +200,7 @@ def _action(action: Action, on: dt.date, update: dict | None, commentary: dict |
             "date": _iso(update["date"]),
             "text": update["narrative"],
             "author": update["author_name"],
+            "evidence": update["evidence"],
         }
         if update
         else None,

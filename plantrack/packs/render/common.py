@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from django.template.defaultfilters import filesizeformat
+
 
 def long_date(iso: str | None) -> str:
     """ "2024-03-05" → "5 March 2024"; empty for none."""
@@ -102,6 +104,24 @@ def latest_text(update: dict | None) -> str:
         return ""
     when = short_date(update["date"])
     return f"{when}: {update['text']}" if when else update["text"]
+
+
+def evidence_text(update: dict | None) -> str:
+    """The evidence on an update as a pack lists it: "Signed policy (PDF, 1.2 MB); Minutes
+    (link, example.org)". Snapshots made before evidence existed have none."""
+    items = (update or {}).get("evidence") or []
+    return "; ".join(f"{item['title']} ({_evidence_about(item)})" for item in items)
+
+
+def _evidence_about(item: dict) -> str:
+    if item["kind"] == "link":
+        return f"link, {item['host']}" if item.get("host") else "link"
+    return f"{item['type']}, {file_size(item['size'])}"
+
+
+def file_size(size: int) -> str:
+    """ "1.2 MB", "800 KB", "12 bytes" (Django's filesizeformat, with a plain space)."""
+    return filesizeformat(size).replace("\xa0", " ")
 
 
 def reasons_text(exception: dict) -> str:

@@ -157,6 +157,12 @@ def _quarters(doc, quarters: list[dict]) -> None:
     )
 
 
+def _latest_with_evidence(update: dict | None) -> str:
+    evidence = common.evidence_text(update)
+    latest = common.latest_text(update)
+    return f"{latest}\nEvidence: {evidence}" if evidence else latest
+
+
 def _part(doc, part: dict) -> None:
     doc.add_heading(part["title"], level=2)
     lead = f" · Strategic lead: {part['lead']}" if part["lead"] else ""
@@ -177,7 +183,7 @@ def _part(doc, part: dict) -> None:
                     a["due"] + (" (overdue)" if a["overdue"] else ""),
                     a["status_label"],
                     a["rag_label"],
-                    common.latest_text(a["latest_update"]),
+                    _latest_with_evidence(a["latest_update"]),
                 ]
                 for a in section["actions"]
             ],

@@ -119,6 +119,7 @@ def render_xlsx(snapshot: dict, *, draft: bool = False) -> bytes:
             "Overdue",
             "Latest update",
             "Update date",
+            "Evidence",
         ],
     )
     measures_sheet = _sheet(
@@ -160,6 +161,7 @@ def render_xlsx(snapshot: dict, *, draft: bool = False) -> bytes:
                         "Yes" if a["overdue"] else "",
                         update.get("text", ""),
                         update.get("date") or "",
+                        common.evidence_text(update),
                     ],
                 )
         for m in part["measures"]:
