@@ -112,6 +112,13 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
+def whole_ticks(ticks: list[float]) -> list[float]:
+    """Ticks at whole numbers only: steps below 1 become steps of 1 over the same range."""
+    if len(ticks) < 2 or ticks[1] - ticks[0] >= 1:
+        return ticks
+    return [float(v) for v in range(math.floor(ticks[0]), math.ceil(ticks[-1]) + 1)]
+
+
 def _value_range(values: list[float]) -> tuple[float, float]:
     low, high = min(values), max(values)
     # Counts read best from zero, unless zero would squash a small change near a big number.
@@ -363,11 +370,14 @@ def bar_chart(
     height: int = 320,
     chart_id: str | None = None,
     empty_message: str = "No data yet",
+    whole: bool = False,
 ) -> str:
     """Categories along the bottom, one bar per series in each (grouped), or the series piled
     up in one bar (stacked). Missing values (None) draw nothing; negative values go below the
     zero line. Each series has a colour (given, or the next from the palette) and a legend
-    entry, so RAG counts per quarter or budget against spend per year read the same way."""
+    entry, so RAG counts per quarter or budget against spend per year read the same way.
+    ``whole`` keeps the value axis to whole numbers (counts of 1 or 2 things read 0, 1, 2
+    rather than 0, 0.25, 0.5 …)."""
     categories = [str(c) for c in categories]
     colours = [s.colour or PALETTE[i % len(PALETTE)] for i, s in enumerate(series)]
     chart_id = chart_id or _chart_id(
@@ -391,6 +401,8 @@ def bar_chart(
     else:
         extents = [0.0, *(v for row in cells for v in row if v is not None)]
     ticks = nice_ticks(min(extents), max(extents))
+    if whole:
+        ticks = whole_ticks(ticks)
     low, high = ticks[0], ticks[-1]
     label_width = max(len(value_format(t)) for t in ticks) * 8 + 14
     left, right = max(48.0, float(label_width)), width - 20.0

@@ -169,6 +169,22 @@ def test_nice_ticks_cover_the_range(low, high):
     assert len(ticks) <= 12
 
 
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [(0, 1, [0, 1]), (0, 2, [0, 1, 2]), (0, 3, [0, 1, 2, 3]), (0, 97, None)],
+)
+def test_whole_ticks_for_counts(low, high, expected):
+    ticks = charts.nice_ticks(low, high)
+    assert charts.whole_ticks(ticks) == (expected if expected is not None else ticks)
+
+
+def test_a_bar_chart_of_small_counts_has_whole_ticks():
+    svg = charts.bar_chart(
+        ["a", "b"], [charts.Series("n", [1, 0])], title="t", description="d", whole=True
+    )
+    assert ">0.25<" not in svg and ">1<" in svg
+
+
 @settings(max_examples=50, deadline=None)
 @given(
     st.text(max_size=40),
