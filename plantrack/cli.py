@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
             "usage: plantrack {import,pack,remind,demo} ...\n\n"
             "  import PATH [--dry-run] [--json] [--plan-title T] [--organisation NAME]\n"
             "              [--user USERNAME] [--into-plan ID]\n"
+            "              plans, and the engagement registers beside them\n"
             "  pack --body NAME [--period 2022/23-Q2] --format pdf|docx|xlsx --out FILE\n"
             "  remind [--dry-run] [--date YYYY-MM-DD]   send the reminder digests\n"
             "  demo        load the demo plans (development databases only)"
