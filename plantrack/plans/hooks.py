@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from plantrack.accounts.http import SignedInRequest
 from plantrack.core import hooks
@@ -49,7 +50,7 @@ def _update_page(update: Update) -> str:
 def _describe_update(update: Update) -> str:
     when = f"{update.date.day} {update.date:%b %Y}" if update.date else "undated"
     action = update.action
-    name = " ".join(part for part in (action.ref, action.title[:80]) if part)
+    name = " ".join(part for part in (action.ref, Truncator(action.title).chars(80)) if part)
     return f"the update of {when} on {name}"
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -87,6 +88,15 @@ def _demo_urls() -> dict[str, str]:
         "person-edit": f"/directory/people/{person.pk}/edit/",
         "action-edit": f"/plans/actions/{action.pk}/edit/",
         "verify-email": f"/directory/verify-email/{email_verification_token(person)}/",
+        # The evidence of the newest update of that action (the demo user manages the plan).
+        "evidence-attach": reverse(
+            "evidence:attach",
+            kwargs={
+                "app_label": "plans",
+                "model": "update",
+                "object_id": action.updates.order_by("-pk").first().pk,
+            },
+        ),
         **_engagement_urls(),
     }
 
@@ -132,6 +142,22 @@ def _submit_empty_activity(page: Page) -> None:
     expect(page.locator(".govuk-error-summary")).to_be_visible()
 
 
+def _evidence_link_then_refused_file(page: Page) -> None:
+    """A link added (so the table of what is attached shows), then a program refused."""
+    url = page.url
+    page.get_by_label("Web address").fill("https://example.org/minutes")
+    page.get_by_label("Title", exact=True).fill("Board minutes")
+    page.get_by_role("button", name="Add link").click()
+    expect(page.get_by_text("Link added.")).to_be_visible()
+    page.goto(url)
+    page.get_by_label("File", exact=True).set_input_files(
+        files=[{"name": "evil.pdf", "mimeType": "application/pdf", "buffer": b"MZ" + b"\0" * 64}]
+    )
+    page.get_by_role("button", name="Upload file").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("evil.pdf is not a PDF")
+    expect(page.get_by_role("button", name="Remove Board minutes")).to_be_visible()
+
+
 def _edit_conflict(page: Page) -> None:
     """Someone else saves the action while this page is open; then this page saves."""
     action_id = int(page.url.rstrip("/").split("/")[-2])
@@ -147,6 +173,8 @@ SIGNED_IN_PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("action", "action", None),
     ("update-form", "update-form", None),
     ("update-form-errors", "update-form", _submit_empty_update),
+    ("evidence-attach", "evidence-attach", None),
+    ("evidence-attach-errors", "evidence-attach", _evidence_link_then_refused_file),
     ("plan-history", "plan-history", None),
     ("people", "people", None),
     ("person", "person", None),
