@@ -8,7 +8,16 @@ from plantrack.core.charts import BLUE, GREEN, GREY, PURPLE, RED, Series, bar_ch
 from plantrack.engagement.evaluation.selectors import Evaluation, Movement
 
 # A chart of more bars than this has unreadable labels: it shows the largest, the table all.
-MOST_BARS = 10
+MOST_BARS = 8
+# Half the width of the plan summary's charts: they sit beside their tables, and text in a
+# narrower viewBox stays readable when a phone scales the chart down.
+WIDTH, HEIGHT = 480, 280
+SHORT = {
+    Movement.BETTER: "Right way",
+    Movement.SAME: "No change",
+    Movement.WORSE: "Wrong way",
+    Movement.UNKNOWN: "No reading",
+}
 MOVEMENT_COLOURS = {
     Movement.BETTER: GREEN,
     Movement.SAME: BLUE,
@@ -28,7 +37,10 @@ def _counts_chart(
     ordered: bool = False,
 ) -> str:
     """One bar per category. ``ordered`` keeps the given order and every category (a scale);
-    otherwise the largest ``MOST_BARS`` are drawn."""
+    otherwise the largest ``MOST_BARS`` are drawn. Nothing when every count is 0: the table
+    says so without a flat picture."""
+    if not any(value for _, value in pairs):
+        return ""
     if not ordered:
         pairs = sorted(pairs, key=lambda pair: -pair[1])
     shown = pairs if ordered else pairs[:MOST_BARS]
@@ -45,9 +57,10 @@ def _counts_chart(
         title=title,
         description=description,
         y_label=y_label,
-        height=280,
+        width=WIDTH,
+        height=HEIGHT,
         chart_id=key,
-        empty_message="None in this period",
+        whole=True,
     )
 
 
@@ -93,7 +106,7 @@ def evaluation_charts(ev: Evaluation, prefix: str = "evaluation") -> dict[str, s
         if ev.quality.count
         else "",
         "benefits": bar_chart(
-            [label for _, label, _ in benefits.by_movement],
+            [SHORT[key] for key, _, _ in benefits.by_movement],
             [
                 Series(label, [n if k == key else None for k, _, _ in benefits.by_movement], c)
                 for key, label, n in benefits.by_movement
@@ -105,8 +118,10 @@ def evaluation_charts(ev: Evaluation, prefix: str = "evaluation") -> dict[str, s
             "did not change, moved the wrong way or had no reading in the period. The table "
             "beside gives the numbers.",
             y_label="Measures",
-            height=280,
+            width=WIDTH,
+            height=HEIGHT,
             chart_id=f"{prefix}-benefits",
+            whole=True,
         )
         if benefits.rows
         else "",
@@ -117,6 +132,6 @@ def evaluation_charts(ev: Evaluation, prefix: str = "evaluation") -> dict[str, s
             key=f"{prefix}-areas",
             title=f"Activities in each of the {spread.areas_heading.lower()}",
             what=spread.areas_heading.lower().rstrip("s"),
-            ordered=len(spread.areas) <= MOST_BARS * 2,
+            ordered=len(spread.areas) <= MOST_BARS,
         )
     return charts

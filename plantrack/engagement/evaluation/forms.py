@@ -84,6 +84,9 @@ class EvaluationForm(forms.Form):
             self.data = {**dict(self.data.items()), "period": asked.label}
             if fy_of(asked.start) not in years:
                 years = sorted({*years, fy_of(asked.start)}, reverse=True)
+        elif self.is_bound and not self.data.get("period"):
+            # An area or group chosen without a period: the default shows as chosen.
+            self.data = {**dict(self.data.items()), "period": period_default(on).label}
         self.fields["period"].widget.choices = period_choices(years)
         self.fields["period"].initial = period_default(on).label
 

@@ -32,7 +32,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
 
 from plantrack.core.finyears import fy_bounds, fy_of
 from plantrack.directory.models import Area
@@ -55,6 +65,7 @@ from plantrack.plans.models import Plan
 PENNY = Decimal("0.01")
 NOT_DESCRIBED = "Not described"
 NOT_RECORDED = "Not recorded"
+IN_WORDS = "Described in words only"
 # What the quality rule reads of a completed activity (quality.Facts).
 FACTS = (
     "aim",
@@ -107,6 +118,7 @@ class Spread:
     areas: list[AreaCount]
     areas_heading: str  # "Boroughs", "Wards", or "" (a ward has no smaller places)
     no_area: int  # activities naming no area (counted only with no area chosen)
+    whole_area: int = 0  # activities covering the chosen area as a whole, none of its places
 
     @property
     def areas_without(self) -> list[Area]:
@@ -270,6 +282,16 @@ def _activity_flags() -> dict[str, Exists]:
     }
 
 
+def _text_flags() -> dict[str, ExpressionWrapper[Any]]:
+    """Whether methods and communities are written in words (the spread counts these)."""
+    return {
+        "has_method_text": ExpressionWrapper(~Q(method_text=""), output_field=BooleanField()),
+        "has_communities_text": ExpressionWrapper(
+            ~Q(communities_text=""), output_field=BooleanField()
+        ),
+    }
+
+
 def _quantity(rows: list[dict[str, Any]], outputs: QuerySet[Output], period: Period) -> Quantity:
     live = [r for r in rows if r["status"] != Activity.Status.CANCELLED]
     by_status = Counter(r["status"] for r in live)
@@ -317,9 +339,10 @@ def _quantity(rows: list[dict[str, Any]], outputs: QuerySet[Output], period: Per
 
 
 def _named_counts(
-    through: Any, name: str, ids: QuerySet[Activity, Any], total: int, with_flag: int, empty: str
+    through: Any, name: str, ids: QuerySet[Activity, Any], others: list[tuple[str, int]]
 ) -> list[tuple[str, int]]:
-    """Activities per method (or community), most first, then those with none."""
+    """Activities per method (or community) chosen from the list, most first, then the
+    ``others`` (those described only in words, those not at all) that there are."""
     rows = (
         through.objects.filter(activity_id__in=ids)
         .values(name)
@@ -327,9 +350,14 @@ def _named_counts(
         .order_by("-n", name)
     )
     found = [(row[name], int(row["n"])) for row in rows]
-    if total - with_flag:
-        found.append((empty, total - with_flag))
-    return found
+    return found + [(label, n) for label, n in others if n]
+
+
+def _unlisted(rows: list[dict[str, Any]], chosen: str, written: str, empty: str) -> list[Any]:
+    """How many activities have none chosen from the list but words, and neither."""
+    words = sum(1 for r in rows if not r[chosen] and r[written])
+    neither = sum(1 for r in rows if not r[chosen] and not r[written])
+    return [(IN_WORDS, words), (empty, neither)]
 
 
 def _levels(rows: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
@@ -373,11 +401,15 @@ def _child_areas(register: Register, area: Area | None) -> tuple[list[Area], str
 
 def _area_counts(
     register: Register, area: Area | None, ids: QuerySet[Activity, Any]
-) -> tuple[list[AreaCount], str, int]:
+) -> tuple[list[AreaCount], str, set[int], set[int]]:
+    """Activities in each place one level down (once each, however many of its places they
+    cover); which activities name an area at all; which cover the chosen area (or, with none
+    chosen, a force area) as a whole, in none of the places below."""
     children, heading = _child_areas(register, area)
     depth = len(_segments(area.path)) if area is not None else 1
     covering: dict[str, set[int]] = defaultdict(set)
     named: set[int] = set()
+    whole: set[int] = set()
     for activity_id, path in Activity.areas.through.objects.filter(activity_id__in=ids).values_list(
         "activity_id", "area__path"
     ):
@@ -385,8 +417,10 @@ def _area_counts(
         parts = _segments(path)
         if len(parts) > depth:
             covering[parts[depth]].add(activity_id)
+        else:
+            whole.add(activity_id)
     counts = [AreaCount(child, len(covering[str(child.pk)])) for child in children]
-    return counts, heading, len(named)
+    return counts, heading, named, whole - set().union(*covering.values())
 
 
 def _spread(
@@ -394,28 +428,25 @@ def _spread(
 ) -> Spread:
     live = [r for r in rows if r["status"] != Activity.Status.CANCELLED]
     total = len(live)
-    areas, heading, named = _area_counts(register, area, ids)
+    areas, heading, named, whole = _area_counts(register, area, ids)
     return Spread(
         methods=_named_counts(
             Activity.methods.through,
             "method__name",
             ids,
-            total,
-            sum(1 for r in live if r["has_methods"]),
-            NOT_RECORDED,
+            _unlisted(live, "has_methods", "has_method_text", NOT_RECORDED),
         ),
         levels=_levels(live),
         communities=_named_counts(
             Activity.communities.through,
             "community__name",
             ids,
-            total,
-            sum(1 for r in live if r["has_communities"]),
-            NOT_DESCRIBED,
+            _unlisted(live, "has_communities", "has_communities_text", NOT_DESCRIBED),
         ),
         areas=areas,
         areas_heading=heading,
-        no_area=total - named if area is None else 0,
+        no_area=total - len(named) if area is None else 0,
+        whole_area=len(whole),
     )
 
 
@@ -545,7 +576,7 @@ def evaluate(
         for row in in_scope.values(
             "id", "status", "level", "cost_amount", "cost_period", "start_earliest", "end_latest"
         )
-        .annotate(**_activity_flags())
+        .annotate(**_activity_flags(), **_text_flags())
         .order_by()
     ]
     ids = in_scope.exclude(status=Activity.Status.CANCELLED).values("pk")

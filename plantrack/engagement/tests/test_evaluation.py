@@ -206,7 +206,12 @@ def test_spread_by_method_level_and_community(world, eng):
         ("collaborate", 0),
         ("empower", 0),
     ]
-    assert spread.communities == [("Young people 14-25", 1), ("Not described", 2)]
+    # The Deaf link scheme describes its community in words; the volunteers' not at all.
+    assert spread.communities == [
+        ("Young people 14-25", 1),
+        ("Described in words only", 1),
+        ("Not described", 1),
+    ]
 
 
 def test_areas_below_with_no_activity_are_listed(world, eng):
@@ -218,6 +223,10 @@ def test_areas_below_with_no_activity_are_listed(world, eng):
     assert force.areas_heading == "Boroughs" and force.areas_without == [camden]
     barnet = _ev(eng, area=eng.barnet).spread
     assert barnet.areas_heading == "Wards" and barnet.areas_without == [eng.other_ward]
+    # An activity for the borough as a whole is in none of its wards, and is said to be.
+    _activity(world, eng, "Borough open day", areas=[eng.barnet])
+    barnet = _ev(eng, area=eng.barnet).spread
+    assert barnet.areas_without == [eng.other_ward] and barnet.whole_area == 1
     ward = _ev(eng, area=eng.ward).spread
     assert ward.areas == [] and ward.areas_heading == ""
     # With no area chosen: the boroughs of the force areas the register works in.

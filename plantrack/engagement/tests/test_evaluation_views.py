@@ -66,7 +66,11 @@ def test_the_owner_of_an_activity_reads_it(client, world, eng):
 def test_the_default_is_this_financial_year_everywhere(client, world, eng):
     html = _get(client, world.manager, eng).content.decode()
     year = today().year if today().month >= 4 else today().year - 1
-    assert f"Evaluation: {year}/{(year + 1) % 100:02d}" in html and "All areas" in html
+    label = f"{year}/{(year + 1) % 100:02d}"
+    assert f"Evaluation: {label}" in html and "All areas" in html
+    # An area chosen without a period: this year shows as chosen, not the first offered.
+    html = _get(client, world.manager, eng, area=eng.barnet.pk).content.decode()
+    assert f'<option value="{label}" selected>' in html
 
 
 def test_an_outsider_gets_404(client, world, eng):
