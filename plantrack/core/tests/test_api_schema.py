@@ -27,7 +27,10 @@ from schemathesis.specs.openapi.checks import (
 
 from plantrack.accounts.services import api_token_create
 from plantrack.core.tests.factories import make_measure, make_user
+from plantrack.evidence.services import evidence_attach_file
+from plantrack.evidence.tests import samples
 from plantrack.governance import services as governance
+from plantrack.plans.services import update_post
 from plantrack.wsgi import application
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +64,14 @@ def real_ids(world) -> dict[str, object]:
     body = governance.body_create(actor=admin, name="Youth Board")
     governance.oversight_set(actor=world.manager, body=body, plan=world.plan)
     measure = make_measure(world, since=dt.date(2029, 1, 1))
+    # An update with a file on it: the evidence operations list, read, download and remove it,
+    # and attach links and (generated, so refused) files to the update.
+    update = update_post(actor=world.manager, action=world.action, narrative="With evidence.")
+    evidence = evidence_attach_file(
+        actor=world.manager,
+        target=update,
+        upload=samples.upload("policy.pdf", samples.pdf_bytes()),
+    )
     return {
         "plan_id": world.plan.pk,
         "action_id": world.action.pk,
@@ -69,6 +80,9 @@ def real_ids(world) -> dict[str, object]:
         "person_id": world.owner_person.pk,
         "measure_id": measure.pk,
         "body_id": body.pk,
+        "target_type": "plans.update",
+        "object_id": update.pk,
+        "evidence_id": evidence.pk,
     }
 
 
