@@ -89,13 +89,14 @@ def many_numbered_rows() -> bytes:
 
 def test_a_workbook_of_many_rows_is_refused_before_openpyxl_loads_it(many_numbered_rows):
     assert len(many_numbered_rows) < 2 * 1024 * 1024  # passes the size and zip-bomb checks
-    message, seconds, peak = refused(lambda: read_file("rows.xlsx", many_numbered_rows))
-    # Loading it in full took about 3 s and 100 MB before the row limit applied.
+    message, _, peak = refused(lambda: read_file("rows.xlsx", many_numbered_rows))
+    # Loading it in full took about 3 s and 100 MB before the row limit applied. The memory
+    # bound shows it is refused before loading; time is not asserted (a loaded machine made
+    # it flaky: speed is the benchmarks' business, docs/benchmarks.md).
     assert message == (
         "A sheet (sheet1) in rows.xlsx has more than 100,000 rows; split it or raise "
         "PLANTRACK_IMPORT_MAX_ROWS."
     )
-    assert seconds < 3
     assert peak < 64 * 1024 * 1024
 
 
@@ -133,6 +134,6 @@ def test_rows_without_values_do_not_count():
 
 def test_a_text_file_with_an_enormous_line_is_refused_fast():
     data = b"date,value\n" + b"," * 3_000_000 + b"\n"
-    message, seconds, peak = refused(lambda: read_file("commas.csv", data))
+    message, _, peak = refused(lambda: read_file("commas.csv", data))
     assert message == "commas.csv has a line longer than 1.0 MB: it is not a table."
-    assert seconds < 2 and peak < 32 * 1024 * 1024
+    assert peak < 32 * 1024 * 1024

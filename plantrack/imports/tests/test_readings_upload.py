@@ -38,6 +38,9 @@ def many_numbered_rows() -> bytes:
 
 
 def _refused(name: str, data: bytes) -> tuple[str, float, int]:
+    """The messages, the seconds taken and the peak traced memory. Only memory is asserted:
+    a bounded peak shows the file was refused before it was loaded, while a time limit
+    failed on a loaded machine (speed is the benchmarks' business, docs/benchmarks.md)."""
     tracemalloc.start()
     started = time.perf_counter()
     try:
@@ -53,18 +56,18 @@ def _refused(name: str, data: bytes) -> tuple[str, float, int]:
 
 
 def test_a_million_row_workbook_is_refused_fast(million_rows):
-    messages, seconds, peak = _refused("readings.xlsx", million_rows)
+    messages, _, peak = _refused("readings.xlsx", million_rows)
     assert len(messages) == 1
     assert messages[0].startswith("readings.xlsx is not a normal Office file: one part would")
-    assert seconds < 3 and peak < 64 * 1024 * 1024
+    assert peak < 64 * 1024 * 1024
 
 
 def test_a_workbook_over_the_row_limit_is_refused_before_it_is_read(many_numbered_rows):
-    messages, seconds, peak = _refused("readings.xlsx", many_numbered_rows)
+    messages, _, peak = _refused("readings.xlsx", many_numbered_rows)
     assert messages == [
         "A sheet (sheet1) in readings.xlsx has more than 5,000 rows; split it into smaller files."
     ]
-    assert seconds < 3 and peak < 64 * 1024 * 1024
+    assert peak < 64 * 1024 * 1024
 
 
 @pytest.mark.parametrize(
@@ -78,9 +81,9 @@ def test_a_workbook_over_the_row_limit_is_refused_before_it_is_read(many_numbere
     ids=["huge field", "huge line", "blank lines", "many rows"],
 )
 def test_csv_limits(data, message):
-    messages, seconds, _ = _refused("r.csv", data)
+    messages, _, peak = _refused("r.csv", data)
     assert len(messages) == 1 and messages[0].startswith(message) and "\n" not in messages[0]
-    assert seconds < 2
+    assert peak < 64 * 1024 * 1024
 
 
 def test_a_sheet_claiming_a_far_row_is_not_padded_out():
@@ -92,10 +95,14 @@ def test_a_sheet_claiming_a_far_row_is_not_padded_out():
     book.active["XFD1048576"] = "far"
     out = io.BytesIO()
     book.save(out)
-    started = time.perf_counter()
-    with pytest.raises(ValidationError, match="more than 50,000 lines"):
-        read_readings(SimpleUploadedFile("far.xlsx", out.getvalue()))
-    assert time.perf_counter() - started < 2
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError, match="more than 50,000 lines"):
+            read_readings(SimpleUploadedFile("far.xlsx", out.getvalue()))
+        # Padded out, the sheet would be billions of cells.
+        assert tracemalloc.get_traced_memory()[1] < 64 * 1024 * 1024
+    finally:
+        tracemalloc.stop()
 
 
 def test_the_upload_page_refuses_the_workbook_and_saves_nothing(
@@ -103,9 +110,7 @@ def test_the_upload_page_refuses_the_workbook_and_saves_nothing(
 ):
     client.force_login(world.owner)
     url = reverse("measures:readings_upload", args=[measure.pk])
-    started = time.perf_counter()
     response = client.post(url, {"file": SimpleUploadedFile("readings.xlsx", million_rows)})
-    assert time.perf_counter() - started < 5
     assert response.status_code == 200
     assert "is not a normal Office file" in response.content.decode()
     assert not Reading.objects.exists()
