@@ -9,11 +9,16 @@ history and deletes the stored file once the removal is committed.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from plantrack.accounts.models import User
 from plantrack.core.services import delete_recorded, require, save_validated
@@ -101,3 +106,34 @@ def evidence_remove(*, actor: User, evidence: Evidence) -> None:
     delete_recorded(evidence, actor=actor)
     if stored:
         transaction.on_commit(lambda: storage.delete(stored))
+
+
+# --- Housekeeping -------------------------------------------------------------------------------
+
+
+def _stored(storage: Storage, folder: str) -> Iterator[str]:
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _stored(storage, f"{folder}/{sub}")
+
+
+def evidence_orphans_prune(
+    *, older_than_hours: int = 24, now: dt.datetime | None = None
+) -> list[str]:
+    """Housekeeping, run by `manage.py prune_evidence` (daily): delete the stored files under
+    evidence/ that no evidence row names, left by a transaction that failed after its file was
+    stored. Only files older than ``older_than_hours``: a newer one may belong to a row being
+    saved right now. Returns the names deleted."""
+    storage = Evidence._meta.get_field("file").storage
+    if not storage.exists("evidence"):
+        return []
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=older_than_hours)
+    named = set(Evidence.objects.exclude(file="").values_list("file", flat=True))
+    deleted = []
+    for name in _stored(storage, "evidence"):
+        if name not in named and storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
+            deleted.append(name)
+    return deleted

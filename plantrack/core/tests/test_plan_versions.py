@@ -296,6 +296,11 @@ RECIPES: dict[str, Recipe] = {
     "evidence_remove": Recipe(
         lambda o: _s("evidence_remove")(actor=o.manager, evidence=o.evidence), PLAN
     ),
+    "evidence_orphans_prune": Recipe(
+        lambda o: _s("evidence_orphans_prune")(),
+        None,
+        why="it deletes stored files no evidence names: nothing any page shows",
+    ),
     # measures
     "measure_create": Recipe(
         lambda o: _s("measure_create")(
