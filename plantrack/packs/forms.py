@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 
 from plantrack.core.finyears import period_kind_name, period_with_name
 from plantrack.core.forms import model_choice
+from plantrack.engagement.models import Register
 from plantrack.governance.models import Body, Meeting
 from plantrack.packs.selectors import (
     cadence_kind,
@@ -35,12 +38,28 @@ class PackForm(forms.Form):
         help_text="The decisions log runs up to the meeting's date",
     )
 
-    def __init__(self, *args, body: Body, **kwargs):
+    engagement = forms.BooleanField(
+        label="Include the engagement section",
+        required=False,
+    )
+
+    def __init__(self, *args, body: Body, registers: Sequence[Register] = (), **kwargs):
         super().__init__(*args, **kwargs)
         kind = cadence_kind(body.cadence)
         self.fields["period"] = _period_field(kind)
         self.fields["period"].initial = current_period(kind=kind)
         model_choice(self, "meeting").queryset = meetings_for_body(body)
+        # Offered only when there is a register to evaluate; off unless asked for, so that a
+        # body's packs keep their usual contents.
+        if not registers:
+            del self.fields["engagement"]
+        else:
+            names = "; ".join(f"{r.title} ({r.organisation.name})" for r in registers)
+            self.fields["engagement"].help_text = (
+                f"Totals for the period from {names}: activities, people reached, cost, spread, "
+                "quality scores and the movement of the measures they deliver. No activity's "
+                "title or text: the board sees totals only."
+            )
 
 
 class CommentaryForm(forms.Form):

@@ -61,6 +61,8 @@ def pack_build(pack_pk: int) -> None:
             pack.meeting,
             prepared_by=pack.created_by.display_name if pack.created_by else "",
             progress=lambda done, total: report(done * SNAPSHOT_SHARE, total * 100),
+            engagement=pack.engagement,
+            reader=pack.created_by,
         )
         files = _render_all(
             snapshot,

@@ -48,6 +48,12 @@ class Pack(models.Model):
     )
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    # The optional engagement section (packs/engagement.py), chosen when it was prepared.
+    engagement = models.BooleanField(
+        "include engagement",
+        default=False,
+        help_text="The evaluation of the engagement registers of the plans' organisations",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -126,8 +126,17 @@ def pack_progress(pack: Pack) -> int | None:
     return progress_of(PROGRESS_KEY.format(pack.pk))
 
 
-def pack_prepare(*, actor: User, body: Body, period: str, meeting: Meeting | None = None) -> Pack:
-    """Start building a draft pack for a body, period and (optionally) meeting."""
+def pack_prepare(
+    *,
+    actor: User,
+    body: Body,
+    period: str,
+    meeting: Meeting | None = None,
+    engagement: bool = False,
+) -> Pack:
+    """Start building a draft pack for a body, period and (optionally) meeting; with
+    ``engagement``, its engagement section (packs/engagement.py: the registers the actor may
+    read)."""
     require(
         selectors.can_prepare_pack(actor, body),
         "Only a manager of one of the plans this body oversees can prepare its packs.",
@@ -143,6 +152,7 @@ def pack_prepare(*, actor: User, body: Body, period: str, meeting: Meeting | Non
             title=f"{body.name}: board pack for {period_with_name(period)}",
             status=Pack.Status.PREPARING,
             created_by=actor,
+            engagement=engagement,
         )
         pack.plans.set(selectors.body_plan_ids(body))
     build_pack.enqueue(pack.pk)

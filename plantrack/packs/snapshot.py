@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from plantrack.accounts.models import User
 from plantrack.core.charts import RAG_COLOURS, Series, bar_chart
 from plantrack.core.finyears import period_with_name
 from plantrack.evidence.files import type_label
@@ -31,6 +32,7 @@ from plantrack.evidence.selectors import evidence_for_ids
 from plantrack.governance.models import Body, Commentary, Meeting, Oversight
 from plantrack.measures.judgement import Status as Judged
 from plantrack.measures.selectors import format_value, measure_chart_svg, measures_for_plan
+from plantrack.packs.engagement import engagement_section
 from plantrack.packs.selectors import (
     decisions_for,
     latest_update_subquery,
@@ -382,8 +384,11 @@ def build_snapshot(
     prepared_by: str = "",
     on: dt.date | None = None,
     progress: Progress | None = None,
+    engagement: bool = False,
+    reader: User | None = None,
 ) -> tuple[dict, list[int]]:
-    """The snapshot for a body and period (already normalised), and the ids of the plans in it."""
+    """The snapshot for a body and period (already normalised), and the ids of the plans in it.
+    ``engagement`` adds the engagement section, of the registers ``reader`` may read."""
     on = on or today()
     start, end = period_bounds(period)
     parts_to_build = _parts(body)
@@ -453,6 +458,11 @@ def build_snapshot(
         "exceptions": exceptions,
         "parts": parts,
         "decisions": decisions,
+        "engagement": engagement_section(
+            sorted({p["plan_id"] for p in parts}), period, start, end, reader
+        )
+        if engagement
+        else None,
     }
     if progress:
         progress(total, total)

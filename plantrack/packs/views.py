@@ -13,6 +13,7 @@ from plantrack.accounts.http import SignedInRequest
 from plantrack.core.services import require
 from plantrack.core.views import errors_on, paginate
 from plantrack.packs import selectors, services
+from plantrack.packs.engagement import pack_registers
 from plantrack.packs.forms import ChaseForm, CommentaryForm, PackForm, PublishForm
 from plantrack.packs.models import Pack
 from plantrack.packs.render import FORMATS, common, file_name
@@ -43,7 +44,8 @@ def pack_new(request: SignedInRequest, pk: int) -> HttpResponse:
         selectors.can_prepare_pack(request.user, body),
         "Only a manager of one of the plans this body oversees can prepare its packs.",
     )
-    form = PackForm(request.POST or None, body=body)
+    registers = list(pack_registers(selectors.body_plan_ids(body), request.user))
+    form = PackForm(request.POST or None, body=body, registers=registers)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             pack = services.pack_prepare(
@@ -51,6 +53,7 @@ def pack_new(request: SignedInRequest, pk: int) -> HttpResponse:
                 body=body,
                 period=form.cleaned_data["period"],
                 meeting=form.cleaned_data["meeting"],
+                engagement=bool(form.cleaned_data.get("engagement")),
             )
             return redirect("packs:detail", pk=pack.pk)
     return render(request, "packs/new.html", {"form": form, "body": body, "nav_section": "packs"})

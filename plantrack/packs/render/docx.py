@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from plantrack.packs.render import common
+from plantrack.packs.render import common, engagement
 
 
 def _repeat_header(row) -> None:
@@ -129,6 +129,10 @@ def render_docx(snapshot: dict, *, draft: bool = False) -> bytes:
         doc.add_section(WD_SECTION.NEW_PAGE)
         _part(doc, part)
 
+    if snapshot.get("engagement"):
+        doc.add_section(WD_SECTION.NEW_PAGE)
+        _engagement(doc, snapshot["engagement"])
+
     doc.add_section(WD_SECTION.NEW_PAGE)
     doc.add_heading("Decisions log", level=2)
     if snapshot["decisions"]:
@@ -232,3 +236,41 @@ def _part(doc, part: dict) -> None:
             doc.add_paragraph(flag)
     else:
         doc.add_paragraph("No budget.")
+
+
+def _engagement(doc, section: dict) -> None:
+    """The engagement section: each register's tables (the PDF has the charts)."""
+    doc.add_heading("Engagement", level=2)
+    if not section["registers"]:
+        doc.add_paragraph(
+            "No engagement register of the plans' organisations that the person preparing the "
+            "pack may read."
+        )
+    for register in section["registers"]:
+        doc.add_heading(f"{register['title']} ({register['organisation']})", level=3)
+        _table(doc, ["Figure", "Value"], [list(r) for r in engagement.quantity_rows(register)])
+        if register["outputs"]:
+            _table(doc, ["Output", "Count"], [[label, str(n)] for label, n in register["outputs"]])
+        for title, heading, rows in engagement.spread_tables(register):
+            _table(doc, [heading, "Activities"], [[name, str(n)] for name, n in rows], title)
+        if engagement.areas_without_text(register):
+            doc.add_paragraph(engagement.areas_without_text(register))
+        doc.add_paragraph(section["rule"])
+        for name, meaning in section["standards"]:
+            doc.add_paragraph(f"{name}: {meaning}.", style="List Number")
+        _table(
+            doc,
+            ["Quality", "Activities"],
+            [list(r) for r in engagement.quality_rows(register)],
+            "Completed activities by score",
+        )
+        measures = register["benefits"]["measures"]
+        if measures:
+            _table(
+                doc,
+                engagement.BENEFIT_COLUMNS,
+                [engagement.benefit_cells(m) for m in measures],
+                "Measures of the plan actions the activities deliver",
+            )
+        else:
+            doc.add_paragraph("No measures of this pack's plans are delivered by these activities.")

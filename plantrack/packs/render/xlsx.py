@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from plantrack.core.xlsx import NUMBER_FORMAT, append_row, workbook_bytes
-from plantrack.packs.render import common
+from plantrack.packs.render import common, engagement
 
 
 def _sheet(workbook: Workbook, title: str, columns: list[str], first: bool = False) -> Worksheet:
@@ -194,7 +194,43 @@ def render_xlsx(snapshot: dict, *, draft: bool = False) -> bytes:
                 ],
             )
 
+    if snapshot.get("engagement"):
+        _engagement(workbook, snapshot["engagement"])
+
     decisions = _sheet(workbook, "Decisions", common.DECISION_COLUMNS)
     for d in snapshot["decisions"]:
         append_row(decisions, [d["date"], d["kind"], d["text"], d["about"], d["meeting"]])
     return workbook_bytes(workbook)
+
+
+def _engagement(workbook: Workbook, section: dict) -> None:
+    """Two sheets: each register's figures (counts and money as numbers), and the measures of
+    the plan actions its activities deliver."""
+    figures = _sheet(workbook, "Engagement", ["Register", "Table", "Item", "Value"])
+    measures = _sheet(workbook, "Engagement measures", ["Register", *engagement.BENEFIT_COLUMNS])
+    for register in section["registers"]:
+        name = f"{register['title']} ({register['organisation']})"
+        q = register["quantity"]
+        money = {"cost": q["cost"], "cost_per_person": q["cost_per_person"]}
+        rows: list[tuple[str, str, object]] = [
+            ("Quantity", key.replace("_", " ").capitalize(), value)
+            for key, value in q.items()
+            if key not in money
+        ]
+        rows += [
+            ("Quantity", "Cost in the period (£)", Decimal(money["cost"])),
+            (
+                "Quantity",
+                "Cost per person reached (£)",
+                Decimal(money["cost_per_person"]) if money["cost_per_person"] else "",
+            ),
+        ]
+        rows += [("Outputs", label, n) for label, n in register["outputs"]]
+        for title, _, pairs in engagement.spread_tables(register):
+            rows += [(title, item, n) for item, n in pairs]
+        rows += [("No activity in the period", area, "") for area in register["areas_without"]]
+        rows += [("Quality", label, value) for label, value in engagement.quality_rows(register)]
+        for table, item, value in rows:
+            append_row(figures, [name, table, item, value], number_format=NUMBER_FORMAT)
+        for m in register["benefits"]["measures"]:
+            append_row(measures, [name, *engagement.benefit_cells(m)])

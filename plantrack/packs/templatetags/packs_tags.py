@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from plantrack.core.finyears import period_with_name
-from plantrack.packs.render import common
+from plantrack.packs.render import common, engagement
 from plantrack.packs.selectors import can_prepare_pack
 
 register = template.Library()
@@ -20,6 +20,11 @@ register.filter("evidence_text", common.evidence_text)
 register.filter("commentary_text", common.commentary_text)
 register.filter("measure_latest", common.measure_latest)
 register.filter("measure_target", common.measure_target)
+register.filter("engagement_quantity", engagement.quantity_rows)
+register.filter("engagement_quality", engagement.quality_rows)
+register.filter("engagement_spread", engagement.spread_tables)
+register.filter("engagement_areas_without", engagement.areas_without_text)
+register.filter("engagement_benefit", engagement.benefit_cells)
 
 
 @register.filter
