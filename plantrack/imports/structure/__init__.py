@@ -34,9 +34,9 @@ from plantrack.imports.structure.narrative import attach_descriptions
 from plantrack.imports.structure.reader import ReadContext, TableReader
 from plantrack.imports.structure.sections import section_headings
 from plantrack.imports.structure.text import (
+    as_plan_title,
     join_fragments,
     plan_title_like,
-    strip_document_prefix,
     title_case,
 )
 from plantrack.imports.tables import Document
@@ -52,7 +52,7 @@ def _document_title(doc: Document) -> str | None:
     for loose in (False, True):
         for paragraph in doc.paragraphs:
             if plan_title_like(paragraph, loose=loose):
-                return strip_document_prefix(paragraph)
+                return as_plan_title(paragraph)
     return None
 
 

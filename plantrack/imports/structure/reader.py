@@ -35,12 +35,12 @@ from plantrack.imports.structure.text import (
     NUMBERED_HEADING,
     OPEN_END,
     all_caps,
+    as_plan_title,
     date_like,
     is_bullet,
     join_fragments,
     plan_title_like,
     starts_lower,
-    strip_document_prefix,
     title_like,
 )
 from plantrack.imports.tables import Cell, Document, Table
@@ -212,7 +212,7 @@ class TableReader:
         # A plan title given by the user names the first plan; a later plan line still
         # starts a second plan.
         if not self.ctx.plan_title_fixed or self.b.plan.has_actions:
-            self.b.start_plan(strip_document_prefix(text))
+            self.b.start_plan(as_plan_title(text))
 
     def _use_header(self, i: int, block: HeaderBlock) -> None:
         mapping = block.mapping

@@ -124,6 +124,23 @@ def plan_title_like(text: str, *, loose: bool = False) -> bool:
     return bool(pattern.search(t))
 
 
+# A title's last full stop is dropped ("Community Engagement Strategy." names the strategy),
+# but not one that ends an ellipsis, initials ("U.K.") or a usual abbreviation ("Ltd.").
+_KEPT_STOP = re.compile(
+    r"(?:\.|\b\w(?:\.\w)+|\b(?:etc|ltd|co|inc|plc|no|st|dept|govt|bros|jr|sr|vs))$",
+    re.IGNORECASE,
+)
+
+
+def as_plan_title(text: str) -> str:
+    """A line naming a plan as the plan's title: without "Appendix 2:", "Draft -" and the like
+    before it, or a full stop after it."""
+    t = strip_document_prefix(text)
+    if t.endswith(".") and not _KEPT_STOP.search(t[:-1]):
+        t = t[:-1].rstrip()
+    return t
+
+
 def strip_document_prefix(text: str) -> str:
     t = collapse(text)
     t = re.sub(r"^(?:appendix|annex|annexe)\s+\w+\s*[:.\-–]\s*", "", t, flags=re.IGNORECASE)

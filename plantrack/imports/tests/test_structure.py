@@ -512,6 +512,22 @@ def test_document_title_from_paragraphs_when_tables_have_no_heading() -> None:
     assert parse_document(doc).plans[0].title == "Town Centre Action Plan"
 
 
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("Community Engagement Strategy.", "Community Engagement Strategy"),
+        ("Town Centre Action Plan 2022/23.", "Town Centre Action Plan 2022/23"),
+        ("Action Plan for the U.K.", "Action Plan for the U.K."),
+        ("Action Plan of Acme Ltd.", "Action Plan of Acme Ltd."),
+        ("Action Plan...", "Action Plan..."),
+        ("Appendix 2: Town Centre Action Plan", "Town Centre Action Plan"),
+    ],
+)
+def test_a_plan_title_drops_a_trailing_full_stop(line: str, title: str) -> None:
+    doc = Document("x", tables=[table([["Ref", "Action"], ["1", "Go"]])], paragraphs=[line])
+    assert parse_document(doc).plans[0].title == title
+
+
 # --- Helpers ---------------------------------------------------------------------------------
 
 
