@@ -14,7 +14,6 @@ from playwright.sync_api import Page, expect
 from plantrack.demo.loader import DEMO_USERNAME, load_demo
 from plantrack.directory.models import Person
 from plantrack.directory.services import email_verification_token
-from plantrack.engagement.models import Register
 from plantrack.governance.models import Body
 from plantrack.measures.models import Measure
 from plantrack.plans.models import Action, Plan
@@ -61,7 +60,6 @@ def _demo_urls() -> dict[str, str]:
     )
     person.refresh_from_db()
     assert measure is not None, "the Community Charter's targets were not made measures"
-    register = Register.objects.get(source_document__startswith="002_")
     return {
         "summary": f"/reports/plan/{safer.pk}/",
         "section-summary": f"/reports/section/{safer.sections.order_by('position').first().pk}/",
@@ -77,7 +75,6 @@ def _demo_urls() -> dict[str, str]:
         "packs": "/packs/",
         "commentary": f"/packs/plans/{safer.pk}/commentary/",
         "reminders": "/reminders/",
-        "evaluation": f"/engagement/registers/{register.pk}/evaluate/",
         "home": "/",
         "plan": f"/plans/{plan.pk}/",
         "action": f"/plans/actions/{action.pk}/",
@@ -122,6 +119,8 @@ def _engagement_urls() -> dict[str, str]:
         "areas": "/directory/areas/",
         "area": f"/directory/areas/{borough.pk}/",
         "areas-import": "/directory/areas/import/",
+        "evaluation": f"/engagement/registers/{register.pk}/evaluate/",
+        "evaluation-borough": f"/engagement/registers/{register.pk}/evaluate/?area={borough.pk}",
     }
 
 
@@ -207,6 +206,8 @@ SIGNED_IN_PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("areas", "areas", None),
     ("area", "area", None),
     ("areas-import", "areas-import", None),
+    ("evaluation", "evaluation", None),
+    ("evaluation-borough", "evaluation-borough", None),
 ]
 
 
