@@ -477,3 +477,77 @@ def bar_chart(
     )
     svg.append("</svg>")
     return "".join(svg)
+
+
+HBAR_ROW = 26  # units per bar: the 14-unit label and some air
+HBAR_LABEL_CHARS = 24
+
+
+def hbar_chart(
+    categories: Sequence[str],
+    values: Sequence[Number],
+    *,
+    title: str,
+    description: str,
+    colour: str = BLUE,
+    value_format: Formatter = default_format,
+    x_label: str = "",
+    width: int = 480,
+    chart_id: str | None = None,
+    empty_message: str = "No data yet",
+) -> str:
+    """One horizontal bar per category, its name on the left and its value at the end of the
+    bar: for named categories (methods, communities, places) whose names would not fit under
+    upright bars. The height follows the number of bars; the value axis keeps to whole numbers
+    for small counts."""
+    categories = [str(c) for c in categories]
+    numbers = [float(v) for v in values]
+    chart_id = chart_id or _chart_id("hbar", title, description, categories, numbers)
+    height = 40 + HBAR_ROW * max(len(categories), 1) + (24 if x_label else 0)
+    svg = _open(width, height, chart_id, title, description)
+    if not categories or not any(numbers):
+        return _empty(svg, width, height, empty_message)
+    ticks = whole_ticks(nice_ticks(min(0.0, *numbers), max(numbers), 4))
+    low, high = ticks[0], ticks[-1]
+    longest = max(len(name) for name in categories)
+    left = 12 + 7.2 * min(longest, HBAR_LABEL_CHARS)
+    right = width - 14 - 7.5 * max(len(value_format(v)) for v in numbers)
+    top, bottom = 8.0, 8.0 + HBAR_ROW * len(categories)
+
+    def x_of(v: float) -> float:
+        return left + (right - left) * (v - low) / ((high - low) or 1.0)
+
+    grid = "".join(f"M{_num(x_of(t))} {_num(top)}V{_num(bottom)}" for t in ticks)
+    svg.append(f'<g class="app-chart__axes" fill="{BLACK}">')
+    svg.append(f'<path d="{grid}" stroke="{LIGHT_GREY}" stroke-width="1" fill="none"/>')
+    svg.extend(
+        f'<text x="{_num(x_of(t))}" y="{_num(bottom + 18)}" text-anchor="middle" '
+        f'font-size="{SMALL_TEXT}">{esc(value_format(t))}</text>'
+        for t in ticks
+    )
+    if x_label:
+        svg.append(
+            f'<text x="{_num(right)}" y="{_num(bottom + 38)}" text-anchor="end" '
+            f'font-size="{SMALL_TEXT}">{esc(x_label)}</text>'
+        )
+    svg.append("</g>")
+    svg.append('<g class="app-chart__bars">')
+    for i, (name, value) in enumerate(zip(categories, numbers, strict=True)):
+        y = top + HBAR_ROW * i
+        label = name if len(name) <= HBAR_LABEL_CHARS else name[: HBAR_LABEL_CHARS - 1] + "…"
+        start, end = sorted((x_of(0.0), x_of(value)))
+        svg.append(
+            f'<text x="{_num(left - 6)}" y="{_num(y + 17)}" text-anchor="end" fill="{BLACK}">'
+            f"<title>{esc(name)}</title>{esc(label)}</text>"
+        )
+        svg.append(
+            f'<rect x="{_num(start)}" y="{_num(y + 4)}" width="{_num(max(end - start, 1))}" '
+            f'height="{HBAR_ROW - 8}" fill="{colour}"><title>{esc(name)}: '
+            f"{esc(value_format(value))}</title></rect>"
+        )
+        svg.append(
+            f'<text x="{_num(end + 5)}" y="{_num(y + 17)}" fill="{BLACK}">'
+            f"{esc(value_format(value))}</text>"
+        )
+    svg.append("</g></svg>")
+    return "".join(svg)

@@ -185,6 +185,19 @@ def test_a_bar_chart_of_small_counts_has_whole_ticks():
     assert ">0.25<" not in svg and ">1<" in svg
 
 
+def test_a_horizontal_bar_chart_names_every_bar_and_grows_with_them():
+    names = ["Public meeting", "A very long method name that will not fit in the label", "Q&A"]
+    svg = charts.hbar_chart(names, [4, 1, 0], title="Methods", description="d")
+    root = _parse(svg)
+    assert root.get("viewBox") == "0 0 480 118"
+    texts = "".join(_texts(root))
+    assert "Public meeting" in texts and "A very long method name…" in texts
+    assert "A very long method name that will not fit in the label" in svg  # its <title>
+    assert ">0.5<" not in svg
+    empty = charts.hbar_chart(["a"], [0], title="t", description="d", empty_message="None")
+    assert "None" in "".join(_texts(_parse(empty)))
+
+
 @settings(max_examples=50, deadline=None)
 @given(
     st.text(max_size=40),

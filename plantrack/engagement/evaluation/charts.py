@@ -4,11 +4,21 @@ keeps the same SVG in its snapshot."""
 
 from __future__ import annotations
 
-from plantrack.core.charts import BLUE, GREEN, GREY, PURPLE, RED, Series, bar_chart
+from plantrack.core.charts import (
+    BLUE,
+    GREEN,
+    GREY,
+    PURPLE,
+    RED,
+    Series,
+    bar_chart,
+    hbar_chart,
+)
 from plantrack.engagement.evaluation.selectors import Evaluation, Movement
 
-# A chart of more bars than this has unreadable labels: it shows the largest, the table all.
-MOST_BARS = 8
+# Named categories (methods, communities, places) are drawn as horizontal bars, their names
+# beside them; more than this many and the chart shows the largest, the table all.
+MOST_BARS = 12
 # Half the width of the plan summary's charts: they sit beside their tables, and text in a
 # narrower viewBox stays readable when a phone scales the chart down.
 WIDTH, HEIGHT = 480, 280
@@ -36,31 +46,39 @@ def _counts_chart(
     colour: str = BLUE,
     ordered: bool = False,
 ) -> str:
-    """One bar per category. ``ordered`` keeps the given order and every category (a scale);
-    otherwise the largest ``MOST_BARS`` are drawn. Nothing when every count is 0: the table
-    says so without a flat picture."""
+    """One bar per category. ``ordered`` keeps the given order and every category, as upright
+    bars (a scale: IAP2 levels, scores); otherwise the largest ``MOST_BARS`` as horizontal
+    bars, largest first. Nothing when every count is 0: the table says so without a flat
+    picture."""
     if not any(value for _, value in pairs):
         return ""
-    if not ordered:
-        pairs = sorted(pairs, key=lambda pair: -pair[1])
-    shown = pairs if ordered else pairs[:MOST_BARS]
-    left_out = len(pairs) - len(shown)
-    description = f"One bar per {what}: how many {y_label.lower()}. The table beside gives "
-    if left_out:
-        description += f"the numbers; the chart shows the {MOST_BARS} largest, the table all "
-        description += f"{len(pairs)}."
-    else:
-        description += "the numbers."
-    return bar_chart(
+    if ordered:
+        return bar_chart(
+            [name for name, _ in pairs],
+            [Series(y_label, [value for _, value in pairs], colour)],
+            title=title,
+            description=f"One bar per {what}: how many {y_label.lower()}. The table beside "
+            "gives the numbers.",
+            y_label=y_label,
+            width=WIDTH,
+            height=HEIGHT,
+            chart_id=key,
+            whole=True,
+        )
+    shown = sorted(pairs, key=lambda pair: -pair[1])[:MOST_BARS]
+    description = f"One bar per {what}, largest first: how many {y_label.lower()}. The table "
+    description += "beside gives the numbers"
+    if len(pairs) > len(shown):
+        description += f"; the chart shows the {MOST_BARS} largest, the table all {len(pairs)}"
+    return hbar_chart(
         [name for name, _ in shown],
-        [Series(y_label, [value for _, value in shown], colour)],
+        [value for _, value in shown],
         title=title,
-        description=description,
-        y_label=y_label,
+        description=description + ".",
+        colour=colour,
+        x_label=y_label,
         width=WIDTH,
-        height=HEIGHT,
         chart_id=key,
-        whole=True,
     )
 
 
@@ -132,6 +150,5 @@ def evaluation_charts(ev: Evaluation, prefix: str = "evaluation") -> dict[str, s
             key=f"{prefix}-areas",
             title=f"Activities in each of the {spread.areas_heading.lower()}",
             what=spread.areas_heading.lower().rstrip("s"),
-            ordered=len(spread.areas) <= MOST_BARS,
         )
     return charts
