@@ -17,7 +17,7 @@ from django.db import transaction
 from plantrack.accounts.models import User
 from plantrack.budgets.models import BudgetLine
 from plantrack.budgets.services import BudgetLineRow, BudgetTableRows, budgets_import
-from plantrack.core.services import require
+from plantrack.core.services import UNSET, require
 from plantrack.directory.models import Organisation
 from plantrack.directory.selectors import organisation_ids_for
 from plantrack.engagement import services as engagement_services
@@ -147,6 +147,10 @@ def _save_activity(
         communities_text=activity.communities,
         aim=activity.aim,
         method_text=activity.method,
+        level=activity.level,
+        start_text=activity.start,
+        end_text=activity.end,
+        status=activity.status or UNSET,  # not written: the activity's default (planned)
     )
 
 

@@ -7,6 +7,10 @@ Owner | Cost | Link to B/OCU business plan | Communities Targeted/ Rationale | E
 least two of the communities targeted, the aim and the method: that is what sets a register
 apart from an action plan, whose tables may have an aim or a cost but not both of the others.
 
+Besides these, a register exported by PlanTrack has the status, the IAP2 level, the areas and
+the start and end of each activity: the status, the level and the dates are read back; the
+areas (names shared by many places) are not.
+
 Each header cell is read by keywords, in order: the first that appears decides, so "Engagement
 Aim" is the aim and "Link to Community Engagement Strategy" a link, not the communities.
 """
@@ -19,8 +23,21 @@ from dataclasses import dataclass
 from plantrack.imports.lookalikes import collapse
 from plantrack.imports.tables import Cell
 
-# The fields of an activity a column can hold, in the order they are shown.
-FIELDS = ("title", "owner", "cost", "business_plan_link", "communities", "aim", "method")
+# The fields of an activity a column can hold, in the order they are shown: those of seed
+# 002's register, then those a register exported by PlanTrack adds (``exports``).
+FIELDS = (
+    "title",
+    "owner",
+    "cost",
+    "business_plan_link",
+    "communities",
+    "aim",
+    "method",
+    "status",
+    "level",
+    "start",
+    "end",
+)
 _TELLING = {"communities", "aim", "method"}  # two of these make a register
 
 _KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -42,6 +59,10 @@ _KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "communities",
         ),
         (r"\bcosts?\b|\bbudget\b|\bfunding\b|£|\bspend\b|\bexpenditure\b", "cost"),
+        (r"\bstatus\b", "status"),
+        (r"\biap2\b|\blevel\b|\bspectrum\b", "level"),
+        (r"\bstart(?:s|ing|ed)?\b|\bbegin(?:s|ning)?\b|\bcommenc", "start"),
+        (r"\bend(?:s|ing|ed)?\b|\bfinish(?:es|ing)?\b|\buntil\b", "end"),
         (
             r"\bowners?\b|\blead\b|\bresponsib|\bwho\b|\bcontact\b|\borganis(?:er|ed by)\b"
             r"|\bdelivered by\b|\bteam\b|\bunit\b",

@@ -42,15 +42,20 @@ def joined(parts: list[str]) -> str:
 
 def labelled_group(row: list[Cell]) -> str | None:
     """ "Business Group Engagement Priorities: | Serious Crime Directorate": the name after
-    a label that ends with a colon and names a grouping; None for any other row."""
-    filled = [collapse(c.text) for c in row if collapse(c.text)]
-    for end, text in enumerate(filled):
-        if ":" not in text:
+    a label that ends with a colon and names a grouping; None for any other row.
+
+    The name is the rest of the label's cell or in the three cells after it: a row with text
+    further along is an activity whose title has a colon ("Youth team: litter pick")."""
+    texts = [collapse(c.text) for c in row]
+    filled = [n for n, text in enumerate(texts) if text]
+    for k, n in enumerate(filled):
+        if ":" not in texts[n]:
             continue
-        before, _, after = text.partition(":")
-        label = joined([*filled[:end], before])
-        rest = [after.strip(), *filled[end + 1 :]] if after.strip() else filled[end + 1 :]
-        if not _is_label(label) or not 1 <= len(rest) <= 3:
+        before, _, after = texts[n].partition(":")
+        label = joined([*(texts[m] for m in filled[:k]), before])
+        later = filled[k + 1 :]
+        rest = [t for t in (after.strip(), *(texts[m] for m in later)) if t]
+        if not _is_label(label) or not 1 <= len(rest) <= 3 or (later and later[-1] > n + 3):
             return None
         name = joined(rest)
         return name if 0 < len(name) <= _MAX_NAME else None

@@ -22,6 +22,10 @@ class ParsedActivity:
     communities: str = ""
     aim: str = ""
     method: str = ""
+    status: str = ""  # an Activity.Status value, "" when not written (planned)
+    level: str = ""  # an Activity.Level value, "" when not written
+    start: str = ""  # as written
+    end: str = ""
     origin: str = ""  # "table 2 (from line 34), row 5", for warnings and the preview
 
     def to_json(self) -> dict:
@@ -38,6 +42,10 @@ class ParsedActivity:
             "communities": self.communities,
             "aim": self.aim,
             "method": self.method,
+            "status": self.status or None,
+            "level": self.level or None,
+            "start": self.start or None,
+            "end": self.end or None,
         }
 
 

@@ -35,6 +35,7 @@ from plantrack.engagement.models import Activity
 from plantrack.imports.engagement.columns import RegisterColumns, register_columns
 from plantrack.imports.engagement.groups import labelled_group, lone_group
 from plantrack.imports.engagement.parsed import ParsedActivity, ParsedRegister
+from plantrack.imports.engagement.values import read_choices
 from plantrack.imports.lookalikes import collapse
 from plantrack.imports.tables import Cell, Document, Table
 
@@ -60,7 +61,20 @@ _LIMITS = {
     "communities": TEXT_MAX,
     "aim": TEXT_MAX,
     "method": TEXT_MAX,
+    "start": _max_length("start_text"),
+    "end": _max_length("end_text"),
 }
+
+
+def title_cell(title: str) -> str:
+    """The text of a one-cell row above a register's first header that this reader reads back
+    as ``title``: the title itself, or captioned "Table 1: …" when alone it would be read as a
+    group's name ("Barnet Borough: engagement"), a caption to take off ("Appendix 3 - …") or a
+    sheet's generic name ("Sheet 1")."""
+    plain = collapse(title)
+    if labelled_group([Cell(plain)]) or _CAPTION.match(plain) or _GENERIC.match(plain):
+        return f"Table 1: {plain}"
+    return plain
 
 
 def find_registers(document: Document) -> list[ParsedRegister]:
@@ -199,6 +213,8 @@ class _RegisterReader:
         cost = parse_cost(cost_text)
         if cost.warning:
             self.register.warnings.append(f"{draft.origin}: cost {cost.warning}")
+        status, level, checks = read_choices(draft.text("status"), draft.text("level"))
+        self.register.warnings += [f"{draft.origin}: {check}" for check in checks]
 
         def fit(name: str, text: str) -> str:
             limit = _LIMITS[name]
@@ -221,15 +237,23 @@ class _RegisterReader:
             communities=fit("communities", draft.text("communities")),
             aim=fit("aim", draft.text("aim")),
             method=fit("method", draft.text("method")),
+            status=status,
+            level=level,
+            start=fit("start", draft.text("start")),
+            end=fit("end", draft.text("end")),
             origin=draft.origin,
         )
 
     def _title(self) -> str:
         title = self.title_row or self._caption() or collapse(self.table.heading)
-        if not title or _GENERIC.match(title) or len(title) > _MAX_TITLE:
-            return f"Engagement register from {self.document.name}"[:_MAX_TITLE]
         match = _CAPTION.match(title)
-        return collapse(match["title"]) if match else title
+        if match:
+            title = collapse(match["title"])
+        elif not title or _GENERIC.match(title):
+            title = ""
+        if not title or len(title) > _MAX_TITLE:
+            return f"Engagement register from {self.document.name}"[:_MAX_TITLE]
+        return title
 
     def _caption(self) -> str | None:
         """A "Table 2: …" caption among the paragraphs between the last table and this one."""

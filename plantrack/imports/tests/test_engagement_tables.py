@@ -14,10 +14,12 @@ import pytest
 from fpdf import FPDF
 
 from plantrack.imports.engagement.columns import register_field
+from plantrack.imports.engagement.groups import labelled_group
 from plantrack.imports.engagement.parsed import ParsedRegister
+from plantrack.imports.engagement.tables import title_cell
 from plantrack.imports.parsed import from_store, to_store
 from plantrack.imports.pipeline import parse_bytes, parse_register_bytes
-from plantrack.imports.tables import ImportFailed
+from plantrack.imports.tables import Cell, ImportFailed
 from plantrack.imports.tests.test_structure import SEEDS
 
 # Seed 002 lives beside the repository (shared/seeds), or with the demo seeds once loaded.
@@ -37,6 +39,8 @@ GROUPS = {
     "Safer Neighbourhood Central Unit Initiatives": 2,
     "Individual Borough Based Initiatives": 10,
 }
+# Seed 002 writes no status, IAP2 level or dates (a register exported by PlanTrack does).
+NOT_WRITTEN = {"status": None, "level": None, "start": None, "end": None}
 # Four activities of seed 002 as the CLI prints them: a cell wrapped over five lines without
 # a cost cell, and the three costs written (£9,000 a year; £2,500 and £1,500, no period
 # written: one-off).
@@ -66,6 +70,7 @@ CROYDON = {
         "Powerpoint presentation with audio/visual aids Distribution of literature & "
         "merchandise (Trident/Trafalgar) Q&A Session"
     ),
+    **NOT_WRITTEN,
 }
 MYAG = {
     "group": "Diversity & Citizen Focus Directorate",
@@ -84,6 +89,7 @@ MYAG = {
         "Distribution of strategic and corporate consultation documents and draft MPS "
         "policies and procedures. Regular meetings and working groups"
     ),
+    **NOT_WRITTEN,
 }
 DEAF_LINK = {
     "group": "Individual Borough Based Initiatives",
@@ -104,6 +110,7 @@ DEAF_LINK = {
         "with local community, breaking down barriers and building cohesion"
     ),
     "method": "Public Meeting Q&A Session with questionnaire e-mails",
+    **NOT_WRITTEN,
 }
 THIRD_PARTY = {
     "group": "Individual Borough Based Initiatives",
@@ -128,6 +135,7 @@ THIRD_PARTY = {
         "Met with some existing sites, identified training need and police trainers "
         "delivered one day courses. Expanded sites to cover all six areas of diversity."
     ),
+    **NOT_WRITTEN,
 }
 REPRESENTATIVE = [CROYDON, MYAG, DEAF_LINK, THIRD_PARTY]
 HEADER = [
@@ -478,3 +486,62 @@ def test_register_json_round_trip():
     assert ParsedRegister.from_dict(register.to_dict()) == register
     assert register.activities[0].to_json()["cost_gbp"] == 2500
     assert register.activities[0].cost_period == "year"
+
+
+def test_status_level_and_dates_are_read_in_a_register_s_words():
+    parsed = parse_bytes(
+        "r.txt",
+        _pasted(
+            "Activity\tAim\tMethod\tStatus\tLevel of engagement\tStart date\tEnd date",
+            "Youth forum\tGive a voice\tMeetings\tOngoing\tConsultation\tApril 2025\tMarch 2026",
+            "Street surgery\tHear concerns\tStalls\tComplete\tInform\t\t",
+            "Ward panel\tSet priorities\tMeetings\tDone\tInvolve\t\t",
+            "Open day\tMeet us\tStalls\tPostponed\tTell\t\t",
+        ),
+        is_text=True,
+    )
+    forum, surgery, panel, day = parsed.engagement[0].activities
+    assert (forum.status, forum.level, forum.start, forum.end) == (
+        "running",
+        "consult",
+        "April 2025",
+        "March 2026",
+    )
+    assert (surgery.status, surgery.level) == ("completed", "inform")
+    # A completed involvement needs its "you said, we did", which a register does not hold.
+    assert (panel.status, panel.level) == ("running", "involve")
+    assert (day.status, day.level) == ("", "")
+    warnings = "\n".join(parsed.warnings)
+    assert "row 4: completed in the document, imported as running" in warnings
+    assert "status “Postponed” is not one PlanTrack knows; imported as planned." in warnings
+    assert "IAP2 level “Tell” is not one PlanTrack knows; left out." in warnings
+
+
+@pytest.mark.parametrize(
+    ("cells", "group"),
+    [
+        (["Business Group Engagement Priorities:", "", "Youth Service"], "Youth Service"),
+        (["Borough initiatives: Barnet"], "Barnet"),
+        # Text further along than three cells after the label: an activity's row.
+        (["Youth team: litter pick", "", "", "", "", "", "", "Cancelled"], None),
+        (["Youth team: litter pick", "SN team", "", "", "", "Cancelled"], None),
+    ],
+)
+def test_a_labelled_group_s_name_is_in_the_three_cells_after_its_label(cells, group):
+    assert labelled_group([Cell(text) for text in cells]) == group
+
+
+@pytest.mark.parametrize(
+    ("title", "cell"),
+    [
+        ("Engagement activity 2025", "Engagement activity 2025"),
+        ("Barnet Borough: engagement", "Table 1: Barnet Borough: engagement"),
+        ("Appendix 3 - engagement", "Table 1: Appendix 3 - engagement"),
+        ("Sheet 1", "Table 1: Sheet 1"),
+    ],
+)
+def test_a_title_cell_reads_back_as_the_title(title, cell):
+    assert title_cell(title) == cell
+    rows = [cell, "Exported\t2 activities", "Activity\tAim\tMethod", "Forum\tGive a voice\tMeet"]
+    (register,) = parse_bytes("r.txt", _pasted(*rows), is_text=True).engagement
+    assert register.title == title
