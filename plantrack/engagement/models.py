@@ -26,9 +26,12 @@ class Register(models.Model):
     )
     description = bounded_text(blank=True)
     source_document = models.CharField(max_length=300, blank=True)
+    # Moved by every engagement service that writes to the register or anything in it
+    # (services._save, _delete), so pages computed from it (the evaluation) are cached under it.
+    version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["title"]

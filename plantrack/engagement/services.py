@@ -24,7 +24,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Model
 
 from plantrack.accounts.models import User
 from plantrack.budgets.models import BudgetLine
@@ -61,6 +61,32 @@ OWNERS_ONLY = "Only the register's managers and the activity's owners can change
 DATES = {"start_text": "start", "end_text": "end"}
 
 
+def _register_id(instance: Model) -> int:
+    if isinstance(instance, Register):
+        return instance.pk
+    if isinstance(instance, RegisterRole | Group | Activity):
+        return instance.register_id
+    activity: Activity = instance.activity  # type: ignore[attr-defined]
+    return activity.register_id
+
+
+def _save(instance: Model, *, actor: User) -> None:
+    """save_validated, moving the version of the register the row belongs to (Register.version):
+    every write in this module goes through here or _delete, so none can forget."""
+    save_validated(instance, actor=actor)
+    registers_changed({_register_id(instance)})
+
+
+def _delete(instance: Model, *, actor: User) -> None:
+    register_id = _register_id(instance)
+    delete_recorded(instance, actor=actor)
+    registers_changed({register_id})
+
+
+def registers_changed(register_ids: set[int]) -> None:
+    Register.objects.filter(pk__in=register_ids).update(version=F("version") + 1)
+
+
 def require_manager(actor: User, register: Register) -> None:
     require(register_access(actor, register).can_manage, MANAGERS_ONLY)
 
@@ -91,9 +117,9 @@ def register_create(
         description=description,
         source_document=source_document,
     )
-    save_validated(register, actor=actor)
+    _save(register, actor=actor)
     role = RegisterRole(register=register, user=actor, role=RegisterRole.Role.MANAGER)
-    save_validated(role, actor=actor)
+    _save(role, actor=actor)
     return register
 
 
@@ -111,22 +137,27 @@ def register_update(
     fields = supplied(locals(), "actor", "register", "edit_version")
     require_manager(actor, register)
     claim(register, edit_version)
+    # Saving writes every column: take the version as it is now (locked), never an older one.
+    register.version = (
+        Register.objects.select_for_update().values_list("version", flat=True).get(pk=register.pk)
+    )
     if organisation is not UNSET and organisation.pk != register.organisation_id:
         require(
             can_create_register(actor, organisation),
             "A register can only be moved to an organisation you are a member of.",
         )
     apply_fields(register, fields)
-    save_validated(register, actor=actor)
+    _save(register, actor=actor)
     return register
 
 
 @transaction.atomic
 def register_manager_add(*, actor: User, register: Register, user: User) -> RegisterRole:
     require_manager(actor, register)
-    role, _ = RegisterRole.objects.get_or_create(
-        register=register, user=user, defaults={"role": RegisterRole.Role.MANAGER}
-    )
+    role = RegisterRole.objects.filter(register=register, user=user).first()
+    if role is None:
+        role = RegisterRole(register=register, user=user, role=RegisterRole.Role.MANAGER)
+        _save(role, actor=actor)
     return role
 
 
@@ -137,7 +168,7 @@ def register_manager_remove(*, actor: User, register: Register, user: User) -> N
     if roles.exclude(user=user).count() == 0:
         raise ValidationError("A register needs at least one manager.")
     for role in roles.filter(user=user):
-        delete_recorded(role, actor=actor)
+        _delete(role, actor=actor)
 
 
 # --- Groups ---------------------------------------------------------------------------------
@@ -154,7 +185,7 @@ def group_create(
         raise ValidationError({"name": "This register already has a group with that name."})
     position = (Group.objects.filter(register=register).aggregate(m=Max("position"))["m"] or 0) + 1
     group = Group(register=register, name=name, organisation=organisation, position=position)
-    save_validated(group, actor=actor)
+    _save(group, actor=actor)
     return group
 
 
@@ -175,7 +206,7 @@ def group_update(
     clash = Group.objects.filter(register=group.register_id, name__iexact=group.name)
     if clash.exclude(pk=group.pk).exists():
         raise ValidationError({"name": "This register already has a group with that name."})
-    save_validated(group, actor=actor)
+    _save(group, actor=actor)
     return group
 
 
@@ -183,7 +214,7 @@ def group_update(
 def group_delete(*, actor: User, group: Group) -> None:
     """The group's activities stay in the register, ungrouped."""
     require_manager(actor, group.register)
-    delete_recorded(group, actor=actor)
+    _delete(group, actor=actor)
 
 
 # --- Activities -----------------------------------------------------------------------------
@@ -245,13 +276,13 @@ def _set_links(activity: Activity, actor: User, links: dict[str, Any]) -> None:
 def _set_owners(activity: Activity, actor: User, people: list[Person]) -> None:
     keep = {p.pk for p in people}
     for ownership in ActivityOwner.objects.filter(activity=activity).exclude(person_id__in=keep):
-        delete_recorded(ownership, actor=actor)
+        _delete(ownership, actor=actor)
     have = set(ActivityOwner.objects.filter(activity=activity).values_list("person_id", flat=True))
     for position, person in enumerate(people):
         if person.pk in have:
             continue
         owner = ActivityOwner(activity=activity, person=person, position=position, post=person.post)
-        save_validated(owner, actor=actor)
+        _save(owner, actor=actor)
 
 
 LINKS = ("owners", "partners", "plans", "actions", "communities", "methods", "areas")
@@ -306,7 +337,7 @@ def activity_create(
     apply_fields(activity, fields, fuzzy_dates=DATES)
     _check_cost(activity)
     _check_completion(activity)
-    save_validated(activity, actor=actor)
+    _save(activity, actor=actor)
     _set_links(activity, actor, links)
     return activity
 
@@ -362,7 +393,7 @@ def activity_update(
     apply_fields(activity, fields, fuzzy_dates=DATES)
     _check_cost(activity)
     _check_completion(activity)
-    save_validated(activity, actor=actor)
+    _save(activity, actor=actor)
     _set_links(activity, actor, links)
     return activity
 
@@ -381,7 +412,7 @@ def _keep_unseen_actions(actor: User, activity: Activity, chosen: list[Action]) 
 @transaction.atomic
 def activity_delete(*, actor: User, activity: Activity) -> None:
     require_manager(actor, activity.register)
-    delete_recorded(activity, actor=actor)
+    _delete(activity, actor=actor)
 
 
 # --- What an activity produced --------------------------------------------------------------
@@ -415,7 +446,7 @@ def output_record(
         source_text=source_text[:300],
     )
     _check_output(output)
-    save_validated(output, actor=actor)
+    _save(output, actor=actor)
     return output
 
 
@@ -436,14 +467,14 @@ def output_update(
     claim(output, edit_version)
     apply_fields(output, fields)
     _check_output(output)
-    save_validated(output, actor=actor)
+    _save(output, actor=actor)
     return output
 
 
 @transaction.atomic
 def output_delete(*, actor: User, output: Output) -> None:
     require_editor(actor, output.activity)
-    delete_recorded(output, actor=actor)
+    _delete(output, actor=actor)
 
 
 @transaction.atomic
@@ -457,7 +488,7 @@ def outcome_record(
 ) -> Outcome:
     require_editor(actor, activity)
     outcome = Outcome(activity=activity, you_said=you_said, we_did=we_did, date=date)
-    save_validated(outcome, actor=actor)
+    _save(outcome, actor=actor)
     return outcome
 
 
@@ -475,7 +506,7 @@ def outcome_update(
     require_editor(actor, outcome.activity)
     claim(outcome, edit_version)
     apply_fields(outcome, fields)
-    save_validated(outcome, actor=actor)
+    _save(outcome, actor=actor)
     return outcome
 
 
@@ -493,7 +524,7 @@ def outcome_delete(*, actor: User, outcome: Outcome) -> None:
             "This completed activity needs its “you said, we did”: reopen it before deleting "
             "its only outcome."
         )
-    delete_recorded(outcome, actor=actor)
+    _delete(outcome, actor=actor)
 
 
 @transaction.atomic
@@ -507,7 +538,7 @@ def follow_up_create(
 ) -> FollowUp:
     require_editor(actor, activity)
     follow_up = FollowUp(activity=activity, title=title.strip(), due_on=due_on, owner=owner)
-    save_validated(follow_up, actor=actor)
+    _save(follow_up, actor=actor)
     return follow_up
 
 
@@ -526,14 +557,14 @@ def follow_up_update(
     require_editor(actor, follow_up.activity)
     claim(follow_up, edit_version)
     apply_fields(follow_up, fields)
-    save_validated(follow_up, actor=actor)
+    _save(follow_up, actor=actor)
     return follow_up
 
 
 @transaction.atomic
 def follow_up_delete(*, actor: User, follow_up: FollowUp) -> None:
     require_editor(actor, follow_up.activity)
-    delete_recorded(follow_up, actor=actor)
+    _delete(follow_up, actor=actor)
 
 
 @transaction.atomic
@@ -553,10 +584,10 @@ def activity_update_post(
     update = ActivityUpdate(
         activity=activity, date=date, rag=rag, narrative=narrative, author=actor
     )
-    save_validated(update, actor=actor)
+    _save(update, actor=actor)
     if activity.last_update_on is None or date >= activity.last_update_on:
         activity.last_update_on = date
         if rag:
             activity.rag = rag
-        save_validated(activity, actor=actor)
+        _save(activity, actor=actor)
     return update
