@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from plantrack.api import api
 from plantrack.budgets import urls as budgets_urls
+from plantrack.engagement import urls as engagement_urls
 from plantrack.imports import urls as imports_urls
 from plantrack.measures import urls as measures_urls
 from plantrack.plans.views import home
@@ -23,8 +24,9 @@ urlpatterns = [
     path("plans/", include("plantrack.plans.urls")),
     path("directory/", include("plantrack.directory.urls")),
     path("imports/", include("plantrack.imports.urls")),
-    # The budget import and the readings upload are the importer's, shown among the measure
-    # and budget pages under those apps' names: measures and budgets cannot import it.
+    # The budget import, the readings upload and the register exports are the importer's,
+    # shown among the measure, budget and engagement pages under those apps' names: those
+    # apps cannot import it.
     path(
         "measures/",
         include((measures_urls.urlpatterns + imports_urls.readings_patterns, "measures")),
@@ -37,7 +39,10 @@ urlpatterns = [
     path("governance/", include("plantrack.governance.urls")),
     path("packs/", include("plantrack.packs.urls")),
     path("reminders/", include("plantrack.reminders.urls")),
-    path("engagement/", include("plantrack.engagement.urls")),
+    path(
+        "engagement/",
+        include((engagement_urls.urlpatterns + imports_urls.engagement_patterns, "engagement")),
+    ),
     path("evidence/", include("plantrack.evidence.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

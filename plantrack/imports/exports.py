@@ -104,18 +104,26 @@ def to_xlsx(plan: Plan) -> bytes:
     return workbook_bytes(workbook)
 
 
-def _csv_safe(value: str) -> str:
+def csv_safe(value: str) -> str:
+    """A csv cell: cleaned, and guarded by an apostrophe where a spreadsheet would take it for
+    a formula (the csv reader removes it again)."""
     value = clean_text(value)
     return "'" + value if FORMULA_START.match(value) else value
 
 
-def to_csv(plan: Plan) -> bytes:
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    """Rows of text as a formula-safe csv (also the engagement register's, see
+    ``imports.engagement.exports``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in plan_rows(plan):
-        writer.writerow([_csv_safe(value) for value in row])
+    for row in rows:
+        writer.writerow([csv_safe(value) for value in row])
     # A BOM, so that Excel opens the file as UTF-8 (en dashes, £ signs).
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_csv(plan: Plan) -> bytes:
+    return csv_bytes(plan_rows(plan))
 
 
 def to_json(plan: Plan) -> bytes:
@@ -162,6 +170,7 @@ def to_json(plan: Plan) -> bytes:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def file_name(plan: Plan, extension: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", plan.title).strip("-")[:80] or "plan"
+def file_name(title: str, extension: str, fallback: str = "plan") -> str:
+    """A download's file name from a plan's or a register's title."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-")[:80] or fallback
     return f"{stem}.{extension}"

@@ -13,13 +13,22 @@ urlpatterns = [
     path("export/plan-<int:pk>.<str:fmt>", views.plan_export, name="export"),
 ]
 
-# Shown among the budget and measure pages, under those apps' names and addresses
-# (budgets:import, measures:readings_upload): plantrack/urls.py adds them to their namespaces,
-# because budgets and measures sit below the importer and cannot import it.
+# Shown among the budget, measure and engagement pages, under those apps' names and addresses
+# (budgets:import, measures:readings_upload, engagement:export_xlsx): plantrack/urls.py adds
+# them to their namespaces, because those apps sit below the importer and cannot import it.
 budget_patterns = [
     path("plan/<int:plan_pk>/import/", views.budget_import, name="import"),
     path("plan/<int:plan_pk>/import/preview/", views.budget_import_preview, name="import_preview"),
 ]
 readings_patterns = [
     path("<int:pk>/readings/upload/", views.readings_upload, name="readings_upload"),
+]
+engagement_patterns = [
+    path(
+        "registers/<int:pk>/export.xlsx",
+        views.register_export,
+        {"fmt": "xlsx"},
+        name="export_xlsx",
+    ),
+    path("registers/<int:pk>/export.csv", views.register_export, {"fmt": "csv"}, name="export_csv"),
 ]

@@ -12,8 +12,12 @@ from django_htmx.http import HttpResponseClientRedirect
 from plantrack.accounts.http import SignedInRequest
 from plantrack.budgets.forms import BudgetImportConfirmForm, BudgetImportForm
 from plantrack.core.views import errors_on
+from plantrack.core.xlsx import XLSX_TYPE
+from plantrack.engagement.forms import ActivityFilterForm
+from plantrack.engagement.selectors import register_get_for_user
 from plantrack.imports import exports, jobs, selectors, services
 from plantrack.imports.budgets.sections import match_section
+from plantrack.imports.engagement import exports as register_exports
 from plantrack.imports.forms import ColumnsForm, ImportForm
 from plantrack.imports.merging import reimport_changes
 from plantrack.imports.models import ImportJob
@@ -281,7 +285,7 @@ def _readings_preview(request: SignedInRequest, job: ImportJob) -> HttpResponse:
 
 
 EXPORTS = {
-    "xlsx": (exports.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "xlsx": (exports.to_xlsx, XLSX_TYPE),
     "csv": (exports.to_csv, "text/csv; charset=utf-8"),
     "json": (exports.to_json, "application/json"),
 }
@@ -294,5 +298,27 @@ def plan_export(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
     plan = plan_get_for_user(request.user, pk)
     build, content_type = EXPORTS[fmt]
     response = HttpResponse(build(plan), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exports.file_name(plan, fmt)}"'
+    response["Content-Disposition"] = f'attachment; filename="{exports.file_name(plan.title, fmt)}"'
+    return response
+
+
+# --- Engagement registers: shown among the register pages -----------------------------------
+# Their routes join the engagement namespace in plantrack/urls.py, as the budget import's do.
+
+REGISTER_EXPORTS = {
+    "xlsx": (register_exports.to_xlsx, XLSX_TYPE),
+    "csv": (register_exports.to_csv, "text/csv; charset=utf-8"),
+}
+
+
+@require_GET
+def register_export(request: SignedInRequest, pk: int, fmt: str) -> HttpResponse:
+    """The register as the importer reads it, with the register page's filters (all of it
+    without any)."""
+    register = register_get_for_user(request.user, pk)
+    flt = ActivityFilterForm(request.GET or None, register=register).to_filter()
+    build, content_type = REGISTER_EXPORTS[fmt]
+    response = HttpResponse(build(register, flt), content_type=content_type)
+    name = register_exports.register_file_name(register, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -416,6 +416,8 @@ ROUTES.update(
         "engagement:register_create": Row({}, get=START_REGISTER, post=START_REGISTER),
         "engagement:register": Row({"pk": "register"}, get=SEE_REGISTER, post=NO),
         "engagement:evaluate": Row({"pk": "register"}, get=SEE_REGISTER, post=NO),
+        "engagement:export_xlsx": Row({"pk": "register"}, get=SEE_REGISTER, post=NO),
+        "engagement:export_csv": Row({"pk": "register"}, get=SEE_REGISTER, post=NO),
         "engagement:register_edit": Row(
             {"pk": "register"}, get=MANAGE_REGISTER, post=MANAGE_REGISTER
         ),
