@@ -59,7 +59,9 @@ def test_record_an_activity_with_output_and_outcome_then_evaluate(
     # "You said, we did", then completed.
     page.get_by_role("link", name="Record “you said, we did”").click()
     page.get_by_label("You said", exact=True).fill("Officers could not sign at the front counter")
-    page.get_by_label("We did", exact=True).fill("Six officers trained in BSL; a video relay at the counter")
+    page.get_by_label("We did", exact=True).fill(
+        "Six officers trained in BSL; a video relay at the counter"
+    )
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Six officers trained in BSL")).to_be_visible()
     page.get_by_role("link", name="Edit activity").click()
