@@ -744,6 +744,12 @@ RECIPES.update(
             None,
             why=_REGISTER_ONLY,
         ),
+        "load_demo_engagement": Recipe(
+            lambda o: _s("load_demo_engagement")(actor=o.admin, manager=o.manager, plan=o.plan),
+            None,
+            why="it links activities to actions only by seed 002's titles, absent here",
+            prepare=lambda o: o.activity.areas.clear(),
+        ),
         "activity_update_post": Recipe(
             lambda o: _s("activity_update_post")(
                 actor=o.owner, activity=o.activity, narrative="Going well", rag="green"
