@@ -11,13 +11,14 @@ from plantrack.accounts.models import User
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on, paginate
+from plantrack.directory.selectors import can_edit_organisation, organisation_get_for_user
 from plantrack.engagement import phrases, selectors, services
-from plantrack.engagement.evaluation import selectors as evaluation
-from plantrack.engagement.evaluation.charts import evaluation_charts
 from plantrack.engagement.evaluation.forms import EvaluationForm
+from plantrack.engagement.evaluation.render import evaluation_html
 from plantrack.engagement.forms import (
     ActivityFilterForm,
     ActivityForm,
+    CommunitiesServedForm,
     FollowUpForm,
     GroupForm,
     ManagerForm,
@@ -459,23 +460,49 @@ def update_create(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def register_evaluate(request: SignedInRequest, pk: int) -> HttpResponse:
-    """Quantity, spread, quality and benefits for an area, group and period. Not cached: a
-    register has no version that every write to its activities moves (see the report)."""
+    """Quantity, spread, quality and benefits for an area, group and period; the body cached
+    under the register's version (engagement/evaluation/render.py)."""
     register = selectors.register_get_for_user(request.user, pk)
     form = EvaluationForm(request.GET or None, register=register, on=today())
     chosen = form.choice()
-    result = evaluation.evaluate(
-        register,
-        period=chosen.period,
-        area=chosen.area,
-        group=chosen.group,
-        plans=plans_visible_to(request.user),
-    )
     context = {
         "nav_section": NAV,
         "register": register,
         "form": form,
-        "ev": result,
-        "charts": evaluation_charts(result),
+        "chosen": chosen,
+        "body": evaluation_html(register, chosen, plans_visible_to(request.user)),
     }
     return render(request, "engagement/evaluate.html", context)
+
+
+# --- An organisation's communities ----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_communities(request: SignedInRequest, pk: int) -> HttpResponse:
+    organisation = organisation_get_for_user(request.user, pk)
+    require(
+        can_edit_organisation(request.user, organisation),
+        "Only members of the organisation can say which communities it serves.",
+    )
+    form = CommunitiesServedForm(
+        _posted(request),
+        initial={"communities": selectors.communities_served(organisation)},
+    )
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.organisation_communities_set(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+            messages.success(request, "Communities saved.")
+            return redirect(organisation)
+    return render(
+        request,
+        "engagement/communities_form.html",
+        {
+            "nav_section": "organisations",
+            "form": form,
+            "title": f"Communities {organisation.name} serves",
+            "organisation": organisation,
+        },
+    )

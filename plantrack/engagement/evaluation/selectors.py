@@ -37,6 +37,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -616,3 +617,46 @@ def outputs_in(
             Q(area__path__startswith=area.path) | (Q(area__isnull=True) & covered)
         )
     return outputs.order_by()
+
+
+# --- Caching --------------------------------------------------------------------------------
+
+
+def cache_key(
+    register: Register,
+    period: Period,
+    area: Area | None,
+    group: Group | None,
+    plans: QuerySet[Plan],
+) -> tuple[Any, ...]:
+    """Everything the evaluation is computed from, for core.cache.cached (two queries):
+
+    * the register's version, moved by every engagement service that writes to it or
+      anything in it (activities, their links, outputs, outcomes, updates, groups);
+    * the choices (period, area, group; nothing depends on the day once the period is
+      chosen);
+    * the plans whose measures the benefits may show (those of the activities' actions that
+      the reader sees) with their versions, moved by every write to their actions, measures
+      and readings: readers who see different plans get different entries;
+    * the areas (how many, and the latest change): a place added, renamed or moved changes the
+      places listed. Methods and communities are kept by migrations, which come with a new
+      release, and the release is in every key.
+    """
+    linked = (
+        plans.filter(actions__engagement_activities__register=register)
+        .values_list("pk", "version")
+        .distinct()
+        .order_by("pk")
+    )
+    places = Area.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    return (
+        "engagement-evaluation",
+        register.pk,
+        register.version,
+        period.label,
+        area.pk if area else None,
+        group.pk if group else None,
+        tuple(linked),
+        places["n"],
+        places["latest"].isoformat() if places["latest"] else None,
+    )
