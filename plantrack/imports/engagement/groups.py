@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from plantrack.engagement.models import Group
 from plantrack.imports.lookalikes import collapse
 from plantrack.imports.structure.text import join_fragments
 from plantrack.imports.tables import Cell
@@ -31,6 +32,8 @@ _GROUPING = re.compile(
 _STRAY_LETTERS = re.compile(r"^(?:[b-hj-zB-HJ-Z]\s+)+(?=[a-z])")
 _MAX_LABEL_WORDS = 8
 _MAX_NAME = 150
+# A label says the row names a group: its name may be as long as a group's name can be.
+_MAX_LABELLED_NAME = Group._meta.get_field("name").max_length or _MAX_NAME
 
 
 def joined(parts: list[str]) -> str:
@@ -58,7 +61,7 @@ def labelled_group(row: list[Cell]) -> str | None:
         if not _is_label(label) or not 1 <= len(rest) <= 3 or (later and later[-1] > n + 3):
             return None
         name = joined(rest)
-        return name if 0 < len(name) <= _MAX_NAME else None
+        return name if 0 < len(name) <= _MAX_LABELLED_NAME else None
     return None
 
 

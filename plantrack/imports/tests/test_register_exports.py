@@ -356,3 +356,13 @@ def test_export_queries_do_not_grow_with_the_activities(client, world, register,
     few = count()
     _grow(register, 100)
     assert count() == few
+
+
+def test_a_group_name_as_long_as_a_group_s_can_be_reads_back(world, register):
+    name = "Safer Neighbourhoods " + "and partners " * 12 + "across the borough"
+    assert 150 < len(name) <= 200
+    group = services.group_create(actor=world.manager, register=register, name=name)
+    services.activity_create(actor=world.manager, register=register, group=group, title="Walk")
+    parsed = _parsed(exports.to_xlsx(register), "xlsx")
+    assert parsed.groups[-1] == name
+    assert [a.title for a in parsed.activities if a.group == name] == ["Walk"]
