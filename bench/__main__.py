@@ -30,10 +30,20 @@ CASE_ORDER = [
     "action_page",
     "post_update",
     "plan_summary",
+    "engagement_register",
+    "engagement_api_list",
+    "engagement_evaluation_cached",
+    "engagement_evaluation_miss",
 ]
-IMPORT_CASES = ["import_xlsx"]  # bench/imports.py; results under "imports"
+ENGAGEMENT_CASES = {name for name in CASE_ORDER if name.startswith("engagement_")}
+DOCS_ENGAGEMENT_START = "<!-- bench:engagement:start -->"
+DOCS_ENGAGEMENT_END = "<!-- bench:engagement:end -->"
+# bench/imports.py and bench/register_import.py; results under "imports"
+IMPORT_CASES = ["import_xlsx", "import_register_xlsx"]
 DOCS_IMPORTS_START = "<!-- bench:imports:start -->"
 DOCS_IMPORTS_END = "<!-- bench:imports:end -->"
+DOCS_REGISTER_START = "<!-- bench:register-import:start -->"
+DOCS_REGISTER_END = "<!-- bench:register-import:end -->"
 DOCS_BATCH_START, DOCS_BATCH_END = "<!-- bench:batch:start -->", "<!-- bench:batch:end -->"
 POST_NARRATIVE = "Benchmark update: partners met and agreed the next steps."
 
@@ -199,6 +209,62 @@ def build_cases(manifest: dict) -> list:
             # Its queries are fixed by a test with 2 and 12 measures, actions and lines
             # (plantrack/reports/tests); the small plan here has none, so no prefetches run.
         ),
+        *engagement_cases(manifest),
+    ]
+
+
+def engagement_cases(manifest: dict) -> list:
+    """Issue 12: the register page, the API list and the evaluation of the big register
+    (46,000 activities), each checked against the small register (10 activities)."""
+    from urllib.parse import urlencode
+
+    from bench import engagement_data as e
+    from bench.run import API_TARGET_MS, EVALUATION_MISS_TARGET_MS, EVALUATION_TARGET_MS, Case
+    from plantrack.engagement.evaluation.periods import period_default
+    from plantrack.plans.selectors import today
+
+    year = period_default(today()).label
+
+    big, small = manifest["big_register_id"], manifest["small_register_id"]
+    borough, force = manifest["bench_borough_id"], manifest["force_area_id"]
+    evaluation = urlencode({"area": force, "period": year})
+    api = "/api/v1/engagement/activities?"
+    return [
+        Case(
+            "engagement_register",
+            f"/engagement/registers/{big}/?area={borough}",
+            "manager",
+            description=f"register page of the {e.BIG_REGISTER_ACTIVITIES:,}-activity register "
+            "filtered to one borough, page 1 of 50, as its manager",
+            small_path=f"/engagement/registers/{small}/?area={borough}",
+        ),
+        Case(
+            "engagement_api_list",
+            api + urlencode({"register_id": big, "area": borough, "limit": 100}),
+            "token",
+            target_p95_ms=API_TARGET_MS,
+            description="GET /api/v1/engagement/activities, 100 of one borough's, bearer token",
+            small_path=api + urlencode({"register_id": small, "area": borough, "limit": 100}),
+        ),
+        Case(
+            "engagement_evaluation_cached",
+            f"/engagement/registers/{big}/evaluate/?{evaluation}",
+            "manager",
+            target_p95_ms=EVALUATION_TARGET_MS,
+            description=f"evaluation of the big register for the force area, {year}, "
+            "the same URL repeated (its body cached)",
+            small_path=f"/engagement/registers/{small}/evaluate/?{evaluation}",
+        ),
+        Case(
+            "engagement_evaluation_miss",
+            f"/engagement/registers/{big}/evaluate/?{evaluation}",
+            "manager",
+            target_p95_ms=EVALUATION_MISS_TARGET_MS,
+            description=f"the same evaluation (force area, {year}) served with no cache: "
+            "computed afresh on every request",
+            small_path=f"/engagement/registers/{small}/evaluate/?{evaluation}",
+            cache="none",
+        ),
     ]
 
 
@@ -323,15 +389,23 @@ def _replace_block(text: str, start: str, end: str, body: str) -> str | None:
 
 
 def update_docs(results: dict) -> None:
-    from bench import imports
+    from bench import imports, register_import
 
     text = DOCS.read_text()
     blocks = []
-    if results.get("cases"):
-        blocks.append((DOCS_START, DOCS_END, markdown_table(results)))
-    if results.get("imports"):
-        body = imports.markdown_table(results["imports"])
-        blocks.append((DOCS_IMPORTS_START, DOCS_IMPORTS_END, body))
+    plan_cases = {k: v for k, v in results.get("cases", {}).items() if k not in ENGAGEMENT_CASES}
+    if plan_cases:
+        blocks.append((DOCS_START, DOCS_END, markdown_table({**results, "cases": plan_cases})))
+    engagement = {k: v for k, v in results.get("cases", {}).items() if k in ENGAGEMENT_CASES}
+    if engagement:
+        body = markdown_table({**results, "cases": engagement})
+        blocks.append((DOCS_ENGAGEMENT_START, DOCS_ENGAGEMENT_END, body))
+    plans = {k: v for k, v in results.get("imports", {}).items() if k == imports.CASE}
+    if plans:
+        blocks.append((DOCS_IMPORTS_START, DOCS_IMPORTS_END, imports.markdown_table(plans)))
+    if register_import.CASE in results.get("imports", {}):
+        body = register_import.markdown_table(results["imports"][register_import.CASE])
+        blocks.append((DOCS_REGISTER_START, DOCS_REGISTER_END, body))
     if results.get("batch"):
         from bench import batch
 
@@ -342,32 +416,70 @@ def update_docs(results: dict) -> None:
     print(f"Updated {DOCS.relative_to(ROOT)}")
 
 
-def run_imports(args: argparse.Namespace, names: list[str]) -> dict:
-    """The import cases (each in a subprocess with a fresh database of its own)."""
-    from bench import imports
+def keep_earlier(args: argparse.Namespace, results: dict, subset: bool) -> dict:
+    """With --cases, the figures of the cases (imports, batch) not run this time are kept from
+    the earlier results.json, each case with the date and calibration it was measured with."""
+    if not subset:
+        return results
+    try:
+        earlier = json.loads(args.results.read_text())
+    except (OSError, ValueError):
+        return results
+    dataset = earlier.get("dataset", {})
+    cases = {}
+    for name in CASE_ORDER:
+        if name in results["cases"]:
+            cases[name] = results["cases"][name]
+        elif name in earlier.get("cases", {}):
+            old = earlier["cases"][name]
+            old.setdefault("date", dataset.get("date"))
+            old.setdefault("calibration_loop_s", dataset.get("calibration_loop_s"))
+            cases[name] = old
+    merged = {**earlier, **results, "cases": cases}
+    merged["imports"] = {**earlier.get("imports", {}), **results.get("imports", {})}
+    return merged
 
-    if not names:
-        return {}
-    print("\nImport: parse (dry run) and save of a 10,000-action workbook", flush=True)
-    result = imports.run(
-        rebuild_xlsx=args.rebuild, profile=args.profile, quiet=not args.no_wait_quiet
-    )
-    return {imports.CASE: result}
+
+def run_imports(args: argparse.Namespace, names: list[str]) -> dict:
+    """The import cases (each in a subprocess with a database of its own)."""
+    from bench import imports, register_import
+
+    results = {}
+    if imports.CASE in names:
+        print("\nImport: parse (dry run) and save of a 10,000-action workbook", flush=True)
+        results[imports.CASE] = imports.run(
+            rebuild_xlsx=args.rebuild, profile=args.profile, quiet=not args.no_wait_quiet
+        )
+    if register_import.CASE in names:
+        print("\nImport: parse of a 5,000-activity engagement register workbook", flush=True)
+        results[register_import.CASE] = register_import.run(
+            rebuild_xlsx=args.rebuild, quiet=not args.no_wait_quiet
+        )
+    return results
+
+
+def print_imports(results_imports: dict) -> None:
+    from bench import imports, register_import
+
+    plans = {k: v for k, v in results_imports.items() if k == imports.CASE}
+    if plans:
+        print()
+        print(imports.table(plans))
+    if register_import.CASE in results_imports:
+        print()
+        print(register_import.table(results_imports[register_import.CASE]))
 
 
 def imports_only(args: argparse.Namespace, names: list[str]) -> int:
     """--cases naming only import cases: no dataset, no server. The other figures in
     results.json are kept as they were."""
-    from bench import imports
-
     results_imports = run_imports(args, names)
-    print()
-    print(imports.table(results_imports))
+    print_imports(results_imports)
     try:
         results = json.loads(args.results.read_text())
     except (OSError, ValueError):
         results = {}
-    results["imports"] = results_imports
+    results["imports"] = {**results.get("imports", {}), **results_imports}
     args.results.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nWrote {args.results}")
     if args.update_docs:
@@ -425,26 +537,32 @@ def main(argv: list[str] | None = None) -> int:
                 f"connections, {args.warmup:.0f} s warm-up + {args.duration:.0f} s per case",
                 flush=True,
             )
-            with run.gunicorn(target.url, workers=args.workers) as server:
-                sessions = {
-                    who: run.sign_in(server.base, user.username, manifest["password"])
-                    for who, user in users.items()
-                }
-                for case in cases:
-                    case.result.update(
-                        run.measure(
-                            server,
-                            case,
-                            sessions,
-                            token,
-                            duration=args.duration,
-                            connections=args.connections,
-                            warmup=args.warmup,
-                            quiet=not args.no_wait_quiet,
+            # The cases served with the app's cache, then those served with none (a second
+            # gunicorn whose cache is Django's dummy backend: every request a miss).
+            for cache in ("default", "none"):
+                served = [c for c in cases if c.cache == cache]
+                if not served:
+                    continue
+                with run.gunicorn(target.url, workers=args.workers, cache=cache) as server:
+                    sessions = {
+                        who: run.sign_in(server.base, user.username, manifest["password"])
+                        for who, user in users.items()
+                    }
+                    for case in served:
+                        case.result.update(
+                            run.measure(
+                                server,
+                                case,
+                                sessions,
+                                token,
+                                duration=args.duration,
+                                connections=args.connections,
+                                warmup=args.warmup,
+                                quiet=not args.no_wait_quiet,
+                            )
                         )
-                    )
-                    if target.engine != "postgresql":
-                        case.result.pop("db_cpu_ms", None)  # an idle PostgreSQL elsewhere
+                        if target.engine != "postgresql":
+                            case.result.pop("db_cpu_ms", None)  # an idle PostgreSQL elsewhere
     except BaseException as exc:  # report what was measured, then re-raise
         failure = exc
     finally:
@@ -484,6 +602,8 @@ def main(argv: list[str] | None = None) -> int:
                 entry[extra] = r[extra]
         entry["path"] = case.path
         entry["description"] = case.description
+        entry["date"] = dt.datetime.now(dt.UTC).date().isoformat()
+        entry["calibration_loop_s"] = calibration
         results_cases[case.name] = entry
 
     import django
@@ -532,10 +652,7 @@ def main(argv: list[str] | None = None) -> int:
             "their latencies are inflated."
         )
     if results_imports:
-        from bench import imports
-
-        print()
-        print(imports.table(results_imports))
+        print_imports(results_imports)
     if results_batch:
         from bench import batch
 
@@ -544,7 +661,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_load:
         print("\n(--no-load: queries only; results.json not written)")
         return 0
-    args.results.write_text(json.dumps(results, indent=2) + "\n")
+    args.results.write_text(json.dumps(keep_earlier(args, results, bool(wanted)), indent=2) + "\n")
     print(f"\nWrote {args.results}")
     if args.update_docs:
         update_docs(results)

@@ -32,12 +32,14 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from bench import engagement_data
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "bench" / "data"
 DEFAULT_SQLITE = DATA_DIR / "bench.sqlite3"
 
 # Bump when the generated data changes shape, so an old dataset is not reused.
-GENERATOR_VERSION = 6
+GENERATOR_VERSION = 7  # 7: the engagement register (issue 12)
 SEED = 20_250_601
 
 COUNTS = {
@@ -47,6 +49,9 @@ COUNTS = {
     "people": 20_000,
     "organisations": 400,
     "users": 5_000,
+    # The engagement register (issue 12, bench/engagement_data.py).
+    "areas": 1 + engagement_data.BOROUGHS + engagement_data.WARDS,
+    "activities": engagement_data.ACTIVITIES,
 }
 LINKED_PEOPLE = 5_000  # people 1..5000 are the users 1..5000
 BIG_PLAN_ACTIONS = 250
@@ -169,7 +174,8 @@ def migrate(target: Target) -> None:
 
 def live_counts() -> dict[str, int]:
     from plantrack.accounts.models import User
-    from plantrack.directory.models import Organisation, Person
+    from plantrack.directory.models import Area, Organisation, Person
+    from plantrack.engagement.models import Activity
     from plantrack.plans.models import Action, Plan, Update
 
     models = {
@@ -179,6 +185,8 @@ def live_counts() -> dict[str, int]:
         "people": Person,
         "organisations": Organisation,
         "users": User,
+        "areas": Area,
+        "activities": Activity,
     }
     return {name: model.objects.count() for name, model in models.items()}
 
@@ -439,7 +447,7 @@ def _exact_split(rng: random.Random, total: int, n: int, low: int, high: int) ->
 # --- The generator ------------------------------------------------------------------------
 
 
-class Generator:
+class Generator(engagement_data.EngagementSteps):
     def __init__(self, connection, *, today: dt.date | None = None, verbose: bool = True):
         self.connection = connection
         self.rng = random.Random(SEED)
@@ -488,6 +496,7 @@ class Generator:
         self.step("measures", self.measures)
         self.step("budget lines", self.budget_lines)
         self.step("governance", self.governance)
+        self.engagement_steps()
         return self.special
 
     def organisations(self) -> int:
@@ -590,7 +599,7 @@ class Generator:
         rng = self.rng
         created = self.dt_text(self.today - dt.timedelta(days=1200))
         orgs = list(self.org_parent)
-        rows, self.person_label, self.person_post = [], {}, {}
+        rows, self.person_label, self.person_post, self.person_org = [], {}, {}, {}
         for i in range(1, COUNTS["people"] + 1):
             if i <= LINKED_PEOPLE:
                 name, org, user = self.user_name[i], self.user_org[i], i
@@ -626,6 +635,7 @@ class Generator:
                 )
             )
             self.person_label[i] = f"{rank} {name}".strip() if name else post
+            self.person_org[i] = org
             self.person_post[i] = post
         ins = self.ins(
             Person,
@@ -1164,9 +1174,9 @@ def _reset_sequences(connection) -> None:
     from django.apps import apps
     from django.core.management.color import no_style
 
-    models = [
-        m for m in apps.get_models() if m._meta.app_label in ("accounts", "directory", "plans")
-    ]
+    apps_generated = {"accounts", "directory", "plans", "measures", "budgets", "governance"}
+    apps_generated |= {"engagement", "evidence"}
+    models = [m for m in apps.get_models() if m._meta.app_label in apps_generated]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)

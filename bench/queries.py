@@ -39,20 +39,39 @@ def _capture(client, case: Case, path: str):
     return ctx.captured_queries, elapsed
 
 
+def _cache_for(case: Case):
+    """The cache the case is served with: a case measured without one (``cache="none"``) is
+    counted without one too, so that its count is a miss's."""
+    from contextlib import nullcontext
+
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    if case.cache != "none":
+        return nullcontext()
+    dummy = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    return override_settings(CACHES={**settings.CACHES, "default": dummy})
+
+
 def count(cases: list[Case], users: dict, token: str, *, profile: bool = False) -> None:
     """Fill case.result["queries"] (and "queries_small") from the second of two requests."""
     for case in cases:
-        client = _client(case.who, users, token)
-        _capture(client, case, case.path)  # the first request fills per-process caches
-        queries, elapsed = _capture(client, case, case.path)
-        case.result["queries"] = len(queries)
-        if case.small_path:
-            small_client = _client(case.small_who or case.who, users, token)
-            _capture(small_client, case, case.small_path)
-            small, _ = _capture(small_client, case, case.small_path)
-            case.result["queries_small"] = len(small)
-        if profile:
-            _print_profile(case, queries, elapsed)
+        with _cache_for(case):
+            _count(case, users, token, profile=profile)
+
+
+def _count(case: Case, users: dict, token: str, *, profile: bool) -> None:
+    client = _client(case.who, users, token)
+    _capture(client, case, case.path)  # the first request fills per-process caches
+    queries, elapsed = _capture(client, case, case.path)
+    case.result["queries"] = len(queries)
+    if case.small_path:
+        small_client = _client(case.small_who or case.who, users, token)
+        _capture(small_client, case, case.small_path)
+        small, _ = _capture(small_client, case, case.small_path)
+        case.result["queries_small"] = len(small)
+    if profile:
+        _print_profile(case, queries, elapsed)
 
 
 def _print_profile(case: Case, queries: list[dict], elapsed: float) -> None:

@@ -26,6 +26,9 @@ HOST = "127.0.0.1"
 PAGE_TARGET_MS = 60.0
 API_TARGET_MS = 30.0
 SUMMARY_TARGET_MS = 80.0  # issue 4: a plan summary with 50 measures and 100 budget lines
+# Issue 12: the engagement evaluation for a force and a whole financial year.
+EVALUATION_TARGET_MS = 80.0  # with its body cached
+EVALUATION_MISS_TARGET_MS = 400.0  # computed afresh on every request
 
 
 @dataclass
@@ -41,6 +44,9 @@ class Case:
     # The same page over less data: its query count must be the same.
     small_path: str | None = None
     small_who: str | None = None
+    # "default": the app's cache (per-process locmem); "none": served by a second gunicorn with
+    # PLANTRACK_CACHE_URL=dummy://, so that every request computes every fragment afresh.
+    cache: str = "default"
     result: dict = field(default_factory=dict)
 
 
@@ -60,8 +66,9 @@ class Server:
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int = 2):
-    """gunicorn in its own process group, stopped (the whole group) on the way out."""
+def gunicorn(database_url: str, workers: int = 2, cache: str = "default"):
+    """gunicorn in its own process group, stopped (the whole group) on the way out. With
+    ``cache="none"`` its cache is Django's dummy backend: nothing is ever found cached."""
     port = free_port()
     env = {
         **os.environ,
@@ -70,8 +77,10 @@ def gunicorn(database_url: str, workers: int = 2):
         "DJANGO_SETTINGS_MODULE": "plantrack.settings",
     }
     env.pop("PLANTRACK_DEBUG", None)
+    if cache == "none":
+        env["PLANTRACK_CACHE_URL"] = "dummy://"
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = DATA_DIR / "gunicorn.log"
+    log_path = DATA_DIR / ("gunicorn.log" if cache == "default" else f"gunicorn-{cache}.log")
     exe = Path(sys.executable).parent / "gunicorn"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
