@@ -221,13 +221,16 @@ class ActivityFilter:
         return activities
 
 
-def in_area(area: Area) -> Exists:
-    """Activities covering ``area`` or any place beneath it, each counted once."""
-    return Exists(
-        Activity.areas.through.objects.filter(
-            activity_id=OuterRef("pk"), area__path__startswith=area.path
-        )
-    )
+def in_area(area: Area) -> Q:
+    """Activities covering ``area`` or any place beneath it, each counted once.
+
+    The places are found first (one pass over the areas), then their activities through the
+    link table's area index: testing each activity's places against the path instead (an
+    ``Exists`` per activity, or a join) reads every link of the register, 46,000 activities'
+    for a borough's 1,300 in the benchmark."""
+    places = Area.objects.filter(path__startswith=area.path).values("pk")
+    covering = Activity.areas.through.objects.filter(area_id__in=places)
+    return Q(pk__in=covering.values("activity_id"))
 
 
 def activities_for_register(
