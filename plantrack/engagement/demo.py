@@ -19,7 +19,7 @@ from plantrack.accounts.models import User
 from plantrack.directory import services as directory
 from plantrack.directory.models import Area, Organisation, Person
 from plantrack.engagement import services
-from plantrack.engagement.models import Activity, Method, Register
+from plantrack.engagement.models import Activity, Community, Method, Register
 from plantrack.evidence.services import evidence_attach_file
 from plantrack.plans.models import Plan
 
@@ -52,6 +52,23 @@ METHOD_WORDS = [
     (r"training|one day courses", "Training course"),
     (r"literature|briefing sheet|information in a suitable format", "Literature and leaflets"),
     (r"pupil|school", "Scheme for schools"),
+]
+# Words in the communities cell → the group descriptor (engagement migration 0004).
+COMMUNITY_WORDS = [
+    (r"young|youth|juvenile|age group|14-25|11 ?yr", "Young people"),
+    (r"deaf", "Deaf, deafened and hard of hearing people"),
+    (r"faith|temple", "Faith communities"),
+    (
+        r"turkish|kurdish|south asian|tamil|pakistani|latin american|bme|black community",
+        "Black, Asian and minority ethnic communities",
+    ),
+    (r"lgbt", "LGBT+ communities"),
+    (r"school|pupil|student|college", "Schools and students"),
+    (r"business", "Businesses"),
+    (r"hard to reach|hidden community|not engaging", "Hard-to-reach groups"),
+    (r"victim", "Victims of crime"),
+    (r"refugee|immigration", "Refugees and asylum seekers"),
+    (r"all who live", "Residents of a neighbourhood"),
 ]
 # Title words → IAP2 level, as the register's keepers judged them.
 LEVELS = [
@@ -115,6 +132,12 @@ def _methods(activity: Activity) -> list[Method]:
     return list(Method.objects.filter(name__in=names))
 
 
+def _communities(activity: Activity) -> list[Community]:
+    text = f"{activity.title} {activity.communities_text}".lower()
+    names = [name for pattern, name in COMMUNITY_WORDS if re.search(pattern, text)]
+    return list(Community.objects.filter(name__in=names))
+
+
 def _level(activity: Activity) -> str:
     return next((level for words, level in LEVELS if words in activity.title), "")
 
@@ -138,6 +161,7 @@ def load_demo_engagement(*, actor: User, manager: User, plan: Plan) -> Register 
             activity=activity,
             areas=_areas_of(activity, force, boroughs),
             methods=_methods(activity),
+            communities=_communities(activity),
             level=_level(activity),
             status="running",
         )

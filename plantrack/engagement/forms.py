@@ -294,3 +294,13 @@ class ActivityFilterForm(forms.Form):
             level=data["level"],
             method=data["method"].pk if data["method"] else None,
         )
+
+
+class CommunitiesServedForm(forms.Form):
+    communities = forms.ModelMultipleChoiceField(
+        queryset=Community.objects.filter(active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Communities it serves",
+        help_text="Groups, never individuals. Administrators add descriptors to the list.",
+    )

@@ -10,11 +10,13 @@ from plantrack.accounts.http import SignedInRequest
 from plantrack.accounts.models import User
 from plantrack.core import hooks
 from plantrack.directory.models import Area, Organisation
+from plantrack.directory.selectors import can_edit_organisation
 from plantrack.engagement.models import Activity, Outcome
 from plantrack.engagement.selectors import (
     activities_delivering,
     activities_visible_to,
     can_edit_activity,
+    communities_served,
     in_area,
     registers_for_list,
 )
@@ -37,12 +39,14 @@ def action_activities(request: SignedInRequest, action: Action) -> str:
 
 @hooks.register(hooks.ORGANISATION_PAGE)
 def organisation_registers(request: SignedInRequest, organisation: Organisation) -> str:
-    registers = list(registers_for_list(request.user).filter(organisation=organisation))
-    if not registers:
-        return ""
-    return render_to_string(
-        "engagement/_organisation_registers.html", {"registers": registers}, request=request
-    )
+    """Its engagement registers, and the communities it serves (group descriptors)."""
+    context = {
+        "organisation": organisation,
+        "registers": list(registers_for_list(request.user).filter(organisation=organisation)),
+        "communities": list(communities_served(organisation)),
+        "can_edit": can_edit_organisation(request.user, organisation),
+    }
+    return render_to_string("engagement/_organisation_registers.html", context, request=request)
 
 
 # --- Evidence on activities and their outcomes (plantrack/evidence/registry.py) -------------

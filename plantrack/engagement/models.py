@@ -123,6 +123,7 @@ class OrganisationCommunity(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="communities_served"
     )
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -22,9 +22,11 @@ from plantrack.engagement.models import (
     Activity,
     ActivityOwner,
     ActivityUpdate,
+    Community,
     FollowUp,
     Group,
     Method,
+    OrganisationCommunity,
     Outcome,
     Output,
     Register,
@@ -373,3 +375,11 @@ def outcome_get_for_user(user: User, pk: int) -> Outcome:
 
 def follow_up_get_for_user(user: User, pk: int) -> FollowUp:
     return _child_get_for_user(FollowUp, user, pk)
+
+
+def communities_served(organisation: Organisation) -> QuerySet[Community]:
+    return Community.objects.filter(
+        pk__in=OrganisationCommunity.objects.filter(organisation=organisation).values(
+            "community_id"
+        )
+    ).order_by("name")

@@ -39,6 +39,7 @@ from plantrack.core.services import (
     supplied,
 )
 from plantrack.directory.models import Area, Organisation, Person
+from plantrack.directory.selectors import can_edit_organisation
 from plantrack.engagement.models import (
     Activity,
     ActivityOwner,
@@ -47,6 +48,7 @@ from plantrack.engagement.models import (
     FollowUp,
     Group,
     Method,
+    OrganisationCommunity,
     Outcome,
     Output,
     Register,
@@ -591,3 +593,27 @@ def activity_update_post(
             activity.rag = rag
         _save(activity, actor=actor)
     return update
+
+
+# --- The communities an organisation serves ------------------------------------------------
+
+
+@transaction.atomic
+def organisation_communities_set(
+    *, actor: User, organisation: Organisation, communities: Iterable[Community]
+) -> None:
+    """Say which communities (group descriptors) an organisation serves, as its members
+    keep its directory entry."""
+    require(
+        can_edit_organisation(actor, organisation),
+        "Only members of the organisation can say which communities it serves.",
+    )
+    wanted = {c.pk for c in communities}
+    served = OrganisationCommunity.objects.filter(organisation=organisation)
+    for row in served.exclude(community_id__in=wanted):
+        delete_recorded(row, actor=actor)
+    have = set(served.values_list("community_id", flat=True))
+    for pk in sorted(wanted - have):
+        save_validated(
+            OrganisationCommunity(organisation=organisation, community_id=pk), actor=actor
+        )

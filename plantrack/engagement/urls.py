@@ -35,4 +35,9 @@ urlpatterns = [
     path("follow-ups/<int:pk>/edit/", views.follow_up_edit, name="follow_up_edit"),
     path("follow-ups/<int:pk>/delete/", views.follow_up_delete, name="follow_up_delete"),
     path("activities/<int:pk>/updates/new/", views.update_create, name="update_create"),
+    path(
+        "organisations/<int:pk>/communities/",
+        views.organisation_communities,
+        name="organisation_communities",
+    ),
 ]

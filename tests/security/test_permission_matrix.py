@@ -455,6 +455,9 @@ ROUTES.update(
             {"pk": "follow_up"}, get=EDIT_ACTIVITY, post=EDIT_ACTIVITY
         ),
         "engagement:follow_up_delete": Row({"pk": "follow_up"}, get=NO, post=EDIT_ACTIVITY),
+        "engagement:organisation_communities": Row(
+            {"pk": "force"}, get=ORGANISATION_MEMBERS, post=ORGANISATION_MEMBERS
+        ),
         "engagement:update_create": Row({"pk": "activity"}, get=EDIT_ACTIVITY, post=EDIT_ACTIVITY),
     }
 )

@@ -606,6 +606,13 @@ RECIPES: dict[str, Recipe] = {
     ),
 }
 
+
+def _communities(n: int) -> list:
+    from plantrack.engagement.models import Community
+
+    return list(Community.objects.order_by("name")[:n])
+
+
 _REGISTER_ONLY = "the engagement register's own pages; no plan shows it until linked to an action"
 _AREA = "areas show on no plan page"
 RECIPES.update(
@@ -743,6 +750,13 @@ RECIPES.update(
             lambda o: _s("follow_up_delete")(actor=o.owner, follow_up=o.follow_up),
             None,
             why=_REGISTER_ONLY,
+        ),
+        "organisation_communities_set": Recipe(
+            lambda o: _s("organisation_communities_set")(
+                actor=o.manager, organisation=o.force, communities=_communities(2)
+            ),
+            None,
+            why="the communities an organisation serves show on its directory page only",
         ),
         "load_demo_engagement": Recipe(
             lambda o: _s("load_demo_engagement")(actor=o.admin, manager=o.manager, plan=o.plan),

@@ -91,8 +91,8 @@ RECIPES = {
 }
 # Makes a register: there is nothing cached of it yet.
 NEW = {"register_create"}
-# Checks, not writes.
-CHECKS = {"require_manager", "require_editor"}
+# Checks, not writes; and a write to an organisation, in no register.
+CHECKS = {"require_manager", "require_editor", "organisation_communities_set"}
 
 
 def test_every_service_has_a_recipe():

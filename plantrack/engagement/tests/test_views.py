@@ -244,3 +244,23 @@ def test_area_page_lists_the_activities_there(client, world, eng):
     assert "Met Volunteer programme" not in html  # Brent's
     outsider = _as(client, world.outsider).get(reverse("directory:area", args=[eng.barnet.pk]))
     assert "Deaf link scheme" not in outsider.content.decode()
+
+
+def test_communities_an_organisation_serves(client, world, eng):
+    from plantrack.engagement.models import Community, OrganisationCommunity
+
+    url = reverse("engagement:organisation_communities", args=[world.force.pk])
+    young = Community.objects.get(name="Young people")
+    faith = Community.objects.get(name="Faith communities")
+    assert _as(client, world.outsider).post(url, {"communities": [young.pk]}).status_code == 403
+    response = _as(client, world.manager).post(url, {"communities": [young.pk, faith.pk]})
+    assert response.status_code == 302
+    assert set(
+        OrganisationCommunity.objects.filter(organisation=world.force).values_list(
+            "community__name", flat=True
+        )
+    ) == {"Young people", "Faith communities"}
+    _as(client, world.manager).post(url, {"communities": [faith.pk]})
+    page = client.get(reverse("directory:organisation", args=[world.force.pk])).content.decode()
+    assert "Faith communities" in page and "Young people" not in page
+    assert "Engagement activity register" in page
