@@ -27,6 +27,7 @@ The rules, as the page states them:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,7 +53,9 @@ from plantrack.engagement.evaluation.periods import Period
 from plantrack.engagement.models import (
     Activity,
     ActivityUpdate,
+    Community,
     Group,
+    Method,
     Outcome,
     Output,
     Register,
@@ -629,7 +632,7 @@ def cache_key(
     group: Group | None,
     plans: QuerySet[Plan],
 ) -> tuple[Any, ...]:
-    """Everything the evaluation is computed from, for core.cache.cached (two queries):
+    """Everything the evaluation is computed from, for core.cache.cached (four queries):
 
     * the register's version, moved by every engagement service that writes to it or
       anything in it (activities, their links, outputs, outcomes, updates, groups);
@@ -639,8 +642,9 @@ def cache_key(
       the reader sees) with their versions, moved by every write to their actions, measures
       and readings: readers who see different plans get different entries;
     * the areas (how many, and the latest change): a place added, renamed or moved changes the
-      places listed. Methods and communities are kept by migrations, which come with a new
-      release, and the release is in every key.
+      places listed;
+    * the names of the methods and communities (short lists kept by administrators, with no
+      date of change to compare), as a digest.
     """
     linked = (
         plans.filter(actions__engagement_activities__register=register)
@@ -649,6 +653,11 @@ def cache_key(
         .order_by("pk")
     )
     places = Area.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    names = [
+        list(model.objects.order_by("pk").values_list("pk", "name"))
+        for model in (Method, Community)
+    ]
+    digest = hashlib.blake2b(repr(names).encode(), digest_size=8).hexdigest()
     return (
         "engagement-evaluation",
         register.pk,
@@ -659,4 +668,5 @@ def cache_key(
         tuple(linked),
         places["n"],
         places["latest"].isoformat() if places["latest"] else None,
+        digest,
     )

@@ -188,7 +188,7 @@ def test_cost_in_the_period_and_per_person(world, eng):
 
 
 def test_spread_by_method_level_and_community(world, eng):
-    youth = Community.objects.create(name="Young people 14-25")
+    youth, _ = Community.objects.get_or_create(name="Young people 14-25")
     _activity(
         world,
         eng,

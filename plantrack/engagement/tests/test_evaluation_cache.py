@@ -14,6 +14,7 @@ from plantrack.core.tests.factories import make_measure, make_user
 from plantrack.directory import services as directory_services
 from plantrack.directory.models import Membership
 from plantrack.engagement import services
+from plantrack.engagement.models import Community
 from plantrack.measures import services as measure_services
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +80,12 @@ def test_benefits_follow_readings_and_who_reads(client, world, eng, real_cache):
         actor=world.manager, measure=measure, value=47, date=dt.date(2025, 6, 1)
     )
     assert "+47" in _page(client, world.manager, eng, **FY)  # from the baseline of 0
+
+
+def test_a_community_renamed_by_an_administrator_shows_at_once(client, world, eng, real_cache):
+    youth, _ = Community.objects.get_or_create(name="Young people 14-25")
+    services.activity_update(actor=world.manager, activity=eng.owned, communities=[youth])
+    assert "Young people 14-25" in _page(client, world.manager, eng, **FY)
+    Community.objects.filter(pk=youth.pk).update(name="Youth (14 to 25)")  # as the admin site
+    html = _page(client, world.manager, eng, **FY)
+    assert "Young people 14-25" not in html and "Youth (14 to 25)" in html
