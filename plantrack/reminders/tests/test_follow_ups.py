@@ -303,6 +303,15 @@ def test_user_feed_etag_changes_with_its_follow_ups(client, world, registers):
     assert "Activity: Deaf link scheme 2026" in str(event["DESCRIPTION"])
     etag = renamed["ETag"]
 
+    engagement.register_update(
+        actor=world.manager, register=registers.register, title="Community engagement"
+    )
+    moved = _get(client, feed, if_none_match=etag)
+    assert moved.status_code == 200 and moved["ETag"] != etag
+    event = _events(moved)[f"follow-up-{follow_up.pk}@plantrack"]
+    assert "Register: Community engagement" in str(event["DESCRIPTION"])
+    etag = moved["ETag"]
+
     engagement.follow_up_update(actor=world.manager, follow_up=follow_up, done=True)
     changed = _get(client, feed, if_none_match=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
