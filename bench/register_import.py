@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from bench.generate import DATA_DIR, ROOT
+from plantrack.imports.engagement.columns import REGISTER_COLUMNS
 
 CASE = "import_register_xlsx"
 ACTIVITIES = 5_000
@@ -49,15 +50,7 @@ TITLE = (
     "Operational Command Units (OCUs) and Boroughs (BOCUs)"
 )
 GROUP_LABEL = "Business Group Engagement Priorities:"
-HEADER = [
-    "Priority/ Activity",
-    "Task Owner",
-    "Cost",
-    "Link to B/OCU business plan",
-    "Communities Targeted/ Rationale",
-    "Engagement Aim",
-    "Engagement Method Used",
-]
+HEADER = REGISTER_COLUMNS
 _UNITS = [
     "Serious Crime Directorate", "Diversity & Citizen Focus Directorate", "Territorial Policing",
     "Safer Neighbourhood Central Unit", "Youth Engagement Unit", "Roads and Transport Policing",

@@ -23,6 +23,18 @@ from dataclasses import dataclass
 from plantrack.imports.lookalikes import collapse
 from plantrack.imports.tables import Cell
 
+# A register's columns as seed 002 heads them (what the export writes, and tests and the
+# benchmark build registers with).
+REGISTER_COLUMNS = [
+    "Priority/ Activity",
+    "Task Owner",
+    "Cost",
+    "Link to B/OCU business plan",
+    "Communities Targeted/ Rationale",
+    "Engagement Aim",
+    "Engagement Method Used",
+]
+
 # The fields of an activity a column can hold, in the order they are shown: those of seed
 # 002's register, then those a register exported by PlanTrack adds (``exports``).
 FIELDS = (

@@ -30,17 +30,12 @@ from openpyxl.utils import get_column_letter
 from plantrack.core.xlsx import append_row, workbook_bytes
 from plantrack.engagement.models import Activity, Group, Register
 from plantrack.engagement.selectors import ActivityFilter, activities_for_register
+from plantrack.imports.engagement.columns import REGISTER_COLUMNS
 from plantrack.imports.engagement.tables import title_cell
 from plantrack.imports.exports import csv_bytes, file_name
 
 HEADER = [
-    "Priority/ Activity",
-    "Task Owner",
-    "Cost",
-    "Link to B/OCU business plan",
-    "Communities Targeted/ Rationale",
-    "Engagement Aim",
-    "Engagement Method Used",
+    *REGISTER_COLUMNS,
     "Status",
     "IAP2 level",
     "Areas",

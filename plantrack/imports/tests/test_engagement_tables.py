@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from fpdf import FPDF
 
-from plantrack.imports.engagement.columns import register_field
+from plantrack.imports.engagement.columns import REGISTER_COLUMNS, register_field
 from plantrack.imports.engagement.groups import labelled_group
 from plantrack.imports.engagement.parsed import ParsedRegister
 from plantrack.imports.engagement.tables import title_cell
@@ -138,15 +138,7 @@ THIRD_PARTY = {
     **NOT_WRITTEN,
 }
 REPRESENTATIVE = [CROYDON, MYAG, DEAF_LINK, THIRD_PARTY]
-HEADER = [
-    "Priority/ Activity",
-    "Task Owner",
-    "Cost",
-    "Link to B/OCU business plan",
-    "Communities Targeted/ Rationale",
-    "Engagement Aim",
-    "Engagement Method Used",
-]
+HEADER = REGISTER_COLUMNS
 FIELDS = ["title", "owner", "cost_text", "business_plan_link", "communities", "aim", "method"]
 
 
