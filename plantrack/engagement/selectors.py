@@ -383,3 +383,14 @@ def communities_served(organisation: Organisation) -> QuerySet[Community]:
             "community_id"
         )
     ).order_by("name")
+
+
+def group_get_for_user(user: User, pk: int) -> Group:
+    found = (
+        Group.objects.filter(pk=pk, register__in=registers_visible_to(user))
+        .select_related("register")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such group")
+    return found

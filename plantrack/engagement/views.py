@@ -27,7 +27,7 @@ from plantrack.engagement.forms import (
     RegisterForm,
     UpdateForm,
 )
-from plantrack.engagement.models import Activity, FollowUp, Group, Outcome, Output
+from plantrack.engagement.models import Activity, Group
 from plantrack.evidence.selectors import evidence_for_many
 from plantrack.plans.selectors import plans_visible_to, today
 
@@ -153,9 +153,7 @@ def group_create(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 def _group(request: SignedInRequest, pk: int) -> Group:
-    group = get_object_or_404(Group.objects.select_related("register"), pk=pk)
-    selectors.register_get_for_user(request.user, group.register_id)
-    return group
+    return selectors.group_get_for_user(request.user, pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -289,16 +287,36 @@ def _editable_activity(request: SignedInRequest, pk: int) -> Activity:
     return activity
 
 
+def _on_activity(request, activity: Activity, form, title: str, save, message: str):
+    """A form about one of an activity's things; ``save(cleaned_data)`` calls the service.
+    Back to the activity when it is saved, the form again with the refusal when not."""
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            save(form.cleaned_data)
+            messages.success(request, message)
+            return redirect(activity)
+    return _form(request, form, title, register=activity.register, activity=activity)
+
+
+def _editable(request: SignedInRequest, get, pk: int):
+    """An output, outcome or follow-up (``get``: its selector, 404 if unseen) that the user
+    may edit (403 if not)."""
+    row = get(request.user, pk)
+    services.require_editor(request.user, row.activity)
+    return row
+
+
 @require_http_methods(["GET", "POST"])
 def output_create(request: SignedInRequest, pk: int) -> HttpResponse:
     activity = _editable_activity(request, pk)
-    form = OutputForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.output_record(actor=request.user, activity=activity, **form.cleaned_data)
-            messages.success(request, "Output recorded.")
-            return redirect(activity)
-    return _form(request, form, "Record an output", register=activity.register, activity=activity)
+    return _on_activity(
+        request,
+        activity,
+        OutputForm(_posted(request)),
+        "Record an output",
+        lambda data: services.output_record(actor=request.user, activity=activity, **data),
+        "Output recorded.",
+    )
 
 
 @require_POST
@@ -326,36 +344,24 @@ def output_confirm(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect(activity)
 
 
-def _child(request: SignedInRequest, model, pk: int):
-    """An output, outcome or follow-up of an activity the user may edit (404 if unseen)."""
-    row = get_object_or_404(model.objects.select_related("activity__register"), pk=pk)
-    selectors.activity_get_for_user(request.user, row.activity_id)
-    services.require_editor(request.user, row.activity)
-    return row
-
-
 @require_http_methods(["GET", "POST"])
 def output_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    output = _child(request, Output, pk)
+    output = _editable(request, selectors.output_get_for_user, pk)
     form = OutputForm(_posted(request), instance=output)
     protect(form, output, lambda o: OutputForm(instance=o))
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.output_update(actor=request.user, output=output, **form.cleaned_data)
-            messages.success(request, "Output saved.")
-            return redirect(output.activity)
-    return _form(
+    return _on_activity(
         request,
+        output.activity,
         form,
         "Edit the output",
-        register=output.activity.register,
-        activity=output.activity,
+        lambda data: services.output_update(actor=request.user, output=output, **data),
+        "Output saved.",
     )
 
 
 @require_POST
 def output_delete(request: SignedInRequest, pk: int) -> HttpResponse:
-    output = _child(request, Output, pk)
+    output = _editable(request, selectors.output_get_for_user, pk)
     services.output_delete(actor=request.user, output=output)
     messages.success(request, "Output deleted.")
     return redirect(output.activity)
@@ -364,39 +370,34 @@ def output_delete(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def outcome_create(request: SignedInRequest, pk: int) -> HttpResponse:
     activity = _editable_activity(request, pk)
-    form = OutcomeForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.outcome_record(actor=request.user, activity=activity, **form.cleaned_data)
-            messages.success(request, "“You said, we did” recorded.")
-            return redirect(activity)
-    return _form(
-        request, form, "Record “you said, we did”", register=activity.register, activity=activity
+    return _on_activity(
+        request,
+        activity,
+        OutcomeForm(_posted(request)),
+        "Record “you said, we did”",
+        lambda data: services.outcome_record(actor=request.user, activity=activity, **data),
+        "“You said, we did” recorded.",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def outcome_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    outcome = _child(request, Outcome, pk)
+    outcome = _editable(request, selectors.outcome_get_for_user, pk)
     form = OutcomeForm(_posted(request), instance=outcome)
     protect(form, outcome, lambda o: OutcomeForm(instance=o))
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.outcome_update(actor=request.user, outcome=outcome, **form.cleaned_data)
-            messages.success(request, "Outcome saved.")
-            return redirect(outcome.activity)
-    return _form(
+    return _on_activity(
         request,
+        outcome.activity,
         form,
         "Edit “you said, we did”",
-        register=outcome.activity.register,
-        activity=outcome.activity,
+        lambda data: services.outcome_update(actor=request.user, outcome=outcome, **data),
+        "Outcome saved.",
     )
 
 
 @require_POST
 def outcome_delete(request: SignedInRequest, pk: int) -> HttpResponse:
-    outcome = _child(request, Outcome, pk)
+    outcome = _editable(request, selectors.outcome_get_for_user, pk)
     try:
         services.outcome_delete(actor=request.user, outcome=outcome)
         messages.success(request, "Outcome deleted.")
@@ -408,34 +409,35 @@ def outcome_delete(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def follow_up_create(request: SignedInRequest, pk: int) -> HttpResponse:
     activity = _editable_activity(request, pk)
-    form = FollowUpForm(_posted(request), register=activity.register)
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.follow_up_create(actor=request.user, activity=activity, **form.cleaned_data)
-            messages.success(request, "Follow-up added.")
-            return redirect(activity)
-    return _form(request, form, "Add a follow-up", register=activity.register, activity=activity)
+    return _on_activity(
+        request,
+        activity,
+        FollowUpForm(_posted(request), register=activity.register),
+        "Add a follow-up",
+        lambda data: services.follow_up_create(actor=request.user, activity=activity, **data),
+        "Follow-up added.",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def follow_up_edit(request: SignedInRequest, pk: int) -> HttpResponse:
-    follow_up = _child(request, FollowUp, pk)
+    follow_up = _editable(request, selectors.follow_up_get_for_user, pk)
     register = follow_up.activity.register
     form = FollowUpForm(_posted(request), register=register, instance=follow_up)
     protect(form, follow_up, lambda f: FollowUpForm(register=register, instance=f))
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.follow_up_update(actor=request.user, follow_up=follow_up, **form.cleaned_data)
-            messages.success(request, "Follow-up saved.")
-            return redirect(follow_up.activity)
-    return _form(
-        request, form, "Edit the follow-up", register=register, activity=follow_up.activity
+    return _on_activity(
+        request,
+        follow_up.activity,
+        form,
+        "Edit the follow-up",
+        lambda data: services.follow_up_update(actor=request.user, follow_up=follow_up, **data),
+        "Follow-up saved.",
     )
 
 
 @require_POST
 def follow_up_delete(request: SignedInRequest, pk: int) -> HttpResponse:
-    follow_up = _child(request, FollowUp, pk)
+    follow_up = _editable(request, selectors.follow_up_get_for_user, pk)
     services.follow_up_delete(actor=request.user, follow_up=follow_up)
     messages.success(request, "Follow-up deleted.")
     return redirect(follow_up.activity)
@@ -444,15 +446,14 @@ def follow_up_delete(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def update_create(request: SignedInRequest, pk: int) -> HttpResponse:
     activity = _editable_activity(request, pk)
-    form = UpdateForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        with errors_on(form):
-            services.activity_update_post(
-                actor=request.user, activity=activity, **form.cleaned_data
-            )
-            messages.success(request, "Update posted.")
-            return redirect(activity)
-    return _form(request, form, "Post an update", register=activity.register, activity=activity)
+    return _on_activity(
+        request,
+        activity,
+        UpdateForm(_posted(request)),
+        "Post an update",
+        lambda data: services.activity_update_post(actor=request.user, activity=activity, **data),
+        "Update posted.",
+    )
 
 
 # --- Evaluation (engagement/evaluation/) ----------------------------------------------------
