@@ -11,10 +11,15 @@ normalised (``core/text.py``) before the field cleans the value, and a text fiel
 
 from __future__ import annotations
 
+from html import escape
+
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from plantrack.core.text import TEXT_MAX, TITLE_MAX, clean_text
 
@@ -27,6 +32,7 @@ WIDGET_CLASSES = {
     "date": "govuk-input govuk-input--width-10",
     "textarea": "govuk-textarea",
     "select": "govuk-select",
+    "longselect": "govuk-select",  # LongSelect below
     "selectmultiple": "govuk-select app-select-multiple",
     "checkbox": "govuk-checkboxes__input",
     "file": "govuk-file-upload",
@@ -113,6 +119,39 @@ def choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     if not isinstance(field, forms.ChoiceField):
         raise TypeError(f"{name} is not a ChoiceField")
     return field
+
+
+class LongSelect(forms.Select):
+    """A select of hundreds of options (every area of a force) written out in Python.
+
+    Django renders each option through a template of its own: some 700 areas took longer than
+    the rest of the engagement register and evaluation pages together (docs/benchmarks.md).
+    The markup is the same: the select's name and attributes, optgroups, and each option's
+    value, attributes (``selected``) and label, escaped as the templates escape them."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        html: list[str] = [
+            format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))
+        ]
+        for group_name, options, _ in widget["optgroups"]:
+            if group_name:
+                html.append(format_html('<optgroup label="{}">', group_name))
+            html.extend(
+                f'<option value="{_escaped(option["value"])}"'
+                f"{flatatt(option['attrs']) if option['attrs'] else ''}>"
+                f"{_escaped(option['label'])}</option>"
+                for option in options
+            )
+            if group_name:
+                html.append("</optgroup>")
+        html.append("</select>")
+        return mark_safe("\n".join(html))  # every value and label escaped
+
+
+def _escaped(value) -> str:
+    """``conditional_escape`` without its per-call overhead: text escaped, safe text as is."""
+    return str(value) if isinstance(value, SafeData) else escape(str(value))
 
 
 class DateInput(forms.DateInput):

@@ -63,7 +63,7 @@ class DirectorySearchForm(forms.Form):
 
 def area_label(area: Area) -> str:
     """An area in a choice list, indented by its level."""
-    return f"{'\u2003' * area.depth}{area} · {area.get_level_display()}"
+    return f"{'\u2003' * area.depth}{area} · {Area.Level(area.level).label}"
 
 
 class AreaForm(forms.ModelForm):

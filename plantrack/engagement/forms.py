@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from plantrack.accounts.models import User
 from plantrack.budgets.models import BudgetLine
-from plantrack.core.forms import DateInput, model_choice
+from plantrack.core.forms import DateInput, LongSelect, model_choice
 from plantrack.core.models import Rag
 from plantrack.core.text import clean_text
 from plantrack.directory.forms import area_label
@@ -267,6 +267,7 @@ class ActivityFilterForm(forms.Form):
         label="Area",
         help_text="And places in it",
         empty_label="Anywhere",
+        widget=LongSelect,
     )
     status = forms.ChoiceField(required=False, choices=[("", "Any"), *Activity.Status.choices])
     level = forms.ChoiceField(

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from plantrack.core.finyears import fy_label, fy_of
-from plantrack.core.forms import model_choice
+from plantrack.core.forms import LongSelect, model_choice
 from plantrack.directory.forms import area_label
 from plantrack.directory.models import Area
 from plantrack.engagement.evaluation.periods import (
@@ -55,6 +55,7 @@ class EvaluationForm(forms.Form):
         required=False,
         empty_label="All areas",
         help_text="A borough includes its wards; a force area everything in it",
+        widget=LongSelect,
     )
     group = forms.ModelChoiceField(
         label="Business group", queryset=Group.objects.none(), required=False, empty_label="All"
