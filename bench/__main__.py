@@ -261,9 +261,12 @@ def engagement_cases(manifest: dict) -> list:
             "manager",
             target_p95_ms=EVALUATION_MISS_TARGET_MS,
             description=f"the same evaluation (force area, {year}) served with no cache: "
-            "computed afresh on every request",
+            "computed afresh on every request, one request at a time",
             small_path=f"/engagement/registers/{small}/evaluate/?{evaluation}",
             cache="none",
+            # The time a reader waits for a miss: one at a time (a miss happens once per
+            # change of the register and choice); 8 at once would time a queue of misses.
+            connections=1,
         ),
     ]
 
@@ -359,15 +362,28 @@ def table(cases: dict) -> str:
     return "\n".join(lines)
 
 
-def markdown_table(results: dict) -> str:
+def markdown_table(results: dict, *, machine: bool = False) -> str:
+    """The figures as a Markdown table; with ``machine``, also the calibration loop and the
+    CPU other processes took during each case (for a machine that others share)."""
     d = results["dataset"]
+    alone = [
+        f"{name} {r['connections']}" for name, r in results["cases"].items()
+        if r.get("connections") not in (None, d["connections"])
+    ]  # fmt: skip
     lines = [
         f"Measured {d['date']} on {d['cores']} cores, {d['engine']}, "
         f"gunicorn {d['gunicorn_workers']} sync workers, wrk {d['connections']} connections "
-        f"× {d['duration_s']:.0f} s per case after a {d['warmup_s']:.0f} s warm-up.",
+        + (f"({', '.join(alone)}) " if alone else "")
+        + f"× {d['duration_s']:.0f} s per case after a {d['warmup_s']:.0f} s warm-up"
+        + (
+            f"; calibration loop {d['calibration_loop_s']} s (0.38–0.48 s on a quiet machine)."
+            if machine
+            else "."
+        ),
         "",
-        "| case | req/s | p50 ms | p95 ms | queries | CPU ms/req | target p95 | result |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| case | req/s | p50 ms | p95 ms | queries | CPU ms/req | target p95 | result |"
+        + (" other processes' CPU |" if machine else ""),
+        "|---|---:|---:|---:|---:|---:|---:|---|" + ("---:|" if machine else ""),
     ]
     for name, r in results["cases"].items():
         ok, problems = verdict(r)
@@ -375,6 +391,7 @@ def markdown_table(results: dict) -> str:
             f"| {name} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['queries']} | "
             f"{cpu_per_request(r)} | ≤ {r['target_p95_ms']:.0f} ms | "
             f"{'pass' if ok else 'FAIL: ' + '; '.join(problems)} |"
+            + (f" {r.get('foreign_cpu_pct')} % |" if machine else "")
         )
     return "\n".join(lines)
 
@@ -398,7 +415,7 @@ def update_docs(results: dict) -> None:
         blocks.append((DOCS_START, DOCS_END, markdown_table({**results, "cases": plan_cases})))
     engagement = {k: v for k, v in results.get("cases", {}).items() if k in ENGAGEMENT_CASES}
     if engagement:
-        body = markdown_table({**results, "cases": engagement})
+        body = markdown_table({**results, "cases": engagement}, machine=True)
         blocks.append((DOCS_ENGAGEMENT_START, DOCS_ENGAGEMENT_END, body))
     plans = {k: v for k, v in results.get("imports", {}).items() if k == imports.CASE}
     if plans:
@@ -596,7 +613,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         for extra in (
             "queries_small", "p99_ms", "requests", "updates_created", "server_cpu_ms", "db_cpu_ms",
-            "foreign_cpu_pct", "wrk_cpu_pct",
+            "foreign_cpu_pct", "wrk_cpu_pct", "connections",
         ):  # fmt: skip
             if extra in r:
                 entry[extra] = r[extra]

@@ -435,7 +435,12 @@ class EngagementSteps:
             if rng.random() < 0.6:
                 for c in rng.sample(self.community_ids, rng.choice((1, 1, 2))):
                     community_rows.append((len(community_rows) + 1, aid, c))
-            if self.act_register[aid] == BIG_REGISTER_ID and rng.random() < 0.03:
+            register = self.act_register[aid]
+            # A few of the big register's activities deliver plan actions, and all of the
+            # small register's, so that its evaluation reads the same tables (the measures).
+            if (
+                register == BIG_REGISTER_ID and rng.random() < 0.03
+            ) or register == SMALL_REGISTER_ID:
                 action_rows.append((len(action_rows) + 1, aid, rng.choice(linkable)))
         self.ins(Activity.areas.through, "id activity area").write(area_rows)
         self.ins(Activity.methods.through, "id activity method").write(method_rows)

@@ -47,6 +47,8 @@ class Case:
     # "default": the app's cache (per-process locmem); "none": served by a second gunicorn with
     # PLANTRACK_CACHE_URL=dummy://, so that every request computes every fragment afresh.
     cache: str = "default"
+    # wrk's connections for this case, if not --connections: a miss is measured one at a time.
+    connections: int | None = None
     result: dict = field(default_factory=dict)
 
 
@@ -363,6 +365,7 @@ def measure(
     verbose: bool = True,
 ) -> dict:
     base = server.base
+    connections = case.connections or connections
     headers, body = request_parts(case, base, sessions, token)
     check(base, case, headers, body)
     script = lua_script(case.method, headers, body)
@@ -405,6 +408,7 @@ def measure(
         # CPU used by other processes on the machine during the run (ideally ~0).
         "foreign_cpu_pct": round(max(0.0, 100 * foreign / capacity), 1),
         "background_busy_pct_before": background,
+        "connections": connections,
     }
     if verbose:
         print(
