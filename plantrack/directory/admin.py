@@ -5,7 +5,7 @@ from django.contrib import admin
 from plantrack.accounts.admin import PlanTrackUserAdmin
 from plantrack.accounts.models import User
 from plantrack.core.admin import ReadOnlyHistoryAdmin
-from plantrack.directory.models import Membership, Organisation, Person
+from plantrack.directory.models import Area, Membership, Organisation, Person
 from plantrack.directory.selectors import forget_organisation_ids
 
 
@@ -40,3 +40,11 @@ class OrganisationAdmin(ReadOnlyHistoryAdmin):
 class PersonAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "rank", "post", "staff_number", "organisation", "user"]
     search_fields = ["name", "post", "staff_number"]
+
+
+@admin.register(Area)
+class AreaAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["name", "level", "code", "ons_code", "parent", "organisation"]
+    list_filter = ["level"]
+    list_select_related = ["parent", "organisation"]
+    search_fields = ["name", "code", "ons_code"]

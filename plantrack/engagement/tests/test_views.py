@@ -264,3 +264,21 @@ def test_communities_an_organisation_serves(client, world, eng):
     page = client.get(reverse("directory:organisation", args=[world.force.pk])).content.decode()
     assert "Faith communities" in page and "Young people" not in page
     assert "Engagement activity register" in page
+
+
+def test_administrators_extend_the_methods_and_retire_one(client, world, eng):
+    from plantrack.engagement.models import Method
+
+    client.force_login(eng.admin)
+    response = client.post(
+        "/admin/engagement/method/add/",
+        {"name": "Ward panel", "description": "", "position": 50, "active": "on"},
+    )
+    assert response.status_code == 302
+    form = client.get(reverse("engagement:activity_create", args=[eng.register.pk]))
+    assert "Ward panel" in form.content.decode()
+    Method.objects.filter(name="Ward panel").update(active=False)
+    form = client.get(reverse("engagement:activity_create", args=[eng.register.pk]))
+    assert "Ward panel" not in form.content.decode()
+    method = Method.objects.get(name="Ward panel")
+    assert client.post(f"/admin/engagement/method/{method.pk}/delete/").status_code == 403
