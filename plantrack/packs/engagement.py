@@ -21,7 +21,8 @@ from plantrack.accounts.models import User
 from plantrack.engagement import quality
 from plantrack.engagement.evaluation.charts import evaluation_charts
 from plantrack.engagement.evaluation.periods import Period
-from plantrack.engagement.evaluation.selectors import BenefitRow, Evaluation, evaluate
+from plantrack.engagement.evaluation.results import BenefitRow, Evaluation
+from plantrack.engagement.evaluation.selectors import evaluate
 from plantrack.engagement.models import Register
 from plantrack.engagement.selectors import registers_visible_to
 from plantrack.plans.models import Plan

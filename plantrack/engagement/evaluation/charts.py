@@ -14,7 +14,7 @@ from plantrack.core.charts import (
     bar_chart,
     hbar_chart,
 )
-from plantrack.engagement.evaluation.selectors import Evaluation, Movement
+from plantrack.engagement.evaluation.results import Evaluation, Movement
 
 # Named categories (methods, communities, places) are drawn as horizontal bars, their names
 # beside them; more than this many and the chart shows the largest, the table all.

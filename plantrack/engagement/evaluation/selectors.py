@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -40,7 +39,6 @@ from django.db.models import (
     ExpressionWrapper,
     Max,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -49,7 +47,17 @@ from django.db.models import (
 from plantrack.core.finyears import fy_bounds, fy_of
 from plantrack.directory.models import Area
 from plantrack.engagement import quality as standards
+from plantrack.engagement.evaluation.benefits import benefits
 from plantrack.engagement.evaluation.periods import Period
+from plantrack.engagement.evaluation.results import (
+    PENNY,
+    AreaCount,
+    Evaluation,
+    Quality,
+    Quantity,
+    Scored,
+    Spread,
+)
 from plantrack.engagement.models import (
     Activity,
     ActivityUpdate,
@@ -61,12 +69,8 @@ from plantrack.engagement.models import (
     Register,
 )
 from plantrack.engagement.selectors import ActivityFilter
-from plantrack.measures import judgement as j
-from plantrack.measures.models import Direction, Measure, Reading, Target
-from plantrack.measures.selectors import format_value, measure_judgement
 from plantrack.plans.models import Plan
 
-PENNY = Decimal("0.01")
 NOT_DESCRIBED = "Not described"
 NOT_RECORDED = "Not recorded"
 IN_WORDS = "Described in words only"
@@ -83,166 +87,6 @@ FACTS = (
     "has_updates",
 )
 STATUSES = (Activity.Status.PLANNED, Activity.Status.RUNNING, Activity.Status.COMPLETED)
-
-
-# --- What the page shows --------------------------------------------------------------------
-
-
-@dataclass
-class Quantity:
-    activities: int
-    by_status: dict[str, int]
-    cancelled: int
-    outputs: list[dict[str, Any]]  # kind, label, total, records: every kind recorded
-    sessions: int
-    people_reached: int
-    volunteers: int
-    cost: Decimal
-    costed: int  # activities with a cost in pounds
-    uncosted: int  # activities in scope without one
-
-    @property
-    def cost_per_person(self) -> Decimal | None:
-        if not self.people_reached:
-            return None
-        return (self.cost / self.people_reached).quantize(PENNY)
-
-
-@dataclass
-class AreaCount:
-    area: Area
-    activities: int
-
-
-@dataclass
-class Spread:
-    methods: list[tuple[str, int]]
-    levels: list[tuple[str, str, int]]  # value, label, activities
-    communities: list[tuple[str, int]]
-    areas: list[AreaCount]
-    areas_heading: str  # "Boroughs", "Wards", or "" (a ward has no smaller places)
-    no_area: int  # activities naming no area (counted only with no area chosen)
-    whole_area: int = 0  # activities covering the chosen area as a whole, none of its places
-
-    @property
-    def areas_without(self) -> list[Area]:
-        return [row.area for row in self.areas if not row.activities]
-
-    @property
-    def level_counts(self) -> list[tuple[str, int]]:
-        return [(label, n) for _, label, n in self.levels]
-
-    @property
-    def area_counts(self) -> list[tuple[str, int]]:
-        return [(str(row.area), row.activities) for row in self.areas]
-
-
-@dataclass
-class Scored:
-    id: int
-    title: str
-    level: str
-    result: standards.Score
-
-
-@dataclass
-class Quality:
-    activities: list[Scored]
-    distribution: dict[int, int]
-
-    @property
-    def count(self) -> int:
-        return len(self.activities)
-
-    @property
-    def average(self) -> Decimal | None:
-        if not self.activities:
-            return None
-        total = sum(a.result.score for a in self.activities)
-        return (Decimal(total) / len(self.activities)).quantize(Decimal("0.1"))
-
-    @property
-    def distribution_rows(self) -> list[tuple[str, int]]:
-        return [(str(score), n) for score, n in self.distribution.items()]
-
-    @property
-    def lacking(self) -> list[tuple[str, int]]:
-        """Each standard with how many activities lack it, most lacked first."""
-        counts = Counter(key for a in self.activities for key in a.result.lacking)
-        return [
-            (s.name, counts[s.key])
-            for s in sorted(standards.STANDARDS, key=lambda s: -counts[s.key])
-            if counts[s.key]
-        ]
-
-
-class Movement:
-    BETTER, WORSE, SAME, UNKNOWN = "better", "worse", "same", "unknown"
-    LABELS = {
-        BETTER: "Moved the right way",
-        SAME: "No change",
-        WORSE: "Moved the wrong way",
-        UNKNOWN: "No reading in the period",
-    }
-
-
-@dataclass
-class BenefitRow:
-    measure: Measure
-    start: j.Point | None
-    latest: j.Point | None
-    movement: str
-    judgement: j.Judgement
-    activities: list[str]
-
-    def fmt(self, value: Decimal | None) -> str:
-        return format_value(value, self.measure.unit)
-
-    @property
-    def change(self) -> Decimal | None:
-        if self.start is None or self.latest is None:
-            return None
-        return self.latest.value - self.start.value
-
-    @property
-    def change_text(self) -> str:
-        change = self.change
-        if change is None:
-            return "—"
-        return ("+" if change > 0 else "") + self.fmt(change)
-
-    @property
-    def movement_label(self) -> str:
-        return Movement.LABELS[self.movement]
-
-
-@dataclass
-class Benefits:
-    rows: list[BenefitRow]
-    linked_activities: int  # activities in scope linked to a plan action
-
-    @property
-    def by_movement(self) -> list[tuple[str, str, int]]:
-        counts = Counter(row.movement for row in self.rows)
-        return [(key, label, counts[key]) for key, label in Movement.LABELS.items()]
-
-    @property
-    def movement_counts(self) -> list[tuple[str, int]]:
-        return [(label, n) for _, label, n in self.by_movement]
-
-
-@dataclass
-class Evaluation:
-    register: Register
-    period: Period
-    area: Area | None
-    group: Group | None
-    quantity: Quantity
-    spread: Spread
-    quality: Quality
-    benefits: Benefits
-    rule: list[standards.Standard] = field(default_factory=lambda: list(standards.STANDARDS))
-    rule_text: str = standards.RULE
 
 
 # --- Cost -----------------------------------------------------------------------------------
@@ -475,85 +319,6 @@ def _quality(ids: QuerySet[Activity, Any]) -> Quality:
     return Quality(scored, standards.distribution(s.result.score for s in scored))
 
 
-# --- Benefits -------------------------------------------------------------------------------
-
-
-def _start_value(measure: Measure, before: list[j.Point], during: list[j.Point]) -> j.Point | None:
-    if before:
-        return before[-1]
-    if measure.baseline_value is not None:
-        return j.Point(measure.baseline_date or during[0].date, measure.baseline_value)
-    return during[0] if len(during) > 1 else None
-
-
-def _movement(measure: Measure, start: j.Point | None, latest: j.Point | None, level: Any) -> str:
-    if start is None or latest is None:
-        return Movement.UNKNOWN
-    change = latest.value - start.value
-    if measure.direction == Direction.KEEP:
-        if level is None:
-            return Movement.SAME if change == 0 else Movement.UNKNOWN
-        change = abs(start.value - level) - abs(latest.value - level)
-    elif measure.direction == Direction.DECREASE:
-        change = -change
-    if change > 0:
-        return Movement.BETTER
-    return Movement.WORSE if change < 0 else Movement.SAME
-
-
-def _benefit_row(
-    measure: Measure, points: list[j.Point], period: Period, activities: list[str]
-) -> BenefitRow:
-    before = [p for p in points if p.date < period.start]
-    during = [p for p in points if period.start <= p.date <= period.end]
-    latest = during[-1] if during else None
-    start = _start_value(measure, before, during) if during else (before[-1] if before else None)
-    judgement = measure_judgement(measure, points)
-    level = judgement.expected if measure.direction == Direction.KEEP else None
-    return BenefitRow(
-        measure=measure,
-        start=start,
-        latest=latest,
-        movement=_movement(measure, start, latest, level),
-        judgement=judgement,
-        activities=activities,
-    )
-
-
-def _benefits(ids: QuerySet[Activity, Any], plans: QuerySet[Plan], period: Period) -> Benefits:
-    links = list(
-        Activity.actions.through.objects.filter(
-            activity_id__in=ids, action__plan__in=plans
-        ).values_list("action_id", "activity_id", "activity__title")
-    )
-    by_action: dict[int, list[str]] = defaultdict(list)
-    for action_id, _, title in links:
-        by_action[action_id].append(title)
-    linked = len({activity_id for _, activity_id, _ in links})
-    if not by_action:
-        return Benefits([], linked)
-    measures = list(
-        Measure.objects.filter(action_id__in=list(by_action), plan__in=plans)
-        .select_related("plan", "action")
-        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("date", "id")))
-        .order_by("plan__title", "name", "id")
-    )
-    points: dict[int, list[j.Point]] = defaultdict(list)
-    for measure_id, day, value in (
-        Reading.objects.filter(measure__in=[m.pk for m in measures], date__lte=period.end)
-        .order_by("date", "created_at", "id")
-        .values_list("measure_id", "date", "value")
-    ):
-        points[measure_id].append(j.Point(day, value))
-    rows = [
-        _benefit_row(
-            m, points[m.pk], period, sorted(set(by_action[m.action_id or 0]), key=str.casefold)
-        )
-        for m in measures
-    ]
-    return Benefits(rows, linked)
-
-
 # --- The evaluation -------------------------------------------------------------------------
 
 
@@ -592,7 +357,7 @@ def evaluate(
         quantity=_quantity(rows, outputs_in(register, period, area, group), period),
         spread=_spread(register, area, rows, ids),
         quality=_quality(ids),
-        benefits=_benefits(ids, plans, period),
+        benefits=benefits(ids, plans, period),
     )
 
 

@@ -14,12 +14,8 @@ from plantrack.core.tests.factories import make_measure
 from plantrack.directory import services as directory_services
 from plantrack.engagement import quality, services
 from plantrack.engagement.evaluation.periods import period_parse, quarter_period, year_period
-from plantrack.engagement.evaluation.selectors import (
-    Movement,
-    cost_in_period,
-    evaluate,
-    outputs_in,
-)
+from plantrack.engagement.evaluation.results import Movement
+from plantrack.engagement.evaluation.selectors import cost_in_period, evaluate, outputs_in
 from plantrack.engagement.models import Activity, Community, Method
 from plantrack.measures import services as measure_services
 from plantrack.plans.models import Plan
