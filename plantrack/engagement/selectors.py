@@ -2,7 +2,7 @@
 
 Who sees what: a register is read by members of its organisation (and of the organisations
 above it: a force reads its boroughs' registers), by those given a role on it, and by the
-owners of its activities; site admins read everything. Anyone else gets 404, so a register's
+owners of its activities and of its follow-ups; site admins read everything. Anyone else gets 404, so a register's
 existence is hidden. Managers (and site admins) edit all of it; an activity's owners edit
 that activity and record what it produced."""
 
@@ -55,6 +55,8 @@ def registers_visible_to(user: User) -> QuerySet[Register]:
         Q(organisation_id__in=_organisations_reading(user))
         | Q(pk__in=RegisterRole.objects.filter(user=user).values("register_id"))
         | Q(pk__in=ActivityOwner.objects.filter(person__user=user).values("activity__register_id"))
+        # A follow-up's owner is sent to its activity by their digest and calendar.
+        | Q(pk__in=FollowUp.objects.filter(owner__user=user).values("activity__register_id"))
     )
 
 

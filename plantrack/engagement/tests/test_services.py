@@ -188,3 +188,20 @@ def test_area_filter_takes_places_beneath_each_activity_once(world, eng):
     assert list(selectors.activities_for_register(eng.register, flt)) == [eng.activity]
     flt = selectors.ActivityFilter(area=eng.brent)
     assert list(selectors.activities_for_register(eng.register, flt)) == [eng.owned]
+
+
+def test_a_follow_up_owner_reads_the_register_their_digest_sends_them_to(world, eng):
+    from plantrack.core.tests.factories import make_person, make_user
+
+    partner = make_user("partner")
+    person = make_person(partner, name="Pat Partner", organisation=world.other_force)
+    assert eng.register not in selectors.registers_visible_to(partner)
+    services.follow_up_create(
+        actor=world.manager,
+        activity=eng.activity,
+        title="Call the temple committee",
+        due_on=timezone.localdate(),
+        owner=person,
+    )
+    assert eng.register in selectors.registers_visible_to(partner)
+    assert not selectors.can_edit_activity(partner, eng.activity)
