@@ -2,9 +2,9 @@
 
 Who sees what: a register is read by members of its organisation (and of the organisations
 above it: a force reads its boroughs' registers), by those given a role on it, and by the
-owners of its activities and of its follow-ups; site admins read everything. Anyone else gets 404, so a register's
-existence is hidden. Managers (and site admins) edit all of it; an activity's owners edit
-that activity and record what it produced."""
+owners of its activities and of its follow-ups; site admins read everything. Anyone else
+gets 404, so a register's existence is hidden. Managers (and site admins) edit all of it; an
+activity's owners edit that activity and record what it produced."""
 
 from __future__ import annotations
 
