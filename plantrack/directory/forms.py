@@ -61,6 +61,11 @@ class DirectorySearchForm(forms.Form):
     q = forms.CharField(label="Search", required=False)
 
 
+# What area_label and the pages choosing an area read of one: a list of every area loads
+# only these (its timestamps alone took a fifth of the time of building the list).
+AREA_CHOICE_FIELDS = ("id", "name", "level", "code", "path", "parent")
+
+
 def area_label(area: Area) -> str:
     """An area in a choice list, indented by its level."""
     return f"{'\u2003' * area.depth}{area} · {Area.Level(area.level).label}"

@@ -8,7 +8,7 @@ from plantrack.budgets.models import BudgetLine
 from plantrack.core.forms import DateInput, LongSelect, model_choice
 from plantrack.core.models import Rag
 from plantrack.core.text import clean_text
-from plantrack.directory.forms import area_label
+from plantrack.directory.forms import AREA_CHOICE_FIELDS, area_label
 from plantrack.directory.models import Area, Organisation, Person
 from plantrack.directory.selectors import with_units
 from plantrack.engagement import selectors
@@ -280,7 +280,9 @@ class ActivityFilterForm(forms.Form):
     def __init__(self, *args, register: Register, **kwargs):
         super().__init__(*args, **kwargs)
         model_choice(self, "group").queryset = selectors.groups_for(register)
-        model_choice(self, "area").queryset = Area.objects.order_by("path")
+        model_choice(self, "area").queryset = Area.objects.only(*AREA_CHOICE_FIELDS).order_by(
+            "path"
+        )
         _relabel(self, "area", area_label)
 
     def to_filter(self) -> selectors.ActivityFilter:

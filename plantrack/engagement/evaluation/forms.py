@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from plantrack.core.finyears import fy_label, fy_of
 from plantrack.core.forms import LongSelect, model_choice
-from plantrack.directory.forms import area_label
+from plantrack.directory.forms import AREA_CHOICE_FIELDS, area_label
 from plantrack.directory.models import Area
 from plantrack.engagement.evaluation.periods import (
     Period,
@@ -72,7 +72,7 @@ class EvaluationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.on = on
         area = model_choice(self, "area")
-        area.queryset = Area.objects.order_by("path")
+        area.queryset = Area.objects.only(*AREA_CHOICE_FIELDS).order_by("path")
         area.label_from_instance = area_label  # type: ignore[assignment]
         model_choice(self, "group").queryset = groups_for(register)
         years = period_years(on)
