@@ -121,7 +121,11 @@ lint: venv
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
+# The load generator is Debian's wrk; installed here when missing (as .ci/run does).
 bench: setup | var
+	@command -v wrk >/dev/null 2>&1 || { echo "==> Installing wrk"; \
+	    apt-get install -y -qq --no-install-recommends wrk >/dev/null \
+	    || { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk; }; }
 	$(PY) -m bench
 
 # --- Housekeeping ------------------------------------------------------------

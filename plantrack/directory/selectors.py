@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from plantrack.accounts.models import User
@@ -225,6 +225,13 @@ def can_add_area(user: User, parent: Area | None) -> bool:
     if parent is None:
         return user.is_superuser
     return can_edit_area(user, parent)
+
+
+def areas_stamp() -> tuple[int, str | None]:
+    """How many areas there are and when one last changed, for cache keys of pages that list
+    or filter by places: an area added, renamed or moved changes it (one query)."""
+    found = Area.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    return found["n"], found["latest"].isoformat() if found["latest"] else None
 
 
 def area_children(area: Area) -> QuerySet[Area]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from plantrack.core.admin import ReadOnlyHistoryAdmin
+from plantrack.engagement import services
 from plantrack.engagement.models import Activity, Community, Method, Register
 
 
@@ -16,6 +17,9 @@ class ReferenceListAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        services.list_entry_save(actor=request.user, entry=obj)
 
 
 @admin.register(Method)

@@ -3,10 +3,12 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Status
+from django.http import HttpResponse
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from plantrack.core.api import READ, READ_ONE, WRITE, Id, Mapped, Pagination
+from plantrack.core.api import READ, READ_ONE, WRITE, Id, Mapped, Pagination, json_response
+from plantrack.core.cache import cached, query_key
 from plantrack.directory.models import Area, Organisation, Person
 from plantrack.directory.selectors import area_get_for_user
 from plantrack.engagement import selectors, services
@@ -23,6 +25,7 @@ from plantrack.engagement.schemas import (
     OutcomeOut,
     OutputIn,
     OutputOut,
+    PagedActivities,
     RegisterDetailOut,
     RegisterOut,
     UpdateIn,
@@ -102,10 +105,10 @@ def get_register(request, register_id: Id):
     return {**_register_out(register), "groups": list(groups.values("id", "name", "position"))}
 
 
-@router.get("/engagement/activities", response={200: list[ActivityOut], **READ_ONE})
-@paginate(Pagination)
+@router.get("/engagement/activities", response={200: PagedActivities, **READ_ONE})
 def list_activities(
     request,
+    paging: Query[Pagination.Input],
     register_id: Id | None = None,
     group: Id | None = None,
     area: Id | None = None,
@@ -117,7 +120,8 @@ def list_activities(
 ):
     """Activities you can read, filtered as on the register page (`register_id`, `group`,
     `status`, `level`, `method`, `owner`, `q`): `area` takes the places inside it too (a
-    borough gives its wards), each activity once."""
+    borough gives its wards), each activity once. Paginated by `limit` and `offset`. A
+    register's list is served from a cache that changes whenever the register does."""
     flt = selectors.ActivityFilter(
         q=q,
         group=group,
@@ -127,10 +131,21 @@ def list_activities(
         method=method,
         owner=owner,
     )
-    activities = selectors.activities_for_api(request.user, flt)
-    if register_id is not None:
-        activities = activities.filter(register_id=register_id)
-    return Mapped(activities, activity_out)
+    limit, offset = paging.limit, paging.offset
+    if register_id is None:
+        rows = selectors.activity_list_rows(
+            flt.apply(selectors.activities_visible_to(request.user)), offset, limit
+        )
+        return json_response(rows)
+    register = selectors.registers_visible_to(request.user).filter(pk=register_id).first()
+    if register is None:  # the same answer as a register with nothing matching
+        return json_response({"items": [], "count": 0})
+    key = ("api-activities", *selectors.register_cache_key(register), query_key(request.GET))
+    activities = flt.apply(Activity.objects.filter(register=register))
+    body = cached(
+        key, lambda: json_response(selectors.activity_list_rows(activities, offset, limit)).content
+    )
+    return HttpResponse(body, content_type="application/json")
 
 
 def _activity(request, activity_id: int) -> Activity:

@@ -71,6 +71,11 @@ class ActivityOut(Schema):
     last_update_on: dt.date | None
 
 
+class PagedActivities(Schema):
+    items: list[ActivityOut]
+    count: int
+
+
 class OutputOut(Schema):
     id: int
     kind: str

@@ -617,3 +617,21 @@ def organisation_communities_set(
         save_validated(
             OrganisationCommunity(organisation=organisation, community_id=pk), actor=actor
         )
+
+
+# --- The lists administrators keep ----------------------------------------------------------
+
+
+@transaction.atomic
+def list_entry_save(*, actor: User, entry: Method | Community) -> Method | Community:
+    """Add or change a method or a community descriptor (the admin's forms call this). Their
+    names show on every register's pages and evaluations, which are cached under the
+    registers' versions: every register's version moves."""
+    action = "change" if entry.pk else "add"
+    require(
+        actor.has_perm(f"engagement.{action}_{entry._meta.model_name}"),
+        "Only administrators keep the lists of methods and communities.",
+    )
+    save_validated(entry, actor=actor)
+    Register.objects.update(version=F("version") + 1)
+    return entry

@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.accounts.http import SignedInRequest
 from plantrack.accounts.models import User
+from plantrack.core.cache import cached, query_key
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on, paginate
@@ -78,17 +81,34 @@ def register_create(request: SignedInRequest) -> HttpResponse:
     return _form(request, form, "Add an engagement register")
 
 
+def _register_lists(request: SignedInRequest, register) -> dict[str, str]:
+    filters = ActivityFilterForm(request.GET or None, register=register)
+    activities = selectors.activities_for_register(register, filters.to_filter())
+    context = {
+        "register": register,
+        "filters": filters,
+        "page": paginate(request, activities, selectors.PAGE_SIZE),
+    }
+    template = "engagement/register_detail.html"
+    return {
+        f"{part}_html": render_to_string(f"{template}#{part}", context, request)
+        for part in ("filters", "activities")
+    }
+
+
 @require_GET
 def register_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     register = selectors.register_get_for_user(request.user, pk)
-    filters = ActivityFilterForm(request.GET or None, register=register)
-    activities = selectors.activities_for_register(register, filters.to_filter())
+    # The filters and the list are the same for every reader: cached under the register's
+    # version (every engagement write moves it), the areas and the query, page included.
+    query = (query_key(request.GET), request.GET.get("page"))
+    key = ("register-lists", *selectors.register_cache_key(register), query)
+    lists = cached(key, lambda: _register_lists(request, register))
     context = {
         "nav_section": NAV,
         "register": register,
         "access": selectors.register_access(request.user, register),
-        "filters": filters,
-        "page": paginate(request, activities, selectors.PAGE_SIZE),
+        **{name: mark_safe(html) for name, html in lists.items()},
         "groups": selectors.groups_for(register),
         "managers": selectors.register_managers(register),
     }

@@ -1,14 +1,12 @@
 # No "from __future__ import annotations": django-ninja reads these signatures at runtime.
 
-import json
 
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from plantrack.core.api import READ, READ_ONE, WRITE, Id, Mapped, Pagination
+from plantrack.core.api import READ, READ_ONE, WRITE, Id, Mapped, Pagination, json_response
 from plantrack.core.cache import cached, query_key
 from plantrack.core.models import Rag
 from plantrack.plans import selectors, services
@@ -105,27 +103,20 @@ def list_actions(request, filters: Query[ActionQuery], paging: Query[Pagination.
     query = selectors.ActionFilters(**filters.model_dump(exclude={"plan"}))
     if filters.plan is None:
         actions = selectors.apply_action_filters(selectors.actions_visible_to(request.user), query)
-        return _json(selectors.action_list_rows(actions, offset, limit))
+        return json_response(selectors.action_list_rows(actions, offset, limit))
     plan = selectors.plan_get_for_user(request.user, filters.plan)
     key = ("api-actions", plan.pk, plan.version, selectors.today(), query_key(request.GET))
     return HttpResponse(
         cached(
             key,
             lambda: (
-                _json(
+                json_response(
                     selectors.action_list_rows(
                         selectors.apply_action_filters(plan.actions.all(), query), offset, limit
                     )
                 ).content
             ),
         ),
-        content_type="application/json",
-    )
-
-
-def _json(data) -> HttpResponse:
-    return HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, separators=(",", ":")),
         content_type="application/json",
     )
 

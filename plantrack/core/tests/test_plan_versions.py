@@ -758,6 +758,11 @@ RECIPES.update(
             None,
             why="the communities an organisation serves show on its directory page only",
         ),
+        "list_entry_save": Recipe(
+            lambda o: _s("list_entry_save")(actor=o.admin, entry=_communities(1)[0]),
+            None,
+            why="method and community names show on engagement pages only",
+        ),
         "load_demo_engagement": Recipe(
             lambda o: _s("load_demo_engagement")(actor=o.admin, manager=o.manager, plan=o.plan),
             None,

@@ -9,8 +9,9 @@ import inspect
 import pytest
 from django.utils import timezone
 
+from plantrack.core.tests.factories import make_user
 from plantrack.engagement import services
-from plantrack.engagement.models import Outcome, Output, Register
+from plantrack.engagement.models import Method, Outcome, Output, Register
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +89,11 @@ RECIPES = {
     "activity_update_post": lambda w, e: services.activity_update_post(
         actor=w.manager, activity=e.activity, narrative="n", rag="green"
     ),
+    # Method and community names show on every register's pages.
+    "list_entry_save": lambda w, e: services.list_entry_save(
+        actor=make_user("list-keeper", is_superuser=True, is_staff=True),
+        entry=Method(name="Walkabout with the ward panel"),
+    ),
 }
 # Makes a register: there is nothing cached of it yet.
 NEW = {"register_create"}
@@ -112,3 +118,13 @@ def test_saving_the_register_never_takes_its_version_back(world, eng):
     moved = Register.objects.get(pk=eng.register.pk).version
     services.register_update(actor=world.manager, register=stale, title="From a stale copy")
     assert Register.objects.get(pk=eng.register.pk).version > moved
+
+
+def test_only_administrators_keep_the_lists(world, eng):
+    from django.core.exceptions import PermissionDenied
+
+    before = Register.objects.get(pk=eng.register.pk).version
+    with pytest.raises(PermissionDenied):
+        services.list_entry_save(actor=world.manager, entry=Method(name="Knocking on doors"))
+    assert not Method.objects.filter(name="Knocking on doors").exists()
+    assert Register.objects.get(pk=eng.register.pk).version == before
