@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 LOWEST, HIGHEST = 1, 6
 INFORM = "inform"
@@ -77,12 +78,13 @@ RULE = (
 
 @dataclass(frozen=True)
 class Facts:
-    """What the rule looks at, as read from an activity."""
+    """What the rule looks at, as read from an activity: whether it has each thing (text
+    that is only blanks counts as none)."""
 
-    aim: str = ""
-    communities_text: str = ""
+    has_aim: bool = False
+    has_communities_text: bool = False
     has_communities: bool = False
-    method_text: str = ""
+    has_method_text: bool = False
     has_methods: bool = False
     level: str = ""
     has_outputs: bool = False
@@ -104,15 +106,16 @@ class Score:
 def _met(facts: Facts) -> dict[str, bool]:
     feedback = facts.has_outcomes or (facts.level == INFORM and facts.has_updates)
     return {
-        "aim": bool(facts.aim.strip()),
-        "communities": facts.has_communities or bool(facts.communities_text.strip()),
-        "method": facts.has_methods or bool(facts.method_text.strip()),
+        "aim": facts.has_aim,
+        "communities": facts.has_communities or facts.has_communities_text,
+        "method": facts.has_methods or facts.has_method_text,
         "level": bool(facts.level),
         "outputs": facts.has_outputs,
         "feedback": feedback,
     }
 
 
+@cache  # a few hundred possible facts; an evaluation scores thousands of activities
 def score(facts: Facts) -> Score:
     met = _met(facts)
     keys = [s.key for s in STANDARDS]

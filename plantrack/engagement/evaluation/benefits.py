@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 
 from plantrack.engagement.evaluation.periods import Period
 from plantrack.engagement.evaluation.results import BenefitRow, Benefits, Movement
-from plantrack.engagement.models import Activity
+from plantrack.engagement.models import Activity, Register
 from plantrack.measures import judgement as j
 from plantrack.measures.models import Direction, Measure, Reading, Target
 from plantrack.measures.selectors import measure_judgement
@@ -59,12 +59,19 @@ def _benefit_row(
     )
 
 
-def benefits(ids: QuerySet[Activity, Any], plans: QuerySet[Plan], period: Period) -> Benefits:
-    links = list(
-        Activity.actions.through.objects.filter(
-            activity_id__in=ids, action__plan__in=plans
+def benefits(
+    register: Register, activities: set[int], plans: QuerySet[Plan], period: Period
+) -> Benefits:
+    """The measures of the plan actions (of ``plans``) that ``activities`` (the ids of those
+    in scope) deliver. A register's links to actions are few: read them all, keep those of
+    the activities in scope."""
+    links = [
+        (action_id, activity_id, title)
+        for action_id, activity_id, title in Activity.actions.through.objects.filter(
+            activity__register=register, action__plan__in=plans
         ).values_list("action_id", "activity_id", "activity__title")
-    )
+        if activity_id in activities
+    ]
     by_action: dict[int, list[str]] = defaultdict(list)
     for action_id, _, title in links:
         by_action[action_id].append(title)

@@ -33,16 +33,23 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
-    BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
+    F,
+    IntegerField,
     Max,
     OuterRef,
     Q,
     QuerySet,
     Sum,
+    TextField,
+    Value,
+    When,
 )
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
 
 from plantrack.core.finyears import fy_bounds, fy_of
 from plantrack.directory.models import Area
@@ -74,14 +81,13 @@ from plantrack.plans.models import Plan
 NOT_DESCRIBED = "Not described"
 NOT_RECORDED = "Not recorded"
 IN_WORDS = "Described in words only"
-# What the quality rule reads of a completed activity (quality.Facts).
+# What the quality rule reads of a completed activity (quality.Facts), besides its level.
 FACTS = (
-    "aim",
-    "communities_text",
+    "has_aim",
+    "has_communities_text",
     "has_communities",
-    "method_text",
+    "has_method_text",
     "has_methods",
-    "level",
     "has_outputs",
     "has_outcomes",
     "has_updates",
@@ -116,28 +122,105 @@ def cost_in_period(
     return Decimal(0)
 
 
-# --- Reads ----------------------------------------------------------------------------------
+# --- Reads ---------------------------------------------------------------------------------
+# The evaluation reads the register's activities in the period once (one row each, with what
+# the rule needs as a few flags in one number) and their links to places, methods and
+# communities once each, for the whole register, then selects the area and counts in Python.
+# Selecting the area in SQL made every query test each activity's places again: for a force,
+# every link of every place in it, 90 ms a query on the benchmark's register; the links of a
+# whole register are read in 30-50 ms (docs/benchmarks.md).
+
+# Bits of an activity's "facts" number: what the quality rule and the spread read of it.
+FACT_BITS = {
+    "has_aim": 1,
+    "has_communities_text": 2,
+    "has_method_text": 4,
+    "has_outputs": 8,
+    "has_outcomes": 16,
+    "has_updates": 32,
+}
 
 
-def _through_exists(model: Any, **filters: Any) -> Exists:
-    return Exists(model.objects.filter(activity_id=OuterRef("pk"), **filters))
-
-
-def _activity_flags() -> dict[str, Exists]:
-    return {
-        "has_methods": _through_exists(Activity.methods.through),
-        "has_communities": _through_exists(Activity.communities.through),
+def _facts() -> Any:
+    """The FACT_BITS of an activity as one integer (booleans cost a conversion each). The aim,
+    outputs, outcomes and updates matter only to the quality of completed activities: they
+    are looked up for those only."""
+    done = Q(status=Activity.Status.COMPLETED)
+    tests: dict[str, Any] = {
+        "has_aim": done & Q(GreaterThan(Length(Trim("aim")), 0)),
+        "has_communities_text": Q(GreaterThan(Length(Trim("communities_text")), 0)),
+        "has_method_text": Q(GreaterThan(Length(Trim("method_text")), 0)),
+        **{
+            name: done & Q(Exists(model.objects.filter(activity_id=OuterRef("pk"))))
+            for name, model in (
+                ("has_outputs", Output),
+                ("has_outcomes", Outcome),
+                ("has_updates", ActivityUpdate),
+            )
+        },
     }
+    total: Any = Value(0)
+    for name, test in tests.items():
+        total = total + Case(When(test, then=Value(FACT_BITS[name])), default=Value(0))
+    return ExpressionWrapper(total, output_field=IntegerField())
 
 
-def _text_flags() -> dict[str, ExpressionWrapper[Any]]:
-    """Whether methods and communities are written in words (the spread counts these)."""
-    return {
-        "has_method_text": ExpressionWrapper(~Q(method_text=""), output_field=BooleanField()),
-        "has_communities_text": ExpressionWrapper(
-            ~Q(communities_text=""), output_field=BooleanField()
-        ),
-    }
+def _links(through: Any, column: str, scope: Q) -> dict[int, list[Any]]:
+    found: dict[int, list[Any]] = defaultdict(list)
+    for activity_id, value in (
+        through.objects.filter(scope).order_by().values_list("activity_id", column)
+    ):
+        found[activity_id].append(value)
+    return found
+
+
+def _scope_rows(
+    register: Register, period: Period, area: Area | None, group: Group | None
+) -> list[dict[str, Any]]:
+    """One row per activity of the register (or group) running in the period and, if an area
+    is chosen, covering it or a place in it; with the ids of its places, methods and
+    communities, and its FACT_BITS (``facts``)."""
+    flt = ActivityFilter(period_start=period.start, period_end=period.end)
+    scope = Q(activity__register=register) & flt.in_period("activity__")
+    if group is not None:
+        scope &= Q(activity__group=group)
+    places = _links(Activity.areas.through, "area_id", scope)
+    methods = _links(Activity.methods.through, "method_id", scope)
+    communities = _links(Activity.communities.through, "community_id", scope)
+    inside = (
+        set(Area.objects.filter(path__startswith=area.path).values_list("pk", flat=True))
+        if area is not None
+        else None
+    )
+    fields = ("id", "status", "level", "cost_amount", "cost_period", "start_earliest", "end_latest")
+    # The quality list names completed activities only: no other title is read.
+    title = Case(
+        When(status=Activity.Status.COMPLETED, then=F("title")),
+        default=Value(""),
+        output_field=TextField(),
+    )
+    activities = Activity.objects.filter(register=register).filter(flt.in_period())
+    if group is not None:
+        activities = activities.filter(group=group)
+    rows = []
+    for values in activities.order_by().values_list(*fields).annotate(facts=_facts(), title=title):
+        pk = values[0]
+        areas = places.get(pk, [])
+        if inside is not None and inside.isdisjoint(areas):
+            continue
+        row = dict(zip((*fields, "facts", "title"), values, strict=True))
+        row["areas"] = areas
+        row["methods"] = methods.get(pk, [])
+        row["communities"] = communities.get(pk, [])
+        rows.append(row)
+    return rows
+
+
+def _has(row: dict[str, Any], name: str) -> bool:
+    """A FACT_BITS flag of a row, or whether it has methods or communities from the lists."""
+    if name in FACT_BITS:
+        return bool(row["facts"] & FACT_BITS[name])
+    return bool(row[name.removeprefix("has_")])
 
 
 def _quantity(rows: list[dict[str, Any]], outputs: QuerySet[Output], period: Period) -> Quantity:
@@ -187,25 +270,16 @@ def _quantity(rows: list[dict[str, Any]], outputs: QuerySet[Output], period: Per
 
 
 def _named_counts(
-    through: Any, name: str, ids: QuerySet[Activity, Any], others: list[tuple[str, int]]
+    model: Any, live: list[dict[str, Any]], key: str, written: str, empty: str
 ) -> list[tuple[str, int]]:
-    """Activities per method (or community) chosen from the list, most first, then the
-    ``others`` (those described only in words, those not at all) that there are."""
-    rows = (
-        through.objects.filter(activity_id__in=ids)
-        .values(name)
-        .annotate(n=Count("activity_id"))
-        .order_by("-n", name)
-    )
-    found = [(row[name], int(row["n"])) for row in rows]
-    return found + [(label, n) for label, n in others if n]
-
-
-def _unlisted(rows: list[dict[str, Any]], chosen: str, written: str, empty: str) -> list[Any]:
-    """How many activities have none chosen from the list but words, and neither."""
-    words = sum(1 for r in rows if not r[chosen] and r[written])
-    neither = sum(1 for r in rows if not r[chosen] and not r[written])
-    return [(IN_WORDS, words), (empty, neither)]
+    """Activities per method (or community) chosen from the list, most first, then those
+    described only in words and those not at all, where there are any."""
+    counts = Counter(pk for row in live for pk in row[key])
+    names = dict(model.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
+    found = sorted(((names[pk], n) for pk, n in counts.items()), key=lambda c: (-c[1], c[0]))
+    words = sum(1 for r in live if not r[key] and _has(r, written))
+    neither = sum(1 for r in live if not r[key] and not _has(r, written))
+    return found + [(label, n) for label, n in ((IN_WORDS, words), (empty, neither)) if n]
 
 
 def _levels(rows: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
@@ -248,73 +322,52 @@ def _child_areas(register: Register, area: Area | None) -> tuple[list[Area], str
 
 
 def _area_counts(
-    register: Register, area: Area | None, ids: QuerySet[Activity, Any]
-) -> tuple[list[AreaCount], str, set[int], set[int]]:
+    register: Register, area: Area | None, live: list[dict[str, Any]]
+) -> tuple[list[AreaCount], str, int, int]:
     """Activities in each place one level down (once each, however many of its places they
-    cover); which activities name an area at all; which cover the chosen area (or, with none
+    cover); how many name no area at all; how many cover the chosen area (or, with none
     chosen, a force area) as a whole, in none of the places below."""
     children, heading = _child_areas(register, area)
     depth = len(_segments(area.path)) if area is not None else 1
-    covering: dict[str, set[int]] = defaultdict(set)
-    named: set[int] = set()
-    whole: set[int] = set()
-    for activity_id, path in Activity.areas.through.objects.filter(activity_id__in=ids).values_list(
-        "activity_id", "area__path"
-    ):
-        named.add(activity_id)
+    # Each area's place one level down from the chosen one (None: it is not below it).
+    below: dict[int, str | None] = {}
+    for pk, path in Area.objects.values_list("pk", "path"):
         parts = _segments(path)
-        if len(parts) > depth:
-            covering[parts[depth]].add(activity_id)
-        else:
-            whole.add(activity_id)
-    counts = [AreaCount(child, len(covering[str(child.pk)])) for child in children]
-    return counts, heading, named, whole - set().union(*covering.values())
+        below[pk] = parts[depth] if len(parts) > depth else None
+    covering: Counter[str] = Counter()
+    unnamed = whole = 0
+    for row in live:
+        places = {place for pk in row["areas"] if (place := below[pk]) is not None}
+        covering.update(places)
+        unnamed += not row["areas"]
+        whole += bool(row["areas"]) and not places
+    counts = [AreaCount(child, covering[str(child.pk)]) for child in children]
+    return counts, heading, unnamed, whole
 
 
-def _spread(
-    register: Register, area: Area | None, rows: list[dict[str, Any]], ids: QuerySet[Activity, Any]
-) -> Spread:
-    live = [r for r in rows if r["status"] != Activity.Status.CANCELLED]
-    total = len(live)
-    areas, heading, named, whole = _area_counts(register, area, ids)
+def _spread(register: Register, area: Area | None, live: list[dict[str, Any]]) -> Spread:
+    areas, heading, unnamed, whole = _area_counts(register, area, live)
     return Spread(
-        methods=_named_counts(
-            Activity.methods.through,
-            "method__name",
-            ids,
-            _unlisted(live, "has_methods", "has_method_text", NOT_RECORDED),
-        ),
+        methods=_named_counts(Method, live, "methods", "has_method_text", NOT_RECORDED),
         levels=_levels(live),
         communities=_named_counts(
-            Activity.communities.through,
-            "community__name",
-            ids,
-            _unlisted(live, "has_communities", "has_communities_text", NOT_DESCRIBED),
+            Community, live, "communities", "has_communities_text", NOT_DESCRIBED
         ),
         areas=areas,
         areas_heading=heading,
-        no_area=total - len(named) if area is None else 0,
-        whole_area=len(whole),
+        no_area=unnamed if area is None else 0,
+        whole_area=whole,
     )
 
 
-def _quality(ids: QuerySet[Activity, Any]) -> Quality:
-    rows = (
-        Activity.objects.filter(pk__in=ids, status=Activity.Status.COMPLETED)
-        .values("id", "title", "level", "aim", "communities_text", "method_text")
-        .annotate(
-            **_activity_flags(),
-            has_outputs=Exists(Output.objects.filter(activity_id=OuterRef("pk"))),
-            has_outcomes=Exists(Outcome.objects.filter(activity_id=OuterRef("pk"))),
-            has_updates=Exists(ActivityUpdate.objects.filter(activity_id=OuterRef("pk"))),
-        )
-        .order_by()
-    )
+def _quality(live: list[dict[str, Any]]) -> Quality:
     scored = []
-    for raw in rows:
-        row: dict[str, Any] = dict(raw)
-        facts = standards.Facts(**{name: row[name] for name in FACTS})
-        scored.append(Scored(row["id"], row["title"], row["level"], standards.score(facts)))
+    for row in live:
+        if row["status"] == Activity.Status.COMPLETED:
+            flags = {name: _has(row, name) for name in FACTS}
+            facts = standards.Facts(level=row["level"], **flags)
+            result = standards.score(facts)
+            scored.append(Scored(row["id"], row["title"], row["level"], result))
     scored.sort(key=lambda s: (s.result.score, s.title.casefold(), s.id))
     return Quality(scored, standards.distribution(s.result.score for s in scored))
 
@@ -333,31 +386,17 @@ def evaluate(
     """The evaluation of a register (already fetched through register_get_for_user) for an
     area, group and period; benefits only from the measures of ``plans`` (those the reader
     may see)."""
-    flt = ActivityFilter(
-        group=group.pk if group else None,
-        area=area,
-        period_start=period.start,
-        period_end=period.end,
-    )
-    in_scope = flt.apply(Activity.objects.filter(register=register))
-    rows: list[dict[str, Any]] = [
-        dict(row)
-        for row in in_scope.values(
-            "id", "status", "level", "cost_amount", "cost_period", "start_earliest", "end_latest"
-        )
-        .annotate(**_activity_flags(), **_text_flags())
-        .order_by()
-    ]
-    ids = in_scope.exclude(status=Activity.Status.CANCELLED).values("pk")
+    rows = _scope_rows(register, period, area, group)
+    live = [r for r in rows if r["status"] != Activity.Status.CANCELLED]
     return Evaluation(
         register=register,
         period=period,
         area=area,
         group=group,
         quantity=_quantity(rows, outputs_in(register, period, area, group), period),
-        spread=_spread(register, area, rows, ids),
-        quality=_quality(ids),
-        benefits=benefits(ids, plans, period),
+        spread=_spread(register, area, live),
+        quality=_quality(live),
+        benefits=benefits(register, {r["id"] for r in live}, plans, period),
     )
 
 

@@ -257,9 +257,9 @@ def test_an_empty_register_evaluates_to_nothing(world, eng):
 
 def test_the_quality_rule():
     full = quality.Facts(
-        aim="Raise awareness",
-        communities_text="Deaf community",
-        method_text="Open meeting",
+        has_aim=True,
+        has_communities_text=True,
+        has_method_text=True,
         level="consult",
         has_outputs=True,
         has_outcomes=True,
@@ -277,8 +277,8 @@ def test_the_quality_rule():
     assert quality.score(quality.Facts(**{**told.__dict__, "has_updates": True})).score == 6
     asked = quality.Facts(**{**full.__dict__, "has_outcomes": False, "has_updates": True})
     assert quality.score(asked).lacking == ("feedback",)
-    # Blank text is not an aim; a chosen method or community counts without words.
-    blank = quality.Facts(aim="   ", has_methods=True, has_communities=True)
+    # A chosen method or community counts without words.
+    blank = quality.Facts(has_methods=True, has_communities=True)
     assert quality.score(blank).met == ("communities", "method")
     assert quality.distribution([1, 6, 6]) == {1: 1, 2: 0, 3: 0, 4: 0, 5: 0, 6: 2}
 

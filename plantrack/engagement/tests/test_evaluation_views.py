@@ -188,3 +188,24 @@ def test_the_same_number_of_queries_for_5_and_60_activities(client, world, eng, 
     assert Activity.objects.filter(register=eng.register).count() == 60
     assert few == many, (few, many)
     print(f"evaluation page {query or 'default'}: {few} queries for 5 and for 60 activities")
+
+
+def test_the_quality_table_lists_the_lowest_scoring_few(client, world, eng, monkeypatch):
+    from plantrack.engagement.evaluation.results import Quality
+
+    monkeypatch.setattr(Quality, "LISTED", 1)
+    for title, aim in (("Leaflet drop", ""), ("Ward panel", "Hear the ward's priorities")):
+        services.activity_create(
+            actor=world.manager,
+            register=eng.register,
+            title=title,
+            aim=aim,
+            level="inform",
+            start_text="May 2025",
+            end_text="June 2025",
+            status="completed",
+        )
+    html = _get(client, world.viewer, eng, period="2025/26").content.decode()
+    assert "The 1 lowest-scoring of 2 completed activities" in html
+    table = html[html.index('id="scored"') :]
+    assert "Leaflet drop" in table and "Ward panel" not in table
