@@ -27,7 +27,6 @@ The rules, as the page states them:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
@@ -39,7 +38,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -53,6 +51,7 @@ from django.db.models.lookups import GreaterThan
 
 from plantrack.core.finyears import fy_bounds, fy_of
 from plantrack.directory.models import Area
+from plantrack.directory.selectors import areas_stamp
 from plantrack.engagement import quality as standards
 from plantrack.engagement.evaluation.benefits import benefits
 from plantrack.engagement.evaluation.periods import Period
@@ -436,19 +435,18 @@ def cache_key(
     group: Group | None,
     plans: QuerySet[Plan],
 ) -> tuple[Any, ...]:
-    """Everything the evaluation is computed from, for core.cache.cached (four queries):
+    """Everything the evaluation is computed from, for core.cache.cached (two queries):
 
     * the register's version, moved by every engagement service that writes to it or
-      anything in it (activities, their links, outputs, outcomes, updates, groups);
+      anything in it (activities, their links, outputs, outcomes, updates, groups), and by
+      the administrators' changes to the lists of methods and communities (names shown);
     * the choices (period, area, group; nothing depends on the day once the period is
       chosen);
     * the plans whose measures the benefits may show (those of the activities' actions that
       the reader sees) with their versions, moved by every write to their actions, measures
       and readings: readers who see different plans get different entries;
     * the areas (how many, and the latest change): a place added, renamed or moved changes the
-      places listed;
-    * the names of the methods and communities (short lists kept by administrators, with no
-      date of change to compare), as a digest.
+      places listed.
     """
     linked = (
         plans.filter(actions__engagement_activities__register=register)
@@ -456,12 +454,6 @@ def cache_key(
         .distinct()
         .order_by("pk")
     )
-    places = Area.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
-    names = [
-        list(model.objects.order_by("pk").values_list("pk", "name"))
-        for model in (Method, Community)
-    ]
-    digest = hashlib.blake2b(repr(names).encode(), digest_size=8).hexdigest()
     return (
         "engagement-evaluation",
         register.pk,
@@ -470,7 +462,5 @@ def cache_key(
         area.pk if area else None,
         group.pk if group else None,
         tuple(linked),
-        places["n"],
-        places["latest"].isoformat() if places["latest"] else None,
-        digest,
+        *areas_stamp(),
     )

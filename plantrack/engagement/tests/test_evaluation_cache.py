@@ -86,6 +86,9 @@ def test_a_community_renamed_by_an_administrator_shows_at_once(client, world, en
     youth, _ = Community.objects.get_or_create(name="Young people 14-25")
     services.activity_update(actor=world.manager, activity=eng.owned, communities=[youth])
     assert "Young people 14-25" in _page(client, world.manager, eng, **FY)
-    Community.objects.filter(pk=youth.pk).update(name="Youth (14 to 25)")  # as the admin site
+    client.force_login(eng.admin)  # the admin site saves through services.list_entry_save
+    change = reverse("admin:engagement_community_change", args=[youth.pk])
+    response = client.post(change, {"name": "Youth (14 to 25)", "active": "on"})
+    assert response.status_code == 302
     html = _page(client, world.manager, eng, **FY)
     assert "Young people 14-25" not in html and "Youth (14 to 25)" in html
