@@ -36,6 +36,7 @@ from plantrack.plans.selectors import plans_visible_to, today
 
 NAV = "engagement"
 FORM = "engagement/form.html"
+EVALUATE = "engagement/evaluate.html"
 
 
 def _posted(request: SignedInRequest):
@@ -484,16 +485,31 @@ def register_evaluate(request: SignedInRequest, pk: int) -> HttpResponse:
     """Quantity, spread, quality and benefits for an area, group and period; the body cached
     under the register's version (engagement/evaluation/render.py)."""
     register = selectors.register_get_for_user(request.user, pk)
-    form = EvaluationForm(request.GET or None, register=register, on=today())
+    on = today()
+    form = EvaluationForm(request.GET or None, register=register, on=on)
     chosen = form.choice()
+    # The choices (691 places in the benchmark) render as the register's filters do.
+    key = (
+        "evaluation-choices",
+        *selectors.register_cache_key(register),
+        on,
+        query_key(request.GET),
+    )
     context = {
         "nav_section": NAV,
         "register": register,
-        "form": form,
         "chosen": chosen,
+        "choices_html": mark_safe(
+            cached(
+                key,
+                lambda: render_to_string(
+                    f"{EVALUATE}#choices", {"form": form, "register": register}, request
+                ),
+            )
+        ),
         "body": evaluation_html(register, chosen, plans_visible_to(request.user)),
     }
-    return render(request, "engagement/evaluate.html", context)
+    return render(request, EVALUATE, context)
 
 
 # --- An organisation's communities ----------------------------------------------------------
