@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "plantrack.measures",
     "plantrack.budgets",
     "plantrack.engagement",
+    "plantrack.assessments",
     "plantrack.reports",
     "plantrack.governance",
     "plantrack.packs",

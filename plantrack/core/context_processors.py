@@ -6,11 +6,11 @@ NAV_ITEMS = [
     ("plans", "Plans", "plans:list"),
     ("governance", "Governance", "governance:bodies"),
     ("engagement", "Engagement", "engagement:registers"),
+    ("assessments", "Frameworks", "assessments:frameworks"),
     ("packs", "Board packs", "packs:list"),
     ("organisations", "Organisations", "directory:organisations"),
     ("people", "People", "directory:people"),
     ("reminders", "Reminders", "reminders:settings"),
-    ("account", "API tokens", "accounts:tokens"),
 ]
 
 

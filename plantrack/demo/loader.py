@@ -12,6 +12,8 @@ from django.db import transaction
 
 from plantrack.accounts.models import User
 from plantrack.accounts.services import user_create
+from plantrack.assessments.demo import STANDARDS_TITLE, load_demo_frameworks
+from plantrack.assessments.models import Framework
 from plantrack.budgets.demo import load_demo_funding
 from plantrack.directory.models import Membership, Organisation, Person
 from plantrack.directory.services import organisation_create
@@ -32,6 +34,8 @@ DEMO_SEEDS = [
     ("003_c7fe91e708482392.txt", "West Mercia Police", Organisation.Kind.POLICE_FORCE),
     ("004_9c707c14883fcd10.txt", "Safer Communities Partnership", Organisation.Kind.PARTNERSHIP),
 ]
+# Seed 000, a good-practice checklist with no plan in it: a framework of the force's.
+FRAMEWORK_SEED = ("000_f44a1f62eb0eb8c0.txt", "Metropolitan Police Service")
 DEMO_USERNAME = "demo"
 # Writes the demo data, so the audit history says where it came from. It cannot sign in.
 LOADER_USERNAME = "demo-loader"
@@ -62,8 +66,8 @@ def load_seed(file_name: str, organisation: Organisation, actor: User, manager: 
 
 
 def load_demo(*, reset: bool = False, stdout=None) -> list[Plan]:
-    """Import the seed plans (and the engagement register beside seed 002's workplan). Plans
-    already loaded are kept unless ``reset`` is given."""
+    """Import the seed plans (and the engagement register beside seed 002's workplan, and seed
+    000's checklist). Plans already loaded are kept unless ``reset`` is given."""
     demo = _user(
         DEMO_USERNAME, password=DEMO_USERNAME, first_name="Sophie", last_name="Paley (demo)"
     )
@@ -90,4 +94,24 @@ def load_demo(*, reset: bool = False, stdout=None) -> list[Plan]:
     for plan in plans:
         if plan.source_document.startswith("002_"):
             load_demo_engagement(actor=loader, manager=demo, plan=plan)
+    load_seed_framework(loader, reset=reset)
     return plans
+
+
+@transaction.atomic
+def load_seed_framework(actor: User, *, reset: bool = False) -> None:
+    """Seed 000 through the importer, then published; the minimum standards beside it."""
+    file_name, owner = FRAMEWORK_SEED
+    mine = Framework.objects.filter(source_document=file_name) | Framework.objects.filter(
+        title=STANDARDS_TITLE, organisation__name=owner
+    )
+    if mine.exists() and not reset:
+        return
+    for framework in mine.order_by("-version_number"):
+        framework.delete()
+    parsed = parse_bytes(file_name, (SEEDS_DIR / file_name).read_bytes(), is_text=True)
+    organisation = Organisation.objects.get(name=owner, parent=None)
+    saved = import_parsed(
+        actor=actor, parsed=parsed, owner_organisation=organisation, source_document=file_name
+    )
+    load_demo_frameworks(actor=actor, checklist=saved.frameworks[0])

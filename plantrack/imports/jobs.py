@@ -117,8 +117,13 @@ def _save_plan(job: ImportJob, parsed: ParsedImport) -> None:
         progress=progress_reporter_for(job.pk),
     )
     job.created_plans.set(saved)
-    # The registers it made, for the page saying what was saved (kept with its choices).
-    job.choices = {**job.choices, "registers": [r.pk for r in saved.registers]}
+    # The registers and frameworks it made, for the page saying what was saved (kept with its
+    # choices).
+    job.choices = {
+        **job.choices,
+        "registers": [r.pk for r in saved.registers],
+        "frameworks": [f.pk for f in saved.frameworks],
+    }
 
 
 def _save_budget(job: ImportJob, parsed: ParsedImport) -> None:

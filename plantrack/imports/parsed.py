@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from plantrack.core import fuzzydates
 from plantrack.imports.budgets.parsed import ParsedBudget
 from plantrack.imports.engagement.parsed import ParsedRegister
+from plantrack.imports.frameworks.parsed import ParsedFramework
 from plantrack.imports.readings import readings_from_store, readings_to_store
 from plantrack.measures.services import ReadingRow
 
@@ -118,6 +119,8 @@ class ParsedImport:
     skipped: list[SkippedTable] = field(default_factory=list)
     # Registers of engagement activity found beside the action tables, or alone.
     engagement: list[ParsedRegister] = field(default_factory=list)
+    # Good-practice checklists and standards (frameworks to assess against).
+    frameworks: list[ParsedFramework] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The CLI's ``--dry-run --json`` shape."""
@@ -137,6 +140,7 @@ class ParsedImport:
                 for plan in self.plans
             ],
             "engagement": [register.to_json() for register in self.engagement],
+            "frameworks": [framework.to_json() for framework in self.frameworks],
             "warnings": list(self.warnings),
         }
 
@@ -171,6 +175,7 @@ def to_store(parsed: ParsedImport) -> dict:
         "readings": readings_to_store(parsed.readings),
         "skipped": [vars(s) for s in parsed.skipped],
         "engagement": [r.to_dict() for r in parsed.engagement],
+        "frameworks": [f.to_dict() for f in parsed.frameworks],
         "plans": [
             {
                 "title": plan.title,
@@ -210,6 +215,7 @@ def from_store(data: dict) -> ParsedImport:
         readings=readings_from_store(data.get("readings", [])),
         skipped=[SkippedTable(**s) for s in data.get("skipped", [])],
         engagement=[ParsedRegister.from_dict(r) for r in data.get("engagement", [])],
+        frameworks=[ParsedFramework.from_dict(f) for f in data.get("frameworks", [])],
         columns=[ColumnMap(**c) for c in data["columns"]],
         plans=[
             ParsedPlan(

@@ -12,6 +12,8 @@ from plantrack.imports.budgets.tables import find_budget_tables, read_budget_upl
 from plantrack.imports.documents import read_document
 from plantrack.imports.engagement.parsed import ParsedRegister
 from plantrack.imports.engagement.tables import find_registers
+from plantrack.imports.frameworks.lists import find_frameworks
+from plantrack.imports.frameworks.parsed import ParsedFramework
 from plantrack.imports.parsed import ParsedImport
 from plantrack.imports.structure import parse_document
 from plantrack.imports.tables import Document, ImportFailed
@@ -29,8 +31,11 @@ def parse_bytes(
     document = read_document(name, data, is_text=is_text)
     parsed = parse_document(document, column_overrides or None, plan_title or None)
     _add_registers(parsed, document)
-    if not any(plan.action_count for plan in parsed.plans) and not parsed.engagement:
-        raise ImportFailed(f"No actions or engagement activities were found in {name}.")
+    parsed.frameworks = find_frameworks(document)
+    if not any(plan.action_count for plan in parsed.plans) and not (
+        parsed.engagement or parsed.frameworks
+    ):
+        raise ImportFailed(f"No actions, engagement activities or checklists were found in {name}.")
     _fit_lengths(parsed)
     _add_budgets(parsed, document)
     return parsed
@@ -111,6 +116,19 @@ def parse_register_bytes(name: str, data: bytes, *, is_text: bool = False) -> li
             "the method."
         )
     return [r for r in registers if r.activities]
+
+
+def parse_framework_bytes(
+    name: str, data: bytes, *, is_text: bool = False
+) -> list[ParsedFramework]:
+    """A file that should hold a checklist or standards: its lists, or ImportFailed."""
+    found = find_frameworks(read_document(name, data, is_text=is_text), any_list=True)
+    if not found:
+        raise ImportFailed(
+            f"No list was found in {name}: a framework needs at least three items, one per "
+            "bullet, number or line."
+        )
+    return found
 
 
 def parse_budget_bytes(name: str, data: bytes, *, is_text: bool = False) -> ParsedImport:

@@ -1,5 +1,5 @@
-"""Saving parsed plans (and the budget tables and engagement registers found with them)
-through the plan, directory, budget and engagement services.
+"""Saving parsed plans (and the budget tables, engagement registers and checklists found with
+them) through the plan, directory, budget, engagement and assessments services.
 
 A plan is saved whole or not at all: everything happens in one transaction, and any failure
 (a validation error, a permission refused) rolls all of it back.
@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from plantrack.accounts.models import User
+from plantrack.assessments.models import Framework
 from plantrack.budgets.models import BudgetLine
 from plantrack.budgets.services import BudgetLineRow, BudgetTableRows, budgets_import
 from plantrack.core.services import UNSET, require
@@ -25,6 +26,7 @@ from plantrack.engagement.models import Group, Register
 from plantrack.imports.budgets.parsed import ParsedBudget
 from plantrack.imports.budgets.sections import match_section
 from plantrack.imports.engagement.parsed import ParsedActivity, ParsedRegister
+from plantrack.imports.frameworks.saving import save_frameworks
 from plantrack.imports.matching import DirectoryMatcher, action_import
 from plantrack.imports.merging import merge_plan
 from plantrack.imports.parsed import ParsedImport, ParsedPlan
@@ -40,11 +42,15 @@ def may_import_into(actor: User, organisation: Organisation, into_plan: Plan | N
 
 
 class SavedPlans(list[Plan]):
-    """The plans an import saved, with the engagement registers saved beside them."""
+    """The plans an import saved, with the engagement registers and frameworks saved beside
+    them."""
 
-    def __init__(self, plans: list[Plan], registers: list[Register]) -> None:
+    def __init__(
+        self, plans: list[Plan], registers: list[Register], frameworks: Sequence[Framework] = ()
+    ) -> None:
         super().__init__(plans)
         self.registers = registers
+        self.frameworks = list(frameworks)
 
 
 def import_parsed(
@@ -90,8 +96,9 @@ def import_parsed(
             _save_register(actor, register, owner_organisation, source, counter)
             for register in registers_to_save(parsed.engagement, owner_organisation)
         ]
+        frameworks = save_frameworks(actor, parsed.frameworks, owner_organisation, source)
     counter.finish()
-    return SavedPlans(plans, registers)
+    return SavedPlans(plans, registers, frameworks)
 
 
 def registers_to_save(

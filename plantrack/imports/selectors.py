@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from plantrack.accounts.models import User
+from plantrack.assessments.models import Framework
 from plantrack.directory.models import Organisation
 from plantrack.directory.selectors import organisation_ids_for
 from plantrack.engagement.models import Register
@@ -53,8 +54,8 @@ def budget_import_job_for(user: User, plan: Plan) -> ImportJob | None:
 
 
 def import_job_result(job: ImportJob) -> dict[str, Any]:
-    """What a saved import made, for its page: plans, and the engagement registers saved
-    beside them (their ids kept on the job)."""
+    """What a saved import made, for its page: plans, and the engagement registers and
+    frameworks saved beside them (their ids kept on the job)."""
     plans = list(
         job.created_plans.annotate(action_count=Count("actions")).order_by("title")
         if job.into_plan_id is None
@@ -65,7 +66,18 @@ def import_job_result(job: ImportJob) -> dict[str, Any]:
         .annotate(activity_count=Count("activities"))
         .order_by("title")
     )
-    return {"job": job, "plans": plans, "registers": registers, "nav_section": "plans"}
+    frameworks = list(
+        Framework.objects.filter(pk__in=job.choices.get("frameworks", []))
+        .annotate(item_count=Count("items"))
+        .order_by("title")
+    )
+    return {
+        "job": job,
+        "plans": plans,
+        "registers": registers,
+        "frameworks": frameworks,
+        "nav_section": "plans",
+    }
 
 
 def organisations_to_import_for(user: User) -> QuerySet[Organisation]:

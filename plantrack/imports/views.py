@@ -19,6 +19,7 @@ from plantrack.imports import exports, jobs, selectors, services
 from plantrack.imports.budgets.sections import match_section
 from plantrack.imports.engagement import exports as register_exports
 from plantrack.imports.forms import ColumnsForm, ImportForm
+from plantrack.imports.frameworks.saving import frameworks_to_save
 from plantrack.imports.merging import reimport_changes
 from plantrack.imports.models import ImportJob
 from plantrack.imports.readings import MAX_BYTES as READINGS_MAX_BYTES
@@ -93,6 +94,7 @@ def import_preview(request: SignedInRequest, pk: int) -> HttpResponse:
     )
     organisation = job.owner_organisation
     kept = registers_to_save(parsed.engagement, organisation) if organisation else []
+    new_frameworks = frameworks_to_save(parsed.frameworks, organisation) if organisation else []
     return render(
         request,
         "imports/preview.html",
@@ -102,11 +104,26 @@ def import_preview(request: SignedInRequest, pk: int) -> HttpResponse:
             "form": form,
             "changes": changes,
             "registers_left_out": [r for r in parsed.engagement if r not in kept],
+            "frameworks_left_out": [f for f in parsed.frameworks if f not in new_frameworks],
+            "save_label": _save_label(job, parsed),
             "preview_limit": PREVIEW_ROWS,
             "preview_rows": f":{PREVIEW_ROWS}",
             "nav_section": "plans",
         },
     )
+
+
+def _save_label(job: ImportJob, parsed) -> str:
+    """What the save button saves: "the plan", "the register", "the plan and the framework"…"""
+    if job.into_plan_id:
+        return "the new version"
+    parts = []
+    if any(plan.action_count for plan in parsed.plans):
+        parts.append("the plan")
+    for found, one in ((parsed.engagement, "register"), (parsed.frameworks, "framework")):
+        if found:
+            parts.append(f"the {one}{'s' * (len(found) > 1)}")
+    return " and ".join(parts) or "the plan"
 
 
 # A section of thousands of actions is not read row by row in a browser; the preview shows
@@ -147,6 +164,8 @@ def import_confirm(request: SignedInRequest, pk: int) -> HttpResponse:
         also = "".join(
             f"; and the engagement register {r.title}: {r.activity_count} activities"
             for r in registers
+        ) + "".join(
+            f"; and the framework {f.title}: {f.item_count} items" for f in result["frameworks"]
         )
         messages.success(
             request, f"Imported {plans[0].title}: {plans[0].action_count} actions{also}."

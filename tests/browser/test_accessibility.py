@@ -95,6 +95,21 @@ def _demo_urls() -> dict[str, str]:
             },
         ),
         **_engagement_urls(),
+        **_framework_urls(),
+    }
+
+
+def _framework_urls() -> dict[str, str]:
+    from plantrack.assessments.models import Framework
+
+    checklist = Framework.objects.get(source_document__startswith="000_")
+    standards = Framework.objects.get(status="consultation")
+    return {
+        "frameworks": "/assessments/",
+        "framework": f"/assessments/frameworks/{checklist.pk}/",
+        "framework-draft": f"/assessments/frameworks/{standards.pk}/",
+        "framework-new": "/assessments/frameworks/new/",
+        "item-edit": f"/assessments/items/{standards.items.order_by('position').first().pk}/edit/",
     }
 
 
@@ -208,6 +223,11 @@ SIGNED_IN_PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("areas-import", "areas-import", None),
     ("evaluation", "evaluation", None),
     ("evaluation-borough", "evaluation-borough", None),
+    ("frameworks", "frameworks", None),
+    ("framework", "framework", None),
+    ("framework-draft", "framework-draft", None),
+    ("framework-new", "framework-new", None),
+    ("item-edit", "item-edit", None),
 ]
 
 

@@ -212,6 +212,7 @@ def build_matrix_world() -> MatrixWorld:
         # The manager's token: yours to revoke only if you are the manager.
         "manager_token": token_objects["manager"],
         **engagement,
+        **_frameworks_world(w),
     }
     return MatrixWorld(users=users, tokens=tokens, objects=objects)
 
@@ -268,6 +269,25 @@ def _engagement_world(admin, w) -> dict:
         "outcome": outcome,
         "follow_up": follow_up,
     }
+
+
+def _frameworks_world(w) -> dict:
+    """The force's published checklist (every signed-in user reads it) and its draft (the
+    force's members only), each with an item."""
+    from plantrack.assessments import services as assessments
+
+    published = assessments.framework_import(
+        actor=w.manager,
+        organisation=w.force,
+        title="Matrix checklist",
+        items=[assessments.ImportedItem("Appointment of a SPOC")],
+    )
+    assessments.framework_status_set(actor=w.manager, framework=published, status="published")
+    draft = assessments.framework_create(
+        actor=w.manager, organisation=w.force, title="Matrix draft standards"
+    )
+    item = assessments.item_create(actor=w.manager, framework=draft, text="An aim is recorded")
+    return {"published_framework": published, "draft_framework": draft, "draft_item": item}
 
 
 @pytest.fixture(scope="module")

@@ -112,6 +112,11 @@ MANAGE_REGISTER = who(ok=MANAGERS, e403={"owner"}, e404=REGISTER_UNSEEN)
 EDIT_ACTIVITY = SEE_REGISTER
 # Anyone belonging to an organisation may start a register for it.
 START_REGISTER = who(ok=MANAGERS | {"outsider"}, e403={"owner", "contributor", "viewer", "norole"})
+# Frameworks: a published one is read by everyone signed in; a draft by the members of the
+# organisation keeping it (the manager), who keep both; anyone in an organisation starts one.
+START_FRAMEWORK = START_REGISTER
+KEEP_DRAFT = who(ok=MANAGERS, e404=SIGNED_IN - MANAGERS)
+KEEP_PUBLISHED = who(ok=MANAGERS, e403=SIGNED_IN - MANAGERS)
 
 
 @dataclass(frozen=True)
@@ -412,6 +417,19 @@ ROUTES.update(
         "directory:area_create": Row({}, get=ADD_FORCE_AREA, post=ADD_FORCE_AREA),
         "directory:area_edit": Row({"pk": "area"}, get=KEEP_AREA, post=KEEP_AREA),
         "directory:areas_import": Row({}, get=DIRECTORY_KEEPERS, post=DIRECTORY_KEEPERS),
+        "assessments:frameworks": Row({}, get=EVERYONE, post=NO),
+        "assessments:framework_create": Row({}, get=START_FRAMEWORK, post=START_FRAMEWORK),
+        "assessments:framework": Row({"pk": "draft_framework"}, get=KEEP_DRAFT, post=NO),
+        "assessments:framework_edit": Row(
+            {"pk": "draft_framework"}, get=KEEP_DRAFT, post=KEEP_DRAFT
+        ),
+        "assessments:framework_status": Row({"pk": "draft_framework"}, get=NO, post=KEEP_DRAFT),
+        "assessments:framework_new_version": Row(
+            {"pk": "published_framework"}, get=NO, post=KEEP_PUBLISHED
+        ),
+        "assessments:item_create": Row({"pk": "draft_framework"}, get=KEEP_DRAFT, post=KEEP_DRAFT),
+        "assessments:item_edit": Row({"pk": "draft_item"}, get=KEEP_DRAFT, post=KEEP_DRAFT),
+        "assessments:item_delete": Row({"pk": "draft_item"}, get=KEEP_DRAFT, post=KEEP_DRAFT),
         "engagement:registers": Row({}, get=EVERYONE, post=NO),
         "engagement:register_create": Row({}, get=START_REGISTER, post=START_REGISTER),
         "engagement:register": Row({"pk": "register"}, get=SEE_REGISTER, post=NO),

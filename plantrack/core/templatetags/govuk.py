@@ -28,6 +28,9 @@ TAG_COLOURS = {
     "planned": "grey",
     "running": "light-blue",
     "completed": "green",
+    "consultation": "yellow",
+    "published": "green",
+    "retired": "grey",
 }
 TAG_LABELS = {
     "red": "Red",
@@ -49,6 +52,9 @@ TAG_LABELS = {
     "planned": "Planned",
     "running": "Running",
     "completed": "Completed",
+    "consultation": "In consultation",
+    "published": "Published",
+    "retired": "Retired",
 }
 
 

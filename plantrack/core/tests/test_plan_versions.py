@@ -783,6 +783,84 @@ RECIPES.update(
 NOT_ON_PLAN_PAGES: dict[str, str] = {}
 
 
+# --- assessments: frameworks show on no plan page ----------------------------------------------
+_FRAMEWORK = "frameworks and their items show on their own pages only"
+
+
+def _framework(o, *, published: bool = False):
+    from plantrack.assessments import services as a
+
+    framework = a.framework_import(
+        actor=o.manager,
+        organisation=o.force,
+        title=f"Checklist {published}",
+        items=[a.ImportedItem("Appointment of a SPOC"), a.ImportedItem("Monthly contact")],
+    )
+    if published:
+        a.framework_status_set(actor=o.manager, framework=framework, status="published")
+    return framework
+
+
+RECIPES.update(
+    {
+        "framework_create": Recipe(
+            lambda o: _s("framework_create")(actor=o.manager, organisation=o.force, title="F"),
+            None,
+            why=_FRAMEWORK,
+        ),
+        "framework_import": Recipe(_framework, None, why=_FRAMEWORK),
+        "framework_update": Recipe(
+            lambda o: _s("framework_update")(actor=o.manager, framework=_framework(o), title="G"),
+            None,
+            why=_FRAMEWORK,
+        ),
+        "framework_status_set": Recipe(
+            lambda o: _s("framework_status_set")(
+                actor=o.manager, framework=_framework(o), status="consultation"
+            ),
+            None,
+            why=_FRAMEWORK,
+        ),
+        "framework_new_version": Recipe(
+            lambda o: _s("framework_new_version")(
+                actor=o.manager, framework=_framework(o, published=True)
+            ),
+            None,
+            why=_FRAMEWORK,
+        ),
+        "item_create": Recipe(
+            lambda o: _s("item_create")(actor=o.manager, framework=_framework(o), text="New"),
+            None,
+            why=_FRAMEWORK,
+        ),
+        "item_update": Recipe(
+            lambda o: _s("item_update")(
+                actor=o.manager, item=_framework(o).items.first(), text="Changed"
+            ),
+            None,
+            why=_FRAMEWORK,
+        ),
+        "item_delete": Recipe(
+            lambda o: _s("item_delete")(actor=o.manager, item=_framework(o).items.first()),
+            None,
+            why=_FRAMEWORK,
+        ),
+        "items_reorder": Recipe(
+            lambda o: (
+                (f := _framework(o))
+                and _s("items_reorder")(
+                    actor=o.manager,
+                    framework=f,
+                    item_ids=list(f.items.order_by("-position").values_list("pk", flat=True)),
+                )
+            ),
+            None,
+            why=_FRAMEWORK,
+        ),
+    }
+)
+
+
 def _action_import(title: str, o):
     from plantrack.plans.services import ActionImport
 

@@ -6,10 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db.models import Count
 from django.utils import timezone
 
 from plantrack import settings as project_settings
 from plantrack.accounts.models import User
+from plantrack.assessments.models import Framework, Item
 from plantrack.budgets.models import BudgetLine, Funding
 from plantrack.budgets.selectors import budget_summary
 from plantrack.demo.loader import load_demo
@@ -109,7 +111,8 @@ def test_the_seeds_targets_are_measures_and_seed_004_has_its_budgets(demo):
 
 def _counts() -> tuple[int, ...]:
     return tuple(
-        model.objects.count() for model in (Plan, Action, Update, Measure, BudgetLine, Funding)
+        model.objects.count()
+        for model in (Plan, Action, Update, Measure, BudgetLine, Funding, Framework, Item)
     )
 
 
@@ -191,3 +194,16 @@ def test_seed_002_workplan_and_engagement_register(demo):
     # The demo account manages the register.
     demo_user = User.objects.get(username="demo")
     assert register.roles.filter(user=demo_user).exists()
+
+
+def test_seed_000_checklist_published_and_the_minimum_standards_in_consultation(demo):
+    checklist = Framework.objects.get(source_document__startswith="000_")
+    assert checklist.title == "GOOD PRACTICE CHECK LIST FOR BOROUGH SCHEMES"
+    assert checklist.status == "published" and checklist.items.count() == 22
+    assert checklist.organisation.name == "Metropolitan Police Service"
+    mandatory = checklist.items.filter(mandatory=True).values_list("text", flat=True)
+    assert len(mandatory) == 2 and all(t.startswith(("Appointment", "Ensure")) for t in mandatory)
+    kinds = dict(checklist.items.values_list("kind").annotate(n=Count("pk")))
+    assert kinds["role"] >= 1 and kinds["recurring"] >= 5 and kinds["funding"] == 1
+    standards = Framework.objects.get(title="Minimum standards of engagement")
+    assert standards.status == "consultation" and standards.items.count() == 6

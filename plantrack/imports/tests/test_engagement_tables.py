@@ -462,7 +462,9 @@ def test_a_plan_file_is_not_a_register_in_one_line():
 def test_a_file_with_neither_actions_nor_a_register_fails_in_one_line():
     with pytest.raises(ImportFailed) as failed:
         parse_bytes("notes.txt", _pasted("Minutes\tof the meeting", "Present\tAll"), is_text=True)
-    assert str(failed.value) == ("No actions or engagement activities were found in notes.txt.")
+    assert str(failed.value) == (
+        "No actions, engagement activities or checklists were found in notes.txt."
+    )
 
 
 def test_register_json_round_trip():

@@ -92,8 +92,9 @@ def test_cli_dry_run_json_shape(tmp_path, capsys):
     path.write_text(CSV, encoding="utf-8")
     assert main(["import", str(path), "--dry-run", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"file", "plans", "engagement", "warnings"} and data["file"] == "plan.csv"
-    assert data["engagement"] == []  # no register in it
+    assert set(data) == {"file", "plans", "engagement", "frameworks", "warnings"}
+    assert data["file"] == "plan.csv"
+    assert data["engagement"] == [] and data["frameworks"] == []  # no register, no checklist
     action = data["plans"][0]["sections"][0]["actions"][0]
     assert set(action) == {"ref", "title", "owner", "lead", "due_text", "due", "rag", "updates"}
     assert (action["ref"], action["due"], action["rag"]) == ("1", "2004-03-31", "green")

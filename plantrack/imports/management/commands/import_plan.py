@@ -16,8 +16,8 @@ from plantrack.plans.models import Plan
 
 class Command(BaseCommand):
     help = (
-        "Import plans (and the engagement registers beside them) from an xlsx, docx, pdf, csv "
-        "or text file."
+        "Import plans (and the engagement registers and checklists beside them) from an xlsx, "
+        "docx, pdf, csv or text file."
     )
 
     def add_arguments(self, parser):
@@ -62,6 +62,12 @@ class Command(BaseCommand):
         left_out = {r.title for r in parsed.engagement} - {r.title for r in saved.registers}
         for title in sorted(left_out):
             self.stdout.write(f"Not saved: the organisation already has a register {title!r}")
+        for framework in saved.frameworks:
+            items = _count(framework.items.count(), "item")
+            self.stdout.write(f"Saved framework {framework.pk}: {framework.title} ({items}, draft)")
+        kept = {f.title for f in parsed.frameworks} - {f.title for f in saved.frameworks}
+        for title in sorted(kept):
+            self.stdout.write(f"Not saved: the organisation already has a framework {title!r}")
 
     def _save(self, parsed, file_name: str, options) -> SavedPlans:
         if not options.get("organisation") and not options.get("into_plan"):
@@ -108,11 +114,15 @@ class Command(BaseCommand):
             self.stdout.write(_json_dumps(parsed.to_json()))
             return
         for plan in parsed.plans:
-            if not plan.action_count and parsed.engagement:
-                continue  # a register alone: no plan to speak of
+            if not plan.action_count and (parsed.engagement or parsed.frameworks):
+                continue  # a register or a checklist alone: no plan to speak of
             self.stdout.write(f"{plan.title or '(untitled plan)'}: {plan.action_count} actions")
             for section in plan.sections:
                 self.stdout.write(f"  {section.title}: {len(section.actions)}")
+        for framework in parsed.frameworks:
+            self.stdout.write(
+                f"Framework {framework.title}: {_count(len(framework.items), 'item')}"
+            )
         for register in parsed.engagement:
             count = _count(len(register.activities), "activity", "activities")
             self.stdout.write(f"Engagement register {register.title}: {count}")
@@ -134,6 +144,9 @@ def _saved_json(file_name: str, saved: SavedPlans, warnings: list[str]) -> dict:
         "registers": [
             {"id": r.pk, "title": r.title, "activities": r.activities.count()}
             for r in saved.registers
+        ],
+        "frameworks": [
+            {"id": f.pk, "title": f.title, "items": f.items.count()} for f in saved.frameworks
         ],
         "warnings": warnings,
     }

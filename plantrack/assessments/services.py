@@ -1,0 +1,277 @@
+"""Every write to frameworks and their items.
+
+Who may do what (the reads are in selectors.py): members of the organisation that owns a
+framework (or of one above it) and site admins keep it. Items change only while the framework
+is a draft or in consultation; a published framework is fixed (answers refer to its items), and
+a change is a new version, whose items remember the item of the old one they continue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from plantrack.accounts.models import User
+from plantrack.assessments import kinds
+from plantrack.assessments.models import NEXT_STATUSES, Framework, Item
+from plantrack.assessments.selectors import can_edit_framework, can_keep_frameworks_of
+from plantrack.core.concurrency import claim
+from plantrack.core.services import (
+    UNSET,
+    apply_fields,
+    delete_recorded,
+    require,
+    save_validated,
+    supplied,
+)
+from plantrack.directory.models import Organisation
+
+KEEPERS_ONLY = "Only members of the organisation that owns this framework can change it."
+FIXED = "A published framework is fixed: make a new version to change its items."
+
+
+def _require_editable(actor: User, framework: Framework) -> None:
+    require(can_edit_framework(actor, framework), KEEPERS_ONLY)
+    if not framework.is_editable:
+        raise ValidationError(FIXED)
+
+
+# --- Frameworks -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def framework_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    title: str,
+    description: str = "",
+    target_percent: int = 80,
+    source_document: str = "",
+) -> Framework:
+    require(
+        can_keep_frameworks_of(actor, organisation),
+        "A framework belongs to an organisation you are a member of.",
+    )
+    framework = Framework(
+        organisation=organisation,
+        title=title.strip(),
+        description=description.strip(),
+        target_percent=target_percent,
+        source_document=source_document,
+    )
+    save_validated(framework, actor=actor)
+    return framework
+
+
+@transaction.atomic
+def framework_update(
+    *,
+    actor: User,
+    framework: Framework,
+    title: str = UNSET,
+    description: str = UNSET,
+    target_percent: int = UNSET,
+    edit_version: str | None = None,
+) -> Framework:
+    fields = supplied(locals(), "actor", "framework", "edit_version")
+    require(can_edit_framework(actor, framework), KEEPERS_ONLY)
+    claim(framework, edit_version)
+    if framework.status != Framework.Status.DRAFT and set(fields) - {"description"}:
+        raise ValidationError(
+            "Only a draft's title and target can change: they are what units were sent."
+        )
+    apply_fields(framework, fields)
+    save_validated(framework, actor=actor)
+    return framework
+
+
+@transaction.atomic
+def framework_status_set(*, actor: User, framework: Framework, status: str) -> Framework:
+    """Move a framework on: draft → consultation → published → retired (a draft or one in
+    consultation may also go back to draft, or be published straight away)."""
+    require(can_edit_framework(actor, framework), KEEPERS_ONLY)
+    allowed = NEXT_STATUSES[Framework.Status(framework.status)]
+    if status not in allowed:
+        labels = ", ".join(str(Framework.Status(s).label).lower() for s in allowed) or "nothing"
+        raise ValidationError(
+            f"A framework that is {framework.get_status_display().lower()} can become: {labels}."
+        )
+    if status == Framework.Status.PUBLISHED and not framework.items.exists():
+        raise ValidationError("A framework with no items cannot be published.")
+    framework.status = status
+    save_validated(framework, actor=actor)
+    return framework
+
+
+@transaction.atomic
+def framework_new_version(*, actor: User, framework: Framework) -> Framework:
+    """A draft copy of a published or retired framework, one version on, each item linked to
+    the item it continues."""
+    require(can_edit_framework(actor, framework), KEEPERS_ONLY)
+    if framework.is_editable:
+        raise ValidationError("Change the items of a draft directly: it has no version to make.")
+    if framework.next_versions.exists():
+        raise ValidationError("This version already has a next version.")
+    copy = Framework(
+        organisation=framework.organisation,
+        title=framework.title,
+        description=framework.description,
+        target_percent=framework.target_percent,
+        version_number=framework.version_number + 1,
+        previous=framework,
+        source_document=framework.source_document,
+    )
+    save_validated(copy, actor=actor)
+    for item in framework.items.all():
+        _save_item(
+            Item(
+                framework=copy,
+                position=item.position,
+                group=item.group,
+                text=item.text,
+                guidance=item.guidance,
+                kind=item.kind,
+                cadence_text=item.cadence_text,
+                cadence_days=item.cadence_days,
+                mandatory=item.mandatory,
+                previous=item,
+            ),
+            actor=actor,
+        )
+    return copy
+
+
+# --- Items ----------------------------------------------------------------------------------
+
+
+def _save_item(item: Item, *, actor: User) -> None:
+    previous = item.previous if item.previous_id is not None else None
+    if previous is not None and previous.framework_id != item.framework.previous_id:
+        raise ValidationError(
+            {"previous": "An item can continue only an item of the version before."}
+        )
+    save_validated(item, actor=actor)
+
+
+@transaction.atomic
+def item_create(
+    *,
+    actor: User,
+    framework: Framework,
+    text: str,
+    group: str = "",
+    guidance: str = "",
+    kind: str = "",
+    cadence_text: str = "",
+    cadence_days: int | None = None,
+    mandatory: bool = False,
+    previous: Item | None = None,
+    not_comparable: bool = False,
+) -> Item:
+    """Add an item at the end. With no kind given, the kind (and a recurring practice's
+    cadence) is read from the text (kinds.py)."""
+    _require_editable(actor, framework)
+    reading = kinds.read(text)
+    if not kind:
+        kind = reading.kind
+        cadence_text = cadence_text or reading.cadence_text
+        cadence_days = cadence_days if cadence_days is not None else reading.cadence_days
+    last = framework.items.aggregate(last=Max("position"))["last"]
+    item = Item(
+        framework=framework,
+        position=0 if last is None else last + 1,
+        text=text.strip(),
+        group=group.strip(),
+        guidance=guidance.strip(),
+        kind=kind,
+        cadence_text=cadence_text.strip(),
+        cadence_days=cadence_days,
+        mandatory=mandatory,
+        previous=previous,
+        not_comparable=not_comparable,
+    )
+    _save_item(item, actor=actor)
+    return item
+
+
+@transaction.atomic
+def item_update(
+    *,
+    actor: User,
+    item: Item,
+    text: str = UNSET,
+    group: str = UNSET,
+    guidance: str = UNSET,
+    kind: str = UNSET,
+    cadence_text: str = UNSET,
+    cadence_days: int | None = UNSET,
+    mandatory: bool = UNSET,
+    previous: Item | None = UNSET,
+    not_comparable: bool = UNSET,
+    edit_version: str | None = None,
+) -> Item:
+    fields = supplied(locals(), "actor", "item", "edit_version")
+    _require_editable(actor, item.framework)
+    claim(item, edit_version)
+    apply_fields(item, fields)
+    _save_item(item, actor=actor)
+    return item
+
+
+@transaction.atomic
+def item_delete(*, actor: User, item: Item) -> None:
+    _require_editable(actor, item.framework)
+    delete_recorded(item, actor=actor)
+
+
+@transaction.atomic
+def items_reorder(*, actor: User, framework: Framework, item_ids: Iterable[int]) -> None:
+    """Put the items in the order given (every item of the framework, once)."""
+    _require_editable(actor, framework)
+    order = list(item_ids)
+    items = {item.pk: item for item in framework.items.all()}
+    if sorted(order) != sorted(items):
+        raise ValidationError("Give every item of the framework once to reorder it.")
+    for position, pk in enumerate(order):
+        if items[pk].position != position:
+            items[pk].position = position
+            save_validated(items[pk], actor=actor)
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportedItem:
+    text: str
+    group: str = ""
+
+
+@transaction.atomic
+def framework_import(
+    *,
+    actor: User,
+    organisation: Organisation,
+    title: str,
+    items: list[ImportedItem],
+    description: str = "",
+    source_document: str = "",
+) -> Framework:
+    """A framework read by the importer, saved as a draft with all its items or not at all."""
+    if not items:
+        raise ValidationError("A framework needs at least one item.")
+    framework = framework_create(
+        actor=actor,
+        organisation=organisation,
+        title=title,
+        description=description,
+        source_document=source_document,
+    )
+    for item in items:
+        item_create(actor=actor, framework=framework, text=item.text, group=item.group)
+    return framework
