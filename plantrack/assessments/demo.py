@@ -6,10 +6,15 @@ evaluation scores completed activities against (engagement/quality.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from plantrack.accounts.models import User
-from plantrack.assessments import services
-from plantrack.assessments.models import Framework
+from plantrack.accounts.services import user_create
+from plantrack.assessments import cycles, services
+from plantrack.assessments.models import Cycle, Framework, Unit
+from plantrack.directory.services import membership_add, organisation_create
 from plantrack.engagement import quality
+from plantrack.evidence.services import evidence_attach_link
 
 MANDATORY = ("Appointment of a SPOC", "Ensure minimum monthly contact")
 STANDARDS_TITLE = "Minimum standards of engagement"
@@ -39,3 +44,117 @@ def load_demo_frameworks(*, actor: User, checklist: Framework) -> list[Framework
         )
     services.framework_status_set(actor=actor, framework=standards, status="consultation")
     return [checklist, standards]
+
+
+# --- Cycles: last year's, closed; this year's, open, each borough at another stage -----------
+
+# Six of the boroughs the engagement register names (engagement/demo.py), as units of the force.
+BOROUGHS = [
+    ("SX", "Barnet"),
+    ("QK", "Brent"),
+    ("YR", "Haringey"),
+    ("WW", "Wandsworth"),
+    ("MD", "Southwark"),
+    ("VK", "Kingston upon Thames"),
+]
+# This year's stage of each borough's return, in the order above.
+STAGES = ["not_started", "draft", "submitted", "challenged", "final", "final"]
+LEVELS = ["in_place", "embedded", "partly", "planned", "not_in_place", "in_place", "in_place"]
+
+
+def _level(borough: int, item: int, year: int) -> str:
+    """A spread of answers that differs by borough and improves a little from year to year."""
+    return LEVELS[(borough * 3 + item * 5 + year) % len(LEVELS)]
+
+
+def load_demo_cycles(*, actor: User, checklist: Framework, reviewer: User) -> list[Cycle]:
+    force = checklist.organisation
+    units, assessors = [], []
+    for code, name in BOROUGHS:
+        borough = organisation_create(
+            actor=actor, name=f"{name} BOCU ({code})", short_name=code, parent=force
+        )
+        assessor = user_create(
+            actor=actor,
+            username=f"{name.split()[0].lower()}-spoc",
+            first_name=name.split()[0],
+            last_name="SPOC",
+        )
+        membership_add(actor=actor, user=assessor, organisation=borough)
+        units.append(borough)
+        assessors.append(assessor)
+    items = list(checklist.items.order_by("position"))
+    last_year = _cycle(actor, checklist, "2025/26 self-assessment", 2025, units, reviewer)
+    for n, (unit, assessor) in enumerate(
+        zip(last_year.units.order_by("pk"), assessors, strict=True)
+    ):
+        _answer(unit, assessor, items, n, 0)
+        cycles.unit_submit(actor=assessor, unit=unit)
+        _review(unit, reviewer)
+        cycles.unit_finalise(actor=reviewer, unit=unit)
+    cycles.cycle_close(actor=actor, cycle=last_year)
+    this_year = _cycle(actor, checklist, "2026/27 self-assessment", 2026, units, reviewer)
+    for n, (unit, assessor) in enumerate(
+        zip(this_year.units.order_by("pk"), assessors, strict=True)
+    ):
+        stage = STAGES[n]
+        if stage == "draft":  # the demo user may try answering, beside the borough's SPOC
+            cycles.unit_assessors_set(actor=actor, unit=unit, assessors=[assessor, reviewer])
+        if stage == "not_started":
+            continue
+        _answer(unit, assessor, items if stage != "draft" else items[:9], n, 1)
+        if stage == "draft":
+            continue
+        cycles.unit_submit(actor=assessor, unit=unit)
+        if stage == "challenged":
+            answer = unit.answers.get(item=items[0])
+            cycles.answer_review(
+                actor=reviewer,
+                answer=answer,
+                decision="challenge",
+                text="Which officer is the SPOC, and who oversees them at Inspector level?",
+            )
+        elif stage == "final":
+            _review(unit, reviewer)
+            cycles.unit_finalise(actor=reviewer, unit=unit)
+    return [last_year, this_year]
+
+
+def _cycle(actor, checklist, title, year, units, reviewer) -> Cycle:
+    cycle = cycles.cycle_create(
+        actor=actor,
+        framework=checklist,
+        title=title,
+        opens_on=dt.date(year, 4, 1),
+        due_on=dt.date(year, 6, 30),
+        units=units,
+        reviewers=[reviewer],
+    )
+    for unit in cycle.units.all():
+        assessors = User.objects.filter(memberships__organisation=unit.organisation)
+        cycles.unit_assessors_set(actor=actor, unit=unit, assessors=list(assessors))
+    return cycle
+
+
+def _answer(unit: Unit, assessor: User, items, borough: int, year: int) -> None:
+    given = []
+    for number, item in enumerate(items):
+        level = _level(borough, number, year)
+        reason = ""
+        if "custody" in item.text and borough % 2:
+            level, reason = "not_applicable", "The borough has no custody suite of its own."
+        given.append(cycles.AnswerInput(item, level, reason))
+    cycles.unit_return_save(actor=assessor, unit=unit, answers=given)
+    first = unit.answers.filter(item=items[0]).first()
+    if first is not None and first.level in ("in_place", "embedded"):
+        evidence_attach_link(
+            actor=assessor,
+            target=first,
+            url="https://intranet.example.org/met-track/spoc-rota",
+            title="SPOC rota and oversight arrangements",
+        )
+
+
+def _review(unit: Unit, reviewer: User) -> None:
+    for answer in unit.answers.all():
+        cycles.answer_review(actor=reviewer, answer=answer, decision="accept")

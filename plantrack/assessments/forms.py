@@ -4,8 +4,9 @@ from django import forms
 
 from plantrack.accounts.models import User
 from plantrack.assessments import selectors
-from plantrack.assessments.models import NEXT_STATUSES, Framework, Item
-from plantrack.core.forms import model_choice
+from plantrack.assessments.models import NEXT_STATUSES, Answer, Framework, Item, Unit
+from plantrack.core.forms import DateInput, model_choice
+from plantrack.directory.models import Organisation
 
 
 class FrameworkForm(forms.ModelForm):
@@ -48,6 +49,7 @@ class ItemForm(forms.ModelForm):
             "cadence_text",
             "cadence_days",
             "mandatory",
+            "evidence_required",
             "previous",
             "not_comparable",
         ]
@@ -55,6 +57,7 @@ class ItemForm(forms.ModelForm):
             "text": "Practice or standard, as written",
             "cadence_days": "Cadence in days",
             "mandatory": "Every unit must have this in place",
+            "evidence_required": "An answer of in place needs evidence",
             "previous": "Continues this item of the previous version",
         }
         error_messages = {"text": {"required": "Enter the practice or standard, as written"}}
@@ -72,7 +75,7 @@ class ItemForm(forms.ModelForm):
         else:
             field = model_choice(self, "previous")
             field.queryset = previous
-            field.label_from_instance = _item_label  # type: ignore[method-assign,assignment]
+            _relabel(self, "previous", _item_label)
 
 
 def _item_label(item: Item) -> str:
@@ -86,3 +89,135 @@ class StatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         allowed = NEXT_STATUSES[Framework.Status(framework.status)]
         self.fields["status"].choices = [(s, Framework.Status(s).label) for s in allowed]  # type: ignore[attr-defined]
+
+
+# --- Cycles ---------------------------------------------------------------------------------
+
+
+class CycleForm(forms.Form):
+    title = forms.CharField(max_length=300, help_text="For example “2026/27 self-assessment”")
+    opens_on = forms.DateField(label="Opens on", widget=DateInput)
+    due_on = forms.DateField(label="Due on", widget=DateInput)
+    units = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The units (boroughs, teams, partners) that assess themselves",
+        error_messages={"required": "Choose at least one unit to send it to"},
+    )
+    reviewers = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="They accept or challenge each answer and finalise each return",
+    )
+
+    def __init__(self, *args, framework: Framework, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choice(self, "units").queryset = selectors.units_to_choose(framework)
+        model_choice(self, "reviewers").queryset = selectors.people_to_choose(framework)
+        _relabel(self, "reviewers", _user_label)
+
+
+class AssessorsForm(forms.Form):
+    assessors = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="They answer for this unit (its single point of contact)",
+    )
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choice(self, "assessors").queryset = selectors.assessors_to_choose(unit)
+        _relabel(self, "assessors", _user_label)
+
+
+class ReturnForm(forms.Form):
+    """Every item of the framework, each with its level, the reason it does not apply, and a
+    comment; a blank level leaves the item unanswered."""
+
+    def __init__(self, *args, items: list[Item], answers: dict[int, Answer], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for number, item in enumerate(items, start=1):
+            answer = answers.get(item.pk)
+            self.fields[f"level_{item.pk}"] = forms.ChoiceField(
+                label=f"{number}. {item.text}",
+                choices=[("", "Not answered yet"), *Answer.Level.choices],
+                required=False,
+                initial=answer.level if answer else "",
+            )
+            self.fields[f"reason_{item.pk}"] = forms.CharField(
+                label="If not applicable: why",
+                required=False,
+                max_length=2000,
+                initial=answer.reason if answer else "",
+            )
+            self.fields[f"comment_{item.pk}"] = forms.CharField(
+                label="Comment",
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=answer.comment if answer else "",
+            )
+
+    def clean(self):
+        data = super().clean() or {}
+        for item in self.items:
+            if (
+                data.get(f"level_{item.pk}") == Answer.Level.NOT_APPLICABLE
+                and not data.get(f"reason_{item.pk}", "").strip()
+            ):
+                self.add_error(f"reason_{item.pk}", "Say why it does not apply")
+        return data
+
+    def changed_answers(self, answers: dict[int, Answer]) -> list[tuple[Item, str, str, str]]:
+        """(item, level, reason, comment) for each item answered differently from before."""
+        changed = []
+        for item in self.items:
+            level = self.cleaned_data[f"level_{item.pk}"]
+            reason = self.cleaned_data[f"reason_{item.pk}"].strip()
+            comment = self.cleaned_data[f"comment_{item.pk}"].strip()
+            if not level:
+                continue
+            before = answers.get(item.pk)
+            if before is None or (before.level, before.reason, before.comment) != (
+                level,
+                reason if level == Answer.Level.NOT_APPLICABLE else "",
+                comment,
+            ):
+                changed.append((item, level, reason, comment))
+        return changed
+
+    def rows(self):
+        """The bound fields of each item, for the template."""
+        return [
+            (item, self[f"level_{item.pk}"], self[f"reason_{item.pk}"], self[f"comment_{item.pk}"])
+            for item in self.items
+        ]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("challenge", "Challenge")], widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label="Comment", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label="Reply",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write the reply"},
+    )
+
+
+def _user_label(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+def _relabel(form: forms.BaseForm, name: str, label) -> None:
+    model_choice(form, name).label_from_instance = label  # type: ignore[method-assign]

@@ -1,16 +1,17 @@
 """Good-practice frameworks (seed 000's "good practice check list for borough schemes", seed
 002's "minimum standards of engagement"): versioned, ordered items that units assess
-themselves against each cycle."""
+themselves against each cycle, with a review of every answer."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from plantrack.core.models import bounded_text, bounded_title
-from plantrack.directory.models import Organisation
+from plantrack.directory.models import Area, Organisation
 
 
 class Framework(models.Model):
@@ -96,6 +97,9 @@ class Item(models.Model):
     cadence_text = models.CharField("cadence", max_length=100, blank=True)
     cadence_days = models.PositiveIntegerField(null=True, blank=True)
     mandatory = models.BooleanField(default=False)
+    evidence_required = models.BooleanField(
+        default=False, help_text="An answer of “in place” or “embedded” must carry evidence"
+    )
     # The item of the previous version this one continues, so that cycles compare.
     previous = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continued_by"
@@ -111,3 +115,145 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+# --- Assessment cycles ------------------------------------------------------------------------
+
+
+class Cycle(models.Model):
+    """A published framework sent to a set of units to assess themselves, from an opening to a
+    due date. Closing it freezes every answer: later edits never change it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="cycles")
+    title = models.CharField(max_length=300)
+    opens_on = models.DateField()
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    # Named per cycle: they accept or challenge each answer and finalise each unit's return.
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="cycles_reviewed"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[reviewers])
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:cycle", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Unit(models.Model):
+    """One unit's return in a cycle: a borough (an organisation unit, with its area where
+    there is one), its assessors (its SPOC), and where its return has got to."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        DRAFT = "draft", "In draft"
+        SUBMITTED = "submitted", "Submitted"
+        CHALLENGED = "challenged", "Challenged"
+        FINAL = "final", "Final"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="units")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="assessment_units"
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="assessment_units"
+    )
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assessment_units"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[assessors])
+
+    class Meta:
+        ordering = ["cycle", "organisation__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "organisation"], name="unit_once_a_cycle")
+        ]
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:unit", args=[self.pk])
+
+
+class Answer(models.Model):
+    """A unit's answer to one item: where the practice stands, or why it does not apply."""
+
+    class Level(models.TextChoices):
+        NOT_IN_PLACE = "not_in_place", "Not in place"
+        PLANNED = "planned", "Planned"
+        PARTLY = "partly", "Partly in place"
+        IN_PLACE = "in_place", "In place"
+        EMBEDDED = "embedded", "Embedded"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+    class Review(models.TextChoices):
+        PENDING = "", "Not reviewed"
+        ACCEPTED = "accepted", "Accepted"
+        CHALLENGED = "challenged", "Challenged"
+        REPLIED = "replied", "Replied to"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers")
+    level = models.CharField(max_length=20, choices=Level.choices)
+    reason = bounded_text("why it does not apply", blank=True)
+    comment = bounded_text(blank=True)
+    review = models.CharField(max_length=20, choices=Review.choices, blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["unit", "item__position", "id"]
+        constraints = [models.UniqueConstraint(fields=["unit", "item"], name="answer_once_an_item")]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.get_level_display()}"
+
+    @property
+    def is_gap(self) -> bool:
+        """Below "in place": a gap the unit could turn into an action."""
+        return self.level in GAPS
+
+
+GAPS = (Answer.Level.NOT_IN_PLACE, Answer.Level.PLANNED, Answer.Level.PARTLY)
+IN_PLACE = (Answer.Level.IN_PLACE, Answer.Level.EMBEDDED)
+
+
+class ReviewNote(models.Model):
+    """The review trail of an answer: the reviewer accepts or challenges, the unit replies."""
+
+    class Kind(models.TextChoices):
+        ACCEPT = "accept", "Accepted"
+        CHALLENGE = "challenge", "Challenged"
+        REPLY = "reply", "Replied"
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_notes"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = bounded_text(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answer", "created_at", "id"]

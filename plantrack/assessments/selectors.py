@@ -6,13 +6,17 @@ themselves against: everyone signed in reads it. Anyone else gets 404."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from plantrack.accounts.models import User
-from plantrack.assessments.models import Framework, Item
+from plantrack.assessments.models import IN_PLACE, Answer, Cycle, Framework, Item, Unit
 from plantrack.directory.models import Organisation
-from plantrack.directory.selectors import organisation_ids_for
+from plantrack.directory.selectors import organisation_ids_for, with_units
+from plantrack.evidence.models import Evidence
+from plantrack.evidence.selectors import evidence_for_ids
 
 SHARED = (Framework.Status.PUBLISHED, Framework.Status.RETIRED)
 
@@ -86,3 +90,205 @@ def previous_items(framework: Framework) -> QuerySet[Item]:
     if framework.previous_id is None:
         return Item.objects.none()
     return Item.objects.filter(framework_id=framework.previous_id).order_by("position", "id")
+
+
+# --- Cycles ---------------------------------------------------------------------------------
+# A cycle is read by the framework's keepers, its reviewers and the assessors of its units
+# (units see each other's returns: the central picture is shared with them); anyone else gets
+# 404. Keepers run it, reviewers review it, a unit's assessors answer for that unit only.
+
+
+def cycles_visible_to(user: User) -> QuerySet[Cycle]:
+    if not user.is_authenticated:
+        return Cycle.objects.none()
+    if user.is_superuser:
+        return Cycle.objects.all()
+    return Cycle.objects.filter(
+        Q(framework__organisation_id__in=organisation_ids_for(user))
+        | Q(pk__in=Cycle.reviewers.through.objects.filter(user=user).values("cycle_id"))
+        | Q(pk__in=Unit.assessors.through.objects.filter(user=user).values("unit__cycle_id"))
+    )
+
+
+def cycle_get_for_user(user: User, pk: int) -> Cycle:
+    try:
+        return cycles_visible_to(user).select_related("framework__organisation").get(pk=pk)
+    except Cycle.DoesNotExist as exc:
+        raise Http404("No such cycle") from exc
+
+
+def cycles_of(user: User, framework: Framework) -> QuerySet[Cycle]:
+    return (
+        cycles_visible_to(user)
+        .filter(framework=framework)
+        .annotate(unit_count=Count("units", distinct=True))
+        .order_by("-opens_on", "-pk")
+    )
+
+
+def unit_get_for_user(user: User, pk: int) -> Unit:
+    found = (
+        Unit.objects.filter(pk=pk, cycle__in=cycles_visible_to(user))
+        .select_related("cycle__framework__organisation", "organisation", "area")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such return")
+    return found
+
+
+def answer_get_for_user(user: User, pk: int) -> Answer:
+    found = (
+        Answer.objects.filter(pk=pk, unit__cycle__in=cycles_visible_to(user))
+        .select_related("unit__cycle__framework__organisation", "unit__organisation", "item")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such answer")
+    return found
+
+
+def is_assessor(user: User, unit: Unit) -> bool:
+    return user.is_authenticated and unit.assessors.filter(pk=user.pk).exists()
+
+
+def can_review(user: User, cycle: Cycle) -> bool:
+    """The cycle's reviewers; site admins and the framework's keepers too, who stand in for
+    a reviewer who is away."""
+    if not user.is_authenticated:
+        return False
+    return can_edit_framework(user, cycle.framework) or cycle.reviewers.filter(pk=user.pk).exists()
+
+
+def answer_evidence(answers: list[Answer]) -> dict[int, list[Evidence]]:
+    """The evidence on each answer, by its id (one query)."""
+    return evidence_for_ids(Answer, [a.pk for a in answers])
+
+
+def evidence_count(answers: list[Answer]) -> dict[int, int]:
+    """How many pieces of evidence each answer carries (one query)."""
+    return {pk: len(items) for pk, items in answer_evidence(answers).items()}
+
+
+def cycle_units(cycle: Cycle) -> QuerySet[Unit]:
+    return (
+        cycle.units.select_related("organisation", "area")
+        .prefetch_related("assessors")
+        .annotate(answered=Count("answers", distinct=True))
+        .order_by("organisation__name", "pk")
+    )
+
+
+def unit_answers(unit: Unit) -> dict[int, Answer]:
+    """The unit's answers by item, each with its review trail."""
+    answers = unit.answers.prefetch_related("notes__author")
+    return {answer.item_id: answer for answer in answers}
+
+
+@dataclass
+class HeatMap:
+    """A cycle's units × items: each unit's level for each item, its score against the
+    framework's target and its mandatory items, and each item's adoption across units."""
+
+    cycle: Cycle
+    items: list[Item]
+    units: list[Unit]
+    cells: dict[tuple[int, int], Answer]  # (unit id, item id) → answer
+
+    def row(self, unit: Unit) -> list[Answer | None]:
+        return [self.cells.get((unit.pk, item.pk)) for item in self.items]
+
+    def score(self, unit: Unit) -> Score:
+        answers = [a for a in self.row(unit) if a is not None]
+        applicable = [a for a in answers if a.level != Answer.Level.NOT_APPLICABLE]
+        in_place = sum(1 for a in applicable if a.level in IN_PLACE)
+        mandatory_missing = [
+            item
+            for item in self.items
+            if item.mandatory
+            and getattr(self.cells.get((unit.pk, item.pk)), "level", None) not in IN_PLACE
+        ]
+        return Score(
+            in_place=in_place,
+            applicable=len(applicable),
+            answered=len(answers),
+            target=self.cycle.framework.target_percent,
+            mandatory_missing=mandatory_missing,
+        )
+
+    def adoption(self, item: Item) -> tuple[int, int]:
+        """How many units have the item in place, of those it applies to."""
+        answers = [self.cells.get((unit.pk, item.pk)) for unit in self.units]
+        applicable = [
+            a for a in answers if a is not None and a.level != Answer.Level.NOT_APPLICABLE
+        ]
+        return sum(1 for a in applicable if a.level in IN_PLACE), len(applicable)
+
+    @property
+    def rows(self) -> list[tuple[Unit, list[Answer | None], Score]]:
+        return [(unit, self.row(unit), self.score(unit)) for unit in self.units]
+
+    @property
+    def adoption_row(self) -> list[tuple[int, int]]:
+        return [self.adoption(item) for item in self.items]
+
+
+@dataclass
+class Score:
+    in_place: int
+    applicable: int
+    answered: int
+    target: int
+    mandatory_missing: list[Item]
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.in_place / self.applicable) if self.applicable else None
+
+    @property
+    def meets_target(self) -> bool:
+        return (
+            self.percent is not None and self.percent >= self.target and not self.mandatory_missing
+        )
+
+
+def heat_map(cycle: Cycle) -> HeatMap:
+    """Three queries whatever the number of units and items."""
+    items = list(cycle.framework.items.order_by("position", "id"))
+    units = list(cycle.units.select_related("organisation", "area").order_by("organisation__name"))
+    cells = {
+        (answer.unit_id, answer.item_id): answer
+        for answer in Answer.objects.filter(unit__cycle=cycle).only(
+            "id", "unit_id", "item_id", "level", "review"
+        )
+    }
+    return HeatMap(cycle, items, units, cells)
+
+
+def units_to_choose(framework: Framework) -> QuerySet[Organisation]:
+    """The units a framework is sent to: the organisations beneath its keeper's."""
+    beneath = with_units([framework.organisation_id]) - {framework.organisation_id}
+    return Organisation.objects.filter(pk__in=beneath).order_by("name")
+
+
+def people_to_choose(framework: Framework) -> QuerySet[User]:
+    """Reviewers: the users of the keeping organisation and the units beneath it."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id__in=with_units([framework.organisation_id]),
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def assessors_to_choose(unit: Unit) -> QuerySet[User]:
+    """A unit's assessors: its own members (and those of the units beneath it)."""
+    return (
+        User.objects.filter(
+            is_active=True, memberships__organisation_id__in=with_units([unit.organisation_id])
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

@@ -139,6 +139,7 @@ def framework_new_version(*, actor: User, framework: Framework) -> Framework:
                 cadence_text=item.cadence_text,
                 cadence_days=item.cadence_days,
                 mandatory=item.mandatory,
+                evidence_required=item.evidence_required,
                 previous=item,
             ),
             actor=actor,
@@ -170,6 +171,7 @@ def item_create(
     cadence_text: str = "",
     cadence_days: int | None = None,
     mandatory: bool = False,
+    evidence_required: bool = False,
     previous: Item | None = None,
     not_comparable: bool = False,
 ) -> Item:
@@ -192,6 +194,7 @@ def item_create(
         cadence_text=cadence_text.strip(),
         cadence_days=cadence_days,
         mandatory=mandatory,
+        evidence_required=evidence_required,
         previous=previous,
         not_comparable=not_comparable,
     )
@@ -211,6 +214,7 @@ def item_update(
     cadence_text: str = UNSET,
     cadence_days: int | None = UNSET,
     mandatory: bool = UNSET,
+    evidence_required: bool = UNSET,
     previous: Item | None = UNSET,
     not_comparable: bool = UNSET,
     edit_version: str | None = None,

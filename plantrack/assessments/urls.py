@@ -19,4 +19,13 @@ urlpatterns = [
     path("frameworks/<int:pk>/items/new/", views.item_create, name="item_create"),
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("items/<int:pk>/delete/", views.item_delete, name="item_delete"),
+    path("frameworks/<int:pk>/cycles/new/", views.cycle_create, name="cycle_create"),
+    path("cycles/<int:pk>/", views.cycle_detail, name="cycle"),
+    path("cycles/<int:pk>/close/", views.cycle_close, name="cycle_close"),
+    path("returns/<int:pk>/", views.unit_detail, name="unit"),
+    path("returns/<int:pk>/assessors/", views.unit_assessors, name="unit_assessors"),
+    path("returns/<int:pk>/finalise/", views.unit_finalise, name="unit_finalise"),
+    path("returns/<int:pk>/accept-rest/", views.unit_accept_rest, name="unit_accept_rest"),
+    path("answers/<int:pk>/review/", views.answer_review, name="answer_review"),
+    path("answers/<int:pk>/reply/", views.answer_reply, name="answer_reply"),
 ]

@@ -7,9 +7,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.accounts.http import SignedInRequest
-from plantrack.assessments import selectors, services
-from plantrack.assessments.forms import FrameworkForm, ItemForm, StatusForm
-from plantrack.assessments.models import Framework
+from plantrack.assessments import cycles, selectors, services
+from plantrack.assessments.forms import (
+    AssessorsForm,
+    CycleForm,
+    FrameworkForm,
+    ItemForm,
+    ReplyForm,
+    ReturnForm,
+    ReviewForm,
+    StatusForm,
+)
+from plantrack.assessments.models import Framework, Unit
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on
@@ -69,6 +78,7 @@ def framework_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
         "status_form": StatusForm(framework=framework) if can_edit else None,
         "next_versions": framework.next_versions.all(),
+        "cycles": selectors.cycles_of(request.user, framework),
     }
     return render(request, "assessments/framework_detail.html", context)
 
@@ -170,3 +180,169 @@ def item_delete(request: SignedInRequest, pk: int) -> HttpResponse:
         )
     context = {"nav_section": NAV, "framework": framework, "item": item}
     return render(request, "assessments/item_delete.html", context)
+
+
+# --- Cycles ---------------------------------------------------------------------------------
+
+
+def _refused(request: SignedInRequest, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+@require_http_methods(["GET", "POST"])
+def cycle_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    framework = _editable(request, pk)
+    form = CycleForm(_posted(request), framework=framework)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            cycle = cycles.cycle_create(
+                actor=request.user, framework=framework, **form.cleaned_data
+            )
+            messages.success(
+                request, f"Sent to {cycle.units.count()} units: name each unit's assessors."
+            )
+            return redirect(cycle)
+    return _form(request, form, "Send the framework to units", framework)
+
+
+@require_GET
+def cycle_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    cycle = selectors.cycle_get_for_user(request.user, pk)
+    context = {
+        "nav_section": NAV,
+        "cycle": cycle,
+        "framework": cycle.framework,
+        "units": selectors.cycle_units(cycle),
+        "map": selectors.heat_map(cycle),
+        "can_run": selectors.can_edit_framework(request.user, cycle.framework),
+        "reviewers": cycle.reviewers.order_by("username"),
+    }
+    return render(request, "assessments/cycle_detail.html", context)
+
+
+@require_POST
+def cycle_close(request: SignedInRequest, pk: int) -> HttpResponse:
+    cycle = selectors.cycle_get_for_user(request.user, pk)
+    try:
+        cycles.cycle_close(actor=request.user, cycle=cycle)
+        messages.success(request, "The cycle is closed: its answers are frozen.")
+    except ValidationError as exc:
+        _refused(request, exc)
+    return redirect(cycle)
+
+
+def _unit_context(request: SignedInRequest, unit: Unit, form: ReturnForm) -> dict:
+    answers = selectors.unit_answers(unit)
+    user = request.user
+    numbered = list(enumerate(form.items, start=1))
+    return {
+        "nav_section": NAV,
+        "unit": unit,
+        "cycle": unit.cycle,
+        "framework": unit.cycle.framework,
+        "form": form,
+        "answers": answers,
+        "rows": [(item, answers.get(item.pk)) for item in form.items],
+        "evidence_items": selectors.answer_evidence(list(answers.values())),
+        "challenged": [
+            (number, item, answers[item.pk])
+            for number, item in numbered
+            if item.pk in answers and answers[item.pk].review == "challenged"
+        ],
+        "can_answer": selectors.is_assessor(user, unit) and _answerable(unit),
+        "can_review": selectors.can_review(user, unit.cycle)
+        and unit.status == Unit.Status.SUBMITTED
+        and unit.cycle.is_open,
+        "can_run": selectors.can_edit_framework(user, unit.cycle.framework),
+    }
+
+
+def _answerable(unit: Unit) -> bool:
+    return unit.cycle.is_open and unit.status not in (Unit.Status.SUBMITTED, Unit.Status.FINAL)
+
+
+@require_http_methods(["GET", "POST"])
+def unit_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A unit's return: its answers and their review trail; its assessors answer here."""
+    unit = selectors.unit_get_for_user(request.user, pk)
+    if request.method == "POST":
+        require(selectors.is_assessor(request.user, unit), cycles.ASSESSORS_ONLY)
+    items = list(selectors.framework_items(unit.cycle.framework))
+    answers = selectors.unit_answers(unit)
+    form = ReturnForm(_posted(request), items=items, answers=answers)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            submit = "submit" in request.POST
+            given = [cycles.AnswerInput(*row) for row in form.changed_answers(answers)]
+            cycles.unit_return_save(actor=request.user, unit=unit, answers=given, submit=submit)
+            messages.success(request, "Submitted for review." if submit else "Saved as a draft.")
+            return redirect(unit)
+    return render(request, "assessments/unit_detail.html", _unit_context(request, unit, form))
+
+
+@require_http_methods(["GET", "POST"])
+def unit_assessors(request: SignedInRequest, pk: int) -> HttpResponse:
+    unit = selectors.unit_get_for_user(request.user, pk)
+    require(selectors.can_edit_framework(request.user, unit.cycle.framework), cycles.KEEPERS_ONLY)
+    initial = {"assessors": list(unit.assessors.all())}
+    form = AssessorsForm(_posted(request), unit=unit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            cycles.unit_assessors_set(actor=request.user, unit=unit, **form.cleaned_data)
+            messages.success(request, f"{unit}'s assessors saved.")
+            return redirect(unit.cycle)
+    return _form(request, form, f"Assessors for {unit}", unit.cycle.framework)
+
+
+@require_POST
+def unit_finalise(request: SignedInRequest, pk: int) -> HttpResponse:
+    unit = selectors.unit_get_for_user(request.user, pk)
+    try:
+        cycles.unit_finalise(actor=request.user, unit=unit)
+        messages.success(request, f"{unit}'s return is final.")
+    except ValidationError as exc:
+        _refused(request, exc)
+    return redirect(unit)
+
+
+@require_POST
+def unit_accept_rest(request: SignedInRequest, pk: int) -> HttpResponse:
+    unit = selectors.unit_get_for_user(request.user, pk)
+    try:
+        accepted = cycles.unit_accept_rest(actor=request.user, unit=unit)
+        messages.success(request, f"{accepted} answer{'s' * (accepted != 1)} accepted.")
+    except ValidationError as exc:
+        _refused(request, exc)
+    return redirect(unit)
+
+
+@require_POST
+def answer_review(request: SignedInRequest, pk: int) -> HttpResponse:
+    answer = selectors.answer_get_for_user(request.user, pk)
+    require(selectors.can_review(request.user, answer.unit.cycle), cycles.REVIEWERS_ONLY)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Accept or challenge the answer.")
+        return redirect(answer.unit)
+    try:
+        cycles.answer_review(actor=request.user, answer=answer, **form.cleaned_data)
+        messages.success(request, "Review recorded.")
+    except ValidationError as exc:
+        _refused(request, exc)
+    return redirect(answer.unit)
+
+
+@require_POST
+def answer_reply(request: SignedInRequest, pk: int) -> HttpResponse:
+    answer = selectors.answer_get_for_user(request.user, pk)
+    require(selectors.is_assessor(request.user, answer.unit), cycles.ASSESSORS_ONLY)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write the reply.")
+        return redirect(answer.unit)
+    try:
+        cycles.answer_reply(actor=request.user, answer=answer, text=form.cleaned_data["text"])
+        messages.success(request, "Reply recorded.")
+    except ValidationError as exc:
+        _refused(request, exc)
+    return redirect(answer.unit)

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from plantrack.accounts.models import User
 from plantrack.accounts.services import user_create
-from plantrack.assessments.demo import STANDARDS_TITLE, load_demo_frameworks
+from plantrack.assessments.demo import STANDARDS_TITLE, load_demo_cycles, load_demo_frameworks
 from plantrack.assessments.models import Framework
 from plantrack.budgets.demo import load_demo_funding
 from plantrack.directory.models import Membership, Organisation, Person
@@ -94,13 +94,14 @@ def load_demo(*, reset: bool = False, stdout=None) -> list[Plan]:
     for plan in plans:
         if plan.source_document.startswith("002_"):
             load_demo_engagement(actor=loader, manager=demo, plan=plan)
-    load_seed_framework(loader, reset=reset)
+    load_seed_framework(loader, demo, reset=reset)
     return plans
 
 
 @transaction.atomic
-def load_seed_framework(actor: User, *, reset: bool = False) -> None:
-    """Seed 000 through the importer, then published; the minimum standards beside it."""
+def load_seed_framework(actor: User, reviewer: User, *, reset: bool = False) -> None:
+    """Seed 000 through the importer, then published and sent to six boroughs twice (the demo
+    user reviews); the minimum standards beside it."""
     file_name, owner = FRAMEWORK_SEED
     mine = Framework.objects.filter(source_document=file_name) | Framework.objects.filter(
         title=STANDARDS_TITLE, organisation__name=owner
@@ -114,4 +115,6 @@ def load_seed_framework(actor: User, *, reset: bool = False) -> None:
     saved = import_parsed(
         actor=actor, parsed=parsed, owner_organisation=organisation, source_document=file_name
     )
-    load_demo_frameworks(actor=actor, checklist=saved.frameworks[0])
+    checklist = saved.frameworks[0]
+    load_demo_frameworks(actor=actor, checklist=checklist)
+    load_demo_cycles(actor=actor, checklist=checklist, reviewer=reviewer)

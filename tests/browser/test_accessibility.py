@@ -104,7 +104,15 @@ def _framework_urls() -> dict[str, str]:
 
     checklist = Framework.objects.get(source_document__startswith="000_")
     standards = Framework.objects.get(status="consultation")
+    cycle = checklist.cycles.get(status="open")
+    closed = checklist.cycles.get(status="closed")
     return {
+        "cycle": f"/assessments/cycles/{cycle.pk}/",
+        "cycle-closed": f"/assessments/cycles/{closed.pk}/",
+        "cycle-new": f"/assessments/frameworks/{checklist.pk}/cycles/new/",
+        "return-answer": f"/assessments/returns/{cycle.units.get(status='draft').pk}/",
+        "return-review": f"/assessments/returns/{cycle.units.get(status='submitted').pk}/",
+        "return-closed": f"/assessments/returns/{closed.units.first().pk}/",
         "frameworks": "/assessments/",
         "framework": f"/assessments/frameworks/{checklist.pk}/",
         "framework-draft": f"/assessments/frameworks/{standards.pk}/",
@@ -228,6 +236,12 @@ SIGNED_IN_PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("framework-draft", "framework-draft", None),
     ("framework-new", "framework-new", None),
     ("item-edit", "item-edit", None),
+    ("cycle", "cycle", None),
+    ("cycle-closed", "cycle-closed", None),
+    ("cycle-new", "cycle-new", None),
+    ("return-answer", "return-answer", None),
+    ("return-review", "return-review", None),
+    ("return-closed", "return-closed", None),
 ]
 
 

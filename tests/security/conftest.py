@@ -274,7 +274,9 @@ def _engagement_world(admin, w) -> dict:
 def _frameworks_world(w) -> dict:
     """The force's published checklist (every signed-in user reads it) and its draft (the
     force's members only), each with an item."""
+    from plantrack.assessments import cycles
     from plantrack.assessments import services as assessments
+    from plantrack.directory.models import Organisation
 
     published = assessments.framework_import(
         actor=w.manager,
@@ -287,7 +289,30 @@ def _frameworks_world(w) -> dict:
         actor=w.manager, organisation=w.force, title="Matrix draft standards"
     )
     item = assessments.item_create(actor=w.manager, framework=draft, text="An aim is recorded")
-    return {"published_framework": published, "draft_framework": draft, "draft_item": item}
+    # Sent to one unit beneath the force: the owner is its assessor, the viewer its reviewer.
+    unit_org = Organisation.objects.create(name="Matrix BOCU", parent=w.force)
+    cycle = cycles.cycle_create(
+        actor=w.manager,
+        framework=published,
+        title="Matrix cycle",
+        opens_on=dt.date(2026, 4, 1),
+        due_on=dt.date(2026, 6, 30),
+        units=[unit_org],
+        reviewers=[w.viewer],
+    )
+    unit = cycle.units.get()
+    cycles.unit_assessors_set(actor=w.manager, unit=unit, assessors=[w.owner])
+    answer = cycles.answer_save(
+        actor=w.owner, unit=unit, item=published.items.get(), level="partly"
+    )
+    return {
+        "published_framework": published,
+        "draft_framework": draft,
+        "draft_item": item,
+        "cycle": cycle,
+        "unit": unit,
+        "answer": answer,
+    }
 
 
 @pytest.fixture(scope="module")

@@ -117,6 +117,14 @@ START_REGISTER = who(ok=MANAGERS | {"outsider"}, e403={"owner", "contributor", "
 START_FRAMEWORK = START_REGISTER
 KEEP_DRAFT = who(ok=MANAGERS, e404=SIGNED_IN - MANAGERS)
 KEEP_PUBLISHED = who(ok=MANAGERS, e403=SIGNED_IN - MANAGERS)
+# Its cycle is read by its keepers, its reviewer (the viewer) and its unit's assessor (the
+# owner); run by the keepers, reviewed by the reviewer (and keepers), answered by the assessor.
+CYCLE_READERS = MANAGERS | {"owner", "viewer"}
+CYCLE_UNSEEN = SIGNED_IN - CYCLE_READERS
+SEE_CYCLE = who(ok=CYCLE_READERS, e404=CYCLE_UNSEEN)
+RUN_CYCLE = who(ok=MANAGERS, e403={"owner", "viewer"}, e404=CYCLE_UNSEEN)
+REVIEW_CYCLE = who(ok=MANAGERS | {"viewer"}, e403={"owner"}, e404=CYCLE_UNSEEN)
+ANSWER_UNIT = who(ok={"owner"}, e403=MANAGERS | {"viewer"}, e404=CYCLE_UNSEEN)
 
 
 @dataclass(frozen=True)
@@ -430,6 +438,17 @@ ROUTES.update(
         "assessments:item_create": Row({"pk": "draft_framework"}, get=KEEP_DRAFT, post=KEEP_DRAFT),
         "assessments:item_edit": Row({"pk": "draft_item"}, get=KEEP_DRAFT, post=KEEP_DRAFT),
         "assessments:item_delete": Row({"pk": "draft_item"}, get=KEEP_DRAFT, post=KEEP_DRAFT),
+        "assessments:cycle_create": Row(
+            {"pk": "published_framework"}, get=KEEP_PUBLISHED, post=KEEP_PUBLISHED
+        ),
+        "assessments:cycle": Row({"pk": "cycle"}, get=SEE_CYCLE, post=NO),
+        "assessments:cycle_close": Row({"pk": "cycle"}, get=NO, post=RUN_CYCLE),
+        "assessments:unit": Row({"pk": "unit"}, get=SEE_CYCLE, post=ANSWER_UNIT),
+        "assessments:unit_assessors": Row({"pk": "unit"}, get=RUN_CYCLE, post=RUN_CYCLE),
+        "assessments:unit_finalise": Row({"pk": "unit"}, get=NO, post=REVIEW_CYCLE),
+        "assessments:unit_accept_rest": Row({"pk": "unit"}, get=NO, post=REVIEW_CYCLE),
+        "assessments:answer_review": Row({"pk": "answer"}, get=NO, post=REVIEW_CYCLE),
+        "assessments:answer_reply": Row({"pk": "answer"}, get=NO, post=ANSWER_UNIT),
         "engagement:registers": Row({}, get=EVERYONE, post=NO),
         "engagement:register_create": Row({}, get=START_REGISTER, post=START_REGISTER),
         "engagement:register": Row({"pk": "register"}, get=SEE_REGISTER, post=NO),

@@ -40,3 +40,45 @@ def fw(world) -> Frameworks:
     )
     services.item_create(actor=world.manager, framework=draft, text="An aim is recorded")
     return Frameworks(checklist, draft)
+
+
+@dataclass
+class CycleWorld:
+    cycle: object
+    barnet: object  # unit
+    brent: object  # unit
+    barnet_assessor: object
+    brent_assessor: object
+    reviewer: object
+
+
+@pytest.fixture
+def cw(world, fw) -> CycleWorld:
+    """The checklist sent to two boroughs of the force: an assessor each, a named reviewer."""
+    import datetime as dt
+
+    from plantrack.assessments import cycles
+    from plantrack.core.tests.factories import make_org, make_user
+
+    barnet_org = make_org("Barnet BOCU", parent=world.force)
+    brent_org = make_org("Brent BOCU", parent=world.force)
+    barnet_assessor = make_user("barnet-spoc", first_name="Bea", last_name="Spoc")
+    brent_assessor = make_user("brent-spoc")
+    reviewer = make_user("reviewer", first_name="Rita", last_name="Reviewer")
+    Membership.objects.create(user=barnet_assessor, organisation=barnet_org)
+    Membership.objects.create(user=brent_assessor, organisation=brent_org)
+    Membership.objects.create(user=reviewer, organisation=world.force)
+    cycle = cycles.cycle_create(
+        actor=world.manager,
+        framework=fw.checklist,
+        title="2026/27 self-assessment",
+        opens_on=dt.date(2026, 4, 1),
+        due_on=dt.date(2026, 6, 30),
+        units=[barnet_org, brent_org],
+        reviewers=[reviewer],
+    )
+    barnet = cycle.units.get(organisation=barnet_org)
+    brent = cycle.units.get(organisation=brent_org)
+    cycles.unit_assessors_set(actor=world.manager, unit=barnet, assessors=[barnet_assessor])
+    cycles.unit_assessors_set(actor=world.manager, unit=brent, assessors=[brent_assessor])
+    return CycleWorld(cycle, barnet, brent, barnet_assessor, brent_assessor, reviewer)

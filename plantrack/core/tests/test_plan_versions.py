@@ -801,6 +801,95 @@ def _framework(o, *, published: bool = False):
     return framework
 
 
+def _cycle(o, *, answered: bool = False, submitted: bool = False):
+    """A published checklist sent to one unit beneath the force, the manager its assessor and
+    reviewer; answered (and submitted) if asked."""
+    import datetime as dt
+
+    from plantrack.assessments import cycles
+    from plantrack.directory.models import Membership, Organisation
+
+    unit_org = Organisation.objects.create(name="Matrix BOCU", parent=o.force)
+    Membership.objects.create(user=o.manager, organisation=unit_org)
+    cycle = cycles.cycle_create(
+        actor=o.manager,
+        framework=_framework(o, published=True),
+        title="Cycle",
+        opens_on=dt.date(2026, 4, 1),
+        due_on=dt.date(2026, 6, 1),
+        units=[unit_org],
+        reviewers=[o.manager],
+    )
+    unit = cycle.units.get()
+    cycles.unit_assessors_set(actor=o.manager, unit=unit, assessors=[o.manager])
+    if answered or submitted:
+        for item in cycle.framework.items.all():
+            cycles.answer_save(actor=o.manager, unit=unit, item=item, level="in_place")
+    if submitted:
+        cycles.unit_submit(actor=o.manager, unit=unit)
+    return unit
+
+
+def _return_saved(o):
+    from plantrack.assessments.cycles import AnswerInput
+
+    unit = _cycle(o)
+    answers = [AnswerInput(item, "planned") for item in unit.cycle.framework.items.all()]
+    return _s("unit_return_save")(actor=o.manager, unit=unit, answers=answers, submit=True)
+
+
+def _challenged(o):
+    from plantrack.assessments import cycles
+
+    unit = _cycle(o, submitted=True)
+    answer = unit.answers.first()
+    cycles.answer_review(actor=o.manager, answer=answer, decision="challenge", text="Why?")
+    return answer
+
+
+def _accepted_all(o):
+    from plantrack.assessments import cycles
+
+    unit = _cycle(o, submitted=True)
+    for answer in unit.answers.all():
+        cycles.answer_review(actor=o.manager, answer=answer, decision="accept")
+    return unit
+
+
+RECIPES.update(
+    {
+        name: Recipe(run, None, why=_FRAMEWORK)
+        for name, run in {
+            "cycle_create": lambda o: _cycle(o),
+            "cycle_reviewers_set": lambda o: _s("cycle_reviewers_set")(
+                actor=o.manager, cycle=_cycle(o).cycle, reviewers=[]
+            ),
+            "unit_assessors_set": lambda o: _s("unit_assessors_set")(
+                actor=o.manager, unit=_cycle(o), assessors=[]
+            ),
+            "cycle_close": lambda o: _s("cycle_close")(actor=o.manager, cycle=_cycle(o).cycle),
+            "answer_save": lambda o: _cycle(o, answered=True),
+            "unit_return_save": _return_saved,
+            "unit_submit": lambda o: _cycle(o, submitted=True),
+            "answer_review": _challenged,
+            "answer_reply": lambda o: _s("answer_reply")(
+                actor=o.manager, answer=_challenged(o), text="Because"
+            ),
+            "unit_finalise": lambda o: _s("unit_finalise")(actor=o.manager, unit=_accepted_all(o)),
+            "unit_accept_rest": lambda o: _s("unit_accept_rest")(
+                actor=o.manager, unit=_cycle(o, submitted=True)
+            ),
+            "load_demo_frameworks": lambda o: _s("load_demo_frameworks")(
+                actor=o.manager, checklist=_framework(o)
+            ),
+            "load_demo_cycles": lambda o: _s("load_demo_cycles")(
+                actor=o.admin, checklist=_framework(o, published=True), reviewer=o.manager
+            ),
+        }.items()
+    }
+)
+
+
 RECIPES.update(
     {
         "framework_create": Recipe(

@@ -207,3 +207,16 @@ def test_seed_000_checklist_published_and_the_minimum_standards_in_consultation(
     assert kinds["role"] >= 1 and kinds["recurring"] >= 5 and kinds["funding"] == 1
     standards = Framework.objects.get(title="Minimum standards of engagement")
     assert standards.status == "consultation" and standards.items.count() == 6
+    last_year, this_year = checklist.cycles.order_by("opens_on")
+    assert last_year.status == "closed" and this_year.status == "open"
+    assert set(last_year.units.values_list("status", flat=True)) == {"final"}
+    stages = dict(this_year.units.values_list("organisation__short_name", "status"))
+    assert stages == {
+        "SX": "not_started",
+        "QK": "draft",
+        "YR": "submitted",
+        "WW": "challenged",
+        "MD": "final",
+        "VK": "final",
+    }
+    assert this_year.units.get(status="challenged").answers.filter(review="challenged").exists()

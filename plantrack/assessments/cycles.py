@@ -1,0 +1,277 @@
+"""Every write to assessment cycles: sending a published framework to units, their answers,
+the review of each answer and the closing of the cycle (services; the reads are in
+selectors.py).
+
+The steps, and who takes them:
+- The framework's keepers send it to units (organisations, each with its area where there is
+  one) with an opening and a due date, name the cycle's reviewers and each unit's assessors,
+  and close the cycle.
+- A unit's assessors answer every item (a level, or "not applicable" with a reason; a comment;
+  evidence through the evidence app), save drafts as they go, and submit. An item that
+  requires evidence cannot be submitted as in place without it.
+- A reviewer accepts or challenges each submitted answer with a comment; the unit replies or
+  revises the challenged ones and submits again; once every answer is accepted the reviewer
+  finalises the unit's return.
+- A closed cycle is frozen: nothing in it changes again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from plantrack.accounts.models import User
+from plantrack.assessments.models import IN_PLACE, Answer, Cycle, Framework, Item, ReviewNote, Unit
+from plantrack.assessments.selectors import (
+    can_edit_framework,
+    can_review,
+    evidence_count,
+    is_assessor,
+)
+from plantrack.core.services import require, save_validated
+from plantrack.directory.models import Area, Organisation
+
+KEEPERS_ONLY = "Only the framework's keepers run its cycles."
+ASSESSORS_ONLY = "Only the unit's assessors answer for it."
+REVIEWERS_ONLY = "Only the cycle's reviewers review its answers."
+FROZEN = "This cycle is closed: its answers are frozen."
+
+
+def _require_open(cycle: Cycle) -> None:
+    if not cycle.is_open:
+        raise ValidationError(FROZEN)
+
+
+# --- Sending a framework --------------------------------------------------------------------
+
+
+@transaction.atomic
+def cycle_create(
+    *,
+    actor: User,
+    framework: Framework,
+    title: str,
+    opens_on: dt.date,
+    due_on: dt.date,
+    units: Iterable[Organisation],
+    reviewers: Iterable[User] = (),
+) -> Cycle:
+    require(can_edit_framework(actor, framework), KEEPERS_ONLY)
+    if framework.status != Framework.Status.PUBLISHED:
+        raise ValidationError("Only a published framework can be sent to units.")
+    if due_on < opens_on:
+        raise ValidationError({"due_on": "The due date is before the opening date."})
+    organisations = list(units)
+    if not organisations:
+        raise ValidationError({"units": "Choose at least one unit to send it to."})
+    cycle = Cycle(framework=framework, title=title.strip(), opens_on=opens_on, due_on=due_on)
+    save_validated(cycle, actor=actor)
+    cycle.reviewers.set(list(reviewers))
+    areas = _areas_of(organisations)
+    for organisation in organisations:
+        unit = Unit(cycle=cycle, organisation=organisation, area=areas.get(organisation.pk))
+        save_validated(unit, actor=actor)
+    return cycle
+
+
+def _areas_of(organisations: list[Organisation]) -> dict[int, Area]:
+    """A unit's area: the one its organisation keeps, where there is exactly one."""
+    found: dict[int, list[Area]] = {}
+    for area in Area.objects.filter(organisation__in=organisations):
+        found.setdefault(area.organisation_id, []).append(area)  # type: ignore[arg-type]
+    return {pk: areas[0] for pk, areas in found.items() if len(areas) == 1}
+
+
+@transaction.atomic
+def cycle_reviewers_set(*, actor: User, cycle: Cycle, reviewers: Iterable[User]) -> Cycle:
+    require(can_edit_framework(actor, cycle.framework), KEEPERS_ONLY)
+    _require_open(cycle)
+    cycle.reviewers.set(list(reviewers))
+    save_validated(cycle, actor=actor)
+    return cycle
+
+
+@transaction.atomic
+def unit_assessors_set(*, actor: User, unit: Unit, assessors: Iterable[User]) -> Unit:
+    require(can_edit_framework(actor, unit.cycle.framework), KEEPERS_ONLY)
+    _require_open(unit.cycle)
+    unit.assessors.set(list(assessors))
+    save_validated(unit, actor=actor)
+    return unit
+
+
+@transaction.atomic
+def cycle_close(*, actor: User, cycle: Cycle) -> Cycle:
+    require(can_edit_framework(actor, cycle.framework), KEEPERS_ONLY)
+    _require_open(cycle)
+    cycle.status = Cycle.Status.CLOSED
+    cycle.closed_at = timezone.now()
+    save_validated(cycle, actor=actor)
+    return cycle
+
+
+# --- Answering ------------------------------------------------------------------------------
+
+
+def _require_answering(actor: User, unit: Unit) -> None:
+    require(is_assessor(actor, unit), ASSESSORS_ONLY)
+    _require_open(unit.cycle)
+    if unit.status in (Unit.Status.SUBMITTED, Unit.Status.FINAL):
+        raise ValidationError(
+            "This return is submitted: it can change again only if a reviewer challenges it."
+        )
+
+
+@transaction.atomic
+def answer_save(
+    *, actor: User, unit: Unit, item: Item, level: str, reason: str = "", comment: str = ""
+) -> Answer:
+    """Record (or change) the unit's answer to an item, as a draft until the unit submits."""
+    _require_answering(actor, unit)
+    if item.framework_id != unit.cycle.framework_id:
+        raise ValidationError("That item is not in this cycle's framework.")
+    if level == Answer.Level.NOT_APPLICABLE and not reason.strip():
+        raise ValidationError({"reason": "Say why it does not apply."})
+    answer = Answer.objects.filter(unit=unit, item=item).first() or Answer(unit=unit, item=item)
+    answer.level, answer.comment = level, comment.strip()
+    answer.reason = reason.strip() if level == Answer.Level.NOT_APPLICABLE else ""
+    if answer.review == Answer.Review.CHALLENGED:
+        answer.review = Answer.Review.REPLIED  # revised in answer to the challenge
+    save_validated(answer, actor=actor)
+    if unit.status == Unit.Status.NOT_STARTED:
+        unit.status = Unit.Status.DRAFT
+        save_validated(unit, actor=actor)
+    return answer
+
+
+@dataclass
+class AnswerInput:
+    item: Item
+    level: str
+    reason: str = ""
+    comment: str = ""
+
+
+@transaction.atomic
+def unit_return_save(
+    *, actor: User, unit: Unit, answers: Iterable[AnswerInput], submit: bool = False
+) -> Unit:
+    """Save the answers given (a page of the return) and, with ``submit``, submit the return:
+    all of it or, if anything is refused, none of it."""
+    for given in answers:
+        answer_save(
+            actor=actor,
+            unit=unit,
+            item=given.item,
+            level=given.level,
+            reason=given.reason,
+            comment=given.comment,
+        )
+    if submit:
+        unit_submit(actor=actor, unit=unit)
+    return unit
+
+
+@transaction.atomic
+def answer_reply(*, actor: User, answer: Answer, text: str) -> ReviewNote:
+    """The unit's reply to a challenge (with or without revising the answer)."""
+    unit = answer.unit
+    require(is_assessor(actor, unit), ASSESSORS_ONLY)
+    _require_open(unit.cycle)
+    if answer.review not in (Answer.Review.CHALLENGED, Answer.Review.REPLIED):
+        raise ValidationError("Only a challenged answer is replied to.")
+    if not text.strip():
+        raise ValidationError({"text": "Write the reply."})
+    note = ReviewNote(answer=answer, author=actor, kind=ReviewNote.Kind.REPLY, text=text.strip())
+    save_validated(note, actor=actor)
+    answer.review = Answer.Review.REPLIED
+    save_validated(answer, actor=actor)
+    return note
+
+
+@transaction.atomic
+def unit_submit(*, actor: User, unit: Unit) -> Unit:
+    """Submit the return: every item answered, every claim that needs evidence carrying it,
+    every challenge replied to. Refused with the first item that is not."""
+    require(is_assessor(actor, unit), ASSESSORS_ONLY)
+    _require_open(unit.cycle)
+    if unit.status not in (Unit.Status.DRAFT, Unit.Status.CHALLENGED):
+        raise ValidationError("Only a return in draft, or challenged, is submitted.")
+    answers = {a.item_id: a for a in unit.answers.all()}
+    items = list(unit.cycle.framework.items.order_by("position", "id"))
+    evidenced = evidence_count(list(answers.values()))
+    for number, item in enumerate(items, start=1):
+        answer = answers.get(item.pk)
+        if answer is None:
+            raise ValidationError(f"Item {number} is not answered: “{item.text[:80]}”.")
+        if item.evidence_required and answer.level in IN_PLACE and not evidenced.get(answer.pk):
+            raise ValidationError(
+                f"Item {number} needs evidence to be {answer.get_level_display().lower()}: "
+                f"“{item.text[:80]}”."
+            )
+        if answer.review == Answer.Review.CHALLENGED:
+            raise ValidationError(f"Item {number} is challenged: reply or revise it first.")
+    unit.status = Unit.Status.SUBMITTED
+    unit.submitted_at = timezone.now()
+    save_validated(unit, actor=actor)
+    return unit
+
+
+# --- Review ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def answer_review(*, actor: User, answer: Answer, decision: str, text: str = "") -> ReviewNote:
+    """Accept or challenge a submitted answer. A challenge sends the return back to the unit."""
+    unit = answer.unit
+    require(can_review(actor, unit.cycle), REVIEWERS_ONLY)
+    _require_open(unit.cycle)
+    if unit.status != Unit.Status.SUBMITTED:
+        raise ValidationError("Answers are reviewed once the unit has submitted them.")
+    if decision not in (ReviewNote.Kind.ACCEPT, ReviewNote.Kind.CHALLENGE):
+        raise ValidationError("Accept or challenge the answer.")
+    if decision == ReviewNote.Kind.CHALLENGE and not text.strip():
+        raise ValidationError({"text": "Say what is challenged."})
+    note = ReviewNote(answer=answer, author=actor, kind=decision, text=text.strip())
+    save_validated(note, actor=actor)
+    accepted = decision == ReviewNote.Kind.ACCEPT
+    answer.review = Answer.Review.ACCEPTED if accepted else Answer.Review.CHALLENGED
+    save_validated(answer, actor=actor)
+    if not accepted:
+        unit.status = Unit.Status.CHALLENGED
+        save_validated(unit, actor=actor)
+    return note
+
+
+@transaction.atomic
+def unit_accept_rest(*, actor: User, unit: Unit) -> int:
+    """Accept every answer of a submitted return not yet reviewed (or replied to); returns how
+    many. Challenges stand until a reviewer accepts them one by one."""
+    require(can_review(actor, unit.cycle), REVIEWERS_ONLY)
+    accepted = 0
+    for answer in unit.answers.exclude(
+        review__in=(Answer.Review.ACCEPTED, Answer.Review.CHALLENGED)
+    ):
+        answer_review(actor=actor, answer=answer, decision=ReviewNote.Kind.ACCEPT)
+        accepted += 1
+    return accepted
+
+
+@transaction.atomic
+def unit_finalise(*, actor: User, unit: Unit) -> Unit:
+    require(can_review(actor, unit.cycle), REVIEWERS_ONLY)
+    _require_open(unit.cycle)
+    if unit.status != Unit.Status.SUBMITTED:
+        raise ValidationError("Only a submitted return is finalised.")
+    waiting = unit.answers.exclude(review=Answer.Review.ACCEPTED).count()
+    if waiting:
+        raise ValidationError(f"{waiting} answer{'s' * (waiting > 1)} still to accept.")
+    unit.status = Unit.Status.FINAL
+    unit.finalised_at = timezone.now()
+    save_validated(unit, actor=actor)
+    return unit

@@ -1,0 +1,180 @@
+"""The cycle's pages as each persona uses them: the keeper sends and closes, assessors answer
+for their unit, the reviewer reviews; a fixed number of queries for 3 and for 40 units."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from plantrack.assessments import cycles
+from plantrack.assessments.models import Answer, Cycle, Unit
+from plantrack.core.tests.factories import make_org, make_user
+from plantrack.directory.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def _as(client, user):
+    client.force_login(user)
+    return client
+
+
+def _return_data(items, levels, **extra) -> dict:
+    data = {}
+    for item, level in zip(items, levels, strict=True):
+        data[f"level_{item.pk}"] = level
+        data[f"reason_{item.pk}"] = "No custody suite" if level == "not_applicable" else ""
+        data[f"comment_{item.pk}"] = ""
+    return {**data, **extra}
+
+
+def test_the_keeper_sends_the_framework_to_units(client, world, fw):
+    units = [make_org(f"Borough {n}", parent=world.force) for n in range(3)]
+    c = _as(client, world.manager)
+    url = reverse("assessments:cycle_create", args=[fw.checklist.pk])
+    form = c.get(url).content.decode()
+    assert "Borough 0" in form and "Barnet Police" not in form.split("Units")[-1][:2000]
+    r = c.post(
+        url,
+        {
+            "title": "2026/27",
+            "opens_on": "2026-04-01",
+            "due_on": "2026-06-30",
+            "units": [u.pk for u in units[:2]],
+        },
+    )
+    cycle = Cycle.objects.get()
+    assert r.status_code == 302 and cycle.units.count() == 2
+    page = c.get(cycle.get_absolute_url()).content.decode()
+    assert "Borough 0" in page and "Heat map" in page and "Not answered" in page
+    r = c.post(url, {"title": "Bad", "opens_on": "2026-06-01", "due_on": "2026-04-01"})
+    assert r.status_code == 200 and Cycle.objects.count() == 1
+
+
+def test_an_assessor_answers_saves_and_submits(client, world, cw):
+    items = list(cw.cycle.framework.items.order_by("position"))
+    c = _as(client, cw.barnet_assessor)
+    url = reverse("assessments:unit", args=[cw.barnet.pk])
+    page = c.get(url).content.decode()
+    assert "Save as a draft" in page and "1. Appointment of a SPOC" in page
+    r = c.post(url, _return_data(items, ["in_place", "", ""], save="1"))
+    assert r.status_code == 302
+    cw.barnet.refresh_from_db()
+    assert cw.barnet.status == Unit.Status.DRAFT and cw.barnet.answers.count() == 1
+    r = c.post(url, _return_data(items, ["in_place", "partly", ""], submit="1"))
+    assert r.status_code == 200 and "Item 3 is not answered" in r.content.decode()
+    assert cw.barnet.answers.count() == 1  # nothing half-saved
+    r = c.post(url, _return_data(items, ["in_place", "partly", "not_applicable"], submit="1"))
+    assert r.status_code == 302
+    cw.barnet.refresh_from_db()
+    assert cw.barnet.status == Unit.Status.SUBMITTED
+    assert "Save as a draft" not in c.get(url).content.decode()
+
+
+def test_not_applicable_needs_a_reason_on_the_form(client, world, cw):
+    items = list(cw.cycle.framework.items.order_by("position"))
+    c = _as(client, cw.barnet_assessor)
+    data = _return_data(items, ["not_applicable", "", ""], save="1")
+    data[f"reason_{items[0].pk}"] = ""
+    r = c.post(reverse("assessments:unit", args=[cw.barnet.pk]), data)
+    assert r.status_code == 200 and "Say why it does not apply" in r.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_others_read_but_do_not_answer(client, world, cw):
+    url = reverse("assessments:unit", args=[cw.barnet.pk])
+    for user in (cw.brent_assessor, cw.reviewer, world.manager):
+        page = _as(client, user).get(url)
+        assert page.status_code == 200 and "Save as a draft" not in page.content.decode()
+        assert _as(client, user).post(url, {"save": "1"}).status_code == 403
+    assert _as(client, world.outsider).get(url).status_code == 404
+    cycle_url = reverse("assessments:cycle", args=[cw.cycle.pk])
+    assert _as(client, world.outsider).get(cycle_url).status_code == 404
+
+
+def test_the_reviewer_challenges_the_unit_replies(client, world, cw):
+    items = list(cw.cycle.framework.items.order_by("position"))
+    for item in items:
+        cycles.answer_save(actor=cw.barnet_assessor, unit=cw.barnet, item=item, level="in_place")
+    cycles.unit_submit(actor=cw.barnet_assessor, unit=cw.barnet)
+    answer = cw.barnet.answers.get(item=items[0])
+    c = _as(client, cw.reviewer)
+    page = c.get(reverse("assessments:unit", args=[cw.barnet.pk])).content.decode()
+    assert "Record the review" in page and "Finalise the return" in page
+    review = reverse("assessments:answer_review", args=[answer.pk])
+    r = c.post(review, {"decision": "challenge", "text": ""}, follow=True)
+    assert "Say what is challenged" in r.content.decode()
+    c.post(review, {"decision": "challenge", "text": "Who is the SPOC?"})
+    cw.barnet.refresh_from_db()
+    assert cw.barnet.status == Unit.Status.CHALLENGED
+    c = _as(client, cw.barnet_assessor)
+    page = c.get(reverse("assessments:unit", args=[cw.barnet.pk])).content.decode()
+    assert "Challenges to answer" in page and "Who is the SPOC?" in page
+    reply = reverse("assessments:answer_reply", args=[answer.pk])
+    assert c.post(reply, {"text": "PC Jones, since May"}).status_code == 302
+    answer.refresh_from_db()
+    assert answer.review == Answer.Review.REPLIED
+    assert _as(client, cw.brent_assessor).post(reply, {"text": "x"}).status_code == 403
+
+
+def test_closing_freezes_the_cycle(client, world, cw):
+    c = _as(client, world.manager)
+    r = c.post(reverse("assessments:cycle_close", args=[cw.cycle.pk]))
+    assert r.status_code == 302
+    cw.cycle.refresh_from_db()
+    assert cw.cycle.status == Cycle.Status.CLOSED
+    page = _as(client, cw.barnet_assessor).get(reverse("assessments:unit", args=[cw.barnet.pk]))
+    assert "Save as a draft" not in page.content.decode() and "frozen" in page.content.decode()
+    r = _as(client, cw.reviewer).post(reverse("assessments:cycle_close", args=[cw.cycle.pk]))
+    assert r.status_code == 302  # refused with a message, nothing changed
+
+
+def test_assessors_are_chosen_from_the_units_members(client, world, cw):
+    c = _as(client, world.manager)
+    url = reverse("assessments:unit_assessors", args=[cw.barnet.pk])
+    page = c.get(url).content.decode()
+    assert "Bea Spoc" in page and "brent-spoc" not in page
+    assert c.post(url, {"assessors": []}).status_code == 302
+    assert not cw.barnet.assessors.exists()
+    assert _as(client, cw.brent_assessor).get(url).status_code == 403
+
+
+def _units(world, fw, n: int) -> Cycle:
+    import datetime as dt
+
+    organisations = [make_org(f"Unit {i}", parent=world.force) for i in range(n)]
+    cycle = cycles.cycle_create(
+        actor=world.manager,
+        framework=fw.checklist,
+        title=f"{n} units",
+        opens_on=dt.date(2026, 4, 1),
+        due_on=dt.date(2026, 6, 1),
+        units=organisations,
+    )
+    for unit in cycle.units.all():
+        assessor = make_user()
+        Membership.objects.create(user=assessor, organisation=unit.organisation)
+        cycles.unit_assessors_set(actor=world.manager, unit=unit, assessors=[assessor])
+        for item in fw.checklist.items.all():
+            cycles.answer_save(actor=assessor, unit=unit, item=item, level="partly")
+    return cycle
+
+
+@pytest.mark.parametrize("page", ["cycle", "unit"])
+def test_the_same_number_of_queries_for_3_and_40_units(client, world, fw, page):
+    counts = []
+    for n in (3, 40):
+        cycle = _units(world, fw, n)
+        url = (
+            reverse("assessments:cycle", args=[cycle.pk])
+            if page == "cycle"
+            else reverse("assessments:unit", args=[cycle.units.first().pk])
+        )
+        c = _as(client, world.manager)
+        c.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

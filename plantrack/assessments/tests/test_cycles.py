@@ -1,0 +1,184 @@
+"""A whole cycle through the services: send, answer, submit, challenge, reply, finalise, close."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from plantrack.assessments import cycles, selectors, services
+from plantrack.assessments.models import Answer, Unit
+from plantrack.evidence.services import evidence_attach_link
+
+pytestmark = pytest.mark.django_db
+
+
+def _answer_all(cw, unit, user, levels=("in_place", "partly", "not_applicable")):
+    items = list(unit.cycle.framework.items.order_by("position"))
+    for item, level in zip(items, levels, strict=True):
+        cycles.answer_save(
+            actor=user,
+            unit=unit,
+            item=item,
+            level=level,
+            reason="No custody suite in the borough" if level == "not_applicable" else "",
+            comment="As at June",
+        )
+    return items
+
+
+def test_sending_needs_a_published_framework_and_units(world, fw):
+    with pytest.raises(ValidationError, match="published"):
+        cycles.cycle_create(
+            actor=world.manager,
+            framework=fw.draft,
+            title="T",
+            opens_on=dt.date(2026, 4, 1),
+            due_on=dt.date(2026, 6, 1),
+            units=[world.other_force],
+        )
+    with pytest.raises(ValidationError):
+        cycles.cycle_create(
+            actor=world.manager,
+            framework=fw.checklist,
+            title="T",
+            opens_on=dt.date(2026, 4, 1),
+            due_on=dt.date(2026, 6, 1),
+            units=[],
+        )
+    with pytest.raises(PermissionDenied):
+        cycles.cycle_create(
+            actor=world.outsider,
+            framework=fw.checklist,
+            title="T",
+            opens_on=dt.date(2026, 4, 1),
+            due_on=dt.date(2026, 6, 1),
+            units=[world.other_force],
+        )
+
+
+def test_a_whole_cycle(world, cw):
+    unit = cw.barnet
+    assert unit.status == Unit.Status.NOT_STARTED
+    items = _answer_all(cw, unit, cw.barnet_assessor)
+    unit.refresh_from_db()
+    assert unit.status == Unit.Status.DRAFT
+    cycles.unit_submit(actor=cw.barnet_assessor, unit=unit)
+    # Submitted: the unit cannot change it; the reviewer reviews it.
+    with pytest.raises(ValidationError, match="submitted"):
+        cycles.answer_save(actor=cw.barnet_assessor, unit=unit, item=items[0], level="planned")
+    first, second, third = (Answer.objects.get(unit=unit, item=i) for i in items)
+    cycles.answer_review(actor=cw.reviewer, answer=first, decision="accept")
+    cycles.answer_review(
+        actor=cw.reviewer, answer=second, decision="challenge", text="No publicity seen"
+    )
+    unit.refresh_from_db()
+    assert unit.status == Unit.Status.CHALLENGED
+    with pytest.raises(ValidationError, match="challenged"):
+        cycles.unit_submit(actor=cw.barnet_assessor, unit=unit)
+    cycles.answer_reply(actor=cw.barnet_assessor, answer=second, text="Posters since May")
+    cycles.unit_submit(actor=cw.barnet_assessor, unit=unit)
+    with pytest.raises(ValidationError, match="2 answers still to accept"):
+        cycles.unit_finalise(actor=cw.reviewer, unit=unit)
+    second.refresh_from_db()
+    for answer in (second, third):
+        cycles.answer_review(actor=cw.reviewer, answer=answer, decision="accept")
+    cycles.unit_finalise(actor=cw.reviewer, unit=unit)
+    unit.refresh_from_db()
+    assert unit.status == Unit.Status.FINAL and unit.finalised_at is not None
+    trail = [(n.kind, n.text) for n in second.notes.order_by("created_at", "id")]
+    assert trail == [
+        ("challenge", "No publicity seen"),
+        ("reply", "Posters since May"),
+        ("accept", ""),
+    ]
+
+
+def test_submitting_names_the_first_item_not_ready(world, cw):
+    items = list(cw.cycle.framework.items.order_by("position"))
+    cycles.answer_save(actor=cw.barnet_assessor, unit=cw.barnet, item=items[0], level="in_place")
+    with pytest.raises(ValidationError, match="Item 2 is not answered"):
+        cycles.unit_submit(actor=cw.barnet_assessor, unit=cw.barnet)
+    with pytest.raises(ValidationError, match="why it does not apply"):
+        cycles.answer_save(
+            actor=cw.barnet_assessor, unit=cw.barnet, item=items[1], level="not_applicable"
+        )
+
+
+def test_an_item_needing_evidence_is_not_in_place_without_it(world, fw, cw):
+    second = services.framework_new_version(actor=world.manager, framework=fw.checklist)
+    item = second.items.order_by("position").first()
+    services.item_update(actor=world.manager, item=item, evidence_required=True)
+    services.framework_status_set(actor=world.manager, framework=second, status="published")
+    cycle = cycles.cycle_create(
+        actor=world.manager,
+        framework=second,
+        title="Next",
+        opens_on=dt.date(2027, 4, 1),
+        due_on=dt.date(2027, 6, 1),
+        units=[cw.barnet.organisation],
+    )
+    unit = cycle.units.get()
+    cycles.unit_assessors_set(actor=world.manager, unit=unit, assessors=[cw.barnet_assessor])
+    _answer_all(cw, unit, cw.barnet_assessor)
+    with pytest.raises(ValidationError, match="Item 1 needs evidence to be in place"):
+        cycles.unit_submit(actor=cw.barnet_assessor, unit=unit)
+    answer = Answer.objects.get(unit=unit, item=item)
+    evidence_attach_link(
+        actor=cw.barnet_assessor, target=answer, url="https://example.org/spoc", title="SPOC"
+    )
+    cycles.unit_submit(actor=cw.barnet_assessor, unit=unit)
+
+
+def test_each_does_only_their_part(world, cw):
+    item = cw.cycle.framework.items.first()
+    with pytest.raises(PermissionDenied):  # another borough's assessor
+        cycles.answer_save(actor=cw.brent_assessor, unit=cw.barnet, item=item, level="in_place")
+    with pytest.raises(PermissionDenied):  # a reviewer does not answer
+        cycles.answer_save(actor=cw.reviewer, unit=cw.barnet, item=item, level="in_place")
+    _answer_all(cw, cw.barnet, cw.barnet_assessor)
+    cycles.unit_submit(actor=cw.barnet_assessor, unit=cw.barnet)
+    answer = cw.barnet.answers.first()
+    with pytest.raises(PermissionDenied):  # an assessor does not review
+        cycles.answer_review(actor=cw.barnet_assessor, answer=answer, decision="accept")
+    assert set(selectors.cycles_visible_to(cw.brent_assessor)) == {cw.cycle}
+    assert not selectors.cycles_visible_to(world.outsider).exists()
+
+
+def test_a_closed_cycle_is_frozen(world, cw):
+    items = _answer_all(cw, cw.barnet, cw.barnet_assessor)
+    cycles.cycle_close(actor=world.manager, cycle=cw.cycle)
+    cw.barnet.refresh_from_db()
+    with pytest.raises(ValidationError, match="frozen"):
+        cycles.answer_save(
+            actor=cw.barnet_assessor, unit=cw.barnet, item=items[0], level="embedded"
+        )
+    with pytest.raises(ValidationError, match="frozen"):
+        cycles.unit_assessors_set(actor=world.manager, unit=cw.barnet, assessors=[])
+    assert Answer.objects.get(unit=cw.barnet, item=items[0]).level == "in_place"
+
+
+def test_the_heat_map_scores_against_the_target_and_mandatory_items(world, cw):
+    item = cw.cycle.framework.items.order_by("position").first()
+    type(item).objects.filter(pk=item.pk).update(mandatory=True)
+    _answer_all(cw, cw.barnet, cw.barnet_assessor, levels=("in_place", "embedded", "planned"))
+    _answer_all(cw, cw.brent, cw.brent_assessor, levels=("partly", "in_place", "not_applicable"))
+    heat = selectors.heat_map(cw.cycle)
+    scores = {unit.organisation.name: score for unit, _, score in heat.rows}
+    assert (scores["Barnet BOCU"].percent, scores["Barnet BOCU"].meets_target) == (67, False)
+    assert scores["Brent BOCU"].percent == 50 and scores["Brent BOCU"].mandatory_missing
+    assert heat.adoption_row == [(1, 2), (2, 2), (0, 1)]
+
+
+def test_accepting_the_rest_leaves_challenges_standing(world, cw):
+    _answer_all(cw, cw.barnet, cw.barnet_assessor)
+    cycles.unit_submit(actor=cw.barnet_assessor, unit=cw.barnet)
+    first = cw.barnet.answers.order_by("item__position").first()
+    cycles.answer_review(actor=cw.reviewer, answer=first, decision="challenge", text="Who?")
+    cycles.answer_reply(actor=cw.barnet_assessor, answer=first, text="PC Jones")
+    cycles.unit_submit(actor=cw.barnet_assessor, unit=cw.barnet)
+    assert cycles.unit_accept_rest(actor=cw.reviewer, unit=cw.barnet) == 3
+    cycles.unit_finalise(actor=cw.reviewer, unit=cw.barnet)
+    with pytest.raises(PermissionDenied):
+        cycles.unit_accept_rest(actor=cw.barnet_assessor, unit=cw.barnet)
