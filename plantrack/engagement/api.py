@@ -47,31 +47,7 @@ ID_LISTS = {
 
 def activity_out(activity: Activity) -> dict:
     return {
-        **{
-            f: getattr(activity, f)
-            for f in (
-                "id",
-                "register_id",
-                "group_id",
-                "title",
-                "owner_text",
-                "cost_text",
-                "cost_amount",
-                "cost_period",
-                "cost_financial_year",
-                "business_plan_link",
-                "communities_text",
-                "aim",
-                "method_text",
-                "level",
-                "start_text",
-                "end_text",
-                "recurrence",
-                "status",
-                "rag",
-                "last_update_on",
-            )
-        },
+        **{f: getattr(activity, f) for f in selectors.API_ACTIVITY_FIELDS},
         "group": activity.group.name if activity.group else None,
         "owner_ids": [o.person_id for o in activity.ownerships.all()],
         "action_ids": [a.pk for a in activity.actions.all()],
