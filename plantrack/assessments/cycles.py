@@ -26,7 +26,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from plantrack.accounts.models import User
-from plantrack.assessments.models import IN_PLACE, Answer, Cycle, Framework, Item, ReviewNote, Unit
+from plantrack.assessments.models import (
+    IN_PLACE,
+    Answer,
+    Cycle,
+    Framework,
+    ImprovementPlan,
+    Item,
+    ReviewNote,
+    Unit,
+)
 from plantrack.assessments.selectors import (
     can_edit_framework,
     can_review,
@@ -34,7 +43,10 @@ from plantrack.assessments.selectors import (
     is_assessor,
 )
 from plantrack.core.services import require, save_validated
-from plantrack.directory.models import Area, Organisation
+from plantrack.directory.models import Area, Organisation, Person
+from plantrack.plans import services as plan_services
+from plantrack.plans.models import Action, Plan
+from plantrack.plans.selectors import plan_access
 
 KEEPERS_ONLY = "Only the framework's keepers run its cycles."
 ASSESSORS_ONLY = "Only the unit's assessors answer for it."
@@ -275,3 +287,71 @@ def unit_finalise(*, actor: User, unit: Unit) -> Unit:
     unit.finalised_at = timezone.now()
     save_validated(unit, actor=actor)
     return unit
+
+
+# --- Gaps into actions ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def gap_to_action(
+    *,
+    actor: User,
+    answer: Answer,
+    owner: Person | None = None,
+    due_text: str = "",
+    help_offered: str = "",
+) -> Action:
+    """Turn an answer below "in place" into an action of the unit's improvement plan (made the
+    first time, the unit's assessors and the person making it its managers), linked back to
+    the item, with the central team's offer of help written on it."""
+    unit = answer.unit
+    cycle = unit.cycle
+    require(
+        is_assessor(actor, unit) or can_edit_framework(actor, cycle.framework),
+        "Only the unit's assessors and the framework's keepers turn its gaps into actions.",
+    )
+    if not answer.is_gap:
+        raise ValidationError("Only an answer below “in place” is a gap to act on.")
+    if answer.action_id is not None:
+        raise ValidationError("This gap is already an action.")
+    plan = _improvement_plan(actor, unit)
+    require(
+        plan_access(actor, plan).can_manage,
+        f"Ask a manager of “{plan.title}” to add you as a manager first.",
+    )
+    item = answer.item
+    number = list(cycle.framework.items.order_by("position", "id")).index(item) + 1
+    description = (
+        f"A gap found in {cycle.title} ({cycle.framework}), item {number}: “{item.text}”, "
+        f"answered {answer.get_level_display().lower()}."
+    )
+    if help_offered.strip():
+        description += f"\n\nHelp offered by {cycle.framework.organisation}: {help_offered.strip()}"
+    action = plan_services.action_create(
+        actor=actor,
+        plan=plan,
+        title=item.text[:300],
+        ref=f"{cycle.framework.title[:12].strip()} {number}",
+        description=description,
+        due_text=due_text,
+        owners=[owner] if owner is not None else [],
+    )
+    answer.action = action
+    save_validated(answer, actor=actor)
+    return action
+
+
+def _improvement_plan(actor: User, unit: Unit) -> Plan:
+    found = ImprovementPlan.objects.filter(organisation=unit.organisation).select_related("plan")
+    if found.exists():
+        return found.get().plan
+    plan = plan_services.plan_create(
+        actor=actor,
+        title=f"{unit.organisation.name} improvement plan",
+        owner_organisation=unit.organisation,
+        summary="The gaps found by good-practice self-assessments, each an action.",
+    )
+    for assessor in unit.assessors.exclude(pk=actor.pk):
+        plan_services.plan_role_set(actor=actor, plan=plan, user=assessor, role="manager")
+    save_validated(ImprovementPlan(organisation=unit.organisation, plan=plan), actor=actor)
+    return plan

@@ -11,7 +11,7 @@ import datetime as dt
 from plantrack.accounts.models import User
 from plantrack.accounts.services import user_create
 from plantrack.assessments import cycles, services
-from plantrack.assessments.models import Cycle, Framework, Unit
+from plantrack.assessments.models import GAPS, Cycle, Framework, Unit
 from plantrack.directory.services import membership_add, organisation_create
 from plantrack.engagement import quality
 from plantrack.evidence.services import evidence_attach_link
@@ -92,6 +92,16 @@ def load_demo_cycles(*, actor: User, checklist: Framework, reviewer: User) -> li
         cycles.unit_submit(actor=assessor, unit=unit)
         _review(unit, reviewer)
         cycles.unit_finalise(actor=reviewer, unit=unit)
+    # Two boroughs turned a gap each into an action of their improvement plan.
+    for unit, assessor in list(zip(last_year.units.order_by("pk"), assessors, strict=True))[:2]:
+        gap = unit.answers.filter(level__in=GAPS).order_by("item__position").first()
+        if gap is not None:
+            cycles.gap_to_action(
+                actor=assessor,
+                answer=gap,
+                due_text="By Mar 26",
+                help_offered="The Met-Track team will run a session for the borough's SNTs.",
+            )
     cycles.cycle_close(actor=actor, cycle=last_year)
     this_year = _cycle(actor, checklist, "2026/27 self-assessment", 2026, units, reviewer)
     for n, (unit, assessor) in enumerate(

@@ -6,7 +6,7 @@ from plantrack.accounts.models import User
 from plantrack.assessments import selectors
 from plantrack.assessments.models import NEXT_STATUSES, Answer, Framework, Item, Unit
 from plantrack.core.forms import DateInput, model_choice
-from plantrack.directory.models import Organisation
+from plantrack.directory.models import Organisation, Person
 
 
 class FrameworkForm(forms.ModelForm):
@@ -221,3 +221,28 @@ def _user_label(user: User) -> str:
 
 def _relabel(form: forms.BaseForm, name: str, label) -> None:
     model_choice(form, name).label_from_instance = label  # type: ignore[method-assign]
+
+
+class GapActionForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="No one yet",
+        help_text="Who will close the gap: the unit's assessor or another of its people",
+    )
+    due_text = forms.CharField(
+        label="Due", required=False, max_length=200, help_text="As you would write it: “By Mar 27”"
+    )
+    help_offered = forms.CharField(
+        label="Help the central team offers",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choice(self, "owner").queryset = selectors.people_of_unit(unit)
+        assessor = selectors.people_of_unit(unit).filter(user__in=unit.assessors.all()).first()
+        if assessor is not None:
+            self.fields["owner"].initial = assessor.pk

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from plantrack.core.models import bounded_text, bounded_title
 from plantrack.directory.models import Area, Organisation
+from plantrack.plans.models import Action, Plan
 
 
 class Framework(models.Model):
@@ -219,6 +220,10 @@ class Answer(models.Model):
     reason = bounded_text("why it does not apply", blank=True)
     comment = bounded_text(blank=True)
     review = models.CharField(max_length=20, choices=Review.choices, blank=True, default="")
+    # A gap turned into an action of the unit's improvement plan (cycles.gap_to_action).
+    action = models.ForeignKey(
+        Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="assessment_answers"
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -237,6 +242,31 @@ class Answer(models.Model):
 
 GAPS = (Answer.Level.NOT_IN_PLACE, Answer.Level.PLANNED, Answer.Level.PARTLY)
 IN_PLACE = (Answer.Level.IN_PLACE, Answer.Level.EMBEDDED)
+# The levels in order, for comparing a unit's answer with its last cycle's.
+RANK: dict[str, int] = {
+    level: n
+    for n, level in enumerate(
+        [
+            Answer.Level.NOT_IN_PLACE,
+            Answer.Level.PLANNED,
+            Answer.Level.PARTLY,
+            Answer.Level.IN_PLACE,
+            Answer.Level.EMBEDDED,
+        ]
+    )
+}
+
+
+class ImprovementPlan(models.Model):
+    """The plan a unit's gaps become actions in: one per unit, made the first time."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="improvement_plan"
+    )
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="improvement_of")
+
+    def __str__(self) -> str:
+        return str(self.plan)
 
 
 class ReviewNote(models.Model):

@@ -12,8 +12,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from plantrack.accounts.models import User
-from plantrack.assessments.models import IN_PLACE, Answer, Cycle, Framework, Item, Unit
-from plantrack.directory.models import Organisation
+from plantrack.assessments.models import IN_PLACE, RANK, Answer, Cycle, Framework, Item, Unit
+from plantrack.directory.models import Organisation, Person
 from plantrack.directory.selectors import organisation_ids_for, with_units
 from plantrack.evidence.models import Evidence
 from plantrack.evidence.selectors import evidence_for_ids
@@ -181,7 +181,7 @@ def cycle_units(cycle: Cycle) -> QuerySet[Unit]:
 
 def unit_answers(unit: Unit) -> dict[int, Answer]:
     """The unit's answers by item, each with its review trail."""
-    answers = unit.answers.prefetch_related("notes__author")
+    answers = unit.answers.select_related("action").prefetch_related("notes__author")
     return {answer.item_id: answer for answer in answers}
 
 
@@ -194,6 +194,18 @@ class HeatMap:
     items: list[Item]
     units: list[Unit]
     cells: dict[tuple[int, int], Answer]  # (unit id, item id) → answer
+    before: dict[tuple[int, int], Answer]  # (organisation id, item id) → last cycle's answer
+
+    def changes(self, unit: Unit) -> dict[str, int]:
+        """How many of the unit's answers are better, worse or the same as last cycle."""
+        counted = {"better": 0, "worse": 0, "same": 0}
+        for item in self.items:
+            moved = change(
+                self.cells.get((unit.pk, item.pk)), self.before.get((unit.organisation_id, item.pk))
+            )
+            if moved:
+                counted[moved] += 1
+        return counted
 
     def row(self, unit: Unit) -> list[Answer | None]:
         return [self.cells.get((unit.pk, item.pk)) for item in self.items]
@@ -225,8 +237,12 @@ class HeatMap:
         return sum(1 for a in applicable if a.level in IN_PLACE), len(applicable)
 
     @property
-    def rows(self) -> list[tuple[Unit, list[Answer | None], Score]]:
-        return [(unit, self.row(unit), self.score(unit)) for unit in self.units]
+    def rows(self) -> list[tuple[Unit, list[Answer | None], Score, dict[str, int]]]:
+        return [(unit, self.row(unit), self.score(unit), self.changes(unit)) for unit in self.units]
+
+    @property
+    def compared(self) -> bool:
+        return bool(self.before)
 
     @property
     def adoption_row(self) -> list[tuple[int, int]]:
@@ -253,7 +269,7 @@ class Score:
 
 
 def heat_map(cycle: Cycle) -> HeatMap:
-    """Three queries whatever the number of units and items."""
+    """Four queries whatever the number of units and items."""
     items = list(cycle.framework.items.order_by("position", "id"))
     units = list(cycle.units.select_related("organisation", "area").order_by("organisation__name"))
     cells = {
@@ -262,7 +278,7 @@ def heat_map(cycle: Cycle) -> HeatMap:
             "id", "unit_id", "item_id", "level", "review"
         )
     }
-    return HeatMap(cycle, items, units, cells)
+    return HeatMap(cycle, items, units, cells, previous_answers(cycle))
 
 
 def units_to_choose(framework: Framework) -> QuerySet[Organisation]:
@@ -291,4 +307,61 @@ def assessors_to_choose(unit: Unit) -> QuerySet[User]:
         )
         .distinct()
         .order_by("first_name", "last_name", "username")
+    )
+
+
+# --- The cycle before -----------------------------------------------------------------------
+
+
+def previous_answers(cycle: Cycle) -> dict[tuple[int, int], Answer]:
+    """Each unit's answer in its last cycle before this one, by (organisation id, item id of
+    this cycle's framework): the same item, or the item of the version before that it
+    continues (unless marked not comparable). One query."""
+    items = list(cycle.framework.items.only("id", "previous_id", "not_comparable"))
+    continues = {
+        item.previous_id: item.pk for item in items if item.previous_id and not item.not_comparable
+    }
+    wanted = {item.pk for item in items} | set(continues)
+    earlier = (
+        Answer.objects.filter(
+            unit__cycle__opens_on__lt=cycle.opens_on,
+            unit__organisation_id__in=cycle.units.values("organisation_id"),
+            item_id__in=wanted,
+        )
+        .select_related("unit", "action")
+        .order_by("unit__cycle__opens_on", "unit__cycle_id")
+    )
+    found: dict[tuple[int, int], Answer] = {}
+    for answer in earlier:  # later cycles overwrite earlier ones
+        item_id = continues.get(answer.item_id, answer.item_id)
+        found[(answer.unit.organisation_id, item_id)] = answer
+    return found
+
+
+def previous_for_unit(unit: Unit) -> dict[int, Answer]:
+    """The unit's answers in its last cycle, by item id of this cycle's framework."""
+    return {
+        item_id: answer
+        for (organisation_id, item_id), answer in previous_answers(unit.cycle).items()
+        if organisation_id == unit.organisation_id
+    }
+
+
+def change(now: Answer | None, before: Answer | None) -> str:
+    """ "better", "worse", "same", or "" when either is missing or not applicable."""
+    if now is None or before is None or now.level not in RANK or before.level not in RANK:
+        return ""
+    difference = RANK[now.level] - RANK[before.level]
+    return "better" if difference > 0 else "worse" if difference < 0 else "same"
+
+
+def people_of_unit(unit: Unit) -> QuerySet[Person]:
+    """Who may own the action made from a unit's gap: its people and its assessors."""
+    return (
+        Person.objects.filter(
+            Q(organisation_id__in=with_units([unit.organisation_id]))
+            | Q(user__in=unit.assessors.all())
+        )
+        .distinct()
+        .order_by("name")
     )

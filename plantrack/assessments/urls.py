@@ -28,4 +28,5 @@ urlpatterns = [
     path("returns/<int:pk>/accept-rest/", views.unit_accept_rest, name="unit_accept_rest"),
     path("answers/<int:pk>/review/", views.answer_review, name="answer_review"),
     path("answers/<int:pk>/reply/", views.answer_reply, name="answer_reply"),
+    path("answers/<int:pk>/action/", views.gap_action, name="gap_action"),
 ]

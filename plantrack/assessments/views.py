@@ -12,6 +12,7 @@ from plantrack.assessments.forms import (
     AssessorsForm,
     CycleForm,
     FrameworkForm,
+    GapActionForm,
     ItemForm,
     ReplyForm,
     ReturnForm,
@@ -254,6 +255,9 @@ def _unit_context(request: SignedInRequest, unit: Unit, form: ReturnForm) -> dic
         and unit.status == Unit.Status.SUBMITTED
         and unit.cycle.is_open,
         "can_run": selectors.can_edit_framework(user, unit.cycle.framework),
+        "can_act": selectors.is_assessor(user, unit)
+        or selectors.can_edit_framework(user, unit.cycle.framework),
+        "before": selectors.previous_for_unit(unit),
     }
 
 
@@ -330,6 +334,32 @@ def answer_review(request: SignedInRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _refused(request, exc)
     return redirect(answer.unit)
+
+
+@require_http_methods(["GET", "POST"])
+def gap_action(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Turn a gap (an answer below "in place") into an action of the unit's improvement plan."""
+    answer = selectors.answer_get_for_user(request.user, pk)
+    unit = answer.unit
+    require(
+        selectors.is_assessor(request.user, unit)
+        or selectors.can_edit_framework(request.user, unit.cycle.framework),
+        "Only the unit's assessors and the framework's keepers turn its gaps into actions.",
+    )
+    form = GapActionForm(_posted(request), unit=unit)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            action = cycles.gap_to_action(actor=request.user, answer=answer, **form.cleaned_data)
+            messages.success(request, f"Action {action.ref} added to {action.plan.title}.")
+            return redirect(unit)
+    context = {
+        "nav_section": NAV,
+        "form": form,
+        "title": "Turn the gap into an action",
+        "framework": unit.cycle.framework,
+        "answer": answer,
+    }
+    return render(request, "assessments/gap_action.html", context)
 
 
 @require_POST

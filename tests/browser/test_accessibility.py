@@ -113,6 +113,12 @@ def _framework_urls() -> dict[str, str]:
         "return-answer": f"/assessments/returns/{cycle.units.get(status='draft').pk}/",
         "return-review": f"/assessments/returns/{cycle.units.get(status='submitted').pk}/",
         "return-closed": f"/assessments/returns/{closed.units.first().pk}/",
+        "gap-action": "/assessments/answers/{}/action/".format(
+            cycle.units.get(status="submitted")
+            .answers.filter(level__in=("not_in_place", "planned", "partly"))
+            .first()
+            .pk
+        ),
         "frameworks": "/assessments/",
         "framework": f"/assessments/frameworks/{checklist.pk}/",
         "framework-draft": f"/assessments/frameworks/{standards.pk}/",
@@ -242,6 +248,7 @@ SIGNED_IN_PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("return-answer", "return-answer", None),
     ("return-review", "return-review", None),
     ("return-closed", "return-closed", None),
+    ("gap-action", "gap-action", None),
 ]
 
 

@@ -125,6 +125,7 @@ SEE_CYCLE = who(ok=CYCLE_READERS, e404=CYCLE_UNSEEN)
 RUN_CYCLE = who(ok=MANAGERS, e403={"owner", "viewer"}, e404=CYCLE_UNSEEN)
 REVIEW_CYCLE = who(ok=MANAGERS | {"viewer"}, e403={"owner"}, e404=CYCLE_UNSEEN)
 ANSWER_UNIT = who(ok={"owner"}, e403=MANAGERS | {"viewer"}, e404=CYCLE_UNSEEN)
+ACT_ON_GAP = who(ok=MANAGERS | {"owner"}, e403={"viewer"}, e404=CYCLE_UNSEEN)
 
 
 @dataclass(frozen=True)
@@ -449,6 +450,10 @@ ROUTES.update(
         "assessments:unit_accept_rest": Row({"pk": "unit"}, get=NO, post=REVIEW_CYCLE),
         "assessments:answer_review": Row({"pk": "answer"}, get=NO, post=REVIEW_CYCLE),
         "assessments:answer_reply": Row({"pk": "answer"}, get=NO, post=ANSWER_UNIT),
+        # The unit's assessor and the keepers turn a gap into an action.
+        # (Saving makes the unit's improvement plan, which only its members may: the matrix's
+        # assessor is not one.)
+        "assessments:gap_action": Row({"pk": "answer"}, get=ACT_ON_GAP, post=RUN_CYCLE),
         "engagement:registers": Row({}, get=EVERYONE, post=NO),
         "engagement:register_create": Row({}, get=START_REGISTER, post=START_REGISTER),
         "engagement:register": Row({"pk": "register"}, get=SEE_REGISTER, post=NO),

@@ -178,3 +178,27 @@ def test_the_same_number_of_queries_for_3_and_40_units(client, world, fw, page):
             assert c.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_gap_becomes_an_action_from_the_return(client, world, cw):
+    from plantrack.core.tests.factories import make_person
+
+    spoc = make_person(cw.barnet_assessor, name="Bea Spoc", organisation=cw.barnet.organisation)
+    items = list(cw.cycle.framework.items.order_by("position"))
+    for item, level in zip(items, ("in_place", "partly", "planned"), strict=True):
+        cycles.answer_save(actor=cw.barnet_assessor, unit=cw.barnet, item=item, level=level)
+    cycles.unit_submit(actor=cw.barnet_assessor, unit=cw.barnet)
+    c = _as(client, cw.barnet_assessor)
+    page = c.get(reverse("assessments:unit", args=[cw.barnet.pk])).content.decode()
+    assert page.count("Turn this gap into an action") == 2
+    partly = cw.barnet.answers.get(item=items[1])
+    url = reverse("assessments:gap_action", args=[partly.pk])
+    form = c.get(url)
+    assert form.status_code == 200 and form.context["form"]["owner"].value() == spoc.pk
+    r = c.post(url, {"owner": spoc.pk, "due_text": "By Mar 27", "help_offered": "Slides"})
+    assert r.status_code == 302
+    partly.refresh_from_db()
+    page = c.get(reverse("assessments:unit", args=[cw.barnet.pk])).content.decode()
+    assert reverse("plans:action", args=[partly.action_id]) in page
+    assert page.count("Turn this gap") == 1
+    assert _as(client, cw.brent_assessor).get(url).status_code == 403

@@ -165,7 +165,7 @@ def test_the_heat_map_scores_against_the_target_and_mandatory_items(world, cw):
     _answer_all(cw, cw.barnet, cw.barnet_assessor, levels=("in_place", "embedded", "planned"))
     _answer_all(cw, cw.brent, cw.brent_assessor, levels=("partly", "in_place", "not_applicable"))
     heat = selectors.heat_map(cw.cycle)
-    scores = {unit.organisation.name: score for unit, _, score in heat.rows}
+    scores = {unit.organisation.name: score for unit, _, score, _ in heat.rows}
     assert (scores["Barnet BOCU"].percent, scores["Barnet BOCU"].meets_target) == (67, False)
     assert scores["Brent BOCU"].percent == 50 and scores["Brent BOCU"].mandatory_missing
     assert heat.adoption_row == [(1, 2), (2, 2), (0, 1)]
@@ -182,3 +182,70 @@ def test_accepting_the_rest_leaves_challenges_standing(world, cw):
     cycles.unit_finalise(actor=cw.reviewer, unit=cw.barnet)
     with pytest.raises(PermissionDenied):
         cycles.unit_accept_rest(actor=cw.barnet_assessor, unit=cw.barnet)
+
+
+def test_a_gap_becomes_an_action_of_the_units_improvement_plan(world, cw):
+    from plantrack.assessments.models import ImprovementPlan
+    from plantrack.core.tests.factories import make_person
+
+    items = _answer_all(cw, cw.barnet, cw.barnet_assessor)  # in place, partly, not applicable
+    spoc = make_person(cw.barnet_assessor, name="Bea Spoc", organisation=cw.barnet.organisation)
+    partly = Answer.objects.get(unit=cw.barnet, item=items[1])
+    action = cycles.gap_to_action(
+        actor=cw.barnet_assessor,
+        answer=partly,
+        owner=spoc,
+        due_text="By Mar 27",
+        help_offered="Reminder slides from the central team",
+    )
+    plan = ImprovementPlan.objects.get(organisation=cw.barnet.organisation).plan
+    assert action.plan == plan and plan.title == "Barnet BOCU improvement plan"
+    assert list(action.owners.all()) == [spoc] and action.due_text == "By Mar 27"
+    assert "Reminder slides from the central team" in action.description
+    assert "item 2" in action.description and "partly in place" in action.description
+    partly.refresh_from_db()
+    assert partly.action == action
+    with pytest.raises(ValidationError, match="already an action"):
+        cycles.gap_to_action(actor=cw.barnet_assessor, answer=partly)
+    in_place = Answer.objects.get(unit=cw.barnet, item=items[0])
+    with pytest.raises(ValidationError, match="below"):
+        cycles.gap_to_action(actor=cw.barnet_assessor, answer=in_place)
+    with pytest.raises(PermissionDenied):
+        cycles.gap_to_action(actor=cw.brent_assessor, answer=partly)
+    # The keeper adds the next gap to the same plan, as one of its managers.
+    cycles.answer_save(actor=cw.barnet_assessor, unit=cw.barnet, item=items[2], level="planned")
+    second = Answer.objects.get(unit=cw.barnet, item=items[2])
+    with pytest.raises(PermissionDenied, match="manager"):
+        cycles.gap_to_action(actor=world.manager, answer=second)
+    assert cycles.gap_to_action(actor=cw.barnet_assessor, answer=second).plan == plan
+
+
+def test_the_next_cycle_compares_with_the_last(world, fw, cw):
+    items = _answer_all(cw, cw.barnet, cw.barnet_assessor, levels=("planned", "partly", "in_place"))
+    partly = Answer.objects.get(unit=cw.barnet, item=items[1])
+    action = cycles.gap_to_action(actor=cw.barnet_assessor, answer=partly)
+    cycles.cycle_close(actor=world.manager, cycle=cw.cycle)
+    # Next year, on a new version whose second item is reworded (not comparable).
+    second = services.framework_new_version(actor=world.manager, framework=fw.checklist)
+    new_items = list(second.items.order_by("position"))
+    services.item_update(actor=world.manager, item=new_items[1], not_comparable=True)
+    services.framework_status_set(actor=world.manager, framework=second, status="published")
+    nxt = cycles.cycle_create(
+        actor=world.manager,
+        framework=second,
+        title="2027/28",
+        opens_on=dt.date(2027, 4, 1),
+        due_on=dt.date(2027, 6, 30),
+        units=[cw.barnet.organisation],
+    )
+    unit = nxt.units.get()
+    cycles.unit_assessors_set(actor=world.manager, unit=unit, assessors=[cw.barnet_assessor])
+    _answer_all(cw, unit, cw.barnet_assessor, levels=("in_place", "in_place", "partly"))
+    before = selectors.previous_for_unit(unit)
+    assert before[new_items[0].pk].level == "planned"
+    assert new_items[1].pk not in before  # not comparable
+    assert before[new_items[2].pk].level == "in_place"
+    heat = selectors.heat_map(nxt)
+    ((_, _, _, moved),) = heat.rows
+    assert moved == {"better": 1, "worse": 1, "same": 0}
+    assert Answer.objects.get(unit=cw.barnet, item=items[1]).action == action

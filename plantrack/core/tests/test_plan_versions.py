@@ -801,7 +801,7 @@ def _framework(o, *, published: bool = False):
     return framework
 
 
-def _cycle(o, *, answered: bool = False, submitted: bool = False):
+def _cycle(o, *, answered: bool = False, submitted: bool = False, level: str = "in_place"):
     """A published checklist sent to one unit beneath the force, the manager its assessor and
     reviewer; answered (and submitted) if asked."""
     import datetime as dt
@@ -824,7 +824,7 @@ def _cycle(o, *, answered: bool = False, submitted: bool = False):
     cycles.unit_assessors_set(actor=o.manager, unit=unit, assessors=[o.manager])
     if answered or submitted:
         for item in cycle.framework.items.all():
-            cycles.answer_save(actor=o.manager, unit=unit, item=item, level="in_place")
+            cycles.answer_save(actor=o.manager, unit=unit, item=item, level=level)
     if submitted:
         cycles.unit_submit(actor=o.manager, unit=unit)
     return unit
@@ -876,6 +876,9 @@ RECIPES.update(
                 actor=o.manager, answer=_challenged(o), text="Because"
             ),
             "unit_finalise": lambda o: _s("unit_finalise")(actor=o.manager, unit=_accepted_all(o)),
+            "gap_to_action": lambda o: _s("gap_to_action")(
+                actor=o.manager, answer=_cycle(o, answered=True, level="partly").answers.first()
+            ),
             "unit_accept_rest": lambda o: _s("unit_accept_rest")(
                 actor=o.manager, unit=_cycle(o, submitted=True)
             ),
@@ -1082,6 +1085,9 @@ def test_a_service_moves_the_version_of_every_plan_showing_what_it_changed(
 # Models pointing at a plan whose rows no cached plan page shows (or shows under another key).
 _ACTIVITY_PAGE = "an activity's own page: an action's page lists its activities' titles only"
 EXEMPT_MODELS = {
+    "assessments.Answer": "an answer links to the action made from its gap; no plan page shows "
+    "answers (the action is made through the plan services, which move its plan's version)",
+    "assessments.ImprovementPlan": "which plan is a unit's improvement plan: no plan page shows it",
     "engagement.ActivityOwner": _ACTIVITY_PAGE,
     "engagement.ActivityUpdate": _ACTIVITY_PAGE,
     "engagement.FollowUp": _ACTIVITY_PAGE,

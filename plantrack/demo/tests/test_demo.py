@@ -220,3 +220,7 @@ def test_seed_000_checklist_published_and_the_minimum_standards_in_consultation(
         "VK": "final",
     }
     assert this_year.units.get(status="challenged").answers.filter(review="challenged").exists()
+    acted = last_year.units.filter(answers__action__isnull=False)
+    assert acted.count() == 2
+    actions = [a.action for a in last_year.units.first().answers.exclude(action=None)]
+    assert actions and "Met-Track team will run a session" in actions[0].description
