@@ -7,6 +7,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 
 from plantrack.accounts.api import API_AUTH
+from plantrack.assessments.api import router as assessments_router
 from plantrack.budgets.api import router as budgets_router
 from plantrack.directory.api import router as directory_router
 from plantrack.engagement.api import router as engagement_router
@@ -35,6 +36,7 @@ api.add_router("/", governance_router)
 api.add_router("/", packs_router)
 api.add_router("/", reminders_router)
 api.add_router("/", engagement_router)
+api.add_router("/", assessments_router)
 api.add_router("/", evidence_router)
 
 

@@ -312,6 +312,7 @@ def _frameworks_world(w) -> dict:
         "cycle": cycle,
         "unit": unit,
         "answer": answer,
+        "published_item": published.items.get(),
     }
 
 

@@ -627,6 +627,9 @@ OPERATIONS: dict[str, Op] = {
     f"PUT {API}/reminders/preference": Op(API_EVERYONE, body=_preference_body),
 }
 
+API_SEE_CYCLE = who(ok=CYCLE_READERS, e404=CYCLE_UNSEEN, anonymous=401)
+API_ANSWER_UNIT = who(ok={"owner"}, e403=MANAGERS | {"viewer"}, e404=CYCLE_UNSEEN, anonymous=401)
+API_REVIEW_CYCLE = who(ok=MANAGERS | {"viewer"}, e403={"owner"}, e404=CYCLE_UNSEEN, anonymous=401)
 API_ADD_IN_AREA = who(ok=MANAGERS, e403=SIGNED_IN - MANAGERS, anonymous=401)
 API_SEE_REGISTER = who(ok=REGISTER_READERS, e404=REGISTER_UNSEEN, anonymous=401)
 API_MANAGE_REGISTER = who(ok=MANAGERS, e403={"owner"}, e404=REGISTER_UNSEEN, anonymous=401)
@@ -647,6 +650,30 @@ OPERATIONS.update(
         f"POST {API}/areas": Op(API_ADD_IN_AREA, body=_area_body),
         f"PATCH {API}/areas/{{area_id}}": Op(
             API_ADD_IN_AREA, {"area_id": "borough"}, body=lambda w: {"code": "MZ"}
+        ),
+        f"GET {API}/assessments/frameworks": Op(API_EVERYONE),
+        f"GET {API}/assessments/frameworks/{{framework_id}}": Op(
+            API_EVERYONE, {"framework_id": "published_framework"}
+        ),
+        # A list of those one can read: empty for who can read none of them.
+        f"GET {API}/assessments/frameworks/{{framework_id}}/cycles": Op(
+            API_EVERYONE, {"framework_id": "published_framework"}
+        ),
+        f"GET {API}/assessments/cycles/{{cycle_id}}": Op(API_SEE_CYCLE, {"cycle_id": "cycle"}),
+        f"GET {API}/assessments/cycles/{{cycle_id}}/heat-map": Op(
+            API_SEE_CYCLE, {"cycle_id": "cycle"}
+        ),
+        f"GET {API}/assessments/returns/{{unit_id}}": Op(API_SEE_CYCLE, {"unit_id": "unit"}),
+        f"PUT {API}/assessments/returns/{{unit_id}}/answers/{{item_id}}": Op(
+            API_ANSWER_UNIT,
+            {"unit_id": "unit", "item_id": "published_item"},
+            body=lambda w: {"level": "in_place", "comment": "Matrix"},
+        ),
+        f"POST {API}/assessments/returns/{{unit_id}}/submit": Op(
+            API_ANSWER_UNIT, {"unit_id": "unit"}
+        ),
+        f"POST {API}/assessments/answers/{{answer_id}}/reviews": Op(
+            API_REVIEW_CYCLE, {"answer_id": "answer"}, body=lambda w: {"decision": "accept"}
         ),
         f"GET {API}/engagement/registers": Op(API_EVERYONE),
         f"GET {API}/engagement/registers/{{register_id}}": Op(
