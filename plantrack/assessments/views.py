@@ -23,6 +23,7 @@ from plantrack.assessments.models import Framework, Unit
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on
+from plantrack.core.xlsx import xlsx_response
 
 NAV = "assessments"
 FORM = "assessments/form.html"
@@ -219,6 +220,15 @@ def cycle_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "reviewers": cycle.reviewers.order_by("username"),
     }
     return render(request, "assessments/cycle_detail.html", context)
+
+
+@require_GET
+def cycle_export(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The heat map and every answer as a workbook."""
+    from plantrack.assessments.exports import cycle_xlsx  # openpyxl: only when asked for
+
+    cycle = selectors.cycle_get_for_user(request.user, pk)
+    return xlsx_response(cycle_xlsx(cycle), cycle.title, "heat-map")
 
 
 @require_POST

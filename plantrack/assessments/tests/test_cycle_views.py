@@ -202,3 +202,40 @@ def test_a_gap_becomes_an_action_from_the_return(client, world, cw):
     assert reverse("plans:action", args=[partly.action_id]) in page
     assert page.count("Turn this gap") == 1
     assert _as(client, cw.brent_assessor).get(url).status_code == 403
+
+
+def test_the_heat_map_downloads_as_a_workbook(client, world, cw):
+    import io
+
+    import openpyxl
+
+    items = list(cw.cycle.framework.items.order_by("position"))
+    for item, level in zip(items, ("in_place", "partly", "not_applicable"), strict=True):
+        cycles.answer_save(
+            actor=cw.barnet_assessor,
+            unit=cw.barnet,
+            item=item,
+            level=level,
+            reason="No custody suite" if level == "not_applicable" else "",
+            comment="=HYPERLINK('http://evil')" if level == "partly" else "",
+        )
+    r = _as(client, cw.brent_assessor).get(reverse("assessments:cycle_export", args=[cw.cycle.pk]))
+    assert r.status_code == 200 and r["Content-Disposition"].endswith('-heat-map.xlsx"')
+    book = openpyxl.load_workbook(io.BytesIO(r.content))
+    heat = book["Heat map"]
+    rows = {row[0]: row for row in heat.iter_rows(values_only=True) if row[0]}
+    assert rows["Barnet BOCU"][2] == 50 and rows["Barnet BOCU"][7:10] == (
+        "In place",
+        "Partly in place",
+        "Not applicable",
+    )
+    assert heat.cell(row=4, column=8).fill.fgColor.rgb.endswith("CCE2D8")
+    answers = list(book["Answers"].iter_rows(values_only=True))
+    assert answers[2][5] == "=HYPERLINK('http://evil')"  # kept as text
+    assert book["Answers"].cell(row=3, column=6).data_type == "s"
+    assert (
+        _as(client, world.outsider)
+        .get(reverse("assessments:cycle_export", args=[cw.cycle.pk]))
+        .status_code
+        == 404
+    )
