@@ -21,8 +21,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from plantrack.accounts.models import User
@@ -287,6 +290,52 @@ def unit_finalise(*, actor: User, unit: Unit) -> Unit:
     unit.finalised_at = timezone.now()
     save_validated(unit, actor=actor)
     return unit
+
+
+# --- Chasing ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_chase(*, actor: User, unit: Unit) -> list[str]:
+    """Email the unit's assessors that its return is still to submit (overdue or due), with
+    the link, and record when; returns the addresses written to. The email goes once the
+    transaction commits."""
+    cycle = unit.cycle
+    require(can_edit_framework(actor, cycle.framework), KEEPERS_ONLY)
+    _require_open(cycle)
+    if unit.status in (Unit.Status.SUBMITTED, Unit.Status.FINAL):
+        raise ValidationError(f"{unit}'s return is submitted: there is nothing to chase.")
+    addresses = sorted(
+        {user.email for user in unit.assessors.all() if user.is_active and user.email}
+    )
+    if not addresses:
+        raise ValidationError(
+            f"{unit} has no assessor with an email address: name one on the cycle's page."
+        )
+    unit.chased_at = timezone.now()
+    save_validated(unit, actor=actor)
+    overdue = cycle.due_on < timezone.localdate()
+    when = "was due" if overdue else "is due"
+    link = settings.PLANTRACK_BASE_URL + reverse("assessments:unit", args=[unit.pk])
+    answered = unit.answers.count()
+    items = cycle.framework.items.count()
+    body = "\n".join(
+        [
+            "Hello,",
+            "",
+            f"{actor.display_name} reminds you that {unit}'s return for {cycle.title} "
+            f"({cycle.framework.title}) {when} on {cycle.due_on:%-d %B %Y}. "
+            f"{answered} of {items} items are answered; it is "
+            f"{unit.get_status_display().lower()}.",
+            "",
+            link,
+            "",
+            "PlanTrack",
+        ]
+    )
+    subject = f"{'Overdue' if overdue else 'Due'}: {unit}'s return for {cycle.title}"
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses))
+    return addresses
 
 
 # --- Gaps into actions ----------------------------------------------------------------------

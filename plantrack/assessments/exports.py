@@ -26,8 +26,8 @@ FILLS = {
 def cycle_xlsx(cycle: Cycle) -> bytes:
     heat = heat_map(cycle)
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Heat map"
+    sheet = workbook.create_sheet("Heat map")
+    workbook.remove(workbook.worksheets[0])
     _heat_map(sheet, heat)
     _answers(workbook.create_sheet("Answers"), cycle, heat)
     _items(workbook.create_sheet("Items"), heat)

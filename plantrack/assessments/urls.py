@@ -26,6 +26,7 @@ urlpatterns = [
     path("returns/<int:pk>/", views.unit_detail, name="unit"),
     path("returns/<int:pk>/assessors/", views.unit_assessors, name="unit_assessors"),
     path("returns/<int:pk>/finalise/", views.unit_finalise, name="unit_finalise"),
+    path("returns/<int:pk>/chase/", views.unit_chase, name="unit_chase"),
     path("returns/<int:pk>/accept-rest/", views.unit_accept_rest, name="unit_accept_rest"),
     path("answers/<int:pk>/review/", views.answer_review, name="answer_review"),
     path("answers/<int:pk>/reply/", views.answer_reply, name="answer_reply"),

@@ -24,6 +24,7 @@ from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on
 from plantrack.core.xlsx import xlsx_response
+from plantrack.plans.selectors import today
 
 NAV = "assessments"
 FORM = "assessments/form.html"
@@ -218,6 +219,8 @@ def cycle_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "map": selectors.heat_map(cycle),
         "can_run": selectors.can_edit_framework(request.user, cycle.framework),
         "reviewers": cycle.reviewers.order_by("username"),
+        "chaseable": (Unit.Status.NOT_STARTED, Unit.Status.DRAFT, Unit.Status.CHALLENGED),
+        "overdue": cycle.due_on < today(),
     }
     return render(request, "assessments/cycle_detail.html", context)
 
@@ -306,6 +309,17 @@ def unit_assessors(request: SignedInRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{unit}'s assessors saved.")
             return redirect(unit.cycle)
     return _form(request, form, f"Assessors for {unit}", unit.cycle.framework)
+
+
+@require_POST
+def unit_chase(request: SignedInRequest, pk: int) -> HttpResponse:
+    unit = selectors.unit_get_for_user(request.user, pk)
+    try:
+        sent = cycles.unit_chase(actor=request.user, unit=unit)
+        messages.success(request, f"{unit}'s assessors chased ({', '.join(sent)}).")
+    except ValidationError as exc:
+        _refused(request, exc)
+    return redirect(unit.cycle)
 
 
 @require_POST

@@ -1,5 +1,6 @@
 """ICS calendars for the secret feed URLs: deadlines, review dates, milestones, meetings, and
-(in a user's own feed) the due days of their open engagement follow-ups.
+(in a user's own feed) the due days of their open engagement follow-ups and of the
+self-assessment returns they answer for.
 
 Every event is an all-day event (DTSTART and DTEND as DATE values, DTEND the day after, as
 Outlook and Google Calendar expect), marked transparent so it does not show the day as busy.
@@ -14,7 +15,8 @@ everything the events show (``feed_cache_parts``): the versions of the plans the
 history row and the number of meetings of each body (Meeting has no version or updated_at;
 every create, edit and delete of a meeting writes a history row) and the body's updated_at
 (its name), for a user's follow-ups their number, ids and newest updated_at with the newest
-updated_at of their activities and registers (whose titles the events show), the day, the
+updated_at of their activities and registers (whose titles the events show), for their open
+returns the same of the returns and their cycles, the day, the
 site's address, and the feed's own id, token and reset time. The key is asked for after the
 access check, and it doubles as the response's ETag.
 """
@@ -32,6 +34,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from plantrack.assessments.models import Cycle, Unit
 from plantrack.core.cache import cached, release
 from plantrack.directory.models import Person
 from plantrack.engagement.models import FollowUp
@@ -74,6 +77,7 @@ class FeedBuilder:
         self.meeting_url = _pattern(base_url, "governance:meeting")
         self.body_url = _pattern(base_url, "governance:body")
         self.activity_url = _pattern(base_url, "engagement:activity")
+        self.return_url = _pattern(base_url, "assessments:unit")
         self.calendar = Calendar()
         self.calendar.add("prodid", PRODID)
         self.calendar.add("version", "2.0")
@@ -173,6 +177,18 @@ class FeedBuilder:
             summary = f"Follow-up: {_label('', title)}"
             self._event(f"follow-up-{pk}", due, summary, url, description)
 
+    def add_returns(self, units: QuerySet[Unit]) -> None:
+        """Self-assessment returns still to submit, on their cycle's due day."""
+        rows = (
+            units.filter(cycle__due_on__gte=self.since)
+            .values_list("pk", "organisation__name", "cycle__title", "cycle__due_on")
+            .order_by("pk")
+        )
+        for pk, unit_name, cycle_title, due in rows:
+            url = self.return_url.format(pk) if self.return_url else None
+            summary = f"Return due: {unit_name}, {_label('', cycle_title)}"
+            self._event(f"return-{pk}", due, summary, url, url or "")
+
     def to_ical(self) -> bytes:
         return self.calendar.to_ical()
 
@@ -203,6 +219,15 @@ def _user_follow_ups(feed: CalendarFeed) -> QuerySet[FollowUp]:
     return FollowUp.objects.filter(owner__user=feed.user, done=False)
 
 
+def _user_returns(feed: CalendarFeed) -> QuerySet[Unit]:
+    """The returns the user answers for that are still theirs to submit, in open cycles."""
+    return Unit.objects.filter(
+        assessors=feed.user,
+        cycle__status=Cycle.Status.OPEN,
+        status__in=(Unit.Status.NOT_STARTED, Unit.Status.DRAFT, Unit.Status.CHALLENGED),
+    )
+
+
 def _body_actions(feed: CalendarFeed) -> QuerySet[Action]:
     oversights = Oversight.objects.filter(body_id=feed_body_id(feed))
     whole_plans = oversights.filter(section__isnull=True).values("plan_id")
@@ -216,6 +241,7 @@ def _user_feed(builder: FeedBuilder, feed: CalendarFeed) -> None:
     builder.add_milestones(actions)
     builder.add_meetings(Meeting.objects.filter(body__in=_user_bodies(feed)))
     builder.add_follow_ups(_user_follow_ups(feed))
+    builder.add_returns(_user_returns(feed))
 
 
 def _plan_feed(builder: FeedBuilder, feed: CalendarFeed) -> None:
@@ -298,7 +324,20 @@ def _user_marks(feed: CalendarFeed) -> tuple:
         _plan_marks(plans),
         _body_marks(_user_bodies(feed)),
         _follow_up_marks(_user_follow_ups(feed)),
+        _return_marks(_user_returns(feed)),
     )
+
+
+def _return_marks(units: QuerySet[Unit]) -> tuple:
+    """The open returns' number and ids, and the newest change to them or their cycles (the
+    due date and title the events show), in one query."""
+    found = units.aggregate(
+        mark_count=Count("pk"),
+        mark_ids=Sum("pk"),
+        mark_changed=Max("updated_at"),
+        mark_cycle=Max("cycle__updated_at"),
+    )
+    return tuple(found[key] for key in ("mark_count", "mark_ids", "mark_changed", "mark_cycle"))
 
 
 def _plan_feed_marks(feed: CalendarFeed) -> tuple:

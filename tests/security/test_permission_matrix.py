@@ -449,6 +449,7 @@ ROUTES.update(
         "assessments:unit_assessors": Row({"pk": "unit"}, get=RUN_CYCLE, post=RUN_CYCLE),
         "assessments:unit_finalise": Row({"pk": "unit"}, get=NO, post=REVIEW_CYCLE),
         "assessments:unit_accept_rest": Row({"pk": "unit"}, get=NO, post=REVIEW_CYCLE),
+        "assessments:unit_chase": Row({"pk": "unit"}, get=NO, post=RUN_CYCLE),
         "assessments:answer_review": Row({"pk": "answer"}, get=NO, post=REVIEW_CYCLE),
         "assessments:answer_reply": Row({"pk": "answer"}, get=NO, post=ANSWER_UNIT),
         # The unit's assessor and the keepers turn a gap into an action.

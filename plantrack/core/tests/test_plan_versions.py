@@ -830,6 +830,11 @@ def _cycle(o, *, answered: bool = False, submitted: bool = False, level: str = "
     return unit
 
 
+def _chased(o):
+    type(o.manager).objects.filter(pk=o.manager.pk).update(email="manager@example.org")
+    return _s("unit_chase")(actor=o.manager, unit=_cycle(o))
+
+
 def _return_saved(o):
     from plantrack.assessments.cycles import AnswerInput
 
@@ -879,6 +884,7 @@ RECIPES.update(
             "gap_to_action": lambda o: _s("gap_to_action")(
                 actor=o.manager, answer=_cycle(o, answered=True, level="partly").answers.first()
             ),
+            "unit_chase": _chased,
             "unit_accept_rest": lambda o: _s("unit_accept_rest")(
                 actor=o.manager, unit=_cycle(o, submitted=True)
             ),

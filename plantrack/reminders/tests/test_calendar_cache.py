@@ -209,8 +209,8 @@ def _owned_actions(world, count: int) -> None:
 # A cached hit: the feed with its owner, plan and body (1); the access check, for plan and body
 # feeds (1); the key's marks: nothing for a plan feed (its version came with the feed), the
 # plans' versions and the bodies' meeting marks for user and body feeds (1 + 1), and the
-# user's follow-ups for a user feed (1).
-CACHED_HIT_QUERIES = {"plan": 2, "user": 4, "body": 4}
+# user's follow-ups and self-assessment returns for a user feed (1 + 1).
+CACHED_HIT_QUERIES = {"plan": 2, "user": 5, "body": 4}
 
 
 @pytest.mark.parametrize("scope", ["plan", "user", "body"])
