@@ -12,11 +12,16 @@ from plantrack.accounts.models import User
 from plantrack.accounts.services import user_create
 from plantrack.assessments import cycles, services
 from plantrack.assessments.models import GAPS, Cycle, Framework, Unit
-from plantrack.directory.services import membership_add, organisation_create
+from plantrack.directory.services import membership_add, organisation_create, person_create
 from plantrack.engagement import quality
 from plantrack.evidence.services import evidence_attach_link
 
 MANDATORY = ("Appointment of a SPOC", "Ensure minimum monthly contact")
+# The words naming the recorded activity of recurring practices, for the check against the data.
+CHECK_WORDS = {
+    "Regular (3-weekly?) reminder slides": "reminder slides, MetBats",
+    "Ensure minimum monthly contact": "Met-Track",
+}
 STANDARDS_TITLE = "Minimum standards of engagement"
 
 
@@ -24,6 +29,9 @@ def load_demo_frameworks(*, actor: User, checklist: Framework) -> list[Framework
     for item in checklist.items.all():
         if item.text.startswith(MANDATORY):
             services.item_update(actor=actor, item=item, mandatory=True)
+        for start, words in CHECK_WORDS.items():
+            if item.text.startswith(start):
+                services.item_update(actor=actor, item=item, check_words=words)
     services.framework_status_set(actor=actor, framework=checklist, status="published")
     standards = services.framework_create(
         actor=actor,
@@ -81,6 +89,16 @@ def load_demo_cycles(*, actor: User, checklist: Framework, reviewer: User) -> li
             last_name="SPOC",
         )
         membership_add(actor=actor, user=assessor, organisation=borough)
+        if code == "YR":  # the directory shows Haringey's SPOC and the Inspector overseeing
+            person_create(
+                actor=actor,
+                name="Priya Shah",
+                rank="PC",
+                post="Met-Track SPOC",
+                organisation=borough,
+                spoc=True,
+            )
+            person_create(actor=actor, name="Tom Reed", rank="Insp", organisation=borough)
         units.append(borough)
         assessors.append(assessor)
     items = list(checklist.items.order_by("position"))

@@ -48,6 +48,7 @@ class ItemForm(forms.ModelForm):
             "kind",
             "cadence_text",
             "cadence_days",
+            "check_words",
             "mandatory",
             "evidence_required",
             "previous",

@@ -97,6 +97,15 @@ class Item(models.Model):
     # in days when that could be read.
     cadence_text = models.CharField("cadence", max_length=100, blank=True)
     cadence_days = models.PositiveIntegerField(null=True, blank=True)
+    # Words naming the recorded engagement activity that shows a recurring practice happening
+    # ("reminder slides, MetBats"), for the check against the data (checks.py).
+    check_words = models.CharField(
+        "words that name its recorded activity",
+        max_length=300,
+        blank=True,
+        help_text="For a recurring practice, comma-separated: activities whose title, aim or "
+        "method holds one of them count as it happening",
+    )
     mandatory = models.BooleanField(default=False)
     evidence_required = models.BooleanField(
         default=False, help_text="An answer of “in place” or “embedded” must carry evidence"

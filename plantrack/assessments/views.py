@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from plantrack.accounts.http import SignedInRequest
 from plantrack.assessments import cycles, selectors, services
+from plantrack.assessments.checks import checks_for
 from plantrack.assessments.forms import (
     AssessorsForm,
     CycleForm,
@@ -271,6 +272,7 @@ def _unit_context(request: SignedInRequest, unit: Unit, form: ReturnForm) -> dic
         "can_act": selectors.is_assessor(user, unit)
         or selectors.can_edit_framework(user, unit.cycle.framework),
         "before": selectors.previous_for_unit(unit),
+        "checks": checks_for(unit, form.items),
     }
 
 

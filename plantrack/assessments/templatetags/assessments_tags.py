@@ -33,3 +33,9 @@ def level_tag(answer: Answer | None) -> str:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key)
+
+
+@register.filter
+def disagrees(check, answer) -> bool:
+    """Whether the data's word on an item contradicts the unit's answer (checks.Check)."""
+    return check.disagrees_with(answer)
