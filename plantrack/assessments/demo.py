@@ -12,6 +12,7 @@ from plantrack.accounts.models import User
 from plantrack.accounts.services import user_create
 from plantrack.assessments import cycles, services
 from plantrack.assessments.models import GAPS, Cycle, Framework, Unit
+from plantrack.directory.models import Organisation
 from plantrack.directory.services import membership_add, organisation_create, person_create
 from plantrack.engagement import quality
 from plantrack.evidence.services import evidence_attach_link
@@ -186,3 +187,21 @@ def _answer(unit: Unit, assessor: User, items, borough: int, year: int) -> None:
 def _review(unit: Unit, reviewer: User) -> None:
     for answer in unit.answers.all():
         cycles.answer_review(actor=reviewer, answer=answer, decision="accept")
+
+
+def load_demo_consultation(*, actor: User, standards: Framework) -> None:
+    """The six boroughs consulted on the minimum standards; two have commented."""
+    boroughs = list(
+        Organisation.objects.filter(
+            parent=standards.organisation, short_name__in=[code for code, _ in BOROUGHS]
+        )
+    )
+    services.framework_update(actor=actor, framework=standards, consulted=boroughs)
+    items = list(standards.items.order_by("position"))
+    comments = [
+        ("haringey-spoc", 4, "Outputs: say which count — is a leaflet drop an output?"),
+        ("wandsworth-spoc", 5, "For ward panels the feedback is the panel's minutes: count them."),
+    ]
+    for username, number, text in comments:
+        author = User.objects.get(username=username)
+        services.item_comment_add(actor=author, item=items[number], text=text)

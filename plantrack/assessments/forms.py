@@ -12,12 +12,15 @@ from plantrack.directory.models import Organisation, Person
 class FrameworkForm(forms.ModelForm):
     class Meta:
         model = Framework
-        fields = ["title", "organisation", "description", "target_percent"]
-        labels = {"description": "Introduction"}
+        fields = ["title", "organisation", "description", "target_percent", "consulted"]
+        labels = {"description": "Introduction", "consulted": "Organisations consulted"}
+        widgets = {"consulted": forms.CheckboxSelectMultiple}
         help_texts = {
             "organisation": "The organisation that keeps the framework and runs its cycles",
             "target_percent": "“The vast majority”: the share of the items that apply to a unit "
             "it should have in place, for example 80",
+            "consulted": "While it is in consultation their members read it and comment on "
+            "each item",
         }
 
     def __init__(self, *args, user: User, **kwargs):
@@ -26,7 +29,14 @@ class FrameworkForm(forms.ModelForm):
         if self.instance.pk:
             # The owner is not changed by an edit: cycles and answers belong to it.
             del self.fields["organisation"]
+            if self.instance.is_editable:
+                consult = selectors.organisations_to_consult(self.instance)
+                model_choice(self, "consulted").queryset = consult
+            else:
+                del self.fields["consulted"]
         else:
+            # Whom to consult is chosen once the framework (and so its keeper) exists.
+            del self.fields["consulted"]
             model_choice(self, "organisation").queryset = organisations
 
 
@@ -247,3 +257,12 @@ class GapActionForm(forms.Form):
         assessor = selectors.people_of_unit(unit).filter(user__in=unit.assessors.all()).first()
         if assessor is not None:
             self.fields["owner"].initial = assessor.pk
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label="Comment",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write the comment"},
+    )

@@ -42,6 +42,10 @@ class Framework(models.Model):
     previous = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_versions"
     )
+    # Asked for comments on each item while the framework is in consultation.
+    consulted = models.ManyToManyField(
+        Organisation, blank=True, related_name="frameworks_consulted", verbose_name="consult"
+    )
     source_document = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -66,6 +70,24 @@ class Framework(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.CONSULTATION)
+
+
+class ItemComment(models.Model):
+    """A comment on an item during consultation, from a member of a consulted organisation
+    (or a keeper answering)."""
+
+    item = models.ForeignKey("Item", on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="item_comments"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = bounded_text()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "created_at", "id"]
 
 
 # What may follow each status (services.framework_status_set).

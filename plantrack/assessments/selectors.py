@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from plantrack.accounts.models import User
-from plantrack.assessments.models import IN_PLACE, RANK, Answer, Cycle, Framework, Item, Unit
+from plantrack.assessments.models import (
+    IN_PLACE,
+    RANK,
+    Answer,
+    Cycle,
+    Framework,
+    Item,
+    ItemComment,
+    Unit,
+)
 from plantrack.directory.models import Organisation, Person
 from plantrack.directory.selectors import organisation_ids_for, with_units
 from plantrack.evidence.models import Evidence
@@ -26,8 +35,15 @@ def frameworks_visible_to(user: User) -> QuerySet[Framework]:
         return Framework.objects.none()
     if user.is_superuser:
         return Framework.objects.all()
+    mine = organisation_ids_for(user)
+    consulted = Framework.consulted.through.objects.filter(organisation_id__in=mine)
     return Framework.objects.filter(
-        Q(status__in=SHARED) | Q(organisation_id__in=organisation_ids_for(user))
+        Q(status__in=SHARED)
+        | Q(organisation_id__in=mine)
+        | Q(
+            status=Framework.Status.CONSULTATION,
+            pk__in=consulted.values("framework_id"),
+        )
     )
 
 
@@ -51,7 +67,16 @@ def frameworks_for_list(user: User) -> QuerySet[Framework]:
 
 
 def framework_items(framework: Framework) -> QuerySet[Item]:
-    return framework.items.select_related("previous").order_by("position", "id")
+    return (
+        framework.items.select_related("previous")
+        .prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=ItemComment.objects.select_related("author", "organisation"),
+            )
+        )
+        .order_by("position", "id")
+    )
 
 
 def item_get_for_user(user: User, pk: int) -> Item:
@@ -77,6 +102,25 @@ def can_keep_frameworks_of(user: User, organisation: Organisation | None = None)
 
 def can_edit_framework(user: User, framework: Framework) -> bool:
     return can_keep_frameworks_of(user, framework.organisation)
+
+
+def commenting_organisation(user: User, framework: Framework) -> Organisation | None:
+    """The consulted organisation the user comments for (their own, or one above it), while
+    the framework is in consultation; None if they may not comment."""
+    if framework.status != Framework.Status.CONSULTATION or not user.is_authenticated:
+        return None
+    mine = organisation_ids_for(user)
+    return framework.consulted.filter(pk__in=mine).order_by("name").first()
+
+
+def can_comment(user: User, framework: Framework) -> bool:
+    """Members of a consulted organisation, and the keepers (to answer them), during
+    consultation."""
+    if framework.status != Framework.Status.CONSULTATION:
+        return False
+    return (
+        can_edit_framework(user, framework) or commenting_organisation(user, framework) is not None
+    )
 
 
 def organisations_for_new_framework(user: User) -> QuerySet[Organisation]:
@@ -365,3 +409,9 @@ def people_of_unit(unit: Unit) -> QuerySet[Person]:
         .distinct()
         .order_by("name")
     )
+
+
+def organisations_to_consult(framework: Framework) -> QuerySet[Organisation]:
+    """Whom a framework's keepers may consult: the units beneath the keeping organisation."""
+    beneath = with_units([framework.organisation_id]) - {framework.organisation_id}
+    return Organisation.objects.filter(pk__in=beneath).order_by("name")

@@ -17,8 +17,13 @@ from django.db.models import Max
 
 from plantrack.accounts.models import User
 from plantrack.assessments import kinds
-from plantrack.assessments.models import NEXT_STATUSES, Framework, Item
-from plantrack.assessments.selectors import can_edit_framework, can_keep_frameworks_of
+from plantrack.assessments.models import NEXT_STATUSES, Framework, Item, ItemComment
+from plantrack.assessments.selectors import (
+    can_comment,
+    can_edit_framework,
+    can_keep_frameworks_of,
+    commenting_organisation,
+)
 from plantrack.core.concurrency import claim
 from plantrack.core.services import (
     UNSET,
@@ -76,17 +81,32 @@ def framework_update(
     title: str = UNSET,
     description: str = UNSET,
     target_percent: int = UNSET,
+    consulted: Iterable[Organisation] = UNSET,
     edit_version: str | None = None,
 ) -> Framework:
-    fields = supplied(locals(), "actor", "framework", "edit_version")
+    """Change a framework; its title and target only while a draft, the organisations
+    consulted while a draft or in consultation."""
+    fields = supplied(locals(), "actor", "framework", "edit_version", "consulted")
     require(can_edit_framework(actor, framework), KEEPERS_ONLY)
     claim(framework, edit_version)
-    if framework.status != Framework.Status.DRAFT and set(fields) - {"description"}:
+    before = (framework.title, framework.target_percent)
+    apply_fields(framework, fields)
+    if (
+        framework.status != Framework.Status.DRAFT
+        and (
+            framework.title,
+            framework.target_percent,
+        )
+        != before
+    ):
         raise ValidationError(
             "Only a draft's title and target can change: they are what units were sent."
         )
-    apply_fields(framework, fields)
     save_validated(framework, actor=actor)
+    if consulted is not UNSET:
+        if not framework.is_editable:
+            raise ValidationError("A published framework is no longer consulted on.")
+        framework.consulted.set(list(consulted))
     return framework
 
 
@@ -146,6 +166,26 @@ def framework_new_version(*, actor: User, framework: Framework) -> Framework:
             actor=actor,
         )
     return copy
+
+
+@transaction.atomic
+def item_comment_add(*, actor: User, item: Item, text: str) -> ItemComment:
+    """A comment on an item while its framework is in consultation."""
+    framework = item.framework
+    require(
+        can_comment(actor, framework),
+        "Only the organisations consulted comment, while the framework is in consultation.",
+    )
+    if not text.strip():
+        raise ValidationError({"text": "Write the comment."})
+    comment = ItemComment(
+        item=item,
+        author=actor,
+        organisation=commenting_organisation(actor, framework),
+        text=text.strip(),
+    )
+    save_validated(comment, actor=actor)
+    return comment
 
 
 # --- Items ----------------------------------------------------------------------------------

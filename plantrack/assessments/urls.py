@@ -19,6 +19,7 @@ urlpatterns = [
     path("frameworks/<int:pk>/items/new/", views.item_create, name="item_create"),
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("items/<int:pk>/delete/", views.item_delete, name="item_delete"),
+    path("items/<int:pk>/comment/", views.item_comment, name="item_comment"),
     path("frameworks/<int:pk>/cycles/new/", views.cycle_create, name="cycle_create"),
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle"),
     path("cycles/<int:pk>/close/", views.cycle_close, name="cycle_close"),

@@ -11,6 +11,7 @@ from plantrack.assessments import cycles, selectors, services
 from plantrack.assessments.checks import checks_for
 from plantrack.assessments.forms import (
     AssessorsForm,
+    CommentForm,
     CycleForm,
     FrameworkForm,
     GapActionForm,
@@ -80,6 +81,7 @@ def framework_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "framework": framework,
         "items": selectors.framework_items(framework),
         "can_edit": can_edit,
+        "can_comment": selectors.can_comment(request.user, framework),
         "status_form": StatusForm(framework=framework) if can_edit else None,
         "next_versions": framework.next_versions.all(),
         "cycles": selectors.cycles_of(request.user, framework),
@@ -168,6 +170,24 @@ def item_edit(request: SignedInRequest, pk: int) -> HttpResponse:
             messages.success(request, "Item saved.")
             return redirect(framework)
     return _form(request, form, "Edit an item", framework)
+
+
+@require_http_methods(["GET", "POST"])
+def item_comment(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Comment on an item while its framework is in consultation."""
+    item = selectors.item_get_for_user(request.user, pk)
+    framework = item.framework
+    require(
+        selectors.can_comment(request.user, framework),
+        "Only the organisations consulted comment, while the framework is in consultation.",
+    )
+    form = CommentForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.item_comment_add(actor=request.user, item=item, **form.cleaned_data)
+            messages.success(request, "Comment added.")
+            return redirect(f"{framework.get_absolute_url()}#item-{item.pk}")
+    return _form(request, form, f"Comment on: {item.text[:80]}", framework)
 
 
 @require_http_methods(["GET", "POST"])

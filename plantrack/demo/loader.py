@@ -12,7 +12,12 @@ from django.db import transaction
 
 from plantrack.accounts.models import User
 from plantrack.accounts.services import user_create
-from plantrack.assessments.demo import STANDARDS_TITLE, load_demo_cycles, load_demo_frameworks
+from plantrack.assessments.demo import (
+    STANDARDS_TITLE,
+    load_demo_consultation,
+    load_demo_cycles,
+    load_demo_frameworks,
+)
 from plantrack.assessments.models import Framework
 from plantrack.budgets.demo import load_demo_funding
 from plantrack.directory.models import Membership, Organisation, Person
@@ -116,5 +121,6 @@ def load_seed_framework(actor: User, reviewer: User, *, reset: bool = False) -> 
         actor=actor, parsed=parsed, owner_organisation=organisation, source_document=file_name
     )
     checklist = saved.frameworks[0]
-    load_demo_frameworks(actor=actor, checklist=checklist)
+    _, standards = load_demo_frameworks(actor=actor, checklist=checklist)
     load_demo_cycles(actor=actor, checklist=checklist, reviewer=reviewer)
+    load_demo_consultation(actor=actor, standards=standards)

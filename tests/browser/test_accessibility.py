@@ -124,6 +124,9 @@ def _framework_urls() -> dict[str, str]:
         "framework-draft": f"/assessments/frameworks/{standards.pk}/",
         "framework-new": "/assessments/frameworks/new/",
         "item-edit": f"/assessments/items/{standards.items.order_by('position').first().pk}/edit/",
+        "item-comment": (
+            f"/assessments/items/{standards.items.order_by('position').first().pk}/comment/"
+        ),
     }
 
 
@@ -242,6 +245,7 @@ SIGNED_IN_PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("framework-draft", "framework-draft", None),
     ("framework-new", "framework-new", None),
     ("item-edit", "item-edit", None),
+    ("item-comment", "item-comment", None),
     ("cycle", "cycle", None),
     ("cycle-closed", "cycle-closed", None),
     ("cycle-new", "cycle-new", None),

@@ -117,6 +117,7 @@ START_REGISTER = who(ok=MANAGERS | {"outsider"}, e403={"owner", "contributor", "
 START_FRAMEWORK = START_REGISTER
 KEEP_DRAFT = who(ok=MANAGERS, e404=SIGNED_IN - MANAGERS)
 KEEP_PUBLISHED = who(ok=MANAGERS, e403=SIGNED_IN - MANAGERS)
+NO_COMMENTS_YET = who(e403=MANAGERS, e404=SIGNED_IN - MANAGERS)
 # Its cycle is read by its keepers, its reviewer (the viewer) and its unit's assessor (the
 # owner); run by the keepers, reviewed by the reviewer (and keepers), answered by the assessor.
 CYCLE_READERS = MANAGERS | {"owner", "viewer"}
@@ -439,6 +440,10 @@ ROUTES.update(
         "assessments:item_create": Row({"pk": "draft_framework"}, get=KEEP_DRAFT, post=KEEP_DRAFT),
         "assessments:item_edit": Row({"pk": "draft_item"}, get=KEEP_DRAFT, post=KEEP_DRAFT),
         "assessments:item_delete": Row({"pk": "draft_item"}, get=KEEP_DRAFT, post=KEEP_DRAFT),
+        # The draft is not in consultation: nobody comments (the keepers are told why).
+        "assessments:item_comment": Row(
+            {"pk": "draft_item"}, get=NO_COMMENTS_YET, post=NO_COMMENTS_YET
+        ),
         "assessments:cycle_create": Row(
             {"pk": "published_framework"}, get=KEEP_PUBLISHED, post=KEEP_PUBLISHED
         ),

@@ -830,6 +830,18 @@ def _cycle(o, *, answered: bool = False, submitted: bool = False, level: str = "
     return unit
 
 
+def _consulted(o):
+    from plantrack.assessments.demo import STANDARDS_TITLE
+
+    checklist = _framework(o, published=True)
+    _s("load_demo_cycles")(actor=o.admin, checklist=checklist, reviewer=o.manager)
+    standards = _s("framework_create")(actor=o.manager, organisation=o.force, title=STANDARDS_TITLE)
+    for text in ("Aim", "Communities", "Method", "Level", "Outputs", "Feedback"):
+        _s("item_create")(actor=o.manager, framework=standards, text=text)
+    _s("framework_status_set")(actor=o.manager, framework=standards, status="consultation")
+    return _s("load_demo_consultation")(actor=o.manager, standards=standards)
+
+
 def _chased(o):
     type(o.manager).objects.filter(pk=o.manager.pk).update(email="manager@example.org")
     return _s("unit_chase")(actor=o.manager, unit=_cycle(o))
@@ -891,6 +903,7 @@ RECIPES.update(
             "load_demo_frameworks": lambda o: _s("load_demo_frameworks")(
                 actor=o.manager, checklist=_framework(o)
             ),
+            "load_demo_consultation": _consulted,
             "load_demo_cycles": lambda o: _s("load_demo_cycles")(
                 actor=o.admin, checklist=_framework(o, published=True), reviewer=o.manager
             ),
@@ -907,6 +920,15 @@ RECIPES.update(
             why=_FRAMEWORK,
         ),
         "framework_import": Recipe(_framework, None, why=_FRAMEWORK),
+        "item_comment_add": Recipe(
+            lambda o: (
+                (f := _framework(o))
+                and _s("framework_status_set")(actor=o.manager, framework=f, status="consultation")
+                and _s("item_comment_add")(actor=o.manager, item=f.items.first(), text="A comment")
+            ),
+            None,
+            why=_FRAMEWORK,
+        ),
         "framework_update": Recipe(
             lambda o: _s("framework_update")(actor=o.manager, framework=_framework(o), title="G"),
             None,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from plantrack import settings as project_settings
 from plantrack.accounts.models import User
-from plantrack.assessments.models import Framework, Item
+from plantrack.assessments.models import Framework, Item, ItemComment
 from plantrack.budgets.models import BudgetLine, Funding
 from plantrack.budgets.selectors import budget_summary
 from plantrack.demo.loader import load_demo
@@ -207,6 +207,8 @@ def test_seed_000_checklist_published_and_the_minimum_standards_in_consultation(
     assert kinds["role"] >= 1 and kinds["recurring"] >= 5 and kinds["funding"] == 1
     standards = Framework.objects.get(title="Minimum standards of engagement")
     assert standards.status == "consultation" and standards.items.count() == 6
+    assert standards.consulted.count() == 6
+    assert ItemComment.objects.filter(item__framework=standards).count() == 2
     last_year, this_year = checklist.cycles.order_by("opens_on")
     assert last_year.status == "closed" and this_year.status == "open"
     assert set(last_year.units.values_list("status", flat=True)) == {"final"}
