@@ -6,7 +6,7 @@ from plantrack.accounts.models import User
 from plantrack.assessments import selectors
 from plantrack.assessments.models import NEXT_STATUSES, Answer, Framework, Item, Unit
 from plantrack.core.forms import DateInput, model_choice
-from plantrack.directory.models import Organisation, Person
+from plantrack.directory.models import Area, Organisation, Person
 
 
 class FrameworkForm(forms.ModelForm):
@@ -266,3 +266,23 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Write the comment"},
     )
+
+
+class HeatMapFilterForm(forms.Form):
+    """The heat map's filters: a plain GET form."""
+
+    kind = forms.ChoiceField(label="Kind of unit", required=False)
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.none(), required=False, label="Area", empty_label="Anywhere"
+    )
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds, areas = selectors.unit_kinds_and_areas(cycle)
+        self.fields["kind"].choices = [("", "Any"), *kinds]  # type: ignore[attr-defined]
+        model_choice(self, "area").queryset = areas
+
+    def chosen(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {"kind": self.cleaned_data["kind"], "area": self.cleaned_data["area"]}

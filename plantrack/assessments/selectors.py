@@ -22,7 +22,7 @@ from plantrack.assessments.models import (
     ItemComment,
     Unit,
 )
-from plantrack.directory.models import Organisation, Person
+from plantrack.directory.models import Area, Organisation, Person
 from plantrack.directory.selectors import organisation_ids_for, with_units
 from plantrack.evidence.models import Evidence
 from plantrack.evidence.selectors import evidence_for_ids
@@ -312,10 +312,16 @@ class Score:
         )
 
 
-def heat_map(cycle: Cycle) -> HeatMap:
-    """Four queries whatever the number of units and items."""
+def heat_map(cycle: Cycle, *, kind: str = "", area: Area | None = None) -> HeatMap:
+    """Four queries whatever the number of units and items. ``kind`` and ``area`` keep the
+    units of that kind of organisation, and those in that area (or a place in it)."""
     items = list(cycle.framework.items.order_by("position", "id"))
-    units = list(cycle.units.select_related("organisation", "area").order_by("organisation__name"))
+    chosen = cycle.units.select_related("organisation", "area")
+    if kind:
+        chosen = chosen.filter(organisation__kind=kind)
+    if area is not None:
+        chosen = chosen.filter(area__path__startswith=area.path)
+    units = list(chosen.order_by("organisation__name"))
     cells = {
         (answer.unit_id, answer.item_id): answer
         for answer in Answer.objects.filter(unit__cycle=cycle).only(
@@ -355,6 +361,18 @@ def assessors_to_choose(unit: Unit) -> QuerySet[User]:
 
 
 # --- The cycle before -----------------------------------------------------------------------
+
+
+def unit_kinds_and_areas(cycle: Cycle) -> tuple[list[tuple[str, str]], QuerySet[Area]]:
+    """The kinds of organisation and the areas the cycle's units have, for its filters (two
+    queries, and one for the areas when they are listed)."""
+    labels = dict(Organisation.Kind.choices)
+    kinds = sorted(set(cycle.units.values_list("organisation__kind", flat=True)))
+    # The units' areas and the areas above them (a force's boroughs, chosen by the force).
+    paths = cycle.units.exclude(area=None).values_list("area__path", flat=True)
+    ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    areas = Area.objects.filter(pk__in=ids).order_by("path")
+    return [(kind, str(labels.get(kind, kind))) for kind in kinds], areas
 
 
 def previous_answers(cycle: Cycle) -> dict[tuple[int, int], Answer]:

@@ -15,6 +15,7 @@ from plantrack.assessments.forms import (
     CycleForm,
     FrameworkForm,
     GapActionForm,
+    HeatMapFilterForm,
     ItemForm,
     ReplyForm,
     ReturnForm,
@@ -232,12 +233,14 @@ def cycle_create(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_GET
 def cycle_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get_for_user(request.user, pk)
+    filters = HeatMapFilterForm(request.GET or None, cycle=cycle)
     context = {
         "nav_section": NAV,
         "cycle": cycle,
         "framework": cycle.framework,
         "units": selectors.cycle_units(cycle),
-        "map": selectors.heat_map(cycle),
+        "filters": filters,
+        "map": selectors.heat_map(cycle, **filters.chosen()),
         "can_run": selectors.can_edit_framework(request.user, cycle.framework),
         "reviewers": cycle.reviewers.order_by("username"),
         "chaseable": (Unit.Status.NOT_STARTED, Unit.Status.DRAFT, Unit.Status.CHALLENGED),

@@ -239,3 +239,31 @@ def test_the_heat_map_downloads_as_a_workbook(client, world, cw):
         .status_code
         == 404
     )
+
+
+def test_the_heat_map_filters_by_kind_of_unit_and_area(client, world, cw):
+    from plantrack.directory import services as directory
+    from plantrack.directory.models import Organisation
+
+    Organisation.objects.filter(pk=cw.brent.organisation_id).update(kind="council")
+    admin = make_user("site-admin", is_superuser=True)
+    force_area = directory.area_create(
+        actor=admin, name="Force area", level="force", organisation=world.force
+    )
+    barnet_area = directory.area_create(
+        actor=admin, name="Barnet", level="borough", code="SX", parent=force_area
+    )
+    Unit.objects.filter(pk=cw.barnet.pk).update(area=barnet_area)
+    c = _as(client, world.manager)
+    url = reverse("assessments:cycle", args=[cw.cycle.pk])
+
+    def rows(**query) -> str:
+        html = c.get(url, query).content.decode()
+        return html[html.index('class="govuk-table app-table--compact app-heat-map"') :]
+
+    assert "Barnet BOCU" in rows() and "Brent BOCU" in rows()
+    council = rows(kind="council")
+    assert "Brent BOCU" in council and "Barnet BOCU" not in council
+    inside = rows(area=force_area.pk)
+    assert "Barnet BOCU" in inside and "Brent BOCU" not in inside
+    assert "Brent BOCU" in rows(kind="nonsense")  # an unknown choice shows every unit
