@@ -57,6 +57,11 @@ REVIEWERS_ONLY = "Only the cycle's reviewers review its answers."
 FROZEN = "This cycle is closed: its answers are frozen."
 
 
+def _require_reviewer(actor: User, unit: Unit) -> None:
+    require(can_review(actor, unit.cycle), REVIEWERS_ONLY)
+    require(not is_assessor(actor, unit), "Nobody reviews their own return.")
+
+
 def _require_open(cycle: Cycle) -> None:
     if not cycle.is_open:
         raise ValidationError(FROZEN)
@@ -153,10 +158,17 @@ def answer_save(
     if level == Answer.Level.NOT_APPLICABLE and not reason.strip():
         raise ValidationError({"reason": "Say why it does not apply."})
     answer = Answer.objects.filter(unit=unit, item=item).first() or Answer(unit=unit, item=item)
+    before = (answer.level, answer.reason, answer.comment)
     answer.level, answer.comment = level, comment.strip()
     answer.reason = reason.strip() if level == Answer.Level.NOT_APPLICABLE else ""
     if answer.review == Answer.Review.CHALLENGED:
         answer.review = Answer.Review.REPLIED  # revised in answer to the challenge
+    elif answer.review == Answer.Review.ACCEPTED and before != (
+        answer.level,
+        answer.reason,
+        answer.comment,
+    ):
+        answer.review = Answer.Review.PENDING  # what was accepted changed: review it again
     save_validated(answer, actor=actor)
     if unit.status == Unit.Status.NOT_STARTED:
         unit.status = Unit.Status.DRAFT
@@ -244,7 +256,7 @@ def unit_submit(*, actor: User, unit: Unit) -> Unit:
 def answer_review(*, actor: User, answer: Answer, decision: str, text: str = "") -> ReviewNote:
     """Accept or challenge a submitted answer. A challenge sends the return back to the unit."""
     unit = answer.unit
-    require(can_review(actor, unit.cycle), REVIEWERS_ONLY)
+    _require_reviewer(actor, unit)
     _require_open(unit.cycle)
     if unit.status != Unit.Status.SUBMITTED:
         raise ValidationError("Answers are reviewed once the unit has submitted them.")
@@ -267,7 +279,7 @@ def answer_review(*, actor: User, answer: Answer, decision: str, text: str = "")
 def unit_accept_rest(*, actor: User, unit: Unit) -> int:
     """Accept every answer of a submitted return not yet reviewed (or replied to); returns how
     many. Challenges stand until a reviewer accepts them one by one."""
-    require(can_review(actor, unit.cycle), REVIEWERS_ONLY)
+    _require_reviewer(actor, unit)
     accepted = 0
     for answer in unit.answers.exclude(
         review__in=(Answer.Review.ACCEPTED, Answer.Review.CHALLENGED)
@@ -279,7 +291,7 @@ def unit_accept_rest(*, actor: User, unit: Unit) -> int:
 
 @transaction.atomic
 def unit_finalise(*, actor: User, unit: Unit) -> Unit:
-    require(can_review(actor, unit.cycle), REVIEWERS_ONLY)
+    _require_reviewer(actor, unit)
     _require_open(unit.cycle)
     if unit.status != Unit.Status.SUBMITTED:
         raise ValidationError("Only a submitted return is finalised.")

@@ -19,10 +19,12 @@ def _may_read(user: User, answer: Answer) -> bool:
 
 def _may_attach(user: User, answer: Answer) -> bool:
     unit = answer.unit
+    # An accepted answer's evidence is part of what was accepted: it changes no more.
     return (
         is_assessor(user, unit)
         and unit.cycle.is_open
         and unit.status not in (Unit.Status.SUBMITTED, Unit.Status.FINAL)
+        and answer.review != Answer.Review.ACCEPTED
     )
 
 

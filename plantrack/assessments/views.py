@@ -289,6 +289,7 @@ def _unit_context(request: SignedInRequest, unit: Unit, form: ReturnForm) -> dic
         ],
         "can_answer": selectors.is_assessor(user, unit) and _answerable(unit),
         "can_review": selectors.can_review(user, unit.cycle)
+        and not selectors.is_assessor(user, unit)
         and unit.status == Unit.Status.SUBMITTED
         and unit.cycle.is_open,
         "can_run": selectors.can_edit_framework(user, unit.cycle.framework),

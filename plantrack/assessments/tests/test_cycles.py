@@ -249,3 +249,40 @@ def test_the_next_cycle_compares_with_the_last(world, fw, cw):
     ((_, _, _, moved),) = heat.rows
     assert moved == {"better": 1, "worse": 1, "same": 0}
     assert Answer.objects.get(unit=cw.barnet, item=items[1]).action == action
+
+
+def test_an_accepted_answer_changed_after_a_challenge_is_reviewed_again(world, cw):
+    items = _answer_all(
+        cw, cw.barnet, cw.barnet_assessor, levels=("not_in_place", "partly", "planned")
+    )
+    cycles.unit_submit(actor=cw.barnet_assessor, unit=cw.barnet)
+    first, second, third = (Answer.objects.get(unit=cw.barnet, item=i) for i in items)
+    cycles.answer_review(actor=cw.reviewer, answer=first, decision="accept")
+    cycles.answer_review(actor=cw.reviewer, answer=third, decision="challenge", text="Why?")
+    cw.barnet.refresh_from_db()
+    # Back with the unit: it changes the accepted answer too.
+    cycles.answer_save(actor=cw.barnet_assessor, unit=cw.barnet, item=items[0], level="embedded")
+    first.refresh_from_db()
+    assert first.review == Answer.Review.PENDING
+    cycles.answer_reply(actor=cw.barnet_assessor, answer=third, text="Because")
+    cycles.unit_submit(actor=cw.barnet_assessor, unit=cw.barnet)
+    cycles.answer_review(
+        actor=cw.reviewer, answer=Answer.objects.get(pk=third.pk), decision="accept"
+    )
+    cycles.answer_review(actor=cw.reviewer, answer=second, decision="accept")
+    with pytest.raises(ValidationError, match="1 answer still to accept"):
+        cycles.unit_finalise(actor=cw.reviewer, unit=cw.barnet)
+
+
+def test_an_assessor_never_reviews_their_own_return(world, cw):
+    cw.cycle.reviewers.add(cw.barnet_assessor)
+    _answer_all(cw, cw.barnet, cw.barnet_assessor)
+    cycles.unit_submit(actor=cw.barnet_assessor, unit=cw.barnet)
+    answer = cw.barnet.answers.first()
+    with pytest.raises(PermissionDenied, match="own return"):
+        cycles.answer_review(actor=cw.barnet_assessor, answer=answer, decision="accept")
+    with pytest.raises(PermissionDenied, match="own return"):
+        cycles.unit_accept_rest(actor=cw.barnet_assessor, unit=cw.barnet)
+    with pytest.raises(PermissionDenied, match="own return"):
+        cycles.unit_finalise(actor=cw.barnet_assessor, unit=cw.barnet)
+    assert not cw.barnet.answers.filter(review="accepted").exists()

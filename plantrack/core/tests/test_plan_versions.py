@@ -860,7 +860,7 @@ def _challenged(o):
 
     unit = _cycle(o, submitted=True)
     answer = unit.answers.first()
-    cycles.answer_review(actor=o.manager, answer=answer, decision="challenge", text="Why?")
+    cycles.answer_review(actor=o.admin, answer=answer, decision="challenge", text="Why?")
     return answer
 
 
@@ -869,7 +869,7 @@ def _accepted_all(o):
 
     unit = _cycle(o, submitted=True)
     for answer in unit.answers.all():
-        cycles.answer_review(actor=o.manager, answer=answer, decision="accept")
+        cycles.answer_review(actor=o.admin, answer=answer, decision="accept")
     return unit
 
 
@@ -892,13 +892,13 @@ RECIPES.update(
             "answer_reply": lambda o: _s("answer_reply")(
                 actor=o.manager, answer=_challenged(o), text="Because"
             ),
-            "unit_finalise": lambda o: _s("unit_finalise")(actor=o.manager, unit=_accepted_all(o)),
+            "unit_finalise": lambda o: _s("unit_finalise")(actor=o.admin, unit=_accepted_all(o)),
             "gap_to_action": lambda o: _s("gap_to_action")(
                 actor=o.manager, answer=_cycle(o, answered=True, level="partly").answers.first()
             ),
             "unit_chase": _chased,
             "unit_accept_rest": lambda o: _s("unit_accept_rest")(
-                actor=o.manager, unit=_cycle(o, submitted=True)
+                actor=o.admin, unit=_cycle(o, submitted=True)
             ),
             "load_demo_frameworks": lambda o: _s("load_demo_frameworks")(
                 actor=o.manager, checklist=_framework(o)
