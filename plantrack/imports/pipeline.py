@@ -55,6 +55,12 @@ def _fit_lengths(parsed: ParsedImport) -> None:
         )
         return text[: limit - 1] + "…"
 
+    for framework in parsed.frameworks:
+        framework.title = fit(framework.title, TITLE_MAX, "A checklist's title")
+        where = f"The checklist {framework.title[:40]!r}"
+        framework.description = fit(framework.description, TEXT_MAX, f"{where}: its introduction")
+        for item in framework.items:
+            item.text = fit(item.text, TEXT_MAX, f"{where}: an item")
     for plan in parsed.plans:
         for section in plan.sections:
             section.description = fit(

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from plantrack.accounts.models import User
 from plantrack.assessments.models import Framework
+from plantrack.assessments.selectors import can_keep_frameworks_of
 from plantrack.budgets.models import BudgetLine
 from plantrack.budgets.services import BudgetLineRow, BudgetTableRows, budgets_import
 from plantrack.core.services import UNSET, require
@@ -96,7 +97,13 @@ def import_parsed(
             _save_register(actor, register, owner_organisation, source, counter)
             for register in registers_to_save(parsed.engagement, owner_organisation)
         ]
-        frameworks = save_frameworks(actor, parsed.frameworks, owner_organisation, source)
+        # A new version of a plan brings none; nor does an import by someone who may not keep
+        # the organisation's frameworks (a plan manager from elsewhere).
+        frameworks = (
+            save_frameworks(actor, parsed.frameworks, owner_organisation, source)
+            if into_plan is None and can_keep_frameworks_of(actor, owner_organisation)
+            else []
+        )
     counter.finish()
     return SavedPlans(plans, registers, frameworks)
 

@@ -3,9 +3,10 @@ per bullet, number or line (seed 000: "GOOD PRACTICE CHECK LIST" / "FOR BOROUGH 
 paragraph, then 22 items after "·"). From the paragraphs of text, Word and PDF documents, and
 from tables of a single column (a list in a spreadsheet or CSV).
 
-Among plans, a list is a framework only when its title or introduction says so (a check list,
-standards, good practice, a framework, a self-assessment, a maturity model): narrative bullets
-in a plan are not a checklist. A framework import (``framework_only``) takes any list."""
+Among plans, a list is a framework only when its title says so (a check list, standards, good
+practice, a framework, a self-assessment, a maturity model): narrative bullets in a plan are
+not a checklist, even when the plan mentions a framework. A framework import (``any_list``)
+takes any list."""
 
 from __future__ import annotations
 
@@ -54,7 +55,8 @@ def _from_lines(
         nonlocal before, run
         if len(run) >= MIN_ITEMS:
             framework = _framework(before, run, origin, heading)
-            if any_list or _CHECKLIST.search(f"{framework.title} {framework.description}"):
+            # The title says so: a plan's narrative mentioning a framework is not one.
+            if any_list or _CHECKLIST.search(framework.title):
                 found.append(framework)
             before = []
         elif run:
@@ -106,7 +108,7 @@ def find_frameworks(document: Document, *, any_list: bool = False) -> list[Parse
             found += _from_lines(lines, table.origin, table.heading, any_list)
     for framework in found:
         if not framework.title:
-            framework.title = document.name.rsplit(".", 1)[0]
+            framework.title = document.name.rsplit(".", 1)[0].strip() or "Checklist"
     return found
 
 

@@ -134,3 +134,48 @@ def test_the_web_import_previews_and_saves_a_checklist(client, world):
     saved = client.get(response["Location"]).content.decode()
     assert "Framework imported" in saved
     assert reverse("assessments:framework", args=[framework.pk]) in saved
+
+
+def test_a_plans_bulleted_narrative_is_not_a_checklist():
+    text = (
+        "Youth Strategy 2026\n"
+        "This plan sits within the national policing framework and its standards.\n"
+        "Our priorities are:\n- Prevention\n- Early help\n- Diversion\n"
+    )
+    from plantrack.imports.documents import read_document
+    from plantrack.imports.frameworks.lists import find_frameworks
+
+    assert find_frameworks(read_document("plan.txt", text.encode(), is_text=True)) == []
+
+
+def test_long_checklist_text_is_cut_with_a_warning():
+    from plantrack.core.text import TEXT_MAX, TITLE_MAX
+
+    title = "\n".join(["GOOD PRACTICE CHECK LIST FOR BOROUGH SCHEMES AND PARTNERS"] * 30)
+    intro = "\n".join(["Boroughs should aspire to these practices. " * 10] * 60)
+    text = f"{title}\n{intro}\n- One\n- Two\n- Three\n"
+    parsed = parse_bytes("long.txt", text.encode(), is_text=True)
+    (framework,) = parsed.frameworks
+    assert len(framework.title) <= TITLE_MAX and len(framework.description) <= TEXT_MAX
+    assert any("only the first" in w for w in parsed.warnings)
+
+
+@pytest.mark.django_db
+def test_a_new_version_of_a_plan_brings_no_framework(world):
+    from plantrack.imports.tests.test_views_cli import PASTED
+
+    checklist = "GOOD PRACTICE CHECK LIST\n- One\n- Two\n- Three\n"
+    parsed = parse_bytes("both.txt", (checklist + "\n" + PASTED).encode(), is_text=True)
+    assert parsed.frameworks and parsed.plans[0].action_count == 2
+    saved = import_parsed(
+        actor=world.manager,
+        parsed=parsed,
+        owner_organisation=world.force,
+        into_plan=world.plan,
+    )
+    assert saved.frameworks == [] and not Framework.objects.exists()
+
+
+def test_an_untitled_list_file_named_only_by_its_extension():
+    (framework,) = parse_framework_bytes(".txt", b"- One\n- Two\n- Three\n", is_text=True)
+    assert framework.title == "Checklist"
