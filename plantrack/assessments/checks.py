@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from plantrack.assessments.models import IN_PLACE, Answer, Item, Unit
 from plantrack.budgets.models import BudgetAmount, Funding
@@ -58,8 +58,9 @@ class Check:
         return (answer.level in IN_PLACE) != self.met
 
 
-def checks_for(unit: Unit, items: list[Item]) -> dict[int, Check]:
-    """The data's word on each checkable item of the unit's return."""
+def checks_for(unit: Unit, items: list[Item], *, plans: QuerySet[Plan]) -> dict[int, Check]:
+    """The data's word on each checkable item of the unit's return; budgets only from
+    ``plans`` (those the reader may see)."""
     due = unit.cycle.due_on
     organisations = with_units([unit.organisation_id])
     found: dict[int, Check] = {}
@@ -79,7 +80,7 @@ def checks_for(unit: Unit, items: list[Item]) -> dict[int, Check]:
             found[item.pk] = _role(item, people)
     funding = [i for i in items if i.kind == Item.Kind.FUNDING]
     if funding:
-        check = _funding(organisations, due)
+        check = _funding(plans, organisations, due)
         for item in funding:
             found[item.pk] = check
     return found
@@ -139,8 +140,8 @@ def _role(item: Item, people: list[tuple[str, str, str, str, bool]]) -> Check:
     return Check(rule + ".", says + ".", met)
 
 
-def _funding(organisations: set[int], due: dt.date) -> Check:
-    plans = Plan.objects.filter(owner_organisation_id__in=organisations)
+def _funding(readable: QuerySet[Plan], organisations: set[int], due: dt.date) -> Check:
+    plans = readable.filter(owner_organisation_id__in=organisations)
     years = BudgetAmount.objects.filter(line__plan__in=plans, amount__gt=0).values_list(
         "financial_year", flat=True
     )

@@ -57,6 +57,19 @@ REVIEWERS_ONLY = "Only the cycle's reviewers review its answers."
 FROZEN = "This cycle is closed: its answers are frozen."
 
 
+def _locked(unit: Unit) -> Unit:
+    """The unit as it is now, its row locked for the rest of the transaction (PostgreSQL; SQLite
+    serialises writers anyway): two people acting on one return at once take turns, and each
+    sees where the other left it."""
+    fresh = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit.status, unit.submitted_at, unit.finalised_at = (
+        fresh.status,
+        fresh.submitted_at,
+        fresh.finalised_at,
+    )
+    return unit
+
+
 def _require_reviewer(actor: User, unit: Unit) -> None:
     require(can_review(actor, unit.cycle), REVIEWERS_ONLY)
     require(not is_assessor(actor, unit), "Nobody reviews their own return.")
@@ -152,7 +165,7 @@ def answer_save(
     *, actor: User, unit: Unit, item: Item, level: str, reason: str = "", comment: str = ""
 ) -> Answer:
     """Record (or change) the unit's answer to an item, as a draft until the unit submits."""
-    _require_answering(actor, unit)
+    _require_answering(actor, _locked(unit))
     if item.framework_id != unit.cycle.framework_id:
         raise ValidationError("That item is not in this cycle's framework.")
     if level == Answer.Level.NOT_APPLICABLE and not reason.strip():
@@ -227,6 +240,7 @@ def unit_submit(*, actor: User, unit: Unit) -> Unit:
     every challenge replied to. Refused with the first item that is not."""
     require(is_assessor(actor, unit), ASSESSORS_ONLY)
     _require_open(unit.cycle)
+    _locked(unit)
     if unit.status not in (Unit.Status.DRAFT, Unit.Status.CHALLENGED):
         raise ValidationError("Only a return in draft, or challenged, is submitted.")
     answers = {a.item_id: a for a in unit.answers.all()}
@@ -258,6 +272,7 @@ def answer_review(*, actor: User, answer: Answer, decision: str, text: str = "")
     unit = answer.unit
     _require_reviewer(actor, unit)
     _require_open(unit.cycle)
+    _locked(unit)
     if unit.status != Unit.Status.SUBMITTED:
         raise ValidationError("Answers are reviewed once the unit has submitted them.")
     if decision not in (ReviewNote.Kind.ACCEPT, ReviewNote.Kind.CHALLENGE):
@@ -293,6 +308,7 @@ def unit_accept_rest(*, actor: User, unit: Unit) -> int:
 def unit_finalise(*, actor: User, unit: Unit) -> Unit:
     _require_reviewer(actor, unit)
     _require_open(unit.cycle)
+    _locked(unit)
     if unit.status != Unit.Status.SUBMITTED:
         raise ValidationError("Only a submitted return is finalised.")
     waiting = unit.answers.exclude(review=Answer.Review.ACCEPTED).count()
@@ -373,6 +389,8 @@ def gap_to_action(
     )
     if not answer.is_gap:
         raise ValidationError("Only an answer below “in place” is a gap to act on.")
+    # Locked and read again: two clicks make one action.
+    answer.action_id = Answer.objects.select_for_update().get(pk=answer.pk).action_id
     if answer.action_id is not None:
         raise ValidationError("This gap is already an action.")
     plan = _improvement_plan(actor, unit)
@@ -382,8 +400,9 @@ def gap_to_action(
     )
     item = answer.item
     number = list(cycle.framework.items.order_by("position", "id")).index(item) + 1
+    text = item.text if len(item.text) <= 1000 else item.text[:999] + "…"
     description = (
-        f"A gap found in {cycle.title} ({cycle.framework}), item {number}: “{item.text}”, "
+        f"A gap found in {cycle.title} ({cycle.framework}), item {number}: “{text}”, "
         f"answered {answer.get_level_display().lower()}."
     )
     if help_offered.strip():

@@ -8,8 +8,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from plantrack.accounts.models import User
 from plantrack.assessments.models import Answer, Cycle
-from plantrack.assessments.selectors import HeatMap, heat_map
+from plantrack.assessments.selectors import HeatMap, heat_map, readable_plan_ids
 from plantrack.core.xlsx import NUMBER_FORMAT, append_row, workbook_bytes
 
 # The heat map's colours (the GOV.UK tag colours of templatetags/assessments_tags.py).
@@ -23,13 +24,14 @@ FILLS = {
 }
 
 
-def cycle_xlsx(cycle: Cycle) -> bytes:
+def cycle_xlsx(cycle: Cycle, reader: User) -> bytes:
+    """``reader``: an answer's action is named only if they may read its plan."""
     heat = heat_map(cycle)
     workbook = Workbook()
     sheet = workbook.create_sheet("Heat map")
     workbook.remove(workbook.worksheets[0])
     _heat_map(sheet, heat)
-    _answers(workbook.create_sheet("Answers"), cycle, heat)
+    _answers(workbook.create_sheet("Answers"), cycle, heat, reader)
     _items(workbook.create_sheet("Items"), heat)
     return workbook_bytes(workbook)
 
@@ -77,19 +79,27 @@ def _heat_map(sheet, heat: HeatMap) -> None:
     sheet.freeze_panes = "B4"
 
 
-def _answers(sheet, cycle: Cycle, heat: HeatMap) -> None:
+def _answers(sheet, cycle: Cycle, heat: HeatMap, reader: User) -> None:
     numbers = {item.pk: n for n, item in enumerate(heat.items, start=1)}
     append_row(
         sheet,
         ["Unit", "Item", "Practice", "Answer", "Why not applicable", "Comment", "Review", "Action"],
         bold=True,
     )
-    answers = (
+    answers = list(
         Answer.objects.filter(unit__cycle=cycle)
         .select_related("unit__organisation", "item", "action")
         .order_by("unit__organisation__name", "item__position", "pk")
     )
+    readable = readable_plan_ids(reader, answers)
     for answer in answers:
+        action = answer.action
+        if action is None:
+            named = ""
+        elif action.plan_id in readable:
+            named = f"{action.ref} {action.title}"
+        else:
+            named = "An action of the unit's improvement plan"
         append_row(
             sheet,
             [
@@ -100,7 +110,7 @@ def _answers(sheet, cycle: Cycle, heat: HeatMap) -> None:
                 answer.reason,
                 answer.comment,
                 answer.get_review_display(),
-                f"{answer.action.ref} {answer.action.title}" if answer.action else "",
+                named,
             ],
             number_format=NUMBER_FORMAT,
         )

@@ -6,6 +6,7 @@ themselves against: everyone signed in reads it. Anyone else gets 404."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -26,6 +27,7 @@ from plantrack.directory.models import Area, Organisation, Person
 from plantrack.directory.selectors import organisation_ids_for, with_units
 from plantrack.evidence.models import Evidence
 from plantrack.evidence.selectors import evidence_for_ids
+from plantrack.plans.selectors import plans_visible_to
 
 SHARED = (Framework.Status.PUBLISHED, Framework.Status.RETIRED)
 
@@ -111,6 +113,13 @@ def commenting_organisation(user: User, framework: Framework) -> Organisation | 
         return None
     mine = organisation_ids_for(user)
     return framework.consulted.filter(pk__in=mine).order_by("name").first()
+
+
+def consulted_member(user: User, framework: Framework) -> bool:
+    """Whether the user belongs to an organisation consulted on the framework (or above it)."""
+    if not user.is_authenticated:
+        return False
+    return framework.consulted.filter(pk__in=organisation_ids_for(user)).exists()
 
 
 def can_comment(user: User, framework: Framework) -> bool:
@@ -225,7 +234,7 @@ def cycle_units(cycle: Cycle) -> QuerySet[Unit]:
 
 def unit_answers(unit: Unit) -> dict[int, Answer]:
     """The unit's answers by item, each with its review trail."""
-    answers = unit.answers.select_related("action").prefetch_related("notes__author")
+    answers = unit.answers.select_related("action", "item").prefetch_related("notes__author")
     return {answer.item_id: answer for answer in answers}
 
 
@@ -433,3 +442,12 @@ def organisations_to_consult(framework: Framework) -> QuerySet[Organisation]:
     """Whom a framework's keepers may consult: the units beneath the keeping organisation."""
     beneath = with_units([framework.organisation_id]) - {framework.organisation_id}
     return Organisation.objects.filter(pk__in=beneath).order_by("name")
+
+
+def readable_plan_ids(user: User, answers: Iterable[Answer]) -> set[int]:
+    """Of the plans the answers' actions are in, those the user may read (one query): an
+    action's ref, title and status show only to them."""
+    wanted = {a.action.plan_id for a in answers if a.action is not None}
+    if not wanted:
+        return set()
+    return set(plans_visible_to(user).filter(pk__in=wanted).values_list("pk", flat=True))

@@ -27,7 +27,7 @@ from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on
 from plantrack.core.xlsx import xlsx_response
-from plantrack.plans.selectors import today
+from plantrack.plans.selectors import plans_visible_to, today
 
 NAV = "assessments"
 FORM = "assessments/form.html"
@@ -83,8 +83,10 @@ def framework_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "items": selectors.framework_items(framework),
         "can_edit": can_edit,
         "can_comment": selectors.can_comment(request.user, framework),
+        # Comments are the consultation's: its keepers and the organisations consulted.
+        "show_comments": can_edit or selectors.consulted_member(request.user, framework),
         "status_form": StatusForm(framework=framework) if can_edit else None,
-        "next_versions": framework.next_versions.all(),
+        "next_versions": selectors.frameworks_visible_to(request.user).filter(previous=framework),
         "cycles": selectors.cycles_of(request.user, framework),
     }
     return render(request, "assessments/framework_detail.html", context)
@@ -255,7 +257,7 @@ def cycle_export(request: SignedInRequest, pk: int) -> HttpResponse:
     from plantrack.assessments.exports import cycle_xlsx  # openpyxl: only when asked for
 
     cycle = selectors.cycle_get_for_user(request.user, pk)
-    return xlsx_response(cycle_xlsx(cycle), cycle.title, "heat-map")
+    return xlsx_response(cycle_xlsx(cycle, request.user), cycle.title, "heat-map")
 
 
 @require_POST
@@ -273,6 +275,7 @@ def _unit_context(request: SignedInRequest, unit: Unit, form: ReturnForm) -> dic
     answers = selectors.unit_answers(unit)
     user = request.user
     numbered = list(enumerate(form.items, start=1))
+    before = selectors.previous_for_unit(unit)
     return {
         "nav_section": NAV,
         "unit": unit,
@@ -295,8 +298,9 @@ def _unit_context(request: SignedInRequest, unit: Unit, form: ReturnForm) -> dic
         "can_run": selectors.can_edit_framework(user, unit.cycle.framework),
         "can_act": selectors.is_assessor(user, unit)
         or selectors.can_edit_framework(user, unit.cycle.framework),
-        "before": selectors.previous_for_unit(unit),
-        "checks": checks_for(unit, form.items),
+        "before": before,
+        "readable_plans": selectors.readable_plan_ids(user, [*answers.values(), *before.values()]),
+        "checks": checks_for(unit, form.items, plans=plans_visible_to(user)),
     }
 
 

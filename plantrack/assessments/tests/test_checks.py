@@ -14,6 +14,7 @@ from plantrack.assessments.checks import checks_for
 from plantrack.assessments.models import Answer
 from plantrack.core.tests.factories import make_person, make_plan
 from plantrack.engagement import services as engagement
+from plantrack.plans.models import Plan
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def checked(world, fw, cw):
 
 
 def test_nothing_recorded_says_so(world, cw, checked):
-    found = checks_for(cw.barnet, checked)
+    found = checks_for(cw.barnet, checked, plans=Plan.objects.all())
     spoc, slides, funding = (found[i.pk] for i in checked)
     assert spoc.met is False and spoc.says.startswith("0 SPOCs; 0 of Inspector rank")
     assert slides.met is False and slides.says == "0 recorded; 4 expected."
@@ -64,7 +65,7 @@ def test_the_data_that_meets_them(world, cw, checked):
     budgets.budget_line_create(
         actor=world.manager, plan=plan, name="Coaches", amounts={2028: Decimal(5000)}
     )
-    found = checks_for(cw.barnet, checked)
+    found = checks_for(cw.barnet, checked, plans=Plan.objects.all())
     spoc, slides, funding = (found[i.pk] for i in checked)
     assert spoc.met is True and "Sam Spoc" in spoc.says and "Ivy Oversight" in spoc.says
     assert slides.met is True and slides.says == "4 recorded; 4 expected."
@@ -79,7 +80,9 @@ def test_the_reviewer_sees_where_answer_and_data_disagree(client, world, cw, che
     assert page.count("The data says:") == 2 and page.count("Disagrees with the answer") == 2
     assert "No budget recorded" not in page  # nothing to judge by: the rule, not a verdict
     answer = Answer.objects.get(unit=cw.barnet, item=checked[0])
-    assert checks_for(cw.barnet, checked)[checked[0].pk].disagrees_with(answer)
+    assert checks_for(cw.barnet, checked, plans=Plan.objects.all())[checked[0].pk].disagrees_with(
+        answer
+    )
 
 
 def test_a_new_version_keeps_the_check_words(world, fw, checked):

@@ -55,3 +55,24 @@ def test_a_published_framework_keeps_its_title(world, fw):
     with pytest.raises(ValidationError, match="draft's title"):
         services.framework_update(actor=world.manager, framework=fw.checklist, title="Renamed")
     services.framework_update(actor=world.manager, framework=fw.checklist, description="Intro")
+
+
+def test_comments_are_read_by_the_consultation_only(client, world, cw, consulting):
+    item = consulting.items.get()
+    services.item_comment_add(actor=cw.barnet_assessor, item=item, text="Add outcomes")
+    services.framework_status_set(actor=world.manager, framework=consulting, status="published")
+    url = reverse("assessments:framework", args=[consulting.pk])
+    client.force_login(cw.barnet_assessor)
+    assert "Add outcomes" in client.get(url).content.decode()
+    client.force_login(world.outsider)  # published: readable by all, its comments not
+    page = client.get(url).content.decode()
+    assert "Add outcomes" not in page
+
+
+def test_a_draft_next_version_is_not_linked_for_readers_who_cannot_see_it(client, world, fw):
+    second = services.framework_new_version(actor=world.manager, framework=fw.checklist)
+    url = reverse("assessments:framework", args=[fw.checklist.pk])
+    client.force_login(world.manager)
+    assert second.get_absolute_url() in client.get(url).content.decode()
+    client.force_login(world.outsider)
+    assert second.get_absolute_url() not in client.get(url).content.decode()

@@ -267,3 +267,56 @@ def test_the_heat_map_filters_by_kind_of_unit_and_area(client, world, cw):
     inside = rows(area=force_area.pk)
     assert "Barnet BOCU" in inside and "Brent BOCU" not in inside
     assert "Brent BOCU" in rows(kind="nonsense")  # an unknown choice shows every unit
+
+
+def test_another_borough_reads_that_a_gap_is_an_action_but_not_the_action(client, world, cw):
+    items = list(cw.cycle.framework.items.order_by("position"))
+    for item, level in zip(items, ("in_place", "partly", "planned"), strict=True):
+        cycles.answer_save(actor=cw.barnet_assessor, unit=cw.barnet, item=item, level=level)
+    partly = cw.barnet.answers.get(item=items[1])
+    action = cycles.gap_to_action(actor=cw.barnet_assessor, answer=partly)
+    url = reverse("assessments:unit", args=[cw.barnet.pk])
+    link = reverse("plans:action", args=[action.pk])
+    own = _as(client, cw.barnet_assessor).get(url).content.decode()
+    assert link in own and action.ref in own
+    other = _as(client, cw.brent_assessor).get(url).content.decode()
+    assert link not in other and action.ref not in other
+    assert "An action of the unit's improvement plan" in other
+
+
+def test_the_return_page_reads_the_same_for_3_and_20_items(client, world):
+    import datetime as dt
+
+    from plantrack.assessments import services
+
+    counts = []
+    for n in (3, 20):
+        framework = services.framework_import(
+            actor=world.manager,
+            organisation=world.force,
+            title=f"Checklist of {n}",
+            items=[services.ImportedItem(f"Practice {i} appointment of a SPOC") for i in range(n)],
+        )
+        services.framework_status_set(actor=world.manager, framework=framework, status="published")
+        unit_org = make_org(f"Unit for {n}", parent=world.force)
+        cycle = cycles.cycle_create(
+            actor=world.manager,
+            framework=framework,
+            title=f"{n} items",
+            opens_on=dt.date(2026, 4, 1),
+            due_on=dt.date(2026, 6, 1),
+            units=[unit_org],
+        )
+        unit = cycle.units.get()
+        assessor = make_user()
+        Membership.objects.create(user=assessor, organisation=unit_org)
+        cycles.unit_assessors_set(actor=world.manager, unit=unit, assessors=[assessor])
+        for item in framework.items.all():
+            cycles.answer_save(actor=assessor, unit=unit, item=item, level="partly")
+        c = _as(client, assessor)
+        url = reverse("assessments:unit", args=[unit.pk])
+        c.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
