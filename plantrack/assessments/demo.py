@@ -12,10 +12,12 @@ from plantrack.accounts.models import User
 from plantrack.accounts.services import user_create
 from plantrack.assessments import cycles, services
 from plantrack.assessments.models import GAPS, Cycle, Framework, Unit
+from plantrack.core.finyears import fy_label, fy_of
 from plantrack.directory.models import Organisation
 from plantrack.directory.services import membership_add, organisation_create, person_create
 from plantrack.engagement import quality
 from plantrack.evidence.services import evidence_attach_link
+from plantrack.plans.selectors import today
 
 MANDATORY = ("Appointment of a SPOC", "Ensure minimum monthly contact")
 # The words naming the recorded activity of recurring practices, for the check against the data.
@@ -67,6 +69,7 @@ BOROUGHS = [
     ("VK", "Kingston upon Thames"),
 ]
 # This year's stage of each borough's return, in the order above.
+YEAR = dt.timedelta(days=365)
 STAGES = ["not_started", "draft", "submitted", "challenged", "final", "final"]
 LEVELS = ["in_place", "embedded", "partly", "planned", "not_in_place", "in_place", "in_place"]
 
@@ -103,7 +106,12 @@ def load_demo_cycles(*, actor: User, checklist: Framework, reviewer: User) -> li
         units.append(borough)
         assessors.append(assessor)
     items = list(checklist.items.order_by("position"))
-    last_year = _cycle(actor, checklist, "2025/26 self-assessment", 2025, units, reviewer)
+    # This year's cycle opened a month ago and is due in two; last year's a year before.
+    opens = today() - dt.timedelta(days=30)
+    year = fy_of(opens)
+    last_year = _cycle(
+        actor, checklist, f"{fy_label(year - 1)} self-assessment", opens - YEAR, units, reviewer
+    )
     for n, (unit, assessor) in enumerate(
         zip(last_year.units.order_by("pk"), assessors, strict=True)
     ):
@@ -122,7 +130,9 @@ def load_demo_cycles(*, actor: User, checklist: Framework, reviewer: User) -> li
                 help_offered="The Met-Track team will run a session for the borough's SNTs.",
             )
     cycles.cycle_close(actor=actor, cycle=last_year)
-    this_year = _cycle(actor, checklist, "2026/27 self-assessment", 2026, units, reviewer)
+    this_year = _cycle(
+        actor, checklist, f"{fy_label(year)} self-assessment", opens, units, reviewer
+    )
     for n, (unit, assessor) in enumerate(
         zip(this_year.units.order_by("pk"), assessors, strict=True)
     ):
@@ -149,13 +159,13 @@ def load_demo_cycles(*, actor: User, checklist: Framework, reviewer: User) -> li
     return [last_year, this_year]
 
 
-def _cycle(actor, checklist, title, year, units, reviewer) -> Cycle:
+def _cycle(actor, checklist, title, opens: dt.date, units, reviewer) -> Cycle:
     cycle = cycles.cycle_create(
         actor=actor,
         framework=checklist,
         title=title,
-        opens_on=dt.date(year, 4, 1),
-        due_on=dt.date(year, 6, 30),
+        opens_on=opens,
+        due_on=opens + dt.timedelta(days=90),
         units=units,
         reviewers=[reviewer],
     )
