@@ -5,7 +5,7 @@ from django import forms
 from plantrack.accounts.models import User
 from plantrack.assessments import selectors
 from plantrack.assessments.models import NEXT_STATUSES, Answer, Framework, Item, Unit
-from plantrack.core.forms import DateInput, model_choice
+from plantrack.core.forms import DateInput, model_choice, relabel
 from plantrack.directory.models import Area, Organisation, Person
 
 
@@ -86,7 +86,7 @@ class ItemForm(forms.ModelForm):
         else:
             field = model_choice(self, "previous")
             field.queryset = previous
-            _relabel(self, "previous", _item_label)
+            relabel(self, "previous", _item_label)
 
 
 def _item_label(item: Item) -> str:
@@ -126,7 +126,7 @@ class CycleForm(forms.Form):
         super().__init__(*args, **kwargs)
         model_choice(self, "units").queryset = selectors.units_to_choose(framework)
         model_choice(self, "reviewers").queryset = selectors.people_to_choose(framework)
-        _relabel(self, "reviewers", _user_label)
+        relabel(self, "reviewers", _user_label)
 
 
 class AssessorsForm(forms.Form):
@@ -140,7 +140,7 @@ class AssessorsForm(forms.Form):
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
         model_choice(self, "assessors").queryset = selectors.assessors_to_choose(unit)
-        _relabel(self, "assessors", _user_label)
+        relabel(self, "assessors", _user_label)
 
 
 class ReturnForm(forms.Form):
@@ -228,10 +228,6 @@ class ReplyForm(forms.Form):
 
 def _user_label(user: User) -> str:
     return user.get_full_name() or user.username
-
-
-def _relabel(form: forms.BaseForm, name: str, label) -> None:
-    model_choice(form, name).label_from_instance = label  # type: ignore[method-assign]
 
 
 class GapActionForm(forms.Form):

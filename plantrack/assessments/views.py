@@ -105,15 +105,16 @@ def framework_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     return _form(request, form, f"Edit “{framework.title}”", framework)
 
 
-def _act(request: SignedInRequest, framework: Framework, do, message: str) -> HttpResponse:
-    """Run a one-click change posted from the framework's page; a refusal is said there."""
+def _one_click(request: SignedInRequest, do, message, back, then=None) -> HttpResponse:
+    """Run a change posted by one button: on success say ``message`` (or ``message(result)``)
+    and go to ``then(result)`` (else ``back``); a refusal is said on ``back``."""
     try:
         result = do()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect(framework)
-    messages.success(request, message)
-    return redirect(result)
+        return redirect(back)
+    messages.success(request, message(result) if callable(message) else message)
+    return redirect(then(result) if then else back)
 
 
 @require_POST
@@ -124,25 +125,26 @@ def framework_status(request: SignedInRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose what the framework should become.")
         return redirect(framework)
     status = form.cleaned_data["status"]
-    return _act(
+    return _one_click(
         request,
-        framework,
         lambda: services.framework_status_set(
             actor=request.user, framework=framework, status=status
         ),
         f"The framework is now {Framework.Status(status).label.lower()}.",
+        framework,
     )
 
 
 @require_POST
 def framework_new_version(request: SignedInRequest, pk: int) -> HttpResponse:
     framework = _editable(request, pk)
-    return _act(
+    return _one_click(
         request,
-        framework,
         lambda: services.framework_new_version(actor=request.user, framework=framework),
         f"Version {framework.version_number + 1} made as a draft: change its items, then "
         "publish it.",
+        framework,
+        then=lambda version: version,
     )
 
 
@@ -199,21 +201,17 @@ def item_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     framework = item.framework
     require(selectors.can_edit_framework(request.user, framework), services.KEEPERS_ONLY)
     if request.method == "POST":
-        return _act(
+        return _one_click(
             request,
-            framework,
-            lambda: services.item_delete(actor=request.user, item=item) or framework,
+            lambda: services.item_delete(actor=request.user, item=item),
             "Item deleted.",
+            framework,
         )
     context = {"nav_section": NAV, "framework": framework, "item": item}
     return render(request, "assessments/item_delete.html", context)
 
 
 # --- Cycles ---------------------------------------------------------------------------------
-
-
-def _refused(request: SignedInRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
 
 
 @require_http_methods(["GET", "POST"])
@@ -263,12 +261,12 @@ def cycle_export(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def cycle_close(request: SignedInRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get_for_user(request.user, pk)
-    try:
-        cycles.cycle_close(actor=request.user, cycle=cycle)
-        messages.success(request, "The cycle is closed: its answers are frozen.")
-    except ValidationError as exc:
-        _refused(request, exc)
-    return redirect(cycle)
+    return _one_click(
+        request,
+        lambda: cycles.cycle_close(actor=request.user, cycle=cycle),
+        "The cycle is closed: its answers are frozen.",
+        cycle,
+    )
 
 
 def _unit_context(request: SignedInRequest, unit: Unit, form: ReturnForm) -> dict:
@@ -344,34 +342,34 @@ def unit_assessors(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def unit_chase(request: SignedInRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, pk)
-    try:
-        sent = cycles.unit_chase(actor=request.user, unit=unit)
-        messages.success(request, f"{unit}'s assessors chased ({', '.join(sent)}).")
-    except ValidationError as exc:
-        _refused(request, exc)
-    return redirect(unit.cycle)
+    return _one_click(
+        request,
+        lambda: cycles.unit_chase(actor=request.user, unit=unit),
+        lambda sent: f"{unit}'s assessors chased ({', '.join(sent)}).",
+        unit.cycle,
+    )
 
 
 @require_POST
 def unit_finalise(request: SignedInRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, pk)
-    try:
-        cycles.unit_finalise(actor=request.user, unit=unit)
-        messages.success(request, f"{unit}'s return is final.")
-    except ValidationError as exc:
-        _refused(request, exc)
-    return redirect(unit)
+    return _one_click(
+        request,
+        lambda: cycles.unit_finalise(actor=request.user, unit=unit),
+        f"{unit}'s return is final.",
+        unit,
+    )
 
 
 @require_POST
 def unit_accept_rest(request: SignedInRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get_for_user(request.user, pk)
-    try:
-        accepted = cycles.unit_accept_rest(actor=request.user, unit=unit)
-        messages.success(request, f"{accepted} answer{'s' * (accepted != 1)} accepted.")
-    except ValidationError as exc:
-        _refused(request, exc)
-    return redirect(unit)
+    return _one_click(
+        request,
+        lambda: cycles.unit_accept_rest(actor=request.user, unit=unit),
+        lambda accepted: f"{accepted} answer{'s' * (accepted != 1)} accepted.",
+        unit,
+    )
 
 
 @require_POST
@@ -382,12 +380,12 @@ def answer_review(request: SignedInRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Accept or challenge the answer.")
         return redirect(answer.unit)
-    try:
-        cycles.answer_review(actor=request.user, answer=answer, **form.cleaned_data)
-        messages.success(request, "Review recorded.")
-    except ValidationError as exc:
-        _refused(request, exc)
-    return redirect(answer.unit)
+    return _one_click(
+        request,
+        lambda: cycles.answer_review(actor=request.user, answer=answer, **form.cleaned_data),
+        "Review recorded.",
+        answer.unit,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -424,9 +422,11 @@ def answer_reply(request: SignedInRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Write the reply.")
         return redirect(answer.unit)
-    try:
-        cycles.answer_reply(actor=request.user, answer=answer, text=form.cleaned_data["text"])
-        messages.success(request, "Reply recorded.")
-    except ValidationError as exc:
-        _refused(request, exc)
-    return redirect(answer.unit)
+    return _one_click(
+        request,
+        lambda: cycles.answer_reply(
+            actor=request.user, answer=answer, text=form.cleaned_data["text"]
+        ),
+        "Reply recorded.",
+        answer.unit,
+    )

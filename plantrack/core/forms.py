@@ -113,6 +113,12 @@ def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     return field
 
 
+def relabel(form: forms.BaseForm, name: str, label) -> None:
+    """Name each choice of a model choice field with ``label(row)``."""
+    # Django's documented way to relabel one field's choices; mypy sees a method replaced.
+    model_choice(form, name).label_from_instance = label  # type: ignore[method-assign]
+
+
 def choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
     """``form.fields[name]``, a choice field whose choices are set per request."""
     field = form.fields[name]

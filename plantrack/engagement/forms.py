@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from plantrack.accounts.models import User
 from plantrack.budgets.models import BudgetLine
-from plantrack.core.forms import DateInput, LongSelect, model_choice
+from plantrack.core.forms import DateInput, LongSelect, model_choice, relabel
 from plantrack.core.models import Rag
 from plantrack.core.text import clean_text
 from plantrack.directory.forms import AREA_CHOICE_FIELDS, area_label
@@ -37,11 +37,6 @@ def _person_label(person: Person) -> str:
 def _action_label(action: Action) -> str:
     ref = f"{action.ref} " if action.ref else ""
     return f"{action.plan.title[:40]}: {ref}{action.title[:70]}"
-
-
-def _relabel(form: forms.BaseForm, name: str, label) -> None:
-    # Django's documented way to relabel one field's choices; mypy sees a method replaced.
-    model_choice(form, name).label_from_instance = label  # type: ignore[method-assign]
 
 
 class RegisterForm(forms.ModelForm):
@@ -155,17 +150,17 @@ class ActivityForm(forms.ModelForm):
         model_choice(self, "group").queryset = selectors.groups_for(register)
         model_choice(self, "owners").queryset = selectors.people_to_choose_for(register)
         self.fields["owners"].required = False
-        _relabel(self, "owners", _person_label)
+        relabel(self, "owners", _person_label)
         model_choice(self, "partners").queryset = Organisation.objects.order_by("name")
         model_choice(self, "methods").queryset = Method.objects.filter(active=True)
         model_choice(self, "communities").queryset = Community.objects.filter(active=True)
         model_choice(self, "areas").queryset = Area.objects.order_by("path")
-        _relabel(self, "areas", area_label)
+        relabel(self, "areas", area_label)
         visible = plans_visible_to(user)
         model_choice(self, "plans").queryset = visible.order_by("title")
         actions = Action.objects.filter(plan__in=visible).select_related("plan")
         model_choice(self, "actions").queryset = actions.order_by("plan__title", "position")
-        _relabel(self, "actions", _action_label)
+        relabel(self, "actions", _action_label)
         model_choice(self, "budget_line").queryset = BudgetLine.objects.filter(
             plan__in=visible
         ).select_related("plan")
@@ -206,7 +201,7 @@ class OutputForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         model_choice(self, "area").queryset = Area.objects.order_by("path")
-        _relabel(self, "area", area_label)
+        relabel(self, "area", area_label)
 
 
 class OutcomeForm(forms.ModelForm):
@@ -237,7 +232,7 @@ class FollowUpForm(forms.ModelForm):
     def __init__(self, *args, register: Register, **kwargs):
         super().__init__(*args, **kwargs)
         model_choice(self, "owner").queryset = selectors.people_to_choose_for(register)
-        _relabel(self, "owner", _person_label)
+        relabel(self, "owner", _person_label)
         if not self.instance.pk:
             del self.fields["done"]
 
@@ -283,7 +278,7 @@ class ActivityFilterForm(forms.Form):
         model_choice(self, "area").queryset = Area.objects.only(*AREA_CHOICE_FIELDS).order_by(
             "path"
         )
-        _relabel(self, "area", area_label)
+        relabel(self, "area", area_label)
 
     def to_filter(self) -> selectors.ActivityFilter:
         if not self.is_valid():
