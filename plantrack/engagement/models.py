@@ -29,9 +29,12 @@ class Register(models.Model):
     # Moved by every engagement service that writes to the register or anything in it
     # (services._save, _delete), so pages computed from it (the evaluation) are cached under it.
     version = models.PositiveIntegerField(default=0, editable=False)
+    # What the evaluation's tallies (evaluation/tally.py) were built against: the areas, the
+    # lists and the tallies' format; "" until built. Another stamp: rebuilt before use.
+    tally_stamp = models.CharField(max_length=120, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "tally_stamp"])
 
     class Meta:
         ordering = ["title"]
@@ -337,6 +340,61 @@ class ActivityUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date}: {self.narrative[:60]}"
+
+
+# --- The evaluation's tallies (evaluation/tally.py) ------------------------------------------
+# Counts kept as activities change, so that an evaluation reads a few thousand cells rather
+# than every activity in scope. Derived data: rebuilt from the activities whenever in doubt.
+
+
+class TallyCell(models.Model):
+    """What the activities of one group and one span of quarters count for one place (``node``:
+    an area's id, or 0 for the whole register): ``counts`` by what is counted (tally.py's
+    keys), ``live`` the activities not cancelled (summed in SQL for the places listed)."""
+
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="+")
+    node = models.IntegerField()
+    group = models.IntegerField()  # the group's id, 0 for none
+    first_quarter = models.IntegerField()  # tally.quarter_index, LOW for no start
+    last_quarter = models.IntegerField()  # HIGH for no end
+    live = models.IntegerField(default=0)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "node", "group", "first_quarter", "last_quarter"],
+                name="engagement_tallycell_unique",
+            )
+        ]
+
+
+class TallyEntry(models.Model):
+    """What one activity was counted as (its facts, tally.Facts), so that a change takes
+    away exactly what it added; and its quality score (completed activities), for the
+    evaluation's list of the lowest scoring. ``activity_id`` is a plain number: the entry
+    outlives its activity until the deletion is taken away."""
+
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="+")
+    activity_id = models.IntegerField()
+    facts = models.JSONField()
+    score = models.SmallIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "activity_id"], name="engagement_tallyentry_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["register", "score"], name="engagement_tally_score")]
+
+
+class TallyMark(models.Model):
+    """An activity changed since it was last counted (services._save and _delete write one;
+    tally.refresh counts it again and removes the marks it read)."""
+
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="+")
+    activity_id = models.IntegerField()
 
 
 # --- What plan pages show (core/changes.py) --------------------------------------------------

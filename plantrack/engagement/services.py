@@ -40,6 +40,7 @@ from plantrack.core.services import (
 )
 from plantrack.directory.models import Area, Organisation, Person
 from plantrack.directory.selectors import can_edit_organisation
+from plantrack.engagement.evaluation import tally
 from plantrack.engagement.models import (
     Activity,
     ActivityOwner,
@@ -72,16 +73,33 @@ def _register_id(instance: Model) -> int:
     return activity.register_id
 
 
+def _counted(instance: Model, *, deleting: bool = False) -> list[int]:
+    """The activities whose counts in the evaluation's tallies a write to ``instance`` may
+    change (evaluation/tally.py): its own, or for a group deleted all of its activities."""
+    if isinstance(instance, Activity):
+        return [instance.pk]
+    if isinstance(instance, Output | Outcome | ActivityUpdate):
+        return [instance.activity_id]
+    if isinstance(instance, Group) and deleting:
+        return list(instance.activities.values_list("pk", flat=True))
+    return []
+
+
 def _save(instance: Model, *, actor: User) -> None:
-    """save_validated, moving the version of the register the row belongs to (Register.version):
-    every write in this module goes through here or _delete, so none can forget."""
+    """save_validated, moving the version of the register the row belongs to (Register.version)
+    and marking what the evaluation's tallies must count again: every write in this module
+    goes through here or _delete, so none can forget."""
     save_validated(instance, actor=actor)
-    registers_changed({_register_id(instance)})
+    register_id = _register_id(instance)
+    tally.mark(register_id, _counted(instance))
+    registers_changed({register_id})
 
 
 def _delete(instance: Model, *, actor: User) -> None:
     register_id = _register_id(instance)
+    counted = _counted(instance, deleting=True)
     delete_recorded(instance, actor=actor)
+    tally.mark(register_id, counted)
     registers_changed({register_id})
 
 

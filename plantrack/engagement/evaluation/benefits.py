@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from plantrack.engagement.evaluation.periods import Period
 from plantrack.engagement.evaluation.results import BenefitRow, Benefits, Movement
@@ -59,19 +59,17 @@ def _benefit_row(
     )
 
 
-def benefits(
-    register: Register, activities: set[int], plans: QuerySet[Plan], period: Period
-) -> Benefits:
-    """The measures of the plan actions (of ``plans``) that ``activities`` (the ids of those
-    in scope) deliver. A register's links to actions are few: read them all, keep those of
-    the activities in scope."""
-    links = [
-        (action_id, activity_id, title)
-        for action_id, activity_id, title in Activity.actions.through.objects.filter(
-            activity__register=register, action__plan__in=plans
+def benefits(register: Register, scope: Q, plans: QuerySet[Plan], period: Period) -> Benefits:
+    """The measures of the plan actions (of ``plans``) that the activities in ``scope`` (a
+    filter on Activity: those counted, counting.scope) deliver. A register's links to actions
+    are few: the query starts from them."""
+    links = list(
+        Activity.actions.through.objects.filter(
+            activity__register=register,
+            action__plan__in=plans,
+            activity__in=Activity.objects.filter(scope).values("pk"),
         ).values_list("action_id", "activity_id", "activity__title")
-        if activity_id in activities
-    ]
+    )
     by_action: dict[int, list[str]] = defaultdict(list)
     for action_id, _, title in links:
         by_action[action_id].append(title)

@@ -81,28 +81,37 @@ class Scored:
 
 @dataclass
 class Quality:
-    activities: list[Scored]
+    """The quality of the completed activities in scope: how many, their scores' total and
+    distribution, how many lack each standard, and the lowest-scoring few by name."""
+
+    lowest: list[Scored]
+    count: int
+    total: int  # the sum of the scores
     distribution: dict[int, int]
+    lacking_counts: Counter[str]
 
     # The page lists the lowest-scoring few: a force's year held 4,635 completed activities,
     # a table nobody reads that made the page 1.6 MB. The distribution and the standards most
     # often missing describe the rest.
     LISTED = 20
 
-    @property
-    def count(self) -> int:
-        return len(self.activities)
-
-    @property
-    def lowest(self) -> list[Scored]:
-        return self.activities[: self.LISTED]
+    @classmethod
+    def of(cls, scored: list[Scored]) -> Quality:
+        """From every completed activity in scope, scored."""
+        scored = sorted(scored, key=lambda s: (s.result.score, s.title.casefold(), s.id))
+        return cls(
+            lowest=scored[: cls.LISTED],
+            count=len(scored),
+            total=sum(s.result.score for s in scored),
+            distribution=standards.distribution(s.result.score for s in scored),
+            lacking_counts=Counter(key for s in scored for key in s.result.lacking),
+        )
 
     @property
     def average(self) -> Decimal | None:
-        if not self.activities:
+        if not self.count:
             return None
-        total = sum(a.result.score for a in self.activities)
-        return (Decimal(total) / len(self.activities)).quantize(Decimal("0.1"))
+        return (Decimal(self.total) / self.count).quantize(Decimal("0.1"))
 
     @property
     def distribution_rows(self) -> list[tuple[str, int]]:
@@ -111,7 +120,7 @@ class Quality:
     @property
     def lacking(self) -> list[tuple[str, int]]:
         """Each standard with how many activities lack it, most lacked first."""
-        counts = Counter(key for a in self.activities for key in a.result.lacking)
+        counts = self.lacking_counts
         return [
             (s.name, counts[s.key])
             for s in sorted(standards.STANDARDS, key=lambda s: -counts[s.key])

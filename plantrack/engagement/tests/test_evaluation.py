@@ -15,7 +15,8 @@ from plantrack.directory import services as directory_services
 from plantrack.engagement import quality, services
 from plantrack.engagement.evaluation.periods import period_parse, quarter_period, year_period
 from plantrack.engagement.evaluation.results import Movement
-from plantrack.engagement.evaluation.selectors import cost_in_period, evaluate, outputs_in
+from plantrack.engagement.evaluation.rows import cost_in_period, outputs_in
+from plantrack.engagement.evaluation.selectors import evaluate
 from plantrack.engagement.models import Activity, Community, Method
 from plantrack.measures import services as measure_services
 from plantrack.plans.models import Plan
@@ -294,13 +295,13 @@ def test_completed_activities_are_scored(world, eng):
     )
     services.activity_update(actor=world.manager, activity=eng.activity, status="completed")
     ev = _ev(eng)
-    scored = {a.title: a.result for a in ev.quality.activities}
+    scored = {a.title: a.result for a in ev.quality.lowest}
     # Leaflet drop: aim, level, an update (inform); no communities, method or outputs.
     assert scored["Leaflet drop"].score == 3
     assert scored["Leaflet drop"].lacking == ("communities", "method", "outputs")
     # Deaf link scheme: everything but outputs.
     assert scored["Deaf link scheme"].score == 5
-    assert [a.title for a in ev.quality.activities] == ["Leaflet drop", "Deaf link scheme"]
+    assert [a.title for a in ev.quality.lowest] == ["Leaflet drop", "Deaf link scheme"]
     assert ev.quality.distribution[3] == 1 and ev.quality.distribution[5] == 1
     assert ev.quality.average == Decimal("4.0")
     assert "Met Volunteer programme" not in scored  # running: not scored
