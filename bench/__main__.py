@@ -131,6 +131,19 @@ def dataset(target: generate.Target, rebuild: bool) -> dict:
     return {**manifest, "reused": False}
 
 
+def count_tallies() -> None:
+    """Build the engagement registers' evaluation tallies (evaluation/tally.py) if they are
+    not current: the dataset is inserted beside the services, which would mark what changed.
+    A no-op on a reused dataset whose tallies were built."""
+    from plantrack.engagement.evaluation import tally
+    from plantrack.engagement.models import Register
+
+    t0 = time.perf_counter()
+    for register in Register.objects.all():
+        tally.ensure(register)
+    print(f"Evaluation tallies current in {time.perf_counter() - t0:.1f} s", flush=True)
+
+
 def build_cases(manifest: dict) -> list:
     from django.urls import NoReverseMatch, reverse
 
@@ -520,6 +533,7 @@ def main(argv: list[str] | None = None) -> int:
     target = generate.target_for(args.database_url)
     setup_django(target.url)
     manifest = dataset(target, args.rebuild)
+    count_tallies()
     if args.generate_only:
         return 0
 

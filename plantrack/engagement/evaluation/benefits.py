@@ -61,14 +61,12 @@ def _benefit_row(
 
 def benefits(register: Register, scope: Q, plans: QuerySet[Plan], period: Period) -> Benefits:
     """The measures of the plan actions (of ``plans``) that the activities in ``scope`` (a
-    filter on Activity: those counted, counting.scope) deliver. A register's links to actions
-    are few: the query starts from them."""
+    filter on the links to actions, through "activity__": counting.scope) deliver. A
+    register's links to actions are few: the query starts from them."""
     links = list(
-        Activity.actions.through.objects.filter(
-            activity__register=register,
-            action__plan__in=plans,
-            activity__in=Activity.objects.filter(scope).values("pk"),
-        ).values_list("action_id", "activity_id", "activity__title")
+        Activity.actions.through.objects.filter(scope, action__plan__in=plans).values_list(
+            "action_id", "activity_id", "activity__title"
+        )
     )
     by_action: dict[int, list[str]] = defaultdict(list)
     for action_id, _, title in links:

@@ -8,14 +8,14 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from plantrack.core.finyears import fy_bounds, fy_of
 from plantrack.directory.models import Area
 from plantrack.engagement.evaluation.periods import Period
 from plantrack.engagement.evaluation.results import PENNY, Quantity
 from plantrack.engagement.models import Activity, Community, Group, Method, Output, Register
-from plantrack.engagement.selectors import ActivityFilter, in_area
+from plantrack.engagement.selectors import ActivityFilter
 
 NOT_DESCRIBED = "Not described"
 NOT_RECORDED = "Not recorded"
@@ -35,17 +35,31 @@ def cost_total(pence_days: int, pence_once: int, period: Period) -> Decimal:
     return (pence / 100).quantize(PENNY)
 
 
-def scope(register: Register, period: Period, area: Area | None, group: Group | None) -> Q:
-    """The activities in scope that are not cancelled, as a filter on Activity."""
-    found = (
-        Q(register=register)
-        & ActivityFilter(period_start=period.start, period_end=period.end).in_period()
-    )
+def scope(
+    register: Register,
+    period: Period,
+    area: Area | None,
+    group: Group | None,
+    prefix: str = "",
+) -> Q:
+    """The activities in scope that are not cancelled, as a filter on Activity (or, through
+    ``prefix``, on what links to one). Meant for few rows (an activity's links to actions,
+    the lowest scoring): the area is tested on each row's own places."""
+    outer = f"{prefix}pk" if not prefix else prefix.removesuffix("__")
+    found = Q(**{f"{prefix}register": register}) & ActivityFilter(
+        period_start=period.start, period_end=period.end
+    ).in_period(prefix)
     if group is not None:
-        found &= Q(group=group)
+        found &= Q(**{f"{prefix}group": group})
     if area is not None:
-        found &= in_area(area)
-    return found & ~Q(status=Activity.Status.CANCELLED)
+        found &= Q(
+            Exists(
+                Activity.areas.through.objects.filter(
+                    activity_id=OuterRef(outer), area__path__startswith=area.path
+                )
+            )
+        )
+    return found & ~Q(**{f"{prefix}status": Activity.Status.CANCELLED})
 
 
 def quantity(

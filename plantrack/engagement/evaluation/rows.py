@@ -227,7 +227,9 @@ def evaluate(
         quantity=_quantity(rows, outputs_in(register, period, area, group), period),
         spread=_spread(register, area, live),
         quality=_quality(live),
-        benefits=benefits(register, counting.scope(register, period, area, group), plans, period),
+        benefits=benefits(
+            register, counting.scope(register, period, area, group, "activity__"), plans, period
+        ),
     )
 
 

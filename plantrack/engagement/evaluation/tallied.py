@@ -164,5 +164,7 @@ def evaluate(
         quantity=quantity,
         spread=spread,
         quality=_quality(total, scope, register),
-        benefits=benefits(register, scope, plans, period),
+        benefits=benefits(
+            register, counting.scope(register, period, area, group, "activity__"), plans, period
+        ),
     )

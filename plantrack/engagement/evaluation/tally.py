@@ -26,6 +26,7 @@ first time, and whenever the areas or the lists of methods and communities have 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -49,7 +50,6 @@ from django.db.models.lookups import GreaterThan
 
 from plantrack.core.finyears import fy_quarter, quarter_bounds
 from plantrack.directory.models import Area
-from plantrack.directory.selectors import areas_stamp
 from plantrack.engagement import quality as standards
 from plantrack.engagement.evaluation.periods import Period
 from plantrack.engagement.models import (
@@ -323,13 +323,17 @@ def _merge(cells: Cells, key: tuple[int, int, int, int], counts: Counter, sign: 
 
 
 def stamp() -> str:
-    """What the tallies depend on besides the activities: the areas (their tree decides the
-    nodes) and the lists (a deleted method takes its links with it). Three queries."""
+    """What the tallies depend on besides the activities: the tree of areas (which decides
+    the nodes; a renamed area changes nothing) and the lists (a deleted method takes its
+    links with it). Three queries."""
+    tree = hashlib.sha256()
+    for pk, path in Area.objects.order_by("pk").values_list("pk", "path"):
+        tree.update(f"{pk}:{path};".encode())
     lists = [
         model.objects.aggregate(n=Count("pk"), last=Max("pk")) for model in (Method, Community)
     ]
     listed = ",".join(f"{found['n']}-{found['last']}" for found in lists)
-    return f"{FORMAT}|{areas_stamp()}|{listed}"[:120]
+    return f"{FORMAT}|{tree.hexdigest()[:32]}|{listed}"[:120]
 
 
 def mark(register_id: int, activity_ids: Iterable[int]) -> None:
