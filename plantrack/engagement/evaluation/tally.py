@@ -70,6 +70,9 @@ FORMAT = 1
 LOW, HIGH = -1, 1_000_000  # the span of an activity with no start, no end
 ALL = 0  # the node every activity counts for
 BATCH = 2000
+# More marks than this (an import, a group deleted) and the register is counted afresh: one
+# pass over it is quicker than taking away and adding back thousands one by one.
+MANY_MARKED = 2000
 
 # Bits of an activity's facts number: what the quality rule and the spread read of it.
 FACT_BITS = {
@@ -360,7 +363,8 @@ def ensure(register: Register) -> None:
     if register.tally_stamp == current and not TallyMark.objects.filter(register=register).exists():
         return
     with transaction.atomic():
-        if _lock(register) != current:
+        marked = TallyMark.objects.filter(register=register)
+        if _lock(register) != current or marked.count() > MANY_MARKED:
             rebuild(register, current)
         else:
             refresh(register)

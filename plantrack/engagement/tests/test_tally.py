@@ -175,3 +175,18 @@ def test_a_month_is_recounted(eng, random_register):
     assert (
         ev.quantity == rows.evaluate(eng.register, period=month, plans=Plan.objects.all()).quantity
     )
+
+
+def test_many_changes_are_counted_afresh(world, eng, random_register, monkeypatch):
+    made = random_register[1]
+    _same(eng.register, eng)
+    monkeypatch.setattr(tally, "MANY_MARKED", 3)
+    for activity in made[:5]:
+        services.activity_update(
+            actor=world.manager, activity=Activity.objects.get(pk=activity.pk), areas=[eng.brent]
+        )
+    called = []
+    real = tally.rebuild
+    monkeypatch.setattr(tally, "rebuild", lambda *a: called.append(1) or real(*a))
+    _same(eng.register, eng)
+    assert called and not TallyMark.objects.filter(register=eng.register).exists()
