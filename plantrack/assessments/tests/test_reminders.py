@@ -57,3 +57,43 @@ def test_the_keeper_chases_a_return_not_yet_submitted(
         cycles.unit_chase(actor=world.manager, unit=cw.brent)
     with pytest.raises(PermissionDenied):
         cycles.unit_chase(actor=cw.brent_assessor, unit=cw.barnet)
+
+
+def test_an_open_return_is_in_its_assessors_digest_until_submitted(world, cw, mailoutbox):
+    """The Barnet assessor, who owns no action, gets a digest listing the return, its due
+    date and where it has got to; once submitted it is the reviewers' and leaves the digest.
+    Brent's assessor has no directory entry: no digest (as for every other item)."""
+    from plantrack.core.tests.factories import make_person
+    from plantrack.reminders import digest
+
+    type(cw.barnet_assessor).objects.filter(pk=cw.barnet_assessor.pk).update(
+        email="bea@barnet.example.org"
+    )
+    make_person(user=cw.barnet_assessor, name="Bea Spoc")
+    on = dt.date(2026, 7, 6)  # a Monday, a week after the due date
+    reminders.reminders_send(on=on)
+    (message,) = [m for m in mailoutbox if m.to == ["bea@barnet.example.org"]]
+    assert message.subject == "PlanTrack: 1 self-assessment return needs your attention"
+    assert "Self-assessment returns" in message.body
+    assert (
+        "Barnet BOCU: Good practice check list for borough schemes – 2026/27 self-assessment "
+        "(not started, overdue since 30 Jun 2026)"
+    ) in message.body
+    assert f"/assessments/returns/{cw.barnet.pk}/" in message.body
+    html = message.alternatives[0][0]
+    assert "Self-assessment returns</h2>" in html and "overdue since 30 Jun 2026" in html
+
+    for item in cw.cycle.framework.items.all():
+        cycles.answer_save(actor=cw.barnet_assessor, unit=cw.barnet, item=item, level="planned")
+    cycles.unit_submit(actor=cw.barnet_assessor, unit=cw.barnet)
+    gathered = digest.gather(on)
+    assert not any(r.returns for r in gathered.recipients)
+
+
+def test_the_digest_names_returns_with_actions_and_follow_ups():
+    from plantrack.reminders.digest import attention
+
+    assert attention(0, 0, 2) == ("2 self-assessment returns", "need")
+    assert attention(1, 0, 1) == ("1 action and 1 self-assessment return", "need")
+    assert attention(2, 1, 1) == ("2 actions, 1 follow-up and 1 self-assessment return", "need")
+    assert attention(0, 1) == ("1 follow-up", "needs")

@@ -26,7 +26,7 @@ def commentary(monkeypatch):
         fake.calls.append(period)
         return fake.missing
 
-    monkeypatch.setattr(digest, "_commentary_source", lambda: missing_commentary_by_person)
+    monkeypatch.setattr(digest.gathering, "commentary_source", lambda: missing_commentary_by_person)
     return fake
 
 

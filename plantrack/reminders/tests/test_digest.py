@@ -196,14 +196,14 @@ def test_dry_run_sends_and_records_nothing(world, due):
 
 
 def test_missing_packs_app_means_no_commentary_items(world, due, monkeypatch):
-    monkeypatch.setattr(digest, "_commentary_source", lambda: None)
+    monkeypatch.setattr(digest.gathering, "commentary_source", lambda: None)
     reminders_send(on=MONDAY)
     assert "Commentary missing" not in mail.outbox[0].body
 
 
 def test_with_the_packs_apps_own_commentary_selector(world, due, monkeypatch):
     monkeypatch.undo()  # the real plantrack.packs.selectors.missing_commentary_by_person
-    if digest._commentary_source() is None:
+    if digest.gathering.commentary_source() is None:
         pytest.skip("the packs app has no missing_commentary_by_person yet")
     Action.objects.filter(pk=world.other_action.pk).update(rag="red")
     reminders_send(on=MONDAY)
