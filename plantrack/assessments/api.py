@@ -19,6 +19,7 @@ from plantrack.assessments.schemas import (
     ReviewIn,
 )
 from plantrack.core.api import READ, READ_ONE, WRITE, Id, Mapped, Pagination
+from plantrack.plans.selectors import plans_visible_to
 
 router = Router(tags=["assessments"])
 
@@ -122,7 +123,7 @@ def get_heat_map(request, cycle_id: Id):
     """Units × items: each unit's level for each item, its score against the target and the
     mandatory items, its movement since its last cycle, and each item's adoption."""
     cycle = selectors.cycle_get_for_user(request.user, cycle_id)
-    heat = selectors.heat_map(cycle)
+    heat = selectors.heat_map(cycle, plans=plans_visible_to(request.user))
     rows = []
     for unit, row, score, moved in heat.rows:
         rows.append(
@@ -135,6 +136,7 @@ def get_heat_map(request, cycle_id: Id):
                 "percent": score.percent,
                 "meets_target": score.meets_target,
                 "mandatory_missing": [item.pk for item in score.mandatory_missing],
+                "disagrees": [item.pk for item in heat.items if heat.disagrees(unit, item)],
                 **moved,
             }
         )

@@ -1,5 +1,6 @@
 """What the data says about a unit's practices, beside what the unit declares: each rule stated
-as the page shows it, and a fixed number of queries for a whole return.
+as the page shows it, and a fixed number of queries for a whole cycle (checks_for_units, which
+the heat map uses).
 
 * **Recurring** practice (with a cadence in days and the words that name its activity): the
   engagement activities of the unit (in its organisation's registers, or covering its area)
@@ -19,15 +20,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from plantrack.assessments.models import IN_PLACE, Answer, Item, Unit
 from plantrack.budgets.models import BudgetAmount, Funding
 from plantrack.core.finyears import fy_bounds, fy_label
-from plantrack.directory.models import Person
-from plantrack.directory.selectors import with_units
+from plantrack.directory.models import Organisation, Person
 from plantrack.engagement.models import Activity
 from plantrack.engagement.selectors import ActivityFilter, in_area
 from plantrack.plans.models import Plan
@@ -42,6 +43,7 @@ SENIOR_RANKS = re.compile(
     r"acc|dac|cmdr|commander|dcc|ac|cc|chief constable)\.?$",
     re.IGNORECASE,
 )
+_Person = tuple[str, str, str, str, bool]  # name, rank, post, job title, SPOC
 BIDDING = (Funding.Status.DRAFTED, Funding.Status.SUBMITTED, Funding.Status.DECISION_PENDING)
 
 
@@ -61,39 +63,101 @@ class Check:
 def checks_for(unit: Unit, items: list[Item], *, plans: QuerySet[Plan]) -> dict[int, Check]:
     """The data's word on each checkable item of the unit's return; budgets only from
     ``plans`` (those the reader may see)."""
-    due = unit.cycle.due_on
-    organisations = with_units([unit.organisation_id])
-    found: dict[int, Check] = {}
+    return checks_for_units([unit], items, plans=plans).get(unit.pk, {})
+
+
+def checks_for_units(
+    units: list[Unit], items: list[Item], *, plans: QuerySet[Plan]
+) -> dict[int, dict[int, Check]]:
+    """checks_for for every unit of a cycle (the heat map): at most seven queries, however
+    many units and items. Each unit's organisations are its own and those beneath it."""
+    if not units:
+        return {}
+    due = units[0].cycle.due_on
+    beneath = _organisations_beneath({u.organisation_id for u in units})
+    everyone = set().union(*beneath.values())
+    found: dict[int, dict[int, Check]] = {unit.pk: {} for unit in units}
     recurring = [i for i in items if i.kind == Item.Kind.RECURRING]
     if recurring:
-        activities = _activities(unit, organisations, due)
-        for item in recurring:
-            found[item.pk] = _recurring(item, activities, due)
+        activities = _activities(units, everyone, due)
+        for unit in units:
+            theirs = _activities_of(unit, beneath[unit.organisation_id], activities)
+            for item in recurring:
+                found[unit.pk][item.pk] = _recurring(item, theirs, due)
     roles = [i for i in items if i.kind == Item.Kind.ROLE]
     if roles:
-        people = list(
-            Person.objects.filter(organisation_id__in=organisations).values_list(
-                "name", "rank", "post", "job_title", "spoc"
-            )
-        )
-        for item in roles:
-            found[item.pk] = _role(item, people)
+        people: dict[int, list[_Person]] = defaultdict(list)
+        for organisation, name, rank, post, job_title, spoc in Person.objects.filter(
+            organisation_id__in=everyone
+        ).values_list("organisation_id", "name", "rank", "post", "job_title", "spoc"):
+            people[organisation].append((name, rank, post, job_title, spoc))
+        for unit in units:
+            staff = [p for o in sorted(beneath[unit.organisation_id]) for p in people[o]]
+            for item in roles:
+                found[unit.pk][item.pk] = _role(item, staff)
     funding = [i for i in items if i.kind == Item.Kind.FUNDING]
     if funding:
-        check = _funding(plans, organisations, due)
-        for item in funding:
-            found[item.pk] = check
+        budgets = _funding_facts(plans, everyone)
+        for unit in units:
+            check = _funding(budgets, beneath[unit.organisation_id], due)
+            for item in funding:
+                found[unit.pk][item.pk] = check
     return found
 
 
-def _activities(unit: Unit, organisations: set[int], due: dt.date) -> list[str]:
-    """The text of the unit's activities running in the year to the due date."""
+def _organisations_beneath(roots: set[int]) -> dict[int, set[int]]:
+    """Each root with every organisation beneath it: the whole tree in one query."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent in Organisation.objects.values_list("pk", "parent_id"):
+        children[parent].append(pk)
+    found = {}
+    for root in roots:
+        seen, frontier = {root}, [root]
+        while frontier:
+            frontier = [c for pk in frontier for c in children[pk] if c not in seen]
+            seen.update(frontier)
+        found[root] = seen
+    return found
+
+
+@dataclass
+class _Activity:
+    text: str
+    organisation: int
+    paths: list[str]
+
+
+def _activities(units: list[Unit], organisations: set[int], due: dt.date) -> list[_Activity]:
+    """The text of the activities running in the year to the due date in the units'
+    registers or covering their areas, with where they are (two queries)."""
     period = ActivityFilter(period_start=due - YEAR, period_end=due)
     where = Q(register__organisation_id__in=organisations)
-    if unit.area is not None:
-        where |= in_area(unit.area)
-    rows = period.apply(Activity.objects.filter(where)).values_list("title", "aim", "method_text")
-    return [" ".join(row).casefold() for row in rows]
+    for area in {unit.area for unit in units if unit.area is not None}:
+        where |= in_area(area)
+    rows = list(
+        period.apply(Activity.objects.filter(where)).values_list(
+            "pk", "title", "aim", "method_text", "register__organisation_id"
+        )
+    )
+    paths: dict[int, list[str]] = defaultdict(list)
+    if any(unit.area is not None for unit in units):
+        links = Activity.areas.through.objects.filter(activity_id__in=[row[0] for row in rows])
+        for activity, path in links.values_list("activity_id", "area__path"):
+            paths[activity].append(path)
+    return [
+        _Activity(" ".join(text).casefold(), organisation, paths[pk])
+        for pk, *text, organisation in rows
+    ]
+
+
+def _activities_of(unit: Unit, organisations: set[int], activities: list[_Activity]) -> list[str]:
+    area = unit.area.path if unit.area is not None else None
+    return [
+        a.text
+        for a in activities
+        if a.organisation in organisations
+        or (area is not None and any(path.startswith(area) for path in a.paths))
+    ]
 
 
 def _recurring(item: Item, activities: list[str], due: dt.date) -> Check:
@@ -115,7 +179,7 @@ def _recurring(item: Item, activities: list[str], due: dt.date) -> Check:
     return Check(rule, says, count >= expected)
 
 
-def _role(item: Item, people: list[tuple[str, str, str, str, bool]]) -> Check:
+def _role(item: Item, people: list[_Person]) -> Check:
     spocs = [
         Person.format_name(name, rank, post)
         for name, rank, post, job_title, spoc in people
@@ -140,12 +204,33 @@ def _role(item: Item, people: list[tuple[str, str, str, str, bool]]) -> Check:
     return Check(rule + ".", says + ".", met)
 
 
-def _funding(readable: QuerySet[Plan], organisations: set[int], due: dt.date) -> Check:
+@dataclass
+class _Budgets:
+    last_year: dict[int, int]  # organisation → the last financial year with budget
+    bids: dict[int, int]  # organisation → bids in progress
+
+
+def _funding_facts(readable: QuerySet[Plan], organisations: set[int]) -> _Budgets:
     plans = readable.filter(owner_organisation_id__in=organisations)
-    years = BudgetAmount.objects.filter(line__plan__in=plans, amount__gt=0).values_list(
-        "financial_year", flat=True
+    years = (
+        BudgetAmount.objects.filter(line__plan__in=plans, amount__gt=0)
+        .values("line__plan__owner_organisation_id")
+        .annotate(last=Max("financial_year"))
+        .values_list("line__plan__owner_organisation_id", "last")
     )
-    last = max(years, default=None)
+    bids = (
+        Funding.objects.filter(plan__in=plans, status__in=BIDDING)
+        .values("plan__owner_organisation_id")
+        .annotate(n=Count("pk"))
+        .values_list("plan__owner_organisation_id", "n")
+    )
+    return _Budgets(dict(years), dict(bids))
+
+
+def _funding(budgets: _Budgets, organisations: set[int], due: dt.date) -> Check:
+    last = max(
+        (budgets.last_year[o] for o in organisations if o in budgets.last_year), default=None
+    )
     rule = (
         "The last financial year the unit's plans have budget in, and any bid in progress "
         "if that year ends within six months of the due date."
@@ -155,7 +240,7 @@ def _funding(readable: QuerySet[Plan], organisations: set[int], due: dt.date) ->
     ends = fy_bounds(last)[1]
     if ends - due > SOON:
         return Check(rule, f"Funded to the end of {fy_label(last)}.", True)
-    bidding = Funding.objects.filter(plan__in=plans, status__in=BIDDING).count()
+    bidding = sum(budgets.bids.get(o, 0) for o in organisations)
     if bidding:
         return Check(rule, f"Funding ends {ends:%-d %b %Y}; {bidding} bid in progress.", True)
     return Check(rule, f"Funding ends {ends:%-d %b %Y} with no bid in progress.", False)

@@ -12,6 +12,7 @@ from plantrack.accounts.models import User
 from plantrack.assessments.models import Answer, Cycle
 from plantrack.assessments.selectors import HeatMap, heat_map, readable_plan_ids
 from plantrack.core.xlsx import NUMBER_FORMAT, append_row, workbook_bytes
+from plantrack.plans.selectors import plans_visible_to
 
 # The heat map's colours (the GOV.UK tag colours of templatetags/assessments_tags.py).
 FILLS = {
@@ -26,7 +27,7 @@ FILLS = {
 
 def cycle_xlsx(cycle: Cycle, reader: User) -> bytes:
     """``reader``: an answer's action is named only if they may read its plan."""
-    heat = heat_map(cycle)
+    heat = heat_map(cycle, plans=plans_visible_to(reader))
     workbook = Workbook()
     sheet = workbook.create_sheet("Heat map")
     workbook.remove(workbook.worksheets[0])
@@ -47,7 +48,16 @@ def _heat_map(sheet, heat: HeatMap) -> None:
         ],
         wrap=False,
     )
-    head = ["Unit", "Status", "In place %", "Meets the target", "Better", "Worse", "Same"]
+    head = [
+        "Unit",
+        "Status",
+        "In place %",
+        "Meets the target",
+        "Better",
+        "Worse",
+        "Same",
+        "Data disagrees",
+    ]
     numbers = [f"{n}{'*' if item.mandatory else ''}" for n, item in enumerate(heat.items, 1)]
     append_row(sheet, head + numbers, bold=True)
     for unit, row, score, moved in heat.rows:
@@ -61,6 +71,7 @@ def _heat_map(sheet, heat: HeatMap) -> None:
                 moved["better"],
                 moved["worse"],
                 moved["same"],
+                heat.disagreements(unit),
                 *[answer.get_level_display() if answer else "" for answer in row],
             ],
             number_format=NUMBER_FORMAT,
@@ -72,7 +83,8 @@ def _heat_map(sheet, heat: HeatMap) -> None:
                     "solid", fgColor=colour
                 )
     adoption = [f"{in_place}/{applicable}" for in_place, applicable in heat.adoption_row]
-    append_row(sheet, ["Adoption (in place / applicable)", "", "", "", "", "", "", *adoption])
+    blanks = [""] * (len(head) - 1)
+    append_row(sheet, ["Adoption (in place / applicable)", *blanks, *adoption])
     sheet.column_dimensions["A"].width = 32
     for column in range(len(head) + 1, len(head) + len(heat.items) + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 14

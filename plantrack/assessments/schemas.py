@@ -105,6 +105,10 @@ class HeatMapRowOut(Schema):
     percent: int | None
     meets_target: bool
     mandatory_missing: list[int] = Field(description="Ids of mandatory items not in place")
+    disagrees: list[int] = Field(
+        description="Ids of the items whose answer the data disagrees with (recurring, role "
+        "and funding practices checked against the records)"
+    )
     better: int
     worse: int
     same: int

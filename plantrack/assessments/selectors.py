@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from plantrack.accounts.models import User
+from plantrack.assessments.checks import Check, checks_for_units
 from plantrack.assessments.models import (
     IN_PLACE,
     RANK,
@@ -27,6 +28,7 @@ from plantrack.directory.models import Area, Organisation, Person
 from plantrack.directory.selectors import organisation_ids_for, with_units
 from plantrack.evidence.models import Evidence
 from plantrack.evidence.selectors import evidence_for_ids
+from plantrack.plans.models import Plan
 from plantrack.plans.selectors import plans_visible_to
 
 SHARED = (Framework.Status.PUBLISHED, Framework.Status.RETIRED)
@@ -248,6 +250,19 @@ class HeatMap:
     units: list[Unit]
     cells: dict[tuple[int, int], Answer]  # (unit id, item id) → answer
     before: dict[tuple[int, int], Answer]  # (organisation id, item id) → last cycle's answer
+    checks: dict[int, dict[int, Check]]  # unit id → item id → what the data says
+
+    def disagrees(self, unit: Unit, item: Item) -> bool:
+        check = self.checks.get(unit.pk, {}).get(item.pk)
+        return check is not None and check.disagrees_with(self.cells.get((unit.pk, item.pk)))
+
+    def disagreements(self, unit: Unit) -> int:
+        """How many of the unit's answers the data disagrees with."""
+        return sum(self.disagrees(unit, item) for item in self.items)
+
+    @property
+    def disagreement_count(self) -> int:
+        return sum(self.disagreements(unit) for unit in self.units)
 
     def changes(self, unit: Unit) -> dict[str, int]:
         """How many of the unit's answers are better, worse or the same as last cycle."""
@@ -321,11 +336,18 @@ class Score:
         )
 
 
-def heat_map(cycle: Cycle, *, kind: str = "", area: Area | None = None) -> HeatMap:
-    """Four queries whatever the number of units and items. ``kind`` and ``area`` keep the
-    units of that kind of organisation, and those in that area (or a place in it)."""
+def heat_map(
+    cycle: Cycle,
+    *,
+    plans: QuerySet[Plan],
+    kind: str = "",
+    area: Area | None = None,
+) -> HeatMap:
+    """A fixed number of queries whatever the number of units and items. ``kind`` and
+    ``area`` keep the units of that kind of organisation, and those in that area (or a place
+    in it); what the data says about the budgets reads only ``plans`` (the reader's)."""
     items = list(cycle.framework.items.order_by("position", "id"))
-    chosen = cycle.units.select_related("organisation", "area")
+    chosen = cycle.units.select_related("organisation", "area", "cycle")
     if kind:
         chosen = chosen.filter(organisation__kind=kind)
     if area is not None:
@@ -337,7 +359,8 @@ def heat_map(cycle: Cycle, *, kind: str = "", area: Area | None = None) -> HeatM
             "id", "unit_id", "item_id", "level", "review"
         )
     }
-    return HeatMap(cycle, items, units, cells, previous_answers(cycle))
+    checks = checks_for_units(units, items, plans=plans)
+    return HeatMap(cycle, items, units, cells, previous_answers(cycle), checks)
 
 
 def units_to_choose(framework: Framework) -> QuerySet[Organisation]:

@@ -240,7 +240,7 @@ def cycle_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "framework": cycle.framework,
         "units": selectors.cycle_units(cycle),
         "filters": filters,
-        "map": selectors.heat_map(cycle, **filters.chosen()),
+        "map": selectors.heat_map(cycle, plans=plans_visible_to(request.user), **filters.chosen()),
         "can_run": selectors.can_edit_framework(request.user, cycle.framework),
         "reviewers": cycle.reviewers.order_by("username"),
         "chaseable": (Unit.Status.NOT_STARTED, Unit.Status.DRAFT, Unit.Status.CHALLENGED),

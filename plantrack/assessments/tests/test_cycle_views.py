@@ -224,12 +224,14 @@ def test_the_heat_map_downloads_as_a_workbook(client, world, cw):
     book = openpyxl.load_workbook(io.BytesIO(r.content))
     heat = book["Heat map"]
     rows = {row[0]: row for row in heat.iter_rows(values_only=True) if row[0]}
-    assert rows["Barnet BOCU"][2] == 50 and rows["Barnet BOCU"][7:10] == (
+    # Column 8: the data disagrees with "In place" for the SPOC (nobody in the directory).
+    assert rows["Barnet BOCU"][7] == 1
+    assert rows["Barnet BOCU"][2] == 50 and rows["Barnet BOCU"][8:11] == (
         "In place",
         "Partly in place",
         "Not applicable",
     )
-    assert heat.cell(row=4, column=8).fill.fgColor.rgb.endswith("CCE2D8")
+    assert heat.cell(row=4, column=9).fill.fgColor.rgb.endswith("CCE2D8")
     answers = list(book["Answers"].iter_rows(values_only=True))
     assert answers[2][5] == "=HYPERLINK('http://evil')"  # kept as text
     assert book["Answers"].cell(row=3, column=6).data_type == "s"
@@ -320,3 +322,25 @@ def test_the_return_page_reads_the_same_for_3_and_20_items(client, world):
             assert c.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_heat_map_marks_where_the_data_disagrees_and_links_each_answer(client, world, cw):
+    """Barnet says its SPOC is in place, but the directory has nobody marked as one: the cell
+    says so in words, the unit's row counts it; every cell links to its answer."""
+    items = list(cw.cycle.framework.items.order_by("position"))
+    for item, level in zip(items, ("in_place", "partly", "planned"), strict=True):
+        cycles.answer_save(actor=cw.barnet_assessor, unit=cw.barnet, item=item, level=level)
+    page = _as(client, world.manager).get(reverse("assessments:cycle", args=[cw.cycle.pk]))
+    html = page.content.decode()
+    assert html.count('data<span class="govuk-visually-hidden"> disagrees</span>') == 1
+    assert "<strong>1</strong> disagrees with the data" in html
+    assert "The data disagrees with 1 answer, marked" in html
+    unit_url = reverse("assessments:unit", args=[cw.barnet.pk])
+    for item in items:
+        assert f'href="{unit_url}#item-{item.pk}"' in html
+    answer_page = _as(client, world.manager).get(unit_url).content.decode()
+    assert f'id="item-{items[0].pk}"' in answer_page
+    api = _as(client, world.manager).get(f"/api/v1/assessments/cycles/{cw.cycle.pk}/heat-map")
+    rows = {row["organisation"]: row for row in api.json()["rows"]}
+    assert rows["Barnet BOCU"]["disagrees"] == [items[0].pk]
+    assert rows["Brent BOCU"]["disagrees"] == []

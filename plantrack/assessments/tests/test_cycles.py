@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from plantrack.assessments import cycles, selectors, services
 from plantrack.assessments.models import Answer, Unit
 from plantrack.evidence.services import evidence_attach_link
+from plantrack.plans.models import Plan
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +165,7 @@ def test_the_heat_map_scores_against_the_target_and_mandatory_items(world, cw):
     type(item).objects.filter(pk=item.pk).update(mandatory=True)
     _answer_all(cw, cw.barnet, cw.barnet_assessor, levels=("in_place", "embedded", "planned"))
     _answer_all(cw, cw.brent, cw.brent_assessor, levels=("partly", "in_place", "not_applicable"))
-    heat = selectors.heat_map(cw.cycle)
+    heat = selectors.heat_map(cw.cycle, plans=Plan.objects.all())
     scores = {unit.organisation.name: score for unit, _, score, _ in heat.rows}
     assert (scores["Barnet BOCU"].percent, scores["Barnet BOCU"].meets_target) == (67, False)
     assert scores["Brent BOCU"].percent == 50 and scores["Brent BOCU"].mandatory_missing
@@ -245,7 +246,7 @@ def test_the_next_cycle_compares_with_the_last(world, fw, cw):
     assert before[new_items[0].pk].level == "planned"
     assert new_items[1].pk not in before  # not comparable
     assert before[new_items[2].pk].level == "in_place"
-    heat = selectors.heat_map(nxt)
+    heat = selectors.heat_map(nxt, plans=Plan.objects.all())
     ((_, _, _, moved),) = heat.rows
     assert moved == {"better": 1, "worse": 1, "same": 0}
     assert Answer.objects.get(unit=cw.barnet, item=items[1]).action == action
