@@ -24,6 +24,7 @@ urlpatterns = [
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle"),
     path("cycles/<int:pk>/close/", views.cycle_close, name="cycle_close"),
     path("cycles/<int:pk>/heat-map.xlsx", views.cycle_export, name="cycle_export"),
+    path("cycles/<int:pk>/report.pdf", views.cycle_report, name="cycle_report"),
     path("returns/<int:pk>/", views.unit_detail, name="unit"),
     path("returns/<int:pk>/assessors/", views.unit_assessors, name="unit_assessors"),
     path("returns/<int:pk>/finalise/", views.unit_finalise, name="unit_finalise"),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.accounts.http import SignedInRequest
@@ -256,6 +257,19 @@ def cycle_export(request: SignedInRequest, pk: int) -> HttpResponse:
 
     cycle = selectors.cycle_get_for_user(request.user, pk)
     return xlsx_response(cycle_xlsx(cycle, request.user), cycle.title, "heat-map")
+
+
+@require_GET
+def cycle_report(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The cycle as a PDF report (assessments/report.py), made while the reader waits: half a
+    second for six units by 22 items, some 4.5 seconds for 40 units by 50 items."""
+    from plantrack.assessments.report import cycle_report_pdf  # WeasyPrint: only when asked for
+
+    cycle = selectors.cycle_get_for_user(request.user, pk)
+    response = HttpResponse(cycle_report_pdf(cycle, request.user), content_type="application/pdf")
+    name = slugify(cycle.title)[:60] or "self-assessment"
+    response["Content-Disposition"] = f'attachment; filename="{name}-report.pdf"'
+    return response
 
 
 @require_POST

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from django import forms
 
+from plantrack.assessments.models import Cycle
 from plantrack.core.finyears import period_kind_name, period_with_name
 from plantrack.core.forms import model_choice
 from plantrack.engagement.models import Register
@@ -42,8 +43,19 @@ class PackForm(forms.Form):
         label="Include the engagement section",
         required=False,
     )
+    self_assessment = forms.BooleanField(
+        label="Include the self-assessment section",
+        required=False,
+    )
 
-    def __init__(self, *args, body: Body, registers: Sequence[Register] = (), **kwargs):
+    def __init__(
+        self,
+        *args,
+        body: Body,
+        registers: Sequence[Register] = (),
+        cycles: Sequence[Cycle] = (),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         kind = cadence_kind(body.cadence)
         self.fields["period"] = _period_field(kind)
@@ -59,6 +71,17 @@ class PackForm(forms.Form):
                 f"Totals for the period from {names}: activities, people reached, cost, spread, "
                 "quality scores and the movement of the measures they deliver. No activity's "
                 "title or text: the board sees totals only."
+            )
+        # Likewise: offered only when there is a cycle to show, off unless asked for.
+        if not cycles:
+            del self.fields["self_assessment"]
+        else:
+            names = "; ".join(f"{c.framework.title}: {c.title}" for c in cycles)
+            self.fields["self_assessment"].help_text = (
+                f"The latest cycle of {names}: each unit's score against the target, mandatory "
+                "items missing, answers the data disagrees with, movement since the last cycle, "
+                "and each item's adoption. No answer's comment or review: the board sees "
+                "figures only."
             )
 
 

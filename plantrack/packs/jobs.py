@@ -62,6 +62,7 @@ def pack_build(pack_pk: int) -> None:
             prepared_by=pack.created_by.display_name if pack.created_by else "",
             progress=lambda done, total: report(done * SNAPSHOT_SHARE, total * 100),
             engagement=pack.engagement,
+            self_assessment=pack.self_assessment,
             reader=pack.created_by,
         )
         files = _render_all(

@@ -55,6 +55,13 @@ class Pack(models.Model):
         help_text="The evaluation of the engagement registers of the plans' organisations",
     )
 
+    # The optional self-assessment section (packs/self_assessment.py), likewise.
+    self_assessment = models.BooleanField(
+        "include self-assessment",
+        default=False,
+        help_text="The latest self-assessment cycles of the plans' organisations",
+    )
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["body", "-created_at"])]

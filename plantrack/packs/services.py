@@ -133,10 +133,12 @@ def pack_prepare(
     period: str,
     meeting: Meeting | None = None,
     engagement: bool = False,
+    self_assessment: bool = False,
 ) -> Pack:
     """Start building a draft pack for a body, period and (optionally) meeting; with
     ``engagement``, its engagement section (packs/engagement.py: the registers the actor may
-    read)."""
+    read); with ``self_assessment``, its self-assessment section (packs/self_assessment.py:
+    the cycles the actor may read)."""
     require(
         selectors.can_prepare_pack(actor, body),
         "Only a manager of one of the plans this body oversees can prepare its packs.",
@@ -153,6 +155,7 @@ def pack_prepare(
             status=Pack.Status.PREPARING,
             created_by=actor,
             engagement=engagement,
+            self_assessment=self_assessment,
         )
         pack.plans.set(selectors.body_plan_ids(body))
     build_pack.enqueue(pack.pk)

@@ -39,6 +39,7 @@ from plantrack.packs.selectors import (
     period_bounds,
     reasons_for,
 )
+from plantrack.packs.self_assessment import self_assessment_section
 from plantrack.plans.models import Action, ActionOwner, Plan, Section, Update
 from plantrack.plans.selectors import CLOSED, today
 from plantrack.reports.charts import summary_charts
@@ -385,10 +386,12 @@ def build_snapshot(
     on: dt.date | None = None,
     progress: Progress | None = None,
     engagement: bool = False,
+    self_assessment: bool = False,
     reader: User | None = None,
 ) -> tuple[dict, list[int]]:
     """The snapshot for a body and period (already normalised), and the ids of the plans in it.
-    ``engagement`` adds the engagement section, of the registers ``reader`` may read."""
+    ``engagement`` adds the engagement section, of the registers ``reader`` may read;
+    ``self_assessment`` the self-assessment section, of the cycles ``reader`` may read."""
     on = on or today()
     start, end = period_bounds(period)
     parts_to_build = _parts(body)
@@ -422,6 +425,7 @@ def build_snapshot(
     )
     missing = sum(1 for e in exceptions if e["kind"] == "action" and not e["commentary"])
     title = _title(body, period, meeting)
+    plan_ids = sorted({p["plan_id"] for p in parts})
     snapshot = {
         "version": SNAPSHOT_VERSION,
         "title": title,
@@ -458,15 +462,16 @@ def build_snapshot(
         "exceptions": exceptions,
         "parts": parts,
         "decisions": decisions,
-        "engagement": engagement_section(
-            sorted({p["plan_id"] for p in parts}), period, start, end, reader
-        )
+        "engagement": engagement_section(plan_ids, period, start, end, reader)
         if engagement
+        else None,
+        "self_assessment": self_assessment_section(plan_ids, reader, on)
+        if self_assessment
         else None,
     }
     if progress:
         progress(total, total)
-    return snapshot, sorted({p["plan_id"] for p in parts})
+    return snapshot, plan_ids
 
 
 def _title(body: Body, period: str, meeting: Meeting | None) -> str:

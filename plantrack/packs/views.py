@@ -17,7 +17,8 @@ from plantrack.packs.engagement import pack_registers
 from plantrack.packs.forms import ChaseForm, CommentaryForm, PackForm, PublishForm
 from plantrack.packs.models import Pack
 from plantrack.packs.render import FORMATS, common, file_name
-from plantrack.plans.selectors import action_get_light, plan_access, plan_get_for_user
+from plantrack.packs.self_assessment import pack_cycles
+from plantrack.plans.selectors import action_get_light, plan_access, plan_get_for_user, today
 from plantrack.plans.services import require_manager
 
 # --- Packs ----------------------------------------------------------------------------------
@@ -44,8 +45,10 @@ def pack_new(request: SignedInRequest, pk: int) -> HttpResponse:
         selectors.can_prepare_pack(request.user, body),
         "Only a manager of one of the plans this body oversees can prepare its packs.",
     )
-    registers = list(pack_registers(selectors.body_plan_ids(body), request.user))
-    form = PackForm(request.POST or None, body=body, registers=registers)
+    plan_ids = selectors.body_plan_ids(body)
+    registers = list(pack_registers(plan_ids, request.user))
+    cycles = pack_cycles(plan_ids, request.user, today())
+    form = PackForm(request.POST or None, body=body, registers=registers, cycles=cycles)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             pack = services.pack_prepare(
@@ -54,6 +57,7 @@ def pack_new(request: SignedInRequest, pk: int) -> HttpResponse:
                 period=form.cleaned_data["period"],
                 meeting=form.cleaned_data["meeting"],
                 engagement=bool(form.cleaned_data.get("engagement")),
+                self_assessment=bool(form.cleaned_data.get("self_assessment")),
             )
             return redirect("packs:detail", pk=pack.pk)
     return render(request, "packs/new.html", {"form": form, "body": body, "nav_section": "packs"})

@@ -450,6 +450,7 @@ ROUTES.update(
         "assessments:cycle": Row({"pk": "cycle"}, get=SEE_CYCLE, post=NO),
         "assessments:cycle_close": Row({"pk": "cycle"}, get=NO, post=RUN_CYCLE),
         "assessments:cycle_export": Row({"pk": "cycle"}, get=SEE_CYCLE, post=NO),
+        "assessments:cycle_report": Row({"pk": "cycle"}, get=SEE_CYCLE, post=NO),
         "assessments:unit": Row({"pk": "unit"}, get=SEE_CYCLE, post=ANSWER_UNIT),
         "assessments:unit_assessors": Row({"pk": "unit"}, get=RUN_CYCLE, post=RUN_CYCLE),
         "assessments:unit_finalise": Row({"pk": "unit"}, get=NO, post=REVIEW_CYCLE),

@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from plantrack.packs.render import common, engagement
+from plantrack.packs.render import common, engagement, self_assessment
 
 
 def _repeat_header(row) -> None:
@@ -132,6 +132,10 @@ def render_docx(snapshot: dict, *, draft: bool = False) -> bytes:
     if snapshot.get("engagement"):
         doc.add_section(WD_SECTION.NEW_PAGE)
         _engagement(doc, snapshot["engagement"])
+
+    if snapshot.get("self_assessment"):
+        doc.add_section(WD_SECTION.NEW_PAGE)
+        _self_assessment(doc, snapshot["self_assessment"])
 
     doc.add_section(WD_SECTION.NEW_PAGE)
     doc.add_heading("Decisions log", level=2)
@@ -274,3 +278,36 @@ def _engagement(doc, section: dict) -> None:
             )
         else:
             doc.add_paragraph("No measures of this pack's plans are delivered by these activities.")
+
+
+def _self_assessment(doc, section: dict) -> None:
+    """The self-assessment section: each cycle's scores, movement and adoption."""
+    doc.add_heading("Self-assessment", level=2)
+    if not section["cycles"]:
+        doc.add_paragraph(self_assessment.NONE_TEXT)
+    for cycle in section["cycles"]:
+        doc.add_heading(self_assessment.cycle_heading(cycle), level=3)
+        doc.add_paragraph(
+            f"{self_assessment.cycle_line(cycle)} {self_assessment.totals_text(cycle)}"
+        )
+        _table(
+            doc,
+            self_assessment.UNIT_COLUMNS,
+            self_assessment.unit_rows(cycle),
+            f"Each unit's score against the target of {cycle['target']}%",
+        )
+        if cycle["compared"]:
+            _table(
+                doc,
+                self_assessment.MOVEMENT_COLUMNS,
+                self_assessment.movement_rows(cycle),
+                "Each unit's answers since its last cycle",
+            )
+        else:
+            doc.add_paragraph("No unit has an earlier cycle of this framework to compare with.")
+        _table(
+            doc,
+            self_assessment.ITEM_COLUMNS,
+            self_assessment.item_rows(cycle),
+            "Each item's adoption across the units",
+        )

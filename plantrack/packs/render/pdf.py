@@ -1,21 +1,15 @@
 """The pack as a PDF: an HTML template with print CSS (A4, page numbers in the footer, a cover
 page, h1–h3 headings, tables with header rows, the SVG charts inline), made into a tagged
-PDF/UA-1 file by WeasyPrint, with the document's language and title set from the HTML."""
+PDF/UA-1 file by WeasyPrint, with the document's language and title set from the HTML. The page
+set-up and the writing are core's (core/pdf.py, core/templates/pdf/base.html), which the
+self-assessment report shares."""
 
 from __future__ import annotations
 
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 
+from plantrack.core.pdf import css_string, write_pdf
 from plantrack.packs.render import common
-
-
-def css_string(text: str) -> SafeString:
-    """Text safe inside a double-quoted CSS string in a <style> element (where HTML escapes
-    do not apply): every character outside plain letters, digits and spaces as a CSS escape."""
-    return mark_safe(
-        "".join(c if (c.isalnum() and c.isascii()) or c == " " else f"\\{ord(c):x} " for c in text)
-    )
 
 
 def registers(part: dict, in_exceptions: set[int]) -> list[dict]:
@@ -70,8 +64,4 @@ def pack_html(snapshot: dict, *, draft: bool = False) -> str:
 
 
 def render_pdf(snapshot: dict, *, draft: bool = False) -> bytes:
-    # Imported here: WeasyPrint loads pango when imported, which the web pages do not need.
-    import weasyprint
-
-    document = weasyprint.HTML(string=pack_html(snapshot, draft=draft))
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return write_pdf(pack_html(snapshot, draft=draft))

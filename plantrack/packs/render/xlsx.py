@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from plantrack.core.xlsx import NUMBER_FORMAT, append_row, workbook_bytes
-from plantrack.packs.render import common, engagement
+from plantrack.packs.render import common, engagement, self_assessment
 
 
 def _sheet(workbook: Workbook, title: str, columns: list[str], first: bool = False) -> Worksheet:
@@ -196,6 +196,8 @@ def render_xlsx(snapshot: dict, *, draft: bool = False) -> bytes:
 
     if snapshot.get("engagement"):
         _engagement(workbook, snapshot["engagement"])
+    if snapshot.get("self_assessment"):
+        _self_assessment(workbook, snapshot["self_assessment"])
 
     decisions = _sheet(workbook, "Decisions", common.DECISION_COLUMNS)
     for d in snapshot["decisions"]:
@@ -234,3 +236,73 @@ def _engagement(workbook: Workbook, section: dict) -> None:
             append_row(figures, [name, table, item, value], number_format=NUMBER_FORMAT)
         for m in register["benefits"]["measures"]:
             append_row(measures, [name, *engagement.benefit_cells(m)])
+
+
+def _self_assessment(workbook: Workbook, section: dict) -> None:
+    """Two sheets: each unit of each cycle with its figures as numbers, and each item's
+    adoption."""
+    units = _sheet(
+        workbook,
+        "Self-assessment",
+        [
+            "Framework",
+            "Cycle",
+            "Unit",
+            "Return",
+            "Answered",
+            "Items",
+            "In place",
+            "Applicable",
+            "Score (%)",
+            "Target (%)",
+            "Meets the target",
+            "Mandatory items missing",
+            "Data disagrees",
+            "Better",
+            "Worse",
+            "Same",
+        ],
+    )
+    items = _sheet(
+        workbook,
+        "Self-assessment items",
+        ["Framework", "Cycle", "Item", "Text", "Mandatory", "In place", "Applicable"],
+    )
+    for cycle in section["cycles"]:
+        names = [cycle["framework"], cycle["title"]]
+        for unit in cycle["units"]:
+            moved = (
+                [unit["better"], unit["worse"], unit["same"]] if cycle["compared"] else ["", "", ""]
+            )
+            append_row(
+                units,
+                [
+                    *names,
+                    unit["name"],
+                    unit["status_label"],
+                    unit["answered"],
+                    len(cycle["items"]),
+                    unit["in_place"],
+                    unit["applicable"],
+                    unit["percent"] if unit["percent"] is not None else "",
+                    cycle["target"],
+                    "Yes" if unit["meets_target"] else "No",
+                    self_assessment.mandatory_text(unit),
+                    unit["disagreements"],
+                    *moved,
+                ],
+                number_format=NUMBER_FORMAT,
+            )
+        for item in cycle["items"]:
+            append_row(
+                items,
+                [
+                    *names,
+                    item["number"],
+                    item["text"],
+                    "Yes" if item["mandatory"] else "",
+                    item["in_place"],
+                    item["applicable"],
+                ],
+                number_format=NUMBER_FORMAT,
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from plantrack.core.finyears import period_with_name
-from plantrack.packs.render import common, engagement
+from plantrack.packs.render import common, engagement, self_assessment
 from plantrack.packs.selectors import can_prepare_pack
 
 register = template.Library()
@@ -25,6 +25,30 @@ register.filter("engagement_quality", engagement.quality_rows)
 register.filter("engagement_spread", engagement.spread_tables)
 register.filter("engagement_areas_without", engagement.areas_without_text)
 register.filter("engagement_benefit", engagement.benefit_cells)
+register.filter("cycle_heading", self_assessment.cycle_heading)
+register.filter("cycle_line", self_assessment.cycle_line)
+register.filter("cycle_totals", self_assessment.totals_text)
+
+
+@register.filter
+def cycle_units(cycle: dict) -> dict:
+    """{"columns", "rows"}: each unit's score against the target."""
+    return {"columns": self_assessment.UNIT_COLUMNS, "rows": self_assessment.unit_rows(cycle)}
+
+
+@register.filter
+def cycle_movement(cycle: dict) -> dict:
+    """{"columns", "rows"}: each unit's movement since its last cycle (no rows if none)."""
+    return {
+        "columns": self_assessment.MOVEMENT_COLUMNS,
+        "rows": self_assessment.movement_rows(cycle),
+    }
+
+
+@register.filter
+def cycle_items(cycle: dict) -> dict:
+    """{"columns", "rows"}: each item's adoption across the units."""
+    return {"columns": self_assessment.ITEM_COLUMNS, "rows": self_assessment.item_rows(cycle)}
 
 
 @register.filter
