@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import generate
+from bench import assessments_data, generate
 from bench.generate import ROOT
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -34,8 +34,15 @@ CASE_ORDER = [
     "engagement_api_list",
     "engagement_evaluation_cached",
     "engagement_evaluation_miss",
+    "assessments_heat_map",
+    "assessments_heat_map_cold",
+    "assessments_answer_form",
+    "assessments_answer_save",
 ]
 ENGAGEMENT_CASES = {name for name in CASE_ORDER if name.startswith("engagement_")}
+ASSESSMENT_CASES = {name for name in CASE_ORDER if name.startswith("assessments_")}
+DOCS_ASSESSMENTS_START = "<!-- bench:assessments:start -->"
+DOCS_ASSESSMENTS_END = "<!-- bench:assessments:end -->"
 DOCS_ENGAGEMENT_START = "<!-- bench:engagement:start -->"
 DOCS_ENGAGEMENT_END = "<!-- bench:engagement:end -->"
 # bench/imports.py and bench/register_import.py; results under "imports"
@@ -223,6 +230,56 @@ def build_cases(manifest: dict) -> list:
             # (plantrack/reports/tests); the small plan here has none, so no prefetches run.
         ),
         *engagement_cases(manifest),
+        *assessment_cases(manifest),
+    ]
+
+
+def assessment_cases(manifest: dict) -> list:
+    """Issue 13: the heat map of the open cycle of 40 units × 50 items (of 3 frameworks × 8
+    cycles), a unit's return as its assessor, and an answer saved through the API; each
+    checked against a cycle of the same framework sent to 3 units."""
+    from bench.run import HEAT_MAP_COLD_TARGET_MS, Case
+
+    cycle, small = manifest["assessment_cycle_id"], manifest["assessment_small_cycle_id"]
+    unit, small_unit = manifest["assessment_unit_id"], manifest["assessment_small_unit_id"]
+    item = manifest["assessment_item_id"]
+    answer = "/api/v1/assessments/returns/{}/answers/{}"
+    size = f"{assessments_data.UNITS} units × {assessments_data.ITEMS} items"
+    return [
+        Case(
+            "assessments_heat_map",
+            f"/assessments/cycles/{cycle}/",
+            "manager",
+            description=f"the open cycle's page and heat map ({size}), as its keeper",
+            small_path=f"/assessments/cycles/{small}/",
+        ),
+        Case(
+            "assessments_heat_map_cold",
+            f"/assessments/cycles/{cycle}/",
+            "manager",
+            target_p95_ms=HEAT_MAP_COLD_TARGET_MS,
+            description=f"the same page ({size}) with no cache, one request at a time",
+            small_path=f"/assessments/cycles/{small}/",
+            cache="none",
+            connections=1,
+        ),
+        Case(
+            "assessments_answer_form",
+            f"/assessments/returns/{unit}/",
+            "owner",
+            description=f"a unit's return of {assessments_data.ITEMS} items, as its assessor "
+            "(the answer form, what the data says, last cycle's answers)",
+            small_path=f"/assessments/returns/{small_unit}/",
+        ),
+        Case(
+            "assessments_answer_save",
+            answer.format(unit, item),
+            "token",
+            method="PUT",
+            json={"level": "partly", "comment": "Benchmark: slides drafted, not yet shown."},
+            description="PUT an answer to an item of the return (the API, bearer token)",
+            small_path=answer.format(small_unit, item),
+        ),
     ]
 
 
@@ -423,13 +480,21 @@ def update_docs(results: dict) -> None:
 
     text = DOCS.read_text()
     blocks = []
-    plan_cases = {k: v for k, v in results.get("cases", {}).items() if k not in ENGAGEMENT_CASES}
+    plan_cases = {
+        k: v
+        for k, v in results.get("cases", {}).items()
+        if k not in ENGAGEMENT_CASES | ASSESSMENT_CASES
+    }
     if plan_cases:
         blocks.append((DOCS_START, DOCS_END, markdown_table({**results, "cases": plan_cases})))
     engagement = {k: v for k, v in results.get("cases", {}).items() if k in ENGAGEMENT_CASES}
     if engagement:
         body = markdown_table({**results, "cases": engagement}, machine=True)
         blocks.append((DOCS_ENGAGEMENT_START, DOCS_ENGAGEMENT_END, body))
+    assessing = {k: v for k, v in results.get("cases", {}).items() if k in ASSESSMENT_CASES}
+    if assessing:
+        body = markdown_table({**results, "cases": assessing}, machine=True)
+        blocks.append((DOCS_ASSESSMENTS_START, DOCS_ASSESSMENTS_END, body))
     plans = {k: v for k, v in results.get("imports", {}).items() if k == imports.CASE}
     if plans:
         blocks.append((DOCS_IMPORTS_START, DOCS_IMPORTS_END, imports.markdown_table(plans)))
@@ -534,6 +599,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_django(target.url)
     manifest = dataset(target, args.rebuild)
     count_tallies()
+    manifest.update(assessments_data.ensure(manifest))
     if args.generate_only:
         return 0
 

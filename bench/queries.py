@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 from bench.run import Case
@@ -18,6 +19,10 @@ def _client(who: str, users: dict, token: str):
 
 
 def _request(client, case: Case, path: str):
+    if case.json is not None:
+        return client.generic(
+            case.method, path, json.dumps(case.json), content_type="application/json"
+        )
     if case.method == "POST":
         return client.post(path, data=case.form or {})
     return client.get(path)

@@ -29,6 +29,8 @@ SUMMARY_TARGET_MS = 80.0  # issue 4: a plan summary with 50 measures and 100 bud
 # Issue 12: the engagement evaluation for a force and a whole financial year.
 EVALUATION_TARGET_MS = 80.0  # with its body cached
 EVALUATION_MISS_TARGET_MS = 400.0  # computed afresh on every request
+# Issue 13: the heat map of 40 units × 50 items with no cache.
+HEAT_MAP_COLD_TARGET_MS = 300.0
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Case:
     who: str  # "owner", "manager" or "token"
     method: str = "GET"
     form: dict[str, str] | None = None
+    json: dict | None = None  # a JSON body (the API's writes, with the token)
     expect: int = 200
     target_p95_ms: float = PAGE_TARGET_MS
     description: str = ""
@@ -325,7 +328,11 @@ def run_wrk(url: str, script: str, *, duration: float, connections: int) -> dict
 def request_parts(case: Case, base: str, sessions: dict, token: str) -> tuple[dict, str | None]:
     """Headers and body for one request of the case."""
     if case.who == "token":
-        return {"Authorization": f"Bearer {token}"}, None
+        headers = {"Authorization": f"Bearer {token}"}
+        if case.json is not None:
+            headers["Content-Type"] = "application/json"
+            return headers, json.dumps(case.json)
+        return headers, None
     cookies = sessions[case.who]
     headers = {"Cookie": cookie_header(cookies)}
     if case.method == "POST":

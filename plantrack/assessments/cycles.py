@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,6 +56,26 @@ KEEPERS_ONLY = "Only the framework's keepers run its cycles."
 ASSESSORS_ONLY = "Only the unit's assessors answer for it."
 REVIEWERS_ONLY = "Only the cycle's reviewers review its answers."
 FROZEN = "This cycle is closed: its answers are frozen."
+
+
+def _save(instance: Cycle | Unit | Answer | ReviewNote, *, actor: User) -> None:
+    """save_validated, moving the version of the cycle the row belongs to (Cycle.version):
+    every write to a cycle in this module goes through here."""
+    if isinstance(instance, Cycle) and instance.pk:
+        # Saving writes every column: take the version as it is now, never an older one
+        # (a key already used would show an older heat map).
+        fresh = Cycle.objects.select_for_update().values_list("version", flat=True)
+        instance.version = fresh.get(pk=instance.pk)
+    save_validated(instance, actor=actor)
+    if isinstance(instance, Cycle):
+        cycle_id = instance.pk
+    elif isinstance(instance, Unit):
+        cycle_id = instance.cycle_id
+    elif isinstance(instance, Answer):
+        cycle_id = instance.unit.cycle_id
+    else:
+        cycle_id = instance.answer.unit.cycle_id
+    Cycle.objects.filter(pk=cycle_id).update(version=F("version") + 1)
 
 
 def _locked(unit: Unit) -> Unit:
@@ -103,12 +124,12 @@ def cycle_create(
     if not organisations:
         raise ValidationError({"units": "Choose at least one unit to send it to."})
     cycle = Cycle(framework=framework, title=title.strip(), opens_on=opens_on, due_on=due_on)
-    save_validated(cycle, actor=actor)
+    _save(cycle, actor=actor)
     cycle.reviewers.set(list(reviewers))
     areas = _areas_of(organisations)
     for organisation in organisations:
         unit = Unit(cycle=cycle, organisation=organisation, area=areas.get(organisation.pk))
-        save_validated(unit, actor=actor)
+        _save(unit, actor=actor)
     return cycle
 
 
@@ -125,7 +146,7 @@ def cycle_reviewers_set(*, actor: User, cycle: Cycle, reviewers: Iterable[User])
     require(can_edit_framework(actor, cycle.framework), KEEPERS_ONLY)
     _require_open(cycle)
     cycle.reviewers.set(list(reviewers))
-    save_validated(cycle, actor=actor)
+    _save(cycle, actor=actor)
     return cycle
 
 
@@ -134,7 +155,7 @@ def unit_assessors_set(*, actor: User, unit: Unit, assessors: Iterable[User]) ->
     require(can_edit_framework(actor, unit.cycle.framework), KEEPERS_ONLY)
     _require_open(unit.cycle)
     unit.assessors.set(list(assessors))
-    save_validated(unit, actor=actor)
+    _save(unit, actor=actor)
     return unit
 
 
@@ -144,7 +165,7 @@ def cycle_close(*, actor: User, cycle: Cycle) -> Cycle:
     _require_open(cycle)
     cycle.status = Cycle.Status.CLOSED
     cycle.closed_at = timezone.now()
-    save_validated(cycle, actor=actor)
+    _save(cycle, actor=actor)
     return cycle
 
 
@@ -182,10 +203,10 @@ def answer_save(
         answer.comment,
     ):
         answer.review = Answer.Review.PENDING  # what was accepted changed: review it again
-    save_validated(answer, actor=actor)
+    _save(answer, actor=actor)
     if unit.status == Unit.Status.NOT_STARTED:
         unit.status = Unit.Status.DRAFT
-        save_validated(unit, actor=actor)
+        _save(unit, actor=actor)
     return answer
 
 
@@ -228,9 +249,9 @@ def answer_reply(*, actor: User, answer: Answer, text: str) -> ReviewNote:
     if not text.strip():
         raise ValidationError({"text": "Write the reply."})
     note = ReviewNote(answer=answer, author=actor, kind=ReviewNote.Kind.REPLY, text=text.strip())
-    save_validated(note, actor=actor)
+    _save(note, actor=actor)
     answer.review = Answer.Review.REPLIED
-    save_validated(answer, actor=actor)
+    _save(answer, actor=actor)
     return note
 
 
@@ -259,7 +280,7 @@ def unit_submit(*, actor: User, unit: Unit) -> Unit:
             raise ValidationError(f"Item {number} is challenged: reply or revise it first.")
     unit.status = Unit.Status.SUBMITTED
     unit.submitted_at = timezone.now()
-    save_validated(unit, actor=actor)
+    _save(unit, actor=actor)
     return unit
 
 
@@ -280,13 +301,13 @@ def answer_review(*, actor: User, answer: Answer, decision: str, text: str = "")
     if decision == ReviewNote.Kind.CHALLENGE and not text.strip():
         raise ValidationError({"text": "Say what is challenged."})
     note = ReviewNote(answer=answer, author=actor, kind=decision, text=text.strip())
-    save_validated(note, actor=actor)
+    _save(note, actor=actor)
     accepted = decision == ReviewNote.Kind.ACCEPT
     answer.review = Answer.Review.ACCEPTED if accepted else Answer.Review.CHALLENGED
-    save_validated(answer, actor=actor)
+    _save(answer, actor=actor)
     if not accepted:
         unit.status = Unit.Status.CHALLENGED
-        save_validated(unit, actor=actor)
+        _save(unit, actor=actor)
     return note
 
 
@@ -316,7 +337,7 @@ def unit_finalise(*, actor: User, unit: Unit) -> Unit:
         raise ValidationError(f"{waiting} answer{'s' * (waiting > 1)} still to accept.")
     unit.status = Unit.Status.FINAL
     unit.finalised_at = timezone.now()
-    save_validated(unit, actor=actor)
+    _save(unit, actor=actor)
     return unit
 
 
@@ -341,7 +362,7 @@ def unit_chase(*, actor: User, unit: Unit) -> list[str]:
             f"{unit} has no assessor with an email address: name one on the cycle's page."
         )
     unit.chased_at = timezone.now()
-    save_validated(unit, actor=actor)
+    _save(unit, actor=actor)
     overdue = cycle.due_on < timezone.localdate()
     when = "was due" if overdue else "is due"
     link = settings.PLANTRACK_BASE_URL + reverse("assessments:unit", args=[unit.pk])
@@ -417,7 +438,7 @@ def gap_to_action(
         owners=[owner] if owner is not None else [],
     )
     answer.action = action
-    save_validated(answer, actor=actor)
+    _save(answer, actor=actor)
     return action
 
 

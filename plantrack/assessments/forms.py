@@ -5,7 +5,7 @@ from django import forms
 from plantrack.accounts.models import User
 from plantrack.assessments import selectors
 from plantrack.assessments.models import NEXT_STATUSES, Answer, Framework, Item, Unit
-from plantrack.core.forms import DateInput, model_choice, relabel
+from plantrack.core.forms import DateInput, LongSelect, model_choice, relabel
 from plantrack.directory.models import Area, Organisation, Person
 
 
@@ -157,6 +157,9 @@ class ReturnForm(forms.Form):
                 choices=[("", "Not answered yet"), *Answer.Level.choices],
                 required=False,
                 initial=answer.level if answer else "",
+                # Written out in Python: 50 items' options through Django's templates took
+                # a third of the return page (docs/benchmarks.md).
+                widget=LongSelect,
             )
             self.fields[f"reason_{item.pk}"] = forms.CharField(
                 label="If not applicable: why",

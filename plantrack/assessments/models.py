@@ -170,9 +170,12 @@ class Cycle(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="cycles_reviewed"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Moved by every write to the cycle, its returns, answers and reviews (cycles._save), so
+    # that its heat map can be cached under it (render.heat_map_html).
+    version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[reviewers])
+    history = HistoricalRecords(m2m_fields=[reviewers], excluded_fields=["version"])
 
     class Meta:
         ordering = ["-opens_on", "-id"]

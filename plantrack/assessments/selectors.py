@@ -7,7 +7,7 @@ themselves against: everyone signed in reads it. Anyone else gets 404."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -251,10 +251,19 @@ class HeatMap:
     cells: dict[tuple[int, int], Answer]  # (unit id, item id) → answer
     before: dict[tuple[int, int], Answer]  # (organisation id, item id) → last cycle's answer
     checks: dict[int, dict[int, Check]]  # unit id → item id → what the data says
+    # (unit id, item id) of the answers the data disagrees with, found once.
+    disagreeing: set[tuple[int, int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.disagreeing = {
+            (unit_id, item_id)
+            for unit_id, checks in self.checks.items()
+            for item_id, check in checks.items()
+            if check.disagrees_with(self.cells.get((unit_id, item_id)))
+        }
 
     def disagrees(self, unit: Unit, item: Item) -> bool:
-        check = self.checks.get(unit.pk, {}).get(item.pk)
-        return check is not None and check.disagrees_with(self.cells.get((unit.pk, item.pk)))
+        return (unit.pk, item.pk) in self.disagreeing
 
     def disagreements(self, unit: Unit) -> int:
         """How many of the unit's answers the data disagrees with."""
@@ -407,28 +416,42 @@ def unit_kinds_and_areas(cycle: Cycle) -> tuple[list[tuple[str, str]], QuerySet[
     return [(kind, str(labels.get(kind, kind))) for kind in kinds], areas
 
 
-def previous_answers(cycle: Cycle) -> dict[tuple[int, int], Answer]:
-    """Each unit's answer in its last cycle before this one, by (organisation id, item id of
-    this cycle's framework): the same item, or the item of the version before that it
-    continues (unless marked not comparable). One query."""
-    items = list(cycle.framework.items.only("id", "previous_id", "not_comparable"))
-    continues = {
-        item.previous_id: item.pk for item in items if item.previous_id and not item.not_comparable
-    }
-    wanted = {item.pk for item in items} | set(continues)
-    earlier = (
-        Answer.objects.filter(
-            unit__cycle__opens_on__lt=cycle.opens_on,
-            unit__organisation_id__in=cycle.units.values("organisation_id"),
-            item_id__in=wanted,
-        )
-        .select_related("unit", "action")
-        .order_by("unit__cycle__opens_on", "unit__cycle_id")
+def previous_answers(
+    cycle: Cycle, organisation_id: int | None = None
+) -> dict[tuple[int, int], Answer]:
+    """Each unit's answers in its last cycle before this one (of this framework or the
+    version before it), by (organisation id, item id of this cycle's framework): the same
+    item, or the item of the version before that it continues (unless marked not
+    comparable). Only ``organisation_id``'s, if given. Three queries: the returns of earlier
+    cycles, then the answers of each unit's last one (a unit with eight cycles behind it
+    reads one cycle's answers, not eight)."""
+    items = cycle.framework.items.values_list(
+        "id", "previous_id", "previous__framework_id", "not_comparable"
     )
+    continues, frameworks, wanted = {}, {cycle.framework_id}, set()
+    for pk, previous, previous_framework, not_comparable in items:
+        wanted.add(pk)
+        if previous and not not_comparable:
+            continues[previous] = pk
+            wanted.add(previous)
+            frameworks.add(previous_framework)
+    earlier = Unit.objects.filter(
+        cycle__framework_id__in=frameworks, cycle__opens_on__lt=cycle.opens_on
+    ).order_by("cycle__opens_on", "cycle_id")
+    if organisation_id is not None:
+        earlier = earlier.filter(organisation_id=organisation_id)
+    else:
+        earlier = earlier.filter(organisation_id__in=cycle.units.values("organisation_id"))
+    last: dict[int, int] = {}  # organisation → its unit in the latest earlier cycle
+    for unit_id, organisation in earlier.values_list("pk", "organisation_id"):
+        last[organisation] = unit_id
+    of_unit = {unit_id: organisation for organisation, unit_id in last.items()}
     found: dict[tuple[int, int], Answer] = {}
-    for answer in earlier:  # later cycles overwrite earlier ones
+    answers = Answer.objects.filter(unit_id__in=list(of_unit), item_id__in=wanted)
+    shown = ("unit_id", "item_id", "level", "action__ref", "action__status", "action__plan_id")
+    for answer in answers.select_related("action").only(*shown):
         item_id = continues.get(answer.item_id, answer.item_id)
-        found[(answer.unit.organisation_id, item_id)] = answer
+        found[(of_unit[answer.unit_id], item_id)] = answer
     return found
 
 
@@ -436,8 +459,7 @@ def previous_for_unit(unit: Unit) -> dict[int, Answer]:
     """The unit's answers in its last cycle, by item id of this cycle's framework."""
     return {
         item_id: answer
-        for (organisation_id, item_id), answer in previous_answers(unit.cycle).items()
-        if organisation_id == unit.organisation_id
+        for (_, item_id), answer in previous_answers(unit.cycle, unit.organisation_id).items()
     }
 
 

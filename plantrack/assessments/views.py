@@ -23,12 +23,13 @@ from plantrack.assessments.forms import (
     ReviewForm,
     StatusForm,
 )
-from plantrack.assessments.models import Framework, Unit
+from plantrack.assessments.models import Answer, Framework, Unit
+from plantrack.assessments.render import heat_map_html, returns_html
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on
 from plantrack.core.xlsx import xlsx_response
-from plantrack.plans.selectors import plans_visible_to, today
+from plantrack.plans.selectors import plans_visible_to
 
 NAV = "assessments"
 FORM = "assessments/form.html"
@@ -235,17 +236,17 @@ def cycle_create(request: SignedInRequest, pk: int) -> HttpResponse:
 def cycle_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get_for_user(request.user, pk)
     filters = HeatMapFilterForm(request.GET or None, cycle=cycle)
+    can_run = selectors.can_edit_framework(request.user, cycle.framework)
+    plans = plans_visible_to(request.user)
     context = {
         "nav_section": NAV,
         "cycle": cycle,
         "framework": cycle.framework,
-        "units": selectors.cycle_units(cycle),
+        "returns": returns_html(request, cycle, can_run=can_run),
         "filters": filters,
-        "map": selectors.heat_map(cycle, plans=plans_visible_to(request.user), **filters.chosen()),
-        "can_run": selectors.can_edit_framework(request.user, cycle.framework),
+        "heat_map": heat_map_html(cycle, plans=plans, **filters.chosen()),
+        "can_run": can_run,
         "reviewers": cycle.reviewers.order_by("username"),
-        "chaseable": (Unit.Status.NOT_STARTED, Unit.Status.DRAFT, Unit.Status.CHALLENGED),
-        "overdue": cycle.due_on < today(),
     }
     return render(request, "assessments/cycle_detail.html", context)
 
@@ -283,8 +284,9 @@ def cycle_close(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def _unit_context(request: SignedInRequest, unit: Unit, form: ReturnForm) -> dict:
-    answers = selectors.unit_answers(unit)
+def _unit_context(
+    request: SignedInRequest, unit: Unit, form: ReturnForm, answers: dict[int, Answer]
+) -> dict:
     user = request.user
     numbered = list(enumerate(form.items, start=1))
     before = selectors.previous_for_unit(unit)
@@ -336,7 +338,9 @@ def unit_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             cycles.unit_return_save(actor=request.user, unit=unit, answers=given, submit=submit)
             messages.success(request, "Submitted for review." if submit else "Saved as a draft.")
             return redirect(unit)
-    return render(request, "assessments/unit_detail.html", _unit_context(request, unit, form))
+    return render(
+        request, "assessments/unit_detail.html", _unit_context(request, unit, form, answers)
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,110 @@
+"""A cycle's page: its heat map and its table of returns, each rendered once and kept in the
+fragment cache (core/cache.py). The keys hold the versions of the framework's cycles (every
+write to a cycle's returns, answers and reviews moves its own, cycles._save; the comparison
+reads the cycle before), the choices (kind of unit, area), the organisations (a unit renamed
+shows at once) and, for the heat map, the plans the reader may see among the units' (the
+funding check reads only those). What the data says (checks.py) comes from other apps'
+records (activities, the directory, budgets): it is kept at most CHECKED_FOR seconds, and
+the page says when it was checked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Max, QuerySet, Sum
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from plantrack.assessments import selectors
+from plantrack.assessments.checks import organisations_beneath
+from plantrack.assessments.models import Cycle, Unit
+from plantrack.core.cache import cached
+from plantrack.directory.models import Area, Organisation
+from plantrack.plans.models import Plan
+from plantrack.plans.selectors import today
+
+CHECKED_FOR = 300  # seconds
+# Returns still the assessors' to submit: a keeper may chase them.
+CHASEABLE = (Unit.Status.NOT_STARTED, Unit.Status.DRAFT, Unit.Status.CHALLENGED)
+
+
+def _stamps(cycle: Cycle) -> tuple[Any, ...]:
+    """The versions of the framework's cycles and the organisations' latest change (two
+    queries)."""
+    versions = Cycle.objects.filter(framework_id=cycle.framework_id).aggregate(
+        n=Count("pk"), total=Sum("version")
+    )
+    organisations = Organisation.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    latest = organisations["latest"]
+    return (
+        cycle.pk,
+        versions["n"],
+        versions["total"],
+        organisations["n"],
+        latest.isoformat() if latest else None,
+    )
+
+
+def heat_map_key(
+    cycle: Cycle, plans: QuerySet[Plan], kind: str, area: Area | None
+) -> tuple[Any, ...]:
+    """Everything the heat map is drawn from but the data's records (four queries)."""
+    units = set(cycle.units.values_list("organisation_id", flat=True))
+    beneath = set().union(set(), *organisations_beneath(units).values())
+    readable = plans.filter(owner_organisation_id__in=beneath).values_list("pk", flat=True)
+    return (
+        "assessments-heat-map",
+        *_stamps(cycle),
+        kind,
+        area.pk if area else None,
+        tuple(sorted(readable)),
+    )
+
+
+CSRF_MARK = "@@CSRF@@"
+
+
+def returns_html(request: HttpRequest, cycle: Cycle, *, can_run: bool) -> SafeString:
+    """The table of the cycle's returns (status, chase buttons for its keepers, answered,
+    assessors), cached like the heat map; each chase form's CSRF token is put in after. An
+    assessor's change of name shows within CHECKED_FOR seconds."""
+    overdue = cycle.due_on < today()
+
+    def build() -> str:
+        context = {
+            "cycle": cycle,
+            "units": selectors.cycle_units(cycle),
+            "item_count": cycle.framework.items.count(),
+            "can_run": can_run,
+            "overdue": overdue,
+            "chaseable": CHASEABLE,
+        }
+        return render_to_string("assessments/_returns.html", context)
+
+    key = ("assessments-returns", *_stamps(cycle), can_run, overdue)
+    html = cached(key, build, timeout=CHECKED_FOR)
+    # Escaped by the template engine; the token is letters and digits.
+    return mark_safe(html.replace(CSRF_MARK, escape(get_token(request))))
+
+
+def heat_map_html(
+    cycle: Cycle, *, plans: QuerySet[Plan], kind: str = "", area: Area | None = None
+) -> SafeString:
+    """The heat map (with what the data says) for a reader who sees ``plans``."""
+
+    def build() -> str:
+        heat = selectors.heat_map(cycle, plans=plans, kind=kind, area=area)
+        context = {
+            "map": heat,
+            "cycle": cycle,
+            "framework": cycle.framework,
+            "checked_at": timezone.localtime(),
+        }
+        return render_to_string("assessments/_heat_map.html", context)
+
+    key = heat_map_key(cycle, plans, kind, area)
+    return mark_safe(cached(key, build, timeout=CHECKED_FOR))  # escaped by the template engine
