@@ -22,7 +22,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import (
     Case,
@@ -60,13 +60,20 @@ _Person = tuple[str, str, str, str, bool]  # name, rank, post, job title, SPOC
 BIDDING = (Funding.Status.DRAFTED, Funding.Status.SUBMITTED, Funding.Status.DECISION_PENDING)
 
 
+class Level(Protocol):
+    """An answer's level: an Answer, or what the heat map reads of one."""
+
+    @property
+    def level(self) -> str: ...
+
+
 @dataclass
 class Check:
     rule: str  # what was looked at
     says: str  # what was found
     met: bool | None  # None: nothing to judge by
 
-    def disagrees_with(self, answer: Answer | None) -> bool:
+    def disagrees_with(self, answer: Answer | Level | None) -> bool:
         """The unit says in place and the data says not, or the other way round."""
         if answer is None or self.met is None or answer.level == Answer.Level.NOT_APPLICABLE:
             return False
