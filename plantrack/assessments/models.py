@@ -171,7 +171,7 @@ class Cycle(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     # Moved by every write to the cycle, its returns, answers and reviews (cycles._save), so
-    # that its heat map can be cached under it (render.heat_map_html).
+    # that its heat map can be cached under it (fragments.heat_map_html).
     version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

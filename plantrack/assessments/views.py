@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.accounts.http import SignedInRequest
-from plantrack.assessments import cycles, selectors, services
+from plantrack.assessments import cycles, fragments, selectors, services
 from plantrack.assessments.checks import checks_for
 from plantrack.assessments.forms import (
     AssessorsForm,
@@ -24,7 +24,6 @@ from plantrack.assessments.forms import (
     StatusForm,
 )
 from plantrack.assessments.models import Answer, Framework, Unit
-from plantrack.assessments.render import heat_map_html, returns_html
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on
@@ -238,13 +237,14 @@ def cycle_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     filters = HeatMapFilterForm(request.GET or None, cycle=cycle)
     can_run = selectors.can_edit_framework(request.user, cycle.framework)
     plans = plans_visible_to(request.user)
+    stamps = fragments.stamps(cycle)
     context = {
         "nav_section": NAV,
         "cycle": cycle,
         "framework": cycle.framework,
-        "returns": returns_html(request, cycle, can_run=can_run),
+        "returns": fragments.returns_html(request, cycle, can_run=can_run, stamps=stamps),
         "filters": filters,
-        "heat_map": heat_map_html(cycle, plans=plans, **filters.chosen()),
+        "heat_map": fragments.heat_map_html(cycle, plans=plans, stamps=stamps, **filters.chosen()),
         "can_run": can_run,
         "reviewers": cycle.reviewers.order_by("username"),
     }

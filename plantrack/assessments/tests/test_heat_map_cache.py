@@ -1,4 +1,4 @@
-"""The heat map is cached (assessments/render.py) under the versions of the framework's
+"""The heat map is cached (assessments/fragments.py) under the versions of the framework's
 cycles, the choices, the organisations and the reader's plans: each kind of change shows at
 once with a real cache, and every write to a cycle moves its version (cycles._save)."""
 

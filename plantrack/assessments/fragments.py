@@ -20,10 +20,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from plantrack.assessments import selectors
-from plantrack.assessments.checks import organisations_beneath
 from plantrack.assessments.models import Cycle, Unit
 from plantrack.core.cache import cached
 from plantrack.directory.models import Area, Organisation
+from plantrack.directory.selectors import with_units
 from plantrack.plans.models import Plan
 from plantrack.plans.selectors import today
 
@@ -32,7 +32,7 @@ CHECKED_FOR = 300  # seconds
 CHASEABLE = (Unit.Status.NOT_STARTED, Unit.Status.DRAFT, Unit.Status.CHALLENGED)
 
 
-def _stamps(cycle: Cycle) -> tuple[Any, ...]:
+def stamps(cycle: Cycle) -> tuple[Any, ...]:
     """The versions of the framework's cycles and the organisations' latest change (two
     queries)."""
     versions = Cycle.objects.filter(framework_id=cycle.framework_id).aggregate(
@@ -50,15 +50,16 @@ def _stamps(cycle: Cycle) -> tuple[Any, ...]:
 
 
 def heat_map_key(
-    cycle: Cycle, plans: QuerySet[Plan], kind: str, area: Area | None
+    cycle: Cycle, plans: QuerySet[Plan], kind: str, area: Area | None, stamps: tuple[Any, ...]
 ) -> tuple[Any, ...]:
-    """Everything the heat map is drawn from but the data's records (four queries)."""
-    units = set(cycle.units.values_list("organisation_id", flat=True))
-    beneath = set().union(set(), *organisations_beneath(units).values())
-    readable = plans.filter(owner_organisation_id__in=beneath).values_list("pk", flat=True)
+    """Everything the heat map is drawn from but the data's records: ``stamps`` and the
+    plans the reader may see of the units and those beneath them (units are leaves: two
+    queries)."""
+    units = with_units(cycle.units.values_list("organisation_id", flat=True))
+    readable = plans.filter(owner_organisation_id__in=units).values_list("pk", flat=True)
     return (
         "assessments-heat-map",
-        *_stamps(cycle),
+        *stamps,
         kind,
         area.pk if area else None,
         tuple(sorted(readable)),
@@ -68,7 +69,9 @@ def heat_map_key(
 CSRF_MARK = "@@CSRF@@"
 
 
-def returns_html(request: HttpRequest, cycle: Cycle, *, can_run: bool) -> SafeString:
+def returns_html(
+    request: HttpRequest, cycle: Cycle, *, can_run: bool, stamps: tuple[Any, ...]
+) -> SafeString:
     """The table of the cycle's returns (status, chase buttons for its keepers, answered,
     assessors), cached like the heat map; each chase form's CSRF token is put in after. An
     assessor's change of name shows within CHECKED_FOR seconds."""
@@ -85,14 +88,19 @@ def returns_html(request: HttpRequest, cycle: Cycle, *, can_run: bool) -> SafeSt
         }
         return render_to_string("assessments/_returns.html", context)
 
-    key = ("assessments-returns", *_stamps(cycle), can_run, overdue)
+    key = ("assessments-returns", *stamps, can_run, overdue)
     html = cached(key, build, timeout=CHECKED_FOR)
     # Escaped by the template engine; the token is letters and digits.
     return mark_safe(html.replace(CSRF_MARK, escape(get_token(request))))
 
 
 def heat_map_html(
-    cycle: Cycle, *, plans: QuerySet[Plan], kind: str = "", area: Area | None = None
+    cycle: Cycle,
+    *,
+    plans: QuerySet[Plan],
+    stamps: tuple[Any, ...],
+    kind: str = "",
+    area: Area | None = None,
 ) -> SafeString:
     """The heat map (with what the data says) for a reader who sees ``plans``."""
 
@@ -106,5 +114,5 @@ def heat_map_html(
         }
         return render_to_string("assessments/_heat_map.html", context)
 
-    key = heat_map_key(cycle, plans, kind, area)
+    key = heat_map_key(cycle, plans, kind, area, stamps)
     return mark_safe(cached(key, build, timeout=CHECKED_FOR))  # escaped by the template engine
