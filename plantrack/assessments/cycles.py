@@ -32,6 +32,7 @@ from django.utils import timezone
 from plantrack.accounts.models import User
 from plantrack.assessments.models import (
     IN_PLACE,
+    OPEN_RETURNS,
     Answer,
     Cycle,
     Framework,
@@ -175,7 +176,7 @@ def cycle_close(*, actor: User, cycle: Cycle) -> Cycle:
 def _require_answering(actor: User, unit: Unit) -> None:
     require(is_assessor(actor, unit), ASSESSORS_ONLY)
     _require_open(unit.cycle)
-    if unit.status in (Unit.Status.SUBMITTED, Unit.Status.FINAL):
+    if unit.status not in OPEN_RETURNS:
         raise ValidationError(
             "This return is submitted: it can change again only if a reviewer challenges it."
         )
@@ -352,7 +353,7 @@ def unit_chase(*, actor: User, unit: Unit) -> list[str]:
     cycle = unit.cycle
     require(can_edit_framework(actor, cycle.framework), KEEPERS_ONLY)
     _require_open(cycle)
-    if unit.status in (Unit.Status.SUBMITTED, Unit.Status.FINAL):
+    if unit.status not in OPEN_RETURNS:
         raise ValidationError(f"{unit}'s return is submitted: there is nothing to chase.")
     addresses = sorted(
         {user.email for user in unit.assessors.all() if user.is_active and user.email}

@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from plantrack.assessments import selectors
-from plantrack.assessments.models import Cycle, Unit
+from plantrack.assessments.models import OPEN_RETURNS, Cycle
 from plantrack.core.cache import cached
 from plantrack.directory.models import Area, Organisation
 from plantrack.directory.selectors import with_units
@@ -28,8 +28,6 @@ from plantrack.plans.models import Plan
 from plantrack.plans.selectors import today
 
 CHECKED_FOR = 300  # seconds
-# Returns still the assessors' to submit: a keeper may chase them.
-CHASEABLE = (Unit.Status.NOT_STARTED, Unit.Status.DRAFT, Unit.Status.CHALLENGED)
 
 
 def stamps(cycle: Cycle) -> tuple[Any, ...]:
@@ -84,7 +82,7 @@ def returns_html(
             "item_count": cycle.framework.items.count(),
             "can_run": can_run,
             "overdue": overdue,
-            "chaseable": CHASEABLE,
+            "chaseable": OPEN_RETURNS,
         }
         return render_to_string("assessments/_returns.html", context)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from plantrack.accounts.models import User
-from plantrack.assessments.models import Answer, Unit
+from plantrack.assessments.models import OPEN_RETURNS, Answer
 from plantrack.assessments.selectors import cycles_visible_to, is_assessor
 from plantrack.evidence import registry
 
@@ -23,7 +23,7 @@ def _may_attach(user: User, answer: Answer) -> bool:
     return (
         is_assessor(user, unit)
         and unit.cycle.is_open
-        and unit.status not in (Unit.Status.SUBMITTED, Unit.Status.FINAL)
+        and unit.status in OPEN_RETURNS
         and answer.review != Answer.Review.ACCEPTED
     )
 

@@ -277,6 +277,9 @@ class Answer(models.Model):
 
 
 GAPS = (Answer.Level.NOT_IN_PLACE, Answer.Level.PLANNED, Answer.Level.PARTLY)
+# Returns still their assessors' to act on (a submitted one is the reviewers'): in their
+# digests and calendars, and chased from the cycle's page.
+OPEN_RETURNS = (Unit.Status.NOT_STARTED, Unit.Status.DRAFT, Unit.Status.CHALLENGED)
 IN_PLACE = (Answer.Level.IN_PLACE, Answer.Level.EMBEDDED)
 # The levels in order, for comparing a unit's answer with its last cycle's.
 RANK: dict[str, int] = {

@@ -23,7 +23,7 @@ from plantrack.assessments.forms import (
     ReviewForm,
     StatusForm,
 )
-from plantrack.assessments.models import Answer, Framework, Unit
+from plantrack.assessments.models import OPEN_RETURNS, Answer, Framework, Unit
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on
@@ -319,7 +319,7 @@ def _unit_context(
 
 
 def _answerable(unit: Unit) -> bool:
-    return unit.cycle.is_open and unit.status not in (Unit.Status.SUBMITTED, Unit.Status.FINAL)
+    return unit.cycle.is_open and unit.status in OPEN_RETURNS
 
 
 @require_http_methods(["GET", "POST"])

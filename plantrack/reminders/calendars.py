@@ -34,7 +34,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from plantrack.assessments.models import Cycle, Unit
+from plantrack.assessments.models import OPEN_RETURNS, Cycle, Unit
 from plantrack.core.cache import cached, release
 from plantrack.directory.models import Person
 from plantrack.engagement.models import FollowUp
@@ -224,7 +224,7 @@ def _user_returns(feed: CalendarFeed) -> QuerySet[Unit]:
     return Unit.objects.filter(
         assessors=feed.user,
         cycle__status=Cycle.Status.OPEN,
-        status__in=(Unit.Status.NOT_STARTED, Unit.Status.DRAFT, Unit.Status.CHALLENGED),
+        status__in=OPEN_RETURNS,
     )
 
 

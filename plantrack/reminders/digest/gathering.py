@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 
-from plantrack.assessments.models import Cycle, Unit
+from plantrack.assessments.models import OPEN_RETURNS, Cycle, Unit
 from plantrack.core.finyears import fy_quarter, quarter_label
 from plantrack.directory.models import Person
 from plantrack.engagement.models import FollowUp
@@ -46,8 +46,6 @@ from plantrack.reminders.models import (
     is_due,
 )
 
-# Returns still the assessors' to act on (a submitted one is the reviewers').
-OPEN_RETURNS = (Unit.Status.NOT_STARTED, Unit.Status.DRAFT, Unit.Status.CHALLENGED)
 _PK = 987654321  # a stand-in id: URLs are reversed once, then formatted for every row
 
 
