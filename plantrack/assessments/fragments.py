@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -22,8 +22,8 @@ from django.utils.safestring import SafeString, mark_safe
 from plantrack.assessments import selectors
 from plantrack.assessments.models import OPEN_RETURNS, Cycle
 from plantrack.core.cache import cached
-from plantrack.directory.models import Area, Organisation
-from plantrack.directory.selectors import with_units
+from plantrack.directory.models import Area
+from plantrack.directory.selectors import organisations_stamp, with_units
 from plantrack.plans.models import Plan
 from plantrack.plans.selectors import today
 
@@ -36,15 +36,7 @@ def stamps(cycle: Cycle) -> tuple[Any, ...]:
     versions = Cycle.objects.filter(framework_id=cycle.framework_id).aggregate(
         n=Count("pk"), total=Sum("version")
     )
-    organisations = Organisation.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
-    latest = organisations["latest"]
-    return (
-        cycle.pk,
-        versions["n"],
-        versions["total"],
-        organisations["n"],
-        latest.isoformat() if latest else None,
-    )
+    return (cycle.pk, versions["n"], versions["total"], *organisations_stamp())
 
 
 def heat_map_key(

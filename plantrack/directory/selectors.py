@@ -234,6 +234,13 @@ def areas_stamp() -> tuple[int, str | None]:
     return found["n"], found["latest"].isoformat() if found["latest"] else None
 
 
+def organisations_stamp() -> tuple[int, str | None]:
+    """How many organisations there are and when one last changed, for cache keys of pages
+    that name them: one added, renamed or moved changes it (one query)."""
+    found = Organisation.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    return found["n"], found["latest"].isoformat() if found["latest"] else None
+
+
 def area_children(area: Area) -> QuerySet[Area]:
     return Area.objects.filter(parent=area).annotate(child_count=Count("children")).order_by("name")
 
