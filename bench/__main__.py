@@ -36,6 +36,7 @@ CASE_ORDER = [
     "engagement_evaluation_miss",
     "assessments_heat_map",
     "assessments_heat_map_cold",
+    "assessments_return",
     "assessments_answer_form",
     "assessments_answer_save",
 ]
@@ -244,6 +245,7 @@ def assessment_cases(manifest: dict) -> list:
     unit, small_unit = manifest["assessment_unit_id"], manifest["assessment_small_unit_id"]
     item = manifest["assessment_item_id"]
     answer = "/api/v1/assessments/returns/{}/answers/{}"
+    form_page = "/assessments/returns/{}/items/" + f"{manifest['assessment_form_item_id']}/"
     size = f"{assessments_data.UNITS} units × {assessments_data.ITEMS} items"
     return [
         Case(
@@ -264,12 +266,20 @@ def assessment_cases(manifest: dict) -> list:
             connections=1,
         ),
         Case(
-            "assessments_answer_form",
+            "assessments_return",
             f"/assessments/returns/{unit}/",
             "owner",
             description=f"a unit's return of {assessments_data.ITEMS} items, as its assessor "
-            "(the answer form, what the data says, last cycle's answers)",
+            "(each item's answer, what the data says, last cycle's answer, evidence)",
             small_path=f"/assessments/returns/{small_unit}/",
+        ),
+        Case(
+            "assessments_answer_form",
+            form_page.format(unit),
+            "owner",
+            description="an item's answer page of that return, as its assessor (the form, "
+            "what the data says of a recurring practice, last cycle's answer, the trail)",
+            small_path=form_page.format(small_unit),
         ),
         Case(
             "assessments_answer_save",

@@ -56,6 +56,8 @@ def _existing(manifest: dict) -> dict | None:
         return None
     unit = cycle.units.order_by("pk").first()
     item = first.items.order_by("position").first()
+    # The answer page of the costliest item to check: a recurring practice (its activities).
+    recurring = first.items.filter(kind="recurring").order_by("position").first()
     return {
         "assessment_cycle_id": cycle.pk,
         "assessment_small_cycle_id": small.pk,
@@ -63,6 +65,7 @@ def _existing(manifest: dict) -> dict | None:
         "assessment_small_unit_id": small.units.order_by("pk").first().pk,
         "assessment_item_id": item.pk,
         "assessment_small_item_id": item.pk,
+        "assessment_form_item_id": recurring.pk,
     }
 
 

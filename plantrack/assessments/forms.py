@@ -143,72 +143,46 @@ class AssessorsForm(forms.Form):
         relabel(self, "assessors", _user_label)
 
 
-class ReturnForm(forms.Form):
-    """Every item of the framework, each with its level, the reason it does not apply, and a
-    comment; a blank level leaves the item unanswered."""
+class AnswerForm(forms.Form):
+    """One item's answer: its level, the reason it does not apply, and a comment."""
 
-    def __init__(self, *args, items: list[Item], answers: dict[int, Answer], **kwargs):
+    level = forms.ChoiceField(
+        label="How far is it in place?",
+        choices=Answer.Level.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how far it is in place"},
+    )
+    reason = forms.CharField(label="If not applicable: why", required=False, max_length=2000)
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What is done, by whom and how often; add evidence below once it is saved",
+    )
+
+    def __init__(self, *args, answer: Answer | None, **kwargs):
+        if answer is not None:
+            kwargs.setdefault(
+                "initial",
+                {"level": answer.level, "reason": answer.reason, "comment": answer.comment},
+            )
         super().__init__(*args, **kwargs)
-        self.items = items
-        for number, item in enumerate(items, start=1):
-            answer = answers.get(item.pk)
-            self.fields[f"level_{item.pk}"] = forms.ChoiceField(
-                label=f"{number}. {item.text}",
-                choices=[("", "Not answered yet"), *Answer.Level.choices],
-                required=False,
-                initial=answer.level if answer else "",
-                # Written out in Python: 50 items' options through Django's templates took
-                # a third of the return page (docs/benchmarks.md).
-                widget=LongSelect,
-            )
-            self.fields[f"reason_{item.pk}"] = forms.CharField(
-                label="If not applicable: why",
-                required=False,
-                max_length=2000,
-                initial=answer.reason if answer else "",
-            )
-            self.fields[f"comment_{item.pk}"] = forms.CharField(
-                label="Comment",
-                required=False,
-                max_length=5000,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                initial=answer.comment if answer else "",
-            )
 
     def clean(self):
         data = super().clean() or {}
-        for item in self.items:
-            if (
-                data.get(f"level_{item.pk}") == Answer.Level.NOT_APPLICABLE
-                and not data.get(f"reason_{item.pk}", "").strip()
-            ):
-                self.add_error(f"reason_{item.pk}", "Say why it does not apply")
+        if data.get("level") == Answer.Level.NOT_APPLICABLE and not data.get("reason", "").strip():
+            self.add_error("reason", "Say why it does not apply")
         return data
 
-    def changed_answers(self, answers: dict[int, Answer]) -> list[tuple[Item, str, str, str]]:
-        """(item, level, reason, comment) for each item answered differently from before."""
-        changed = []
-        for item in self.items:
-            level = self.cleaned_data[f"level_{item.pk}"]
-            reason = self.cleaned_data[f"reason_{item.pk}"].strip()
-            comment = self.cleaned_data[f"comment_{item.pk}"].strip()
-            if not level:
-                continue
-            before = answers.get(item.pk)
-            if before is None or (before.level, before.reason, before.comment) != (
-                level,
-                reason if level == Answer.Level.NOT_APPLICABLE else "",
-                comment,
-            ):
-                changed.append((item, level, reason, comment))
-        return changed
-
-    def rows(self):
-        """The bound fields of each item, for the template."""
-        return [
-            (item, self[f"level_{item.pk}"], self[f"reason_{item.pk}"], self[f"comment_{item.pk}"])
-            for item in self.items
-        ]
+    def changes(self, answer: Answer | None) -> bool:
+        """Whether saving the cleaned answer changes ``answer`` (None: not answered yet)."""
+        if answer is None:
+            return True
+        level = self.cleaned_data["level"]
+        reason = self.cleaned_data["reason"].strip() if level == Answer.Level.NOT_APPLICABLE else ""
+        given = (level, reason, self.cleaned_data["comment"].strip())
+        return given != (answer.level, answer.reason, answer.comment)
 
 
 class ReviewForm(forms.Form):

@@ -20,7 +20,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from plantrack.assessments import selectors
-from plantrack.assessments.models import OPEN_RETURNS, Cycle
+from plantrack.assessments.checks import Check, checks_for
+from plantrack.assessments.models import OPEN_RETURNS, Cycle, Unit
+from plantrack.assessments.selectors import ItemPlace
 from plantrack.core.cache import cached
 from plantrack.directory.models import Area
 from plantrack.directory.selectors import organisations_stamp, with_units
@@ -105,4 +107,57 @@ def heat_map_html(
         return render_to_string("assessments/_heat_map.html", context)
 
     key = heat_map_key(cycle, plans, kind, area, stamps)
+    return mark_safe(cached(key, build, timeout=CHECKED_FOR))  # escaped by the template engine
+
+
+def _readable_of_unit(unit: Unit, plans: QuerySet[Plan]) -> tuple[int, ...]:
+    """The plans the reader may see of the unit and those beneath it (two queries): the
+    funding check reads only those, and only their actions are linked."""
+    units = with_units([unit.organisation_id])
+    return tuple(sorted(plans.filter(owner_organisation_id__in=units).values_list("pk", flat=True)))
+
+
+def unit_checks(
+    unit: Unit, *, plans: QuerySet[Plan], readable: tuple[int, ...] | None = None
+) -> tuple[dict[int, Check], Any]:
+    """What the data says of each item of the unit's return, for a reader who sees ``plans``,
+    and when it was checked: kept CHECKED_FOR seconds, as the heat map's is, so that the
+    return and each of its items' pages read it once. The key holds the plans the reader may
+    see of the unit (``readable``, read if not given); the items of a cycle's framework do
+    not change once it is published."""
+    if readable is None:
+        readable = _readable_of_unit(unit, plans)
+
+    def build() -> tuple[dict[int, Check], Any]:
+        items = list(unit.cycle.framework.items.all())
+        return checks_for(unit, items, plans=plans), timezone.localtime()
+
+    return cached(("assessments-unit-checks", unit.pk, readable), build, timeout=CHECKED_FOR)
+
+
+def item_header_html(unit: Unit, place: ItemPlace, *, plans: QuerySet[Plan]) -> SafeString:
+    """The head of an item's answer page: the item as written, its kind, its guidance, the
+    unit's answer in its last cycle (frozen; its action's status may be up to CHECKED_FOR
+    seconds old) and what the data says, set against the answer given now. Kept in the cache
+    under the answer's level and the plans the reader may see of the unit."""
+    readable = _readable_of_unit(unit, plans)
+    answer = place.answer
+
+    def build() -> str:
+        checks, checked_at = unit_checks(unit, plans=plans, readable=readable)
+        context = {
+            "unit": unit,
+            "place": place,
+            "item": place.item,
+            "answer": answer,
+            "before": selectors.previous_for_unit(unit, place.item),
+            # Only actions of the unit's plans that the reader may see are linked.
+            "readable_plans": set(readable),
+            "checks": checks,
+            "checked_at": checked_at,
+        }
+        return render_to_string("assessments/_item_header.html", context)
+
+    level = answer.level if answer else None
+    key = ("assessments-item-header", unit.pk, place.item.pk, place.count, level, readable)
     return mark_safe(cached(key, build, timeout=CHECKED_FOR))  # escaped by the template engine

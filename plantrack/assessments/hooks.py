@@ -3,8 +3,6 @@ cycle, attached by the unit's assessors while the return is theirs to change."""
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from plantrack.accounts.models import User
 from plantrack.assessments.models import OPEN_RETURNS, Answer
 from plantrack.assessments.selectors import cycles_visible_to, is_assessor
@@ -32,7 +30,7 @@ registry.register(
     Answer,
     can_read=_may_read,
     can_attach=_may_attach,
-    url=lambda answer: reverse("assessments:unit", args=[answer.unit_id]),
+    url=Answer.get_absolute_url,
     describe=lambda answer: f"{answer.unit}'s answer to “{answer.item.text[:60]}”",
     queryset=lambda: Answer.objects.select_related("unit__cycle", "unit__organisation", "item"),
 )

@@ -270,6 +270,9 @@ class Answer(models.Model):
     def __str__(self) -> str:
         return f"{self.unit}: {self.get_level_display()}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:item_answer", args=[self.unit_id, self.item_id])
+
     @property
     def is_gap(self) -> bool:
         """Below "in place": a gap the unit could turn into an action."""

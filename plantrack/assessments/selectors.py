@@ -22,6 +22,7 @@ from plantrack.assessments.models import (
     Framework,
     Item,
     ItemComment,
+    ReviewNote,
     Unit,
 )
 from plantrack.directory.models import Area, Organisation, Person
@@ -185,6 +186,7 @@ def unit_get_for_user(user: User, pk: int) -> Unit:
     found = (
         Unit.objects.filter(pk=pk, cycle__in=cycles_visible_to(user))
         .select_related("cycle__framework__organisation", "organisation", "area")
+        .order_by()  # one row: no join for the default order
         .first()
     )
     if found is None:
@@ -238,6 +240,43 @@ def unit_answers(unit: Unit) -> dict[int, Answer]:
     """The unit's answers by item, each with its review trail."""
     answers = unit.answers.select_related("action", "item").prefetch_related("notes__author")
     return {answer.item_id: answer for answer in answers}
+
+
+@dataclass(frozen=True)
+class ItemPlace:
+    """An item of a unit's return: its number among the framework's items, its neighbours'
+    ids (for "next" and "previous") and the unit's answer to it, with its trail."""
+
+    item: Item
+    number: int
+    count: int
+    previous_pk: int | None
+    next_pk: int | None
+    answer: Answer | None
+
+
+def item_in_return(unit: Unit, item_pk: int) -> ItemPlace:
+    """``item_pk`` of the unit's framework, or 404 (four light queries: the items' order, the
+    item, the answer and its trail)."""
+    order = list(unit.cycle.framework.items.order_by("position", "id").values_list("pk", flat=True))
+    if item_pk not in order:
+        raise Http404("No such item in this return")
+    at = order.index(item_pk)
+    item = Item.objects.get(pk=item_pk)
+    trail = Prefetch("notes", queryset=ReviewNote.objects.select_related("author"))
+    # No ordering: an answer's default order joins its item.
+    answers = unit.answers.filter(item_id=item_pk).select_related("action")
+    answer = answers.prefetch_related(trail).order_by().first()
+    if answer is not None:
+        answer.item = item
+    return ItemPlace(
+        item=item,
+        number=at + 1,
+        count=len(order),
+        previous_pk=order[at - 1] if at > 0 else None,
+        next_pk=order[at + 1] if at + 1 < len(order) else None,
+        answer=answer,
+    )
 
 
 LEVELS = dict(Answer.Level.choices)
@@ -434,17 +473,19 @@ def unit_kinds_and_areas(cycle: Cycle) -> tuple[list[tuple[str, str]], QuerySet[
 
 
 def previous_answers(
-    cycle: Cycle, organisation_id: int | None = None
+    cycle: Cycle, organisation_id: int | None = None, item_id: int | None = None
 ) -> dict[tuple[int, int], Answer]:
     """Each unit's answers in its last cycle before this one (of this framework or the
     version before it), by (organisation id, item id of this cycle's framework): the same
     item, or the item of the version before that it continues (unless marked not
-    comparable). Only ``organisation_id``'s, if given. Three queries: the returns of earlier
-    cycles, then the answers of each unit's last one (a unit with eight cycles behind it
-    reads one cycle's answers, not eight)."""
+    comparable). Only ``organisation_id``'s and ``item_id``'s, if given. Three queries: the
+    returns of earlier cycles, then the answers of each unit's last one (a unit with eight
+    cycles behind it reads one cycle's answers, not eight)."""
     items = cycle.framework.items.values_list(
         "id", "previous_id", "previous__framework_id", "not_comparable"
     )
+    if item_id is not None:
+        items = items.filter(pk=item_id)
     continues, frameworks, wanted = {}, {cycle.framework_id}, set()
     for pk, previous, previous_framework, not_comparable in items:
         wanted.add(pk)
@@ -472,12 +513,11 @@ def previous_answers(
     return found
 
 
-def previous_for_unit(unit: Unit) -> dict[int, Answer]:
-    """The unit's answers in its last cycle, by item id of this cycle's framework."""
-    return {
-        item_id: answer
-        for (_, item_id), answer in previous_answers(unit.cycle, unit.organisation_id).items()
-    }
+def previous_for_unit(unit: Unit, item: Item | None = None) -> dict[int, Answer]:
+    """The unit's answers in its last cycle (only to ``item``, if given), by item id of this
+    cycle's framework."""
+    found = previous_answers(unit.cycle, unit.organisation_id, item.pk if item else None)
+    return {item_id: answer for (_, item_id), answer in found.items()}
 
 
 def change(now: Answer | Cell | None, before: Answer | Cell | None) -> str:

@@ -26,6 +26,7 @@ urlpatterns = [
     path("cycles/<int:pk>/heat-map.xlsx", views.cycle_export, name="cycle_export"),
     path("cycles/<int:pk>/report.pdf", views.cycle_report, name="cycle_report"),
     path("returns/<int:pk>/", views.unit_detail, name="unit"),
+    path("returns/<int:pk>/items/<int:item>/", views.item_answer, name="item_answer"),
     path("returns/<int:pk>/assessors/", views.unit_assessors, name="unit_assessors"),
     path("returns/<int:pk>/finalise/", views.unit_finalise, name="unit_finalise"),
     path("returns/<int:pk>/chase/", views.unit_chase, name="unit_chase"),

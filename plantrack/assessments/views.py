@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from plantrack.accounts.http import SignedInRequest
 from plantrack.assessments import cycles, fragments, selectors, services
-from plantrack.assessments.checks import checks_for
 from plantrack.assessments.forms import (
+    AnswerForm,
     AssessorsForm,
     CommentForm,
     CycleForm,
@@ -19,11 +19,10 @@ from plantrack.assessments.forms import (
     HeatMapFilterForm,
     ItemForm,
     ReplyForm,
-    ReturnForm,
     ReviewForm,
     StatusForm,
 )
-from plantrack.assessments.models import OPEN_RETURNS, Answer, Framework, Unit
+from plantrack.assessments.models import OPEN_RETURNS, Framework, Unit
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on
@@ -284,38 +283,44 @@ def cycle_close(request: SignedInRequest, pk: int) -> HttpResponse:
     )
 
 
-def _unit_context(
-    request: SignedInRequest, unit: Unit, form: ReturnForm, answers: dict[int, Answer]
-) -> dict:
+def _unit_context(request: SignedInRequest, unit: Unit) -> dict:
     user = request.user
-    numbered = list(enumerate(form.items, start=1))
+    items = list(selectors.framework_items(unit.cycle.framework))
+    answers = selectors.unit_answers(unit)
     before = selectors.previous_for_unit(unit)
+    numbered = list(enumerate(items, start=1))
+    assessor = selectors.is_assessor(user, unit)
+    can_answer = assessor and _answerable(unit)
     return {
         "nav_section": NAV,
         "unit": unit,
         "cycle": unit.cycle,
         "framework": unit.cycle.framework,
-        "form": form,
         "answers": answers,
-        "rows": [(item, answers.get(item.pk)) for item in form.items],
+        "rows": [(item, answers.get(item.pk)) for item in items],
         "evidence_items": selectors.answer_evidence(list(answers.values())),
         "challenged": [
             (number, item, answers[item.pk])
             for number, item in numbered
             if item.pk in answers and answers[item.pk].review == "challenged"
         ],
-        "can_answer": selectors.is_assessor(user, unit) and _answerable(unit),
+        "first_unanswered": next((item for item in items if item.pk not in answers), None),
+        "can_answer": can_answer,
         "can_review": selectors.can_review(user, unit.cycle)
-        and not selectors.is_assessor(user, unit)
+        and not assessor
         and unit.status == Unit.Status.SUBMITTED
         and unit.cycle.is_open,
         "can_run": selectors.can_edit_framework(user, unit.cycle.framework),
-        "can_act": selectors.is_assessor(user, unit)
-        or selectors.can_edit_framework(user, unit.cycle.framework),
+        "can_act": assessor or selectors.can_edit_framework(user, unit.cycle.framework),
         "before": before,
         "readable_plans": selectors.readable_plan_ids(user, [*answers.values(), *before.values()]),
-        "checks": checks_for(unit, form.items, plans=plans_visible_to(user)),
+        **_checks(unit, user),
     }
+
+
+def _checks(unit: Unit, user) -> dict:
+    checks, checked_at = fragments.unit_checks(unit, plans=plans_visible_to(user))
+    return {"checks": checks, "checked_at": checked_at}
 
 
 def _answerable(unit: Unit) -> bool:
@@ -324,23 +329,62 @@ def _answerable(unit: Unit) -> bool:
 
 @require_http_methods(["GET", "POST"])
 def unit_detail(request: SignedInRequest, pk: int) -> HttpResponse:
-    """A unit's return: its answers and their review trail; its assessors answer here."""
+    """A unit's return: every item with its answer, what the data says and the review trail,
+    each item linked to its answer page; its assessors submit it here, its reviewer reviews."""
     unit = selectors.unit_get_for_user(request.user, pk)
     if request.method == "POST":
         require(selectors.is_assessor(request.user, unit), cycles.ASSESSORS_ONLY)
-    items = list(selectors.framework_items(unit.cycle.framework))
-    answers = selectors.unit_answers(unit)
-    form = ReturnForm(_posted(request), items=items, answers=answers)
+        return _one_click(
+            request,
+            lambda: cycles.unit_submit(actor=request.user, unit=unit),
+            "Submitted for review.",
+            unit,
+        )
+    return render(request, "assessments/unit_detail.html", _unit_context(request, unit))
+
+
+@require_http_methods(["GET", "POST"])
+def item_answer(request: SignedInRequest, pk: int, item: int) -> HttpResponse:
+    """One item of a unit's return: its assessors answer it here (then go on to the next);
+    everyone who reads the return reads the answer, what the data says and the trail."""
+    unit = selectors.unit_get_for_user(request.user, pk)
+    place = selectors.item_in_return(unit, item)
+    if request.method == "POST":
+        require(selectors.is_assessor(request.user, unit), cycles.ASSESSORS_ONLY)
+    answer = place.answer
+    form = AnswerForm(_posted(request), answer=answer)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
-            submit = "submit" in request.POST
-            given = [cycles.AnswerInput(*row) for row in form.changed_answers(answers)]
-            cycles.unit_return_save(actor=request.user, unit=unit, answers=given, submit=submit)
-            messages.success(request, "Submitted for review." if submit else "Saved as a draft.")
-            return redirect(unit)
-    return render(
-        request, "assessments/unit_detail.html", _unit_context(request, unit, form, answers)
-    )
+            if form.changes(answer):
+                cycles.answer_save(
+                    actor=request.user, unit=unit, item=place.item, **form.cleaned_data
+                )
+            messages.success(request, f"Item {place.number}'s answer saved.")
+            if "next" in request.POST and place.next_pk:
+                return redirect("assessments:item_answer", unit.pk, place.next_pk)
+            return redirect(f"{unit.get_absolute_url()}#item-{place.item.pk}")
+    return render(request, "assessments/answer.html", _answer_context(request, unit, place, form))
+
+
+def _answer_context(request: SignedInRequest, unit: Unit, place, form: AnswerForm) -> dict:
+    user = request.user
+    answer = place.answer
+    assessor = selectors.is_assessor(user, unit)
+    return {
+        "nav_section": NAV,
+        "unit": unit,
+        "cycle": unit.cycle,
+        "framework": unit.cycle.framework,
+        "place": place,
+        "item": place.item,
+        "answer": answer,
+        "form": form,
+        "header": fragments.item_header_html(unit, place, plans=plans_visible_to(user)),
+        "can_answer": assessor and _answerable(unit),
+        "can_act": assessor or selectors.can_edit_framework(user, unit.cycle.framework),
+        "evidence_items": selectors.answer_evidence([answer] if answer else []),
+        "readable_plans": selectors.readable_plan_ids(user, [answer] if answer else []),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -439,12 +483,12 @@ def answer_reply(request: SignedInRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Write the reply.")
-        return redirect(answer.unit)
+        return redirect(answer)
     return _one_click(
         request,
         lambda: cycles.answer_reply(
             actor=request.user, answer=answer, text=form.cleaned_data["text"]
         ),
         "Reply recorded.",
-        answer.unit,
+        answer,
     )

@@ -113,6 +113,10 @@ def _framework_urls() -> dict[str, str]:
         "return-answer": f"/assessments/returns/{cycle.units.get(status='draft').pk}/",
         "return-review": f"/assessments/returns/{cycle.units.get(status='submitted').pk}/",
         "return-closed": f"/assessments/returns/{closed.units.first().pk}/",
+        "item-answer": cycle.units.get(status="draft").answers.first().get_absolute_url(),
+        "item-challenged": cycle.units.get(status="challenged")
+        .answers.get(review="challenged")
+        .get_absolute_url(),
         "gap-action": "/assessments/answers/{}/action/".format(
             cycle.units.get(status="submitted")
             .answers.filter(level__in=("not_in_place", "planned", "partly"))

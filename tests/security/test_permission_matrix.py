@@ -452,6 +452,14 @@ ROUTES.update(
         "assessments:cycle_export": Row({"pk": "cycle"}, get=SEE_CYCLE, post=NO),
         "assessments:cycle_report": Row({"pk": "cycle"}, get=SEE_CYCLE, post=NO),
         "assessments:unit": Row({"pk": "unit"}, get=SEE_CYCLE, post=ANSWER_UNIT),
+        # An item's answer page: read by whoever reads the cycle, answered by the assessor.
+        "assessments:item_answer": Row(
+            {"pk": "unit", "item": "published_item"},
+            get=SEE_CYCLE,
+            post=ANSWER_UNIT,
+            data=lambda world: {"level": "in_place", "comment": "Matrix answer."},
+            post_data=who(saved={"owner"}, e403=MANAGERS | {"viewer"}, e404=CYCLE_UNSEEN),
+        ),
         "assessments:unit_assessors": Row({"pk": "unit"}, get=RUN_CYCLE, post=RUN_CYCLE),
         "assessments:unit_finalise": Row({"pk": "unit"}, get=NO, post=REVIEW_CYCLE),
         "assessments:unit_accept_rest": Row({"pk": "unit"}, get=NO, post=REVIEW_CYCLE),

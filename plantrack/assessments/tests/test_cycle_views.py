@@ -21,13 +21,8 @@ def _as(client, user):
     return client
 
 
-def _return_data(items, levels, **extra) -> dict:
-    data = {}
-    for item, level in zip(items, levels, strict=True):
-        data[f"level_{item.pk}"] = level
-        data[f"reason_{item.pk}"] = "No custody suite" if level == "not_applicable" else ""
-        data[f"comment_{item.pk}"] = ""
-    return {**data, **extra}
+def _answer_url(unit, item) -> str:
+    return reverse("assessments:item_answer", args=[unit.pk, item.pk])
 
 
 def test_the_keeper_sends_the_framework_to_units(client, world, fw):
@@ -53,42 +48,81 @@ def test_the_keeper_sends_the_framework_to_units(client, world, fw):
     assert r.status_code == 200 and Cycle.objects.count() == 1
 
 
-def test_an_assessor_answers_saves_and_submits(client, world, cw):
+def test_an_assessor_answers_item_by_item_and_submits(client, world, cw):
     items = list(cw.cycle.framework.items.order_by("position"))
     c = _as(client, cw.barnet_assessor)
     url = reverse("assessments:unit", args=[cw.barnet.pk])
     page = c.get(url).content.decode()
-    assert "Save as a draft" in page and "1. Appointment of a SPOC" in page
-    r = c.post(url, _return_data(items, ["in_place", "", ""], save="1"))
-    assert r.status_code == 302
+    assert "0 of 3 items answered" in page and "1. Appointment of a SPOC" in page
+    assert "Answer the next item not answered" in page
+    form = c.get(_answer_url(cw.barnet, items[0])).content.decode()
+    assert "item 1 of 3" in form and "Save and go to item 2" in form
+    r = c.post(_answer_url(cw.barnet, items[0]), {"level": "in_place", "next": "1"})
+    assert r.status_code == 302 and r["Location"] == _answer_url(cw.barnet, items[1])
     cw.barnet.refresh_from_db()
     assert cw.barnet.status == Unit.Status.DRAFT and cw.barnet.answers.count() == 1
-    r = c.post(url, _return_data(items, ["in_place", "partly", ""], submit="1"))
-    assert r.status_code == 200 and "Item 3 is not answered" in r.content.decode()
-    assert cw.barnet.answers.count() == 1  # nothing half-saved
-    r = c.post(url, _return_data(items, ["in_place", "partly", "not_applicable"], submit="1"))
+    r = c.post(_answer_url(cw.barnet, items[1]), {"level": "partly", "save": "1"})
+    assert r.status_code == 302 and r["Location"] == f"{url}#item-{items[1].pk}"
+    r = c.post(url, {"submit": "1"}, follow=True)
+    assert "Item 3 is not answered" in r.content.decode()
+    cw.barnet.refresh_from_db()
+    assert cw.barnet.status == Unit.Status.DRAFT  # nothing changed
+    last = c.get(_answer_url(cw.barnet, items[2])).content.decode()
+    assert "Save and go to item" not in last and "Save and go back to the return" in last
+    data = {"level": "not_applicable", "reason": "No custody suite", "next": "1"}
+    r = c.post(_answer_url(cw.barnet, items[2]), data)
+    assert r["Location"] == f"{url}#item-{items[2].pk}"  # the last item goes back
+    r = c.post(url, {"submit": "1"})
     assert r.status_code == 302
     cw.barnet.refresh_from_db()
     assert cw.barnet.status == Unit.Status.SUBMITTED
-    assert "Save as a draft" not in c.get(url).content.decode()
+    assert "Submit for review" not in c.get(url).content.decode()
+    assert "Save and go back" not in c.get(_answer_url(cw.barnet, items[0])).content.decode()
+    r = c.post(_answer_url(cw.barnet, items[0]), {"level": "planned"})
+    assert r.status_code == 200 and "submitted" in r.content.decode()
+    assert cw.barnet.answers.get(item=items[0]).level == "in_place"
+
+
+def test_saving_an_unchanged_answer_writes_nothing(client, world, cw):
+    item = cw.cycle.framework.items.order_by("position").first()
+    c = _as(client, cw.barnet_assessor)
+    c.post(_answer_url(cw.barnet, item), {"level": "partly", "comment": " Slides drafted "})
+    cw.cycle.refresh_from_db()
+    version = cw.cycle.version
+    r = c.post(_answer_url(cw.barnet, item), {"level": "partly", "comment": "Slides drafted"})
+    assert r.status_code == 302
+    cw.cycle.refresh_from_db()
+    assert cw.cycle.version == version
+
+
+def test_an_item_outside_the_return_is_not_found(client, world, cw, fw):
+    c = _as(client, cw.barnet_assessor)
+    other = fw.draft.items.get()  # an item of another framework
+    assert c.get(_answer_url(cw.barnet, other)).status_code == 404
+    missing = reverse("assessments:item_answer", args=[cw.barnet.pk, 999999])
+    assert c.get(missing).status_code == 404
 
 
 def test_not_applicable_needs_a_reason_on_the_form(client, world, cw):
-    items = list(cw.cycle.framework.items.order_by("position"))
+    item = cw.cycle.framework.items.order_by("position").first()
     c = _as(client, cw.barnet_assessor)
-    data = _return_data(items, ["not_applicable", "", ""], save="1")
-    data[f"reason_{items[0].pk}"] = ""
-    r = c.post(reverse("assessments:unit", args=[cw.barnet.pk]), data)
+    r = c.post(_answer_url(cw.barnet, item), {"level": "not_applicable", "reason": " "})
     assert r.status_code == 200 and "Say why it does not apply" in r.content.decode()
+    r = c.post(_answer_url(cw.barnet, item), {"comment": "No level"})
+    assert "Choose how far it is in place" in r.content.decode()
     assert not Answer.objects.exists()
 
 
 def test_others_read_but_do_not_answer(client, world, cw):
     url = reverse("assessments:unit", args=[cw.barnet.pk])
+    item = _answer_url(cw.barnet, cw.cycle.framework.items.order_by("position").first())
     for user in (cw.brent_assessor, cw.reviewer, world.manager):
         page = _as(client, user).get(url)
-        assert page.status_code == 200 and "Save as a draft" not in page.content.decode()
-        assert _as(client, user).post(url, {"save": "1"}).status_code == 403
+        assert page.status_code == 200 and "Submit for review" not in page.content.decode()
+        assert "Save and go" not in _as(client, user).get(item).content.decode()
+        assert _as(client, user).post(url, {"submit": "1"}).status_code == 403
+        assert _as(client, user).post(item, {"level": "in_place"}).status_code == 403
+    assert not Answer.objects.exists()
     assert _as(client, world.outsider).get(url).status_code == 404
     cycle_url = reverse("assessments:cycle", args=[cw.cycle.pk])
     assert _as(client, world.outsider).get(cycle_url).status_code == 404
@@ -111,7 +145,9 @@ def test_the_reviewer_challenges_the_unit_replies(client, world, cw):
     assert cw.barnet.status == Unit.Status.CHALLENGED
     c = _as(client, cw.barnet_assessor)
     page = c.get(reverse("assessments:unit", args=[cw.barnet.pk])).content.decode()
-    assert "Challenges to answer" in page and "Who is the SPOC?" in page
+    assert "Challenged:" in page and "Who is the SPOC?" in page
+    item_page = c.get(_answer_url(cw.barnet, items[0])).content.decode()
+    assert "Reply to the challenge" in item_page and "Who is the SPOC?" in item_page
     reply = reverse("assessments:answer_reply", args=[answer.pk])
     assert c.post(reply, {"text": "PC Jones, since May"}).status_code == 302
     answer.refresh_from_db()
@@ -125,8 +161,13 @@ def test_closing_freezes_the_cycle(client, world, cw):
     assert r.status_code == 302
     cw.cycle.refresh_from_db()
     assert cw.cycle.status == Cycle.Status.CLOSED
-    page = _as(client, cw.barnet_assessor).get(reverse("assessments:unit", args=[cw.barnet.pk]))
-    assert "Save as a draft" not in page.content.decode() and "frozen" in page.content.decode()
+    c = _as(client, cw.barnet_assessor)
+    page = c.get(reverse("assessments:unit", args=[cw.barnet.pk])).content.decode()
+    assert "Submit for review" not in page and "frozen" in page
+    item = cw.cycle.framework.items.order_by("position").first()
+    assert "Save and go" not in c.get(_answer_url(cw.barnet, item)).content.decode()
+    r = c.post(_answer_url(cw.barnet, item), {"level": "planned"})
+    assert r.status_code == 200 and not Answer.objects.exists()
     r = _as(client, cw.reviewer).post(reverse("assessments:cycle_close", args=[cw.cycle.pk]))
     assert r.status_code == 302  # refused with a message, nothing changed
 
@@ -286,7 +327,8 @@ def test_another_borough_reads_that_a_gap_is_an_action_but_not_the_action(client
     assert "An action of the unit's improvement plan" in other
 
 
-def test_the_return_page_reads_the_same_for_3_and_20_items(client, world):
+@pytest.mark.parametrize("page", ["return", "item"])
+def test_the_return_page_reads_the_same_for_3_and_20_items(client, world, page):
     import datetime as dt
 
     from plantrack.assessments import services
@@ -317,6 +359,8 @@ def test_the_return_page_reads_the_same_for_3_and_20_items(client, world):
             cycles.answer_save(actor=assessor, unit=unit, item=item, level="partly")
         c = _as(client, assessor)
         url = reverse("assessments:unit", args=[unit.pk])
+        if page == "item":
+            url = _answer_url(unit, framework.items.order_by("position")[1])
         c.get(url)
         with CaptureQueriesContext(connection) as queries:
             assert c.get(url).status_code == 200
