@@ -67,7 +67,14 @@ def _save(instance: Cycle | Unit | Answer | ReviewNote, *, actor: User) -> None:
         # (a key already used would show an older heat map).
         fresh = Cycle.objects.select_for_update().values_list("version", flat=True)
         instance.version = fresh.get(pk=instance.pk)
-    save_validated(instance, actor=actor)
+    if isinstance(instance, Answer):
+        # An answer's unit and item are set once, by answer_save, which holds the unit
+        # locked, has checked the item, and read the item's one answer under that lock: the
+        # checks that they exist and that the answer is the item's only one would be three
+        # more queries for nothing.
+        save_validated(instance, actor=actor, exclude=["unit", "item"])
+    else:
+        save_validated(instance, actor=actor)
     if isinstance(instance, Cycle):
         cycle_id = instance.pk
     elif isinstance(instance, Unit):
@@ -192,7 +199,11 @@ def answer_save(
         raise ValidationError("That item is not in this cycle's framework.")
     if level == Answer.Level.NOT_APPLICABLE and not reason.strip():
         raise ValidationError({"reason": "Say why it does not apply."})
-    answer = Answer.objects.filter(unit=unit, item=item).first() or Answer(unit=unit, item=item)
+    # One row: no join for the default order.
+    answer = Answer.objects.filter(unit=unit, item=item).order_by().first()
+    if answer is None:
+        answer = Answer(unit=unit, item=item)
+    answer.unit, answer.item = unit, item  # held (the unit locked): not read again
     before = (answer.level, answer.reason, answer.comment)
     answer.level, answer.comment = level, comment.strip()
     answer.reason = reason.strip() if level == Answer.Level.NOT_APPLICABLE else ""

@@ -242,26 +242,25 @@ class CommentForm(forms.Form):
 
 
 class HeatMapFilterForm(forms.Form):
-    """The heat map's filters: a plain GET form."""
+    """The heat map's filters: a plain GET form. Its choices come from
+    ``fragments.filter_choices`` (kept with the heat map)."""
 
     # Written out in Python (LongSelect): through Django's option templates the two took a
     # third of the cycle's page once its heat map is cached.
     kind = forms.ChoiceField(label="Kind of unit", required=False, widget=LongSelect)
-    area = forms.ModelChoiceField(
-        queryset=Area.objects.none(),
-        required=False,
-        label="Area",
-        empty_label="Anywhere",
-        widget=LongSelect,
-    )
+    area = forms.TypedChoiceField(label="Area", required=False, coerce=int, widget=LongSelect)
 
-    def __init__(self, *args, cycle, **kwargs):
+    def __init__(self, *args, choices: tuple[list, list], **kwargs):
         super().__init__(*args, **kwargs)
-        kinds, areas = selectors.unit_kinds_and_areas(cycle)
+        kinds, areas = choices
         self.fields["kind"].choices = [("", "Any"), *kinds]  # type: ignore[attr-defined]
-        model_choice(self, "area").queryset = areas
+        self.fields["area"].choices = [("", "Anywhere"), *areas]  # type: ignore[attr-defined]
 
     def chosen(self) -> dict:
         if not self.is_valid():
             return {}
-        return {"kind": self.cleaned_data["kind"], "area": self.cleaned_data["area"]}
+        area = self.cleaned_data["area"]
+        return {
+            "kind": self.cleaned_data["kind"],
+            "area": Area.objects.get(pk=area) if area else None,
+        }

