@@ -287,3 +287,28 @@ def test_an_assessor_never_reviews_their_own_return(world, cw):
     with pytest.raises(PermissionDenied, match="own return"):
         cycles.unit_finalise(actor=cw.barnet_assessor, unit=cw.barnet)
     assert not cw.barnet.answers.filter(review="accepted").exists()
+
+
+def test_can_see_cycle_agrees_with_the_cycles_a_user_sees(world, cw):
+    """unit_get_for_user asks can_see_cycle of one cycle; it must say what cycles_visible_to
+    says, for members of the keeper, reviewers and assessors from elsewhere, and outsiders."""
+    from plantrack.accounts.models import User
+    from plantrack.core.tests.factories import make_org, make_user
+    from plantrack.directory.models import Membership
+
+    elsewhere = make_org("Elsewhere Council", kind="council")
+    outside_reviewer = make_user("outside-reviewer")
+    outside_assessor = make_user("outside-assessor")
+    for user in (outside_reviewer, outside_assessor):
+        Membership.objects.create(user=user, organisation=elsewhere)
+    cw.cycle.reviewers.add(outside_reviewer)
+    cw.brent.assessors.add(outside_assessor)
+    make_user("root", is_superuser=True)
+    seen = {user.username: selectors.can_see_cycle(user, cw.cycle) for user in User.objects.all()}
+    expected = {
+        user.username: selectors.cycles_visible_to(user).filter(pk=cw.cycle.pk).exists()
+        for user in User.objects.all()
+    }
+    assert seen == expected
+    assert seen["outside-reviewer"] and seen["outside-assessor"] and seen["root"]
+    assert not seen["outsider"] and seen["manager"] and seen["barnet-spoc"]
