@@ -163,6 +163,7 @@ def unit_assessors_set(*, actor: User, unit: Unit, assessors: Iterable[User]) ->
     require(can_edit_framework(actor, unit.cycle.framework), KEEPERS_ONLY)
     _require_open(unit.cycle)
     unit.assessors.set(list(assessors))
+    vars(unit).pop("_assessor", None)  # what is_assessor knew of the reader (selectors)
     _save(unit, actor=actor)
     return unit
 

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from plantrack.accounts.models import User
@@ -198,16 +198,25 @@ def can_see_cycle(user: User, cycle: Cycle) -> bool:
 
 
 def unit_get_for_user(user: User, pk: int) -> Unit:
-    """The return, if the user may read its cycle, else 404: the unit with its cycle, then
+    """The return, if the user may read its cycle, else 404: the unit with its cycle and
+    whether the user is one of its assessors (kept on it for is_assessor), then
     can_see_cycle (for the benchmark's reader, 0.8 ms in-process against 2.3 ms for the unit
     filtered by cycles_visible_to's three-way subquery)."""
     found = (
         Unit.objects.filter(pk=pk)
         .select_related("cycle__framework__organisation", "organisation", "area")
+        .annotate(
+            reader_assesses=Exists(
+                Unit.assessors.through.objects.filter(unit_id=OuterRef("pk"), user_id=user.pk)
+            )
+        )
         .order_by()  # one row: no join for the default order
         .first()
     )
-    if found is None or not can_see_cycle(user, found.cycle):
+    if found is None:
+        raise Http404("No such return")
+    found._assessor = (user.pk, bool(found.reader_assesses))  # type: ignore[attr-defined]
+    if not (found.reader_assesses or can_see_cycle(user, found.cycle)):
         raise Http404("No such return")
     return found
 
@@ -224,7 +233,14 @@ def answer_get_for_user(user: User, pk: int) -> Answer:
 
 
 def is_assessor(user: User, unit: Unit) -> bool:
-    return user.is_authenticated and unit.assessors.filter(pk=user.pk).exists()
+    """One query, or none for a unit read by unit_get_for_user for the same user this
+    request (the answer it read with the unit)."""
+    if not user.is_authenticated:
+        return False
+    known = getattr(unit, "_assessor", None)
+    if known is not None and known[0] == user.pk:
+        return bool(known[1])
+    return unit.assessors.filter(pk=user.pk).exists()
 
 
 def can_review(user: User, cycle: Cycle) -> bool:

@@ -312,3 +312,18 @@ def test_can_see_cycle_agrees_with_the_cycles_a_user_sees(world, cw):
     assert seen == expected
     assert seen["outside-reviewer"] and seen["outside-assessor"] and seen["root"]
     assert not seen["outsider"] and seen["manager"] and seen["barnet-spoc"]
+
+
+def test_is_assessor_follows_a_change_of_assessors_on_the_same_unit(world, cw):
+    """unit_get_for_user keeps whether its reader assesses the unit; changing the assessors
+    through the service forgets it."""
+    unit = selectors.unit_get_for_user(world.manager, cw.barnet.pk)
+    assert not selectors.is_assessor(world.manager, unit)
+    assert selectors.is_assessor(cw.barnet_assessor, unit)  # another reader: asked afresh
+    cycles.unit_assessors_set(actor=world.manager, unit=unit, assessors=[world.manager])
+    assert selectors.is_assessor(world.manager, unit)
+    # No longer its assessor, and not of the keeping organisation: the return is not theirs.
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        selectors.unit_get_for_user(cw.barnet_assessor, cw.barnet.pk)
