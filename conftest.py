@@ -31,5 +31,10 @@ def real_cache(settings):
     from django.core.cache import cache
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    # Memory caches outlive a test's database, whose ids repeat: start each test empty.
+    # Memory caches outlive a test's database, whose ids repeat: start each test empty, and
+    # leave it empty (every LocMemCache of one name shares its entries: a world built once
+    # per module, outside any test's settings, read a user's organisations kept by a test
+    # before it and was refused a plan).
+    cache.clear()
+    yield
     cache.clear()

@@ -178,3 +178,66 @@ def item_header_html(unit: Unit, place: ItemPlace, *, plans: QuerySet[Plan]) -> 
     level = answer.level if answer else None
     key = ("assessments-item-header", unit.pk, place.item.pk, place.count, level, readable)
     return mark_safe(cached(key, build, timeout=CHECKED_FOR))  # escaped by the template engine
+
+
+def return_rows(
+    request: HttpRequest,
+    unit: Unit,
+    *,
+    plans: QuerySet[Plan],
+    can_answer: bool,
+    can_review: bool,
+    can_act: bool,
+) -> tuple[SafeString, dict[str, Any]]:
+    """A return's rows (each item with its answer, last cycle's answer, what the data says,
+    its evidence and review trail, and the reviewer's forms) and what the page's head says of
+    them (how many answered, which challenged, the first not answered, when the data was
+    checked): rendered once and kept in the cache under the versions of the framework's
+    cycles (answers and reviews), the evidence on the unit's answers, the plans the reader
+    may see of the unit and what the reader may do. A renamed author or action shows within
+    CHECKED_FOR seconds; each review form's CSRF token is put in after."""
+    readable = _readable_of_unit(unit, plans)
+    flags = (can_answer, can_review, can_act)
+    key = (
+        "assessments-return-rows",
+        unit.pk,
+        *stamps(unit.cycle),
+        selectors.answers_evidence_stamp(unit),
+        readable,
+        flags,
+    )
+
+    def build() -> tuple[str, dict[str, Any]]:
+        items = list(selectors.framework_items(unit.cycle.framework))
+        answers = selectors.unit_answers(unit)
+        checks, checked_at = unit_checks(unit, plans=plans, readable=readable)
+        context = {
+            "unit": unit,
+            "cycle": unit.cycle,
+            "rows": [(item, answers.get(item.pk)) for item in items],
+            "evidence_items": selectors.answer_evidence(list(answers.values())),
+            "before": selectors.previous_for_unit(unit),
+            # Only actions of the unit's plans that the reader may see are linked.
+            "readable_plans": set(readable),
+            "checks": checks,
+            "can_answer": can_answer,
+            "can_review": can_review,
+            "can_act": can_act,
+        }
+        summary = {
+            "answered": len(answers),
+            "items": len(items),
+            "challenged": [
+                (number, item.pk)
+                for number, item in enumerate(items, start=1)
+                if item.pk in answers and answers[item.pk].review == "challenged"
+            ],
+            "first_unanswered": next((i.pk for i in items if i.pk not in answers), None),
+            "checked": bool(checks),
+            "checked_at": checked_at,
+        }
+        return render_to_string("assessments/_return_rows.html", context), summary
+
+    html, summary = cached(key, build, timeout=CHECKED_FOR)
+    # Escaped by the template engine; the token is letters and digits.
+    return mark_safe(html.replace(CSRF_MARK, escape(get_token(request)))), summary

@@ -10,7 +10,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from plantrack.accounts.models import User
@@ -254,6 +255,16 @@ def can_review(user: User, cycle: Cycle) -> bool:
 def answer_evidence(answers: list[Answer]) -> dict[int, list[Evidence]]:
     """The evidence on each answer, by its id (one query)."""
     return evidence_for_ids(Answer, [a.pk for a in answers])
+
+
+def answers_evidence_stamp(unit: Unit) -> tuple[int, int | None]:
+    """How many pieces of evidence the unit's answers carry and the latest one's id (one
+    query): evidence is only added and removed, so any change moves one or the other."""
+    found = Evidence.objects.filter(
+        content_type=ContentType.objects.get_for_model(Answer),
+        object_id__in=unit.answers.values("pk"),
+    ).aggregate(n=Count("pk"), last=Max("pk"))
+    return found["n"], found["last"]
 
 
 def evidence_count(answers: list[Answer]) -> dict[int, int]:

@@ -286,42 +286,34 @@ def cycle_close(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def _unit_context(request: SignedInRequest, unit: Unit) -> dict:
     user = request.user
-    items = list(selectors.framework_items(unit.cycle.framework))
-    answers = selectors.unit_answers(unit)
-    before = selectors.previous_for_unit(unit)
-    numbered = list(enumerate(items, start=1))
     assessor = selectors.is_assessor(user, unit)
+    can_review = (
+        selectors.can_review(user, unit.cycle)
+        and not assessor
+        and unit.status == Unit.Status.SUBMITTED
+        and unit.cycle.is_open
+    )
+    can_run = selectors.can_edit_framework(user, unit.cycle.framework)
     can_answer = assessor and _answerable(unit)
+    rows_html, summary = fragments.return_rows(
+        request,
+        unit,
+        plans=plans_visible_to(user),
+        can_answer=can_answer,
+        can_review=can_review,
+        can_act=assessor or can_run,
+    )
     return {
         "nav_section": NAV,
         "unit": unit,
         "cycle": unit.cycle,
         "framework": unit.cycle.framework,
-        "answers": answers,
-        "rows": [(item, answers.get(item.pk)) for item in items],
-        "evidence_items": selectors.answer_evidence(list(answers.values())),
-        "challenged": [
-            (number, item, answers[item.pk])
-            for number, item in numbered
-            if item.pk in answers and answers[item.pk].review == "challenged"
-        ],
-        "first_unanswered": next((item for item in items if item.pk not in answers), None),
+        "rows_html": rows_html,
+        "summary": summary,
         "can_answer": can_answer,
-        "can_review": selectors.can_review(user, unit.cycle)
-        and not assessor
-        and unit.status == Unit.Status.SUBMITTED
-        and unit.cycle.is_open,
-        "can_run": selectors.can_edit_framework(user, unit.cycle.framework),
-        "can_act": assessor or selectors.can_edit_framework(user, unit.cycle.framework),
-        "before": before,
-        "readable_plans": selectors.readable_plan_ids(user, [*answers.values(), *before.values()]),
-        **_checks(unit, user),
+        "can_review": can_review,
+        "can_run": can_run,
     }
-
-
-def _checks(unit: Unit, user) -> dict:
-    checks, checked_at = fragments.unit_checks(unit, plans=plans_visible_to(user))
-    return {"checks": checks, "checked_at": checked_at}
 
 
 def _answerable(unit: Unit) -> bool:

@@ -73,3 +73,39 @@ def test_every_write_to_a_cycle_moves_its_version(world, cw):
         before = _version(cw)
         step()
         assert _version(cw) > before, step
+
+
+def test_a_return_s_cached_rows_follow_answers_evidence_reviews_and_the_reader(client, world, cw):
+    """The return's rows are cached (fragments.return_rows): an answer, a piece of evidence,
+    its removal and a review show at once, and each reader sees their own controls."""
+    from plantrack.evidence.models import Evidence
+    from plantrack.evidence.services import evidence_attach_link, evidence_remove
+
+    url = reverse("assessments:unit", args=[cw.barnet.pk])
+
+    def page(user) -> str:
+        client.force_login(user)
+        return client.get(url).content.decode()
+
+    items = list(cw.cycle.framework.items.order_by("position"))
+    assert "0 of 3 items answered" in page(cw.barnet_assessor)
+    answers = [
+        cycles.answer_save(actor=cw.barnet_assessor, unit=cw.barnet, item=item, level="in_place")
+        for item in items
+    ]
+    assert "3 of 3 items answered" in page(cw.barnet_assessor)
+    evidence_attach_link(
+        actor=cw.barnet_assessor, target=answers[0], url="https://example.org/r", title="Rota"
+    )
+    assert "Rota" in page(cw.barnet_assessor)
+    evidence_remove(actor=cw.barnet_assessor, evidence=Evidence.objects.get(title="Rota"))
+    assert "Rota" not in page(cw.barnet_assessor)
+    cycles.unit_submit(actor=cw.barnet_assessor, unit=cw.barnet)
+    reviewing = page(cw.reviewer)
+    assert "Record the review" in reviewing and 'value="@@CSRF@@"' not in reviewing
+    assert "Record the review" not in page(cw.barnet_assessor)
+    cycles.answer_review(
+        actor=cw.reviewer, answer=answers[1], decision="challenge", text="Which slides?"
+    )
+    challenged = page(cw.barnet_assessor)
+    assert "Challenged:" in challenged and "Which slides?" in challenged
