@@ -98,7 +98,11 @@ def returns_html(
         return render_to_string("assessments/_returns.html", context)
 
     key = ("assessments-returns", *stamps, can_run, overdue)
-    html = cached(key, build, timeout=CHECKED_FOR)
+    return _with_token(request, cached(key, build, timeout=CHECKED_FOR))
+
+
+def _with_token(request: HttpRequest, html: str) -> SafeString:
+    """A cached fragment with the request's CSRF token put in each form's CSRF_MARK."""
     # Escaped by the template engine; the token is letters and digits.
     return mark_safe(html.replace(CSRF_MARK, escape(get_token(request))))
 
@@ -239,5 +243,4 @@ def return_rows(
         return render_to_string("assessments/_return_rows.html", context), summary
 
     html, summary = cached(key, build, timeout=CHECKED_FOR)
-    # Escaped by the template engine; the token is letters and digits.
-    return mark_safe(html.replace(CSRF_MARK, escape(get_token(request)))), summary
+    return _with_token(request, html), summary
