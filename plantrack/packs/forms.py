@@ -61,28 +61,29 @@ class PackForm(forms.Form):
         self.fields["period"] = _period_field(kind)
         self.fields["period"].initial = current_period(kind=kind)
         model_choice(self, "meeting").queryset = meetings_for_body(body)
-        # Offered only when there is a register to evaluate; off unless asked for, so that a
-        # body's packs keep their usual contents.
-        if not registers:
-            del self.fields["engagement"]
+        # The optional sections: each offered only when there is something to put in it, off
+        # unless asked for, so that a body's packs keep their usual contents.
+        self._offer(
+            "engagement",
+            "; ".join(f"{r.title} ({r.organisation.name})" for r in registers),
+            "Totals for the period from {names}: activities, people reached, cost, spread, "
+            "quality scores and the movement of the measures they deliver. No activity's "
+            "title or text: the board sees totals only.",
+        )
+        self._offer(
+            "self_assessment",
+            "; ".join(f"{c.framework.title}: {c.title}" for c in cycles),
+            "The latest cycle of {names}: each unit's score against the target, mandatory "
+            "items missing, answers the data disagrees with, movement since the last cycle, "
+            "and each item's adoption. No answer's comment or review: the board sees "
+            "figures only.",
+        )
+
+    def _offer(self, name: str, names: str, help_text: str) -> None:
+        if not names:
+            del self.fields[name]
         else:
-            names = "; ".join(f"{r.title} ({r.organisation.name})" for r in registers)
-            self.fields["engagement"].help_text = (
-                f"Totals for the period from {names}: activities, people reached, cost, spread, "
-                "quality scores and the movement of the measures they deliver. No activity's "
-                "title or text: the board sees totals only."
-            )
-        # Likewise: offered only when there is a cycle to show, off unless asked for.
-        if not cycles:
-            del self.fields["self_assessment"]
-        else:
-            names = "; ".join(f"{c.framework.title}: {c.title}" for c in cycles)
-            self.fields["self_assessment"].help_text = (
-                f"The latest cycle of {names}: each unit's score against the target, mandatory "
-                "items missing, answers the data disagrees with, movement since the last cycle, "
-                "and each item's adoption. No answer's comment or review: the board sees "
-                "figures only."
-            )
+            self.fields[name].help_text = help_text.format(names=names)
 
 
 class CommentaryForm(forms.Form):
