@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "plantrack.budgets",
     "plantrack.engagement",
     "plantrack.assessments",
+    "plantrack.stakeholders",
     "plantrack.reports",
     "plantrack.governance",
     "plantrack.packs",

@@ -44,6 +44,7 @@ urlpatterns = [
         include((engagement_urls.urlpatterns + imports_urls.engagement_patterns, "engagement")),
     ),
     path("assessments/", include("plantrack.assessments.urls")),
+    path("stakeholders/", include("plantrack.stakeholders.urls")),
     path("evidence/", include("plantrack.evidence.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

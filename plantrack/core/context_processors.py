@@ -7,6 +7,7 @@ NAV_ITEMS = [
     ("governance", "Governance", "governance:bodies"),
     ("engagement", "Engagement", "engagement:registers"),
     ("assessments", "Frameworks", "assessments:frameworks"),
+    ("stakeholders", "Stakeholders", "stakeholders:databases"),
     ("packs", "Board packs", "packs:list"),
     ("organisations", "Organisations", "directory:organisations"),
     ("people", "People", "directory:people"),

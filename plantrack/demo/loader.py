@@ -29,6 +29,7 @@ from plantrack.imports.saving import import_parsed
 from plantrack.measures.demo import load_demo_measures
 from plantrack.plans import services
 from plantrack.plans.models import Plan
+from plantrack.stakeholders.demo import load_demo_stakeholders
 
 SEEDS_DIR = Path(__file__).parent / "seeds"
 # Each seed document and the organisation that owns its plan (the documents name them).
@@ -98,7 +99,9 @@ def load_demo(*, reset: bool = False, stdout=None) -> list[Plan]:
     Person.objects.filter(name=DEMO_PERSON, user__isnull=True).update(user=demo)
     for plan in plans:
         if plan.source_document.startswith("002_"):
-            load_demo_engagement(actor=loader, manager=demo, plan=plan)
+            register = load_demo_engagement(actor=loader, manager=demo, plan=plan)
+            if register is not None:
+                load_demo_stakeholders(actor=loader, manager=demo, register=register)
     load_seed_framework(loader, demo, reset=reset)
     return plans
 

@@ -213,6 +213,7 @@ def build_matrix_world() -> MatrixWorld:
         "manager_token": token_objects["manager"],
         **engagement,
         **_frameworks_world(w),
+        **_stakeholders_world(admin, w),
     }
     return MatrixWorld(users=users, tokens=tokens, objects=objects)
 
@@ -313,6 +314,50 @@ def _frameworks_world(w) -> dict:
         "unit": unit,
         "answer": answer,
         "published_item": published.items.get(),
+    }
+
+
+def _stakeholders_world(admin, w) -> dict:
+    """The force's stakeholder database, opened by the manager (its data steward and contact
+    manager); a partner organisation whose relationship the owner keeps, with a chair holding
+    a role there, an interaction and a follow-up."""
+    from plantrack.directory.models import Organisation
+    from plantrack.stakeholders import services as stakeholders
+
+    database = stakeholders.database_create(actor=w.manager, organisation=w.force)
+    partner = Organisation.objects.create(name="Matrix residents' association")
+    stakeholder = stakeholders.stakeholder_create(
+        actor=w.manager, database=database, organisation=partner, owner=w.owner_person
+    )
+    contact = stakeholders.contact_create(
+        actor=w.manager, database=database, name="Matrix Chair", email="chair@example.org"
+    )
+    role = stakeholders.stakeholder_role_create(
+        actor=w.manager, stakeholder=stakeholder, title="Chair", contact=contact
+    )
+    interaction = stakeholders.interaction_log(
+        actor=w.manager,
+        database=database,
+        stakeholder=stakeholder,
+        date=dt.date(2026, 5, 1),
+        summary="Matrix meeting",
+        contacts=[contact],
+    )
+    follow_up = stakeholders.interaction_follow_up_add(
+        actor=w.manager,
+        interaction=interaction,
+        title="Matrix follow-up to send minutes",
+        due_on=dt.date(2026, 6, 1),
+        contact=contact,
+    )
+    return {
+        "database": database,
+        "steward_role": database.roles.get(user=w.manager, role="contact_manager"),
+        "stakeholder": stakeholder,
+        "contact": contact,
+        "stakeholder_role": role,
+        "interaction": interaction,
+        "stakeholder_follow_up": follow_up,
     }
 
 

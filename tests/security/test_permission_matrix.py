@@ -126,6 +126,16 @@ SEE_CYCLE = who(ok=CYCLE_READERS, e404=CYCLE_UNSEEN)
 RUN_CYCLE = who(ok=MANAGERS, e403={"owner", "viewer"}, e404=CYCLE_UNSEEN)
 REVIEW_CYCLE = who(ok=MANAGERS | {"viewer"}, e403={"owner"}, e404=CYCLE_UNSEEN)
 ANSWER_UNIT = who(ok={"owner"}, e403=MANAGERS | {"viewer"}, e404=CYCLE_UNSEEN)
+# The force's stakeholder database: read by its organisation's members (the manager), those
+# with a role on it (the manager is its steward and contact manager) and relationship owners
+# (the owner); changed by its contact managers and stewards only, not by site admins, who have
+# no need to know its people's details unless given a role.
+DATABASE_READERS = frozenset({"admin", "manager", "owner"})
+DATABASE_UNSEEN = SIGNED_IN - DATABASE_READERS
+SEE_DATABASE = who(ok=DATABASE_READERS, e404=DATABASE_UNSEEN)
+KEEP_CONTACTS = who(ok={"manager"}, e403={"admin", "owner"}, e404=DATABASE_UNSEEN)
+GIVE_DATABASE_ROLES = who(ok=MANAGERS, e403={"owner"}, e404=DATABASE_UNSEEN)
+LOG_INTERACTION = who(ok={"manager", "owner"}, e403={"admin"}, e404=DATABASE_UNSEEN)
 ACT_ON_GAP = who(ok=MANAGERS | {"owner"}, e403={"viewer"}, e404=CYCLE_UNSEEN)
 
 
@@ -470,6 +480,69 @@ ROUTES.update(
         # (Saving makes the unit's improvement plan, which only its members may: the matrix's
         # assessor is not one.)
         "assessments:gap_action": Row({"pk": "answer"}, get=ACT_ON_GAP, post=RUN_CYCLE),
+        "stakeholders:databases": Row({}, get=EVERYONE, post=NO),
+        "stakeholders:database_create": Row({}, get=START_REGISTER, post=START_REGISTER),
+        "stakeholders:database": Row({"pk": "database"}, get=SEE_DATABASE, post=NO),
+        "stakeholders:database_edit": Row(
+            {"pk": "database"}, get=KEEP_CONTACTS, post=KEEP_CONTACTS
+        ),
+        "stakeholders:roles": Row(
+            {"pk": "database"}, get=GIVE_DATABASE_ROLES, post=GIVE_DATABASE_ROLES
+        ),
+        "stakeholders:role_remove": Row(
+            {"pk": "database", "role_pk": "steward_role"}, get=NO, post=GIVE_DATABASE_ROLES
+        ),
+        "stakeholders:access_log": Row({"pk": "database"}, get=KEEP_CONTACTS, post=NO),
+        "stakeholders:stakeholder_create": Row(
+            {"pk": "database"}, get=KEEP_CONTACTS, post=KEEP_CONTACTS
+        ),
+        "stakeholders:contacts": Row({"pk": "database"}, get=SEE_DATABASE, post=NO),
+        "stakeholders:contact_create": Row(
+            {"pk": "database"},
+            get=KEEP_CONTACTS,
+            post=KEEP_CONTACTS,
+            data=lambda world: {"name": "Matrix New Contact", "kind": "resident"},
+            post_data=who(saved={"manager"}, e403={"admin", "owner"}, e404=DATABASE_UNSEEN),
+        ),
+        "stakeholders:stakeholder": Row({"pk": "stakeholder"}, get=SEE_DATABASE, post=NO),
+        "stakeholders:stakeholder_edit": Row(
+            {"pk": "stakeholder"}, get=KEEP_CONTACTS, post=KEEP_CONTACTS
+        ),
+        "stakeholders:stakeholder_rate": Row(
+            {"pk": "stakeholder"}, get=KEEP_CONTACTS, post=KEEP_CONTACTS
+        ),
+        "stakeholders:role_create": Row(
+            {"pk": "stakeholder"}, get=KEEP_CONTACTS, post=KEEP_CONTACTS
+        ),
+        "stakeholders:interaction_create": Row(
+            {"pk": "stakeholder"},
+            get=LOG_INTERACTION,
+            post=LOG_INTERACTION,
+            data=lambda world: {
+                "kind": "call",
+                "date": "2026-05-02",
+                "summary": "Matrix call",
+                "contacts": [world.objects["contact"].pk],
+            },
+            post_data=who(saved={"manager", "owner"}, e403={"admin"}, e404=DATABASE_UNSEEN),
+        ),
+        "stakeholders:role_edit": Row(
+            {"pk": "stakeholder_role"}, get=KEEP_CONTACTS, post=KEEP_CONTACTS
+        ),
+        "stakeholders:contact": Row({"pk": "contact"}, get=SEE_DATABASE, post=NO),
+        "stakeholders:contact_edit": Row({"pk": "contact"}, get=KEEP_CONTACTS, post=KEEP_CONTACTS),
+        "stakeholders:basis_set": Row({"pk": "contact"}, get=KEEP_CONTACTS, post=KEEP_CONTACTS),
+        # From a contact's page, an interaction with no stakeholder: contact managers only.
+        "stakeholders:contact_interaction_create": Row(
+            {"pk": "contact"}, get=KEEP_CONTACTS, post=KEEP_CONTACTS
+        ),
+        "stakeholders:interaction": Row({"pk": "interaction"}, get=SEE_DATABASE, post=NO),
+        "stakeholders:follow_up_create": Row(
+            {"pk": "interaction"}, get=LOG_INTERACTION, post=LOG_INTERACTION
+        ),
+        "stakeholders:follow_up_done": Row(
+            {"pk": "stakeholder_follow_up"}, get=NO, post=LOG_INTERACTION
+        ),
         "engagement:registers": Row({}, get=EVERYONE, post=NO),
         "engagement:register_create": Row({}, get=START_REGISTER, post=START_REGISTER),
         "engagement:register": Row({"pk": "register"}, get=SEE_REGISTER, post=NO),

@@ -981,6 +981,193 @@ RECIPES.update(
 )
 
 
+# --- stakeholders: the stakeholder database shows on no plan page ------------------------------
+_STAKEHOLDERS = "the stakeholder database's own pages and the directory's; no plan page shows it"
+
+
+def _database(o):
+    from plantrack.stakeholders import services as st
+
+    return st.database_create(actor=o.admin, organisation=o.force)
+
+
+def _stakeholder(o):
+    from plantrack.directory.models import Organisation
+    from plantrack.stakeholders import services as st
+
+    partner = Organisation.objects.create(name="Residents' association")
+    return st.stakeholder_create(
+        actor=o.admin, database=_database(o), organisation=partner, contact_every_days=30
+    )
+
+
+def _contact(o, database=None):
+    from plantrack.stakeholders import services as st
+
+    return st.contact_create(actor=o.admin, database=database or _database(o), name="A Contact")
+
+
+def _interaction(o):
+    import datetime as dt
+
+    from plantrack.stakeholders import services as st
+
+    stakeholder = _stakeholder(o)
+    contact = _contact(o, stakeholder.database)
+    return st.interaction_log(
+        actor=o.admin,
+        database=stakeholder.database,
+        stakeholder=stakeholder,
+        date=dt.date(2026, 5, 1),
+        summary="Met",
+        contacts=[contact],
+    )
+
+
+def _stakeholder_role(o):
+    from plantrack.stakeholders import services as st
+
+    stakeholder = _stakeholder(o)
+    return st.stakeholder_role_create(
+        actor=o.admin,
+        stakeholder=stakeholder,
+        title="Chair",
+        contact=_contact(o, stakeholder.database),
+    )
+
+
+def _notice(o, database=None):
+    import datetime as dt
+
+    return _s("privacy_notice_create")(
+        actor=o.admin,
+        database=database or _database(o),
+        version="1",
+        published_on=dt.date(2026, 1, 1),
+        text="Notice",
+    )
+
+
+def _follow_up(o):
+    import datetime as dt
+
+    interaction = _interaction(o)
+    return _s("interaction_follow_up_add")(
+        actor=o.admin,
+        interaction=interaction,
+        title="Send minutes",
+        due_on=dt.date(2026, 6, 1),
+        contact=interaction.contacts.first(),
+    )
+
+
+def _basis(o, kind="consent"):
+    import datetime as dt
+
+    contact = _contact(o)
+    extra = (
+        {"consent_on": dt.date(2026, 1, 1), "consent_source": "Form", "consent_wording": "Yes"}
+        if kind == "consent"
+        else {}
+    )
+    return _s("lawful_basis_set")(
+        actor=o.admin,
+        contact=contact,
+        purpose=contact.database.purposes.first(),
+        kind=kind,
+        **extra,
+    )
+
+
+def _notice_given(o):
+    contact = _contact(o)
+    notice = _notice(o, contact.database)
+    return _s("privacy_notice_given")(actor=o.admin, contacts=[contact], notice=notice, on=o.past)
+
+
+def _list_members(o):
+    contact = _contact(o)
+    found = _s("contact_list_create")(actor=o.admin, database=contact.database, name="Residents")
+    return _s("contact_list_members_set")(actor=o.admin, list_=found, contacts=[contact])
+
+
+def _demo_register(o):
+    from plantrack.engagement.models import Register
+
+    return Register.objects.create(title="Register", organisation=o.force)
+
+
+RECIPES.update(
+    {
+        name: Recipe(run, None, why=_STAKEHOLDERS)
+        for name, run in {
+            "database_create": _database,
+            "database_update": lambda o: _s("database_update")(
+                actor=o.admin, database=_database(o), description="Ours"
+            ),
+            "database_role_add": lambda o: _s("database_role_add")(
+                actor=o.admin, database=_database(o), user=o.manager, role="contact_manager"
+            ),
+            "database_role_remove": lambda o: _s("database_role_remove")(
+                actor=o.admin, database=_database(o), user=o.admin, role="contact_manager"
+            ),
+            "stakeholder_create": _stakeholder,
+            "stakeholder_update": lambda o: _s("stakeholder_update")(
+                actor=o.admin, stakeholder=_stakeholder(o), notes="Close partner"
+            ),
+            "stakeholder_rate": lambda o: _s("stakeholder_rate")(
+                actor=o.admin,
+                stakeholder=_stakeholder(o),
+                influence=3,
+                interest=2,
+                rated_on=o.past,
+            ),
+            "contact_create": _contact,
+            "contact_update": lambda o: _s("contact_update")(
+                actor=o.admin, contact=_contact(o), phone="020 7946 0000"
+            ),
+            "personal_data_read": lambda o: _s("personal_data_read")(
+                actor=o.admin, contact=_contact(o), how="page"
+            ),
+            "stakeholder_role_create": _stakeholder_role,
+            "stakeholder_role_update": lambda o: _s("stakeholder_role_update")(
+                actor=o.admin, role=_stakeholder_role(o), contact=None
+            ),
+            "stakeholder_role_delete": lambda o: _s("stakeholder_role_delete")(
+                actor=o.admin, role=_stakeholder_role(o)
+            ),
+            "interaction_log": _interaction,
+            "interaction_update": lambda o: _s("interaction_update")(
+                actor=o.admin, interaction=_interaction(o), summary="Met again"
+            ),
+            "interaction_delete": lambda o: _s("interaction_delete")(
+                actor=o.admin, interaction=_interaction(o)
+            ),
+            "refresh_last_contact": lambda o: _s("refresh_last_contact")(
+                stakeholder_ids=[_interaction(o).stakeholder_id], contact_ids=[]
+            ),
+            "interaction_follow_up_add": _follow_up,
+            "interaction_follow_up_update": lambda o: _s("interaction_follow_up_update")(
+                actor=o.admin, follow_up=_follow_up(o), done=True
+            ),
+            "lawful_basis_set": _basis,
+            "consent_withdraw": lambda o: _s("consent_withdraw")(
+                actor=o.admin, basis=_basis(o), on=o.past
+            ),
+            "privacy_notice_create": _notice,
+            "privacy_notice_given": _notice_given,
+            "contact_list_create": lambda o: _s("contact_list_create")(
+                actor=o.admin, database=_database(o), name="Residents"
+            ),
+            "contact_list_members_set": _list_members,
+            "load_demo_stakeholders": lambda o: _s("load_demo_stakeholders")(
+                actor=o.admin, manager=o.manager, register=_demo_register(o)
+            ),
+        }.items()
+    }
+)
+
+
 def _action_import(title: str, o):
     from plantrack.plans.services import ActionImport
 
@@ -1117,6 +1304,8 @@ EXEMPT_MODELS = {
     "answers (the action is made through the plan services, which move its plan's version)",
     "assessments.ImprovementPlan": "which plan is a unit's improvement plan: no plan page shows it",
     "engagement.ActivityOwner": _ACTIVITY_PAGE,
+    "stakeholders.Interaction": "an interaction at an engagement activity shows on the "
+    "stakeholder's timeline and its contacts' pages, never on a plan page",
     "engagement.ActivityUpdate": _ACTIVITY_PAGE,
     "engagement.FollowUp": _ACTIVITY_PAGE,
     "engagement.Outcome": _ACTIVITY_PAGE,

@@ -1,0 +1,25 @@
+"""What the stakeholder database adds to the pages of apps beneath it (plantrack.core.hooks)."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from plantrack.accounts.http import SignedInRequest
+from plantrack.core import hooks
+from plantrack.directory.models import Organisation
+from plantrack.plans.selectors import today
+from plantrack.stakeholders.selectors import contact_overdue, stakeholders_of_organisation
+
+
+@hooks.register(hooks.ORGANISATION_PAGE)
+def organisation_stakeholder(request: SignedInRequest, organisation: Organisation) -> str:
+    """Where the organisation is a stakeholder: the last contact, and whether the expected
+    contact frequency is met, in each database the reader can see."""
+    links = list(stakeholders_of_organisation(request.user, organisation))
+    if not links:
+        return ""
+    day = today()
+    rows = [(link, contact_overdue(link, day)) for link in links]
+    return render_to_string(
+        "stakeholders/_organisation_stakeholder.html", {"rows": rows}, request=request
+    )

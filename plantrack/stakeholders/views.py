@@ -1,0 +1,466 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from plantrack.accounts.http import SignedInRequest
+from plantrack.core.concurrency import protect
+from plantrack.core.services import require
+from plantrack.core.views import errors_on, paginate
+from plantrack.engagement.selectors import communities_served
+from plantrack.plans.selectors import today
+from plantrack.stakeholders import selectors, services
+from plantrack.stakeholders.forms import (
+    BasisForm,
+    ContactForm,
+    ContactSearchForm,
+    DatabaseForm,
+    FollowUpForm,
+    InteractionForm,
+    RatingForm,
+    RoleForm,
+    RoleGrantForm,
+    StakeholderFilterForm,
+    StakeholderForm,
+)
+from plantrack.stakeholders.models import AccessLog, DatabaseRole, FollowUp, Role
+
+NAV = "stakeholders"
+FORM = "stakeholders/form.html"
+
+
+def _posted(request: SignedInRequest):
+    return request.POST if request.method == "POST" else None
+
+
+def _form(request, form, title: str, *, back, caption: str = "") -> HttpResponse:
+    context = {"nav_section": NAV, "form": form, "title": title, "back": back, "caption": caption}
+    return render(request, FORM, context)
+
+
+# --- Databases ------------------------------------------------------------------------------
+
+
+@require_GET
+def databases(request: SignedInRequest) -> HttpResponse:
+    context = {
+        "nav_section": NAV,
+        "databases": selectors.databases_for_list(request.user),
+        "can_create": selectors.can_create_database(request.user),
+    }
+    return render(request, "stakeholders/databases.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def database_create(request: SignedInRequest) -> HttpResponse:
+    require(
+        selectors.can_create_database(request.user),
+        "A stakeholder database belongs to an organisation: you are a member of none.",
+    )
+    form = DatabaseForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            database = services.database_create(actor=request.user, **form.cleaned_data)
+            messages.success(request, f"{database} opened: you are its data steward.")
+            return redirect(database)
+    return _form(request, form, "Open a stakeholder database", back="stakeholders:databases")
+
+
+@require_GET
+def database_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    database = selectors.database_get_for_user(request.user, pk)
+    filters = StakeholderFilterForm(request.GET or None)
+    rows = selectors.stakeholders_for_database(database, filters.to_filter(), today=today())
+    context = {
+        "nav_section": NAV,
+        "database": database,
+        "access": selectors.database_access(request.user, database),
+        "filters": filters,
+        "page": paginate(request, rows, selectors.PAGE_SIZE),
+        "today": today(),
+    }
+    return render(request, "stakeholders/database_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def database_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    database = selectors.database_get_for_user(request.user, pk)
+    services.require_steward(request.user, database)
+    form = DatabaseForm(_posted(request), user=request.user, instance=database)
+    protect(form, database, lambda d: DatabaseForm(user=request.user, instance=d))
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.database_update(actor=request.user, database=database, **form.cleaned_data)
+            messages.success(request, "Saved.")
+            return redirect(database)
+    return _form(request, form, f"Edit {database}", back=database.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def database_roles(request: SignedInRequest, pk: int) -> HttpResponse:
+    database = selectors.database_get_for_user(request.user, pk)
+    access = selectors.database_access(request.user, database)
+    require(access.can_give_roles, services.STEWARDS_ONLY)
+    form = RoleGrantForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.database_role_add(
+                actor=request.user,
+                database=database,
+                user=form.cleaned_data["username"],
+                role=form.cleaned_data["role"],
+            )
+            messages.success(request, "Role given.")
+            return redirect("stakeholders:roles", pk=database.pk)
+    context = {
+        "nav_section": NAV,
+        "database": database,
+        "form": form,
+        "roles": selectors.database_roles(database),
+    }
+    return render(request, "stakeholders/roles.html", context)
+
+
+@require_POST
+def database_role_remove(request: SignedInRequest, pk: int, role_pk: int) -> HttpResponse:
+    database = selectors.database_get_for_user(request.user, pk)
+    role = get_object_or_404(DatabaseRole, pk=role_pk, database=database)
+    try:
+        services.database_role_remove(
+            actor=request.user, database=database, user=role.user, role=role.role
+        )
+        messages.success(request, "Role taken away.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("stakeholders:roles", pk=database.pk)
+
+
+@require_GET
+def access_log(request: SignedInRequest, pk: int) -> HttpResponse:
+    database = selectors.database_get_for_user(request.user, pk)
+    services.require_steward(request.user, database)
+    context = {
+        "nav_section": NAV,
+        "database": database,
+        "page": paginate(request, selectors.access_log(database), selectors.PAGE_SIZE),
+    }
+    return render(request, "stakeholders/access_log.html", context)
+
+
+# --- Stakeholders ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def stakeholder_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    database = selectors.database_get_for_user(request.user, pk)
+    services.require_editor(request.user, database)
+    form = StakeholderForm(_posted(request), database=database)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            stakeholder = services.stakeholder_create(
+                actor=request.user, database=database, **form.cleaned_data
+            )
+            messages.success(request, f"{stakeholder} added.")
+            return redirect(stakeholder)
+    return _form(request, form, "Add a stakeholder", back=database.get_absolute_url())
+
+
+@require_GET
+def stakeholder_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    stakeholder = selectors.stakeholder_get_for_user(request.user, pk)
+    access = selectors.database_access(request.user, stakeholder.database)
+    context = {
+        "nav_section": NAV,
+        "stakeholder": stakeholder,
+        "database": stakeholder.database,
+        "access": access,
+        "can_log": access.can_log_for(stakeholder),
+        "overdue": selectors.contact_overdue(stakeholder, today()),
+        "roles": selectors.stakeholder_roles(stakeholder),
+        "ratings": selectors.rating_history(stakeholder),
+        "areas": stakeholder.areas.order_by("path"),
+        "communities": communities_served(stakeholder.organisation),
+        "timeline": paginate(request, selectors.timeline(stakeholder), selectors.TIMELINE_SIZE),
+    }
+    return render(request, "stakeholders/stakeholder_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def stakeholder_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    stakeholder = selectors.stakeholder_get_for_user(request.user, pk)
+    database = stakeholder.database
+    services.require_editor(request.user, database)
+    form = StakeholderForm(_posted(request), database=database, instance=stakeholder)
+    protect(form, stakeholder, lambda s: StakeholderForm(database=database, instance=s))
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.stakeholder_update(
+                actor=request.user, stakeholder=stakeholder, **form.cleaned_data
+            )
+            messages.success(request, "Saved.")
+            return redirect(stakeholder)
+    return _form(
+        request, form, f"Edit {stakeholder}", back=stakeholder.get_absolute_url(), caption=""
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def stakeholder_rate(request: SignedInRequest, pk: int) -> HttpResponse:
+    stakeholder = selectors.stakeholder_get_for_user(request.user, pk)
+    services.require_editor(request.user, stakeholder.database)
+    form = RatingForm(_posted(request), initial={"rated_on": today()})
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.stakeholder_rate(
+                actor=request.user, stakeholder=stakeholder, **form.cleaned_data
+            )
+            messages.success(request, "Influence and interest recorded.")
+            return redirect(stakeholder)
+    return _form(
+        request,
+        form,
+        "Assess influence and interest",
+        back=stakeholder.get_absolute_url(),
+        caption=str(stakeholder),
+    )
+
+
+# --- Roles ----------------------------------------------------------------------------------
+
+
+def _save_role(request: SignedInRequest, form: RoleForm, stakeholder, role: Role | None):
+    fields = form.role_fields()
+    new = form.new_contact()
+    if new is not None:
+        fields["contact"] = services.contact_create(
+            actor=request.user,
+            database=stakeholder.database,
+            name=new["name"],
+            email=new["email"],
+            phone=new["phone"],
+        )
+    if role is None:
+        return services.stakeholder_role_create(
+            actor=request.user, stakeholder=stakeholder, **fields
+        )
+    return services.stakeholder_role_update(
+        actor=request.user, role=role, edit_version=form.cleaned_data.get("edit_version"), **fields
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def stakeholder_role_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    stakeholder = selectors.stakeholder_get_for_user(request.user, pk)
+    services.require_editor(request.user, stakeholder.database)
+    form = RoleForm(_posted(request), stakeholder=stakeholder)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            _save_role(request, form, stakeholder, None)
+            messages.success(request, "Role added.")
+            return redirect(stakeholder)
+    return _form(
+        request, form, "Add a role", back=stakeholder.get_absolute_url(), caption=str(stakeholder)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def role_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    role = get_object_or_404(Role, pk=pk)
+    stakeholder = selectors.stakeholder_get_for_user(request.user, role.stakeholder_id)
+    services.require_editor(request.user, stakeholder.database)
+    form = RoleForm(_posted(request), stakeholder=stakeholder, instance=role)
+    protect(form, role, lambda r: RoleForm(stakeholder=stakeholder, instance=r))
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            _save_role(request, form, stakeholder, role)
+            messages.success(request, "Role saved.")
+            return redirect(stakeholder)
+    return _form(
+        request,
+        form,
+        f"Change the role “{role.title}”",
+        back=stakeholder.get_absolute_url(),
+        caption=str(stakeholder),
+    )
+
+
+# --- Contacts -------------------------------------------------------------------------------
+
+
+@require_GET
+def contacts(request: SignedInRequest, pk: int) -> HttpResponse:
+    database = selectors.database_get_for_user(request.user, pk)
+    access = selectors.database_access(request.user, database)
+    form = ContactSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    rows = selectors.contacts_search(database, q, by_email=access.can_edit)
+    context = {
+        "nav_section": NAV,
+        "database": database,
+        "access": access,
+        "form": form,
+        "q": q,
+        "page": paginate(request, rows, selectors.PAGE_SIZE),
+    }
+    return render(request, "stakeholders/contacts.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    database = selectors.database_get_for_user(request.user, pk)
+    services.require_editor(request.user, database)
+    form = ContactForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            contact = services.contact_create(
+                actor=request.user, database=database, **form.cleaned_data
+            )
+            messages.success(request, f"{contact.name} added.")
+            return redirect(contact)
+    return _form(request, form, "Add a contact", back=database.get_absolute_url())
+
+
+@require_GET
+def contact_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get_for_user(request.user, pk)
+    access = selectors.database_access(request.user, contact.database)
+    roles = list(selectors.contact_roles(contact))
+    personal = access.may_read_personal(contact, {r.stakeholder_id for r in roles})
+    if personal:
+        services.personal_data_read(actor=request.user, contact=contact, how=AccessLog.How.PAGE)
+    context = {
+        "nav_section": NAV,
+        "contact": contact,
+        "database": contact.database,
+        "access": access,
+        "personal": personal,
+        "roles": roles,
+        "bases": selectors.contact_bases(contact) if personal else [],
+        "interactions": paginate(
+            request, selectors.contact_interactions(contact), selectors.TIMELINE_SIZE
+        ),
+    }
+    return render(request, "stakeholders/contact_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get_for_user(request.user, pk)
+    services.require_editor(request.user, contact.database)
+    require(not contact.is_anonymised, "An anonymised contact cannot be changed.")
+    form = ContactForm(_posted(request), instance=contact)
+    protect(form, contact, lambda c: ContactForm(instance=c))
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.contact_update(actor=request.user, contact=contact, **form.cleaned_data)
+            messages.success(request, "Saved.")
+            return redirect(contact)
+    return _form(request, form, f"Edit {contact.name}", back=contact.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+def lawful_basis_set(request: SignedInRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get_for_user(request.user, pk)
+    services.require_editor(request.user, contact.database)
+    form = BasisForm(_posted(request), database=contact.database)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.lawful_basis_set(actor=request.user, contact=contact, **form.cleaned_data)
+            messages.success(request, "Lawful basis recorded.")
+            return redirect(contact)
+    return _form(
+        request,
+        form,
+        "Record a lawful basis",
+        back=contact.get_absolute_url(),
+        caption=contact.name,
+    )
+
+
+# --- Interactions ---------------------------------------------------------------------------
+
+
+def _log(request: SignedInRequest, database, *, stakeholder=None, contact=None, back):
+    access = selectors.database_access(request.user, database)
+    require(access.can_log_for(stakeholder), services.EDITORS_ONLY)
+    form = InteractionForm(
+        _posted(request),
+        database=database,
+        stakeholder=stakeholder,
+        contact=contact,
+        initial={"date": today()},
+    )
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            interaction = services.interaction_log(
+                actor=request.user, database=database, stakeholder=stakeholder, **form.cleaned_data
+            )
+            messages.success(request, "Interaction logged.")
+            return redirect(interaction)
+    caption = str(stakeholder or contact)
+    return _form(request, form, "Log an interaction", back=back, caption=caption)
+
+
+@require_http_methods(["GET", "POST"])
+def interaction_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    stakeholder = selectors.stakeholder_get_for_user(request.user, pk)
+    return _log(
+        request,
+        stakeholder.database,
+        stakeholder=stakeholder,
+        back=stakeholder.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contact_interaction_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    contact = selectors.contact_get_for_user(request.user, pk)
+    return _log(request, contact.database, contact=contact, back=contact.get_absolute_url())
+
+
+@require_GET
+def interaction_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    interaction = selectors.interaction_get_for_user(request.user, pk)
+    context = {
+        "nav_section": NAV,
+        "interaction": interaction,
+        "database": interaction.database,
+        "can_log": selectors.database_access(request.user, interaction.database).can_log_for(
+            interaction.stakeholder
+        ),
+    }
+    return render(request, "stakeholders/interaction_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def follow_up_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    interaction = selectors.interaction_get_for_user(request.user, pk)
+    access = selectors.database_access(request.user, interaction.database)
+    require(access.can_log_for(interaction.stakeholder), services.EDITORS_ONLY)
+    form = FollowUpForm(_posted(request), interaction=interaction)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.interaction_follow_up_add(
+                actor=request.user, interaction=interaction, **form.cleaned_data
+            )
+            messages.success(request, "Follow-up added.")
+            return redirect(interaction)
+    return _form(
+        request,
+        form,
+        "Add a follow-up",
+        back=interaction.get_absolute_url(),
+        caption=str(interaction),
+    )
+
+
+@require_POST
+def follow_up_done(request: SignedInRequest, pk: int) -> HttpResponse:
+    follow_up = get_object_or_404(FollowUp, pk=pk)
+    interaction = selectors.interaction_get_for_user(request.user, follow_up.interaction_id)
+    services.interaction_follow_up_update(actor=request.user, follow_up=follow_up, done=True)
+    messages.success(request, "Follow-up done.")
+    return redirect(interaction)
