@@ -9,6 +9,7 @@ from plantrack.directory.models import Area, Organisation, Person
 from plantrack.stakeholders import selectors
 from plantrack.stakeholders.models import (
     Contact,
+    ContactKind,
     Database,
     DatabaseRole,
     FollowUp,
@@ -290,3 +291,41 @@ class FollowUpForm(forms.ModelForm):
         model_choice(self, "contact").queryset = interaction.contacts.exclude(
             state=Contact.State.ANONYMISED
         )
+
+
+class SubjectAccessForm(forms.Form):
+    received_on = _date(
+        "Request received on", required=True, help_text="The answer is due a month later"
+    )
+
+
+class KeepForm(forms.Form):
+    kept_reason = forms.CharField(
+        label="Why they are still needed", max_length=1000, help_text="E.g. “still chair”"
+    )
+
+
+class RetentionRuleForm(forms.Form):
+    kind = forms.ChoiceField(choices=ContactKind.choices, widget=forms.HiddenInput)
+    months = forms.IntegerField(
+        label="Keep for (months after the last interaction)", min_value=1, max_value=240
+    )
+    warning_days = forms.IntegerField(
+        label="Review period before anonymising (days)", min_value=1, max_value=365
+    )
+
+
+class NoticeSentForm(forms.Form):
+    notice = forms.ModelChoiceField(label="Privacy notice sent", queryset=Contact.objects.none())
+    sent_on = _date("Sent on", required=True)
+
+    def __init__(self, *args, database: Database, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choice(self, "notice").queryset = database.privacy_notices.all()
+
+
+class PrivacyNoticeForm(forms.Form):
+    version = forms.CharField(max_length=40, help_text="E.g. “2.0”")
+    published_on = _date("Published on", required=True)
+    url = forms.URLField(label="Address of the notice", required=False)
+    text = forms.CharField(label="Text of the notice", widget=forms.Textarea(attrs={"rows": 6}))

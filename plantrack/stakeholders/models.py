@@ -249,6 +249,9 @@ class Contact(models.Model):
     # Written by the interaction services, for retention and the lists.
     last_interaction_on = models.DateField(null=True, blank=True, editable=False)
     state = models.CharField(max_length=12, choices=State.choices, default=State.ACTIVE)
+    # A data steward's decision at a retention review that the contact is still needed.
+    kept_on = models.DateField("kept at review on", null=True, blank=True)
+    kept_reason = bounded_title("why kept", blank=True)
     # Retention (retention.py): put up for review on, and anonymised after, these days.
     review_from = models.DateField(null=True, blank=True, editable=False)
     anonymise_on = models.DateField(null=True, blank=True, editable=False, db_index=True)
@@ -558,8 +561,19 @@ class Erasure(models.Model):
     erased_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    class Reason(models.TextChoices):
+        REQUEST = "request", "Erased at their request"
+        RETENTION = "retention", "Anonymised at the end of its retention period"
+        STEWARD = "steward", "Anonymised by a data steward"
+
+    reason = models.CharField(max_length=10, choices=Reason.choices, default=Reason.REQUEST)
     # Rows removed or redacted, by table: {"stakeholders_contact": 1, …}.
     rows = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-erased_at", "-id"]
+
+    @property
+    def row_total(self) -> int:
+        return sum(self.rows.values())

@@ -30,10 +30,13 @@ from plantrack.stakeholders.models import (
     Contact,
     Database,
     DatabaseRole,
+    Erasure,
     Interaction,
     List,
+    RetentionRule,
     Role,
     Stakeholder,
+    SubjectAccessRequest,
 )
 
 PAGE_SIZE = 50
@@ -338,3 +341,64 @@ def interaction_get_for_user(user: User, pk: int) -> Interaction:
         ).get(pk=pk)
     except Interaction.DoesNotExist as exc:
         raise Http404("No such interaction") from exc
+
+
+# --- Data protection ------------------------------------------------------------------------
+
+
+def review_queue(database: Database) -> QuerySet[Contact]:
+    """Contacts past their retention period, waiting for the data steward."""
+    return (
+        Contact.objects.filter(database=database, state=Contact.State.REVIEW)
+        .prefetch_related(
+            Prefetch("roles", queryset=Role.objects.select_related("stakeholder__organisation"))
+        )
+        .order_by("anonymise_on", "name", "pk")
+    )
+
+
+def notice_queue(database: Database) -> QuerySet[Contact]:
+    """Contacts from another organisation's list still owed the privacy notice."""
+    return (
+        Contact.objects.filter(database=database, notice_due_on__isnull=False)
+        .exclude(state=Contact.State.ANONYMISED)
+        .order_by("notice_due_on", "name", "pk")
+    )
+
+
+def subject_access_cases(database: Database) -> QuerySet[SubjectAccessRequest]:
+    return database.subject_access_requests.select_related("contact", "handled_by")
+
+
+def subject_access_case_get(user: User, pk: int) -> SubjectAccessRequest:
+    try:
+        return SubjectAccessRequest.objects.select_related("database__organisation", "contact").get(
+            pk=pk, database__in=databases_visible_to(user)
+        )
+    except SubjectAccessRequest.DoesNotExist as exc:
+        raise Http404("No such request") from exc
+
+
+def erasures(database: Database) -> QuerySet[Erasure]:
+    return database.erasures.select_related("erased_by")
+
+
+def retention_rules(database: Database) -> QuerySet[RetentionRule]:
+    return database.retention.order_by("kind")
+
+
+def steward_counts(database: Database, *, today: dt.date) -> dict[str, int]:
+    """What waits for the data steward: the database page's links say how many."""
+    contacts = Contact.objects.filter(database=database)
+    return {
+        "review": contacts.filter(state=Contact.State.REVIEW).count(),
+        "notices": contacts.filter(notice_due_on__isnull=False)
+        .exclude(state=Contact.State.ANONYMISED)
+        .count(),
+        "requests": database.subject_access_requests.filter(
+            status=SubjectAccessRequest.Status.OPEN
+        ).count(),
+        "late_requests": database.subject_access_requests.filter(
+            status=SubjectAccessRequest.Status.OPEN, due_on__lt=today
+        ).count(),
+    }

@@ -36,6 +36,7 @@ from plantrack.directory.models import Area, Organisation, Person
 from plantrack.engagement.models import Activity
 from plantrack.engagement.selectors import activities_visible_to
 from plantrack.plans.selectors import today
+from plantrack.stakeholders import retention
 from plantrack.stakeholders.models import (
     AccessLog,
     Basis,
@@ -311,6 +312,7 @@ def contact_create(
         contact.notice_due_on = (received_on or today()) + dt.timedelta(days=NOTICE_WITHIN_DAYS)
     _save(contact, actor=actor)
     contact.areas.set(list(areas))
+    retention.schedule([contact])
     return contact
 
 
@@ -353,6 +355,7 @@ def contact_update(
     _save(contact, actor=actor)
     if areas is not UNSET:
         contact.areas.set(list(areas))
+    retention.schedule([contact])
     return contact
 
 
@@ -438,9 +441,11 @@ def refresh_last_contact(*, stakeholder_ids: Iterable[int], contact_ids: Iterabl
             last_contact_on=stakeholder.last_contact_on,
             contact_due_on=stakeholder.contact_due_on,
         )
-    for contact_id in set(contact_ids):
+    contact_ids = set(contact_ids)
+    for contact_id in contact_ids:
         latest = Interaction.objects.filter(contacts=contact_id).aggregate(d=Max("date"))["d"]
         Contact.objects.filter(pk=contact_id).update(last_interaction_on=latest)
+    retention.schedule_ids(contact_ids)
 
 
 def _check_interaction(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plantrack.stakeholders import views
+from plantrack.stakeholders import privacy_views, views
 
 app_name = "stakeholders"
 urlpatterns = [
@@ -43,4 +43,46 @@ urlpatterns = [
     path("interactions/<int:pk>/", views.interaction_detail, name="interaction"),
     path("interactions/<int:pk>/follow-ups/new/", views.follow_up_create, name="follow_up_create"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
+    # The data steward's pages (privacy_views.py).
+    path("contacts/<int:pk>/erase/", privacy_views.contact_erase, name="contact_erase"),
+    path("contacts/<int:pk>/anonymise/", privacy_views.contact_anonymise, name="contact_anonymise"),
+    path("contacts/<int:pk>/keep/", privacy_views.retention_keep, name="retention_keep"),
+    path(
+        "contacts/<int:pk>/subject-access/new/",
+        privacy_views.subject_access_open,
+        name="subject_access_open",
+    ),
+    path(
+        "contacts/<int:pk>/subject-access.<str:fmt>",
+        privacy_views.subject_access_export,
+        name="subject_access_export",
+    ),
+    path(
+        "subject-access/<int:pk>/close/",
+        privacy_views.subject_access_close,
+        name="subject_access_close",
+    ),
+    path(
+        "databases/<int:pk>/subject-access/",
+        privacy_views.subject_access_cases,
+        name="subject_access",
+    ),
+    path("databases/<int:pk>/erasures/", privacy_views.erasure_log, name="erasures"),
+    path("databases/<int:pk>/retention/", privacy_views.review_queue, name="review_queue"),
+    path(
+        "databases/<int:pk>/retention/periods/",
+        privacy_views.retention_rules,
+        name="retention_rules",
+    ),
+    path("databases/<int:pk>/privacy-notices/", privacy_views.notice_queue, name="notice_queue"),
+    path(
+        "databases/<int:pk>/privacy-notices/merge.csv",
+        privacy_views.notice_merge,
+        name="notice_merge",
+    ),
+    path(
+        "databases/<int:pk>/privacy-notices/new/",
+        privacy_views.notice_create,
+        name="notice_create",
+    ),
 ]

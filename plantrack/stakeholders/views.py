@@ -74,10 +74,12 @@ def database_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     database = selectors.database_get_for_user(request.user, pk)
     filters = StakeholderFilterForm(request.GET or None)
     rows = selectors.stakeholders_for_database(database, filters.to_filter(), today=today())
+    access = selectors.database_access(request.user, database)
     context = {
         "nav_section": NAV,
         "database": database,
-        "access": selectors.database_access(request.user, database),
+        "access": access,
+        "waiting": selectors.steward_counts(database, today=today()) if access.is_steward else {},
         "filters": filters,
         "page": paginate(request, rows, selectors.PAGE_SIZE),
         "today": today(),

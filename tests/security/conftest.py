@@ -350,8 +350,14 @@ def _stakeholders_world(admin, w) -> dict:
         due_on=dt.date(2026, 6, 1),
         contact=contact,
     )
+    from plantrack.stakeholders import privacy
+
+    case = privacy.subject_access_request_open(
+        actor=w.manager, contact=contact, received_on=dt.date(2026, 5, 2)
+    )
     return {
         "database": database,
+        "subject_access_case": case,
         "steward_role": database.roles.get(user=w.manager, role="contact_manager"),
         "stakeholder": stakeholder,
         "contact": contact,

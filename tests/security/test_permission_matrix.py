@@ -135,6 +135,8 @@ DATABASE_UNSEEN = SIGNED_IN - DATABASE_READERS
 SEE_DATABASE = who(ok=DATABASE_READERS, e404=DATABASE_UNSEEN)
 KEEP_CONTACTS = who(ok={"manager"}, e403={"admin", "owner"}, e404=DATABASE_UNSEEN)
 GIVE_DATABASE_ROLES = who(ok=MANAGERS, e403={"owner"}, e404=DATABASE_UNSEEN)
+# The data steward's pages (erasure, subject access, retention): the manager is the steward.
+STEWARD = KEEP_CONTACTS
 LOG_INTERACTION = who(ok={"manager", "owner"}, e403={"admin"}, e404=DATABASE_UNSEEN)
 ACT_ON_GAP = who(ok=MANAGERS | {"owner"}, e403={"viewer"}, e404=CYCLE_UNSEEN)
 
@@ -543,6 +545,23 @@ ROUTES.update(
         "stakeholders:follow_up_done": Row(
             {"pk": "stakeholder_follow_up"}, get=NO, post=LOG_INTERACTION
         ),
+        "stakeholders:contact_erase": Row({"pk": "contact"}, get=STEWARD, post=STEWARD),
+        "stakeholders:contact_anonymise": Row({"pk": "contact"}, get=NO, post=STEWARD),
+        "stakeholders:retention_keep": Row({"pk": "contact"}, get=NO, post=STEWARD),
+        "stakeholders:subject_access_open": Row({"pk": "contact"}, get=STEWARD, post=STEWARD),
+        "stakeholders:subject_access_export": Row(
+            {"pk": "contact", "fmt": "json"}, get=STEWARD, post=NO
+        ),
+        "stakeholders:subject_access_close": Row(
+            {"pk": "subject_access_case"}, get=NO, post=STEWARD
+        ),
+        "stakeholders:subject_access": Row({"pk": "database"}, get=STEWARD, post=NO),
+        "stakeholders:erasures": Row({"pk": "database"}, get=STEWARD, post=NO),
+        "stakeholders:review_queue": Row({"pk": "database"}, get=STEWARD, post=NO),
+        "stakeholders:retention_rules": Row({"pk": "database"}, get=STEWARD, post=STEWARD),
+        "stakeholders:notice_queue": Row({"pk": "database"}, get=STEWARD, post=STEWARD),
+        "stakeholders:notice_merge": Row({"pk": "database"}, get=STEWARD, post=NO),
+        "stakeholders:notice_create": Row({"pk": "database"}, get=STEWARD, post=STEWARD),
         "engagement:registers": Row({}, get=EVERYONE, post=NO),
         "engagement:register_create": Row({}, get=START_REGISTER, post=START_REGISTER),
         "engagement:register": Row({"pk": "register"}, get=SEE_REGISTER, post=NO),

@@ -987,8 +987,17 @@ _STAKEHOLDERS = "the stakeholder database's own pages and the directory's; no pl
 
 def _database(o):
     from plantrack.stakeholders import services as st
+    from plantrack.stakeholders.models import Database
 
-    return st.database_create(actor=o.admin, organisation=o.force)
+    from plantrack.stakeholders.models import DatabaseRole
+
+    found = Database.objects.filter(organisation=o.force).first()
+    if found is None:
+        return st.database_create(actor=o.admin, organisation=o.force)
+    # An earlier recipe may have taken the admin's roles away (the world is shared).
+    for role in DatabaseRole.Role:
+        DatabaseRole.objects.get_or_create(database=found, user=o.admin, role=role)
+    return found
 
 
 def _stakeholder(o):
@@ -1091,6 +1100,15 @@ def _list_members(o):
     return _s("contact_list_members_set")(actor=o.admin, list_=found, contacts=[contact])
 
 
+def _kept(o):
+    from plantrack.stakeholders.models import Contact
+
+    contact = _contact(o)
+    Contact.objects.filter(pk=contact.pk).update(state="review")
+    contact.refresh_from_db()
+    return _s("retention_keep")(actor=o.admin, contact=contact, reason="Still chair")
+
+
 def _demo_register(o):
     from plantrack.engagement.models import Register
 
@@ -1160,6 +1178,24 @@ RECIPES.update(
                 actor=o.admin, database=_database(o), name="Residents"
             ),
             "contact_list_members_set": _list_members,
+            "contact_erase": lambda o: _s("contact_erase")(actor=o.admin, contact=_contact(o)),
+            "contact_anonymise": lambda o: _s("contact_anonymise")(
+                actor=o.admin, contact=_contact(o), reason="steward"
+            ),
+            "retention_keep": _kept,
+            "retention_rule_set": lambda o: _s("retention_rule_set")(
+                actor=o.admin, database=_database(o), kind="resident", months=6, warning_days=7
+            ),
+            "subject_access_request_open": lambda o: _s("subject_access_request_open")(
+                actor=o.admin, contact=_contact(o), received_on=o.past
+            ),
+            "subject_access_request_close": lambda o: _s("subject_access_request_close")(
+                actor=o.admin,
+                case=_s("subject_access_request_open")(
+                    actor=o.admin, contact=_contact(o), received_on=o.past
+                ),
+                status="answered",
+            ),
             "load_demo_stakeholders": lambda o: _s("load_demo_stakeholders")(
                 actor=o.admin, manager=o.manager, register=_demo_register(o)
             ),
