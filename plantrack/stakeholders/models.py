@@ -294,6 +294,7 @@ class Role(models.Model):
     main = models.BooleanField(
         "main contact point", default=False, help_text="The first role to contact"
     )
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:

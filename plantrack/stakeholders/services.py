@@ -191,10 +191,12 @@ def database_role_remove(*, actor: User, database: Database, user: User, role: s
 
 
 def _contact_due(stakeholder: Stakeholder, today: dt.date) -> dt.date | None:
+    """When the next contact is expected. Never contacted: due from the day the frequency was
+    set, kept as it is by edits that do not change the frequency."""
     if not stakeholder.contact_every_days:
         return None
     if stakeholder.last_contact_on is None:
-        return today
+        return stakeholder.contact_due_on or today
     return stakeholder.last_contact_on + dt.timedelta(days=stakeholder.contact_every_days)
 
 
@@ -242,6 +244,10 @@ def stakeholder_update(
     fields = supplied(locals(), "actor", "stakeholder", "edit_version", "areas")
     require_editor(actor, stakeholder.database)
     claim(stakeholder, edit_version)
+    # Compared with the stored row: a model form has already written to the instance.
+    stored = Stakeholder.objects.values_list("contact_every_days", flat=True).get(pk=stakeholder.pk)
+    if fields.get("contact_every_days", stored) != stored:
+        stakeholder.contact_due_on = None  # a new frequency counts from today
     apply_fields(stakeholder, fields)
     stakeholder.contact_due_on = _contact_due(stakeholder, today())
     _save(stakeholder, actor=actor)
@@ -346,9 +352,15 @@ def contact_update(
     claim(contact, edit_version)
     if "email" in fields:
         fields["email"] = fields["email"].strip().lower()
-        if fields["email"] != contact.email:
-            # A new address has not bounced.
-            fields.setdefault("email_bounced_on", None)
+        # Compared with the stored row: a model form has already written its data to the
+        # instance it was given.
+        stored = Contact.objects.values("email", "email_bounced_on").get(pk=contact.pk)
+        bounce_unchanged = (
+            fields.get("email_bounced_on", stored["email_bounced_on"]) == stored["email_bounced_on"]
+        )
+        if fields["email"] != stored["email"] and bounce_unchanged:
+            # A new address has not bounced (an edit form sends the old bounce date back).
+            fields["email_bounced_on"] = None
     apply_fields(contact, fields)
     if from_third_party is True and contact.notice_given_on is None and not contact.notice_due_on:
         contact.notice_due_on = today() + dt.timedelta(days=NOTICE_WITHIN_DAYS)
@@ -593,6 +605,8 @@ def interaction_follow_up_update(
         database_access(actor, interaction.database).can_log_for(interaction.stakeholder),
         EDITORS_ONLY,
     )
+    if contact and (contact.database_id != interaction.database_id or contact.is_anonymised):
+        raise ValidationError({"contact": "Choose a contact of this database."})
     apply_fields(follow_up, fields)
     if follow_up.owner is None and follow_up.contact is None:
         raise ValidationError("Say who owns the follow-up: one of our staff or a contact.")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -233,7 +234,9 @@ def stakeholder_rate(request: SignedInRequest, pk: int) -> HttpResponse:
 # --- Roles ----------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def _save_role(request: SignedInRequest, form: RoleForm, stakeholder, role: Role | None):
+    """The new holder (if one is named) and the role, together or not at all."""
     fields = form.role_fields()
     new = form.new_contact()
     if new is not None:
