@@ -289,7 +289,7 @@ class FollowUpForm(forms.ModelForm):
         ).select_related("organisation")
         relabel(self, "owner", _person_label)
         model_choice(self, "contact").queryset = interaction.contacts.exclude(
-            state=Contact.State.ANONYMISED
+            state__in=Contact.HIDDEN
         )
 
 

@@ -213,6 +213,10 @@ class Contact(models.Model):
         ACTIVE = "active", "Active"
         REVIEW = "review", "Due for retention review"
         ANONYMISED = "anonymised", "Anonymised"
+        MERGED = "merged", "Merged into another contact"
+
+    # Not shown in lists or searches, not exported: anonymised, or merged into another.
+    HIDDEN = (State.ANONYMISED, State.MERGED)
 
     database = models.ForeignKey(Database, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=200)
@@ -256,10 +260,21 @@ class Contact(models.Model):
     review_from = models.DateField(null=True, blank=True, editable=False)
     anonymise_on = models.DateField(null=True, blank=True, editable=False, db_index=True)
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Keys for finding duplicates (duplicates.py), written with the fields they come from.
+    name_key = models.CharField(max_length=200, blank=True, editable=False)
+    surname_key = models.CharField(max_length=100, blank=True, editable=False)
+    phone_key = models.CharField(max_length=20, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(
-        excluded_fields=["last_interaction_on", "review_from", "anonymise_on"]
+        excluded_fields=[
+            "last_interaction_on",
+            "review_from",
+            "anonymise_on",
+            "name_key",
+            "surname_key",
+            "phone_key",
+        ]
     )
 
     class Meta:
@@ -268,6 +283,9 @@ class Contact(models.Model):
             models.Index(fields=["database", "name"], name="stakeholders_contact_name"),
             models.Index(fields=["database", "email"], name="stakeholders_contact_email"),
             models.Index(fields=["database", "state"], name="stakeholders_contact_state"),
+            models.Index(fields=["database", "surname_key"], name="stakeholders_contact_surname"),
+            models.Index(fields=["database", "phone_key"], name="stakeholders_contact_phone"),
+            models.Index(fields=["database", "name_key"], name="stakeholders_contact_namekey"),
         ]
 
     def __str__(self) -> str:
@@ -279,6 +297,10 @@ class Contact(models.Model):
     @property
     def is_anonymised(self) -> bool:
         return self.state == self.State.ANONYMISED
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.state in self.HIDDEN
 
 
 class Role(models.Model):
@@ -519,6 +541,42 @@ class AccessLog(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["database", "-at"], name="stakeholders_access_at")]
+
+
+class Merge(models.Model):
+    """Two contacts found to be one person, merged into ``kept``: ``merged`` stays (hidden,
+    its history intact) so that the merge can be undone. ``moved`` records what was moved and
+    which of kept's fields were filled, with their values before."""
+
+    database = models.ForeignKey(Database, on_delete=models.CASCADE, related_name="merges")
+    kept = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="merges_kept")
+    merged = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="merges_into")
+    moved = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+
+
+class NotDuplicate(models.Model):
+    """Two contacts a person said are different people: not offered as duplicates again."""
+
+    database = models.ForeignKey(Database, on_delete=models.CASCADE, related_name="+")
+    first = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="unique_not_duplicate")
+        ]
 
 
 class SubjectAccessRequest(models.Model):

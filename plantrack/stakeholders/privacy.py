@@ -101,12 +101,24 @@ def _unlink(contact: Contact, counts: dict[str, int]) -> None:
 
 
 def _remove(contact: Contact, *, keep_row: bool) -> dict[str, int]:
-    counts = mentions.redact(contact)
+    counts: dict[str, int] = {}
+    # The records merged into this one are the same person (merges.py): they go entirely.
+    twins = Contact.objects.filter(
+        merges_into__kept=contact, merges_into__undone_at__isnull=True
+    ).distinct()
+    for twin in twins:
+        for table, rows in _remove(twin, keep_row=False).items():
+            _count(counts, table, rows)
+    for table, rows in mentions.redact(contact).items():
+        _count(counts, table, rows)
     _unlink(contact, counts)
     pk = contact.pk
     if keep_row:
         Contact.objects.filter(pk=pk).update(
             name=ANONYMISED_NAME,
+            name_key="",
+            surname_key="",
+            phone_key="",
             email="",
             phone="",
             address="",

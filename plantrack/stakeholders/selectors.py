@@ -160,7 +160,7 @@ def databases_for_list(user: User) -> QuerySet[Database]:
             stakeholder_count=Count("stakeholders", distinct=True),
             contact_count=Count(
                 "contacts",
-                filter=~Q(contacts__state=Contact.State.ANONYMISED),
+                filter=~Q(contacts__state__in=Contact.HIDDEN),
                 distinct=True,
             ),
         )
@@ -267,7 +267,7 @@ def contacts_search(database: Database, q: str, *, by_email: bool) -> QuerySet[C
     """Contacts whose name holds ``q``; with ``by_email`` (for those who may read personal
     fields) an address starting with it too. Others cannot search by address: a match would
     tell them it."""
-    rows = Contact.objects.filter(database=database).exclude(state=Contact.State.ANONYMISED)
+    rows = Contact.objects.filter(database=database).exclude(state__in=Contact.HIDDEN)
     q = q.strip()
     if q:
         match = Q(name__icontains=q)
@@ -304,7 +304,7 @@ def access_log(database: Database) -> QuerySet[AccessLog]:
 def contacts_choices(database: Database) -> QuerySet[Contact]:
     return (
         Contact.objects.filter(database=database)
-        .exclude(state=Contact.State.ANONYMISED)
+        .exclude(state__in=Contact.HIDDEN)
         .only("pk", "name")
         .order_by("name", "pk")
     )
@@ -327,7 +327,7 @@ def contacts_linked_to(stakeholder: Stakeholder) -> QuerySet[Contact]:
                 ).values("contact_id")
             )
         )
-        .exclude(state=Contact.State.ANONYMISED)
+        .exclude(state__in=Contact.HIDDEN)
         .order_by("name", "pk")
     )
 
@@ -361,7 +361,7 @@ def notice_queue(database: Database) -> QuerySet[Contact]:
     """Contacts from another organisation's list still owed the privacy notice."""
     return (
         Contact.objects.filter(database=database, notice_due_on__isnull=False)
-        .exclude(state=Contact.State.ANONYMISED)
+        .exclude(state__in=Contact.HIDDEN)
         .order_by("notice_due_on", "name", "pk")
     )
 
@@ -393,7 +393,7 @@ def steward_counts(database: Database, *, today: dt.date) -> dict[str, int]:
     return {
         "review": contacts.filter(state=Contact.State.REVIEW).count(),
         "notices": contacts.filter(notice_due_on__isnull=False)
-        .exclude(state=Contact.State.ANONYMISED)
+        .exclude(state__in=Contact.HIDDEN)
         .count(),
         "requests": database.subject_access_requests.filter(
             status=SubjectAccessRequest.Status.OPEN

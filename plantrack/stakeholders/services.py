@@ -36,7 +36,7 @@ from plantrack.directory.models import Area, Organisation, Person
 from plantrack.engagement.models import Activity
 from plantrack.engagement.selectors import activities_visible_to
 from plantrack.plans.selectors import today
-from plantrack.stakeholders import retention
+from plantrack.stakeholders import duplicates, retention
 from plantrack.stakeholders.models import (
     AccessLog,
     Basis,
@@ -316,6 +316,7 @@ def contact_create(
     contact.email = contact.email.strip().lower()
     if from_third_party:
         contact.notice_due_on = (received_on or today()) + dt.timedelta(days=NOTICE_WITHIN_DAYS)
+    duplicates.set_keys(contact)
     _save(contact, actor=actor)
     contact.areas.set(list(areas))
     retention.schedule([contact])
@@ -347,8 +348,8 @@ def contact_update(
     """Change a contact: rectification is this edit, audited like every other."""
     fields = supplied(locals(), "actor", "contact", "edit_version", "areas")
     require_editor(actor, contact.database)
-    if contact.is_anonymised:
-        raise ValidationError("An anonymised contact cannot be changed.")
+    if contact.is_hidden:
+        raise ValidationError("An anonymised or merged contact cannot be changed.")
     claim(contact, edit_version)
     if "email" in fields:
         fields["email"] = fields["email"].strip().lower()
@@ -364,6 +365,7 @@ def contact_update(
     apply_fields(contact, fields)
     if from_third_party is True and contact.notice_given_on is None and not contact.notice_due_on:
         contact.notice_due_on = today() + dt.timedelta(days=NOTICE_WITHIN_DAYS)
+    duplicates.set_keys(contact)
     _save(contact, actor=actor)
     if areas is not UNSET:
         contact.areas.set(list(areas))
