@@ -11,6 +11,7 @@ from plantrack.engagement import urls as engagement_urls
 from plantrack.imports import urls as imports_urls
 from plantrack.measures import urls as measures_urls
 from plantrack.plans.views import home
+from plantrack.stakeholders import urls as stakeholders_urls
 
 urlpatterns = [
     path("", home, name="home"),
@@ -24,9 +25,9 @@ urlpatterns = [
     path("plans/", include("plantrack.plans.urls")),
     path("directory/", include("plantrack.directory.urls")),
     path("imports/", include("plantrack.imports.urls")),
-    # The budget import, the readings upload and the register exports are the importer's,
-    # shown among the measure, budget and engagement pages under those apps' names: those
-    # apps cannot import it.
+    # The budget import, the readings upload, the register exports and the contact-list import
+    # are the importer's, shown among the measure, budget, engagement and stakeholder pages
+    # under those apps' names: those apps cannot import it.
     path(
         "measures/",
         include((measures_urls.urlpatterns + imports_urls.readings_patterns, "measures")),
@@ -44,7 +45,12 @@ urlpatterns = [
         include((engagement_urls.urlpatterns + imports_urls.engagement_patterns, "engagement")),
     ),
     path("assessments/", include("plantrack.assessments.urls")),
-    path("stakeholders/", include("plantrack.stakeholders.urls")),
+    path(
+        "stakeholders/",
+        include(
+            (stakeholders_urls.urlpatterns + imports_urls.stakeholder_patterns, "stakeholders")
+        ),
+    ),
     path("evidence/", include("plantrack.evidence.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -21,8 +21,10 @@ AREA_PAGE = "directory.area_page"
 ACTION_PAGE = "plans.action_page"
 # More entries for a plan's history page: fn(plan) -> list of core.history.Entry.
 PLAN_HISTORY = "plans.plan_history"
+# Extra sections of an engagement activity's page (who attended): fn(request, activity) -> HTML.
+ACTIVITY_PAGE = "engagement.activity_page"
 
-NAMES = {ORGANISATION_PAGE, PERSON_PAGE, AREA_PAGE, ACTION_PAGE, PLAN_HISTORY}
+NAMES = {ORGANISATION_PAGE, PERSON_PAGE, AREA_PAGE, ACTION_PAGE, PLAN_HISTORY, ACTIVITY_PAGE}
 
 _registered: dict[str, list[Callable[..., Any]]] = defaultdict(list)
 

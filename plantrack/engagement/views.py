@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from plantrack.accounts.http import SignedInRequest
 from plantrack.accounts.models import User
+from plantrack.core import hooks
 from plantrack.core.cache import cached, query_key
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
@@ -260,6 +261,7 @@ def activity_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "linked_actions": selectors.linked_actions(request.user, activity),
         "suggestions": phrases.suggestions_for(texts, recorded) if can_edit else [],
         "activity_evidence": evidence[activity],
+        "sections": hooks.collect(hooks.ACTIVITY_PAGE, request, activity),
         **detail,
     }
     return render(request, "engagement/activity_detail.html", context)

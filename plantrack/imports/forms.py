@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
-from plantrack.core.forms import RawTextField, model_choice
-from plantrack.directory.models import Organisation
+from plantrack.core.forms import RawTextField, model_choice, relabel
+from plantrack.directory.forms import area_label
+from plantrack.directory.models import Area, Organisation
 from plantrack.imports.parsed import FIELDS
 from plantrack.imports.selectors import organisations_to_import_for, plans_to_reimport
 from plantrack.plans.models import Plan
+from plantrack.stakeholders.models import ContactKind
 
 
 class ImportForm(forms.Form):
@@ -66,3 +68,46 @@ class ColumnsForm(forms.Form):
     def overrides(self) -> dict[str, str]:
         # Each field's label is the header it stands for (set above).
         return {str(self.fields[name].label): value for name, value in self.cleaned_data.items()}
+
+
+class ContactListForm(forms.Form):
+    """A borough's list of people, for a stakeholder database."""
+
+    file = forms.FileField(
+        label="Upload a list", required=False, help_text="Excel (.xlsx) or CSV, with a header row"
+    )
+    text = RawTextField(
+        label="Or paste a table",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text="Copy the list in Excel, header row included, and paste it here",
+    )
+    source = forms.CharField(
+        label="Where the list comes from",
+        max_length=200,
+        help_text="E.g. “Wandsworth ward panel members 2026”: kept on each contact",
+    )
+    from_third_party = forms.BooleanField(
+        label="The list was compiled by another organisation",
+        required=False,
+        help_text="Its people are queued for our privacy notice, due within a month",
+    )
+    kind = forms.ChoiceField(
+        label="Kind of contact",
+        choices=ContactKind.choices,
+        help_text="Decides how long they are kept without an interaction",
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label="Areas they are in", queryset=Area.objects.none(), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choice(self, "areas").queryset = Area.objects.order_by("path")
+        relabel(self, "areas", area_label)
+
+    def clean(self):
+        data = super().clean() or {}
+        if bool(data.get("file")) == bool((data.get("text") or "").strip()):
+            raise forms.ValidationError("Upload a file or paste a table (one of the two).")
+        return data

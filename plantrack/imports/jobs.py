@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from plantrack.core.cache import progress_of, progress_reporter
+from plantrack.directory.models import Area
+from plantrack.imports.contact_lists import read_contact_list
 from plantrack.imports.models import ImportJob
 from plantrack.imports.parsed import ParsedImport, from_store, to_store
 from plantrack.imports.pipeline import parse_budget_bytes, parse_bytes
@@ -21,6 +23,7 @@ from plantrack.imports.readings import read_readings_bytes
 from plantrack.imports.saving import budget_tables_save, import_parsed
 from plantrack.imports.tables import ImportFailed
 from plantrack.measures.services import readings_check, readings_import
+from plantrack.stakeholders.list_import import ImportedContact, contacts_import
 
 logger = logging.getLogger(__name__)
 Kind = ImportJob.Kind
@@ -62,10 +65,16 @@ def _read_readings(job: ImportJob) -> ParsedImport:
     return ParsedImport(file=job.file_name, readings=rows)
 
 
+def _read_contacts(job: ImportJob) -> ParsedImport:
+    rows = read_contact_list(job.file_name, bytes(job.data), is_text=job.is_text)
+    return ParsedImport(file=job.file_name, contacts=rows)
+
+
 READERS: dict[str, Callable[[ImportJob], ParsedImport]] = {
     Kind.PLAN: _read_plan,
     Kind.BUDGET: _read_budget,
     Kind.READINGS: _read_readings,
+    Kind.CONTACTS: _read_contacts,
 }
 
 
@@ -139,15 +148,58 @@ def _save_readings(job: ImportJob, parsed: ParsedImport) -> None:
     readings_import(actor=job.user, measure=_needed(job.measure, "measure"), rows=parsed.readings)
 
 
+def _save_contacts(job: ImportJob, parsed: ParsedImport) -> None:
+    """Save the list with the decisions made in the preview; then forget the file and the rows
+    (data minimisation: the contacts now live in the database, where they can be erased), and
+    keep only the counts for the page saying what was saved."""
+    choices = job.choices
+    decisions = choices.get("decisions", {})
+    rows = [
+        ImportedContact(
+            name=row.name,
+            email=row.email,
+            phone=row.phone,
+            organisation=row.organisation,
+            role=row.role,
+            address=row.address,
+            notes=row.notes,
+            decision=decisions.get(str(index), "new"),
+        )
+        for index, row in enumerate(parsed.contacts)
+    ]
+    database = _needed(job.contact_database, "database")
+    result = contacts_import(
+        actor=job.user,
+        database=database,
+        rows=rows,
+        source=choices.get("source", ""),
+        from_third_party=bool(choices.get("from_third_party")),
+        kind=choices.get("kind", "other"),
+        areas=Area.objects.filter(pk__in=choices.get("areas", [])),
+    )
+    job.choices = {key: value for key, value in choices.items() if key != "decisions"} | {
+        "result": {
+            "added": result.added,
+            "merged": result.merged,
+            "skipped": result.skipped,
+            "stakeholders_added": result.stakeholders_added,
+        }
+    }
+    job.data = b""
+    job.parsed = {"file": job.file_name, "warnings": [], "columns": [], "plans": []}
+
+
 SAVERS: dict[str, Callable[[ImportJob, ParsedImport], None]] = {
     Kind.PLAN: _save_plan,
     Kind.BUDGET: _save_budget,
     Kind.READINGS: _save_readings,
+    Kind.CONTACTS: _save_contacts,
 }
 WHAT: dict[str, str] = {
     Kind.PLAN: "The plan",
     Kind.BUDGET: "The budget",
     Kind.READINGS: "The readings",
+    Kind.CONTACTS: "The contact list",
 }
 
 
@@ -160,7 +212,7 @@ def import_job_save(job_pk: int) -> None:
         with transaction.atomic():
             SAVERS[job.kind](job, import_job_parsed(job))
             job.status = ImportJob.Status.SAVED
-            job.save(update_fields=["status", "choices", "updated_at"])
+            job.save(update_fields=["status", "choices", "data", "parsed", "updated_at"])
         return
     except ValidationError as exc:
         error = " ".join(exc.messages)

@@ -6,6 +6,7 @@ from django.db import models
 from plantrack.directory.models import Organisation
 from plantrack.measures.models import Measure
 from plantrack.plans.models import Plan
+from plantrack.stakeholders.models import Database
 
 
 class ImportJob(models.Model):
@@ -19,6 +20,7 @@ class ImportJob(models.Model):
         PLAN = "plan", "Plan"
         BUDGET = "budget", "Budget"
         READINGS = "readings", "Readings"
+        CONTACTS = "contacts", "Contact list"
 
     class Status(models.TextChoices):
         READING = "reading", "Reading the file"
@@ -51,6 +53,10 @@ class ImportJob(models.Model):
     # A readings upload: the measure the readings are of.
     measure = models.ForeignKey(
         Measure, null=True, blank=True, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    # A contact list: the stakeholder database it goes into.
+    contact_database = models.ForeignKey(
+        Database, null=True, blank=True, on_delete=models.CASCADE, related_name="import_jobs"
     )
     # What the person chose when confirming (a budget: the section of each table, in order).
     choices = models.JSONField(default=dict, blank=True)

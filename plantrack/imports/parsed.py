@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from plantrack.core import fuzzydates
 from plantrack.imports.budgets.parsed import ParsedBudget
+from plantrack.imports.contact_lists import ContactRow
 from plantrack.imports.engagement.parsed import ParsedRegister
 from plantrack.imports.frameworks.parsed import ParsedFramework
 from plantrack.imports.readings import readings_from_store, readings_to_store
@@ -121,6 +122,8 @@ class ParsedImport:
     engagement: list[ParsedRegister] = field(default_factory=list)
     # Good-practice checklists and standards (frameworks to assess against).
     frameworks: list[ParsedFramework] = field(default_factory=list)
+    # People of a contact list (a contact-list import).
+    contacts: list[ContactRow] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The CLI's ``--dry-run --json`` shape."""
@@ -176,6 +179,7 @@ def to_store(parsed: ParsedImport) -> dict:
         "skipped": [vars(s) for s in parsed.skipped],
         "engagement": [r.to_dict() for r in parsed.engagement],
         "frameworks": [f.to_dict() for f in parsed.frameworks],
+        "contacts": [c.to_dict() for c in parsed.contacts],
         "plans": [
             {
                 "title": plan.title,
@@ -215,6 +219,7 @@ def from_store(data: dict) -> ParsedImport:
         readings=readings_from_store(data.get("readings", [])),
         skipped=[SkippedTable(**s) for s in data.get("skipped", [])],
         engagement=[ParsedRegister.from_dict(r) for r in data.get("engagement", [])],
+        contacts=[ContactRow.from_dict(c) for c in data.get("contacts", [])],
         frameworks=[ParsedFramework.from_dict(f) for f in data.get("frameworks", [])],
         columns=[ColumnMap(**c) for c in data["columns"]],
         plans=[

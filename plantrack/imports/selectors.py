@@ -15,6 +15,7 @@ from plantrack.imports.models import ImportJob
 from plantrack.measures.services import can_record
 from plantrack.plans.models import Plan, PlanRole
 from plantrack.plans.selectors import plan_access
+from plantrack.stakeholders.selectors import database_access
 
 
 def import_job_get_for_user(user: User, pk: int) -> ImportJob:
@@ -23,15 +24,18 @@ def import_job_get_for_user(user: User, pk: int) -> ImportJob:
     they cannot see. The file itself is not read: the tasks read it; the pages show the
     structure kept from it."""
     job = get_object_or_404(
-        ImportJob.objects.select_related("owner_organisation", "into_plan", "measure__plan").defer(
-            "data"
-        ),
+        ImportJob.objects.select_related(
+            "owner_organisation", "into_plan", "measure__plan", "contact_database__organisation"
+        ).defer("data"),
         pk=pk,
         user=user,
     )
     if job.into_plan is not None and not plan_access(user, job.into_plan).can_manage:
         raise Http404("No such import")
     if job.measure is not None and not can_record(user, job.measure):
+        raise Http404("No such import")
+    database = job.contact_database
+    if database is not None and not database_access(user, database).can_edit:
         raise Http404("No such import")
     return job
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from plantrack.accounts.models import User
 from plantrack.core.cache import progress_clear
 from plantrack.core.services import require
-from plantrack.directory.models import Organisation
+from plantrack.directory.models import Area, Organisation
 from plantrack.imports.documents import limits
 from plantrack.imports.jobs import PROGRESS_KEY
 from plantrack.imports.models import ImportJob
@@ -29,6 +29,8 @@ from plantrack.measures.models import Measure
 from plantrack.measures.services import require_recorder
 from plantrack.plans.models import Plan
 from plantrack.plans.selectors import plan_access
+from plantrack.stakeholders.models import Database
+from plantrack.stakeholders.services import require_editor
 
 Kind = ImportJob.Kind
 
@@ -44,6 +46,8 @@ def _start(
     plan_title: str = "",
     into_plan: Plan | None = None,
     measure: Measure | None = None,
+    contact_database: Database | None = None,
+    choices: dict[str, object] | None = None,
 ) -> ImportJob:
     """Keep an upload and start reading it in the background."""
     if len(data) > limits().max_upload_bytes:
@@ -60,6 +64,8 @@ def _start(
         plan_title=plan_title,
         into_plan=into_plan,
         measure=measure,
+        contact_database=contact_database,
+        choices=choices or {},
         status=ImportJob.Status.READING,
     )
     read_import_job.enqueue(job.pk)
@@ -116,6 +122,36 @@ def readings_job_create(*, actor: User, measure: Measure, file_name: str, data: 
     return _start(actor=actor, file_name=file_name, data=data, kind=Kind.READINGS, measure=measure)
 
 
+def contact_list_job_create(
+    *,
+    actor: User,
+    database: Database,
+    file_name: str,
+    data: bytes,
+    source: str,
+    from_third_party: bool,
+    kind: str,
+    areas: Sequence[Area] = (),
+    is_text: bool = False,
+) -> ImportJob:
+    """A borough's contact list to read into a stakeholder database."""
+    require_editor(actor, database)
+    return _start(
+        actor=actor,
+        file_name=file_name,
+        data=data,
+        kind=Kind.CONTACTS,
+        is_text=is_text,
+        contact_database=database,
+        choices={
+            "source": source.strip() or file_name,
+            "from_third_party": from_third_party,
+            "kind": kind,
+            "areas": [a.pk for a in areas],
+        },
+    )
+
+
 def import_job_set_columns(*, actor: User, job: ImportJob, overrides: dict[str, str]) -> ImportJob:
     """Read the file again with the columns the user corrected."""
     require(job.user_id == actor.pk, "That import is not yours.")
@@ -129,16 +165,23 @@ def import_job_set_columns(*, actor: User, job: ImportJob, overrides: dict[str, 
 
 
 def import_job_confirm(
-    *, actor: User, job: ImportJob, budget_sections: Sequence[int | None] | None = None
+    *,
+    actor: User,
+    job: ImportJob,
+    budget_sections: Sequence[int | None] | None = None,
+    contact_decisions: dict[str, str] | None = None,
 ) -> ImportJob:
     """Start saving what the preview showed, in the background. A budget needs the section
-    chosen for each of its tables (an id, or None for none), in table order."""
+    chosen for each of its tables (an id, or None for none), in table order; a contact list
+    what to do with each row (list_import: new, skip, merge:<id>, row:<index>)."""
     require(job.user_id == actor.pk, "That import is not yours.")
-    choices = {}
+    choices: dict[str, object] = {}
     if job.kind == Kind.BUDGET:
         if budget_sections is None:
             raise ValidationError("Choose the initiative of each table, then save.")
         choices = {"sections": list(budget_sections)}
+    if job.kind == Kind.CONTACTS:
+        choices = {**job.choices, "decisions": dict(contact_decisions or {})}
     # One conditional update, so that a double click cannot save anything twice.
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
         status=ImportJob.Status.SAVING, error="", choices=choices

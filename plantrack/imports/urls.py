@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plantrack.imports import views
+from plantrack.imports import contact_views, views
 
 app_name = "imports"
 urlpatterns = [
@@ -31,4 +31,11 @@ engagement_patterns = [
         name="export_xlsx",
     ),
     path("registers/<int:pk>/export.csv", views.register_export, {"fmt": "csv"}, name="export_csv"),
+]
+stakeholder_patterns = [
+    path(
+        "databases/<int:pk>/contacts/import/",
+        contact_views.contact_list_import,
+        name="contacts_import",
+    ),
 ]

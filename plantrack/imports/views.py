@@ -15,7 +15,7 @@ from plantrack.core.views import errors_on
 from plantrack.core.xlsx import XLSX_TYPE
 from plantrack.engagement.forms import ActivityFilterForm
 from plantrack.engagement.selectors import register_get_for_user
-from plantrack.imports import exports, jobs, selectors, services
+from plantrack.imports import contact_views, exports, jobs, selectors, services
 from plantrack.imports.budgets.sections import match_section
 from plantrack.imports.engagement import exports as register_exports
 from plantrack.imports.forms import ColumnsForm, ImportForm
@@ -81,6 +81,8 @@ def import_preview(request: SignedInRequest, pk: int) -> HttpResponse:
         return redirect("budgets:plan" if done else "budgets:import_preview", job.into_plan_id)
     if job.kind == Kind.READINGS:
         return _readings_preview(request, job)
+    if job.kind == Kind.CONTACTS:
+        return contact_views.contact_list_preview(request, job)
     if job.status == ImportJob.Status.SAVED:
         return render(request, "imports/saved.html", selectors.import_job_result(job))
     parsed = jobs.import_job_parsed(job)
@@ -149,8 +151,9 @@ def _progress_page(request: SignedInRequest, job: ImportJob, partial: bool = Fal
 @require_POST
 def import_confirm(request: SignedInRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get_for_user(request.user, pk)
+    decisions = contact_views.contact_decisions(request, job) if job.kind == Kind.CONTACTS else None
     try:
-        job = services.import_job_confirm(actor=request.user, job=job)
+        job = services.import_job_confirm(actor=request.user, job=job, contact_decisions=decisions)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("imports:preview", pk=job.pk)
@@ -179,6 +182,8 @@ def _confirmed(request: SignedInRequest, job: ImportJob) -> HttpResponse:
     if job.status != ImportJob.Status.SAVED:
         return redirect("imports:preview", pk=job.pk)
     parsed = jobs.import_job_parsed(job)
+    if job.kind == Kind.CONTACTS:
+        return redirect("imports:preview", pk=job.pk)
     if job.kind == Kind.BUDGET:
         messages.success(
             request, f"{sum(len(b.lines) for b in parsed.budgets)} budget lines imported."

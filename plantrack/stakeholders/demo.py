@@ -16,7 +16,7 @@ from plantrack.accounts.models import User
 from plantrack.directory import services as directory
 from plantrack.directory.models import Area, Organisation, Person
 from plantrack.engagement.models import Activity, Register
-from plantrack.stakeholders import services
+from plantrack.stakeholders import privacy, retention, services
 from plantrack.stakeholders.models import Contact, Database, DatabaseRole, Stakeholder
 
 NOTICE_TEXT = (
@@ -267,7 +267,46 @@ def load_demo_stakeholders(*, actor: User, manager: User, register: Register) ->
             rated_on=today - dt.timedelta(days=30),
             reason="First assessment when the database was set up",
         )
+    _privacy_cases(manager, database, today)
     return database
+
+
+def _privacy_cases(manager: User, database: Database, today: dt.date) -> None:
+    """What waits for the data steward: a contact past the retention period, a subject-access
+    request in progress, and a borough list's duplicate still owed the privacy notice."""
+    old = services.contact_create(
+        actor=manager,
+        database=database,
+        name="Chris Oldlist",
+        kind="resident",
+        email="chris@example.org",
+        source="Ward panel list 2022 (demo)",
+    )
+    services.interaction_log(
+        actor=manager,
+        database=database,
+        date=today - dt.timedelta(days=800),
+        kind="call",
+        summary="Asked about the ward panel dates.",
+        contacts=[old],
+    )
+    # Added from the 2022 list: it was held long before the database (demo data only).
+    Contact.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=900))
+    retention.schedule_ids([old.pk])
+    privacy.retention_run(on=today)
+    jordan = Contact.objects.get(database=database, name="Jordan Example")
+    privacy.subject_access_request_open(
+        actor=manager, contact=jordan, received_on=today - dt.timedelta(days=10)
+    )
+    services.contact_create(
+        actor=manager,
+        database=database,
+        name="Madeup, Sam",
+        kind="representative",
+        email="sam@example.org",
+        source="Wandsworth ward panel list (demo)",
+        from_third_party=True,
+    )
 
 
 def _stakeholder(manager: User, database: Database, partner: Partner, owner) -> Stakeholder:

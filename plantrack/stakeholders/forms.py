@@ -202,8 +202,13 @@ class RoleForm(forms.ModelForm):
 class InteractionForm(forms.ModelForm):
     class Meta:
         model = Interaction
-        fields = ["kind", "date", "summary", "issues", "contacts", "staff"]
-        labels = {"contacts": "Who took part", "staff": "Our staff there"}
+        fields = ["kind", "date", "summary", "issues", "contacts", "staff", "activity"]
+        labels = {
+            "contacts": "Who took part",
+            "staff": "Our staff there",
+            "activity": "At an engagement activity",
+        }
+        help_texts = {"activity": "Their attendance is then listed on the activity's page"}
         widgets = {
             "date": DateInput,
             "summary": forms.Textarea(attrs={"rows": 4}),
@@ -226,6 +231,8 @@ class InteractionForm(forms.ModelForm):
             "organisation"
         )
         relabel(self, "staff", _person_label)
+        model_choice(self, "activity").queryset = selectors.activities_for_interactions(database)
+        relabel(self, "activity", lambda a: f"{a.register.title[:40]}: {a.title[:80]}")
 
 
 class BasisForm(forms.Form):

@@ -7,8 +7,13 @@ from django.template.loader import render_to_string
 from plantrack.accounts.http import SignedInRequest
 from plantrack.core import hooks
 from plantrack.directory.models import Organisation
+from plantrack.engagement.models import Activity
 from plantrack.plans.selectors import today
-from plantrack.stakeholders.selectors import contact_overdue, stakeholders_of_organisation
+from plantrack.stakeholders.selectors import (
+    attendance_at,
+    contact_overdue,
+    stakeholders_of_organisation,
+)
 
 
 @hooks.register(hooks.ORGANISATION_PAGE)
@@ -22,4 +27,16 @@ def organisation_stakeholder(request: SignedInRequest, organisation: Organisatio
     rows = [(link, contact_overdue(link, day)) for link in links]
     return render_to_string(
         "stakeholders/_organisation_stakeholder.html", {"rows": rows}, request=request
+    )
+
+
+@hooks.register(hooks.ACTIVITY_PAGE)
+def activity_attendance(request: SignedInRequest, activity: Activity) -> str:
+    """Who attended: the interactions logged at the activity, in the databases the reader can
+    see (names only; contact details stay on the contacts' pages)."""
+    interactions = list(attendance_at(request.user, activity))
+    return render_to_string(
+        "stakeholders/_activity_attendance.html",
+        {"interactions": interactions, "activity": activity},
+        request=request,
     )

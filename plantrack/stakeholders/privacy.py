@@ -23,6 +23,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from plantrack.accounts.models import User
@@ -43,6 +44,7 @@ from plantrack.stakeholders.selectors import database_access
 from plantrack.stakeholders.services import STEWARDS_ONLY, databases_changed
 
 ANONYMISED_NAME = "Anonymised contact"
+DEFAULT_WARNING_DAYS = RetentionRule._meta.get_field("warning_days").get_default()
 
 
 def require_steward(actor: User, database: Database) -> None:
@@ -225,21 +227,24 @@ def retention_run(*, on: dt.date | None = None) -> RetentionReport:
     warning period; those still in the queue when it ends are anonymised."""
     day = on or today()
     report = RetentionReport()
+    due = Contact.objects.filter(state=Contact.State.ACTIVE, review_from__lte=day)
+    ruled = Q()
     for rule in RetentionRule.objects.all():
-        report.put_up_for_review += Contact.objects.filter(
-            database_id=rule.database_id,
-            kind=rule.kind,
-            state=Contact.State.ACTIVE,
-            review_from__lte=day,
-        ).update(
+        this = Q(database_id=rule.database_id, kind=rule.kind)
+        ruled |= this
+        report.put_up_for_review += due.filter(this).update(
             state=Contact.State.REVIEW, anonymise_on=day + dt.timedelta(days=rule.warning_days)
         )
+    # A kind with no rule of its own: the default period (retention.py) and review period.
+    report.put_up_for_review += due.exclude(ruled).update(
+        state=Contact.State.REVIEW, anonymise_on=day + dt.timedelta(days=DEFAULT_WARNING_DAYS)
+    )
     due = Contact.objects.filter(state=Contact.State.REVIEW, anonymise_on__lte=day)
     for contact in due.select_related("database").iterator(chunk_size=500):
         contact_anonymise(actor=None, contact=contact, reason=Erasure.Reason.RETENTION)
         report.anonymised += 1
     if report.put_up_for_review:
-        databases_changed(set(RetentionRule.objects.values_list("database_id", flat=True)))
+        databases_changed(set(Database.objects.values_list("pk", flat=True)))
     return report
 
 

@@ -24,6 +24,7 @@ from django.http import Http404
 from plantrack.accounts.models import User
 from plantrack.directory.models import Organisation, Person
 from plantrack.directory.selectors import organisation_ids_for, with_units
+from plantrack.engagement.models import Activity
 from plantrack.stakeholders.models import (
     AccessLog,
     Basis,
@@ -402,3 +403,22 @@ def steward_counts(database: Database, *, today: dt.date) -> dict[str, int]:
             status=SubjectAccessRequest.Status.OPEN, due_on__lt=today
         ).count(),
     }
+
+
+def attendance_at(user: User, activity: Activity) -> QuerySet[Interaction]:
+    """Interactions at an engagement activity (its attendees), in databases the user reads."""
+    return interactions_with_people(
+        Interaction.objects.filter(activity=activity, database__in=databases_visible_to(user))
+    ).order_by("-date", "-id")[:200]
+
+
+def activities_for_interactions(database: Database) -> QuerySet[Activity]:
+    """Engagement activities an interaction may be at: those of the registers of the
+    database's organisation and its units."""
+    return (
+        Activity.objects.filter(
+            register__organisation_id__in=with_units([database.organisation_id])
+        )
+        .select_related("register")
+        .order_by("register__title", "title")
+    )

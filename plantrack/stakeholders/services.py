@@ -634,6 +634,8 @@ def lawful_basis_set(
     """Record (or change) the lawful basis for holding a contact for a purpose. Consent needs
     when and how it was given and the words shown; the other bases carry no consent."""
     require_editor(actor, contact.database)
+    if contact.is_hidden:
+        raise ValidationError("An anonymised or merged contact holds no lawful basis.")
     if purpose.database_id != contact.database_id:
         raise ValidationError({"purpose": "Choose a purpose of this database."})
     if kind == LawfulBasis.CONSENT:
@@ -666,6 +668,8 @@ def lawful_basis_set(
 @transaction.atomic
 def consent_withdraw(*, actor: User, basis: Basis, on: dt.date) -> Basis:
     require_editor(actor, basis.contact.database)
+    if basis.contact.is_hidden:
+        raise ValidationError("An anonymised or merged contact holds no lawful basis.")
     if basis.kind != LawfulBasis.CONSENT:
         raise ValidationError("Only consent can be withdrawn; change the basis instead.")
     basis.withdrawn_on = on

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plantrack.stakeholders import privacy_views, views
+from plantrack.stakeholders import merge_views, privacy_views, record_views, views
 
 app_name = "stakeholders"
 urlpatterns = [
@@ -43,6 +43,16 @@ urlpatterns = [
     path("interactions/<int:pk>/", views.interaction_detail, name="interaction"),
     path("interactions/<int:pk>/follow-ups/new/", views.follow_up_create, name="follow_up_create"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
+    path("databases/<int:pk>/effectiveness/", views.effectiveness, name="effectiveness"),
+    # Duplicates and merges (merge_views.py).
+    path("databases/<int:pk>/duplicates/", merge_views.duplicate_pairs, name="duplicates"),
+    path("databases/<int:pk>/duplicates/merge/", merge_views.contacts_merge, name="contacts_merge"),
+    path(
+        "databases/<int:pk>/duplicates/apart/",
+        merge_views.contacts_not_duplicate,
+        name="not_duplicate",
+    ),
+    path("merges/<int:pk>/undo/", merge_views.merge_undo, name="merge_undo"),
     # The data steward's pages (privacy_views.py).
     path("contacts/<int:pk>/erase/", privacy_views.contact_erase, name="contact_erase"),
     path("contacts/<int:pk>/anonymise/", privacy_views.contact_anonymise, name="contact_anonymise"),
@@ -85,4 +95,7 @@ urlpatterns = [
         privacy_views.notice_create,
         name="notice_create",
     ),
+    # The record of processing activities, UK GDPR art 30 (record_views.py).
+    path("databases/<int:pk>/record/", record_views.record, name="record"),
+    path("databases/<int:pk>/record.<str:fmt>", record_views.record_export, name="record_export"),
 ]

@@ -13,6 +13,7 @@ from plantrack.core.services import require
 from plantrack.core.views import errors_on, paginate
 from plantrack.engagement.selectors import communities_served
 from plantrack.plans.selectors import today
+from plantrack.stakeholders import effectiveness as effectiveness_of
 from plantrack.stakeholders import selectors, services
 from plantrack.stakeholders.forms import (
     BasisForm,
@@ -358,6 +359,8 @@ def contact_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     require(not contact.is_anonymised, "An anonymised contact cannot be changed.")
     form = ContactForm(_posted(request), instance=contact)
     protect(form, contact, lambda c: ContactForm(instance=c))
+    if request.method == "GET":  # the form shows the personal fields: a logged read
+        services.personal_data_read(actor=request.user, contact=contact, how=AccessLog.How.PAGE)
     if request.method == "POST" and form.is_valid():
         with errors_on(form):
             services.contact_update(actor=request.user, contact=contact, **form.cleaned_data)
@@ -469,3 +472,17 @@ def follow_up_done(request: SignedInRequest, pk: int) -> HttpResponse:
     services.interaction_follow_up_update(actor=request.user, follow_up=follow_up, done=True)
     messages.success(request, "Follow-up done.")
     return redirect(interaction)
+
+
+@require_GET
+def effectiveness(request: SignedInRequest, pk: int) -> HttpResponse:
+    """How good the lists are, per borough (effectiveness.py): for those who keep them."""
+    database = selectors.database_get_for_user(request.user, pk)
+    services.require_editor(request.user, database)
+    context = {
+        "nav_section": NAV,
+        "database": database,
+        "access": selectors.database_access(request.user, database),
+        "rows": effectiveness_of.measure_cached(database, today=today()),
+    }
+    return render(request, "stakeholders/effectiveness.html", context)

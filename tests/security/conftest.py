@@ -350,14 +350,19 @@ def _stakeholders_world(admin, w) -> dict:
         due_on=dt.date(2026, 6, 1),
         contact=contact,
     )
-    from plantrack.stakeholders import privacy
+    from plantrack.stakeholders import merges, privacy
 
+    old_record = stakeholders.contact_create(
+        actor=w.manager, database=database, name="Matrix Chair", phone="020 7946 0000"
+    )
+    merge = merges.contact_merge(actor=w.manager, kept=contact, other=old_record)
     case = privacy.subject_access_request_open(
         actor=w.manager, contact=contact, received_on=dt.date(2026, 5, 2)
     )
     return {
         "database": database,
         "subject_access_case": case,
+        "merge": merge,
         "steward_role": database.roles.get(user=w.manager, role="contact_manager"),
         "stakeholder": stakeholder,
         "contact": contact,

@@ -545,6 +545,14 @@ ROUTES.update(
         "stakeholders:follow_up_done": Row(
             {"pk": "stakeholder_follow_up"}, get=NO, post=LOG_INTERACTION
         ),
+        "stakeholders:contacts_import": Row(
+            {"pk": "database"}, get=KEEP_CONTACTS, post=KEEP_CONTACTS
+        ),
+        "stakeholders:duplicates": Row({"pk": "database"}, get=KEEP_CONTACTS, post=NO),
+        "stakeholders:effectiveness": Row({"pk": "database"}, get=KEEP_CONTACTS, post=NO),
+        "stakeholders:contacts_merge": Row({"pk": "database"}, get=NO, post=KEEP_CONTACTS),
+        "stakeholders:not_duplicate": Row({"pk": "database"}, get=NO, post=KEEP_CONTACTS),
+        "stakeholders:merge_undo": Row({"pk": "merge"}, get=NO, post=KEEP_CONTACTS),
         "stakeholders:contact_erase": Row({"pk": "contact"}, get=STEWARD, post=STEWARD),
         "stakeholders:contact_anonymise": Row({"pk": "contact"}, get=NO, post=STEWARD),
         "stakeholders:retention_keep": Row({"pk": "contact"}, get=NO, post=STEWARD),
@@ -557,6 +565,8 @@ ROUTES.update(
         ),
         "stakeholders:subject_access": Row({"pk": "database"}, get=STEWARD, post=NO),
         "stakeholders:erasures": Row({"pk": "database"}, get=STEWARD, post=NO),
+        "stakeholders:record": Row({"pk": "database"}, get=STEWARD, post=NO),
+        "stakeholders:record_export": Row({"pk": "database", "fmt": "xlsx"}, get=STEWARD, post=NO),
         "stakeholders:review_queue": Row({"pk": "database"}, get=STEWARD, post=NO),
         "stakeholders:retention_rules": Row({"pk": "database"}, get=STEWARD, post=STEWARD),
         "stakeholders:notice_queue": Row({"pk": "database"}, get=STEWARD, post=STEWARD),
@@ -822,6 +832,65 @@ OPERATIONS.update(
             {"activity_id": "activity"},
             body=lambda w: {"narrative": "Matrix update", "rag": "green"},
         ),
+    }
+)
+
+# The stakeholder database's API: its readers, keepers and steward as on its pages (above).
+API_SEE_DATABASE = who(ok=DATABASE_READERS, e404=DATABASE_UNSEEN, anonymous=401)
+API_KEEP_CONTACTS = who(
+    ok={"manager"}, e403={"admin", "owner"}, e404=DATABASE_UNSEEN, anonymous=401
+)
+API_STEWARD = API_KEEP_CONTACTS
+API_LOG_INTERACTION = who(
+    ok={"manager", "owner"}, e403={"admin"}, e404=DATABASE_UNSEEN, anonymous=401
+)
+
+
+def _stakeholder_interaction_body(world) -> dict:
+    return {
+        "stakeholder_id": world.objects["stakeholder"].pk,
+        "date": "2026-05-03",
+        "summary": "Matrix API call",
+        "kind": "call",
+    }
+
+
+OPERATIONS.update(
+    {
+        f"GET {API}/stakeholders/databases": Op(API_EVERYONE),
+        f"GET {API}/stakeholders/databases/{{database_id}}/stakeholders": Op(
+            API_SEE_DATABASE, {"database_id": "database"}
+        ),
+        f"GET {API}/stakeholders/stakeholders/{{stakeholder_id}}": Op(
+            API_SEE_DATABASE, {"stakeholder_id": "stakeholder"}
+        ),
+        f"GET {API}/stakeholders/databases/{{database_id}}/lists": Op(
+            API_SEE_DATABASE, {"database_id": "database"}
+        ),
+        f"GET {API}/stakeholders/databases/{{database_id}}/interactions": Op(
+            API_SEE_DATABASE, {"database_id": "database"}
+        ),
+        # The owner keeps the stakeholder's relationship; the site admin has no role.
+        f"POST {API}/stakeholders/databases/{{database_id}}/interactions": Op(
+            API_LOG_INTERACTION, {"database_id": "database"}, body=_stakeholder_interaction_body
+        ),
+        f"GET {API}/stakeholders/interactions/{{interaction_id}}": Op(
+            API_SEE_DATABASE, {"interaction_id": "interaction"}
+        ),
+        # Filtered by the database: 404 to who cannot see it.
+        f"GET {API}/contacts": Op(API_SEE_DATABASE, query={"database_id": "database"}),
+        f"POST {API}/contacts": Op(
+            API_KEEP_CONTACTS,
+            body=lambda w: {"database_id": w.objects["database"].pk, "name": "Matrix API contact"},
+        ),
+        # Everyone who reads the database reads the contact; the personal fields only the
+        # manager (a steward) and the owner (whose stakeholder the contact chairs) get.
+        f"GET {API}/contacts/{{contact_id}}": Op(API_SEE_DATABASE, {"contact_id": "contact"}),
+        f"GET {API}/contacts/{{contact_id}}/subject-access": Op(
+            API_STEWARD, {"contact_id": "contact"}
+        ),
+        # The steward is refused for the data (422: the contact alone owns an open follow-up).
+        f"POST {API}/contacts/{{contact_id}}/erase": Op(API_STEWARD, {"contact_id": "contact"}),
     }
 )
 

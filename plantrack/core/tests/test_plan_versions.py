@@ -987,9 +987,7 @@ _STAKEHOLDERS = "the stakeholder database's own pages and the directory's; no pl
 
 def _database(o):
     from plantrack.stakeholders import services as st
-    from plantrack.stakeholders.models import Database
-
-    from plantrack.stakeholders.models import DatabaseRole
+    from plantrack.stakeholders.models import Database, DatabaseRole
 
     found = Database.objects.filter(organisation=o.force).first()
     if found is None:
@@ -1100,6 +1098,24 @@ def _list_members(o):
     return _s("contact_list_members_set")(actor=o.admin, list_=found, contacts=[contact])
 
 
+def _merged(o):
+    first = _contact(o)
+    return _s("contact_merge")(actor=o.admin, kept=first, other=_contact(o, first.database))
+
+
+def _contacts_imported(o):
+    from plantrack.stakeholders.list_import import ImportedContact
+
+    return _s("contacts_import")(
+        actor=o.admin,
+        database=_database(o),
+        rows=[ImportedContact("A Person", "a@example.org", organisation="Ward Panel")],
+        source="Ward list",
+        from_third_party=False,
+        kind="resident",
+    )
+
+
 def _kept(o):
     from plantrack.stakeholders.models import Contact
 
@@ -1195,6 +1211,23 @@ RECIPES.update(
                     actor=o.admin, contact=_contact(o), received_on=o.past
                 ),
                 status="answered",
+            ),
+            "contact_merge": _merged,
+            "contact_merge_undo": lambda o: _s("contact_merge_undo")(
+                actor=o.admin, merge=_merged(o)
+            ),
+            "contacts_not_duplicate": lambda o: _s("contacts_not_duplicate")(
+                actor=o.admin, first=_contact(o), second=_contact(o)
+            ),
+            "contacts_import": _contacts_imported,
+            "contact_list_job_create": lambda o: _s("contact_list_job_create")(
+                actor=o.admin,
+                database=_database(o),
+                file_name="list.csv",
+                data=b"Name,Email\nA Person,a@example.org\n",
+                source="Ward list",
+                from_third_party=True,
+                kind="resident",
             ),
             "load_demo_stakeholders": lambda o: _s("load_demo_stakeholders")(
                 actor=o.admin, manager=o.manager, register=_demo_register(o)

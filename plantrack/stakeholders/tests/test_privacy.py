@@ -375,3 +375,34 @@ def test_a_relationship_owner_reads_personal_fields_only_of_their_stakeholders_c
         services.personal_data_read(actor=world.owner, contact=elsewhere, how="page")
     assert AccessLog.objects.filter(user=world.owner).count() == 1
     assert DatabaseRole.objects.filter(user=world.owner).count() == 0
+
+
+def test_the_edit_form_is_a_logged_read_of_personal_fields(world, client):
+    client.force_login(world.manager)
+    before = AccessLog.objects.filter(contact_id=world.contact.pk).count()
+    response = client.get(reverse("stakeholders:contact_edit", args=[world.contact.pk]))
+    assert response.status_code == 200 and EMAIL in response.content.decode()
+    assert AccessLog.objects.filter(contact_id=world.contact.pk).count() == before + 1
+
+
+def test_a_kind_with_no_retention_rule_still_comes_up_for_review(world):
+    from plantrack.stakeholders.models import RetentionRule
+
+    RetentionRule.objects.filter(database=world.database, kind="representative").delete()
+    Interaction.objects.filter(pk=world.interaction.pk).update(date=dt.date(2022, 1, 10))
+    _idle(world.contact, dt.date(2022, 1, 10))
+    report = privacy.retention_run(on=dt.date(2026, 12, 1))
+    assert report.put_up_for_review == 1
+    assert Contact.objects.get(pk=world.contact.pk).anonymise_on == dt.date(2026, 12, 31)
+
+
+def test_an_anonymised_contact_takes_no_lawful_basis(world):
+    privacy.contact_anonymise(actor=world.manager, contact=world.contact, reason="steward")
+    contact = Contact.objects.get(pk=world.contact.pk)
+    with pytest.raises(ValidationError, match="no lawful basis"):
+        services.lawful_basis_set(
+            actor=world.manager,
+            contact=contact,
+            purpose=world.database.purposes.first(),
+            kind="public_task",
+        )
