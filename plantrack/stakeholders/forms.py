@@ -16,6 +16,7 @@ from plantrack.stakeholders.models import (
     Interaction,
     LawfulBasis,
     Level,
+    List,
     Purpose,
     Role,
     Stakeholder,
@@ -336,3 +337,42 @@ class PrivacyNoticeForm(forms.Form):
     published_on = _date("Published on", required=True)
     url = forms.URLField(label="Address of the notice", required=False)
     text = forms.CharField(label="Text of the notice", widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ListForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    parent = forms.ModelChoiceField(
+        label="Inside the list", queryset=List.objects.none(), required=False
+    )
+    description = forms.CharField(max_length=1000, required=False)
+
+    def __init__(self, *args, database: Database, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choice(self, "parent").queryset = database.lists.order_by("name")
+
+
+class AddToListForm(forms.Form):
+    list_ = forms.ModelChoiceField(label="Add to the list", queryset=List.objects.none())
+
+    def __init__(self, *args, database: Database, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choice(self, "list_").queryset = database.lists.order_by("name")
+
+
+class MailingForm(forms.Form):
+    channel = forms.ChoiceField(
+        choices=[("email", "Email"), ("post", "Post"), ("phone", "Phone")],
+        initial="email",
+        widget=forms.RadioSelect,
+    )
+    purpose = forms.ModelChoiceField(
+        label="For the purpose",
+        queryset=Purpose.objects.none(),
+        required=False,
+        empty_label="Any purpose they are held for",
+        help_text="Only contacts with a lawful basis in force for it are kept",
+    )
+
+    def __init__(self, *args, database: Database, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choice(self, "purpose").queryset = database.purposes.all()

@@ -752,3 +752,21 @@ def contact_list_members_set(
         list_.stakeholders.set(found)
     databases_changed({list_.database_id})
     return list_
+
+
+@transaction.atomic
+def contact_list_add(*, actor: User, list_: List, contact: Contact) -> List:
+    require_editor(actor, list_.database)
+    if contact.database_id != list_.database_id or contact.is_hidden:
+        raise ValidationError({"contact": "Choose a contact of this database."})
+    list_.contacts.add(contact)
+    databases_changed({list_.database_id})
+    return list_
+
+
+@transaction.atomic
+def contact_list_remove(*, actor: User, list_: List, contact: Contact) -> List:
+    require_editor(actor, list_.database)
+    list_.contacts.remove(contact)
+    databases_changed({list_.database_id})
+    return list_

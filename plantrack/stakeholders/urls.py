@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plantrack.stakeholders import merge_views, privacy_views, record_views, views
+from plantrack.stakeholders import list_views, merge_views, privacy_views, record_views, views
 
 app_name = "stakeholders"
 urlpatterns = [
@@ -44,6 +44,16 @@ urlpatterns = [
     path("interactions/<int:pk>/follow-ups/new/", views.follow_up_create, name="follow_up_create"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
     path("databases/<int:pk>/effectiveness/", views.effectiveness, name="effectiveness"),
+    # Lists and mailing exports (list_views.py).
+    path("databases/<int:pk>/lists/", list_views.lists, name="lists"),
+    path("lists/<int:pk>/", list_views.list_detail, name="list"),
+    path("lists/<int:pk>/export.<str:fmt>", list_views.list_export, name="list_export"),
+    path(
+        "lists/<int:pk>/members/<int:contact_pk>/remove/",
+        list_views.contact_list_remove,
+        name="list_remove",
+    ),
+    path("contacts/<int:pk>/lists/", list_views.contact_list_add, name="contact_list_add"),
     # Duplicates and merges (merge_views.py).
     path("databases/<int:pk>/duplicates/", merge_views.duplicate_pairs, name="duplicates"),
     path("databases/<int:pk>/duplicates/merge/", merge_views.contacts_merge, name="contacts_merge"),

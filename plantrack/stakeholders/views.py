@@ -16,6 +16,7 @@ from plantrack.plans.selectors import today
 from plantrack.stakeholders import effectiveness as effectiveness_of
 from plantrack.stakeholders import selectors, services
 from plantrack.stakeholders.forms import (
+    AddToListForm,
     BasisForm,
     ContactForm,
     ContactSearchForm,
@@ -345,6 +346,8 @@ def contact_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "personal": personal,
         "roles": roles,
         "bases": selectors.contact_bases(contact) if personal else [],
+        "lists": contact.lists.order_by("name") if access.can_edit else [],
+        "list_form": AddToListForm(database=contact.database) if access.can_edit else None,
         "interactions": paginate(
             request, selectors.contact_interactions(contact), selectors.TIMELINE_SIZE
         ),

@@ -356,6 +356,8 @@ def _stakeholders_world(admin, w) -> dict:
         actor=w.manager, database=database, name="Matrix Chair", phone="020 7946 0000"
     )
     merge = merges.contact_merge(actor=w.manager, kept=contact, other=old_record)
+    mailing = stakeholders.contact_list_create(actor=w.manager, database=database, name="News")
+    stakeholders.contact_list_add(actor=w.manager, list_=mailing, contact=contact)
     case = privacy.subject_access_request_open(
         actor=w.manager, contact=contact, received_on=dt.date(2026, 5, 2)
     )
@@ -363,6 +365,7 @@ def _stakeholders_world(admin, w) -> dict:
         "database": database,
         "subject_access_case": case,
         "merge": merge,
+        "mailing_list": mailing,
         "steward_role": database.roles.get(user=w.manager, role="contact_manager"),
         "stakeholder": stakeholder,
         "contact": contact,

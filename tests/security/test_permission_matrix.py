@@ -549,6 +549,15 @@ ROUTES.update(
             {"pk": "database"}, get=KEEP_CONTACTS, post=KEEP_CONTACTS
         ),
         "stakeholders:duplicates": Row({"pk": "database"}, get=KEEP_CONTACTS, post=NO),
+        "stakeholders:lists": Row({"pk": "database"}, get=KEEP_CONTACTS, post=KEEP_CONTACTS),
+        "stakeholders:list": Row({"pk": "mailing_list"}, get=KEEP_CONTACTS, post=NO),
+        "stakeholders:list_export": Row(
+            {"pk": "mailing_list", "fmt": "csv"}, get=KEEP_CONTACTS, post=NO
+        ),
+        "stakeholders:list_remove": Row(
+            {"pk": "mailing_list", "contact_pk": "contact"}, get=NO, post=KEEP_CONTACTS
+        ),
+        "stakeholders:contact_list_add": Row({"pk": "contact"}, get=NO, post=KEEP_CONTACTS),
         "stakeholders:effectiveness": Row({"pk": "database"}, get=KEEP_CONTACTS, post=NO),
         "stakeholders:contacts_merge": Row({"pk": "database"}, get=NO, post=KEEP_CONTACTS),
         "stakeholders:not_duplicate": Row({"pk": "database"}, get=NO, post=KEEP_CONTACTS),

@@ -1098,6 +1098,18 @@ def _list_members(o):
     return _s("contact_list_members_set")(actor=o.admin, list_=found, contacts=[contact])
 
 
+def _listed(o):
+    """A list holding a contact (the same pair however often it is asked for)."""
+    from plantrack.stakeholders.models import Contact, List
+
+    database = _database(o)
+    found = List.objects.filter(database=database, name="Mailing").first()
+    if found is None:
+        found = _s("contact_list_create")(actor=o.admin, database=database, name="Mailing")
+        found.contacts.add(_contact(o, database))
+    return found, Contact.objects.filter(lists=found).first()
+
+
 def _merged(o):
     first = _contact(o)
     return _s("contact_merge")(actor=o.admin, kept=first, other=_contact(o, first.database))
@@ -1211,6 +1223,12 @@ RECIPES.update(
                     actor=o.admin, contact=_contact(o), received_on=o.past
                 ),
                 status="answered",
+            ),
+            "contact_list_add": lambda o: _s("contact_list_add")(
+                actor=o.admin, list_=_listed(o)[0], contact=_listed(o)[1]
+            ),
+            "contact_list_remove": lambda o: _s("contact_list_remove")(
+                actor=o.admin, list_=_listed(o)[0], contact=_listed(o)[1]
             ),
             "contact_merge": _merged,
             "contact_merge_undo": lambda o: _s("contact_merge_undo")(
