@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -46,6 +47,16 @@ def errors_on(form: forms.BaseForm) -> Iterator[None]:
         yield
     except ValidationError as exc:
         show_refusal(form, exc)
+
+
+@contextmanager
+def refusal_as_message(request: HttpRequest) -> Iterator[None]:
+    """Run the block; a ValidationError it raises becomes the page's error message and the rest
+    of the block is skipped (for a button's POST, which has no form to show errors on)."""
+    try:
+        yield
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
 
 
 def paginate[T](

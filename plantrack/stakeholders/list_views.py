@@ -48,10 +48,10 @@ def lists(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def _mailing(request: SignedInRequest, list_: List):
     form = MailingForm(request.GET or None, database=list_.database)
-    data = form.cleaned_data if form.is_valid() else {"channel": "email", "purpose": None}
-    return form, exports.mailing(
-        list_.database, channel=data["channel"], list_=list_, purpose=data["purpose"]
-    )
+    channel, purpose = "email", None
+    if form.is_valid():
+        channel, purpose = form.cleaned_data["channel"], form.cleaned_data["purpose"]
+    return form, exports.mailing(list_.database, channel=channel, list_=list_, purpose=purpose)
 
 
 @require_GET

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from plantrack.accounts.http import SignedInRequest
+from plantrack.core.views import refusal_as_message
 from plantrack.stakeholders import duplicates, merges, selectors, services
 from plantrack.stakeholders.models import Contact, Merge
 
@@ -56,12 +57,10 @@ def duplicate_pairs(request: SignedInRequest, pk: int) -> HttpResponse:
 def contacts_merge(request: SignedInRequest, pk: int) -> HttpResponse:
     database = selectors.database_get_for_user(request.user, pk)
     services.require_editor(request.user, database)
-    try:
+    with refusal_as_message(request):
         kept, other = _pair(request, database)
         merges.contact_merge(actor=request.user, kept=kept, other=other)
         messages.success(request, f"Merged into {kept.name}. You can undo it below.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("stakeholders:duplicates", pk=database.pk)
 
 
@@ -69,12 +68,10 @@ def contacts_merge(request: SignedInRequest, pk: int) -> HttpResponse:
 def contacts_not_duplicate(request: SignedInRequest, pk: int) -> HttpResponse:
     database = selectors.database_get_for_user(request.user, pk)
     services.require_editor(request.user, database)
-    try:
+    with refusal_as_message(request):
         first, second = _pair(request, database)
         merges.contacts_not_duplicate(actor=request.user, first=first, second=second)
         messages.success(request, "They will not be offered as duplicates again.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("stakeholders:duplicates", pk=database.pk)
 
 
@@ -83,9 +80,7 @@ def merge_undo(request: SignedInRequest, pk: int) -> HttpResponse:
     merge = get_object_or_404(Merge, pk=pk)
     database = selectors.database_get_for_user(request.user, merge.database_id)
     services.require_editor(request.user, database)
-    try:
+    with refusal_as_message(request):
         merges.contact_merge_undo(actor=request.user, merge=merge)
         messages.success(request, "The merge was undone: both records are back as they were.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("stakeholders:duplicates", pk=database.pk)

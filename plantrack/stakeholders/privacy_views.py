@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.accounts.http import SignedInRequest
-from plantrack.core.views import errors_on, paginate
+from plantrack.core.views import errors_on, paginate, refusal_as_message
 from plantrack.plans.selectors import today
 from plantrack.stakeholders import privacy, selectors, services, subject_access
 from plantrack.stakeholders.forms import (
@@ -138,11 +138,9 @@ def subject_access_export(request: SignedInRequest, pk: int, fmt: str) -> HttpRe
 def subject_access_close(request: SignedInRequest, pk: int) -> HttpResponse:
     case = selectors.subject_access_case_get(request.user, pk)
     status = request.POST.get("status", SubjectAccessRequest.Status.ANSWERED)
-    try:
+    with refusal_as_message(request):
         privacy.subject_access_request_close(actor=request.user, case=case, status=status)
         messages.success(request, "Request closed.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("stakeholders:subject_access", pk=case.database_id)
 
 
@@ -161,24 +159,20 @@ def retention_keep(request: SignedInRequest, pk: int) -> HttpResponse:
     contact = _steward_contact(request, pk)
     form = KeepForm(request.POST)
     reason = form.cleaned_data["kept_reason"] if form.is_valid() else ""
-    try:
+    with refusal_as_message(request):
         privacy.retention_keep(actor=request.user, contact=contact, reason=reason)
         messages.success(request, f"{contact.name} kept: their retention period starts again.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("stakeholders:review_queue", pk=contact.database_id)
 
 
 @require_POST
 def contact_anonymise(request: SignedInRequest, pk: int) -> HttpResponse:
     contact = _steward_contact(request, pk)
-    try:
+    with refusal_as_message(request):
         privacy.contact_anonymise(
             actor=request.user, contact=contact, reason=Erasure.Reason.STEWARD
         )
         messages.success(request, "The contact was anonymised.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("stakeholders:review_queue", pk=contact.database_id)
 
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from plantrack.accounts.http import SignedInRequest
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
-from plantrack.core.views import errors_on, paginate
+from plantrack.core.views import errors_on, paginate, refusal_as_message
 from plantrack.engagement.selectors import communities_served
 from plantrack.plans.selectors import today
 from plantrack.stakeholders import effectiveness as effectiveness_of
@@ -133,13 +132,11 @@ def database_roles(request: SignedInRequest, pk: int) -> HttpResponse:
 def database_role_remove(request: SignedInRequest, pk: int, role_pk: int) -> HttpResponse:
     database = selectors.database_get_for_user(request.user, pk)
     role = get_object_or_404(DatabaseRole, pk=role_pk, database=database)
-    try:
+    with refusal_as_message(request):
         services.database_role_remove(
             actor=request.user, database=database, user=role.user, role=role.role
         )
         messages.success(request, "Role taken away.")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     return redirect("stakeholders:roles", pk=database.pk)
 
 
