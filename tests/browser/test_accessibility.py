@@ -96,6 +96,7 @@ def _demo_urls() -> dict[str, str]:
         ),
         **_engagement_urls(),
         **_framework_urls(),
+        **_stakeholder_urls(),
     }
 
 
@@ -160,6 +161,97 @@ def _engagement_urls() -> dict[str, str]:
     }
 
 
+def _stakeholder_urls() -> dict[str, str]:
+    """The demo's stakeholder database, of which the demo user is contact manager and data
+    steward: a contact in the retention review, a subject-access request, a list's duplicate
+    owed the privacy notice (and so a probable duplicate pair). Added here: a follow-up, so the
+    interaction page lists one; an erased contact, so the erasure log has a row; a list with a
+    sub-list holding two contacts and a stakeholder, for the list pages."""
+    import datetime as dt
+
+    from plantrack.accounts.models import User
+    from plantrack.stakeholders import privacy
+    from plantrack.stakeholders import services as stakeholders
+    from plantrack.stakeholders.models import Contact, Database, Interaction, Stakeholder
+
+    database = Database.objects.get()
+    batca = Stakeholder.objects.get(
+        database=database, organisation__name="Balham & Tooting Community Association"
+    )
+    jordan = Contact.objects.get(database=database, name="Jordan Example")
+    steward = User.objects.get(username=DEMO_USERNAME)
+    interaction = Interaction.objects.filter(stakeholder=batca).order_by("-date").first()
+    assert interaction is not None and interaction.activity_id, "BATCA met at no demo activity"
+    stakeholders.interaction_follow_up_add(
+        actor=steward,
+        interaction=interaction,
+        title="Send the sports day risk assessment",
+        due_on=timezone.localdate() + dt.timedelta(days=14),
+        owner=interaction.staff.first(),
+    )
+    gone = stakeholders.contact_create(
+        actor=steward, database=database, name="Drew Erasable", email="drew@example.org"
+    )
+    privacy.contact_erase(actor=steward, contact=gone)
+    panels = stakeholders.contact_list_create(
+        actor=steward, database=database, name="Ward panels", description="Every borough's"
+    )
+    wandsworth = stakeholders.contact_list_create(
+        actor=steward, database=database, name="Wandsworth ward panel", parent=panels
+    )
+    stakeholders.contact_list_members_set(
+        actor=steward,
+        list_=wandsworth,
+        contacts=Contact.objects.filter(
+            database=database, name__in=["Jordan Example", "Sam Madeup"]
+        ),
+        stakeholders=[batca],
+    )
+    role = batca.roles.order_by("pk").first()
+    db = f"/stakeholders/databases/{database.pk}"
+    return {
+        "stakeholder-databases": "/stakeholders/",
+        "stakeholder-database": f"{db}/",
+        "stakeholder-database-filtered": f"{db}/?overdue=on",
+        "stakeholder-database-edit": f"{db}/edit/",
+        "stakeholder-roles": f"{db}/roles/",
+        "contacts": f"{db}/contacts/",
+        "contacts-search": f"{db}/contacts/?q=Sam",
+        "contact": jordan.get_absolute_url(),
+        "contact-review": Contact.objects.get(database=database, state="review").get_absolute_url(),
+        "stakeholder": batca.get_absolute_url(),
+        "stakeholder-organisation": batca.organisation.get_absolute_url(),
+        "interaction": interaction.get_absolute_url(),
+        "activity-attended": f"/engagement/activities/{interaction.activity_id}/",
+        "stakeholder-new": f"{db}/stakeholders/new/",
+        "stakeholder-edit": f"/stakeholders/organisations/{batca.pk}/edit/",
+        "stakeholder-rate": f"/stakeholders/organisations/{batca.pk}/rate/",
+        "contact-new": f"{db}/contacts/new/",
+        "contact-edit": f"/stakeholders/contacts/{jordan.pk}/edit/",
+        "role-new": f"/stakeholders/organisations/{batca.pk}/roles/new/",
+        "role-edit": f"/stakeholders/roles/{role.pk}/edit/",
+        "interaction-new": f"/stakeholders/organisations/{batca.pk}/interactions/new/",
+        "contact-interaction-new": f"/stakeholders/contacts/{jordan.pk}/interactions/new/",
+        "follow-up-new": f"/stakeholders/interactions/{interaction.pk}/follow-ups/new/",
+        "basis": f"/stakeholders/contacts/{jordan.pk}/basis/",
+        "subject-access-new": f"/stakeholders/contacts/{jordan.pk}/subject-access/new/",
+        "notice-new": f"{db}/privacy-notices/new/",
+        "erase": f"/stakeholders/contacts/{jordan.pk}/erase/",
+        "review-queue": f"{db}/retention/",
+        "subject-access": f"{db}/subject-access/",
+        "notice-queue": f"{db}/privacy-notices/",
+        "retention-periods": f"{db}/retention/periods/",
+        "erasures": f"{db}/erasures/",
+        "access-log": f"{db}/access-log/",
+        "duplicates": f"{db}/duplicates/",
+        "effectiveness": f"{db}/effectiveness/",
+        "record": f"{db}/record/",
+        "contacts-import": f"{db}/contacts/import/",
+        "contact-lists": f"{db}/lists/",
+        "contact-list": f"/stakeholders/lists/{wandsworth.pk}/",
+    }
+
+
 @pytest.fixture
 def demo(transactional_db) -> dict[str, str]:
     load_demo()
@@ -200,6 +292,41 @@ def _edit_conflict(page: Page) -> None:
     page.get_by_label("Description").fill("My own change")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Someone else saved this")
+
+
+def _submit_empty_form(page: Page) -> None:
+    page.locator("#main-content form[method=post]").get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
+CONTACT_LIST = (
+    "Full name,Email,Phone,Organisation,Role\n"
+    "Sam Madeup,sam@example.org,020 7946 0101,Balham & Tooting Community Association,Chair\n"
+    "Alex Notreal,alex(at)example.org,020 7946 0102,Balham & Tooting Community Association,"
+    "Treasurer\n"
+    "Priya Sample,priya@example.org,,New Residents Group,Chair\n"
+)
+
+
+def _contact_list_preview(page: Page) -> None:
+    """A list with a person already held (merged, as the preview suggests) and a bad email."""
+    page.get_by_label("Upload a list").set_input_files(
+        files=[{"name": "ward panel.csv", "mimeType": "text/csv", "buffer": CONTACT_LIST.encode()}]
+    )
+    page.get_by_label("Where the list comes from").fill("Wandsworth ward panel list 2026")
+    page.get_by_role("button", name="Preview the list").click()
+    expect(page.get_by_role("heading", name="Check the list before it is saved")).to_be_visible()
+    expect(page.locator("#main-content")).to_contain_text("not a valid email address")
+
+
+def _contact_list_errors(page: Page) -> None:
+    page.get_by_role("button", name="Preview the list").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
+def _who_attended(page: Page) -> None:
+    expect(page.get_by_role("heading", name="Who attended")).to_be_visible()
+    expect(page.locator("#main-content")).to_contain_text("Balham & Tooting Community Association")
 
 
 SIGNED_IN_PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
@@ -257,6 +384,55 @@ SIGNED_IN_PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("return-review", "return-review", None),
     ("return-closed", "return-closed", None),
     ("gap-action", "gap-action", None),
+    # The stakeholder database (the contact pages come before the access log, which lists
+    # their reads).
+    ("stakeholder-databases", "stakeholder-databases", None),
+    ("stakeholder-database", "stakeholder-database", None),
+    ("stakeholder-database-filtered", "stakeholder-database-filtered", None),
+    ("stakeholder-database-edit", "stakeholder-database-edit", None),
+    ("stakeholder-roles", "stakeholder-roles", None),
+    ("contacts", "contacts", None),
+    ("contacts-search", "contacts-search", None),
+    ("contact", "contact", None),
+    ("contact-review", "contact-review", None),
+    ("stakeholder", "stakeholder", None),
+    ("stakeholder-organisation", "stakeholder-organisation", None),
+    ("interaction", "interaction", None),
+    ("activity-attended", "activity-attended", _who_attended),
+    ("stakeholder-new", "stakeholder-new", None),
+    ("stakeholder-new-errors", "stakeholder-new", _submit_empty_form),
+    ("stakeholder-edit", "stakeholder-edit", None),
+    ("stakeholder-rate", "stakeholder-rate", None),
+    ("contact-new", "contact-new", None),
+    ("contact-new-errors", "contact-new", _submit_empty_form),
+    ("contact-edit", "contact-edit", None),
+    ("role-new", "role-new", None),
+    ("role-edit", "role-edit", None),
+    ("interaction-new", "interaction-new", None),
+    ("interaction-new-errors", "interaction-new", _submit_empty_form),
+    ("contact-interaction-new", "contact-interaction-new", None),
+    ("follow-up-new", "follow-up-new", None),
+    ("follow-up-new-errors", "follow-up-new", _submit_empty_form),
+    ("basis", "basis", None),
+    ("basis-errors", "basis", _submit_empty_form),
+    ("subject-access-new", "subject-access-new", None),
+    ("notice-new", "notice-new", None),
+    ("notice-new-errors", "notice-new", _submit_empty_form),
+    ("erase", "erase", None),
+    ("review-queue", "review-queue", None),
+    ("subject-access", "subject-access", None),
+    ("notice-queue", "notice-queue", None),
+    ("retention-periods", "retention-periods", None),
+    ("erasures", "erasures", None),
+    ("access-log", "access-log", None),
+    ("duplicates", "duplicates", None),
+    ("effectiveness", "effectiveness", None),
+    ("contact-lists", "contact-lists", None),
+    ("contact-list", "contact-list", None),
+    ("record", "record", None),
+    ("contacts-import", "contacts-import", None),
+    ("contacts-import-errors", "contacts-import", _contact_list_errors),
+    ("contacts-import-preview", "contacts-import", _contact_list_preview),
 ]
 
 
