@@ -237,14 +237,21 @@ def load_demo_stakeholders(*, actor: User, manager: User, register: Register) ->
     community = database.purposes.get(name="Community engagement")
     for partner in PARTNERS:
         stakeholder = _stakeholder(manager, database, partner, owner)
-        for title, name, kind in partner.roles:
-            contact = _contact(manager, database, name, kind, notice, today) if name else None
+        areas = list(stakeholder.areas.all())
+        for number, (title, name, kind) in enumerate(partner.roles):
+            contact = (
+                _contact(manager, database, name, kind, notice, today, areas) if name else None
+            )
             if contact is not None:
                 services.lawful_basis_set(
                     actor=manager, contact=contact, purpose=community, kind="public_task"
                 )
             services.stakeholder_role_create(
-                actor=manager, stakeholder=stakeholder, title=title, contact=contact, main=True
+                actor=manager,
+                stakeholder=stakeholder,
+                title=title,
+                contact=contact,
+                main=number == 0,
             )
         for words, days, kind, summary, issues in partner.interactions:
             services.interaction_log(
@@ -327,7 +334,9 @@ def _stakeholder(manager: User, database: Database, partner: Partner, owner) -> 
     )
 
 
-def _contact(manager: User, database: Database, name: str, kind: str, notice, today: dt.date):
+def _contact(
+    manager: User, database: Database, name: str, kind: str, notice, today: dt.date, areas
+):
     first = name.split()[0].lower()
     contact = services.contact_create(
         actor=manager,
@@ -338,6 +347,7 @@ def _contact(manager: User, database: Database, name: str, kind: str, notice, to
         phone="020 7946 0" + str(100 + len(name)),
         source="Borough partnership list (demo)",
         verified_on=today - dt.timedelta(days=90),
+        areas=areas,
     )
     services.privacy_notice_given(
         actor=manager, contacts=[contact], notice=notice, on=today - dt.timedelta(days=90)

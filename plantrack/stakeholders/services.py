@@ -246,6 +246,7 @@ def stakeholder_update(
     claim(stakeholder, edit_version)
     # Compared with the stored row: a model form has already written to the instance.
     stored = Stakeholder.objects.values_list("contact_every_days", flat=True).get(pk=stakeholder.pk)
+    _fresh_contact_days(stakeholder)
     if fields.get("contact_every_days", stored) != stored:
         stakeholder.contact_due_on = None  # a new frequency counts from today
     apply_fields(stakeholder, fields)
@@ -279,9 +280,18 @@ def stakeholder_rate(
     _save(rating, actor=actor)
     latest = stakeholder.ratings.order_by("-rated_on", "-id").first()
     if latest is not None:
+        _fresh_contact_days(stakeholder)
         stakeholder.influence, stakeholder.interest = latest.influence, latest.interest
         _save(stakeholder, actor=actor)
     return rating
+
+
+def _fresh_contact_days(stakeholder: Stakeholder) -> None:
+    """The last contact as stored: the interaction services write it behind any copy of the
+    stakeholder a caller holds, and saving an older copy would put the old day back."""
+    stakeholder.last_contact_on, stakeholder.contact_due_on = Stakeholder.objects.values_list(
+        "last_contact_on", "contact_due_on"
+    ).get(pk=stakeholder.pk)
 
 
 # --- Contacts -------------------------------------------------------------------------------

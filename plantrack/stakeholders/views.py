@@ -344,6 +344,15 @@ def contact_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "roles": roles,
         "bases": selectors.contact_bases(contact) if personal else [],
         "lists": contact.lists.order_by("name") if access.can_edit else [],
+        "channels": [
+            name
+            for name, allowed in (
+                ("email", contact.by_email),
+                ("phone", contact.by_phone),
+                ("post", contact.by_post),
+            )
+            if allowed
+        ],
         "list_form": AddToListForm(database=contact.database) if access.can_edit else None,
         "interactions": paginate(
             request, selectors.contact_interactions(contact), selectors.TIMELINE_SIZE

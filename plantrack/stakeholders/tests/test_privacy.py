@@ -406,3 +406,26 @@ def test_an_anonymised_contact_takes_no_lawful_basis(world):
             purpose=world.database.purposes.first(),
             kind="public_task",
         )
+
+
+def test_rating_a_stakeholder_held_from_before_an_interaction_keeps_the_last_contact(world):
+    """A copy read before the interaction was logged must not put the old last contact back."""
+    from plantrack.stakeholders.models import Stakeholder
+
+    stale = Stakeholder.objects.get(pk=world.stakeholder.pk)
+    services.interaction_log(
+        actor=world.manager,
+        database=world.database,
+        stakeholder=world.stakeholder,
+        date=dt.date(2026, 11, 30),
+        summary="Another meeting",
+    )
+    services.stakeholder_rate(
+        actor=world.manager,
+        stakeholder=stale,
+        influence=3,
+        interest=3,
+        rated_on=dt.date(2026, 12, 1),
+    )
+    services.stakeholder_update(actor=world.manager, stakeholder=stale, notes="Close partner")
+    assert Stakeholder.objects.get(pk=stale.pk).last_contact_on == dt.date(2026, 11, 30)
