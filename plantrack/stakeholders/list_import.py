@@ -78,15 +78,17 @@ def suggestions(database: Database, rows: Sequence[ImportedContact]) -> list[lis
                         tuple(match.reasons),
                     )
                 )
+        held = []
         for contact, other in known:
             match = duplicates.compare(person, other)
             if match is not None:
-                where = f", {other.organisation}" if other.organisation else ""
-                mine.append(
-                    Suggestion(
-                        f"merge:{contact.pk}", f"{contact.name}{where}", tuple(match.reasons)
-                    )
-                )
+                held.append((match, contact, other))
+        # The surest first; between equals, the record held longest (the original).
+        held.sort(key=lambda m: (-len(m[0].reasons), -m[0].score, m[1].pk))
+        for match, contact, other in held:
+            where = f", {other.organisation}" if other.organisation else ""
+            label = f"{contact.name}{where}"
+            mine.append(Suggestion(f"merge:{contact.pk}", label, tuple(match.reasons)))
         found.append(mine)
     return found
 

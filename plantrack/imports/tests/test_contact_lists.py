@@ -173,3 +173,15 @@ def test_only_contact_managers_import_and_see_the_job(client, db_world):
     url = reverse("stakeholders:contacts_import", args=[db_world.database.pk])
     assert client.get(url).status_code == 404  # the owner cannot see the database
     assert client.get(reverse("imports:preview", args=[job.pk])).status_code == 404
+
+
+def test_between_equal_matches_the_record_held_longest_is_chosen(client, db_world):
+    services.contact_create(
+        actor=db_world.manager,
+        database=db_world.database,
+        name="Madeup, Sam",
+        email="sam@example.org",
+    )
+    _upload(client, db_world)
+    page = client.get(reverse("imports:preview", args=[ImportJob.objects.get().pk]))
+    assert page.context["lines"][0]["chosen"] == f"merge:{db_world.sam.pk}"
