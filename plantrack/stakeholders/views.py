@@ -4,9 +4,12 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.accounts.http import SignedInRequest
+from plantrack.core.cache import cached
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on, paginate, refusal_as_message
@@ -185,9 +188,29 @@ def stakeholder_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "ratings": selectors.rating_history(stakeholder),
         "areas": stakeholder.areas.order_by("path"),
         "communities": communities_served(stakeholder.organisation),
-        "timeline": paginate(request, selectors.timeline(stakeholder), selectors.TIMELINE_SIZE),
+        "timeline_html": _timeline_html(request, stakeholder),
     }
     return render(request, "stakeholders/stakeholder_detail.html", context)
+
+
+# The names of staff and engagement activities in a timeline are the directory's and the
+# register's, whose changes do not move the database's version: a cached page of it is kept
+# five minutes at most.
+TIMELINE_SECONDS = 300
+
+
+def _timeline_html(request: SignedInRequest, stakeholder) -> str:
+    """A page of the timeline, cached under the database's version (every write to the
+    database moves it): three quarters of the page's time is reading and rendering it."""
+    page = request.GET.get("page", "1")
+    key = ("stakeholder-timeline", stakeholder.pk, stakeholder.database.version, page)
+
+    def build() -> str:
+        rows = paginate(request, selectors.timeline(stakeholder), selectors.TIMELINE_SIZE)
+        template = "stakeholders/stakeholder_detail.html#timeline"
+        return render_to_string(template, {"timeline": rows}, request)
+
+    return mark_safe(cached(key, build, TIMELINE_SECONDS))
 
 
 @require_http_methods(["GET", "POST"])

@@ -429,3 +429,21 @@ def test_rating_a_stakeholder_held_from_before_an_interaction_keeps_the_last_con
     )
     services.stakeholder_update(actor=world.manager, stakeholder=stale, notes="Close partner")
     assert Stakeholder.objects.get(pk=stale.pk).last_contact_on == dt.date(2026, 11, 30)
+
+
+def test_the_cached_timeline_shows_a_new_interaction_and_forgets_an_erased_name(
+    world, client, real_cache
+):
+    url = reverse("stakeholders:stakeholder", args=[world.stakeholder.pk])
+    client.force_login(world.manager)
+    assert NAME in client.get(url).content.decode()  # cached now
+    services.interaction_log(
+        actor=world.manager,
+        database=world.database,
+        stakeholder=world.stakeholder,
+        date=dt.date(2026, 5, 9),
+        summary="A brand new meeting",
+    )
+    assert "A brand new meeting" in client.get(url).content.decode()
+    privacy.contact_erase(actor=world.manager, contact=world.contact)
+    assert NAME not in client.get(url).content.decode()
