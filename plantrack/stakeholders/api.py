@@ -382,13 +382,13 @@ def _contacts_everywhere(user, q: str) -> QuerySet[Contact]:
     rows = selectors.contacts_visible_to(user).exclude(state__in=Contact.HIDDEN)
     q = q.strip()
     if q:
-        match = Q(name__icontains=q)
+        match = selectors.search_match(q, by_email=False)  # nothing, for an address
         if "@" in q:
             keeps = DatabaseRole.objects.filter(
                 user=user,
                 role__in=[DatabaseRole.Role.CONTACT_MANAGER, DatabaseRole.Role.DATA_STEWARD],
             ).values("database_id")
-            match |= Q(email__istartswith=q, database_id__in=keeps)
+            match |= selectors.search_match(q, by_email=True) & Q(database_id__in=keeps)
         rows = rows.filter(match)
     return rows.prefetch_related(
         Prefetch("roles", queryset=Role.objects.select_related("stakeholder__organisation"))

@@ -28,21 +28,28 @@ SIMILAR_NAME = 85  # close enough with a shared phone or organisation
 PHONE_NAME = 60  # a shared phone with a name this close (family members share landlines)
 
 
-def _words(name: str) -> list[str]:
+def words(name: str) -> list[str]:
+    """A name's words, lower case, without accents, punctuation or titles."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     return [w for w in re.findall(r"[a-z0-9']+", plain) if w not in TITLES]
 
 
 def name_key(name: str) -> str:
-    return " ".join(sorted(_words(name)))[:200]
+    return " ".join(sorted(words(name)))[:200]
+
+
+def given_key(name: str) -> str:
+    """The first word of the name ("Smith, John": John)."""
+    found = words(name.split(",", 1)[1]) if "," in name else words(name)
+    return found[0][:100] if found else ""
 
 
 def surname_key(name: str) -> str:
-    words = _words(name)
+    found = words(name)
     if "," in name:  # "Smith, John"
-        words = _words(name.split(",")[0]) or words
-        return words[0][:100] if words else ""
-    return words[-1][:100] if words else ""
+        found = words(name.split(",")[0]) or found
+        return found[0][:100] if found else ""
+    return found[-1][:100] if found else ""
 
 
 def phone_key(phone: str) -> str:
@@ -55,6 +62,7 @@ def phone_key(phone: str) -> str:
 def set_keys(contact: Contact) -> None:
     contact.name_key = name_key(contact.name)
     contact.surname_key = surname_key(contact.name)
+    contact.given_key = given_key(contact.name)
     contact.phone_key = phone_key(contact.phone)
 
 
@@ -90,7 +98,7 @@ def compare(a: Person, b: Person) -> Match | None:
     same_org = bool(a.organisation) and name_key(a.organisation) == name_key(b.organisation)
     if similarity >= SIMILAR_NAME and same_org:
         reasons.append("similar name at the same organisation")
-    elif similarity >= SAME_NAME and len(_words(a.name)) >= 2:
+    elif similarity >= SAME_NAME and len(words(a.name)) >= 2:
         reasons.append("same name" if similarity == 100 else "almost the same name")
     if not reasons:
         return None

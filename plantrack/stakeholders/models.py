@@ -263,6 +263,9 @@ class Contact(models.Model):
     # Keys for finding duplicates (duplicates.py), written with the fields they come from.
     name_key = models.CharField(max_length=200, blank=True, editable=False)
     surname_key = models.CharField(max_length=100, blank=True, editable=False)
+    # The first name, for the search. A database default, so rows written in bulk (the
+    # bench's) need not name it.
+    given_key = models.CharField(max_length=100, blank=True, editable=False, db_default="")
     phone_key = models.CharField(max_length=20, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -273,6 +276,7 @@ class Contact(models.Model):
             "anonymise_on",
             "name_key",
             "surname_key",
+            "given_key",
             "phone_key",
         ]
     )
@@ -284,6 +288,7 @@ class Contact(models.Model):
             models.Index(fields=["database", "email"], name="stakeholders_contact_email"),
             models.Index(fields=["database", "state"], name="stakeholders_contact_state"),
             models.Index(fields=["database", "surname_key"], name="stakeholders_contact_surname"),
+            models.Index(fields=["database", "given_key"], name="stakeholders_contact_given"),
             models.Index(fields=["database", "phone_key"], name="stakeholders_contact_phone"),
             models.Index(fields=["database", "name_key"], name="stakeholders_contact_namekey"),
         ]

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from plantrack.accounts.services import api_token_create
 from plantrack.core.tests.factories import make_org, make_person
 from plantrack.engagement import services as engagement
-from plantrack.stakeholders import services
+from plantrack.stakeholders import duplicates, services
 from plantrack.stakeholders.models import (
     AccessLog,
     Contact,
@@ -415,7 +415,7 @@ def _fetcher(client, user, path, query=None):
 
 
 def _contacts(sh, n: int) -> list[Contact]:
-    added = Contact.objects.bulk_create(
+    made = [
         Contact(
             database=sh.database,
             name=f"Contact {k}",
@@ -423,7 +423,10 @@ def _contacts(sh, n: int) -> list[Contact]:
             kind="resident",
         )
         for k in (next(_seq) for _ in range(n))
-    )
+    ]
+    for contact in made:
+        duplicates.set_keys(contact)  # as the services write them: the search reads them
+    added = Contact.objects.bulk_create(made)
     Role.objects.bulk_create(
         [Role(stakeholder=sh.batca, title="Member", contact=c) for c in added]
         + [Role(stakeholder=sh.rnid, title="Volunteer", contact=c) for c in added]

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from plantrack.core.tests.factories import make_org, make_person
 from plantrack.engagement import services as engagement
+from plantrack.stakeholders import duplicates
 from plantrack.stakeholders.models import (
     Basis,
     Contact,
@@ -55,7 +56,7 @@ def _page(client, url, data=None):
 
 
 def _contacts(sh, n: int, prefix: str = "Contact") -> list[Contact]:
-    return Contact.objects.bulk_create(
+    made = [
         Contact(
             database=sh.database,
             name=f"{prefix} {k}",
@@ -64,7 +65,10 @@ def _contacts(sh, n: int, prefix: str = "Contact") -> list[Contact]:
             phone="020 7946 0000",
         )
         for k in (next(_seq) for _ in range(n))
-    )
+    ]
+    for contact in made:
+        duplicates.set_keys(contact)  # as the services write them: the search reads them
+    return Contact.objects.bulk_create(made)
 
 
 def _stakeholders(sh, n: int) -> list[Stakeholder]:
