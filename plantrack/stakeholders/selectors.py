@@ -281,10 +281,21 @@ def contacts_search(database: Database, q: str, *, by_email: bool) -> QuerySet[C
     rows = Contact.objects.filter(database=database).exclude(state__in=Contact.HIDDEN)
     q = q.strip()
     if q:
-        rows = rows.filter(search_match(q, by_email=by_email))
+        rows = rows.filter(pk__in=_matching_ids(database, search_match(q, by_email=by_email)))
     return rows.prefetch_related(
         Prefetch("roles", queryset=Role.objects.select_related("stakeholder__organisation"))
     ).order_by("name", "pk")
+
+
+def _matching_ids(database: Database, match: Q) -> list[int]:
+    """The ids the search's alternatives find, each read alone: SQLite, with no statistics,
+    answers ``database AND (a OR b OR c)`` by reading every contact of the database, and each
+    alternative alone through its (database, key) index (docs/benchmarks.md)."""
+    found: set[int] = set()
+    for part in match.children if match.connector == Q.OR else [match]:
+        alone = part if isinstance(part, Q) else Q(part)
+        found |= set(Contact.objects.filter(alone, database=database).values_list("pk", flat=True))
+    return sorted(found)
 
 
 def search_match(q: str, *, by_email: bool) -> Q:

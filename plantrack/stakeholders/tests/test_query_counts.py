@@ -171,7 +171,8 @@ def test_contacts_search_page(client, sh):
     by_email = {"q": one.email.split("@")[0] + "@"}
     html = client.get(url, by_email).content.decode()
     assert "(1)" in html and one.name in html
-    assert _count(_page(client, url, by_email)) == many
+    # One key to read instead of the name's three: fewer queries, never more.
+    assert _count(_page(client, url, by_email)) <= many
 
 
 def test_stakeholder_page(client, world, sh):
