@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import assessments_data, generate
+from bench import assessments_data, generate, stakeholders_data
 from bench.generate import ROOT
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -39,9 +39,18 @@ CASE_ORDER = [
     "assessments_return",
     "assessments_answer_form",
     "assessments_answer_save",
+    "stakeholders_search",
+    "stakeholders_search_email",
+    "stakeholders_page",
 ]
 ENGAGEMENT_CASES = {name for name in CASE_ORDER if name.startswith("engagement_")}
 ASSESSMENT_CASES = {name for name in CASE_ORDER if name.startswith("assessments_")}
+# Issue 14: the pages above, served; subject access, erasure and retention timed in-process
+# (bench/stakeholders_data.py), their results under "stakeholders".
+STAKEHOLDER_CASES = {name for name in CASE_ORDER if name.startswith("stakeholders_")}
+STAKEHOLDER_BATCH = stakeholders_data.BATCH_CASES
+DOCS_STAKEHOLDERS_START = "<!-- bench:stakeholders:start -->"
+DOCS_STAKEHOLDERS_END = "<!-- bench:stakeholders:end -->"
 DOCS_ASSESSMENTS_START = "<!-- bench:assessments:start -->"
 DOCS_ASSESSMENTS_END = "<!-- bench:assessments:end -->"
 DOCS_ENGAGEMENT_START = "<!-- bench:engagement:start -->"
@@ -232,6 +241,53 @@ def build_cases(manifest: dict) -> list:
         ),
         *engagement_cases(manifest),
         *assessment_cases(manifest),
+        *(stakeholder_cases(manifest) if "stakeholder_database_id" in manifest else []),
+    ]
+
+
+def stakeholder_cases(manifest: dict) -> list:
+    """Issue 14: the contacts search (by a name's first letters, and by an address) and the
+    page of a stakeholder with 200 interactions (its timeline 50 a page), as the data steward;
+    each checked against a small database (30 contacts) or a stakeholder with 3 interactions."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from bench.run import Case
+
+    database, small = manifest["stakeholder_database_id"], manifest["stakeholder_small_database_id"]
+    contacts = reverse("stakeholders:contacts", args=[database])
+    small_contacts = reverse("stakeholders:contacts", args=[small])
+    prefix, email = manifest["stakeholder_search_prefix"], manifest["stakeholder_search_email"]
+    page = reverse("stakeholders:stakeholder", args=[manifest["stakeholder_page_id"]])
+    small_page = reverse("stakeholders:stakeholder", args=[manifest["stakeholder_small_page_id"]])
+    size = f"{stakeholders_data.CONTACTS:,} contacts"
+    return [
+        Case(
+            "stakeholders_search",
+            f"{contacts}?{urlencode({'q': prefix})}",
+            "steward",
+            description=f"contacts matching “{prefix}” among {size}, page 1 of 50, "
+            "as the data steward",
+            small_path=f"{small_contacts}?{urlencode({'q': prefix})}",
+        ),
+        Case(
+            "stakeholders_search_email",
+            f"{contacts}?{urlencode({'q': email})}",
+            "steward",
+            description=f"contacts matching a whole email address among {size}, "
+            "as the data steward",
+            small_path=f"{small_contacts}?"
+            + urlencode({"q": manifest["stakeholder_small_search_email"]}),
+        ),
+        Case(
+            "stakeholders_page",
+            page,
+            "steward",
+            description=f"a stakeholder with {stakeholders_data.PAGE_INTERACTIONS} interactions: "
+            "roles, areas, page 1 of its timeline (50), as the data steward",
+            small_path=small_page,
+        ),
     ]
 
 
@@ -493,7 +549,7 @@ def update_docs(results: dict) -> None:
     plan_cases = {
         k: v
         for k, v in results.get("cases", {}).items()
-        if k not in ENGAGEMENT_CASES | ASSESSMENT_CASES
+        if k not in ENGAGEMENT_CASES | ASSESSMENT_CASES | STAKEHOLDER_CASES
     }
     if plan_cases:
         blocks.append((DOCS_START, DOCS_END, markdown_table({**results, "cases": plan_cases})))
@@ -505,6 +561,11 @@ def update_docs(results: dict) -> None:
     if assessing:
         body = markdown_table({**results, "cases": assessing}, machine=True)
         blocks.append((DOCS_ASSESSMENTS_START, DOCS_ASSESSMENTS_END, body))
+    stakeholders = {k: v for k, v in results.get("cases", {}).items() if k in STAKEHOLDER_CASES}
+    if stakeholders or results.get("stakeholders"):
+        blocks.append(
+            (DOCS_STAKEHOLDERS_START, DOCS_STAKEHOLDERS_END, stakeholders_markdown(results))
+        )
     plans = {k: v for k, v in results.get("imports", {}).items() if k == imports.CASE}
     if plans:
         blocks.append((DOCS_IMPORTS_START, DOCS_IMPORTS_END, imports.markdown_table(plans)))
@@ -519,6 +580,35 @@ def update_docs(results: dict) -> None:
         text = _replace_block(text, start, end, body) or text
     DOCS.write_text(text)
     print(f"Updated {DOCS.relative_to(ROOT)}")
+
+
+def stakeholders_markdown(results: dict) -> str:
+    """The stakeholders section: the served pages, then the in-process cases."""
+    parts = []
+    served = {k: v for k, v in results.get("cases", {}).items() if k in STAKEHOLDER_CASES}
+    if served:
+        parts.append(markdown_table({**results, "cases": served}, machine=True))
+    timed = results.get("stakeholders") or {}
+    if timed:
+        calibration = {r.get("calibration_loop_s") for r in timed.values()} - {None}
+        parts.append(
+            "In-process (the subject-access export through Django's test client, the others "
+            "calling `privacy` directly; writes rolled back)"
+            + (
+                f", calibration loop {', '.join(map(str, sorted(calibration)))} s"
+                if calibration
+                else ""
+            )
+            + ":\n\n"
+            + stakeholders_data.markdown_table(timed)
+        )
+    build = results.get("dataset", {}).get("stakeholders_build") or {}
+    if build.get("generation_seconds"):
+        parts.append(
+            f"Stakeholder data generated in {build['generation_seconds']} s "
+            f"({build.get('generated_at', '')[:10]}, {results['dataset'].get('engine', '')})."
+        )
+    return "\n\n".join(parts)
 
 
 def keep_earlier(args: argparse.Namespace, results: dict, subset: bool) -> dict:
@@ -542,6 +632,7 @@ def keep_earlier(args: argparse.Namespace, results: dict, subset: bool) -> dict:
             cases[name] = old
     merged = {**earlier, **results, "cases": cases}
     merged["imports"] = {**earlier.get("imports", {}), **results.get("imports", {})}
+    merged["stakeholders"] = {**earlier.get("stakeholders", {}), **results.get("stakeholders", {})}
     return merged
 
 
@@ -595,7 +686,7 @@ def imports_only(args: argparse.Namespace, names: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     wanted = {c.strip() for c in args.cases.split(",")} if args.cases else set()
-    unknown = wanted - set(CASE_ORDER) - set(IMPORT_CASES) - {"batch"}
+    unknown = wanted - set(CASE_ORDER) - set(IMPORT_CASES) - set(STAKEHOLDER_BATCH) - {"batch"}
     if unknown:
         raise SystemExit(f"Unknown cases: {', '.join(sorted(unknown))}")
     import_names = [
@@ -610,6 +701,11 @@ def main(argv: list[str] | None = None) -> int:
     manifest = dataset(target, args.rebuild)
     count_tallies()
     manifest.update(assessments_data.ensure(manifest))
+    stakeholder_names = [
+        name for name in STAKEHOLDER_BATCH if not wanted or name in wanted
+    ]  # fmt: skip
+    if not wanted or wanted & (STAKEHOLDER_CASES | set(STAKEHOLDER_BATCH)):
+        manifest.update(stakeholders_data.ensure(manifest, target.manifest_path))
     if args.generate_only:
         return 0
 
@@ -628,6 +724,8 @@ def main(argv: list[str] | None = None) -> int:
         "owner": User.objects.get(username=manifest["owner_username"]),
         "manager": User.objects.get(username=manifest["manager_username"]),
     }
+    if "stakeholder_steward_username" in manifest:
+        users["steward"] = User.objects.get(username=manifest["stakeholder_steward_username"])
     token = manifest["api_token"]
     for case in cases:
         print(f"{case.name:<18} {case.method} {case.path} — {case.description}")
@@ -688,6 +786,15 @@ def main(argv: list[str] | None = None) -> int:
 
         print("\nBatch: a board pack and the reminder run, in-process", flush=True)
         results_batch = batch.run(manifest)
+    results_stakeholders = {}
+    if stakeholder_names and "stakeholder_database_id" in manifest:
+        print("\nStakeholders: subject access, erasure, the retention run, in-process", flush=True)
+        results_stakeholders = stakeholders_data.run(
+            manifest, stakeholder_names, profile=args.profile
+        )
+        for entry in results_stakeholders.values():
+            entry["date"] = dt.datetime.now(dt.UTC).date().isoformat()
+            entry["calibration_loop_s"] = calibration
     results_imports = run_imports(args, import_names)
 
     results_cases = {}
@@ -743,6 +850,10 @@ def main(argv: list[str] | None = None) -> int:
             "calibration_loop_s": calibration,
         },
     }
+    if manifest.get("stakeholders_build"):
+        results["dataset"]["stakeholders_build"] = manifest["stakeholders_build"]
+    if results_stakeholders:
+        results["stakeholders"] = results_stakeholders
     if results_imports:
         results["imports"] = results_imports
     if results_batch:
@@ -758,6 +869,9 @@ def main(argv: list[str] | None = None) -> int:
             f"NOTE: other processes used over {NOISY_PCT:.0f}% of the CPUs during some cases; "
             "their latencies are inflated."
         )
+    if results_stakeholders:
+        print()
+        print(stakeholders_data.table(results_stakeholders))
     if results_imports:
         print_imports(results_imports)
     if results_batch:

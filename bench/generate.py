@@ -188,7 +188,12 @@ def live_counts() -> dict[str, int]:
         "areas": Area,
         "activities": Activity,
     }
-    return {name: model.objects.count() for name, model in models.items()}
+    counts = {name: model.objects.count() for name, model in models.items()}
+    # The national build writes organisations 1..400; the data sets added after it
+    # (assessments_data's units, stakeholders_data's stakeholder organisations) come above them
+    # and must not make the national dataset look changed (and so be rebuilt on every run).
+    counts["organisations"] = Organisation.objects.filter(pk__lte=COUNTS["organisations"]).count()
+    return counts
 
 
 def load_manifest(target: Target) -> dict | None:
