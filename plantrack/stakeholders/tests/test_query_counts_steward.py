@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from plantrack.stakeholders import duplicates, privacy, services
 from plantrack.stakeholders.models import AccessLog, Contact, Erasure, List, Role
-from plantrack.stakeholders.tests.test_query_counts import MANY, _counts, _page
+from plantrack.stakeholders.tests.test_query_counts import FEW, MANY, _counts, _page
 
 pytestmark = pytest.mark.django_db
 _seq = itertools.count(1)
@@ -125,3 +125,19 @@ def test_the_probable_duplicates(client, sh):
         return made[: n * 2]
 
     _assert_flat(client, sh, reverse("stakeholders:duplicates", args=[sh.database.pk]), pairs)
+
+
+def test_the_mail_merge_file_logs_each_person_in_one_write(client, sh):
+    url = reverse("stakeholders:notice_merge", args=[sh.database.pk])
+
+    def make(sh, n):
+        return _people(sh, n, notice_due_on=dt.date(2027, 1, 1))
+
+    client.force_login(sh.steward)
+    grow = _growing(sh, make)
+    grow(FEW)
+    before = AccessLog.objects.count()
+    text = client.get(url).content.decode()
+    assert text.count("@example.org") == FEW and "notice_text" in text
+    assert AccessLog.objects.count() - before == FEW
+    _assert_flat(client, sh, url, make)
