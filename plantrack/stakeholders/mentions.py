@@ -14,14 +14,23 @@ of evidence files are not read: a file is listed when its title or file name nam
 
 A name is searched only when it is long enough to be specific (two words, or six letters):
 redacting "Sam" everywhere would damage other people's records.
+
+The nightly retention run anonymises hundreds of contacts at once: ``find_many`` reads each
+place once for all of them (the union of their rows) and matches every contact's terms in one
+pass with an Aho-Corasick automaton (pyahocorasick), then keeps, for each contact, only the rows
+in that contact's own places. One contact is the same search with one contact in it, narrowed
+first in SQL by its few terms. A regular expression of the alternatives was measured instead:
+900 terms (300 contacts) over 5,000 rows took 5.7 s, against 0.66 s for the automaton over
+138,000 rows (the bench's register), because ``re`` tries every alternative at every position.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import ahocorasick
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 
@@ -29,7 +38,14 @@ from plantrack.directory.selectors import with_units
 from plantrack.engagement.models import Activity, ActivityUpdate, Outcome
 from plantrack.engagement.models import FollowUp as ActivityFollowUp
 from plantrack.evidence.models import Evidence
-from plantrack.stakeholders.models import Contact, FollowUp, Interaction, Role, Stakeholder
+from plantrack.stakeholders.models import (
+    Contact,
+    Database,
+    FollowUp,
+    Interaction,
+    Role,
+    Stakeholder,
+)
 
 REDACTED = "[erased]"
 MIN_NAME_LETTERS = 6
@@ -50,9 +66,10 @@ class Place:
 
     model: type[Model]
     fields: tuple[str, ...]
-    # The rows to look in, as a subquery of their ids: never materialised, so 46,000 activities
-    # cost the database one join, not 46,000 bound parameters (docs/benchmarks.md).
-    ids: Callable[[Contact], QuerySet | list[int]]
+    # The rows to look in for some contacts (the union of each one's), as a subquery of their
+    # ids: never materialised, so 46,000 activities cost the database one join, not 46,000
+    # bound parameters (docs/benchmarks.md).
+    ids: Callable[[Sequence[Contact]], QuerySet | list[int]]
 
 
 @dataclass(frozen=True)
@@ -69,45 +86,53 @@ class Mention:
         return f"{name} {self.pk} (history)" if self.history_id else f"{name} {self.pk}"
 
 
-def stakeholder_ids(contact: Contact) -> QuerySet:
-    """The stakeholders where the contact holds or held a role (the role's audit history
+def _pks(contacts: Sequence[Contact]) -> list[int]:
+    return [c.pk for c in contacts]
+
+
+def stakeholder_ids(contacts: Sequence[Contact]) -> QuerySet:
+    """The stakeholders where the contacts hold or held a role (the role's audit history
     keeps former holders)."""
-    now = Role.objects.filter(contact_id=contact.pk).values("stakeholder_id")
-    before = Role.history.filter(contact_id=contact.pk).values("stakeholder_id")
+    now = Role.objects.filter(contact_id__in=_pks(contacts)).values("stakeholder_id")
+    before = Role.history.filter(contact_id__in=_pks(contacts)).values("stakeholder_id")
     return Stakeholder.objects.filter(Q(pk__in=now) | Q(pk__in=before)).values("pk")
 
 
-def interaction_ids(contact: Contact) -> list[int]:
+def interaction_ids(contacts: Sequence[Contact]) -> list[int]:
     """Interactions they took part in, and those of organisations where they held a role: a
-    few dozen ids, read by two indexed lookups (as one OR'ed subquery PostgreSQL scanned all
-    the interactions)."""
-    took_part = Interaction.contacts.through.objects.filter(contact_id=contact.pk).values_list(
-        "interaction_id", flat=True
-    )
-    around = Interaction.objects.filter(stakeholder_id__in=stakeholder_ids(contact)).values_list(
+    few dozen ids a contact, read by two indexed lookups (as one OR'ed subquery PostgreSQL
+    scanned all the interactions)."""
+    took_part = Interaction.contacts.through.objects.filter(
+        contact_id__in=_pks(contacts)
+    ).values_list("interaction_id", flat=True)
+    around = Interaction.objects.filter(stakeholder_id__in=stakeholder_ids(contacts)).values_list(
         "pk", flat=True
     )
     return sorted(set(took_part) | set(around))
 
 
-def _activity_ids(contact: Contact) -> QuerySet:
-    organisations = with_units([contact.database.organisation_id])
-    at = Interaction.objects.filter(pk__in=interaction_ids(contact), activity__isnull=False)
+def _activity_ids(contacts: Sequence[Contact]) -> QuerySet:
+    databases = {c.database_id for c in contacts}
+    controllers = Database.objects.filter(pk__in=databases).values_list(
+        "organisation_id", flat=True
+    )
+    organisations = with_units(sorted(controllers))
+    at = Interaction.objects.filter(pk__in=interaction_ids(contacts), activity__isnull=False)
     return Activity.objects.filter(
         Q(register__organisation_id__in=organisations) | Q(pk__in=at.values("activity_id"))
     ).values("pk")
 
 
-def _evidence_ids(contact: Contact) -> QuerySet:
+def _evidence_ids(contacts: Sequence[Contact]) -> QuerySet:
     kinds = ContentType.objects.get_for_models(Interaction, Activity)
     return Evidence.objects.filter(
-        Q(content_type=kinds[Interaction], object_id__in=interaction_ids(contact))
-        | Q(content_type=kinds[Activity], object_id__in=_activity_ids(contact))
+        Q(content_type=kinds[Interaction], object_id__in=interaction_ids(contacts))
+        | Q(content_type=kinds[Activity], object_id__in=_activity_ids(contacts))
     ).values("pk")
 
 
-def _of_activities(model: type[Model]) -> Callable[[Contact], QuerySet]:
-    return lambda c: model._default_manager.filter(activity_id__in=_activity_ids(c)).values("pk")
+def _of_activities(model: type[Model]) -> Callable[[Sequence[Contact]], QuerySet]:
+    return lambda cs: model._default_manager.filter(activity_id__in=_activity_ids(cs)).values("pk")
 
 
 PLACES = (
@@ -115,7 +140,7 @@ PLACES = (
     Place(
         FollowUp,
         ("title",),
-        lambda c: FollowUp.objects.filter(interaction_id__in=interaction_ids(c)).values("pk"),
+        lambda cs: FollowUp.objects.filter(interaction_id__in=interaction_ids(cs)).values("pk"),
     ),
     Place(Stakeholder, ("notes",), stakeholder_ids),
     Place(
@@ -129,8 +154,14 @@ PLACES = (
     Place(Evidence, ("title", "original_name"), _evidence_ids),
 )
 
+# Up to this many terms (a contact and a few merged twins) the rows are first narrowed in SQL
+# by ``icontains``; a whole retention batch is read and matched in Python instead (900 terms ×
+# 6 columns of LIKE would cost more than reading the rows).
+NARROW_IN_SQL = 12
+CHUNK = 2000
 
-def _matching(fields: tuple[str, ...], terms: list[str]) -> Q:
+
+def _matching(fields: tuple[str, ...], terms: Iterable[str]) -> Q:
     match = Q()
     for name in fields:
         for term in terms:
@@ -143,44 +174,121 @@ def _history_model(model: type[Model]) -> type[Model] | None:
     return getattr(history, "model", None) if history is not None else None
 
 
+class _Matcher:
+    """Who of the contacts a text names: the automaton finds candidate terms in one pass; each
+    candidate contact's own pattern (case-insensitive, as the redaction) confirms."""
+
+    def __init__(self, contacts: Sequence[Contact]) -> None:
+        self.patterns: dict[int, re.Pattern[str]] = {}
+        self.automaton = ahocorasick.Automaton()
+        owners: dict[str, set[int]] = {}
+        for contact in contacts:
+            terms = terms_of(contact)
+            if not terms:
+                continue
+            self.patterns[contact.pk] = pattern_of(terms)
+            for term in terms:
+                owners.setdefault(term.lower(), set()).add(contact.pk)
+        for term, pks in owners.items():
+            self.automaton.add_word(term, frozenset(pks))
+        self.terms = list(owners)
+        if owners:
+            self.automaton.make_automaton()
+
+    def who(self, text: str | None) -> set[int]:
+        if not text:
+            return set()
+        candidates: set[int] = set()
+        for _end, pks in self.automaton.iter(text.lower()):
+            candidates |= pks
+        return {pk for pk in candidates if self.patterns[pk].search(text)}
+
+
+def pattern_of(terms: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+
+
+def _scan(
+    place: Place, contacts: Sequence[Contact], matcher: _Matcher
+) -> list[tuple[int, Mention]]:
+    """(contact id, mention) for every field of the place's rows, current and historical, that
+    names one of the contacts."""
+    ids = place.ids(contacts)
+    narrow = _matching(place.fields, matcher.terms) if len(matcher.terms) <= NARROW_IN_SQL else Q()
+    found: list[tuple[int, Mention]] = []
+    rows = place.model._default_manager.filter(pk__in=ids).filter(narrow).order_by("pk")
+    for row in rows.values("pk", *place.fields).iterator(chunk_size=CHUNK):
+        for name in place.fields:
+            for pk in sorted(matcher.who(row[name])):
+                found.append((pk, Mention(place.model, row["pk"], name, row[name])))
+    history = _history_model(place.model)
+    if history is None:
+        return found
+    past = history._default_manager.filter(id__in=ids).filter(narrow).order_by("history_id")
+    for row in past.values("history_id", "id", *place.fields).iterator(chunk_size=CHUNK):
+        for name in place.fields:
+            for pk in sorted(matcher.who(row[name])):
+                found.append(
+                    (pk, Mention(place.model, row["id"], name, row[name], row["history_id"]))
+                )
+    return found
+
+
+def _own(place: Place, contact: Contact, mentions: list[Mention]) -> list[Mention]:
+    """Of the mentions found in several contacts' places, those in this contact's own."""
+    pks = {m.pk for m in mentions}
+    mine = set(
+        place.model._default_manager.filter(pk__in=place.ids([contact]))
+        .filter(pk__in=pks)
+        .values_list("pk", flat=True)
+    )
+    return [m for m in mentions if m.pk in mine]
+
+
+def find_many(contacts: Sequence[Contact]) -> dict[int, list[Mention]]:
+    """For each contact, every field, current or in the audit history, in the places above
+    that names them: each place read once for all of them."""
+    found: dict[int, list[Mention]] = {c.pk: [] for c in contacts}
+    matcher = _Matcher(contacts)
+    if not matcher.terms:
+        return found
+    by_pk = {c.pk: c for c in contacts}
+    for place in PLACES:
+        per_contact: dict[int, list[Mention]] = {}
+        for pk, mention in _scan(place, contacts, matcher):
+            per_contact.setdefault(pk, []).append(mention)
+        for pk, mentions in per_contact.items():
+            found[pk] += mentions if len(contacts) == 1 else _own(place, by_pk[pk], mentions)
+    return found
+
+
 def find(contact: Contact) -> Iterator[Mention]:
     """Every field, current or in the audit history, in the places above that names them."""
-    terms = terms_of(contact)
-    if not terms:
-        return
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
-    for place in PLACES:
-        ids = place.ids(contact)
-        match = _matching(place.fields, terms)
-        rows = place.model._default_manager.filter(pk__in=ids).filter(match)
-        for row in rows.values("pk", *place.fields):
-            for name in place.fields:
-                if row[name] and pattern.search(row[name]):
-                    yield Mention(place.model, row["pk"], name, row[name])
-        history = _history_model(place.model)
-        if history is None:
-            continue
-        past = history._default_manager.filter(id__in=ids).filter(match)
-        for row in past.values("history_id", "id", *place.fields):
-            for name in place.fields:
-                if row[name] and pattern.search(row[name]):
-                    yield Mention(place.model, row["id"], name, row[name], row["history_id"])
+    yield from find_many([contact])[contact.pk]
 
 
-def redact(contact: Contact) -> dict[str, int]:
-    """Replace the contact's name, email and phone with REDACTED wherever find() sees them.
-    Writes straight to the rows, current and historical: a redaction is not a change anyone
-    should see in the history (it would repeat what was removed). Returns rows by table."""
-    terms = terms_of(contact)
-    if not terms:
-        return {}
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
-    counts: dict[str, int] = {}
-    grouped: dict[tuple[type[Model], int, int | None], dict[str, str]] = {}
-    for mention in find(contact):
-        key = (mention.model, mention.pk, mention.history_id)
-        grouped.setdefault(key, {})[mention.field] = pattern.sub(REDACTED, mention.text)
-    for (model, pk, history_id), values in grouped.items():
+def redact_many(contacts: Sequence[Contact]) -> dict[int, dict[str, int]]:
+    """Replace each contact's name, email and phone with REDACTED wherever find_many() sees
+    them. A field naming two of them is written once, with both removed (written one after the
+    other, the second would put back the first from the text read before). Writes straight to
+    the rows, current and historical: a redaction is not a change anyone should see in the
+    history (it would repeat what was removed). Returns, per contact, rows by table."""
+    counts: dict[int, dict[str, int]] = {c.pk: {} for c in contacts}
+    patterns = {c.pk: pattern_of(terms_of(c)) for c in contacts if terms_of(c)}
+    texts: dict[tuple[type[Model], int, int | None], dict[str, str]] = {}
+    named: dict[tuple[type[Model], int, int | None], dict[str, set[int]]] = {}
+    for pk, mentions in find_many(contacts).items():
+        for mention in mentions:
+            key = (mention.model, mention.pk, mention.history_id)
+            texts.setdefault(key, {})[mention.field] = mention.text
+            named.setdefault(key, {}).setdefault(mention.field, set()).add(pk)
+    for key, fields in texts.items():
+        model, pk, history_id = key
+        values = {}
+        for name, text in fields.items():
+            for contact_pk in sorted(named[key][name]):
+                text = patterns[contact_pk].sub(REDACTED, text)
+            values[name] = text
         if history_id is None:
             table = model._meta.db_table
             model._default_manager.filter(pk=pk).update(**values)
@@ -189,5 +297,11 @@ def redact(contact: Contact) -> dict[str, int]:
             assert history is not None
             table = history._meta.db_table
             history._default_manager.filter(history_id=history_id).update(**values)
-        counts[table] = counts.get(table, 0) + 1
+        for contact_pk in set().union(*named[key].values()):
+            counts[contact_pk][table] = counts[contact_pk].get(table, 0) + 1
     return counts
+
+
+def redact(contact: Contact) -> dict[str, int]:
+    """redact_many() for one contact."""
+    return redact_many([contact])[contact.pk]

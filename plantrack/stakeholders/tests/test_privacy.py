@@ -13,7 +13,7 @@ from django.urls import reverse
 from plantrack.core.tests.factories import build_world, make_org, make_user
 from plantrack.directory.models import Membership
 from plantrack.engagement import services as engagement
-from plantrack.stakeholders import privacy, services, subject_access
+from plantrack.stakeholders import mentions, privacy, services, subject_access
 from plantrack.stakeholders.models import (
     AccessLog,
     Contact,
@@ -285,6 +285,65 @@ def test_retention_puts_idle_contacts_up_for_review_then_anonymises_them(world):
     # The organisation-level history stays, with an anonymised participant.
     assert list(Interaction.objects.filter(stakeholder=world.stakeholder)) == [world.interaction]
     assert Erasure.objects.get(contact_id=contact.pk).reason == Erasure.Reason.RETENTION
+
+
+SECOND = "Tomasz Batchable"
+
+
+def _second_contact(world) -> tuple[Contact, Interaction]:
+    """Another contact at another organisation, whose interaction names both people, and an
+    engagement activity (in both their places: the database's register) naming both."""
+    elsewhere = services.stakeholder_create(
+        actor=world.manager, database=world.database, organisation=make_org("Tooting Youth Club")
+    )
+    other = services.contact_create(
+        actor=world.manager, database=world.database, name=SECOND, kind="representative"
+    )
+    theirs = services.interaction_log(
+        actor=world.manager,
+        database=world.database,
+        stakeholder=elsewhere,
+        date=dt.date(2026, 5, 6),
+        summary=f"{SECOND} asked whether {NAME} would join.",
+        contacts=[other],
+    )
+    engagement.activity_update(
+        actor=world.manager,
+        activity=world.activity,
+        description=f"Chaired by {NAME}, minutes by {SECOND}",
+    )
+    return other, theirs
+
+
+def test_a_batch_finds_for_each_contact_what_a_search_of_them_alone_finds(world):
+    other, theirs = _second_contact(world)
+    contacts = list(Contact.objects.filter(pk__in=[world.contact.pk, other.pk]))
+    together = mentions.find_many(contacts)
+    for contact in contacts:
+        assert together[contact.pk] == list(mentions.find(contact))
+    # Their interaction names Priya, but is not in her places (she took no part, and held no
+    # role there): the batch keeps to each contact's own places, as the search of one does.
+    assert not any(m.pk == theirs.pk for m in together[world.contact.pk] if m.model is Interaction)
+    assert any(m.pk == theirs.pk for m in together[other.pk] if m.model is Interaction)
+
+
+def test_the_nightly_run_anonymises_a_batch_and_a_text_naming_two_loses_both(world):
+    other, _ = _second_contact(world)
+    Interaction.objects.update(date=dt.date(2022, 1, 10))
+    for contact in (world.contact, other):
+        _idle(contact, dt.date(2022, 1, 10))
+    privacy.retention_run(on=dt.date(2026, 12, 1))
+    report = privacy.retention_run(on=dt.date(2026, 12, 31))
+    assert report.anonymised == 2
+    description = type(world.activity).objects.get(pk=world.activity.pk).description
+    assert description == f"Chaired by {mentions.REDACTED}, minutes by {mentions.REDACTED}"
+    assert every_value_holding(EMAIL, PHONE, SECOND) == []
+    # Left only where a search of her alone does not look (the other's interaction, above).
+    left = {table for table, _ in every_value_holding(NAME)}
+    assert left == {"stakeholders_interaction", "stakeholders_historicalinteraction"}
+    logs = Erasure.objects.filter(reason=Erasure.Reason.RETENTION)
+    assert {e.contact_id for e in logs} == {world.contact.pk, other.pk}
+    assert all(e.rows.get("engagement_activity") for e in logs)
 
 
 def test_a_steward_keeps_a_contact_under_review_with_a_reason(world):
