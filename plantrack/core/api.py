@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from ninja import Field, Schema
 from ninja.conf import settings
@@ -55,13 +56,16 @@ def json_response(data) -> HttpResponse:
 
 
 class Mapped:
-    """A queryset the paginator can count and slice, shaping only the rows on the page."""
+    """A queryset (or a sequence that reads only what is sliced) the paginator can count and
+    slice, shaping only the rows on the page."""
 
     def __init__(self, queryset, shape):
         self.queryset, self.shape = queryset, shape
 
     def __len__(self) -> int:
-        return self.queryset.count()
+        if isinstance(self.queryset, QuerySet):
+            return self.queryset.count()
+        return len(self.queryset)
 
     def __getitem__(self, item):
         return [self.shape(row) for row in self.queryset[item]]

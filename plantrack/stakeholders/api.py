@@ -6,7 +6,7 @@ and every answer carrying them is logged (``services.personal_data_read``)."""
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -376,7 +376,7 @@ def log_interaction(request, database_id: Id, payload: InteractionIn):
 # --- Contacts -------------------------------------------------------------------------------
 
 
-def _contacts_everywhere(user, q: str) -> QuerySet[Contact]:
+def _contacts_everywhere(user, q: str) -> QuerySet[Contact] | selectors.SearchResults:
     """``selectors.contacts_search`` over every database the user reads: an address is
     searched only in the databases where they keep contacts (contact managers, stewards)."""
     rows = selectors.contacts_visible_to(user).exclude(state__in=Contact.HIDDEN)
@@ -389,10 +389,8 @@ def _contacts_everywhere(user, q: str) -> QuerySet[Contact]:
                 role__in=[DatabaseRole.Role.CONTACT_MANAGER, DatabaseRole.Role.DATA_STEWARD],
             ).values("database_id")
             match |= selectors.search_match(q, by_email=True) & Q(database_id__in=keeps)
-        rows = rows.filter(match)
-    return rows.prefetch_related(
-        Prefetch("roles", queryset=Role.objects.select_related("stakeholder__organisation"))
-    ).order_by("name", "pk")
+        return selectors.SearchResults(rows, match)
+    return selectors.with_roles(rows).order_by("name", "pk")
 
 
 @router.get("/contacts", response={200: list[ContactOut], **READ_ONE})

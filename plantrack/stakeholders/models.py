@@ -287,10 +287,20 @@ class Contact(models.Model):
             models.Index(fields=["database", "name"], name="stakeholders_contact_name"),
             models.Index(fields=["database", "email"], name="stakeholders_contact_email"),
             models.Index(fields=["database", "state"], name="stakeholders_contact_state"),
-            models.Index(fields=["database", "surname_key"], name="stakeholders_contact_surname"),
-            models.Index(fields=["database", "given_key"], name="stakeholders_contact_given"),
+            # The search keys, with what a search filters and orders by: a search is counted
+            # and paged from these alone (selectors.SearchResults).
+            models.Index(
+                fields=["database", "surname_key", "state", "name"],
+                name="stakeholders_contact_surname",
+            ),
+            models.Index(
+                fields=["database", "given_key", "state", "name"], name="stakeholders_contact_given"
+            ),
             models.Index(fields=["database", "phone_key"], name="stakeholders_contact_phone"),
-            models.Index(fields=["database", "name_key"], name="stakeholders_contact_namekey"),
+            models.Index(
+                fields=["database", "name_key", "state", "name"],
+                name="stakeholders_contact_namekey",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.accounts.http import SignedInRequest
-from plantrack.core.cache import cached
+from plantrack.core.cache import cached, query_key
 from plantrack.core.concurrency import protect
 from plantrack.core.services import require
 from plantrack.core.views import errors_on, paginate, refusal_as_message
@@ -193,10 +193,10 @@ def stakeholder_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     return render(request, "stakeholders/stakeholder_detail.html", context)
 
 
-# The names of staff and engagement activities in a timeline are the directory's and the
-# register's, whose changes do not move the database's version: a cached page of it is kept
-# five minutes at most.
-TIMELINE_SECONDS = 300
+# The names of staff, organisations and engagement activities in a timeline or a list of
+# contacts are the directory's and the register's, whose changes do not move the database's
+# version: a cached page of either is kept five minutes at most.
+CACHED_PAGE_SECONDS = 300
 
 
 def _timeline_html(request: SignedInRequest, stakeholder) -> str:
@@ -210,7 +210,7 @@ def _timeline_html(request: SignedInRequest, stakeholder) -> str:
         template = "stakeholders/stakeholder_detail.html#timeline"
         return render_to_string(template, {"timeline": rows}, request)
 
-    return mark_safe(cached(key, build, TIMELINE_SECONDS))
+    return mark_safe(cached(key, build, CACHED_PAGE_SECONDS))
 
 
 @require_http_methods(["GET", "POST"])
@@ -323,16 +323,36 @@ def contacts(request: SignedInRequest, pk: int) -> HttpResponse:
     access = selectors.database_access(request.user, database)
     form = ContactSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    rows = selectors.contacts_search(database, q, by_email=access.can_edit)
     context = {
         "nav_section": NAV,
         "database": database,
         "access": access,
         "form": form,
-        "q": q,
-        "page": paginate(request, rows, selectors.PAGE_SIZE),
+        "results_html": _contacts_html(request, database, q, by_email=access.can_edit),
     }
     return render(request, "stakeholders/contacts.html", context)
+
+
+def _contacts_html(request: SignedInRequest, database, q: str, *, by_email: bool) -> str:
+    """The contacts found and their page, cached under the database's version like the
+    timeline (names, roles and kinds: what every reader of the database sees; an address
+    search only for those who may search by address, hence ``by_email`` in the key)."""
+    key = (
+        "stakeholder-contacts",
+        database.pk,
+        database.version,
+        by_email,
+        query_key(request.GET),
+        request.GET.get("page", "1"),
+    )
+
+    def build() -> str:
+        rows = selectors.contacts_search(database, q, by_email=by_email)
+        page = paginate(request, rows, selectors.PAGE_SIZE)
+        context = {"q": q, "page": page}
+        return render_to_string("stakeholders/contacts.html#results", context, request)
+
+    return mark_safe(cached(key, build, CACHED_PAGE_SECONDS))
 
 
 @require_http_methods(["GET", "POST"])

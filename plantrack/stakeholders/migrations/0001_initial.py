@@ -8,699 +8,2183 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('directory', '0003_area'),
-        ('engagement', '0006_evaluation_tallies'),
+        ("directory", "0003_area"),
+        ("engagement", "0006_evaluation_tallies"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Database',
+            name="Database",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(blank=True, max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)])),
-                ('dpo_contact', models.CharField(blank=True, max_length=300, verbose_name='data protection officer contact')),
-                ('version', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='stakeholder_database', to='directory.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        max_length=20000,
+                        validators=[django.core.validators.MaxLengthValidator(20000)],
+                    ),
+                ),
+                (
+                    "dpo_contact",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="data protection officer contact"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stakeholder_database",
+                        to="directory.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name'],
+                "ordering": ["organisation__name"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('representative', 'Community representative'), ('professional', 'Partner professional'), ('resident', 'Resident'), ('business', 'Business contact'), ('elected', 'Elected representative'), ('other', 'Other')], default='other', max_length=20)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('address', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)])),
-                ('notes', models.TextField(blank=True, max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)])),
-                ('do_not_contact', models.BooleanField(default=False)),
-                ('by_email', models.BooleanField(default=True, verbose_name='may be emailed')),
-                ('by_phone', models.BooleanField(default=True, verbose_name='may be phoned')),
-                ('by_post', models.BooleanField(default=True, verbose_name='may be written to')),
-                ('email_bounced_on', models.DateField(blank=True, null=True)),
-                ('verified_on', models.DateField(blank=True, help_text='When the details were last confirmed as right', null=True)),
-                ('source', models.CharField(blank=True, max_length=200)),
-                ('from_third_party', models.BooleanField(default=False)),
-                ('notice_given_on', models.DateField(blank=True, null=True)),
-                ('notice_due_on', models.DateField(blank=True, db_index=True, null=True)),
-                ('last_interaction_on', models.DateField(blank=True, editable=False, null=True)),
-                ('state', models.CharField(choices=[('active', 'Active'), ('review', 'Due for retention review'), ('anonymised', 'Anonymised'), ('merged', 'Merged into another contact')], default='active', max_length=12)),
-                ('kept_on', models.DateField(blank=True, null=True, verbose_name='kept at review on')),
-                ('kept_reason', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='why kept')),
-                ('review_from', models.DateField(blank=True, editable=False, null=True)),
-                ('anonymise_on', models.DateField(blank=True, db_index=True, editable=False, null=True)),
-                ('anonymised_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('name_key', models.CharField(blank=True, editable=False, max_length=200)),
-                ('surname_key', models.CharField(blank=True, editable=False, max_length=100)),
-                ('phone_key', models.CharField(blank=True, editable=False, max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('areas', models.ManyToManyField(blank=True, related_name='stakeholder_contacts', to='directory.area')),
-                ('database', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='stakeholders.database')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("representative", "Community representative"),
+                            ("professional", "Partner professional"),
+                            ("resident", "Resident"),
+                            ("business", "Business contact"),
+                            ("elected", "Elected representative"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                (
+                    "address",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True,
+                        max_length=20000,
+                        validators=[django.core.validators.MaxLengthValidator(20000)],
+                    ),
+                ),
+                ("do_not_contact", models.BooleanField(default=False)),
+                ("by_email", models.BooleanField(default=True, verbose_name="may be emailed")),
+                ("by_phone", models.BooleanField(default=True, verbose_name="may be phoned")),
+                ("by_post", models.BooleanField(default=True, verbose_name="may be written to")),
+                ("email_bounced_on", models.DateField(blank=True, null=True)),
+                (
+                    "verified_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When the details were last confirmed as right",
+                        null=True,
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=200)),
+                ("from_third_party", models.BooleanField(default=False)),
+                ("notice_given_on", models.DateField(blank=True, null=True)),
+                ("notice_due_on", models.DateField(blank=True, db_index=True, null=True)),
+                ("last_interaction_on", models.DateField(blank=True, editable=False, null=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("review", "Due for retention review"),
+                            ("anonymised", "Anonymised"),
+                            ("merged", "Merged into another contact"),
+                        ],
+                        default="active",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "kept_on",
+                    models.DateField(blank=True, null=True, verbose_name="kept at review on"),
+                ),
+                (
+                    "kept_reason",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                        verbose_name="why kept",
+                    ),
+                ),
+                ("review_from", models.DateField(blank=True, editable=False, null=True)),
+                (
+                    "anonymise_on",
+                    models.DateField(blank=True, db_index=True, editable=False, null=True),
+                ),
+                ("anonymised_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("name_key", models.CharField(blank=True, editable=False, max_length=200)),
+                ("surname_key", models.CharField(blank=True, editable=False, max_length=100)),
+                ("phone_key", models.CharField(blank=True, editable=False, max_length=20)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "areas",
+                    models.ManyToManyField(
+                        blank=True, related_name="stakeholder_contacts", to="directory.area"
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="stakeholders.database",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Erasure',
+            name="Erasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contact_id', models.PositiveIntegerField(db_index=True)),
-                ('erased_at', models.DateTimeField(auto_now_add=True)),
-                ('reason', models.CharField(choices=[('request', 'Erased at their request'), ('retention', 'Anonymised at the end of its retention period'), ('steward', 'Anonymised by a data steward')], default='request', max_length=10)),
-                ('rows', models.JSONField(default=dict)),
-                ('database', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='erasures', to='stakeholders.database')),
-                ('erased_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("contact_id", models.PositiveIntegerField(db_index=True)),
+                ("erased_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("request", "Erased at their request"),
+                            ("retention", "Anonymised at the end of its retention period"),
+                            ("steward", "Anonymised by a data steward"),
+                        ],
+                        default="request",
+                        max_length=10,
+                    ),
+                ),
+                ("rows", models.JSONField(default=dict)),
+                (
+                    "database",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="erasures",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "erased_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-erased_at', '-id'],
+                "ordering": ["-erased_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalDatabase',
+            name="HistoricalDatabase",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('description', models.TextField(blank=True, max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)])),
-                ('dpo_contact', models.CharField(blank=True, max_length=300, verbose_name='data protection officer contact')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='directory.organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        max_length=20000,
+                        validators=[django.core.validators.MaxLengthValidator(20000)],
+                    ),
+                ),
+                (
+                    "dpo_contact",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="data protection officer contact"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="directory.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical database',
-                'verbose_name_plural': 'historical databases',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalDatabaseRole',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('contact_manager', 'Contact manager: keeps contacts and their details'), ('data_steward', 'Data steward: retention, subject access, erasure, the access log')], max_length=20)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('database', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.database')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical database role',
-                'verbose_name_plural': 'historical database roles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPrivacyNotice',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.CharField(max_length=40)),
-                ('published_on', models.DateField()),
-                ('url', models.URLField(blank=True, verbose_name='address of the notice')),
-                ('text', models.TextField(max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='text of the notice')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('database', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.database')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical privacy notice',
-                'verbose_name_plural': 'historical privacy notices',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPurpose',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)])),
-                ('default_basis', models.CharField(choices=[('public_task', 'Public task'), ('consent', 'Consent'), ('legitimate', 'Legitimate interests'), ('legal', 'Legal obligation'), ('contract', 'Contract'), ('vital', 'Vital interests')], default='public_task', max_length=20)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('database', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.database')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical purpose',
-                'verbose_name_plural': 'historical purposes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalRetentionRule',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('representative', 'Community representative'), ('professional', 'Partner professional'), ('resident', 'Resident'), ('business', 'Business contact'), ('elected', 'Elected representative'), ('other', 'Other')], max_length=20)),
-                ('months', models.PositiveSmallIntegerField(default=36)),
-                ('warning_days', models.PositiveSmallIntegerField(default=30)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('database', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.database')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical retention rule',
-                'verbose_name_plural': 'historical retention rules',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalStakeholder',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('category', models.CharField(choices=[('community', 'Community group'), ('faith', 'Faith group'), ('residents', "Residents' or tenants' association"), ('education', 'School, college or PRU'), ('business', 'Business'), ('youth', 'Youth service'), ('charity', 'Charity or voluntary group'), ('advisory', 'Advisory or independent group'), ('statutory', 'Statutory partner'), ('other', 'Other')], default='other', max_length=20)),
-                ('influence', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Low'), (2, 'Medium'), (3, 'High')], null=True)),
-                ('interest', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Low'), (2, 'Medium'), (3, 'High')], null=True)),
-                ('contact_every_days', models.PositiveSmallIntegerField(blank=True, help_text='How often we should be in touch, e.g. 90 for once a quarter', null=True, verbose_name='expected contact (days)')),
-                ('notes', models.TextField(blank=True, max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='about the relationship')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('database', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.database')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='directory.organisation')),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, help_text='The member of staff who keeps this relationship', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='directory.person', verbose_name='relationship owner')),
-            ],
-            options={
-                'verbose_name': 'historical stakeholder',
-                'verbose_name_plural': 'historical stakeholders',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Interaction',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('meeting', 'Meeting'), ('call', 'Phone call'), ('email', 'Email'), ('event', 'Event'), ('visit', 'Visit'), ('letter', 'Letter'), ('other', 'Other')], default='meeting', max_length=10)),
-                ('date', models.DateField()),
-                ('summary', models.TextField(max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)])),
-                ('issues', models.TextField(blank=True, max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='issues raised')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('activity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='stakeholder_interactions', to='engagement.activity')),
-                ('contacts', models.ManyToManyField(blank=True, related_name='interactions', to='stakeholders.contact', verbose_name='who took part')),
-                ('database', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interactions', to='stakeholders.database')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.ManyToManyField(blank=True, related_name='stakeholder_interactions', to='directory.person', verbose_name='our staff')),
-            ],
-            options={
-                'ordering': ['-date', '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalFollowUp',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.TextField(max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)])),
-                ('due_on', models.DateField()),
-                ('done', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('contact', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.contact', verbose_name='contact who owns it')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='directory.person')),
-                ('interaction', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.interaction')),
-            ],
-            options={
-                'verbose_name': 'historical follow up',
-                'verbose_name_plural': 'historical follow ups',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='FollowUp',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.TextField(max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)])),
-                ('due_on', models.DateField()),
-                ('done', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups', to='stakeholders.contact', verbose_name='contact who owns it')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='directory.person')),
-                ('interaction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='stakeholders.interaction')),
-            ],
-            options={
-                'ordering': ['done', 'due_on', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='List',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)])),
-                ('contacts', models.ManyToManyField(blank=True, related_name='lists', to='stakeholders.contact')),
-                ('database', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lists', to='stakeholders.database')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='stakeholders.list')),
-            ],
-            options={
-                'ordering': ['name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalList',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)])),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('database', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.database')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.list')),
-            ],
-            options={
-                'verbose_name': 'historical list',
-                'verbose_name_plural': 'historical lists',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical database",
+                "verbose_name_plural": "historical databases",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Merge',
+            name="HistoricalDatabaseRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('moved', models.JSONField(default=dict)),
-                ('merged_at', models.DateTimeField(auto_now_add=True)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('database', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='merges', to='stakeholders.database')),
-                ('kept', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='merges_kept', to='stakeholders.contact')),
-                ('merged', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='merges_into', to='stakeholders.contact')),
-                ('merged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            (
+                                "contact_manager",
+                                "Contact manager: keeps contacts and their details",
+                            ),
+                            (
+                                "data_steward",
+                                "Data steward: retention, subject access, erasure, the access log",
+                            ),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-merged_at', '-id'],
+                "verbose_name": "historical database role",
+                "verbose_name_plural": "historical database roles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalPrivacyNotice",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=40)),
+                ("published_on", models.DateField()),
+                ("url", models.URLField(blank=True, verbose_name="address of the notice")),
+                (
+                    "text",
+                    models.TextField(
+                        max_length=20000,
+                        validators=[django.core.validators.MaxLengthValidator(20000)],
+                        verbose_name="text of the notice",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical privacy notice",
+                "verbose_name_plural": "historical privacy notices",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalPurpose",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                    ),
+                ),
+                (
+                    "default_basis",
+                    models.CharField(
+                        choices=[
+                            ("public_task", "Public task"),
+                            ("consent", "Consent"),
+                            ("legitimate", "Legitimate interests"),
+                            ("legal", "Legal obligation"),
+                            ("contract", "Contract"),
+                            ("vital", "Vital interests"),
+                        ],
+                        default="public_task",
+                        max_length=20,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical purpose",
+                "verbose_name_plural": "historical purposes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalRetentionRule",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("representative", "Community representative"),
+                            ("professional", "Partner professional"),
+                            ("resident", "Resident"),
+                            ("business", "Business contact"),
+                            ("elected", "Elected representative"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("months", models.PositiveSmallIntegerField(default=36)),
+                ("warning_days", models.PositiveSmallIntegerField(default=30)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical retention rule",
+                "verbose_name_plural": "historical retention rules",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalStakeholder",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("community", "Community group"),
+                            ("faith", "Faith group"),
+                            ("residents", "Residents' or tenants' association"),
+                            ("education", "School, college or PRU"),
+                            ("business", "Business"),
+                            ("youth", "Youth service"),
+                            ("charity", "Charity or voluntary group"),
+                            ("advisory", "Advisory or independent group"),
+                            ("statutory", "Statutory partner"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "influence",
+                    models.PositiveSmallIntegerField(
+                        blank=True, choices=[(1, "Low"), (2, "Medium"), (3, "High")], null=True
+                    ),
+                ),
+                (
+                    "interest",
+                    models.PositiveSmallIntegerField(
+                        blank=True, choices=[(1, "Low"), (2, "Medium"), (3, "High")], null=True
+                    ),
+                ),
+                (
+                    "contact_every_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="How often we should be in touch, e.g. 90 for once a quarter",
+                        null=True,
+                        verbose_name="expected contact (days)",
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True,
+                        max_length=20000,
+                        validators=[django.core.validators.MaxLengthValidator(20000)],
+                        verbose_name="about the relationship",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="directory.organisation",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The member of staff who keeps this relationship",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="directory.person",
+                        verbose_name="relationship owner",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical stakeholder",
+                "verbose_name_plural": "historical stakeholders",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Interaction",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("meeting", "Meeting"),
+                            ("call", "Phone call"),
+                            ("email", "Email"),
+                            ("event", "Event"),
+                            ("visit", "Visit"),
+                            ("letter", "Letter"),
+                            ("other", "Other"),
+                        ],
+                        default="meeting",
+                        max_length=10,
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "summary",
+                    models.TextField(
+                        max_length=20000,
+                        validators=[django.core.validators.MaxLengthValidator(20000)],
+                    ),
+                ),
+                (
+                    "issues",
+                    models.TextField(
+                        blank=True,
+                        max_length=20000,
+                        validators=[django.core.validators.MaxLengthValidator(20000)],
+                        verbose_name="issues raised",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="stakeholder_interactions",
+                        to="engagement.activity",
+                    ),
+                ),
+                (
+                    "contacts",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="interactions",
+                        to="stakeholders.contact",
+                        verbose_name="who took part",
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interactions",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="stakeholder_interactions",
+                        to="directory.person",
+                        verbose_name="our staff",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PrivacyNotice',
+            name="HistoricalFollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=40)),
-                ('published_on', models.DateField()),
-                ('url', models.URLField(blank=True, verbose_name='address of the notice')),
-                ('text', models.TextField(max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='text of the notice')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('database', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='privacy_notices', to='stakeholders.database')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.TextField(
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                    ),
+                ),
+                ("due_on", models.DateField()),
+                ("done", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.contact",
+                        verbose_name="contact who owns it",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="directory.person",
+                    ),
+                ),
+                (
+                    "interaction",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.interaction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_on', '-id'],
+                "verbose_name": "historical follow up",
+                "verbose_name_plural": "historical follow ups",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="FollowUp",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.TextField(
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                    ),
+                ),
+                ("due_on", models.DateField()),
+                ("done", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="follow_ups",
+                        to="stakeholders.contact",
+                        verbose_name="contact who owns it",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="directory.person",
+                    ),
+                ),
+                (
+                    "interaction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="stakeholders.interaction",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["done", "due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalContact',
+            name="List",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('representative', 'Community representative'), ('professional', 'Partner professional'), ('resident', 'Resident'), ('business', 'Business contact'), ('elected', 'Elected representative'), ('other', 'Other')], default='other', max_length=20)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('address', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)])),
-                ('notes', models.TextField(blank=True, max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)])),
-                ('do_not_contact', models.BooleanField(default=False)),
-                ('by_email', models.BooleanField(default=True, verbose_name='may be emailed')),
-                ('by_phone', models.BooleanField(default=True, verbose_name='may be phoned')),
-                ('by_post', models.BooleanField(default=True, verbose_name='may be written to')),
-                ('email_bounced_on', models.DateField(blank=True, null=True)),
-                ('verified_on', models.DateField(blank=True, help_text='When the details were last confirmed as right', null=True)),
-                ('source', models.CharField(blank=True, max_length=200)),
-                ('from_third_party', models.BooleanField(default=False)),
-                ('notice_given_on', models.DateField(blank=True, null=True)),
-                ('notice_due_on', models.DateField(blank=True, db_index=True, null=True)),
-                ('state', models.CharField(choices=[('active', 'Active'), ('review', 'Due for retention review'), ('anonymised', 'Anonymised'), ('merged', 'Merged into another contact')], default='active', max_length=12)),
-                ('kept_on', models.DateField(blank=True, null=True, verbose_name='kept at review on')),
-                ('kept_reason', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='why kept')),
-                ('anonymised_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('database', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.database')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('notice', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.privacynotice', verbose_name='privacy notice given')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                    ),
+                ),
+                (
+                    "contacts",
+                    models.ManyToManyField(
+                        blank=True, related_name="lists", to="stakeholders.contact"
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lists",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="stakeholders.list",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical contact',
-                'verbose_name_plural': 'historical contacts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "ordering": ["name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalList",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.list",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical list",
+                "verbose_name_plural": "historical lists",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Merge",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("moved", models.JSONField(default=dict)),
+                ("merged_at", models.DateTimeField(auto_now_add=True)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "database",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="merges",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "kept",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="merges_kept",
+                        to="stakeholders.contact",
+                    ),
+                ),
+                (
+                    "merged",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="merges_into",
+                        to="stakeholders.contact",
+                    ),
+                ),
+                (
+                    "merged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-merged_at", "-id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="PrivacyNotice",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=40)),
+                ("published_on", models.DateField()),
+                ("url", models.URLField(blank=True, verbose_name="address of the notice")),
+                (
+                    "text",
+                    models.TextField(
+                        max_length=20000,
+                        validators=[django.core.validators.MaxLengthValidator(20000)],
+                        verbose_name="text of the notice",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "database",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="privacy_notices",
+                        to="stakeholders.database",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-published_on", "-id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalContact",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("representative", "Community representative"),
+                            ("professional", "Partner professional"),
+                            ("resident", "Resident"),
+                            ("business", "Business contact"),
+                            ("elected", "Elected representative"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                (
+                    "address",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True,
+                        max_length=20000,
+                        validators=[django.core.validators.MaxLengthValidator(20000)],
+                    ),
+                ),
+                ("do_not_contact", models.BooleanField(default=False)),
+                ("by_email", models.BooleanField(default=True, verbose_name="may be emailed")),
+                ("by_phone", models.BooleanField(default=True, verbose_name="may be phoned")),
+                ("by_post", models.BooleanField(default=True, verbose_name="may be written to")),
+                ("email_bounced_on", models.DateField(blank=True, null=True)),
+                (
+                    "verified_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When the details were last confirmed as right",
+                        null=True,
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=200)),
+                ("from_third_party", models.BooleanField(default=False)),
+                ("notice_given_on", models.DateField(blank=True, null=True)),
+                ("notice_due_on", models.DateField(blank=True, db_index=True, null=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("review", "Due for retention review"),
+                            ("anonymised", "Anonymised"),
+                            ("merged", "Merged into another contact"),
+                        ],
+                        default="active",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "kept_on",
+                    models.DateField(blank=True, null=True, verbose_name="kept at review on"),
+                ),
+                (
+                    "kept_reason",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                        verbose_name="why kept",
+                    ),
+                ),
+                ("anonymised_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.privacynotice",
+                        verbose_name="privacy notice given",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical contact",
+                "verbose_name_plural": "historical contacts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='notice',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='stakeholders.privacynotice', verbose_name='privacy notice given'),
+            model_name="contact",
+            name="notice",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="contacts",
+                to="stakeholders.privacynotice",
+                verbose_name="privacy notice given",
+            ),
         ),
         migrations.CreateModel(
-            name='Purpose',
+            name="Purpose",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)])),
-                ('default_basis', models.CharField(choices=[('public_task', 'Public task'), ('consent', 'Consent'), ('legitimate', 'Legitimate interests'), ('legal', 'Legal obligation'), ('contract', 'Contract'), ('vital', 'Vital interests')], default='public_task', max_length=20)),
-                ('database', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='purposes', to='stakeholders.database')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                    ),
+                ),
+                (
+                    "default_basis",
+                    models.CharField(
+                        choices=[
+                            ("public_task", "Public task"),
+                            ("consent", "Consent"),
+                            ("legitimate", "Legitimate interests"),
+                            ("legal", "Legal obligation"),
+                            ("contract", "Contract"),
+                            ("vital", "Vital interests"),
+                        ],
+                        default="public_task",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="purposes",
+                        to="stakeholders.database",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalBasis',
+            name="HistoricalBasis",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('public_task', 'Public task'), ('consent', 'Consent'), ('legitimate', 'Legitimate interests'), ('legal', 'Legal obligation'), ('contract', 'Contract'), ('vital', 'Vital interests')], max_length=20, verbose_name='lawful basis')),
-                ('consent_on', models.DateField(blank=True, null=True, verbose_name='consent given on')),
-                ('consent_source', models.CharField(blank=True, max_length=200, verbose_name='how consent was given')),
-                ('consent_wording', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='the words shown')),
-                ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='consent withdrawn on')),
-                ('review_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('contact', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.contact')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('purpose', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.purpose')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("public_task", "Public task"),
+                            ("consent", "Consent"),
+                            ("legitimate", "Legitimate interests"),
+                            ("legal", "Legal obligation"),
+                            ("contract", "Contract"),
+                            ("vital", "Vital interests"),
+                        ],
+                        max_length=20,
+                        verbose_name="lawful basis",
+                    ),
+                ),
+                (
+                    "consent_on",
+                    models.DateField(blank=True, null=True, verbose_name="consent given on"),
+                ),
+                (
+                    "consent_source",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="how consent was given"
+                    ),
+                ),
+                (
+                    "consent_wording",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                        verbose_name="the words shown",
+                    ),
+                ),
+                (
+                    "withdrawn_on",
+                    models.DateField(blank=True, null=True, verbose_name="consent withdrawn on"),
+                ),
+                ("review_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.contact",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.purpose",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical basis',
-                'verbose_name_plural': 'historical bases',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical basis",
+                "verbose_name_plural": "historical bases",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Basis',
+            name="Basis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('public_task', 'Public task'), ('consent', 'Consent'), ('legitimate', 'Legitimate interests'), ('legal', 'Legal obligation'), ('contract', 'Contract'), ('vital', 'Vital interests')], max_length=20, verbose_name='lawful basis')),
-                ('consent_on', models.DateField(blank=True, null=True, verbose_name='consent given on')),
-                ('consent_source', models.CharField(blank=True, max_length=200, verbose_name='how consent was given')),
-                ('consent_wording', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='the words shown')),
-                ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='consent withdrawn on')),
-                ('review_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bases', to='stakeholders.contact')),
-                ('purpose', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bases', to='stakeholders.purpose')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("public_task", "Public task"),
+                            ("consent", "Consent"),
+                            ("legitimate", "Legitimate interests"),
+                            ("legal", "Legal obligation"),
+                            ("contract", "Contract"),
+                            ("vital", "Vital interests"),
+                        ],
+                        max_length=20,
+                        verbose_name="lawful basis",
+                    ),
+                ),
+                (
+                    "consent_on",
+                    models.DateField(blank=True, null=True, verbose_name="consent given on"),
+                ),
+                (
+                    "consent_source",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="how consent was given"
+                    ),
+                ),
+                (
+                    "consent_wording",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                        verbose_name="the words shown",
+                    ),
+                ),
+                (
+                    "withdrawn_on",
+                    models.DateField(blank=True, null=True, verbose_name="consent withdrawn on"),
+                ),
+                ("review_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bases",
+                        to="stakeholders.contact",
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bases",
+                        to="stakeholders.purpose",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'bases',
-                'ordering': ['purpose__name'],
+                "verbose_name_plural": "bases",
+                "ordering": ["purpose__name"],
             },
         ),
         migrations.CreateModel(
-            name='RetentionRule',
+            name="RetentionRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('representative', 'Community representative'), ('professional', 'Partner professional'), ('resident', 'Resident'), ('business', 'Business contact'), ('elected', 'Elected representative'), ('other', 'Other')], max_length=20)),
-                ('months', models.PositiveSmallIntegerField(default=36)),
-                ('warning_days', models.PositiveSmallIntegerField(default=30)),
-                ('database', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='retention', to='stakeholders.database')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("representative", "Community representative"),
+                            ("professional", "Partner professional"),
+                            ("resident", "Resident"),
+                            ("business", "Business contact"),
+                            ("elected", "Elected representative"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("months", models.PositiveSmallIntegerField(default=36)),
+                ("warning_days", models.PositiveSmallIntegerField(default=30)),
+                (
+                    "database",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="retention",
+                        to="stakeholders.database",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind'],
+                "ordering": ["kind"],
             },
         ),
         migrations.CreateModel(
-            name='Stakeholder',
+            name="Stakeholder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('community', 'Community group'), ('faith', 'Faith group'), ('residents', "Residents' or tenants' association"), ('education', 'School, college or PRU'), ('business', 'Business'), ('youth', 'Youth service'), ('charity', 'Charity or voluntary group'), ('advisory', 'Advisory or independent group'), ('statutory', 'Statutory partner'), ('other', 'Other')], default='other', max_length=20)),
-                ('influence', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Low'), (2, 'Medium'), (3, 'High')], null=True)),
-                ('interest', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Low'), (2, 'Medium'), (3, 'High')], null=True)),
-                ('contact_every_days', models.PositiveSmallIntegerField(blank=True, help_text='How often we should be in touch, e.g. 90 for once a quarter', null=True, verbose_name='expected contact (days)')),
-                ('last_contact_on', models.DateField(blank=True, editable=False, null=True)),
-                ('contact_due_on', models.DateField(blank=True, db_index=True, editable=False, null=True)),
-                ('notes', models.TextField(blank=True, max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='about the relationship')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('areas', models.ManyToManyField(blank=True, related_name='stakeholders', to='directory.area')),
-                ('database', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stakeholders', to='stakeholders.database')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stakeholder_links', to='directory.organisation')),
-                ('owner', models.ForeignKey(blank=True, help_text='The member of staff who keeps this relationship', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='stakeholders_owned', to='directory.person', verbose_name='relationship owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("community", "Community group"),
+                            ("faith", "Faith group"),
+                            ("residents", "Residents' or tenants' association"),
+                            ("education", "School, college or PRU"),
+                            ("business", "Business"),
+                            ("youth", "Youth service"),
+                            ("charity", "Charity or voluntary group"),
+                            ("advisory", "Advisory or independent group"),
+                            ("statutory", "Statutory partner"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "influence",
+                    models.PositiveSmallIntegerField(
+                        blank=True, choices=[(1, "Low"), (2, "Medium"), (3, "High")], null=True
+                    ),
+                ),
+                (
+                    "interest",
+                    models.PositiveSmallIntegerField(
+                        blank=True, choices=[(1, "Low"), (2, "Medium"), (3, "High")], null=True
+                    ),
+                ),
+                (
+                    "contact_every_days",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="How often we should be in touch, e.g. 90 for once a quarter",
+                        null=True,
+                        verbose_name="expected contact (days)",
+                    ),
+                ),
+                ("last_contact_on", models.DateField(blank=True, editable=False, null=True)),
+                (
+                    "contact_due_on",
+                    models.DateField(blank=True, db_index=True, editable=False, null=True),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True,
+                        max_length=20000,
+                        validators=[django.core.validators.MaxLengthValidator(20000)],
+                        verbose_name="about the relationship",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "areas",
+                    models.ManyToManyField(
+                        blank=True, related_name="stakeholders", to="directory.area"
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stakeholders",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stakeholder_links",
+                        to="directory.organisation",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The member of staff who keeps this relationship",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="stakeholders_owned",
+                        to="directory.person",
+                        verbose_name="relationship owner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name'],
+                "ordering": ["organisation__name"],
             },
         ),
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('since', models.DateField(blank=True, null=True)),
-                ('main', models.BooleanField(default=False, help_text='The first role to contact', verbose_name='main contact point')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='roles', to='stakeholders.contact')),
-                ('stakeholder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='stakeholders.stakeholder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("since", models.DateField(blank=True, null=True)),
+                (
+                    "main",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The first role to contact",
+                        verbose_name="main contact point",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="roles",
+                        to="stakeholders.contact",
+                    ),
+                ),
+                (
+                    "stakeholder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="stakeholders.stakeholder",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-main', 'title', 'id'],
+                "ordering": ["-main", "title", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('influence', models.PositiveSmallIntegerField(choices=[(1, 'Low'), (2, 'Medium'), (3, 'High')])),
-                ('interest', models.PositiveSmallIntegerField(choices=[(1, 'Low'), (2, 'Medium'), (3, 'High')])),
-                ('rated_on', models.DateField()),
-                ('reason', models.TextField(blank=True, max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)])),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('rated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('stakeholder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='stakeholders.stakeholder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "influence",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Low"), (2, "Medium"), (3, "High")]
+                    ),
+                ),
+                (
+                    "interest",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Low"), (2, "Medium"), (3, "High")]
+                    ),
+                ),
+                ("rated_on", models.DateField()),
+                (
+                    "reason",
+                    models.TextField(
+                        blank=True,
+                        max_length=1000,
+                        validators=[django.core.validators.MaxLengthValidator(1000)],
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "rated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "stakeholder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="stakeholders.stakeholder",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-rated_on', '-id'],
+                "ordering": ["-rated_on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='list',
-            name='stakeholders',
-            field=models.ManyToManyField(blank=True, related_name='lists', to='stakeholders.stakeholder'),
+            model_name="list",
+            name="stakeholders",
+            field=models.ManyToManyField(
+                blank=True, related_name="lists", to="stakeholders.stakeholder"
+            ),
         ),
         migrations.AddField(
-            model_name='interaction',
-            name='stakeholder',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='interactions', to='stakeholders.stakeholder'),
+            model_name="interaction",
+            name="stakeholder",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="interactions",
+                to="stakeholders.stakeholder",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalRole',
+            name="HistoricalRole",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('since', models.DateField(blank=True, null=True)),
-                ('main', models.BooleanField(default=False, help_text='The first role to contact', verbose_name='main contact point')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('contact', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.contact')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('stakeholder', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.stakeholder')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("since", models.DateField(blank=True, null=True)),
+                (
+                    "main",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The first role to contact",
+                        verbose_name="main contact point",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.contact",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "stakeholder",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.stakeholder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical role',
-                'verbose_name_plural': 'historical roles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical role",
+                "verbose_name_plural": "historical roles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalInteraction',
+            name="HistoricalInteraction",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('meeting', 'Meeting'), ('call', 'Phone call'), ('email', 'Email'), ('event', 'Event'), ('visit', 'Visit'), ('letter', 'Letter'), ('other', 'Other')], default='meeting', max_length=10)),
-                ('date', models.DateField()),
-                ('summary', models.TextField(max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)])),
-                ('issues', models.TextField(blank=True, max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000)], verbose_name='issues raised')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('activity', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='engagement.activity')),
-                ('database', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.database')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('stakeholder', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='stakeholders.stakeholder')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("meeting", "Meeting"),
+                            ("call", "Phone call"),
+                            ("email", "Email"),
+                            ("event", "Event"),
+                            ("visit", "Visit"),
+                            ("letter", "Letter"),
+                            ("other", "Other"),
+                        ],
+                        default="meeting",
+                        max_length=10,
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "summary",
+                    models.TextField(
+                        max_length=20000,
+                        validators=[django.core.validators.MaxLengthValidator(20000)],
+                    ),
+                ),
+                (
+                    "issues",
+                    models.TextField(
+                        blank=True,
+                        max_length=20000,
+                        validators=[django.core.validators.MaxLengthValidator(20000)],
+                        verbose_name="issues raised",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="engagement.activity",
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "stakeholder",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="stakeholders.stakeholder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical interaction',
-                'verbose_name_plural': 'historical interactions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical interaction",
+                "verbose_name_plural": "historical interactions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='SubjectAccessRequest',
+            name="SubjectAccessRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_on', models.DateField()),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('answered', 'Answered'), ('closed', 'Closed without an answer')], default='open', max_length=10)),
-                ('answered_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='access_requests', to='stakeholders.contact')),
-                ('database', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subject_access_requests', to='stakeholders.database')),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_on", models.DateField()),
+                ("due_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("answered", "Answered"),
+                            ("closed", "Closed without an answer"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("answered_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="access_requests",
+                        to="stakeholders.contact",
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subject_access_requests",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['status', 'due_on', 'id'],
+                "ordering": ["status", "due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contact_id', models.PositiveIntegerField(db_index=True)),
-                ('how', models.CharField(choices=[('page', 'Contact page'), ('api', 'API'), ('export', 'Export'), ('sar', 'Subject-access export')], max_length=10)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('database', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_log', to='stakeholders.database')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("contact_id", models.PositiveIntegerField(db_index=True)),
+                (
+                    "how",
+                    models.CharField(
+                        choices=[
+                            ("page", "Contact page"),
+                            ("api", "API"),
+                            ("export", "Export"),
+                            ("sar", "Subject-access export"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_log",
+                        to="stakeholders.database",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['database', '-at'], name='stakeholders_access_at')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["database", "-at"], name="stakeholders_access_at")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DatabaseRole',
+            name="DatabaseRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('contact_manager', 'Contact manager: keeps contacts and their details'), ('data_steward', 'Data steward: retention, subject access, erasure, the access log')], max_length=20)),
-                ('database', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='stakeholders.database')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stakeholder_roles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            (
+                                "contact_manager",
+                                "Contact manager: keeps contacts and their details",
+                            ),
+                            (
+                                "data_steward",
+                                "Data steward: retention, subject access, erasure, the access log",
+                            ),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "database",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stakeholder_roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('database', 'user', 'role'), name='unique_stakeholder_role')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("database", "user", "role"), name="unique_stakeholder_role"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NotDuplicate',
+            name="NotDuplicate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('database', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='stakeholders.database')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('first', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='stakeholders.contact')),
-                ('second', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='stakeholders.contact')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "database",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="stakeholders.database",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "first",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="stakeholders.contact",
+                    ),
+                ),
+                (
+                    "second",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="stakeholders.contact",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('first', 'second'), name='unique_not_duplicate')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("first", "second"), name="unique_not_duplicate")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='privacynotice',
-            constraint=models.UniqueConstraint(fields=('database', 'version'), name='unique_notice_version'),
+            model_name="privacynotice",
+            constraint=models.UniqueConstraint(
+                fields=("database", "version"), name="unique_notice_version"
+            ),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['database', 'name'], name='stakeholders_contact_name'),
+            model_name="contact",
+            index=models.Index(fields=["database", "name"], name="stakeholders_contact_name"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['database', 'email'], name='stakeholders_contact_email'),
+            model_name="contact",
+            index=models.Index(fields=["database", "email"], name="stakeholders_contact_email"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['database', 'state'], name='stakeholders_contact_state'),
+            model_name="contact",
+            index=models.Index(fields=["database", "state"], name="stakeholders_contact_state"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['database', 'surname_key'], name='stakeholders_contact_surname'),
+            model_name="contact",
+            index=models.Index(
+                fields=["database", "surname_key"], name="stakeholders_contact_surname"
+            ),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['database', 'phone_key'], name='stakeholders_contact_phone'),
+            model_name="contact",
+            index=models.Index(fields=["database", "phone_key"], name="stakeholders_contact_phone"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['database', 'name_key'], name='stakeholders_contact_namekey'),
+            model_name="contact",
+            index=models.Index(
+                fields=["database", "name_key"], name="stakeholders_contact_namekey"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='purpose',
-            constraint=models.UniqueConstraint(fields=('database', 'name'), name='unique_purpose_name'),
+            model_name="purpose",
+            constraint=models.UniqueConstraint(
+                fields=("database", "name"), name="unique_purpose_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='basis',
-            constraint=models.UniqueConstraint(fields=('contact', 'purpose'), name='unique_basis_purpose'),
+            model_name="basis",
+            constraint=models.UniqueConstraint(
+                fields=("contact", "purpose"), name="unique_basis_purpose"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='retentionrule',
-            constraint=models.UniqueConstraint(fields=('database', 'kind'), name='unique_retention_kind'),
+            model_name="retentionrule",
+            constraint=models.UniqueConstraint(
+                fields=("database", "kind"), name="unique_retention_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stakeholder',
-            constraint=models.UniqueConstraint(fields=('database', 'organisation'), name='unique_stakeholder_organisation'),
+            model_name="stakeholder",
+            constraint=models.UniqueConstraint(
+                fields=("database", "organisation"), name="unique_stakeholder_organisation"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='list',
-            constraint=models.UniqueConstraint(fields=('database', 'parent', 'name'), name='unique_list_name'),
+            model_name="list",
+            constraint=models.UniqueConstraint(
+                fields=("database", "parent", "name"), name="unique_list_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='interaction',
-            index=models.Index(fields=['stakeholder', '-date', '-id'], name='stakeholders_timeline'),
+            model_name="interaction",
+            index=models.Index(
+                fields=["stakeholder", "-date", "-id"], name="stakeholders_timeline"
+            ),
         ),
         migrations.AddIndex(
-            model_name='interaction',
-            index=models.Index(fields=['database', '-date'], name='stakeholders_interaction_day'),
+            model_name="interaction",
+            index=models.Index(fields=["database", "-date"], name="stakeholders_interaction_day"),
         ),
     ]

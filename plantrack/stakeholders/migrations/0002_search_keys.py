@@ -29,21 +29,20 @@ def fill_given_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0003_area'),
-        ('stakeholders', '0001_initial'),
+        ("directory", "0003_area"),
+        ("stakeholders", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='given_key',
-            field=models.CharField(blank=True, db_default='', editable=False, max_length=100),
+            model_name="contact",
+            name="given_key",
+            field=models.CharField(blank=True, db_default="", editable=False, max_length=100),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['database', 'given_key'], name='stakeholders_contact_given'),
+            model_name="contact",
+            index=models.Index(fields=["database", "given_key"], name="stakeholders_contact_given"),
         ),
         migrations.RunPython(fill_given_keys, migrations.RunPython.noop),
     ]

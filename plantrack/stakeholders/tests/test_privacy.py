@@ -506,3 +506,20 @@ def test_the_cached_timeline_shows_a_new_interaction_and_forgets_an_erased_name(
     assert "A brand new meeting" in client.get(url).content.decode()
     privacy.contact_erase(actor=world.manager, contact=world.contact)
     assert NAME not in client.get(url).content.decode()
+
+
+def test_the_cached_contacts_list_and_search_show_a_new_contact_and_forget_an_erased_one(
+    world, client, real_cache
+):
+    url = reverse("stakeholders:contacts", args=[world.database.pk])
+    client.force_login(world.manager)
+    assert NAME in client.get(url).content.decode()  # cached now
+    assert NAME in client.get(url, {"q": "priya"}).content.decode()
+    services.contact_create(actor=world.manager, database=world.database, name="Priya Newcomer")
+    assert "Priya Newcomer" in client.get(url).content.decode()
+    found = client.get(url, {"q": "priya"}).content.decode()
+    assert "Priya Newcomer" in found and NAME in found
+    assert "Priya Newcomer" not in client.get(url, {"q": "tomasz"}).content.decode()
+    privacy.contact_erase(actor=world.manager, contact=world.contact)
+    assert NAME not in client.get(url).content.decode()
+    assert NAME not in client.get(url, {"q": "priya"}).content.decode()

@@ -4,9 +4,11 @@ an address by its start for those who may read addresses."""
 from __future__ import annotations
 
 import pytest
+from django.core.paginator import Paginator
 
 from plantrack.core.tests.factories import build_world
 from plantrack.stakeholders import selectors, services
+from plantrack.stakeholders.models import Contact
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +52,21 @@ def test_an_address_is_searched_only_for_those_who_may_read_it(people):
         "Sam Madeup"
     ]
     assert list(selectors.contacts_search(people.db, "sam@ex", by_email=False)) == []
+
+
+def test_a_search_is_counted_and_paged_in_name_order_without_hidden_contacts(people):
+    for name in ["Sam Zeta", "Sam Alpha", "Sam Gone", "Sam Twin"]:
+        services.contact_create(actor=people.manager, database=people.db, name=name)
+    Contact.objects.filter(name="Sam Gone").update(state=Contact.State.ANONYMISED)
+    Contact.objects.filter(name="Sam Twin").update(state=Contact.State.MERGED)
+    found = selectors.contacts_search(people.db, "sam", by_email=False)
+    names = ["Sam Alpha", "Sam Madeup", "Sam Zeta", "Samantha Other"]
+    assert len(found) == 4
+    assert [c.name for c in found] == names
+    assert [c.name for c in found[1:3]] == names[1:3]
+    assert found[3].name == "Samantha Other"
+    with pytest.raises(IndexError):
+        found[4]
+    page = Paginator(found, 3).get_page(2)
+    assert [c.name for c in page] == ["Samantha Other"]
+    assert page.paginator.num_pages == 2
