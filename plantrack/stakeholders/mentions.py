@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import ahocorasick
 from django.contrib.contenttypes.models import ContentType
@@ -69,7 +70,7 @@ class Place:
     # The rows to look in for some contacts (the union of each one's), as a subquery of their
     # ids: never materialised, so 46,000 activities cost the database one join, not 46,000
     # bound parameters (docs/benchmarks.md).
-    ids: Callable[[Sequence[Contact]], QuerySet | list[int]]
+    ids: Callable[[Scope], QuerySet | list[int]]
 
 
 @dataclass(frozen=True)
@@ -86,72 +87,89 @@ class Mention:
         return f"{name} {self.pk} (history)" if self.history_id else f"{name} {self.pk}"
 
 
-def _pks(contacts: Sequence[Contact]) -> list[int]:
-    return [c.pk for c in contacts]
+class Scope:
+    """The rows around some contacts where they may be written about, each worked out once
+    for all the places that use it (a search reads eight places and their histories)."""
+
+    # Above this many interactions the ids go to the database as a subquery, not as bound
+    # parameters (SQLite allows 32,766 a statement).
+    MANY = 5000
+
+    def __init__(self, contacts: Sequence[Contact]) -> None:
+        self.contacts = contacts
+        self.pks = [c.pk for c in contacts]
+
+    @cached_property
+    def stakeholders(self) -> list[int]:
+        """Where the contacts hold or held a role (the role's audit history keeps former
+        holders): a few ids a contact, so a list, which the interactions' index then uses."""
+        now = Role.objects.filter(contact_id__in=self.pks).values_list("stakeholder_id", flat=True)
+        before = Role.history.filter(contact_id__in=self.pks).values_list(
+            "stakeholder_id", flat=True
+        )
+        return sorted({pk for pk in [*now, *before] if pk is not None})
+
+    @cached_property
+    def interactions(self) -> list[int] | QuerySet:
+        """Interactions they took part in, and those of organisations where they held a role,
+        read by two indexed lookups (as one OR'ed subquery PostgreSQL scanned all 2,000,000
+        interactions)."""
+        took_part = Interaction.contacts.through.objects.filter(
+            contact_id__in=self.pks
+        ).values_list("interaction_id", flat=True)
+        around = Interaction.objects.filter(stakeholder_id__in=self.stakeholders).values_list(
+            "pk", flat=True
+        )
+        ids = sorted(set(took_part) | set(around))
+        if len(ids) > self.MANY:
+            return took_part.order_by().union(around.order_by())
+        return ids
+
+    @cached_property
+    def activities(self) -> QuerySet:
+        """The engagement registers of the databases' organisations (and their units), and
+        activities the interactions were at: a subquery, never 46,000 bound parameters."""
+        databases = {c.database_id for c in self.contacts}
+        controllers = Database.objects.filter(pk__in=databases).values_list(
+            "organisation_id", flat=True
+        )
+        organisations = with_units(sorted(controllers))
+        at = Interaction.objects.filter(pk__in=self.interactions, activity__isnull=False)
+        return Activity.objects.filter(
+            Q(register__organisation_id__in=organisations)
+            | Q(pk__in=list(at.values_list("activity_id", flat=True)))
+        ).values("pk")
+
+    def follow_ups(self) -> QuerySet:
+        return FollowUp.objects.filter(interaction_id__in=self.interactions).values("pk")
+
+    def evidence(self) -> QuerySet:
+        kinds = ContentType.objects.get_for_models(Interaction, Activity)
+        return Evidence.objects.filter(
+            Q(content_type=kinds[Interaction], object_id__in=self.interactions)
+            | Q(content_type=kinds[Activity], object_id__in=self.activities)
+        ).values("pk")
 
 
-def stakeholder_ids(contacts: Sequence[Contact]) -> QuerySet:
-    """The stakeholders where the contacts hold or held a role (the role's audit history
-    keeps former holders)."""
-    now = Role.objects.filter(contact_id__in=_pks(contacts)).values("stakeholder_id")
-    before = Role.history.filter(contact_id__in=_pks(contacts)).values("stakeholder_id")
-    return Stakeholder.objects.filter(Q(pk__in=now) | Q(pk__in=before)).values("pk")
-
-
-def interaction_ids(contacts: Sequence[Contact]) -> list[int]:
-    """Interactions they took part in, and those of organisations where they held a role: a
-    few dozen ids a contact, read by two indexed lookups (as one OR'ed subquery PostgreSQL
-    scanned all the interactions)."""
-    took_part = Interaction.contacts.through.objects.filter(
-        contact_id__in=_pks(contacts)
-    ).values_list("interaction_id", flat=True)
-    around = Interaction.objects.filter(stakeholder_id__in=stakeholder_ids(contacts)).values_list(
-        "pk", flat=True
+def _of_activities(model: type[Model]) -> Callable[[Scope], QuerySet]:
+    return lambda scope: model._default_manager.filter(activity_id__in=scope.activities).values(
+        "pk"
     )
-    return sorted(set(took_part) | set(around))
-
-
-def _activity_ids(contacts: Sequence[Contact]) -> QuerySet:
-    databases = {c.database_id for c in contacts}
-    controllers = Database.objects.filter(pk__in=databases).values_list(
-        "organisation_id", flat=True
-    )
-    organisations = with_units(sorted(controllers))
-    at = Interaction.objects.filter(pk__in=interaction_ids(contacts), activity__isnull=False)
-    return Activity.objects.filter(
-        Q(register__organisation_id__in=organisations) | Q(pk__in=at.values("activity_id"))
-    ).values("pk")
-
-
-def _evidence_ids(contacts: Sequence[Contact]) -> QuerySet:
-    kinds = ContentType.objects.get_for_models(Interaction, Activity)
-    return Evidence.objects.filter(
-        Q(content_type=kinds[Interaction], object_id__in=interaction_ids(contacts))
-        | Q(content_type=kinds[Activity], object_id__in=_activity_ids(contacts))
-    ).values("pk")
-
-
-def _of_activities(model: type[Model]) -> Callable[[Sequence[Contact]], QuerySet]:
-    return lambda cs: model._default_manager.filter(activity_id__in=_activity_ids(cs)).values("pk")
 
 
 PLACES = (
-    Place(Interaction, ("summary", "issues"), interaction_ids),
-    Place(
-        FollowUp,
-        ("title",),
-        lambda cs: FollowUp.objects.filter(interaction_id__in=interaction_ids(cs)).values("pk"),
-    ),
-    Place(Stakeholder, ("notes",), stakeholder_ids),
+    Place(Interaction, ("summary", "issues"), lambda scope: scope.interactions),
+    Place(FollowUp, ("title",), Scope.follow_ups),
+    Place(Stakeholder, ("notes",), lambda scope: scope.stakeholders),
     Place(
         Activity,
         ("title", "description", "owner_text", "communities_text", "aim", "method_text"),
-        _activity_ids,
+        lambda scope: scope.activities,
     ),
     Place(ActivityUpdate, ("narrative",), _of_activities(ActivityUpdate)),
     Place(Outcome, ("you_said", "we_did"), _of_activities(Outcome)),
     Place(ActivityFollowUp, ("title",), _of_activities(ActivityFollowUp)),
-    Place(Evidence, ("title", "original_name"), _evidence_ids),
+    Place(Evidence, ("title", "original_name"), Scope.evidence),
 )
 
 # Up to this many terms (a contact and a few merged twins) the rows are first narrowed in SQL
@@ -208,12 +226,10 @@ def pattern_of(terms: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
 
 
-def _scan(
-    place: Place, contacts: Sequence[Contact], matcher: _Matcher
-) -> list[tuple[int, Mention]]:
+def _scan(place: Place, scope: Scope, matcher: _Matcher) -> list[tuple[int, Mention]]:
     """(contact id, mention) for every field of the place's rows, current and historical, that
     names one of the contacts."""
-    ids = place.ids(contacts)
+    ids = place.ids(scope)
     narrow = _matching(place.fields, matcher.terms) if len(matcher.terms) <= NARROW_IN_SQL else Q()
     found: list[tuple[int, Mention]] = []
     rows = place.model._default_manager.filter(pk__in=ids).filter(narrow).order_by("pk")
@@ -234,11 +250,11 @@ def _scan(
     return found
 
 
-def _own(place: Place, contact: Contact, mentions: list[Mention]) -> list[Mention]:
-    """Of the mentions found in several contacts' places, those in this contact's own."""
+def _own(place: Place, scope: Scope, mentions: list[Mention]) -> list[Mention]:
+    """Of the mentions found in several contacts' places, those in this (one contact's)."""
     pks = {m.pk for m in mentions}
     mine = set(
-        place.model._default_manager.filter(pk__in=place.ids([contact]))
+        place.model._default_manager.filter(pk__in=place.ids(scope))
         .filter(pk__in=pks)
         .values_list("pk", flat=True)
     )
@@ -252,13 +268,14 @@ def find_many(contacts: Sequence[Contact]) -> dict[int, list[Mention]]:
     matcher = _Matcher(contacts)
     if not matcher.terms:
         return found
-    by_pk = {c.pk: c for c in contacts}
+    scope = Scope(contacts)
+    own = {c.pk: Scope([c]) for c in contacts} if len(contacts) > 1 else {contacts[0].pk: scope}
     for place in PLACES:
         per_contact: dict[int, list[Mention]] = {}
-        for pk, mention in _scan(place, contacts, matcher):
+        for pk, mention in _scan(place, scope, matcher):
             per_contact.setdefault(pk, []).append(mention)
         for pk, mentions in per_contact.items():
-            found[pk] += mentions if len(contacts) == 1 else _own(place, by_pk[pk], mentions)
+            found[pk] += mentions if own[pk] is scope else _own(place, own[pk], mentions)
     return found
 
 

@@ -327,6 +327,16 @@ def test_a_batch_finds_for_each_contact_what_a_search_of_them_alone_finds(world)
     assert any(m.pk == theirs.pk for m in together[other.pk] if m.model is Interaction)
 
 
+def test_many_interactions_are_searched_by_a_subquery_with_the_same_result(world, monkeypatch):
+    other, _ = _second_contact(world)
+    contacts = list(Contact.objects.filter(pk__in=[world.contact.pk, other.pk]))
+    as_list = mentions.find_many(contacts)
+    monkeypatch.setattr(mentions.Scope, "MANY", 0)
+    assert not isinstance(mentions.Scope(contacts).interactions, list)
+    assert mentions.find_many(contacts) == as_list
+    assert as_list[world.contact.pk] and as_list[other.pk]
+
+
 def test_the_nightly_run_anonymises_a_batch_and_a_text_naming_two_loses_both(world):
     other, _ = _second_contact(world)
     Interaction.objects.update(date=dt.date(2022, 1, 10))
