@@ -26,14 +26,13 @@ def read_document(name: str, data: bytes, *, is_text: bool = False) -> Document:
     every importer. ImportFailed with one line for anything unreadable."""
     # Imported here for start-up cost, not to dodge a cycle: the readers load pdfplumber,
     # python-docx and openpyxl (half a second), which most requests never need.
-    from plantrack.imports.readers import read_file
-    from plantrack.imports.readers.text import read_text
+    from plantrack.imports.readers import read_file, read_plain_text
+    from plantrack.imports.readers.common import CellBudget
 
     if not is_text:
         return read_file(name, data, limits())
     if len(data) > limits().max_upload_bytes:
         raise ImportFailed("The pasted text is too long to import.")
-    text = data.decode("utf-8", errors="replace")
-    if not text.strip():
+    if not data.decode("utf-8", errors="replace").strip():
         raise ImportFailed("Nothing was pasted.")
-    return read_text(name, text)
+    return read_plain_text(name, data, limits(), CellBudget(name, limits()))

@@ -15,13 +15,14 @@ import zipfile
 from collections.abc import Callable
 
 from plantrack.imports.readers.common import ZIP_ERRORS, CellBudget, display_name, one_line
-from plantrack.imports.readers.delimited import read_delimited
+from plantrack.imports.readers.delimited import decode, looks_delimited, read_delimited
 from plantrack.imports.readers.pdf import read_pdf
+from plantrack.imports.readers.text import read_text
 from plantrack.imports.readers.word import read_docx
 from plantrack.imports.readers.xlsx import ROWS_HINT, read_xlsx, scan_sheets
 from plantrack.imports.tables import Document, ImportFailed, Limits
 
-__all__ = ["check_file", "read_file"]
+__all__ = ["check_file", "read_file", "read_plain_text"]
 
 MB = 1024 * 1024
 # A zip member that expands this much from this little is a decompression bomb, not a sheet.
@@ -123,8 +124,11 @@ def _read(name: str, data: bytes, limits: Limits) -> Document:
     budget = CellBudget(name, limits)
     if kind == TEXT:
         extension = os.path.splitext(name)[1].lower()
-        prefer_tab = extension in (".tsv", ".txt", ".xls")
-        document = read_delimited(name, data, limits, budget, prefer_tab=prefer_tab)
+        if extension in _NAMED_TABLES:
+            prefer_tab = extension != ".csv"
+            document = read_delimited(name, data, limits, budget, prefer_tab=prefer_tab)
+        else:
+            document = read_plain_text(name, data, limits, budget)
     else:
         document = _READERS[kind](name, data, limits, budget)
     if expected is not None and expected != kind:
@@ -133,6 +137,27 @@ def _read(name: str, data: bytes, limits: Limits) -> Document:
             f"{name} is really {_KIND_NAMES[kind]}, not {_KIND_NAMES[expected]}; "
             "it was read as what it is.",
         )
+    return document
+
+
+# Text files that say they are one table; any other text (.txt, no extension, pasted) is read
+# by read_plain_text.
+_NAMED_TABLES = (".csv", ".tsv", ".xls")
+
+
+def read_plain_text(name: str, data: bytes, limits: Limits, budget: CellBudget) -> Document:
+    """Text that does not say it is a table — a .txt file, or text pasted or given to the
+    command — read the same way whichever route it came by: as a comma- (or semicolon-)
+    separated table when every line is one, else as pasted text (tab-separated rows among
+    paragraphs: a table copied from Word or Excel, or a document saved as text). Reading such
+    text as CSV found no actions in seed 004 when uploaded and 67 when pasted."""
+    text, replaced = decode(data)
+    if looks_delimited(text):
+        document = read_delimited(name, data, limits, budget)
+    else:
+        document = read_text(name, text)
+        if replaced:
+            document.warnings.append("Some characters could not be decoded and show as “\ufffd”.")
     return document
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from plantrack.cli import main
 from plantrack.imports.models import ImportJob
+from plantrack.imports.pipeline import parse_bytes
 from plantrack.plans.models import Plan
 
 PASTED = (
@@ -130,3 +132,38 @@ def test_cli_saves_with_an_organisation(tmp_path, capsys, world):
     assert Plan.objects.filter(source_document="plan.csv").get().actions.count() == 2
     assert main(["import", str(path), "--organisation", "Nowhere", "--user", "manager"]) == 1
     assert "no organisation" in capsys.readouterr().err
+
+
+SEED_004 = Path(__file__).resolve().parents[2] / "demo" / "seeds" / "004_9c707c14883fcd10.txt"
+
+
+def _counts(parsed) -> tuple[int, int]:
+    actions = sum(len(s.actions) for p in parsed.plans for s in p.sections)
+    return actions, len(parsed.budgets)
+
+
+@pytest.mark.django_db
+def test_a_text_file_is_read_the_same_uploaded_pasted_or_given_to_the_command(
+    client, world, capsys
+):
+    """Issue 15, defect 1: the upload path sniffed seed 004's text as CSV ("No actions were
+    found"), while pasting it gave 67 actions and 3 budgets."""
+    data = SEED_004.read_bytes()
+    pasted = parse_bytes(SEED_004.name, data, is_text=True)
+    uploaded = parse_bytes(SEED_004.name, data)
+    assert _counts(pasted) == (67, 3)
+    assert uploaded.to_json() == pasted.to_json()
+
+    main(["import", str(SEED_004), "--dry-run", "--json"])
+    from_command = json.loads(capsys.readouterr().out)
+    assert from_command == json.loads(json.dumps(pasted.to_json()))
+
+    client.force_login(world.manager)
+    upload = SimpleUploadedFile(SEED_004.name, data, content_type="text/plain")
+    response = client.post(
+        reverse("imports:new"), {"file": upload, "owner_organisation": world.force.pk}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    preview = client.get(response["Location"]).content.decode()
+    assert "No actions were found" not in preview
+    assert "67 actions" in preview

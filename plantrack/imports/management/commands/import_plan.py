@@ -37,9 +37,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file")
         data = file.read_bytes()
         try:
-            parsed = parse_bytes(
-                file.name, data, is_text=file.suffix.lower() == ".txt", plan_title=plan_title
-            )
+            parsed = parse_bytes(file.name, data, plan_title=plan_title)
         except ImportFailed as exc:
             raise CommandError(str(exc)) from exc
         if dry_run:
