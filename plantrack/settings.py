@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # django-ninja: its Swagger UI served from our static files (a CDN is refused by the CSP).
+    "ninja",
     "django_htmx",
     "simple_history",
     "axes",
