@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from plantrack.core.tests.factories import World, build_world, make_measure
@@ -12,6 +14,8 @@ def world(db) -> World:
 
 
 @pytest.fixture
-def measure(world):
-    """Volunteers on the owner's action: 0 on 1 Jan 2024, to reach 100 by 1 Jan 2025."""
+def measure(world, monkeypatch):
+    """Volunteers on the owner's action: 0 on 1 Jan 2024, to reach 100 by 1 Jan 2025; judged
+    as on 1 July 2024, within its course (a target date passed unmet is off track)."""
+    monkeypatch.setattr("plantrack.measures.selectors.today", lambda: dt.date(2024, 7, 1))
     return make_measure(world)

@@ -14,6 +14,10 @@ The rule (shown to users by ``rule_text``):
 * **Keep at**: the level is the target dated on or after the reading (else the last target,
   else the baseline). *On track* within ± tolerance % of that level; *at risk* within twice
   that band; *off track* outside it.
+* **A target date passed** (by the latest reading, or by today) without the target met by the
+  latest reading: *off track*, whatever the trajectory says.
+* **No baseline** (value and date): the trajectory starts at the first reading, so the
+  judgement is *provisional*, and says so.
 * No readings, or nothing to compare them with: *no data*.
 """
 
@@ -65,10 +69,12 @@ class Judgement:
     latest: Point | None = None
     expected: Decimal | None = None
     target: Point | None = None
+    # Judged without a baseline: the trajectory starts at the first reading.
+    provisional: bool = False
 
     @property
     def label(self) -> str:
-        return self.status.label
+        return f"{self.status.label} (provisional)" if self.provisional else self.status.label
 
     @property
     def suggested_rag(self) -> str | None:
@@ -154,11 +160,12 @@ def judge(
     readings: Sequence[Point],
     tolerance_percent: Decimal,
     fmt: Callable[[Decimal], str] = lambda v: f"{v.normalize():f}",
+    today: dt.date | None = None,
 ) -> Judgement:
     latest = latest_of(readings)
     if latest is None:
         return Judgement(Status.NO_DATA, "No readings yet.")
-    when = f"{latest.date.day} {latest.date:%b %Y}"
+    when = _day(latest.date)
     said = f"The latest reading, {fmt(latest.value)} on {when},"
     share = Decimal(tolerance_percent) / HUNDRED
     target = target_for(targets, latest.date)
@@ -182,10 +189,18 @@ def judge(
 
     if target is None:
         return Judgement(Status.NO_DATA, "No target set, so no trajectory to judge by.", latest)
+    sign = 1 if direction == INCREASE else -1
+    missed = _missed(targets, latest, today, sign)
+    if missed is not None:
+        reason = (
+            f"The target of {fmt(missed.value)} by {_day(missed.date)} has passed and the latest "
+            f"reading, {fmt(latest.value)} on {when}, does not meet it."
+        )
+        return Judgement(Status.OFF_TRACK, reason, latest, missed.value, missed)
     start = start_point(baseline_value, baseline_date, readings)
     expected = expected_at(trajectory(start, targets), latest.date)
     assert start is not None and expected is not None  # there is a reading
-    sign = 1 if direction == INCREASE else -1
+    provisional = baseline_value is None or baseline_date is None
     behind = (expected - latest.value) * sign
     distance = abs(target.value - start.value)
     allowance = (distance or abs(target.value)) * share
@@ -200,7 +215,28 @@ def judge(
             f"{within} the allowance of {fmt(allowance)} ({_pct(Decimal(tolerance_percent))}% "
             f"of the distance to the target of {fmt(target.value)})."
         )
-    return Judgement(status, reason, latest, expected, target)
+    if provisional:
+        reason += (
+            " Provisional: no baseline (value and date) is recorded, so the trajectory starts "
+            f"at the first reading, {fmt(start.value)} on {_day(start.date)}."
+        )
+    return Judgement(status, reason, latest, expected, target, provisional)
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _missed(
+    targets: Sequence[Point], latest: Point, today: dt.date | None, sign: int
+) -> Point | None:
+    """The latest target whose date has passed — by the latest reading's date, or by today —
+    if the latest reading does not meet it."""
+    passed = [t for t in targets if t.date <= latest.date or (today is not None and t.date < today)]
+    if not passed:
+        return None
+    last = max(passed, key=lambda t: t.date)
+    return last if (latest.value - last.value) * sign < 0 else None
 
 
 def worst(statuses: Sequence[Status]) -> Status:

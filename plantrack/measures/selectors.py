@@ -23,7 +23,7 @@ from plantrack.measures.phrases import (
     suggest_measures,
 )
 from plantrack.plans.models import Action, Plan, Section
-from plantrack.plans.selectors import plans_visible_to
+from plantrack.plans.selectors import plans_visible_to, today
 
 # --- Showing values -------------------------------------------------------------------------
 
@@ -127,6 +127,7 @@ def measure_judgement(measure: Measure, readings: list[j.Point] | None = None) -
         readings=_points(measure.readings.all()) if readings is None else readings,
         tolerance_percent=measure.tolerance_percent,
         fmt=lambda v: format_value(v, measure.unit),
+        today=today(),
     )
 
 

@@ -131,9 +131,12 @@ def test_target_date_boundaries_pick_the_target_being_worked_towards():
     assert j.target_for(targets, D(2024, 6, 1)).value == 50  # on the date: that target
     assert j.target_for(targets, D(2024, 6, 2)).value == 100  # the day after: the next
     assert j.target_for(targets, D(2026, 1, 1)).value == 100  # after all: the last
-    # After the last target date the trajectory holds at the target.
+    # After the last target date the trajectory holds at the target; short of it, the target
+    # was missed (issue 15: a passed target date not met is off track, not "at risk").
     verdict = _judge(targets=targets, readings=[P(D(2026, 1, 1), Decimal(95))])
-    assert verdict.expected == 100 and verdict.status == j.Status.AT_RISK
+    assert verdict.expected == 100 and verdict.status == j.Status.OFF_TRACK
+    met = _judge(targets=targets, readings=[P(D(2026, 1, 1), Decimal(100))])
+    assert met.status == j.Status.ON_TRACK
 
 
 def test_without_a_baseline_date_the_first_reading_starts_the_line():
@@ -162,3 +165,64 @@ def test_reason_and_rule_explain_themselves():
 def test_worst_status_wins():
     assert j.worst([j.Status.ON_TRACK, j.Status.OFF_TRACK]) == j.Status.OFF_TRACK
     assert j.worst([j.Status.NO_DATA]) == j.Status.NO_DATA
+
+
+# --- Issue 15, defect 3: a passed target date, and no baseline -------------------------------
+
+
+def test_a_target_date_passed_without_the_target_met_is_off_track():
+    """15 by Dec 2022, one reading of 1 in Nov 2026 and no baseline was "on track": the
+    trajectory started at that reading and the passed target date was ignored."""
+    verdict = _judge(
+        readings=[P(D(2026, 11, 1), Decimal(1))],
+        targets=[P(D(2022, 12, 31), Decimal(15))],
+        baseline_value=None,
+        baseline_date=None,
+    )
+    assert verdict.status == j.Status.OFF_TRACK
+    assert "31 Dec 2022 has passed" in verdict.reason and "15" in verdict.reason
+
+
+def test_a_target_met_after_its_date_is_judged_on_the_trajectory():
+    verdict = _judge(
+        readings=[P(D(2026, 11, 1), Decimal(20))], targets=[P(D(2022, 12, 31), Decimal(15))]
+    )
+    assert verdict.status == j.Status.ON_TRACK
+
+
+def test_a_passed_target_by_today_with_no_later_reading_is_off_track():
+    verdict = _judge(
+        readings=[P(D(2022, 11, 1), Decimal(14))],
+        targets=[P(D(2022, 12, 31), Decimal(15))],
+        today=D(2026, 12, 7),
+    )
+    assert verdict.status == j.Status.OFF_TRACK
+    # Before the date, the same reading is judged on the trajectory.
+    early = _judge(
+        readings=[P(D(2022, 11, 1), Decimal(14))],
+        targets=[P(D(2022, 12, 31), Decimal(15))],
+        today=D(2022, 12, 1),
+    )
+    assert early.status != j.Status.OFF_TRACK
+
+
+def test_a_decrease_target_passed_and_not_met_is_off_track():
+    verdict = _judge(
+        direction="decrease",
+        readings=[P(D(2026, 1, 1), Decimal(80))],
+        targets=[P(D(2025, 1, 1), Decimal(50))],
+        baseline_value=Decimal(100),
+    )
+    assert verdict.status == j.Status.OFF_TRACK
+
+
+def test_without_a_baseline_the_judgement_is_provisional_and_says_why():
+    verdict = _judge(
+        readings=[P(D(2024, 6, 1), Decimal(40)), P(D(2024, 9, 1), Decimal(60))],
+        baseline_value=None,
+        baseline_date=None,
+    )
+    assert verdict.provisional
+    assert "provisional" in verdict.label.lower()
+    assert "no baseline" in verdict.reason.lower() and "first reading" in verdict.reason
+    assert not _judge(readings=[P(D(2024, 6, 1), Decimal(60))]).provisional
