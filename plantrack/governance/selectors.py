@@ -29,7 +29,24 @@ SUBJECT_MODELS: dict[str, type[Model]] = {
     "measure": Measure,
     "budget_line": BudgetLine,
 }
-SUBJECT_RELATED = ["plan", "section", "action", "measure", "budget_line"]
+# The action's section too: an action is named with it (Action.long_label).
+SUBJECT_RELATED = ["plan", "section", "action__section", "measure", "budget_line"]
+
+
+def subject_text(subject: Model | None) -> str:
+    """What a decision is about, in words: "Plan: …", "Section: …", "Action 5 (Initiative
+    2): …", "Measure: …", "Budget line: …"."""
+    if isinstance(subject, Plan):
+        return f"Plan: {subject.title}"
+    if isinstance(subject, Section):
+        return f"Section: {subject.title}"
+    if isinstance(subject, Action):
+        return subject.long_label()
+    if isinstance(subject, Measure):
+        return f"Measure: {subject.name}"
+    if isinstance(subject, BudgetLine):
+        return f"Budget line: {subject.name}"
+    return ""
 
 
 def subject_kind(subject: Model) -> str:
@@ -326,9 +343,9 @@ def subject_choices(user: User, body: Body) -> list[tuple[str, list[tuple[str, s
         groups[plan.pk].append((f"plan:{plan.pk}", f"The plan: {plan.title[:80]}"))
     for s in Section.objects.filter(plan_id__in=plan_ids).order_by("position", "id"):
         groups[s.plan_id].append((f"section:{s.pk}", f"Section: {s.title[:80]}"))
-    for a in Action.objects.filter(plan_id__in=plan_ids).order_by("position", "id"):
-        label = f"Action {a.ref}: {a.title[:70]}" if a.ref else f"Action: {a.title[:70]}"
-        groups[a.plan_id].append((f"action:{a.pk}", label))
+    actions = Action.objects.filter(plan_id__in=plan_ids).select_related("section")
+    for a in actions.order_by("position", "id"):
+        groups[a.plan_id].append((f"action:{a.pk}", a.long_label(70)))
     for m in Measure.objects.filter(plan_id__in=plan_ids).order_by("name", "id"):
         groups[m.plan_id].append((f"measure:{m.pk}", f"Measure: {m.name[:80]}"))
     for line in BudgetLine.objects.filter(plan_id__in=plan_ids).order_by("id"):

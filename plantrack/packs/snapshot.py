@@ -30,6 +30,7 @@ from plantrack.evidence.files import type_label
 from plantrack.evidence.models import Evidence
 from plantrack.evidence.selectors import evidence_for_ids
 from plantrack.governance.models import Body, Commentary, Meeting, Oversight
+from plantrack.governance.selectors import subject_text
 from plantrack.measures.judgement import Status as Judged
 from plantrack.measures.selectors import format_value, measure_chart_svg, measures_for_plan
 from plantrack.packs.engagement import engagement_section
@@ -270,6 +271,7 @@ def _part(
                     "kind": "measure",
                     "plan": plan.title,
                     "scope": scope,
+                    "section": section.title if section else "",
                     "ref": "",
                     "title": m["name"],
                     "owners": [m["owner"]] if m["owner"] else [],
@@ -296,6 +298,8 @@ def _part(
                     "kind": "action",
                     "plan": plan.title,
                     "scope": scope,
+                    # Refs restart in each section of some plans: the row names its section.
+                    "section": row["section"],
                     "ref": row["ref"],
                     "title": row["title"],
                     "owners": row["owners"],
@@ -412,7 +416,7 @@ def build_snapshot(
             "kind": d.get_kind_display(),
             "text": d.text,
             "meeting": str(d.meeting) if d.meeting_id else "",
-            "about": str(d.subject) if d.subject is not None else "",
+            "about": subject_text(d.subject),
         }
         for d in decisions_for(body, start, until, sorted({p["plan_id"] for p in parts}))
     ]

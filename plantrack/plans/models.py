@@ -156,6 +156,15 @@ class Action(models.Model):
     def __str__(self) -> str:
         return f"{self.ref} {self.title[:60]}".strip()
 
+    def long_label(self, length: int | None = None) -> str:
+        """ "Action 1 (Initiative 2): Present proposals…", for where an action is named away
+        from its plan's page: refs restart in each section of some plans (seed 004's
+        initiatives), so the section tells apart two "Action 1"s. Reads ``section``."""
+        where = f" ({self.section.title})" if self.section_id else ""
+        ref = f" {self.ref}" if self.ref else ""
+        title = self.title if length is None else self.title[:length]
+        return f"Action{ref}{where}: {title}"
+
     @property
     def is_closed(self) -> bool:
         return self.status in self.CLOSED_STATUSES

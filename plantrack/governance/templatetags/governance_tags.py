@@ -61,17 +61,4 @@ def subject_url(subject) -> str:
 
 @register.filter
 def subject_label(subject) -> str:
-    if isinstance(subject, Plan):
-        return f"Plan: {subject.title}"
-    if isinstance(subject, Section):
-        return f"Section: {subject.title}"
-    if isinstance(subject, Action):
-        # The title too: refs repeat across initiatives ("5." in each of seed 004's).
-        if subject.ref:
-            return f"Action {subject.ref}: {subject.title}"
-        return f"Action: {subject.title}"
-    if isinstance(subject, Measure):
-        return f"Measure: {subject.name}"
-    if isinstance(subject, BudgetLine):
-        return f"Budget line: {subject.name}"
-    return ""
+    return selectors.subject_text(subject)

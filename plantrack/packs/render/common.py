@@ -124,6 +124,15 @@ def file_size(size: int) -> str:
     return filesizeformat(size).replace("\xa0", " ")
 
 
+def exception_where(exception: dict) -> str:
+    """ "Plan: Section": the plan and section an exception belongs to (refs restart in each
+    section of some plans). Packs built before the section was kept name the part's scope."""
+    section = exception.get("section")
+    if section is None:
+        section = "" if exception["scope"] == "Whole plan" else exception["scope"]
+    return f"{exception['plan']}: {section}" if section else exception["plan"]
+
+
 def reasons_text(exception: dict) -> str:
     """Why an item is an exception, in one line: "Red, Overdue", or for a measure "Measure off
     track: the latest reading … behind the trajectory …"."""

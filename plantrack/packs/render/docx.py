@@ -111,7 +111,7 @@ def render_docx(snapshot: dict, *, draft: bool = False) -> bytes:
             common.EXCEPTION_COLUMNS,
             [
                 [
-                    e["plan"] if e["scope"] == "Whole plan" else f"{e['plan']} ({e['scope']})",
+                    common.exception_where(e),
                     e["ref"],
                     e["title"],
                     ", ".join(e["owners"]),

@@ -75,6 +75,7 @@ def render_xlsx(snapshot: dict, *, draft: bool = False) -> bytes:
         [
             "Plan",
             "Scope",
+            "Section",
             "Ref",
             "Item",
             "Owners",
@@ -92,6 +93,7 @@ def render_xlsx(snapshot: dict, *, draft: bool = False) -> bytes:
             [
                 e["plan"],
                 e["scope"],
+                e.get("section", ""),
                 e["ref"],
                 e["title"],
                 ", ".join(e["owners"]),

@@ -3,6 +3,7 @@ the workbook's sheets, against the numbers in the database."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import shutil
@@ -172,3 +173,51 @@ def test_pdf_gives_a_measure_exception_its_judgement_not_a_missing_commentary(pw
     assert f"Judgement: {measure['detail']}" in row
     assert "No commentary yet" not in row
     assert "target by" in row
+
+
+def test_exceptions_and_decisions_say_which_section_a_repeated_ref_belongs_to(pw):
+    """Issue 15, defect 4: seed 004 restarts its numbering per initiative, so the exceptions
+    read "1 Present proposals…" twice with nothing to tell them apart; the decisions list
+    likewise ("Action 5: BASBAG agree delivery model" twice)."""
+    from plantrack.core.tests.factories import make_action
+    from plantrack.governance.models import Decision
+    from plantrack.governance.templatetags.governance_tags import subject_label
+    from plantrack.packs.render.pdf import pack_html
+    from plantrack.plans import services as plans
+
+    w = pw.w
+    first = plans.section_create(actor=w.manager, plan=w.plan, title="Initiative 1: Lead")
+    second = plans.section_create(actor=w.manager, plan=w.plan, title="Initiative 2: Partners")
+    repeated = []
+    for section in (first, second):
+        action = make_action(
+            w.plan, w.manager, section=section, ref="1", title="Present proposals to the board"
+        )
+        plans.update_post(
+            actor=w.manager, action=action, narrative="Late.", rag="red", status="in_progress"
+        )
+        repeated.append(action)
+    Decision.objects.create(
+        body=pw.body,
+        action=repeated[1],
+        subject_plan=w.plan,
+        text="Agree the proposals.",
+        decided_on=pw.meeting.date - dt.timedelta(days=7),
+    )
+    snapshot, _ = build_snapshot(pw.body, pw.period, pw.meeting)
+
+    rows = [e for e in snapshot["exceptions"] if e["title"] == "Present proposals to the board"]
+    assert sorted(e["section"] for e in rows) == ["Initiative 1: Lead", "Initiative 2: Partners"]
+    html = pack_html(snapshot)
+    doc = Document(io.BytesIO(render(snapshot, "docx")))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    for section in ("Initiative 1: Lead", "Initiative 2: Partners"):
+        assert f"{w.plan.title}: {section}" in html
+        assert f"{w.plan.title}: {section}" in cells
+    decision = Decision.objects.get(text="Agree the proposals.")
+    assert subject_label(decision.subject) == (
+        "Action 1 (Initiative 2: Partners): Present proposals to the board"
+    )
+    assert [d["about"] for d in snapshot["decisions"] if d["text"] == "Agree the proposals."] == [
+        "Action 1 (Initiative 2: Partners): Present proposals to the board"
+    ]
