@@ -137,17 +137,23 @@ def plan_update(
 
 def _recompute_update_due(plan: Plan) -> None:
     interval = dt.timedelta(days=plan.update_interval_days)
-    actions = list(Action.objects.filter(plan=plan).only("id", "last_update_on", "created_at"))
+    fields = ("id", "last_update_on", "created_at", "start_earliest", "due_earliest")
+    actions = list(Action.objects.filter(plan=plan).only(*fields))
     for action in actions:
-        action.update_due_on = _update_due_on(action.last_update_on, action.created_at, interval)
+        action.update_due_on = _update_due_on(action, interval, added_on=action.created_at.date())
     Action.objects.bulk_update(actions, ["update_due_on"], batch_size=500)
 
 
-def _update_due_on(
-    last_update_on: dt.date | None, created_at: dt.datetime | None, interval: dt.timedelta
-) -> dt.date:
-    base = last_update_on or (created_at.date() if created_at else today())
-    return base + interval
+def _update_due_on(action: Action, interval: dt.timedelta, *, added_on: dt.date) -> dt.date:
+    """When the action is next due an update: the plan's interval after its last update; with
+    none, after the earliest of its own start date, its due date and the day it was added
+    (created or imported). An action imported from a 2022 plan and due in October 2022 with
+    no update recorded has been due one since then, not for a month after the import
+    (docs/plans.md)."""
+    if action.last_update_on is not None:
+        return action.last_update_on + interval
+    own = [d for d in (action.start_earliest, action.due_earliest) if d is not None]
+    return min([*own, added_on]) + interval
 
 
 @transaction.atomic
@@ -231,7 +237,9 @@ def action_create(
     last = Action.objects.filter(plan=plan).aggregate(m=Max("position"))["m"]
     action = Action(plan=plan, position=(last or 0) + 1)
     _apply(action, fields)
-    action.update_due_on = _update_due_on(None, None, dt.timedelta(days=plan.update_interval_days))
+    action.update_due_on = _update_due_on(
+        action, dt.timedelta(days=plan.update_interval_days), added_on=today()
+    )
     save_validated(action, actor=actor)
     _set_owners(action, owners, actor)
     _set_organisations(action, lead_organisations, supporting_organisations, actor)
@@ -271,6 +279,9 @@ def action_update(
     if section and section.plan_id != action.plan_id:
         raise ValidationError("That section belongs to another plan.")
     _apply(action, fields)
+    if action.last_update_on is None:  # its own dates say when an update is due
+        interval = dt.timedelta(days=action.plan.update_interval_days)
+        action.update_due_on = _update_due_on(action, interval, added_on=action.created_at.date())
     save_validated(action, actor=actor)
     if owners is not None:
         _set_owners(action, owners, actor)
@@ -414,7 +425,7 @@ def actions_import(
             update.full_clean(exclude=["action", "author"])
             updates.append(update)
         action.last_update_on = max((u.date for u in updates if u.date), default=None)
-        action.update_due_on = _update_due_on(action.last_update_on, None, interval)
+        action.update_due_on = _update_due_on(action, interval, added_on=day)
         if action.last_update_on is not None and item.update_rag:
             action.rag = item.update_rag
         # The plan and section were checked above: no query per action to re-read them.
@@ -547,9 +558,7 @@ def update_post(
         latest = Action.objects.values_list("last_update_on", flat=True).get(pk=action.pk)
         if date is not None and (latest is None or date >= latest):
             action.last_update_on = date
-            action.update_due_on = _update_due_on(
-                date, None, dt.timedelta(days=action.plan.update_interval_days)
-            )
+            action.update_due_on = date + dt.timedelta(days=action.plan.update_interval_days)
             action.rag = rag or action.rag
             action.status = status or action.status
             attribute_to(action, actor)

@@ -230,3 +230,58 @@ def test_recent_updates_shows_only_visible_plans_newest_first(world, monkeypatch
     seen = [u.narrative for u in selectors.recent_updates(world.viewer, limit=2)]
     assert seen == ["mine 2", "mine 1"]
     assert len(selectors.recent_updates(world.viewer, limit=10)) == 3
+
+
+def test_an_imported_action_never_updated_is_as_due_as_its_own_dates_say(world):
+    """Issue 15, defect 5: never-updated imported actions counted from the import date, so
+    actions due in 2022 with no update were "fine" while those last updated in 2022 were
+    flagged. An action with no update counts from its own start or due date when earlier."""
+    on = selectors.today()
+    rows = [
+        services.ActionImport(
+            title="Updated in 2022",
+            fields={"due_text": "Oct 22"},
+            updates=[(dt.date(2022, 6, 29), "Calendar reformatted")],
+        ),
+        services.ActionImport(title="Never updated, due Oct 22", fields={"due_text": "Oct 22"}),
+        services.ActionImport(
+            title="Never updated, started 2023",
+            fields={"start_text": "January 2023", "due_text": "March 2099"},
+        ),
+        services.ActionImport(title="No dates at all"),
+        services.ActionImport(title="Due in the future", fields={"due_text": "March 2099"}),
+    ]
+    services.actions_import(actor=world.manager, plan=world.plan, actions=rows, author_name="x")
+    due = {
+        a.title: a.update_due_on
+        for a in Action.objects.filter(plan=world.plan, title__in=[r.title for r in rows])
+    }
+    interval = dt.timedelta(days=world.plan.update_interval_days)
+    assert due["Updated in 2022"] == dt.date(2022, 6, 29) + interval
+    assert due["Never updated, due Oct 22"] == dt.date(2022, 10, 1) + interval
+    assert due["Never updated, started 2023"] == dt.date(2023, 1, 1) + interval
+    assert due["No dates at all"] == on + interval
+    assert due["Due in the future"] == on + interval
+    flagged = set(
+        Action.objects.filter(selectors.update_due_q(on), plan=world.plan).values_list(
+            "title", flat=True
+        )
+    )
+    assert {
+        "Updated in 2022",
+        "Never updated, due Oct 22",
+        "Never updated, started 2023",
+    } <= flagged
+    # The same rule when the plan's interval changes.
+    services.plan_update(actor=world.manager, plan=world.plan, update_interval_days=7)
+    action = Action.objects.get(plan=world.plan, title="Never updated, due Oct 22")
+    assert action.update_due_on == dt.date(2022, 10, 8)
+
+
+def test_a_never_updated_action_given_an_earlier_start_is_due_from_it(world):
+    action = make_action(world.plan, world.manager, title="New")
+    services.action_update(actor=world.manager, action=action, start_text="January 2023")
+    action.refresh_from_db()
+    assert action.update_due_on == dt.date(2023, 1, 1) + dt.timedelta(
+        days=world.plan.update_interval_days
+    )

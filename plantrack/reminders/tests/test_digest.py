@@ -41,11 +41,14 @@ def due(world, commentary):
     Person.objects.filter(pk=world.owner_person.pk).update(
         email="owen@example.org", email_verified_at=timezone.now()
     )
-    # world.action is overdue (due March 2004). other_action: an update is due.
+    # world.action is overdue (due March 2004), its update not due (as if updated lately:
+    # never updated, it would be due one since 2004 too). other_action: an update is due.
+    Action.objects.filter(pk=world.action.pk).update(update_due_on=dt.date(2099, 1, 1))
     ActionOwner.objects.create(action=world.other_action, person=world.owner_person)
     Action.objects.filter(pk=world.other_action.pk).update(update_due_on=MONDAY)
     second = make_plan(world.manager, world.force, title="Another plan")
     late = make_action(second, world.manager, ref="AP/1", title="Late one", due_text="May 2025")
+    Action.objects.filter(pk=late.pk).update(update_due_on=dt.date(2099, 1, 1))
     ActionOwner.objects.create(action=late, person=world.owner_person)
     # Commentary is missing on world.action for the last quarter.
     commentary.missing = {world.owner_person: [world.action]}

@@ -115,7 +115,8 @@ def test_actions_and_follow_ups_in_one_digest(world, registers):
     Person.objects.filter(pk=world.owner_person.pk).update(
         email="owen@example.org", email_verified_at=timezone.now()
     )
-    # world.action is overdue; an update is due on other_action.
+    # world.action is overdue (its update not due); an update is due on other_action.
+    Action.objects.filter(pk=world.action.pk).update(update_due_on=dt.date(2099, 1, 1))
     ActionOwner.objects.create(action=world.other_action, person=world.owner_person)
     Action.objects.filter(pk=world.other_action.pk).update(update_due_on=MONDAY)
     _follow_up(world, registers.activity, "Write to the group", MONDAY, world.owner_person)
