@@ -17,7 +17,15 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-__all__ = ["FuzzyDate", "Kind", "financial_year", "fy_bounds", "parse", "parse_update_prefix"]
+__all__ = [
+    "Context",
+    "FuzzyDate",
+    "Kind",
+    "financial_year",
+    "fy_bounds",
+    "parse",
+    "parse_update_prefix",
+]
 
 
 class Kind(StrEnum):
@@ -48,6 +56,26 @@ class FuzzyDate:
     def deadline(self) -> date | None:
         if self.kind in (Kind.BY, Kind.RANGE, Kind.ON):
             return self.latest
+        return None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a text with no year, or a relative one, may lean on. ``year``: the calendar year
+    its neighbours in an imported table are in ("August - September" between "July - August
+    2013" and "Oct 2013"). ``fy``: the first year of the financial year its plan runs in
+    ("end of Q4", or a month with no year, in a plan for April 2025 - March 2026). ``start``:
+    the action's start ("within 6 months")."""
+
+    year: int | None = None
+    fy: int | None = None
+    start: date | None = None
+
+    def year_of(self, month: int) -> int | None:
+        if self.year is not None:
+            return self.year
+        if self.fy is not None:
+            return self.fy if month >= 4 else self.fy + 1
         return None
 
 
@@ -133,6 +161,18 @@ _ONGOING = _rx(r"\b(?:on-?\s?going|bau|business as usual|continuous)\b")
 _TBC = _rx(r"(?:tbc|tba|tbd|to be (?:confirmed|agreed|advised|arranged|determined|decided))\b")
 
 _SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+# Read only with a Context (a year or start to lean on): months with no year, a quarter with
+# no year, and "within N months/weeks" of the start.
+_YEARLESS_RANGE = _rx(
+    rf"(?P<m1>{_M})\s*(?:-+|/|&|\b(?:to|until|till|through|and)\b)\s*(?P<m2>{_M})"
+)
+_YEARLESS_MONTH = _rx(rf"^(?:(?:by|in|during|end of|the end of|by the end of)\s+)?(?P<mn>{_M})$")
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "nine": 9, "twelve": 12}
+_WITHIN = _rx(
+    r"\bwithin\s+(?:the\s+)?(?:first\s+)?(?P<n>\d{1,3}|one|two|three|four|six|nine|twelve)\s+"
+    r"(?P<unit>months?|weeks?)\b"
+)
 
 
 def _year(token: str, today: date) -> int | None:
@@ -264,12 +304,38 @@ _RULES: tuple[tuple[re.Pattern[str], _Handler], ...] = (
 )
 
 
-def _scan(s: str, pos: int, today: date) -> tuple[_Period, int] | None:
+def _scan(s: str, pos: int, today: date) -> tuple[_Period, re.Match[str]] | None:
     for pattern, handler in _RULES:
         for m in pattern.finditer(s, pos):
             period = handler(m, today)
             if period is not None:
-                return period, m.start()
+                return period, m
+    return None
+
+
+def _in_context(s: str, pos: int, context: Context) -> tuple[_Period, int] | None:
+    """What only the context lets us read: a quarter or months with no year, or "within N
+    months" of the start."""
+    if (m := _BARE_Q.search(s, pos)) and context.fy is not None:
+        return _Period(*_months(context.fy, 4 + 3 * (int(m["q"]) - 1), 3), Kind.BY), m.start()
+    if m := _YEARLESS_RANGE.search(s, pos):
+        m1, m2 = _month(m["m1"]), _month(m["m2"])
+        y1 = context.year_of(m1)
+        if y1 is not None:
+            count = (m2 - m1) % 12 + 1
+            return _Period(*_months(y1, m1, count), Kind.RANGE), m.start()
+    if m := _YEARLESS_MONTH.search(s, pos):
+        year = context.year_of(_month(m["mn"]))
+        if year is not None:
+            return _Period(*_months(year, _month(m["mn"]), 1), Kind.BY), m.start("mn")
+    if (m := _WITHIN.search(s, pos)) and context.start is not None:
+        n = int(m["n"]) if m["n"].isdigit() else _NUMBERS[m["n"]]
+        if m["unit"].startswith("week"):
+            latest = context.start + timedelta(weeks=n)
+        else:
+            latest = _months(context.start.year, context.start.month + n, 1)[1]
+            latest = min(latest, _safe_date(latest.year, latest.month, context.start.day) or latest)
+        return _Period(context.start, latest, Kind.BY), m.start()
     return None
 
 
@@ -282,19 +348,30 @@ def _cue(prefix: str) -> Kind | None:
     return Kind.BY if by > start else Kind.START
 
 
-def parse(text: str | None, *, today: date | None = None) -> FuzzyDate:
+def parse(
+    text: str | None, *, today: date | None = None, context: Context | None = None
+) -> FuzzyDate:
+    """``context``: what a text with no year, or a relative one, is read against (Context);
+    without it such a text is UNKNOWN, as is an impossible day ("31 June 2027")."""
     raw = text or ""
     s = _normalise(raw)
     if not s or len(s) > _MAX_LEN:
         return FuzzyDate(raw, None, None, Kind.UNKNOWN)
     today = today or timezone.localdate()
 
-    found = None
+    scanned = None
     # "Start Oct 22, complete by Mar 23": the date after the last "by" is the deadline.
     by_words = list(_BY_WORD.finditer(s))
     if by_words:
-        found = _scan(s, by_words[-1].end(), today)
-    found = found or _scan(s, 0, today)
+        scanned = _scan(s, by_words[-1].end(), today)
+    scanned = scanned or _scan(s, 0, today)
+    found = (scanned[0], scanned[1].start()) if scanned else None
+    yearless = scanned is None or scanned[1].re is _BARE_Q
+    if context is not None and yearless:
+        found = _in_context(s, by_words[-1].end() if by_words else 0, context) or (
+            _in_context(s, 0, context) if by_words else None
+        )
+        found = found or ((scanned[0], scanned[1].start()) if scanned else None)
 
     if found is None:
         return FuzzyDate(raw, None, None, Kind.ONGOING if _ONGOING.search(s) else Kind.UNKNOWN)

@@ -89,14 +89,20 @@ def delete_recorded(instance: models.Model, *, actor: AbstractBaseUser | None) -
 
 
 def set_fuzzy_date(
-    instance: models.Model, prefix: str, text: str | None, *, deadline: bool = False
+    instance: models.Model,
+    prefix: str,
+    text: str | None,
+    *,
+    deadline: bool = False,
+    context: fuzzydates.Context | None = None,
 ) -> None:
     """Keep the text as written and store the parsed range next to it.
 
     For a ``deadline`` (an action's or milestone's due date) the latest day is the last day the
     text allows for completion, so "Commence Nov 22" or "Ongoing" never make an action overdue.
+    ``context``: what a date with no year, or "within 6 months", is read against.
     """
-    parsed = fuzzydates.parse(text or "")
+    parsed = fuzzydates.parse(text or "", context=context)
     setattr(instance, f"{prefix}_text", (text or "").strip())
     setattr(instance, f"{prefix}_earliest", parsed.earliest)
     setattr(instance, f"{prefix}_latest", parsed.deadline if deadline else parsed.latest)

@@ -125,4 +125,5 @@ def action_import(
         fields=fields,
         updates=[(u.date, u.text) for u in oldest_first(parsed.updates) if u.text.strip()],
         update_rag=parsed.rag or "",
+        year=parsed.date_year,
     )

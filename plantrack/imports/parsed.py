@@ -62,11 +62,19 @@ class ParsedAction:
     origin: str = ""  # "table 2, row 5", for warnings and the preview
     # Text of the action kept beside it: a strategy cross-reference too long for its field.
     description: str | None = None
+    # The calendar year of the neighbouring rows' deadlines, for a deadline written with none
+    # ("August – September" between "July – August 2013" and "Oct 2013"): structure/dates.py.
+    date_year: int | None = None
 
     @property
     def due(self) -> dt.date | None:
         """The last day the due text allows; None for Ongoing/BAU/TBC and start-only text."""
-        return fuzzydates.parse(self.due_text or "").deadline
+        return fuzzydates.parse(self.due_text or "", context=self.date_context).deadline
+
+    @property
+    def date_context(self) -> fuzzydates.Context:
+        start = fuzzydates.parse(self.start_text or "").earliest
+        return fuzzydates.Context(year=self.date_year, start=start)
 
 
 @dataclass

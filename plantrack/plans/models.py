@@ -160,7 +160,7 @@ class Action(models.Model):
         """ "Action 1 (Initiative 2): Present proposals…", for where an action is named away
         from its plan's page: refs restart in each section of some plans (seed 004's
         initiatives), so the section tells apart two "Action 1"s. Reads ``section``."""
-        where = f" ({self.section.title})" if self.section_id else ""
+        where = f" ({self.section.title})" if self.section is not None else ""
         ref = f" {self.ref}" if self.ref else ""
         title = self.title if length is None else self.title[:length]
         return f"Action{ref}{where}: {title}"

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from plantrack.accounts.models import User
+from plantrack.core import fuzzydates
 from plantrack.core.models import Rag
 from plantrack.directory.models import Organisation, Person
 from plantrack.directory.selectors import organisation_ids_for, with_units
@@ -509,3 +510,32 @@ def recent_updates(user: User, limit: int = 10, visible: list[int] | None = None
             if len(found) >= limit or len(rows) < RECENT_BATCH:
                 return list(full.filter(pk__in=found[:limit]))
     return list(full.filter(action__plan_id__in=seen)[:limit])
+
+
+# --- Dates PlanTrack cannot read ----------------------------------------------------------------
+
+
+def deadline_unreadable(action: Action) -> bool:
+    """A deadline written but not understood ("31 June 2027", "when funding allows"): the
+    action can never be overdue. "TBC" and the like are understood: no date yet."""
+    return (
+        bool(action.due_text)
+        and action.due_kind == "unknown"
+        and not fuzzydates.parse(action.due_text).parsed
+    )
+
+
+UNREADABLE_MESSAGE = (
+    "PlanTrack cannot read the deadline “{}” as a date, so this action can never show as "
+    "overdue. Write it as, for example, “March 2027”, “Q3 2026/27” or “30/06/2027”."
+)
+
+
+def unreadable_deadlines(plan: Plan) -> list[dict]:
+    """The plan's actions whose deadline is written but cannot be read, for its page."""
+    rows = Action.objects.filter(plan=plan, due_kind="unknown").exclude(due_text="")
+    return [
+        {"pk": a.pk, "ref": a.ref, "title": a.title, "due_text": a.due_text}
+        for a in rows.only("id", "ref", "title", "due_text", "due_kind").order_by("position", "id")
+        if deadline_unreadable(a)
+    ]

@@ -15,7 +15,7 @@ from django.db.models import Max, Model
 from simple_history.utils import bulk_create_with_history
 
 from plantrack.accounts.models import User
-from plantrack.core import changes
+from plantrack.core import changes, fuzzydates
 from plantrack.core.concurrency import claim
 from plantrack.core.services import (
     UNSET,
@@ -55,8 +55,28 @@ DEADLINES = ("due",)
 LINKS = ("owners", "lead_organisations", "supporting_organisations", "milestones", "depends_on")
 
 
-def _apply(instance: Model, fields: dict[str, Any]) -> None:
+def _apply(instance: Model, fields: dict[str, Any], *, year: int | None = None) -> None:
     apply_fields(instance, fields, fuzzy_dates=FUZZY_DATES, deadlines=DEADLINES)
+    if isinstance(instance, Action):
+        _read_in_context(instance, year)
+
+
+def _read_in_context(action: Action, year: int | None) -> None:
+    """Read again, against the plan's financial year (its period's start), the action's start
+    and, on import, the ``year`` its neighbouring rows are in, the dates that cannot be read
+    alone: "end of Q4", "August - September", "within 6 months" (fuzzydates.Context). What
+    still cannot be read stays UNKNOWN, and the pages say so (selectors.unreadable_dates)."""
+    for prefix in ("start", "review", "due"):
+        text = getattr(action, f"{prefix}_text")
+        if not text or getattr(action, f"{prefix}_kind") != "unknown":
+            continue
+        period = action.plan.period_earliest
+        context = fuzzydates.Context(
+            year=year,
+            fy=None if period is None else int(fuzzydates.financial_year(period)[:4]),
+            start=action.start_earliest if prefix != "start" else None,
+        )
+        set_fuzzy_date(action, prefix, text, deadline=prefix in DEADLINES, context=context)
 
 
 def require_manager(actor: User, plan: Plan) -> None:
@@ -151,8 +171,9 @@ def _update_due_on(action: Action, interval: dt.timedelta, *, added_on: dt.date)
     no update recorded has been due one since then, not for a month after the import
     (docs/plans.md)."""
     if action.last_update_on is not None:
-        return action.last_update_on + interval
-    own = [d for d in (action.start_earliest, action.due_earliest) if d is not None]
+        last: dt.date = action.last_update_on
+        return last + interval
+    own: list[dt.date] = [d for d in (action.start_earliest, action.due_earliest) if d is not None]
     return min([*own, added_on]) + interval
 
 
@@ -387,6 +408,8 @@ class ActionImport:
     milestones: Sequence[str] = ()
     updates: Sequence[tuple[dt.date | None, str]] = ()
     update_rag: str = ""
+    # The calendar year the neighbouring rows' dates are in, for a date written with none.
+    year: int | None = None
 
 
 @transaction.atomic
@@ -411,7 +434,7 @@ def actions_import(
         if item.section is not None and item.section.plan_id != plan.pk:
             raise ValidationError("That section belongs to another plan.")
         action = Action(plan=plan, section=item.section, title=item.title, position=position)
-        _apply(action, _action_fields(item.fields or {}))
+        _apply(action, _action_fields(item.fields or {}), year=item.year)
         updates = []
         for date, narrative in item.updates:
             if date is not None and date > day:

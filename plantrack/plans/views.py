@@ -177,6 +177,9 @@ def plan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             cached(("plan-filters", *key), lambda: _filters_html(plan, form))
         ),
         "summary": cached(key[:3], lambda: selectors.plan_summary(plan)),
+        "unreadable": cached(
+            ("plan-unreadable", *key[:2]), lambda: selectors.unreadable_deadlines(plan)
+        ),
         # Oversight and decisions bump the plan's version too (governance services).
         "governance_html": mark_safe(
             cached(
@@ -186,6 +189,12 @@ def plan_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         ),
     }
     return render(request, "plans/plan_detail.html", context)
+
+
+def _warn_unreadable(request: SignedInRequest, action) -> None:
+    """Saved as written, but said: a deadline that cannot be read never makes it overdue."""
+    if selectors.deadline_unreadable(action):
+        messages.warning(request, selectors.UNREADABLE_MESSAGE.format(action.due_text))
 
 
 @require_http_methods(["GET", "POST"])
@@ -367,6 +376,7 @@ def action_create(request: SignedInRequest, pk: int) -> HttpResponse:
         with errors_on(form):
             action = services.action_create(actor=request.user, plan=plan, **form.cleaned_data)
             messages.success(request, "Action added.")
+            _warn_unreadable(request, action)
             return redirect("plans:action", pk=action.pk)
     return render(
         request, "plans/form.html", {"form": form, "plan": plan, "title": "Add an action"}
@@ -384,6 +394,7 @@ def action_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         with errors_on(form):
             services.action_update(actor=request.user, action=action, **form.cleaned_data)
             messages.success(request, "Action saved.")
+            _warn_unreadable(request, action)
             return redirect("plans:action", pk=action.pk)
     return render(
         request,

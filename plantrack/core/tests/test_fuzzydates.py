@@ -311,3 +311,57 @@ def test_huge_input() -> None:
     result = parse(text, today=TODAY)
     assert result.kind is Kind.UNKNOWN
     assert parse_update_prefix(text, today=TODAY)[2] is False
+
+
+# --- Issue 15, defect 6: what a context lets us read, and what stays unreadable ---------------
+
+from plantrack.core.fuzzydates import Context  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text", ["31 June 2027", "2027-02-30", "By end of Q4", "Within 6 months", "August – September"]
+)
+def test_without_a_context_these_cannot_be_read(text):
+    parsed = parse(text, today=date(2026, 12, 7))
+    assert parsed.kind is Kind.UNKNOWN and parsed.deadline is None and not parsed.parsed
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "earliest", "latest", "kind"),
+    [
+        # The plan's financial year 2026/27: Q4 is January to March 2027.
+        ("By end of Q4", Context(fy=2026), None, date(2027, 3, 31), Kind.BY),
+        ("Q2", Context(fy=2026), date(2026, 7, 1), date(2026, 9, 30), Kind.BY),
+        # Between "July – August 2013" and "Oct 2013" on import.
+        ("August – September", Context(year=2013), date(2013, 8, 1), date(2013, 9, 30), Kind.RANGE),
+        ("By August", Context(year=2013), None, date(2013, 8, 31), Kind.BY),
+        # In a plan for April 2026 - March 2027, February is 2027's.
+        ("February", Context(fy=2026), date(2027, 2, 1), date(2027, 2, 28), Kind.BY),
+        (
+            "Within 6 months",
+            Context(start=date(2026, 1, 15)),
+            date(2026, 1, 15),
+            date(2026, 7, 15),
+            Kind.BY,
+        ),
+        (
+            "within twelve weeks",
+            Context(start=date(2026, 1, 1)),
+            date(2026, 1, 1),
+            date(2026, 3, 26),
+            Kind.BY,
+        ),
+    ],
+)
+def test_a_context_reads_what_has_no_year(text, context, earliest, latest, kind):
+    parsed = parse(text, today=date(2026, 12, 7), context=context)
+    assert (parsed.earliest, parsed.latest, parsed.kind) == (earliest, latest, kind)
+    assert parsed.deadline == latest
+
+
+def test_a_context_never_overrides_a_written_year_or_reads_an_impossible_day():
+    context = Context(year=2013, fy=2020, start=date(2020, 1, 1))
+    assert parse("May – June 2015", context=context).latest == date(2015, 6, 30)
+    assert parse("Q3 2022/23", context=context).latest == date(2022, 12, 31)
+    assert parse("31 June 2027", context=context).kind is Kind.UNKNOWN
+    assert parse("may be delayed", context=context).kind is Kind.UNKNOWN

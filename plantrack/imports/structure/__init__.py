@@ -29,6 +29,7 @@ from __future__ import annotations
 from plantrack.imports.cells import collapse
 from plantrack.imports.parsed import FIELDS, ParsedImport, ParsedPlan, ParsedSection
 from plantrack.imports.structure.actions import PlanBuilder, finish_draft
+from plantrack.imports.structure.dates import settle_deadlines
 from plantrack.imports.structure.headers import header_field
 from plantrack.imports.structure.narrative import attach_descriptions
 from plantrack.imports.structure.reader import ReadContext, TableReader
@@ -101,6 +102,8 @@ def parse_document(
                 parsed.sections.append(ParsedSection(section.title or DEFAULT_SECTION, actions))
         if parsed.sections or plan is builder.plans[0]:
             result.plans.append(parsed)
+    for plan in result.plans:
+        settle_deadlines(plan, warnings)
     sections = [section for plan in result.plans for section in plan.sections]
     attach_descriptions(doc, sections, default=DEFAULT_SECTION)
     return result

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -167,3 +168,21 @@ def test_a_text_file_is_read_the_same_uploaded_pasted_or_given_to_the_command(
     preview = client.get(response["Location"]).content.decode()
     assert "No actions were found" not in preview
     assert "67 actions" in preview
+
+
+def test_seed_004s_deadline_with_no_year_is_read_in_its_neighbours_year():
+    """Issue 15, defect 6: "August – September" (between "July – August 2013" and "Oct
+    2013") was saved unread, so the action could never be overdue."""
+    parsed = parse_bytes(SEED_004.name, SEED_004.read_bytes())
+    actions = [a for p in parsed.plans for s in p.sections for a in s.actions]
+    (yearless,) = [a for a in actions if a.due_text == "August – September"]
+    assert yearless.date_year == 2013 and yearless.due == dt.date(2013, 9, 30)
+    assert any("“August – September” has no year; read as 2013" in w for w in parsed.warnings)
+
+
+def test_an_unreadable_deadline_is_warned_in_the_preview():
+    text = "Action\tBy when\nPublish the charter\t31 June 2027\nTrain staff\tMarch 2027\n"
+    parsed = parse_bytes("plan.txt", text.encode(), is_text=True)
+    assert any("cannot read the deadline “31 June 2027” as a date" in w for w in parsed.warnings), (
+        parsed.warnings
+    )

@@ -285,3 +285,19 @@ def test_a_never_updated_action_given_an_earlier_start_is_due_from_it(world):
     assert action.update_due_on == dt.date(2023, 1, 1) + dt.timedelta(
         days=world.plan.update_interval_days
     )
+
+
+def test_dates_with_no_year_are_read_against_the_plan_and_the_start(world):
+    """Issue 15, defect 6: "By end of Q4" is Q4 of the plan's financial year, "Within 6 months"
+    counts from the action's start; with nothing to lean on they stay unread."""
+    services.plan_update(
+        actor=world.manager, plan=world.plan, period_text="April 2026 - March 2027"
+    )
+    quarter = make_action(world.plan, world.manager, due_text="By end of Q4")
+    assert quarter.due_latest == dt.date(2027, 3, 31) and quarter.due_kind == "by"
+    within = make_action(
+        world.plan, world.manager, start_text="January 2026", due_text="Within 6 months"
+    )
+    assert within.due_latest == dt.date(2026, 7, 1)
+    alone = make_action(world.plan, world.manager, due_text="Within 6 months")
+    assert alone.due_kind == "unknown" and alone.due_latest is None

@@ -341,3 +341,35 @@ def test_plan_history_page_shows_an_edit_to_the_plan(client, world):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Youth Strategy 2025" in body and "Youth Strategy" in body
+
+
+@pytest.mark.parametrize("due", ["31 June 2027", "2027-02-30", "when funding allows"])
+def test_a_deadline_that_cannot_be_read_is_kept_warned_and_listed_on_the_plan(client, world, due):
+    """Issue 15, defect 6: such deadlines were saved silently and can never be overdue."""
+    client.force_login(world.manager)
+    response = client.post(
+        reverse("plans:action_create", args=[world.plan.pk]),
+        {"title": "Publish the charter", "status": "not_started", "due_text": due},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert f"cannot read the deadline “{due}” as a date" in body
+    assert "Important" in body
+    action = world.plan.actions.get(title="Publish the charter")
+    assert action.due_text == due and action.due_kind == "unknown"
+    page = client.get(reverse("plans:detail", args=[world.plan.pk])).content.decode()
+    assert 'id="unreadable-deadlines"' in page and f"“{due}”" in page
+    assert reverse("plans:action_edit", args=[action.pk]) in page
+
+
+def test_a_readable_or_tbc_deadline_is_neither_warned_nor_listed(client, world):
+    client.force_login(world.manager)
+    for due in ("March 2027", "TBC", ""):
+        response = client.post(
+            reverse("plans:action_create", args=[world.plan.pk]),
+            {"title": f"Action {due}", "status": "not_started", "due_text": due},
+            follow=True,
+        )
+        assert "cannot read the deadline" not in response.content.decode()
+    page = client.get(reverse("plans:detail", args=[world.plan.pk])).content.decode()
+    assert 'id="unreadable-deadlines"' not in page
