@@ -531,7 +531,7 @@ UNREADABLE_MESSAGE = (
 )
 
 
-def unreadable_deadlines(plan: Plan) -> list[dict]:
+def unreadable_deadlines(plan: Plan) -> list[dict[str, object]]:
     """The plan's actions whose deadline is written but cannot be read, for its page."""
     rows = Action.objects.filter(plan=plan, due_kind="unknown").exclude(due_text="")
     return [

@@ -102,8 +102,8 @@ def parse_document(
                 parsed.sections.append(ParsedSection(section.title or DEFAULT_SECTION, actions))
         if parsed.sections or plan is builder.plans[0]:
             result.plans.append(parsed)
-    for plan in result.plans:
-        settle_deadlines(plan, warnings)
+    for parsed_plan in result.plans:
+        settle_deadlines(parsed_plan, warnings)
     sections = [section for plan in result.plans for section in plan.sections]
     attach_descriptions(doc, sections, default=DEFAULT_SECTION)
     return result
