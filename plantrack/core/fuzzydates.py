@@ -23,6 +23,7 @@ __all__ = [
     "Kind",
     "financial_year",
     "fy_bounds",
+    "is_start_only",
     "parse",
     "parse_update_prefix",
 ]
@@ -385,6 +386,15 @@ def parse(
     if cue is None and _ONGOING.search(s):
         cue = Kind.ONGOING
     return FuzzyDate(raw, period.earliest, period.latest, cue or period.kind)
+
+
+def is_start_only(text: str | None) -> bool:
+    """A start and no deadline: "Commence Nov 22", "Start immediately", "From May 2024" (but
+    not "Start now, BAU by Oct 22", whose deadline is October 2022)."""
+    s = _normalise(text or "")
+    if not s or _BY_WORD.search(s):
+        return False
+    return parse(text).kind is Kind.START or bool(_START_WORD.match(s))
 
 
 _PREFIX = re.compile(

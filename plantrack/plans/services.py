@@ -58,7 +58,18 @@ LINKS = ("owners", "lead_organisations", "supporting_organisations", "milestones
 def _apply(instance: Model, fields: dict[str, Any], *, year: int | None = None) -> None:
     apply_fields(instance, fields, fuzzy_dates=FUZZY_DATES, deadlines=DEADLINES)
     if isinstance(instance, Action):
+        if "due_text" in fields:
+            _start_not_deadline(instance)
         _read_in_context(instance, year)
+
+
+def _start_not_deadline(action: Action) -> None:
+    """ "Commence Nov 22" or "Start immediately" written as the deadline is the action's start:
+    kept there (when no start is written), so the page says it has no deadline rather than
+    showing a deadline that can never make it late."""
+    if fuzzydates.is_start_only(action.due_text) and not action.start_text:
+        set_fuzzy_date(action, "start", action.due_text)
+        set_fuzzy_date(action, "due", "", deadline=True)
 
 
 def _read_in_context(action: Action, year: int | None) -> None:

@@ -301,3 +301,17 @@ def test_dates_with_no_year_are_read_against_the_plan_and_the_start(world):
     assert within.due_latest == dt.date(2026, 7, 1)
     alone = make_action(world.plan, world.manager, due_text="Within 6 months")
     assert alone.due_kind == "unknown" and alone.due_latest is None
+
+
+@pytest.mark.parametrize("text", ["Commence Nov 22", "Start immediately", "From May 2024"])
+def test_a_start_written_as_the_deadline_is_kept_as_the_start(world, text):
+    """Issue 15, defect 7: such texts went into Deadline, where they never make it late."""
+    action = make_action(world.plan, world.manager, due_text=text)
+    assert action.start_text == text and action.due_text == "" and action.due_latest is None
+
+
+def test_a_deadline_after_a_start_stays_the_deadline(world):
+    action = make_action(world.plan, world.manager, due_text="Start immediately BAU by Oct 22")
+    assert action.due_latest == dt.date(2022, 10, 31) and action.start_text == ""
+    kept = make_action(world.plan, world.manager, start_text="Now", due_text="Commence Nov 22")
+    assert kept.due_text == "Commence Nov 22" and kept.start_text == "Now"

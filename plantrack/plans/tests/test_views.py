@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from plantrack.core.tests.factories import make_action
 from plantrack.directory.models import Membership
 from plantrack.plans.models import Action, Plan, Update
 
@@ -373,3 +374,12 @@ def test_a_readable_or_tbc_deadline_is_neither_warned_nor_listed(client, world):
         assert "cannot read the deadline" not in response.content.decode()
     page = client.get(reverse("plans:detail", args=[world.plan.pk])).content.decode()
     assert 'id="unreadable-deadlines"' not in page
+
+
+def test_an_action_with_no_deadline_says_so(client, world):
+    client.force_login(world.manager)
+    action = make_action(world.plan, world.manager, due_text="Commence Nov 22")
+    page = client.get(reverse("plans:action", args=[action.pk])).content.decode()
+    assert 'id="no-deadline"' in page and "Commence Nov 22" in page
+    dated = client.get(reverse("plans:action", args=[world.action.pk])).content.decode()
+    assert 'id="no-deadline"' not in dated
