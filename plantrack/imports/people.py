@@ -229,7 +229,26 @@ def _name_follows(tokens: list[str], j: int) -> bool:
     nxt = tokens[j]
     if is_paren(nxt):
         return paren_inner(nxt).isdigit()
+    if _collar_number(tokens, j):  # "PS 1234 Ahmed Khan"
+        return True
     return is_capitalised(nxt) and bare(nxt) not in _ROLES
+
+
+def _collar_number(tokens: list[str], j: int) -> bool:
+    """A bare staff (collar) number between a rank and a name: "PS 1234 Ahmed Khan"."""
+    return (
+        j + 1 < len(tokens)
+        and not is_paren(tokens[j])
+        and bool(_staff_number(tokens[j]))
+        and is_capitalised(tokens[j + 1])
+        and bare(tokens[j + 1]) not in _ROLES
+    )
+
+
+def _plural_acronym(word: str) -> bool:
+    """ "HIDOs", "SPOCs": a team of people named by an acronym, not a person."""
+    w = word.strip(".,:;")
+    return len(w) >= 3 and w.endswith("s") and w[:-1].isupper() and w[:-1].isalpha()
 
 
 def _is_role(token: str) -> bool:
@@ -311,14 +330,17 @@ class _OwnerReader:
             self._add(OwnerRef(post=f"{unit} {rank}", raw=f"{unit} {rank}"))
             return j
         self._flush()
+        staff = ""
+        if not plural and _collar_number(self.tokens, j):
+            staff = _staff_number(self.tokens[j])
+            j += 1
         count = 0 if plural else _name_length(self.tokens, j)
         if not count:
             self._add(OwnerRef(post=rank, raw=rank))
             return j
         name = _join_name(self.tokens[j : j + count])
         end = j + count
-        staff = ""
-        if end < len(self.tokens) and _staff_number(self.tokens[end]):
+        if not staff and end < len(self.tokens) and _staff_number(self.tokens[end]):
             staff = _staff_number(self.tokens[end])
             end += 1
         raw = " ".join(self.tokens[i:end])
@@ -372,6 +394,11 @@ class _OwnerReader:
         if bare(word) in NOBODY:
             return
         w = word.strip(".,:;")
+        last = self.refs[-1] if self.refs else None
+        if _plural_acronym(w) and last is not None and last.name and not last.post:
+            # "Alison Collins (67945) HIDOs": the team she leads, not a person called HIDOs.
+            self.refs[-1] = replace(last, post=w, raw=f"{last.raw} {w}")
+            return
         initials = len(w) == 2 and w.isupper() and not self.supporting
         self._add(OwnerRef(name=w, raw=w) if initials else OwnerRef(post=w, raw=w))
 
@@ -453,11 +480,23 @@ def split_owners(text: str | None, *, supporting: bool = False) -> list[OwnerRef
     fixed = collapse(normalise_lookalikes(text or "")[0])[:MAX_CELL_LEN]
     # "SPOCs / LBB comms – TBC": a dash before a placeholder just says "to be confirmed".
     fixed = re.sub(r"\s*[-\u2013\u2014]\s*(?:tbc|tba|tbd)\b\.?", "", fixed, flags=re.IGNORECASE)
+    if _shared_plural(fixed):
+        return [OwnerRef(post=fixed, raw=fixed, supporting=supporting)]
     refs: list[OwnerRef] = []
     for segment in split_top(fixed, _owner_separator):
         found = _OwnerReader(supporting, tokens(segment), [], []).run()
         refs.extend(_borrow_unit(refs, found))
     return _unique(refs)
+
+
+_UNITS_WITH_PLURAL_RANK = re.compile(r"^[A-Z]{2,}(?:\s+(?:&|and)\s+[A-Z]{2,})+\s+(?P<rank>.+)$")
+
+
+def _shared_plural(text: str) -> bool:
+    """ "PSST and PSH Insps": one plural rank shared by the units before it is one post (the
+    inspectors of both teams), not two owners."""
+    m = _UNITS_WITH_PLURAL_RANK.match(text)
+    return m is not None and _rank_length(tokens(m["rank"]), 0) == (len(tokens(m["rank"])), True)
 
 
 def _borrow_unit(before: list[OwnerRef], found: list[OwnerRef]) -> list[OwnerRef]:

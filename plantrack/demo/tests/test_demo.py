@@ -62,12 +62,14 @@ def test_community_charter(demo):
     update = first.updates.get()
     assert update.date == dt.date(2022, 6, 29)
     assert update.narrative.startswith("SP&I reformatting calendar")
-    commence = plan.actions.get(ref="22")  # "Commence Nov 22": a start, not a deadline
-    assert (commence.due_kind, commence.due_earliest, commence.due_latest) == (
+    # "Commence Nov 22", written under "By when", is kept as the start (issue 15): no deadline.
+    commence = plan.actions.get(ref="22")
+    assert (commence.start_text, commence.start_kind, commence.start_earliest) == (
+        "Commence Nov 22",
         "start",
         dt.date(2022, 11, 1),
-        None,
     )
+    assert (commence.due_text, commence.due_latest) == ("", None)
     assert not selectors.action_flags(commence, dt.date(2026, 11, 22))["overdue"]
     doorbells = plan.actions.get(ref="32").updates.get()
     assert doorbells.date is None and "296023" in doorbells.narrative

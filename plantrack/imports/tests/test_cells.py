@@ -303,7 +303,8 @@ def test_cyrillic_initials_in_owner() -> None:
         ("Ch. Insp. Craig Mitchell (63675)", [("Ch. Insp.", "Craig Mitchell", "63675")]),
         ("A/Supt. lan Jenkins (60883)", [("A/Supt.", "lan Jenkins", "60883")]),
         ("DS Michael Gordon- Gibson (64368)", [("DS", "Michael Gordon-Gibson", "64368")]),
-        ("Alison Collins (67945) HIDOs", [("", "Alison Collins", "67945"), ("", "", "")]),
+        # HIDOs: the team she leads, her post (issue 15), not a second owner.
+        ("Alison Collins (67945) HIDOs", [("", "Alison Collins", "67945")]),
         ("Supt Hancox PSST Inspector", [("Supt", "Hancox", ""), ("", "", "")]),
     ],
 )
@@ -398,3 +399,25 @@ def test_split_agencies(text: str, names: list[str]) -> None:
 def test_split_agencies_never_raises_and_keeps_words(text: str) -> None:
     names = split_agencies(text)
     assert all(name.strip() for name in names)
+
+
+# --- Issue 15, defect 8: one owner written three ways ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "owners"),
+    [
+        # A collar number between the rank and the name.
+        ("PS 1234 Ahmed Khan", [("Ahmed Khan", "PS", "1234", "")]),
+        # A team acronym after a named person is the team she leads, not a person.
+        ("Alison Collins (67945) HIDOs", [("Alison Collins", "", "67945", "HIDOs")]),
+        # One plural rank shared by two units: the inspectors of both, one post.
+        ("PSST and PSH Insps", [("", "", "", "PSST and PSH Insps")]),
+        # Still two owners where two are written.
+        ("PS Smith and PC Jones", [("Smith", "PS", "", ""), ("Jones", "PC", "", "")]),
+        ("AM and MK", [("AM", "", "", ""), ("MK", "", "", "")]),
+    ],
+)
+def test_owners_written_with_numbers_teams_and_shared_ranks(text, owners):
+    found = split_owners(text)
+    assert [(r.name, r.rank, r.staff_number, r.post) for r in found] == owners
