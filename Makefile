@@ -36,7 +36,8 @@ ifneq ($(VENV_OK),ok)
 $(VENV_STAMP): FORCE
 endif
 
-.PHONY: help venv node_modules assets setup migrate demo run test lint bench clean distclean FORCE
+.PHONY: help venv node_modules assets setup migrate demo run test lint bench clean distclean FORCE \
+	system-run system-test
 
 help:
 	@echo "PlanTrack make targets:"
@@ -88,6 +89,14 @@ $(ASSETS_OUT): $(SCSS) package-lock.json scripts/build-assets $(NODE_STAMP)
 	scripts/build-assets
 	@touch $@
 
+# --- System packages (Debian/Ubuntu), installed when missing: scripts/system-packages ------
+
+system-run:
+	@scripts/system-packages run
+
+system-test:
+	@scripts/system-packages test
+
 # --- App ---------------------------------------------------------------------
 
 setup: venv assets
@@ -104,7 +113,7 @@ demo: migrate
 # The demo runs background work (imports, packs) as production does: queued in the database
 # and run by a task worker beside the web server; the worker stops with the server.
 run: export PLANTRACK_TASKS_BACKEND ?= django_tasks_db.DatabaseBackend
-run: demo
+run: system-run demo
 	@echo
 	@echo "PlanTrack is running at http://$(HOST):$(PORT) — sign in as demo / demo"
 	@echo
@@ -112,7 +121,7 @@ run: demo
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup | var
+test: system-test setup | var
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -121,11 +130,8 @@ lint: venv
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-# The load generator is Debian's wrk; installed here when missing (as .ci/run does).
-bench: setup | var
-	@command -v wrk >/dev/null 2>&1 || { echo "==> Installing wrk"; \
-	    apt-get install -y -qq --no-install-recommends wrk >/dev/null \
-	    || { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk; }; }
+# The load generator is Debian's wrk, one of the test packages.
+bench: system-test setup | var
 	$(PY) -m bench
 
 # --- Housekeeping ------------------------------------------------------------
