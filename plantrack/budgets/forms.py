@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any
 
 from django import forms
 
@@ -8,19 +8,11 @@ from plantrack.accounts.models import User
 from plantrack.budgets.models import BudgetLine, Category, Funding
 from plantrack.budgets.services import START_STATUSES, allowed_moves
 from plantrack.core.finyears import fy_label, fy_of, fy_parse
-from plantrack.core.forms import DateInput, RawTextField, choice, model_choice
+from plantrack.core.forms import DateInput, MoneyField, RawTextField, choice, model_choice
 from plantrack.directory.models import Organisation
 from plantrack.directory.selectors import organisations_visible_to
 from plantrack.plans.models import Plan, Section
 from plantrack.plans.selectors import sections_for_plan, today
-
-
-class _Money(TypedDict):
-    max_digits: int
-    decimal_places: int
-
-
-MONEY: _Money = {"max_digits": 12, "decimal_places": 2}
 
 
 def _year_field(label: str, required: bool = False, help_text: str = "") -> forms.CharField:
@@ -64,7 +56,7 @@ class BudgetLineForm(forms.Form):
     extra_year = _year_field(
         "Another financial year", help_text="For a year not listed above, e.g. 2016/17"
     )
-    extra_amount = forms.DecimalField(label="Amount for that year (£)", required=False, **MONEY)
+    extra_amount = MoneyField(label="Amount for that year (£)", required=False)
 
     def __init__(
         self,
@@ -91,8 +83,8 @@ class BudgetLineForm(forms.Form):
         shown = set(years) | {a.financial_year for a in line.amounts.all()} if line else set(years)
         self.years = sorted(shown)
         for year in self.years:
-            self.fields[f"amount_{year}"] = forms.DecimalField(
-                label=f"{fy_label(year)} (£)", required=False, **MONEY
+            self.fields[f"amount_{year}"] = MoneyField(
+                label=f"{fy_label(year)} (£)", required=False
             )
         self.order_fields([*self.fields][:4] + [f"amount_{y}" for y in self.years])
 
@@ -122,9 +114,7 @@ class SpendForm(forms.Form):
         queryset=BudgetLine.objects.none(),
         error_messages={"required": "Choose the budget line"},
     )
-    amount = forms.DecimalField(
-        label="Amount spent (£)", error_messages={"required": "Enter the amount"}, **MONEY
-    )
+    amount = MoneyField(label="Amount spent (£)", error_messages={"required": "Enter the amount"})
     date_recorded = forms.DateField(label="Date", widget=DateInput(), initial=today)
     financial_year = _year_field(
         "Financial year", help_text="Like 2013/14. Leave blank for the year of the date."
@@ -146,7 +136,7 @@ class FundingForm(forms.Form):
         error_messages={"required": "Choose the funder"},
     )
     title = forms.CharField(label="What it is for", max_length=300)
-    amount = forms.DecimalField(label="Amount asked for (£)", **MONEY)
+    amount = MoneyField(label="Amount asked for (£)")
     status = forms.ChoiceField(
         label="Where the bid is now",
         choices=[(s, label) for s, label in Funding.Status.choices if s in START_STATUSES],

@@ -11,6 +11,7 @@ normalised (``core/text.py``) before the field cleans the value, and a text fiel
 
 from __future__ import annotations
 
+from decimal import Decimal
 from html import escape
 
 from django import forms
@@ -21,6 +22,7 @@ from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
+from plantrack.core.money import parse_amount
 from plantrack.core.text import TEXT_MAX, TITLE_MAX, clean_text
 
 WIDGET_CLASSES = {
@@ -52,7 +54,7 @@ class RawTextField(forms.CharField):
 
 def _bound(field: forms.Field) -> None:
     """Give a text field without a max_length the default one: a line or a textarea's worth."""
-    if not isinstance(field, forms.CharField) or isinstance(field, RawTextField):
+    if not isinstance(field, forms.CharField) or isinstance(field, RawTextField | MoneyField):
         return
     if field.max_length is None:
         limit = TEXT_MAX if isinstance(field.widget, forms.Textarea) else TITLE_MAX
@@ -201,3 +203,34 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MoneyField(forms.CharField):
+    """An amount in pounds as people type it ("1,500.50", "£2k", "(500)"), read by the one
+    money parser the importers use too (core/money.py). Pounds and pence, 12 digits at most."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("class", "govuk-input--width-10")
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        if len(text) > 40:
+            raise forms.ValidationError("That is too long for an amount.")
+        try:
+            amount = parse_amount(text)
+        except ValueError:
+            raise forms.ValidationError(
+                f"“{text[:40]}” is not an amount: write it like 1,500.50 or £2k."
+            ) from None
+        if amount is not None and amount.as_tuple().exponent < -2:  # type: ignore[operator]
+            raise forms.ValidationError("Give the amount in pounds and pence (two decimals).")
+        if amount is not None and abs(amount) >= Decimal(10) ** 10:
+            raise forms.ValidationError("That amount is too large.")
+        return amount
+
+    def prepare_value(self, value):
+        return f"{value:f}" if isinstance(value, Decimal) else value

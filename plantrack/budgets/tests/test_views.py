@@ -241,3 +241,32 @@ def test_delete_refused_when_spend_recorded(client, world):
         .status_code
         == 403
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("1,500.50", "1500.50"), ("£2,000", "2000"), ("£2k", "2000")]
+)
+def test_amounts_with_thousands_separators_are_read_as_everywhere_else(
+    client, world, typed, stored
+):
+    """Issue 15, defect 13: "1,500.50" was refused for spend and budgets, though readings and
+    the budget importer read it."""
+    line = make_line(world)
+    c = _client(client, world.manager)
+    url = reverse("budgets:spend_create", args=[world.plan.pk])
+    response = c.post(url, {"line": line.pk, "amount": typed, "date_recorded": "2024-05-01"})
+    assert response.status_code == 302, response.content.decode()[:1500]
+    assert Spend.objects.get().amount == Decimal(stored)
+
+
+def test_an_amount_that_is_not_money_gets_one_line_and_nothing_is_saved(client, world):
+    line = make_line(world)
+    c = _client(client, world.manager)
+    url = reverse("budgets:spend_create", args=[world.plan.pk])
+    for typed, message in [
+        ("lots", "is not an amount"),
+        ("1,500.505", "pounds and pence"),
+    ]:
+        response = c.post(url, {"line": line.pk, "amount": typed, "date_recorded": "2024-05-01"})
+        assert response.status_code == 200 and message in response.content.decode()
+    assert not Spend.objects.exists()

@@ -23,48 +23,17 @@ import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 
 from plantrack.budgets.models import Category
 from plantrack.core.finyears import fy_label, fy_parse
+from plantrack.core.money import parse_amount
 from plantrack.imports.budgets.parsed import ParsedBudget, ParsedLine, PrintedTotal
 from plantrack.imports.documents import read_document
 from plantrack.imports.tables import Cell, Document, ImportFailed, Table
 
 # --- Cells ----------------------------------------------------------------------------------
-
-_ZERO_WORDS = {"-", "–", "—", "nil", "none", "zero", "£0", "£-", "£ -"}
-_NUMBER = re.compile(r"^\d+(?:\.\d+)?$|^\.\d+$")
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """ "13650", "£13,650", "13,650.00", "(500)" (negative), "-" or "nil" (zero), "£2k".
-
-    None for a blank cell; ValueError for text that is not an amount.
-    """
-    value = (text or "").strip().rstrip("*").strip()
-    if not value:
-        return None
-    if value.lower() in _ZERO_WORDS:
-        return Decimal(0)
-    negative = False
-    if value.startswith("(") and value.endswith(")"):
-        negative, value = True, value[1:-1].strip()
-    if value[:1] in "-−–":
-        negative, value = True, value[1:].strip()
-    value = value.replace("£", "").replace(",", "").replace(" ", "").removeprefix("GBP")
-    multiplier = Decimal(1)
-    if value[-1:].lower() == "k":
-        multiplier, value = Decimal(1000), value[:-1]
-    if not _NUMBER.match(value) or len(value) > 20:
-        raise ValueError(f"“{text.strip()}” is not an amount")
-    try:
-        amount = Decimal(value) * multiplier
-    except InvalidOperation:
-        raise ValueError(f"“{text.strip()}” is not an amount") from None
-    return -amount if negative else amount
-
 
 _CATEGORY_WORDS = {
     Category.SET_UP: ("set-up", "setup", "set up", "start-up", "startup", "one-off", "one off"),
