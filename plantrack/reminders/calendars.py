@@ -5,7 +5,9 @@ self-assessment returns they answer for.
 Every event is an all-day event (DTSTART and DTEND as DATE values, DTEND the day after, as
 Outlook and Google Calendar expect), marked transparent so it does not show the day as busy.
 UIDs are stable ("action-12-due@plantrack"), so a moved deadline moves the event in the
-subscriber's calendar instead of adding another one. A feed holds events from a year ago on.
+subscriber's calendar instead of adding another one. A feed holds every open item whatever its
+age (an action due in 2022 and still open is still owed: its deadline shows, marked overdue),
+and meetings from a year ago on.
 A few queries per feed, whatever the number of events. A feed with no events has no components:
 Outlook and Google Calendar accept that, though RFC 5545 (and icalendar's validate()) want one.
 
@@ -111,16 +113,17 @@ class FeedBuilder:
         """Deadlines and review dates of the open actions."""
         rows = (
             actions.exclude(status__in=CLOSED)
-            .filter(Q(due_latest__gte=self.since) | Q(review_earliest__gte=self.since))
+            .filter(Q(due_latest__isnull=False) | Q(review_earliest__isnull=False))
             .values_list("pk", "ref", "title", "due_latest", "review_earliest", "plan__title")
             .order_by("pk")
         )
         for pk, ref, title, due, review, plan_title in rows:
             url = self.action_url.format(pk) if self.action_url else None
             label = _label(ref, title)
-            if due is not None and due >= self.since:
-                self._event(f"action-{pk}-due", due, f"Due: {label}", url, plan_title)
-            if review is not None and review >= self.since:
+            if due is not None:
+                said = "Overdue" if due < self.on else "Due"
+                self._event(f"action-{pk}-due", due, f"{said}: {label}", url, plan_title)
+            if review is not None:
                 self._event(f"action-{pk}-review", review, f"Review: {label}", url, plan_title)
 
     def add_milestones(self, actions: QuerySet[Action]) -> None:
@@ -128,7 +131,7 @@ class FeedBuilder:
             Milestone.objects.filter(
                 action__in=actions.exclude(status__in=CLOSED),
                 done=False,
-                due_latest__gte=self.since,
+                due_latest__isnull=False,
             )
             .values_list("pk", "title", "due_latest", "action_id", "action__ref")
             .order_by("pk")
@@ -158,7 +161,7 @@ class FeedBuilder:
     def add_follow_ups(self, follow_ups: QuerySet[FollowUp]) -> None:
         """Open engagement follow-ups on their due day, linking to their activity."""
         rows = (
-            follow_ups.filter(done=False, due_on__gte=self.since)
+            follow_ups.filter(done=False, due_on__isnull=False)
             .values_list(
                 "pk",
                 "title",
@@ -180,7 +183,7 @@ class FeedBuilder:
     def add_returns(self, units: QuerySet[Unit]) -> None:
         """Self-assessment returns still to submit, on their cycle's due day."""
         rows = (
-            units.filter(cycle__due_on__gte=self.since)
+            units.filter(cycle__due_on__isnull=False)
             .values_list("pk", "organisation__name", "cycle__title", "cycle__due_on")
             .order_by("pk")
         )

@@ -163,3 +163,12 @@ def test_creating_twice_returns_the_same_feed(world):
     first = services.feed_create(actor=world.owner, scope="user")
     assert services.feed_create(actor=world.owner, scope="user").pk == first.pk
     assert len(first.token) >= 43
+
+
+def test_open_items_are_in_the_feed_whatever_their_age(client, world):
+    """Issue 15, defect 14: feeds held only the last 365 days, so every demo calendar (seeds
+    from 2003, 2013 and 2022) was empty. An open action still owed shows, marked overdue
+    (closed ones drop out: test_closed_actions_drop_out)."""
+    feed = services.feed_create(actor=world.owner, scope="user")
+    events = _summaries(_parse(_get(client, feed)))
+    assert events[f"action-{world.action.pk}-due@plantrack"] == "Overdue: YC/INT/1 Create a policy"
