@@ -49,7 +49,12 @@ ERROR_CLASSES = {
 
 class RawTextField(forms.CharField):
     """Text handed as it is to a parser that cleans it itself: a table pasted for import,
-    where a form feed marks a page break and the importer's own limits bound the size."""
+    where a form feed marks a page break and the importer's own limits bound the size. Not
+    stripped: the tabs ending the last line say it is a table row (a wrapped final line)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("strip", False)
+        super().__init__(*args, **kwargs)
 
 
 def _bound(field: forms.Field) -> None:

@@ -186,3 +186,25 @@ def test_an_unreadable_deadline_is_warned_in_the_preview():
     assert any("cannot read the deadline “31 June 2027” as a date" in w for w in parsed.warnings), (
         parsed.warnings
     )
+
+
+SEED_003 = SEED_004.with_name("003_c7fe91e708482392.txt")
+
+
+@pytest.mark.django_db
+def test_a_pasted_table_keeps_its_wrapped_final_line(client, world):
+    """Issue 15, defect 15: the form stripped the pasted text, and with it the tabs of the
+    last line, a continuation of action 36 ("…dip-sample front counter information / accuracy
+    to report regularly into charter governance board."), which then read as a paragraph."""
+    client.force_login(world.manager)
+    text = SEED_003.read_text()
+    assert text.endswith("\t\t")
+    response = client.post(
+        reverse("imports:new"),
+        {"text": text, "owner_organisation": world.force.pk, "plan_title": "Charter"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job = ImportJob.objects.get()
+    parsed = parse_bytes(job.file_name, bytes(job.data), is_text=True)
+    (last,) = [a for p in parsed.plans for s in p.sections for a in s.actions if a.ref == "36"]
+    assert last.title.endswith("accuracy to report regularly into charter governance board.")
