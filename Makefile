@@ -116,6 +116,8 @@ run: export PLANTRACK_TASKS_BACKEND ?= django_tasks_db.DatabaseBackend
 run: system-run demo
 	@echo
 	@echo "PlanTrack is running at http://$(HOST):$(PORT) — sign in as demo / demo"
+	@echo "A site admin of your own: $(PY) manage.py createsuperuser (then /admin/)."
+	@echo "Another port: make run PORT=8080. Mail (reminders, chasing) prints here."
 	@echo
 	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

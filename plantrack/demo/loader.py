@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from plantrack.accounts.models import User
 from plantrack.accounts.services import user_create
@@ -21,9 +22,11 @@ from plantrack.assessments.demo import (
 from plantrack.assessments.models import Framework
 from plantrack.budgets.demo import load_demo_funding
 from plantrack.directory.models import Membership, Organisation, Person
-from plantrack.directory.services import organisation_create
+from plantrack.directory.services import organisation_create, person_update
 from plantrack.engagement.demo import load_demo_engagement
-from plantrack.governance.demo import load_demo_governance
+from plantrack.governance.demo import BOARD, load_demo_governance
+from plantrack.governance.models import Body
+from plantrack.governance.services import body_member_add
 from plantrack.imports.pipeline import parse_bytes
 from plantrack.imports.saving import import_parsed
 from plantrack.measures.demo import load_demo_measures
@@ -97,13 +100,37 @@ def load_demo(*, reset: bool = False, stdout=None) -> list[Plan]:
         if plan.source_document.startswith("004_"):
             load_demo_governance(actor=loader, plan=plan)
     Person.objects.filter(name=DEMO_PERSON, user__isnull=True).update(user=demo)
+    _demo_secretary(loader, demo)
     for plan in plans:
         if plan.source_document.startswith("002_"):
             register = load_demo_engagement(actor=loader, manager=demo, plan=plan)
             if register is not None:
                 load_demo_stakeholders(actor=loader, manager=demo, register=register)
     load_seed_framework(loader, demo, reset=reset)
+    _demo_addresses(loader)
     return plans
+
+
+def _demo_secretary(loader: User, demo: User) -> None:
+    """The demo account keeps the demo board as its secretary, so meetings, agendas and
+    decisions can be edited as ``demo``."""
+    board = Body.objects.filter(name=BOARD).first()
+    person = Person.objects.filter(user=demo).first()
+    if board is not None and person is not None:
+        body_member_add(actor=loader, body=board, person=person, role="Secretary")
+
+
+# RFC 2606's reserved domain: the addresses are fictional and mail to them goes nowhere (the
+# demo prints its mail to the console).
+DEMO_EMAIL_DOMAIN = "example.org"
+
+
+def _demo_addresses(loader: User) -> None:
+    """A fictional address for every named person in the demo, so that chasing and reminders
+    reach someone. Set by a site admin (the loader), so taken as confirmed."""
+    for person in Person.objects.filter(email="").exclude(name="").order_by("pk"):
+        local = slugify(person.name).replace("-", ".") or f"person.{person.pk}"
+        person_update(actor=loader, person=person, email=f"{local}@{DEMO_EMAIL_DOMAIN}")
 
 
 @transaction.atomic

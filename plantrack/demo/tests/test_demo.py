@@ -228,3 +228,19 @@ def test_seed_000_checklist_published_and_the_minimum_standards_in_consultation(
     assert acted.count() == 2
     actions = [a.action for a in last_year.units.first().answers.exclude(action=None)]
     assert actions and "Met-Track team will run a session" in actions[0].description
+
+
+def test_the_demo_user_keeps_the_board_and_the_demo_people_have_addresses(demo):
+    """Issue 15, defect 16: demo chaired no body (editing meetings and decisions gave 403) and
+    no person had an email, so chasing and reminders reached no one."""
+    from plantrack.directory.models import Person
+    from plantrack.governance.demo import BOARD
+    from plantrack.governance.models import Body
+    from plantrack.governance.selectors import body_can_manage
+
+    demo_user = User.objects.get(username="demo")
+    assert body_can_manage(demo_user, Body.objects.get(name=BOARD))
+    named = Person.objects.exclude(name="")
+    assert named.exists() and not named.filter(email="").exists()
+    assert all(p.email.endswith("@example.org") for p in named)
+    assert not named.filter(organisation__isnull=False, email_verified_at__isnull=True).exists()
