@@ -60,7 +60,12 @@ class PackForm(forms.Form):
         kind = cadence_kind(body.cadence)
         self.fields["period"] = _period_field(kind)
         self.fields["period"].initial = current_period(kind=kind)
-        model_choice(self, "meeting").queryset = meetings_for_body(body)
+        meeting = model_choice(self, "meeting")
+        meeting.queryset = meetings_for_body(body)
+        # Meetings often share a name ("Youth Board"): the date tells them apart.
+        meeting.label_from_instance = lambda m: (
+            f"{m.date.day} {m.date:%b %Y}: {m.title or 'meeting'}"
+        )
         # The optional sections: each offered only when there is something to put in it, off
         # unless asked for, so that a body's packs keep their usual contents.
         self._offer(

@@ -24,15 +24,18 @@ def _lookup(pairs: Iterable[tuple[Any, str]]) -> Callable[[Any], str]:
     return lambda pk: names.get(pk, "—")
 
 
-def _link_entries(action_filter: dict[str, Any]) -> list[Entry]:
+def _link_entries(action_filter: dict[str, Any], *, name_action: bool = False) -> list[Entry]:
+    """Owners and organisations added to and removed from actions; ``name_action`` says which
+    action, for a plan's history ("Owner Sophie Paley of YC/INT/1 added")."""
     owner_records = ActionOwner.history.filter(action__in=Action.objects.filter(**action_filter))
     people = _lookup(
         (p.pk, p.display_name)
         for p in Person.objects.filter(pk__in=owner_records.values("person_id"))
     )
+    of = (lambda r: "") if not name_action else _of_action(action_filter)
     owners = entries_for(
         owner_records,
-        lambda r: f"Owner {people(r.person_id)}",
+        lambda r: f"Owner {people(r.person_id)}{of(r)}",
         verbs=LINK_VERBS,
     )
     agency_records = ActionOrganisation.history.filter(
@@ -46,10 +49,21 @@ def _link_entries(action_filter: dict[str, Any]) -> list[Entry]:
     )
     organisations = entries_for(
         agency_records,
-        lambda r: f"{r.role.capitalize()} organisation {names(r.organisation_id)}",
+        lambda r: f"{r.role.capitalize()} organisation {names(r.organisation_id)}{of(r)}",
         verbs=LINK_VERBS,
     )
     return owners + organisations
+
+
+def _of_action(action_filter: dict[str, Any]) -> Callable[[Any], str]:
+    """ " of YC/INT/1" (or of the action's title, when it has no ref): one query."""
+    labels = _lookup(
+        (pk, ref or f"“{title[:40]}”")
+        for pk, ref, title in Action.objects.filter(**action_filter).values_list(
+            "pk", "ref", "title"
+        )
+    )
+    return lambda r: f" of {labels(r.action_id)}"
 
 
 def action_history(action: Action) -> list[Entry]:
@@ -78,7 +92,7 @@ def plan_history(plan: Plan) -> list[Entry]:
             lambda r: f"Action {r.ref or r.title[:40]}",
             {"section_id": sections},
         ),
-        _link_entries({"plan_id": plan.pk}),
+        _link_entries({"plan_id": plan.pk}, name_action=True),
         entries_for(
             PlanRole.history.filter(plan_id=plan.pk).select_related("user"),
             lambda r: f"Role of {r.user.username if r.user else 'a removed user'}",

@@ -315,3 +315,13 @@ def test_a_deadline_after_a_start_stays_the_deadline(world):
     assert action.due_latest == dt.date(2022, 10, 31) and action.start_text == ""
     kept = make_action(world.plan, world.manager, start_text="Now", due_text="Commence Nov 22")
     assert kept.due_text == "Commence Nov 22" and kept.start_text == "Now"
+
+
+def test_the_plan_history_says_which_action_an_owner_joined(world):
+    """Issue 15, defect 12: the plan's history said "Owner Sophie Paley added" with no action."""
+    someone = make_person(name="Sam Else")
+    services.action_update(actor=world.manager, action=world.action, owners=[someone])
+    from plantrack.plans.history import plan_history
+
+    labels = {(e.what, e.verb) for e in plan_history(world.plan)}
+    assert ("Owner Sam Else of YC/INT/1", "added") in labels

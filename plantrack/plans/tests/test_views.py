@@ -383,3 +383,32 @@ def test_an_action_with_no_deadline_says_so(client, world):
     assert 'id="no-deadline"' in page and "Commence Nov 22" in page
     dated = client.get(reverse("plans:action", args=[world.action.pk])).content.decode()
     assert 'id="no-deadline"' not in dated
+
+
+def test_recent_updates_name_the_action_and_say_what_happened(client, world):
+    """Issue 15, defect 12: home's Recent updates showed a bare ref."""
+    from plantrack.plans import services
+
+    services.update_post(
+        actor=world.manager,
+        action=world.other_action,
+        narrative="Data sharing agreed.",
+        rag="green",
+    )
+    body = _get(client, world.manager, reverse("home")).content.decode()
+    recent = body[body.index("Recent updates") :]
+    assert "YC/INT/2 Track PYOs" in recent and "Data sharing agreed." in recent
+
+
+def test_the_pack_form_tells_meetings_of_one_name_apart_by_date(world):
+    """Issue 15, defect 12: two meetings called "Youth Board" with no date to choose between."""
+    import datetime as dt
+
+    from plantrack.governance.models import Body, Meeting
+    from plantrack.packs.forms import PackForm
+
+    body = Body.objects.create(name="Youth Board")
+    for day in (dt.date(2026, 1, 12), dt.date(2026, 4, 13)):
+        Meeting.objects.create(body=body, date=day, title="Youth Board")
+    labels = [label for _, label in PackForm(body=body).fields["meeting"].choices][1:]
+    assert sorted(labels) == ["12 Jan 2026: Youth Board", "13 Apr 2026: Youth Board"]
