@@ -29,9 +29,16 @@ def _period_field(kind: str) -> forms.ChoiceField:
     )
 
 
+class MeetingChoiceField(forms.ModelChoiceField[Meeting]):
+    """Meetings often share a name ("Youth Board"): the date tells them apart."""
+
+    def label_from_instance(self, obj: Meeting) -> str:
+        return f"{obj.date.day} {obj.date:%b %Y}: {obj.title or 'meeting'}"
+
+
 class PackForm(forms.Form):
     period = forms.ChoiceField(label="Reporting period")
-    meeting: forms.ModelChoiceField[Meeting] = forms.ModelChoiceField(
+    meeting: forms.ModelChoiceField[Meeting] = MeetingChoiceField(
         label="Meeting",
         queryset=None,
         required=False,
@@ -60,12 +67,7 @@ class PackForm(forms.Form):
         kind = cadence_kind(body.cadence)
         self.fields["period"] = _period_field(kind)
         self.fields["period"].initial = current_period(kind=kind)
-        meeting = model_choice(self, "meeting")
-        meeting.queryset = meetings_for_body(body)
-        # Meetings often share a name ("Youth Board"): the date tells them apart.
-        meeting.label_from_instance = lambda m: (
-            f"{m.date.day} {m.date:%b %Y}: {m.title or 'meeting'}"
-        )
+        model_choice(self, "meeting").queryset = meetings_for_body(body)
         # The optional sections: each offered only when there is something to put in it, off
         # unless asked for, so that a body's packs keep their usual contents.
         self._offer(
