@@ -151,6 +151,11 @@ _MONTH_RANGE = _rx(
     rf"(?P<m2>{_M}){_MONTH_TO_YEAR}(?P<y2>{_Y})"
 )
 _FY = _rx(rf"(?:(?P<fy>fy)\s*)?{_FYL}")
+# "2003 - 2008", "2024 to 2027": a strategy's years. Two years apart or more: "2023-2024" is a
+# financial year (_FY).
+_YEAR_RANGE = _rx(
+    r"(?<![\d/.-])(?P<y1>\d{4})\s*(?:-+|\b(?:to|until|till|through)\b)\s*(?P<y2>\d{4})(?![/.-]?\d)"
+)
 _MONTH_YEAR = _rx(rf"(?P<mn>{_M}){_MONTH_TO_YEAR}(?P<y>{_Y})")
 _SEASON = _rx(rf"\b(?P<season>spring|summer|autumn|fall|winter)\s*(?P<y>{_Y})")
 _BARE_Q = _rx(_Q)
@@ -265,6 +270,13 @@ def _month_range(m: re.Match[str], today: date) -> _Period | None:
     return _INVALID if count < 1 else _Period(*_months(y1, m1, count), Kind.RANGE)
 
 
+def _year_range(m: re.Match[str], today: date) -> _Period | None:
+    y1, y2 = int(m["y1"]), int(m["y2"])
+    if not (y1 >= _MIN_YEAR and y2 <= _MAX_YEAR) or y2 <= y1 + 1:
+        return None
+    return _Period(*_months(y1, 1, (y2 - y1 + 1) * 12), Kind.RANGE)
+
+
 def _month_year(m: re.Match[str], today: date) -> _Period | None:
     year = _year(m["y"], today)
     return _INVALID if year is None else _Period(*_months(year, _month(m["mn"]), 1), Kind.BY)
@@ -297,6 +309,7 @@ _RULES: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     (_NUM, _on_day),
     (_DMY, _on_day),
     (_MONTH_RANGE, _month_range),
+    (_YEAR_RANGE, _year_range),
     (_FY, _financial_year),
     (_MONTH_YEAR, _month_year),
     (_SEASON, _season),

@@ -14,6 +14,7 @@ The bounds on text fields live here too, so that forms, API schemas and models a
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # A title, name or other one-line field: long enough for the longest action titles in the
 # seeds (a few hundred characters), short of a pasted document.
@@ -34,3 +35,48 @@ def clean_text(value: str) -> str:
     if not value:
         return value
     return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", value))
+
+
+# --- Narrative: a plan's context and objectives, a section's scope -------------------------
+
+
+@dataclass
+class NarrativeBlock:
+    """One block of narrative text: its heading, if it has one, and its lines, each with
+    whether it was written as a bullet (the bullet mark removed)."""
+
+    heading: str
+    lines: list[tuple[str, bool]]
+
+
+_BULLET_LINE = re.compile(r"^\s*(?:[-*>]\s+|[•▪●◦]\s*)")
+_HEADING_MAX = 60
+
+
+def narrative_blocks(text: str) -> list[NarrativeBlock]:
+    """Plain narrative split into blocks at blank lines. A block's first line is its heading
+    when it is short, more lines follow, and it is neither a bullet nor a sentence."""
+    blocks = []
+    for raw in re.split(r"\n\s*\n", (text or "").strip()):
+        lines = [line.strip() for line in raw.splitlines() if line.strip()]
+        if not lines:
+            continue
+        first = lines[0]
+        heading = ""
+        if (
+            len(lines) > 1
+            and len(first) <= _HEADING_MAX
+            and not first.endswith((".", ":", ";", ","))
+            and not _BULLET_LINE.match(first)
+        ):
+            heading = lines.pop(0)
+        blocks.append(
+            NarrativeBlock(
+                heading,
+                [
+                    (_BULLET_LINE.sub("", line, count=1), bool(_BULLET_LINE.match(line)))
+                    for line in lines
+                ],
+            )
+        )
+    return blocks

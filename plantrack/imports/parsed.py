@@ -90,6 +90,10 @@ class ParsedSection:
 class ParsedPlan:
     title: str | None
     sections: list[ParsedSection] = field(default_factory=list)
+    # What the document says of the plan itself ("Context", "Objectives"...), headed blocks
+    # joined by blank lines, and the period its title lines give ("April 2003 – March 2004").
+    summary: str = ""
+    period: str = ""
 
     @property
     def action_count(self) -> int:
@@ -191,6 +195,8 @@ def to_store(parsed: ParsedImport) -> dict:
         "plans": [
             {
                 "title": plan.title,
+                "summary": plan.summary,
+                "period": plan.period,
                 "sections": [
                     {
                         "title": s.title,
@@ -242,6 +248,8 @@ def from_store(data: dict) -> ParsedImport:
                     )
                     for s in plan["sections"]
                 ],
+                summary=plan.get("summary", ""),
+                period=plan.get("period", ""),
             )
             for plan in data["plans"]
         ],

@@ -219,6 +219,8 @@ def _create_plan(
         actor=actor,
         title=(parsed.title or _title_from(source))[:300],
         owner_organisation=organisation,
+        summary=parsed.summary,
+        period_text=parsed.period[:200],
         source_document=source[:300],
         visibility=visibility,
     )

@@ -325,6 +325,9 @@ def _part(
         "scope": scope,
         "organisation": plan.owner_organisation.name,
         "lead": lead,
+        # What the plan says of itself, or of the section the body oversees.
+        "period": plan.period_text,
+        "about": section.description if section else plan.summary,
         "delivery": _delivery(summary.delivery),
         "by_section": [
             {"title": r["section"].title if r["section"] else "Not in a section"} | _delivery(r)

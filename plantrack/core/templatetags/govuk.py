@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from plantrack.core.text import narrative_blocks
 
 register = template.Library()
 
@@ -88,3 +91,30 @@ def action_flags(flags: dict) -> dict:
 @register.inclusion_tag("govuk/pagination.html", takes_context=True)
 def pagination(context, page) -> dict:
     return {"page": page, "request": context["request"]}
+
+
+@register.filter
+def narrative(value: str, level: int = 3) -> SafeString:
+    """A plan's or section's narrative as HTML (core.text.narrative_blocks): headings, bullet
+    lists and paragraphs, everything escaped."""
+    tag = f"h{min(max(int(level), 2), 6)}"
+    out: list[str] = []
+    for block in narrative_blocks(value):
+        if block.heading:
+            out.append(format_html('<{} class="govuk-heading-s">{}</{}>', tag, block.heading, tag))
+        items: list[str] = []
+        for line, bulleted in block.lines:
+            if bulleted:
+                items.append(format_html("<li>{}</li>", line))
+                continue
+            if items:
+                out.append(_bullets(items))
+                items = []
+            out.append(format_html('<p class="govuk-body">{}</p>', line))
+        if items:
+            out.append(_bullets(items))
+    return mark_safe("".join(out))  # every piece above is escaped by format_html
+
+
+def _bullets(items: list[str]) -> str:
+    return '<ul class="govuk-list govuk-list--bullet">' + "".join(items) + "</ul>"

@@ -72,6 +72,12 @@ SEED_CASES = [
 ]
 
 MORE_CASES = [
+    # A strategy's span of years (issue 15, defect 9: seed 001's "2003 - 2008" was 2003 alone);
+    # two consecutive years are a financial year.
+    ("2003 - 2008", Kind.RANGE, D(2003, 1, 1), D(2008, 12, 31)),
+    ("2022-2025", Kind.RANGE, D(2022, 1, 1), D(2025, 12, 31)),
+    ("2024 to 2027", Kind.RANGE, D(2024, 1, 1), D(2027, 12, 31)),
+    ("2023-2024", Kind.BY, D(2023, 4, 1), D(2024, 3, 31)),
     # Other spellings and separators.
     ("31-03-2025", Kind.ON, D(2025, 3, 31), D(2025, 3, 31)),
     ("31 March 2025", Kind.ON, D(2025, 3, 31), D(2025, 3, 31)),

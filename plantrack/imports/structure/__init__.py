@@ -31,7 +31,7 @@ from plantrack.imports.parsed import FIELDS, ParsedImport, ParsedPlan, ParsedSec
 from plantrack.imports.structure.actions import PlanBuilder, finish_draft
 from plantrack.imports.structure.dates import settle_deadlines
 from plantrack.imports.structure.headers import header_field
-from plantrack.imports.structure.narrative import attach_descriptions
+from plantrack.imports.structure.narrative import attach_descriptions, plan_narrative, plan_period
 from plantrack.imports.structure.reader import ReadContext, TableReader
 from plantrack.imports.structure.sections import section_headings
 from plantrack.imports.structure.text import (
@@ -106,4 +106,8 @@ def parse_document(
         settle_deadlines(parsed_plan, warnings)
     sections = [section for plan in result.plans for section in plan.sections]
     attach_descriptions(doc, sections, default=DEFAULT_SECTION)
+    if result.plans:
+        # The document's opening and narrative are its first plan's.
+        result.plans[0].summary = plan_narrative(doc)
+        result.plans[0].period = plan_period(doc)
     return result

@@ -149,3 +149,92 @@ def _joined(paragraphs: list[str]) -> str:
         kept.append(paragraph[:MAX_DESCRIPTION])
         size += len(paragraph) + 1
     return "\n".join(kept).strip()
+
+
+# --- The plan's own narrative and period -----------------------------------------------------
+# Headings of what a plan says about itself (seed 004: "1. Context", "2. Objectives"). "Scope"
+# is not among them: a plan's scope is written per initiative, and each initiative's part is
+# already its section's description.
+_PLAN_HEADINGS = {
+    ("context",),
+    ("background",),
+    ("introduction",),
+    ("purpose",),
+    ("aims",),
+    ("aim",),
+    ("objectives",),
+    ("aims", "objectives"),
+    ("vision",),
+    ("overview",),
+    ("summary",),
+    ("executive", "summary"),
+    ("strategic", "context"),
+}
+# The plan's summary holds the whole narrative; past this it is cut at a paragraph.
+MAX_PLAN_NARRATIVE = 8000
+
+
+def plan_narrative(doc: Document) -> str:
+    """The paragraphs under the headings where a document introduces its plan, each block
+    headed by its heading's words ("Context", "Objectives"), in document order."""
+    tables_at = {t.after_paragraphs for t in doc.tables if t.after_paragraphs is not None}
+    blocks: list[tuple[str, list[str]]] = []
+    current: list[str] | None = None
+    for index, raw in enumerate(doc.paragraphs):
+        text = collapse(raw)
+        if index in tables_at:
+            current = None
+        if not text:
+            continue
+        shaped = _title_shaped(text.rstrip(":"))
+        if shaped and title_key(text) in _PLAN_HEADINGS:
+            current = []
+            heading = _PREFIX.sub("", text.rstrip(":"), count=1).strip()
+            blocks.append((heading, current))
+        elif _looks_like_heading(doc, index, text):
+            current = None
+        elif current is not None:
+            current.append(raw.strip())
+    parts = [f"{heading}\n{_joined(paragraphs)}" for heading, paragraphs in blocks if paragraphs]
+    narrative = ""
+    for part in parts:
+        if narrative and len(narrative) + len(part) + 2 > MAX_PLAN_NARRATIVE:
+            break
+        narrative = f"{narrative}\n\n{part}" if narrative else part
+    return narrative[:MAX_PLAN_NARRATIVE]
+
+
+# "April 2003 – March 2004", "2022-2025", "2023/24", "2024 to 2027": the span a plan covers,
+# as written in its title lines. A range of months is the plan's own (seed 001: the strategy
+# runs "2003 - 2008", its year-one plan "April 2003 – March 2004"), so it wins over years.
+_MONTH_WORD = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_MONTH_SPAN = re.compile(
+    rf"\b{_MONTH_WORD}\.?\s+\d{{4}}\s*(?:[-–—]|to|until)\s*{_MONTH_WORD}\.?\s+\d{{4}}\b",
+    re.IGNORECASE,
+)
+_YEAR_SPAN = re.compile(
+    r"(?<![\d/])(?:19|20)\d{2}\s*(?:[-–—/]|to)\s*(?:(?:19|20)\d{2}|\d{2})(?![\d/])",
+    re.IGNORECASE,
+)
+# Only the opening of a document names its period: what comes later is history or targets.
+_PERIOD_PARAGRAPHS = 8
+
+
+def plan_period(doc: Document) -> str:
+    """The period a document's opening lines give its plan, as written; "" if none."""
+    first_table = min(
+        (t.after_paragraphs for t in doc.tables if t.after_paragraphs is not None),
+        default=len(doc.paragraphs),
+    )
+    opening = [
+        collapse(p) for p in doc.paragraphs[: min(first_table, _PERIOD_PARAGRAPHS)] if collapse(p)
+    ]
+    opening = [p for p in opening if _title_shaped(p) or plan_title_like(p)]
+    for pattern in (_MONTH_SPAN, _YEAR_SPAN):
+        for paragraph in opening:
+            if m := pattern.search(paragraph):
+                return m.group(0)
+    return ""

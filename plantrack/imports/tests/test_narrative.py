@@ -232,3 +232,71 @@ def test_the_preview_shows_the_scope_under_the_section(client, world):
     page = client.get(response["Location"]).content.decode()
     assert "Scope:</strong> - Recruit at least 20 volunteers by March 2026." in page
     assert page.count("Scope:</strong>") == 1  # Youth Diversion has none
+
+
+# --- The plan's own narrative and period (issue 15, defect 9) ---------------------------------
+
+
+def _seed(prefix: str) -> ParsedImport:
+    if SEEDS is None:
+        pytest.skip(needs_seeds.kwargs["reason"])
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return parse_bytes(path.name, path.read_bytes(), is_text=True)
+
+
+def test_the_seed_context_and_objectives_become_the_plan_summary():
+    (plan,) = _seed("004").plans
+    assert plan.summary.startswith("Context\nThis document sets out the scope and plans")
+    assert "\n\nObjectives\n- To implement the 4 initiatives" in plan.summary
+    # The scope is the initiatives' own (their sections' descriptions), not the plan's.
+    assert "Establishing a clear target group" not in plan.summary
+    assert plan.period == ""
+
+
+def test_the_seed_title_lines_give_the_plan_period():
+    (plan,) = _seed("001").plans
+    # The strategy runs 2003 - 2008; its year-one plan's own months win.
+    assert plan.period == "April 2003 – March 2004"
+    assert plan.summary == ""
+
+
+@pytest.mark.parametrize(
+    ("opening", "period"),
+    [
+        ("Community Safety Strategy 2022-2025\n\nAction Plan", "2022-2025"),
+        ("Serious Violence Delivery Plan 2024/25", "2024/25"),
+        ("Youth Justice Plan\n\nA plan for the borough", ""),
+    ],
+)
+def test_a_period_is_read_from_the_opening_lines(opening, period):
+    text = f"{opening}\n\nRef\tAction\tOwner\tDeadline\n1\tOpen a youth hub\tSgt Brown\tMar 2026\n"
+    (plan,) = parse_bytes("plan.txt", text.encode(), is_text=True).plans
+    assert plan.period == period
+
+
+def test_stored_parses_keep_the_plan_narrative_and_load_without_it():
+    parsed = ParsedImport(
+        file="x.txt",
+        plans=[ParsedPlan("P", [], summary="Context\nWhy", period="2024/25")],
+    )
+    stored = to_store(parsed)
+    assert from_store(stored) == parsed
+    del stored["plans"][0]["summary"], stored["plans"][0]["period"]
+    assert from_store(stored).plans[0].summary == ""
+
+
+@pytest.mark.django_db
+def test_saving_keeps_the_plan_narrative_and_period(world):
+    text = (
+        "Safer Streets Action Plan April 2025 – March 2026\n\n1. Context\n\n"
+        "Street crime rose in the town centre.\n\n2. Objectives\n\n- Cut street robbery.\n\n"
+        "3. Actions\n\nRef\tAction\tOwner\tBy when\n1\tSet up Street Watch\tPC Jones\tMay 2026\n"
+    )
+    parsed = parse_bytes("plan.txt", text.encode(), is_text=True)
+    (plan,) = import_parsed(actor=world.manager, parsed=parsed, owner_organisation=world.force)
+    plan.refresh_from_db()
+    assert plan.summary == (
+        "Context\nStreet crime rose in the town centre.\n\nObjectives\n- Cut street robbery."
+    )
+    assert plan.period_text == "April 2025 – March 2026"
+    assert str(plan.period_earliest) == "2025-04-01"

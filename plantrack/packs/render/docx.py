@@ -16,6 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from plantrack.core.text import narrative_blocks
 from plantrack.packs.render import common, engagement, self_assessment
 
 
@@ -171,10 +172,21 @@ def _latest_with_evidence(update: dict | None) -> str:
     return f"{latest}\nEvidence: {evidence}" if evidence else latest
 
 
+def _about(doc, text: str) -> None:
+    """A plan's or section's narrative: its headed blocks, bullets as a bulleted list."""
+    for block in narrative_blocks(text):
+        if block.heading:
+            doc.add_heading(block.heading, level=4)
+        for line, bulleted in block.lines:
+            doc.add_paragraph(line, style="List Bullet" if bulleted else None)
+
+
 def _part(doc, part: dict) -> None:
     doc.add_heading(part["title"], level=2)
     lead = f" · Strategic lead: {part['lead']}" if part["lead"] else ""
-    doc.add_paragraph(f"{part['organisation']}{lead}")
+    period = f" · {part['period']}" if part.get("period") else ""
+    doc.add_paragraph(f"{part['organisation']}{period}{lead}")
+    _about(doc, part.get("about", ""))
     doc.add_heading("Delivery", level=3)
     _table(doc, ["Figure", "Actions"], [list(r) for r in common.delivery_rows(part["delivery"])])
     _quarters(doc, part["quarters"])

@@ -221,3 +221,38 @@ def test_exceptions_and_decisions_say_which_section_a_repeated_ref_belongs_to(pw
     assert [d["about"] for d in snapshot["decisions"] if d["text"] == "Agree the proposals."] == [
         "Action 1 (Initiative 2: Partners): Present proposals to the board"
     ]
+
+
+def test_a_part_gives_the_plan_period_and_narrative_or_the_section_scope(pw):
+    """Issue 15, defect 9: a plan's context and objectives and a section's scope reach the
+    pack, in HTML and Word, with the plan's period."""
+    from plantrack.governance.models import Oversight
+    from plantrack.packs.render.pdf import pack_html
+    from plantrack.plans import services as plans
+
+    w = pw.w
+    plans.plan_update(
+        actor=w.manager,
+        plan=w.plan,
+        period_text="April 2025 – March 2026",
+        summary="Context\nRobbery rose in the town centre.\n\nObjectives\n- Cut street robbery",
+    )
+    snapshot, _ = build_snapshot(pw.body, pw.period, pw.meeting)
+    (part,) = [p for p in snapshot["parts"] if p["plan_id"] == w.plan.pk]
+    assert part["period"] == "April 2025 – March 2026"
+    html = pack_html(snapshot)
+    assert "April 2025 – March 2026" in html
+    assert "<h4 class=\"govuk-heading-s\">Objectives</h4>" in html
+    assert "<li>Cut street robbery</li>" in html
+    doc = Document(io.BytesIO(render(snapshot, "docx")))
+    texts = [p.text for p in doc.paragraphs]
+    assert "Robbery rose in the town centre." in texts
+    assert "Cut street robbery" in texts
+
+    section = plans.section_create(
+        actor=w.manager, plan=w.plan, title="Street Watch", description="Recruit 20 volunteers."
+    )
+    Oversight.objects.filter(body=pw.body, plan=w.plan).update(section=section)
+    snapshot, _ = build_snapshot(pw.body, pw.period, pw.meeting)
+    (part,) = [p for p in snapshot["parts"] if p["plan_id"] == w.plan.pk]
+    assert part["about"] == "Recruit 20 volunteers."

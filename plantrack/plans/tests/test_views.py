@@ -412,3 +412,32 @@ def test_the_pack_form_tells_meetings_of_one_name_apart_by_date(world):
         Meeting.objects.create(body=body, date=day, title="Youth Board")
     labels = [label for _, label in PackForm(body=body).fields["meeting"].choices][1:]
     assert sorted(labels) == ["12 Jan 2026: Youth Board", "13 Apr 2026: Youth Board"]
+
+
+def test_plan_page_shows_the_plan_narrative_and_each_section_scope(client, world):
+    """Issue 15, defect 9: the plan's context and objectives and each section's scope were
+    kept only in edit forms (or not at all)."""
+    from plantrack.plans import services
+
+    services.plan_update(
+        actor=world.manager,
+        plan=world.plan,
+        period_text="April 2003 – March 2004",
+        summary="Context\nYouth crime is rising.\n\nObjectives\n- Track persistent offenders",
+    )
+    services.section_update(
+        actor=world.manager, section=world.section, description="- Intelligence-led policing"
+    )
+    body = _get(client, world.viewer, reverse("plans:detail", args=[world.plan.pk])).content
+    body = body.decode()
+    assert '<h2 class="govuk-heading-s">Objectives</h2>' in body
+    assert "<li>Track persistent offenders</li>" in body
+    assert "April 2003 – March 2004" in body
+    assert "Scope<span class=\"govuk-visually-hidden\"> of Intelligence</span>" in body
+    assert "<li>Intelligence-led policing</li>" in body
+    summary = _get(client, world.viewer, reverse("reports:section", args=[world.section.pk]))
+    assert "<li>Intelligence-led policing</li>" in summary.content.decode()
+    summary = _get(client, world.viewer, reverse("reports:plan", args=[world.plan.pk]))
+    page = summary.content.decode()
+    assert "The plan covers April 2003 – March 2004." in page
+    assert "<li>Track persistent offenders</li>" in page
