@@ -26,8 +26,10 @@ from plantrack.plans.models import Action, ActionOrganisation, Plan
 
 HEADERS = [
     "Ref",
+    "Strategy Cross Reference",
     "Theme",
     "Action",
+    "Description",
     "Lead and Supporting Agencies",
     "Owner",
     "Start",
@@ -71,8 +73,10 @@ def plan_rows(plan: Plan) -> list[list[str]]:
         rows.append(
             [
                 action.ref,
+                action.strategy_refs,
                 action.section.title if action.section else "",
                 action.title,
+                action.description,
                 # The first is read back as the lead, the rest as supporting.
                 "; ".join(a.organisation.name for a in agencies),
                 owners,
@@ -97,7 +101,7 @@ def to_xlsx(plan: Plan) -> bytes:
     append_row(sheet, rows[0], bold=True)
     for row in rows[1:]:
         append_row(sheet, row)
-    widths = [10, 20, 60, 30, 25, 14, 14, 18, 8, 14, 60, 40]
+    widths = [10, 12, 20, 60, 40, 30, 25, 14, 14, 18, 8, 14, 60, 40]
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A3"

@@ -35,6 +35,9 @@ FIELDS = {
     "rag": "RAG",
     "status": "Status",
     "updates": "Updates",
+    # Kept with the action as text: a description column, and any column the importer does
+    # not know, under its header ("Funding source: Home Office grant").
+    "description": "Description or notes",
     "ignore": "Ignore this column",
 }
 

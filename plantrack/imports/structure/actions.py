@@ -19,7 +19,7 @@ from plantrack.imports.cells import (
     split_updates,
 )
 from plantrack.imports.parsed import ParsedAction
-from plantrack.imports.structure.headers import HeaderMapping
+from plantrack.imports.structure.headers import HeaderMapping, header_field
 from plantrack.imports.structure.refs import ref_series
 
 # --- Building plans --------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def finish_draft(draft: ActionDraft, warnings: list[str]) -> ParsedAction:
         review_text=text("review"),
         due_text=text("due"),
         origin=draft.origin,
-        description=draft.description or None,
+        description=_description(draft) or None,
     )
     _fit_strategy_refs(action, warnings)
     _finish_rag(draft, action, warnings)
@@ -149,6 +149,23 @@ def finish_draft(draft: ActionDraft, warnings: list[str]) -> ParsedAction:
     ):
         action.status = "ongoing"
     return action
+
+
+def _description(draft: ActionDraft) -> str:
+    """The description column's text, then every other column kept as notes under its
+    header, then what the row kept beside the action (runon.untangle_owner)."""
+    parts = []
+    for n in draft.mapping.columns("description"):
+        lines = (collapse(line) for line in draft.texts.get(n, "").splitlines())
+        text = "\n".join(line for line in lines if line)
+        if not text:
+            continue
+        header = draft.mapping.headers[n] if n < len(draft.mapping.headers) else ""
+        named = header_field(header) == ("description", True)
+        parts.append(text if named or not header else f"{collapse(header)}: {text}")
+    if draft.description:
+        parts.append(draft.description)
+    return "\n".join(parts)
 
 
 # What Action.strategy_refs holds.

@@ -39,7 +39,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "title": _words(
         "action | actions | recommendation | recommendations | charter recommendation | "
         "what we will do | what will we do | what we will deliver | what | task | tasks | "
-        "activity | activities | description | action description | actions to be taken | "
+        "activity | activities | actions to be taken | "
         "action required | actions required | action to be taken | deliverable | "
         "deliverables | commitment | commitments | key actions | key action | "
         "proposed action | proposed actions | action point | action points | intervention | "
@@ -80,6 +80,11 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "progress to date | progress comments | progress report | latest update | "
         "latest position | current position | position | comment | comments | commentary | "
         "update comments | narrative | notes | evidence"
+    ),
+    "description": _words(
+        "description | action description | descriptions | further information | "
+        "additional information | background | rationale | explanation | action notes | "
+        "additional notes | remarks"
     ),
     "section": _words(
         "theme | themes | priority | priorities | strategic priority | priority area | "
@@ -161,7 +166,8 @@ class HeaderMapping:
 
     @property
     def is_action_table(self) -> bool:
-        named = {f for f in self.fields if f != "ignore"}
+        # A column kept only as notes does not make a table an action table.
+        named = {f for f in self.fields if f not in ("ignore", "description")}
         return "title" in named and len(named) >= 2
 
 
@@ -239,11 +245,20 @@ def column_mapping(headers: list[str], overrides: dict[str, str]) -> HeaderMappi
             fields.append(overrides[text])
             chosen.append(True)
         else:
-            fields.append(header_field(text)[0] or "ignore")
+            # A named column the importer does not know is kept as the action's notes, under
+            # its header, rather than dropped; a column with no header is left out.
+            fields.append(header_field(text)[0] or ("description" if text else "ignore"))
             chosen.append(False)
-    if "title" not in fields and "section" in fields:
-        # "Objective | Lead | Deadline": with no action column the objective is the action.
-        fields[fields.index("section")] = "title"
+    if "title" not in fields:
+        # "Objective | Lead | Deadline" or "Ref | Description | Owner": with no action
+        # column, the objective or the description is the action.
+        described = [
+            n for n, f in enumerate(fields) if f == "description" and header_field(headers[n])[0]
+        ]
+        if "section" in fields:
+            fields[fields.index("section")] = "title"
+        elif described:
+            fields[described[0]] = "title"
     _details_as_steps(headers, fields, chosen)
     # A field named twice: the user's choice wins, then the leftmost column.
     for name in _SINGLE:

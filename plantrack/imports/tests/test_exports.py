@@ -30,6 +30,8 @@ def rich_plan(world):
         world.manager,
         section=second,
         ref="YC/DIV/1",
+        strategy_refs="5.1 – 5.3",
+        description="Funded by the Home Office.\nRuns in 12 boroughs.",
         title='=HYPERLINK("http://evil") develop a training package',
         owner_text="DCI Ian Wiggett (47113)",
         owners=[wiggett],
@@ -59,7 +61,19 @@ def rich_plan(world):
     return world.plan
 
 
-FIELDS = ("ref", "title", "start_text", "review_text", "due_text", "rag", "status")
+# Issue 15, defect 10: the strategy cross-reference ("5.1 – 5.3") and the description were
+# not exported, so a round trip lost them.
+FIELDS = (
+    "ref",
+    "strategy_refs",
+    "title",
+    "description",
+    "start_text",
+    "review_text",
+    "due_text",
+    "rag",
+    "status",
+)
 
 
 def _snapshot(plan: Plan) -> list:

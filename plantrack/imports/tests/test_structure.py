@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 
 from plantrack.imports.lookalikes import collapse, normalise_lookalikes
 from plantrack.imports.parsed import FIELDS, ParsedAction, ParsedImport
+from plantrack.imports.pipeline import parse_bytes
 from plantrack.imports.readers.text import read_text
 from plantrack.imports.structure import header_field, join_fragments, parse_document, title_case
-from plantrack.imports.tables import Cell, Document, Table
+from plantrack.imports.tables import Cell, Document, ImportFailed, Table
 
 SEED_DIRS = [Path(__file__).parents[3] / ".." / "shared" / "seeds", Path("/work/shared/seeds")]
 SEEDS = next((d for d in SEED_DIRS if d.is_dir()), None)
@@ -650,3 +651,45 @@ def test_parse_document_never_raises(doc: Document, overrides, title) -> None:
     for column_map in parsed.columns:
         assert set(column_map.fields) <= set(FIELDS)
         assert len(column_map.fields) == len(column_map.headers)
+
+
+# --- Description and notes columns (issue 15: export and import the same shape; unknown
+# columns kept as notes rather than dropped) -------------------------------------------------
+
+
+def _one_plan(text: str):
+    (plan,) = parse_bytes("plan.txt", text.encode(), is_text=True).plans
+    return [a for s in plan.sections for a in s.actions]
+
+
+def test_a_description_column_is_the_action_description():
+    (action,) = _one_plan(
+        "Ref\tAction\tDescription\tOwner\tDeadline\n"
+        "1\tOpen a youth hub\tA drop-in for 11-18s in the town centre\tSgt Brown\tMar 2026\n"
+    )
+    assert action.title == "Open a youth hub"
+    assert action.description == "A drop-in for 11-18s in the town centre"
+
+
+def test_a_description_column_alone_is_the_action():
+    (action,) = _one_plan(
+        "Ref\tDescription\tOwner\tDeadline\n1\tOpen a youth hub\tSgt Brown\tMar 2026\n"
+    )
+    assert action.title == "Open a youth hub"
+    assert action.description is None
+
+
+def test_unknown_columns_are_kept_as_notes_under_their_header():
+    (action,) = _one_plan(
+        "Ref\tAction\tOwner\tFunding source\tWard\tDeadline\n"
+        "1\tOpen a youth hub\tSgt Brown\tHome Office grant\tNorth\tMar 2026\n"
+    )
+    assert action.title == "Open a youth hub"
+    assert action.owner == "Sgt Brown"
+    assert action.due_text == "Mar 2026"
+    assert action.description == "Funding source: Home Office grant\nWard: North"
+
+
+def test_a_table_of_only_an_action_and_unknown_columns_is_not_an_action_table():
+    with pytest.raises(ImportFailed, match="No actions"):
+        parse_bytes("plan.txt", b"Action\tFunding source\nOpen a youth hub\tGrant\n", is_text=True)
