@@ -166,6 +166,15 @@ class Action(models.Model):
         return f"Action{ref}{where}: {title}"
 
     @property
+    def lead_names(self) -> list[str]:
+        """The lead organisations' short names, in order. Reads the prefetched ``agencies``."""
+        return [
+            a.organisation.short_name or a.organisation.name
+            for a in self.agencies.all()
+            if a.role == ActionOrganisation.Role.LEAD
+        ]
+
+    @property
     def is_closed(self) -> bool:
         return self.status in self.CLOSED_STATUSES
 

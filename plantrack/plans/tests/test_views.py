@@ -441,3 +441,47 @@ def test_plan_page_shows_the_plan_narrative_and_each_section_scope(client, world
     page = summary.content.decode()
     assert "The plan covers April 2003 – March 2004." in page
     assert "<li>Track persistent offenders</li>" in page
+
+
+def test_lead_organisation_cells_list_only_leads_without_a_stray_separator(client, world):
+    """Issue 15, defect 11: a lead followed by a supporting organisation ended in "; "."""
+    from plantrack.core.tests.factories import make_org
+
+    partner = make_org("Youth Justice Board")
+    make_action(
+        world.plan,
+        world.manager,
+        section=world.section,
+        ref="YC/INT/9",
+        title="Share information",
+        lead_organisations=[world.force],
+        supporting_organisations=[partner],
+    )
+    body = _get(client, world.viewer, reverse("plans:detail", args=[world.plan.pk])).content
+    cells = [c.split("</td>")[0] for c in body.decode().split('<td class="govuk-table__cell">')]
+    assert "Barnet Police" in cells
+    assert not any(c.rstrip().endswith(";") for c in cells)
+    assert "Youth Justice Board" not in cells  # supporting, not lead
+
+
+def test_refusals_say_why_and_give_a_way_back(client, world):
+    """Issue 15, defect 11: 403 and 404 were Django's bare pages, with no reason and no
+    way back."""
+    response = _get(client, world.viewer, reverse("plans:edit", args=[world.plan.pk]))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "<h1 class=\"govuk-heading-l\">You cannot do that</h1>" in page
+    assert 'id="reason"' in page
+    assert f'href="{reverse("home")}"' in page and "Your work" in page
+
+    response = _get(client, world.outsider, reverse("plans:detail", args=[world.plan.pk]))
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page and "restricted" in page
+    assert f'href="{reverse("plans:list")}"' in page
+    assert world.plan.title not in page
+
+    client.logout()
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert f'href="{reverse("login")}"' in response.content.decode()
