@@ -11,8 +11,6 @@ before input was cleaned are dropped in xlsx and csv alike (plantrack.core.text)
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 
@@ -20,7 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from plantrack.core.text import clean_text
+from plantrack.core.csvfile import csv_bytes
 from plantrack.core.xlsx import append_row, workbook_bytes
 from plantrack.plans.models import Action, ActionOrganisation, Plan
 
@@ -40,9 +38,6 @@ HEADERS = [
     "Progress",
     "Milestones",
 ]
-# Apostrophes already there are counted in, so that text which itself starts "'=" comes back
-# from the reader (which removes one apostrophe) as it was.
-FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
 
 
 def _actions(plan: Plan):
@@ -106,24 +101,6 @@ def to_xlsx(plan: Plan) -> bytes:
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A3"
     return workbook_bytes(workbook)
-
-
-def csv_safe(value: str) -> str:
-    """A csv cell: cleaned, and guarded by an apostrophe where a spreadsheet would take it for
-    a formula (the csv reader removes it again)."""
-    value = clean_text(value)
-    return "'" + value if FORMULA_START.match(value) else value
-
-
-def csv_bytes(rows: list[list[str]]) -> bytes:
-    """Rows of text as a formula-safe csv (also the engagement register's, see
-    ``imports.engagement.exports``)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([csv_safe(value) for value in row])
-    # A BOM, so that Excel opens the file as UTF-8 (en dashes, £ signs).
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def to_csv(plan: Plan) -> bytes:

@@ -18,7 +18,7 @@ from plantrack.directory.models import Area
 from plantrack.imports.contact_lists import read_contact_list
 from plantrack.imports.models import ImportJob
 from plantrack.imports.parsed import ParsedImport, from_store, to_store
-from plantrack.imports.pipeline import parse_budget_bytes, parse_bytes
+from plantrack.imports.pipeline import NO_ACTIONS, NoActionsFound, parse_budget_bytes, parse_bytes
 from plantrack.imports.readings import read_readings_bytes
 from plantrack.imports.saving import budget_tables_save, import_parsed
 from plantrack.imports.tables import ImportFailed
@@ -48,6 +48,7 @@ def _read_plan(job: ImportJob) -> ParsedImport:
         is_text=job.is_text,
         column_overrides=job.column_overrides,
         plan_title=job.plan_title,
+        lines_as_actions=job.fallback == "lines",
     )
     if job.into_plan_id is not None and len(parsed.plans) != 1:
         raise ValidationError("A new version of a plan must hold exactly one plan.")
@@ -89,6 +90,9 @@ def import_job_read(job_pk: int) -> None:
     try:
         parsed = READERS[job.kind](job)
         error = ""
+    except NoActionsFound as exc:
+        error = str(exc)
+        job.headers = exc.headers
     except ImportFailed as exc:
         error = str(exc)
     except ValidationError as exc:
@@ -105,7 +109,19 @@ def import_job_read(job_pk: int) -> None:
         job.status, job.error = ImportJob.Status.PREVIEW, error
     else:
         job.status, job.error = ImportJob.Status.FAILED, error
-    job.save(update_fields=["parsed", "column_overrides", "status", "error", "updated_at"])
+    fields = ["parsed", "column_overrides", "headers", "status", "error", "updated_at"]
+    job.save(update_fields=fields)
+
+
+def offers_fallbacks(job: ImportJob) -> bool:
+    """A plan read without finding actions, not yet read another way: its page offers to
+    take one action per line or to name the column of actions."""
+    return (
+        job.kind == ImportJob.Kind.PLAN
+        and job.status == ImportJob.Status.FAILED
+        and not job.fallback
+        and job.error.startswith(NO_ACTIONS)
+    )
 
 
 def import_job_parsed(job: ImportJob) -> ParsedImport:

@@ -31,9 +31,13 @@ class DirectoryMatcher:
     def organisation(self, name: str) -> Organisation:
         key = name.casefold()
         if key not in self.organisations:
-            found = Organisation.objects.filter(name__iexact=name).first() or (
-                Organisation.objects.filter(short_name__iexact=name).first()
+            # Merged entries too (directory clean-up), followed to the one they went into: a
+            # re-import after "YJB" was merged into "Youth Justice Board" must not bring it back.
+            every = Organisation.all_objects.order_by(F("merged_into").asc(nulls_first=True), "pk")
+            found = every.filter(name__iexact=name).first() or (
+                every.filter(short_name__iexact=name).first()
             )
+            found = _kept(found)
             self.organisations[key] = found or organisation_create(
                 actor=self.actor, name=name[:200], kind=Organisation.Kind.OTHER
             )
@@ -42,7 +46,7 @@ class DirectoryMatcher:
     def person(self, ref: OwnerRef) -> Person:
         key = (ref.staff_number or "", (ref.name or "").casefold(), (ref.post or "").casefold())
         if key not in self.people:
-            self.people[key] = self._match(ref) or person_create(
+            self.people[key] = _kept(self._match(ref)) or person_create(
                 actor=self.actor,
                 name=(ref.name or "")[:200],
                 rank=(ref.rank or "")[:50],
@@ -56,8 +60,12 @@ class DirectoryMatcher:
         # Only people of the importing organisation (and its units) or of none: an entry that
         # another organisation's member wrote must not become this plan's owner by its name.
         home = with_units([self.home.pk])
-        people = Person.objects.filter(Q(organisation_id__in=home) | Q(organisation__isnull=True))
-        people = people.order_by(F("organisation_id").asc(nulls_last=True), "pk")
+        people = Person.all_objects.filter(
+            Q(organisation_id__in=home) | Q(organisation__isnull=True)
+        )
+        people = people.order_by(
+            F("merged_into").asc(nulls_first=True), F("organisation_id").asc(nulls_last=True), "pk"
+        )
         if ref.staff_number:
             # A staff number is the strongest match; the surname guards against typos that
             # give two officers one number (seen in real plans).
@@ -69,6 +77,15 @@ class DirectoryMatcher:
         if ref.post:
             return people.filter(name="", post__iexact=ref.post).first()
         return None
+
+
+def _kept[E: (Person, Organisation)](entry: E | None) -> E | None:
+    """The entry a merged one went into (followed through later merges), else itself."""
+    for _ in range(20):  # a chain of merges, never a loop (merging refuses one)
+        if entry is None or entry.merged_into_id is None:
+            return entry
+        entry = entry.merged_into
+    return entry
 
 
 def _owners(directory: DirectoryMatcher, action: ParsedAction) -> list[Person]:

@@ -61,6 +61,10 @@ class ImportJob(models.Model):
     # What the person chose when confirming (a budget: the section of each table, in order).
     choices = models.JSONField(default=dict, blank=True)
     column_overrides = models.JSONField(default=dict, blank=True)
+    # The fallback chosen after no actions were found: one action per line ("lines").
+    fallback = models.CharField(max_length=10, blank=True)
+    # The headers of the document's tables, when no actions were found: to choose from.
+    headers = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.READING)
     error = models.TextField(blank=True)
     # The structure found by the last parse (parsed.to_store), so that the preview and the save

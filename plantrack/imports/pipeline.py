@@ -16,6 +16,7 @@ from plantrack.imports.frameworks.lists import find_frameworks
 from plantrack.imports.frameworks.parsed import ParsedFramework
 from plantrack.imports.parsed import ParsedImport
 from plantrack.imports.structure import parse_document
+from plantrack.imports.structure.lines import parse_lines
 from plantrack.imports.tables import Document, ImportFailed
 
 
@@ -26,19 +27,57 @@ def parse_bytes(
     is_text: bool = False,
     column_overrides: dict[str, str] | None = None,
     plan_title: str | None = None,
+    lines_as_actions: bool = False,
 ) -> ParsedImport:
-    """Parse an upload. Raises ImportFailed with a one-line message for anything unreadable."""
+    """Parse an upload. Raises ImportFailed with a one-line message for anything unreadable,
+    NoActionsFound (with the tables' headers, to choose an action column from) when it holds
+    no actions. ``lines_as_actions``: the fallback, one action per line."""
     document = read_document(name, data, is_text=is_text)
+    if lines_as_actions:
+        parsed = parse_lines(document, plan_title or None)
+        if not parsed.plans[0].action_count:
+            raise ImportFailed(f"No lines of two words or more were found in {name}.")
+        _fit_lengths(parsed)
+        return parsed
     parsed = parse_document(document, column_overrides or None, plan_title or None)
     _add_registers(parsed, document)
     parsed.frameworks = find_frameworks(document)
     if not any(plan.action_count for plan in parsed.plans) and not (
         parsed.engagement or parsed.frameworks
     ):
-        raise ImportFailed(f"No actions, engagement activities or checklists were found in {name}.")
+        raise NoActionsFound(
+            f"{NO_ACTIONS} in {name}.",
+            headers=_header_candidates(document),
+        )
     _fit_lengths(parsed)
     _add_budgets(parsed, document)
     return parsed
+
+
+NO_ACTIONS = "No actions, engagement activities or checklists were found"
+
+
+class NoActionsFound(ImportFailed):
+    """No actions found; ``headers`` are the cells of each table's first row, for the person
+    to say which column holds the actions."""
+
+    def __init__(self, message: str, *, headers: list[str]) -> None:
+        super().__init__(message)
+        self.headers = headers
+
+
+# Choices offered, not a document: a header longer than this is text, and a dozen is enough.
+_HEADER_CHARS, _HEADERS_OFFERED = 60, 24
+
+
+def _header_candidates(document: Document) -> list[str]:
+    found: list[str] = []
+    for table in document.tables:
+        for cell in table.rows[0] if table.rows else []:
+            text = " ".join(cell.text.split())
+            if text and len(text) <= _HEADER_CHARS and text not in found:
+                found.append(text)
+    return found[:_HEADERS_OFFERED]
 
 
 def _fit_lengths(parsed: ParsedImport) -> None:

@@ -164,6 +164,28 @@ def import_job_set_columns(*, actor: User, job: ImportJob, overrides: dict[str, 
     return job
 
 
+def import_job_retry(
+    *, actor: User, job: ImportJob, lines: bool = False, action_column: str = ""
+) -> ImportJob:
+    """Read a plan in which no actions were found again, with a fallback the person chose:
+    one action per line, or the column that holds the actions."""
+    require(job.user_id == actor.pk, "That import is not yours.")
+    _require_status(job, ImportJob.Status.FAILED)
+    if job.kind != ImportJob.Kind.PLAN:
+        raise ValidationError("Only a plan can be read again this way.")
+    if lines == bool(action_column):
+        raise ValidationError("Choose one: one action per line, or the column of actions.")
+    if action_column and action_column not in job.headers:
+        raise ValidationError(f"{action_column!r} is not a column of {job.file_name}.")
+    job.fallback = "lines" if lines else ""
+    job.column_overrides = {action_column: "title"} if action_column else {}
+    job.status, job.error = ImportJob.Status.READING, ""
+    job.save(update_fields=["fallback", "column_overrides", "status", "error", "updated_at"])
+    read_import_job.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
 def import_job_confirm(
     *,
     actor: User,

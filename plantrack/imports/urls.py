@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.import_preview, name="preview"),
     path("<int:pk>/progress/", views.import_progress, name="progress"),
     path("<int:pk>/confirm/", views.import_confirm, name="confirm"),
+    path("<int:pk>/retry/", views.import_retry, name="retry"),
     path("export/plan-<int:pk>.<str:fmt>", views.plan_export, name="export"),
 ]
 

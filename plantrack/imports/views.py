@@ -40,8 +40,9 @@ def _posted(request: SignedInRequest) -> QueryDict | None:
 
 def _started(form: forms.Form, job: ImportJob, field: str | None = None) -> ImportJob | None:
     """A job just started: None if it could not be read (read at once by the immediate task
-    backend), its reasons then on the form and nothing kept."""
-    if job.status == ImportJob.Status.FAILED:
+    backend), its reasons then on the form and nothing kept; but a plan in which no actions
+    were found is kept, for its page to offer the fallbacks (one action per line, a column)."""
+    if job.status == ImportJob.Status.FAILED and not jobs.offers_fallbacks(job):
         form.add_error(field, job.error.splitlines())
         job.delete()
         return None
@@ -75,7 +76,8 @@ def import_preview(request: SignedInRequest, pk: int) -> HttpResponse:
     if job.status in ImportJob.BUSY:
         return _progress_page(request, job)
     if job.status == ImportJob.Status.FAILED:
-        return render(request, "imports/failed.html", {"job": job, "error": job.error})
+        context = {"job": job, "error": job.error, "offers_fallbacks": jobs.offers_fallbacks(job)}
+        return render(request, "imports/failed.html", context)
     if job.kind == Kind.BUDGET:  # its preview (and result) are on the budget pages
         done = job.status == ImportJob.Status.SAVED
         return redirect("budgets:plan" if done else "budgets:import_preview", job.into_plan_id)
@@ -113,6 +115,22 @@ def import_preview(request: SignedInRequest, pk: int) -> HttpResponse:
             "nav_section": "plans",
         },
     )
+
+
+@require_POST
+def import_retry(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The failed page's fallbacks: one action per line, or the column that holds them."""
+    job = selectors.import_job_get_for_user(request.user, pk)
+    try:
+        services.import_job_retry(
+            actor=request.user,
+            job=job,
+            lines=request.POST.get("fallback") == "lines",
+            action_column=request.POST.get("action_column", "").strip(),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("imports:preview", pk=job.pk)
 
 
 def _save_label(job: ImportJob, parsed) -> str:

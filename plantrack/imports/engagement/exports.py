@@ -27,12 +27,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from plantrack.core.csvfile import csv_bytes
 from plantrack.core.xlsx import append_row, workbook_bytes
 from plantrack.engagement.models import Activity, Group, Register
 from plantrack.engagement.selectors import ActivityFilter, activities_for_register
 from plantrack.imports.engagement.columns import REGISTER_COLUMNS
 from plantrack.imports.engagement.tables import title_cell
-from plantrack.imports.exports import csv_bytes, file_name
+from plantrack.imports.exports import file_name
 
 HEADER = [
     *REGISTER_COLUMNS,

@@ -156,6 +156,8 @@ def header_field(text: str) -> tuple[str | None, bool]:
 class HeaderMapping:
     headers: list[str]
     fields: list[str]
+    # The person chose the action column (the fallback when none was found).
+    chosen_title: bool = False
 
     def columns(self, name: str) -> list[int]:
         return [n for n, f in enumerate(self.fields) if f == name]
@@ -168,7 +170,7 @@ class HeaderMapping:
     def is_action_table(self) -> bool:
         # A column kept only as notes does not make a table an action table.
         named = {f for f in self.fields if f not in ("ignore", "description")}
-        return "title" in named and len(named) >= 2
+        return "title" in named and (len(named) >= 2 or self.chosen_title)
 
 
 @dataclass
@@ -205,6 +207,8 @@ def _could_be_header(texts: list[str], overrides: dict[str, str]) -> bool:
     filled = [t for t in texts if t]
     if len(filled) < 2 or any(len(t) > 60 for t in filled):
         return False
+    if any(overrides.get(t) == "title" for t in filled):
+        return True  # the person said which column holds the actions
     fields, exact, recognised = _header_score(texts, overrides)
     return fields >= 2 and exact >= 1 and recognised * 2 >= len(filled)
 
@@ -268,7 +272,8 @@ def column_mapping(headers: list[str], overrides: dict[str, str]) -> HeaderMappi
             for n in columns:
                 if n != keep:
                     fields[n] = "ignore"
-    return HeaderMapping(list(headers), fields)
+    chosen_title = any(chosen[n] and f == "title" for n, f in enumerate(fields))
+    return HeaderMapping(list(headers), fields, chosen_title)
 
 
 _DETAILS = {"detail", "details", "further details", "action details", "task details"}

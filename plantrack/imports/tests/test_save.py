@@ -188,3 +188,31 @@ def test_budget_tables_in_a_plan_are_saved_with_it_and_not_doubled_by_a_new_vers
         actor=world.manager, parsed=parsed, owner_organisation=world.force, into_plan=plan
     )
     assert BudgetLine.objects.filter(plan=plan).count() == 26
+
+
+@pytest.mark.django_db
+def test_a_reimport_follows_merged_directory_entries(world):
+    """Directory clean-up merged "YJB" into "Youth Justice Board (YJB)" and the initials
+    "AM" into Alison Malik: importing the same document again must use the kept entries,
+    not bring the merged ones back."""
+    from plantrack.core.tests.factories import make_org, make_person, make_user
+    from plantrack.directory import services as directory
+    from plantrack.directory.models import Organisation, Person
+    from plantrack.imports.pipeline import parse_bytes
+
+    kept_org = make_org("Youth Justice Board (YJB)")
+    merged_org = make_org("YJB")
+    kept_person = make_person(name="Alison Malik", organisation=world.force)
+    initials = make_person(name="AM", organisation=world.force)
+    admin = make_user("admin", is_superuser=True)
+    directory.organisation_merge(actor=admin, keep=kept_org, merged=merged_org)
+    directory.person_merge(actor=admin, keep=kept_person, merged=initials)
+    people, organisations = Person.all_objects.count(), Organisation.all_objects.count()
+
+    text = "Ref\tAction\tLead agency\tOwner\tDeadline\n1\tShare information\tYJB\tAM\tMarch 2027\n"
+    parsed = parse_bytes("plan.txt", text.encode(), is_text=True)
+    (plan,) = import_parsed(actor=world.manager, parsed=parsed, owner_organisation=world.force)
+    action = plan.actions.get()
+    assert [a.organisation for a in action.agencies.all()] == [kept_org]
+    assert [o.person for o in action.ownerships.all()] == [kept_person]
+    assert (Person.all_objects.count(), Organisation.all_objects.count()) == (people, organisations)

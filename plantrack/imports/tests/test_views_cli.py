@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from plantrack.cli import main
 from plantrack.imports.models import ImportJob
+from plantrack.imports.parsed import from_store
 from plantrack.imports.pipeline import parse_bytes
 from plantrack.plans.models import Plan
 
@@ -208,3 +209,64 @@ def test_a_pasted_table_keeps_its_wrapped_final_line(client, world):
     parsed = parse_bytes(job.file_name, bytes(job.data), is_text=True)
     (last,) = [a for p in parsed.plans for s in p.sections for a in s.actions if a.ref == "36"]
     assert last.title.endswith("accuracy to report regularly into charter governance board.")
+
+
+# --- Fallbacks when no action table is found (issue 15) ---------------------------------------
+
+LIST_OF_ACTIONS = """Safer Streets Action Plan 2026
+
+1. Set up the Street Watch scheme in every ward
+2. Train the coordinators by May
+• Open the youth hub on Fridays
+Notes
+"""
+UNKNOWN_TABLE = "Initiative\tPerson\tTiming\nOpen the youth hub\tSgt Brown\tMarch 2027\n"
+
+
+def _failed_job(client, world, text):
+    from plantrack.imports.models import ImportJob
+
+    client.force_login(world.manager)
+    response = client.post(
+        reverse("imports:new"), {"text": text, "owner_organisation": world.force.pk}
+    )
+    job = ImportJob.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+    assert job.status == ImportJob.Status.FAILED
+    return job
+
+
+@pytest.mark.django_db
+def test_a_list_with_no_table_can_be_read_one_action_per_line(client, world):
+    job = _failed_job(client, world, LIST_OF_ACTIONS)
+    page = client.get(reverse("imports:preview", args=[job.pk])).content.decode()
+    assert "No actions, engagement activities or checklists were found" in page
+    assert "Take one action per line" in page
+    client.post(reverse("imports:retry", args=[job.pk]), {"fallback": "lines"})
+    job.refresh_from_db()
+    assert job.status == "preview"
+    (plan,) = from_store(job.parsed).plans
+    assert plan.title == "Safer Streets Action Plan 2026"
+    actions = [(a.ref, a.title) for s in plan.sections for a in s.actions]
+    assert actions == [
+        ("1", "Set up the Street Watch scheme in every ward"),
+        ("2", "Train the coordinators by May"),
+        (None, "Open the youth hub on Fridays"),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_person_can_say_which_column_holds_the_actions(client, world):
+    job = _failed_job(client, world, UNKNOWN_TABLE)
+    assert job.headers == ["Initiative", "Person", "Timing"]
+    page = client.get(reverse("imports:preview", args=[job.pk])).content.decode()
+    assert 'value="Initiative"' in page
+    response = client.post(reverse("imports:retry", args=[job.pk]), {"action_column": "Nowhere"})
+    job.refresh_from_db()
+    assert job.status == "failed"  # refused, nothing changed
+    client.post(reverse("imports:retry", args=[job.pk]), {"action_column": "Initiative"})
+    job.refresh_from_db()
+    assert job.status == "preview"
+    (action,) = [a for s in from_store(job.parsed).plans[0].sections for a in s.actions]
+    assert action.title == "Open the youth hub"
+    assert action.description == "Person: Sgt Brown\nTiming: March 2027"
+    assert response.status_code == 302
