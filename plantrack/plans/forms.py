@@ -218,3 +218,100 @@ class MilestoneForm(forms.Form):
     title = forms.CharField(label="Milestone")
     due_text = forms.CharField(label="Due", required=False, help_text="As written")
     done = forms.BooleanField(label="Done", required=False)
+
+
+class BulkForm(forms.Form):
+    """Many actions of a plan at once: set fields on them, or post them the same update."""
+
+    actions = forms.ModelMultipleChoiceField(
+        label="Actions",
+        queryset=Action.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one action"},
+    )
+    do = forms.ChoiceField(
+        label="What to do",
+        choices=[
+            ("set", "Change the selected actions (the fields below left blank are kept)"),
+            ("post", "Post the same update to each of them"),
+        ],
+        widget=forms.RadioSelect,
+        initial="set",
+    )
+    section = forms.ModelChoiceField(
+        label="Move to section",
+        queryset=Section.objects.none(),
+        required=False,
+        empty_label="Keep each action's section",
+    )
+    status = forms.ChoiceField(
+        label="Set the status",
+        choices=[("", "Keep each action's status"), *Action.Status.choices],
+        required=False,
+    )
+    due_text = forms.CharField(
+        label="Set the deadline",
+        required=False,
+        max_length=200,
+        help_text="As written, for example 'March 2027'. Leave blank to keep each one's.",
+    )
+    owners = forms.ModelMultipleChoiceField(
+        label="Set the owners",
+        queryset=Person.objects.none(),
+        required=False,
+        help_text="Replaces each action's owners. Leave empty to keep them.",
+    )
+    narrative = forms.CharField(
+        label="Update to post",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    rag = forms.ChoiceField(
+        label="RAG rating of the update",
+        choices=[("", "None: keep each action's"), *Rag.choices],
+        required=False,
+    )
+    update_status = forms.ChoiceField(
+        label="Status of the update",
+        choices=[("", "None: keep each action's"), *Action.Status.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        actions = Action.objects.filter(plan=plan).select_related("section")
+        model_choice(self, "actions").queryset = actions.order_by(
+            "section__position", "section_id", "position", "id"
+        )
+        self.fields["actions"].label_from_instance = _bulk_label  # type: ignore[attr-defined]
+        model_choice(self, "section").queryset = Section.objects.filter(plan=plan)
+        model_choice(self, "owners").queryset = people_to_choose_for(plan)
+
+    def service_arguments(self) -> tuple[str, dict]:
+        """Which service, and its arguments beyond actor and plan."""
+        data = self.cleaned_data
+        actions = list(data["actions"])
+        if data["do"] == "post":
+            return "post", {
+                "actions": actions,
+                "narrative": data["narrative"],
+                "rag": data["rag"],
+                "status": data["update_status"],
+            }
+        chosen = {k: data[k] for k in ("section", "status", "due_text") if data[k]}
+        return "set", {"actions": actions, "owners": list(data["owners"]) or None, **chosen}
+
+
+def _bulk_label(action: Action) -> str:
+    where = f" ({action.section.title})" if action.section else ""
+    return f"{action.ref or '—'}{where}: {action.title[:120]}"
+
+
+class DeleteForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it being deleted? (optional)",
+        required=False,
+        max_length=500,
+        help_text="Kept with it, shown to the managers who may restore it",
+    )

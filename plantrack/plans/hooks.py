@@ -11,7 +11,7 @@ from plantrack.accounts.http import SignedInRequest
 from plantrack.core import hooks
 from plantrack.directory.models import Organisation, Person
 from plantrack.evidence import registry as evidence
-from plantrack.plans.models import Update
+from plantrack.plans.models import ActionOwner, Update
 from plantrack.plans.selectors import (
     actions_involving_organisation,
     actions_owned_by,
@@ -38,6 +38,28 @@ def person_actions(request: SignedInRequest, person: Person) -> str:
         {"heading": "Actions owned", "actions": actions, "show_rag": True},
         request=request,
     )
+
+
+@hooks.register(hooks.PEOPLE_NAMED_WITH)
+def people_owning_in_the_same_plans(person_ids: list[int]) -> dict[int, set[int]]:
+    """For each person, the others owning actions in a plan where they own one (two queries)."""
+    plans_of: dict[int, set[int]] = {}
+    for person_id, plan_id in ActionOwner.objects.filter(person_id__in=person_ids).values_list(
+        "person_id", "action__plan_id"
+    ):
+        plans_of.setdefault(person_id, set()).add(plan_id)
+    wanted = set().union(*plans_of.values()) if plans_of else set()
+    owners_of: dict[int, set[int]] = {}
+    for plan_id, person_id in (
+        ActionOwner.objects.filter(action__plan_id__in=wanted)
+        .values_list("action__plan_id", "person_id")
+        .distinct()
+    ):
+        owners_of.setdefault(plan_id, set()).add(person_id)
+    return {
+        person_id: set().union(*(owners_of.get(plan_id, set()) for plan_id in plans)) - {person_id}
+        for person_id, plans in plans_of.items()
+    }
 
 
 # --- Evidence on action updates (plantrack/evidence/registry.py) ----------------------------

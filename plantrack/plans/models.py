@@ -84,6 +84,31 @@ class PlanRole(models.Model):
         return f"{self.user} is {self.role} of {self.plan}"
 
 
+class Live(models.Manager):
+    """The rows not deleted: the default manager of sections and actions, so every list,
+    count, pack and feed leaves deleted ones out. ``all_objects`` reaches them (restore, the
+    deleted list); a foreign key still resolves to a deleted row (history keeps its name)."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+def deletion_fields() -> tuple[models.Field, models.Field, models.Field]:
+    """When, by whom and why a section or action was deleted (soft: a manager restores it)."""
+    return (
+        models.DateTimeField(null=True, blank=True, editable=False, db_index=True),
+        models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            null=True,
+            blank=True,
+            editable=False,
+            on_delete=models.SET_NULL,
+            related_name="+",
+        ),
+        models.CharField(max_length=500, blank=True, editable=False),
+    )
+
+
 class Section(models.Model):
     """A theme, initiative or workstream of a plan."""
 
@@ -93,10 +118,16 @@ class Section(models.Model):
     position = models.PositiveIntegerField(default=0)
     # Moves on with every save: edit forms compare it (core/concurrency.py).
     updated_at = models.DateTimeField(auto_now=True)
+    deleted_at, deleted_by, deleted_reason = deletion_fields()
     history = HistoricalRecords()
+
+    all_objects = models.Manager()
+    objects = Live()
 
     class Meta:
         ordering = ["plan", "position", "id"]
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
 
     def __str__(self) -> str:
         return self.title
@@ -143,10 +174,16 @@ class Action(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    deleted_at, deleted_by, deleted_reason = deletion_fields()
     history = HistoricalRecords(m2m_fields=[depends_on])
+
+    all_objects = models.Manager()
+    objects = Live()
 
     class Meta:
         ordering = ["plan", "position", "id"]
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         indexes = [
             models.Index(fields=["plan", "rag"]),
             models.Index(fields=["plan", "status"]),

@@ -190,6 +190,42 @@ def section_get_for_user(user: User, pk: int) -> Section:
     )
 
 
+def deleted_section_get(user: User, pk: int) -> Section:
+    """A deleted section of a plan the user can see (to restore it); 404 otherwise."""
+    return get_object_or_404(
+        Section.all_objects.select_related("plan__owner_organisation").filter(
+            plan__in=plans_visible_to(user), deleted_at__isnull=False
+        ),
+        pk=pk,
+    )
+
+
+def deleted_action_get(user: User, pk: int) -> Action:
+    """A deleted action of a plan the user can see (to restore it); 404 otherwise."""
+    return get_object_or_404(
+        Action.all_objects.select_related("plan__owner_organisation", "section").filter(
+            plan__in=plans_visible_to(user), deleted_at__isnull=False
+        ),
+        pk=pk,
+    )
+
+
+def deleted_of_plan(plan: Plan) -> tuple[list[Section], list[Action]]:
+    """A plan's deleted sections and actions, latest first, with who deleted them. Two
+    queries."""
+    sections = list(
+        Section.all_objects.filter(plan=plan, deleted_at__isnull=False)
+        .select_related("deleted_by")
+        .order_by("-deleted_at", "-id")
+    )
+    actions = list(
+        Action.all_objects.filter(plan=plan, deleted_at__isnull=False)
+        .select_related("deleted_by", "section")
+        .order_by("-deleted_at", "-id")
+    )
+    return sections, actions
+
+
 def sections_for_plan(plan: Plan) -> QuerySet[Section]:
     return Section.objects.filter(plan=plan).order_by("position", "id")
 

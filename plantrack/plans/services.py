@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Model
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from plantrack.accounts.models import User
@@ -544,6 +545,132 @@ def milestone_update(
     return milestone
 
 
+# --- Deleting and restoring (soft: Section and Action keep deleted rows out of every list) ---
+
+
+def _mark_deleted(row: Section | Action, actor: User, when: dt.datetime, reason: str) -> None:
+    row.deleted_at, row.deleted_by, row.deleted_reason = when, actor, reason[:500]
+    attribute_to(row, actor)
+    row.save(update_fields=["deleted_at", "deleted_by", "deleted_reason", "updated_at"])
+
+
+def _mark_restored(row: Section | Action, actor: User) -> None:
+    row.deleted_at, row.deleted_by, row.deleted_reason = None, None, ""
+    attribute_to(row, actor)
+    row.save(update_fields=["deleted_at", "deleted_by", "deleted_reason", "updated_at"])
+
+
+@transaction.atomic
+def action_delete(*, actor: User, action: Action, reason: str = "") -> Action:
+    """Delete an action: it leaves every list, count, pack and feed, and a manager can
+    restore it with its updates, owners and history (nothing is removed)."""
+    require_manager(actor, action.plan)
+    if action.deleted_at is not None:
+        raise ValidationError("That action is already deleted.")
+    _mark_deleted(action, actor, timezone.now(), reason)
+    changes.plans_changed([action.plan_id])
+    return action
+
+
+@transaction.atomic
+def action_restore(*, actor: User, action: Action) -> Action:
+    require_manager(actor, action.plan)
+    if action.deleted_at is None:
+        raise ValidationError("That action is not deleted.")
+    section = action.section
+    if section is not None and section.deleted_at is not None:
+        raise ValidationError(
+            f"Its section {section.title!r} is deleted: restore the section first."
+        )
+    _mark_restored(action, actor)
+    changes.plans_changed([action.plan_id])
+    return action
+
+
+@transaction.atomic
+def section_delete(*, actor: User, section: Section, reason: str = "") -> Section:
+    """Delete a section and the actions in it, at one moment: restoring the section restores
+    those actions (not ones deleted before it)."""
+    require_manager(actor, section.plan)
+    if section.deleted_at is not None:
+        raise ValidationError("That section is already deleted.")
+    when = timezone.now()
+    for action in Action.objects.filter(section=section):
+        _mark_deleted(action, actor, when, reason)
+    _mark_deleted(section, actor, when, reason)
+    changes.plans_changed([section.plan_id])
+    return section
+
+
+@transaction.atomic
+def section_restore(*, actor: User, section: Section) -> Section:
+    require_manager(actor, section.plan)
+    if section.deleted_at is None:
+        raise ValidationError("That section is not deleted.")
+    with_it = Action.all_objects.filter(section=section, deleted_at=section.deleted_at)
+    for action in with_it:
+        _mark_restored(action, actor)
+    _mark_restored(section, actor)
+    changes.plans_changed([section.plan_id])
+    return section
+
+
+# --- Many actions at once -------------------------------------------------------------------
+
+
+def _selected(plan: Plan, actions: Sequence[Action]) -> Sequence[Action]:
+    if not actions:
+        raise ValidationError("Select at least one action.")
+    if any(a.plan_id != plan.pk for a in actions):
+        raise ValidationError("Every action must belong to this plan.")
+    return actions
+
+
+@transaction.atomic
+def actions_bulk_update(
+    *,
+    actor: User,
+    plan: Plan,
+    actions: Sequence[Action],
+    section: Section | None = UNSET,
+    status: str = UNSET,
+    due_text: str = UNSET,
+    owners: Sequence[Person] | None = None,
+) -> int:
+    """Set the same fields on many actions, all or none, with one history entry per action
+    (each goes through action_update)."""
+    fields = supplied(locals(), "actor", "plan", "actions", "owners")
+    require_manager(actor, plan)
+    _selected(plan, actions)
+    if not fields and owners is None:
+        raise ValidationError("Choose at least one thing to change.")
+    for action in actions:
+        action_update(actor=actor, action=action, owners=owners, **fields)
+    return len(actions)
+
+
+@transaction.atomic
+def updates_bulk_post(
+    *,
+    actor: User,
+    plan: Plan,
+    actions: Sequence[Action],
+    narrative: str,
+    rag: str = "",
+    status: str = "",
+    date: dt.date | None = None,
+) -> list[Update]:
+    """Post the same update to many actions, all or none."""
+    require_manager(actor, plan)
+    _selected(plan, actions)
+    if not (narrative or "").strip():
+        raise ValidationError({"narrative": "Write the update."})
+    return [
+        update_post(actor=actor, action=a, narrative=narrative, rag=rag, status=status, date=date)
+        for a in actions
+    ]
+
+
 # --- Updates --------------------------------------------------------------------------------
 
 
@@ -615,3 +742,11 @@ def _checked_evidence(upload: UploadedFile[bytes] | None) -> CheckedUpload | Non
         return check_upload(upload)
     except ValidationError as exc:
         raise ValidationError({"evidence": exc.messages}) from None
+
+
+@transaction.atomic
+def milestone_delete(*, actor: User, milestone: Milestone, edit_version: str | None = None) -> None:
+    """Remove a milestone (the API's DELETE), recorded in the audit history."""
+    require_manager(actor, milestone.action.plan)
+    claim(milestone, edit_version)
+    delete_recorded(milestone, actor=actor)

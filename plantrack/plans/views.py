@@ -25,6 +25,8 @@ from plantrack.plans import selectors, services
 from plantrack.plans.forms import (
     ActionFilterForm,
     ActionForm,
+    BulkForm,
+    DeleteForm,
     MilestoneForm,
     PlanForm,
     RoleForm,
@@ -472,3 +474,87 @@ def milestone_create(request: SignedInRequest, pk: int) -> HttpResponse:
         "plans/form.html",
         {"form": form, "plan": action.plan, "action": action, "title": "Add a milestone"},
     )
+
+
+# --- Many actions at once; deleting and restoring ---------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def plan_bulk(request: SignedInRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(request.user, pk)
+    services.require_manager(request.user, plan)
+    form = BulkForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        kind, arguments = form.service_arguments()
+        with errors_on(form):
+            if kind == "post":
+                services.updates_bulk_post(actor=request.user, plan=plan, **arguments)
+                done = f"The update was posted to {len(arguments['actions'])} actions."
+            else:
+                count = services.actions_bulk_update(actor=request.user, plan=plan, **arguments)
+                done = f"{count} action{'s' if count != 1 else ''} changed."
+            messages.success(request, done)
+            return redirect("plans:detail", pk=plan.pk)
+    context = {"form": form, "plan": plan, "title": "Change several actions"}
+    return render(request, "plans/bulk.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def action_delete(request: SignedInRequest, pk: int) -> HttpResponse:
+    action = selectors.action_get_light(request.user, pk)
+    services.require_manager(request.user, action.plan)
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.action_delete(actor=request.user, action=action, **form.cleaned_data)
+            messages.success(request, f"{action.long_label(80)} deleted. A manager can restore it.")
+            return redirect("plans:deleted", pk=action.plan_id)
+    return _confirm_delete(request, form, action.plan, action.long_label(120), action=action)
+
+
+@require_http_methods(["GET", "POST"])
+def section_delete(request: SignedInRequest, pk: int) -> HttpResponse:
+    section = selectors.section_get_for_user(request.user, pk)
+    services.require_manager(request.user, section.plan)
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.section_delete(actor=request.user, section=section, **form.cleaned_data)
+            messages.success(request, f"Section {section.title} and its actions deleted.")
+            return redirect("plans:deleted", pk=section.plan_id)
+    count = Action.objects.filter(section=section).count()
+    what = f"section {section.title} and its {count} action{'s' if count != 1 else ''}"
+    return _confirm_delete(request, form, section.plan, what, section=section)
+
+
+def _confirm_delete(request, form, plan: Plan, what: str, **target) -> HttpResponse:
+    context = {"form": form, "plan": plan, "what": what, **target}
+    return render(request, "plans/delete.html", context)
+
+
+@require_GET
+def plan_deleted(request: SignedInRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(request.user, pk)
+    services.require_manager(request.user, plan)
+    sections, actions = selectors.deleted_of_plan(plan)
+    context = {"plan": plan, "sections": sections, "actions": actions}
+    return render(request, "plans/deleted.html", context)
+
+
+@require_POST
+def action_restore(request: SignedInRequest, pk: int) -> HttpResponse:
+    action = selectors.deleted_action_get(request.user, pk)
+    try:
+        services.action_restore(actor=request.user, action=action)
+        messages.success(request, f"{action.long_label(80)} restored.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("plans:deleted", pk=action.plan_id)
+
+
+@require_POST
+def section_restore(request: SignedInRequest, pk: int) -> HttpResponse:
+    section = selectors.deleted_section_get(request.user, pk)
+    services.section_restore(actor=request.user, section=section)
+    messages.success(request, f"Section {section.title} and the actions deleted with it restored.")
+    return redirect("plans:deleted", pk=section.plan_id)

@@ -433,7 +433,7 @@ def test_plan_page_shows_the_plan_narrative_and_each_section_scope(client, world
     assert '<h2 class="govuk-heading-s">Objectives</h2>' in body
     assert "<li>Track persistent offenders</li>" in body
     assert "April 2003 – March 2004" in body
-    assert "Scope<span class=\"govuk-visually-hidden\"> of Intelligence</span>" in body
+    assert 'Scope<span class="govuk-visually-hidden"> of Intelligence</span>' in body
     assert "<li>Intelligence-led policing</li>" in body
     summary = _get(client, world.viewer, reverse("reports:section", args=[world.section.pk]))
     assert "<li>Intelligence-led policing</li>" in summary.content.decode()
@@ -470,7 +470,7 @@ def test_refusals_say_why_and_give_a_way_back(client, world):
     response = _get(client, world.viewer, reverse("plans:edit", args=[world.plan.pk]))
     assert response.status_code == 403
     page = response.content.decode()
-    assert "<h1 class=\"govuk-heading-l\">You cannot do that</h1>" in page
+    assert '<h1 class="govuk-heading-l">You cannot do that</h1>' in page
     assert 'id="reason"' in page
     assert f'href="{reverse("home")}"' in page and "Your work" in page
 
