@@ -1,13 +1,29 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class UserHistory(HistoricalRecords):
+    """The audit of a user's name, email and standing. Signing in writes ``last_login`` alone
+    (Django's update_last_login): that is no change of the account, so it records nothing."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if not created and update_fields and set(update_fields) <= {"last_login"}:
+            return
+        super().post_save(instance, created, using=using, **kwargs)
 
 
 class User(AbstractUser):
     """A person who signs in. Their directory entry (rank, post, organisation) is a Person."""
+
+    history = UserHistory(excluded_fields=["password", "last_login"])
 
     @property
     def display_name(self) -> str:
@@ -40,3 +56,55 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class UserSession(models.Model):
+    """A browser signed in as a user: written as it signs in (the user_logged_in signal). The
+    session itself is Django's; this row says whose it is and from where, so that the user
+    can list their sessions and end the others. When it was last used is read from the
+    session's own expiry (selectors.user_sessions_for), so a request writes nothing here."""
+
+    USER_AGENT_MAX = 300
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(max_length=USER_AGENT_MAX, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} from {self.ip_address or 'an unknown address'}"
+
+    @property
+    def browser(self) -> str:
+        """The browser and system, roughly, from the user agent: enough to recognise it."""
+        agent = self.user_agent
+        names = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome")]
+        name = next((label for mark, label in names if mark in agent), "")
+        if not name and "Safari/" in agent:
+            name = "Safari"
+        systems = [
+            ("iPhone", "iPhone"),
+            ("iPad", "iPad"),
+            ("Android", "Android"),
+            ("Windows", "Windows"),
+            ("Mac OS", "Mac"),
+            ("CrOS", "ChromeOS"),
+            ("Linux", "Linux"),
+        ]
+        system = next((label for mark, label in systems if mark in agent), "")
+        if name and system:
+            return f"{name} on {system}"
+        return name or system or "An unknown browser"
+
+    @property
+    def last_seen_at(self) -> dt.datetime | None:
+        """The session's expiry moves on each time it is saved (at most every few minutes,
+        core.middleware.SessionTimeoutMiddleware), so it dates the last use to within that."""
+        expires = getattr(self, "expires_at", None)
+        if expires is None:
+            return None
+        return max(self.created_at, expires - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE))

@@ -1,14 +1,27 @@
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plantrack.accounts import selectors, services
-from plantrack.accounts.forms import TokenForm
+from plantrack.accounts.forms import ProfileForm, TokenForm
 from plantrack.accounts.http import SignedInRequest
+from plantrack.accounts.sessions import record_session
+from plantrack.core import hooks
+from plantrack.core.proxies import client_ip
 from plantrack.core.views import errors_on
+
+security_log = logging.getLogger("plantrack.security")
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,3 +50,129 @@ def token_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:tokens")
+
+
+# --- The profile ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: SignedInRequest) -> HttpResponse:
+    user = request.user
+    initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.user_profile_update(actor=user, user=user, **form.cleaned_data)
+            messages.success(request, "Your profile was saved.")
+            return redirect("accounts:profile")
+        user.refresh_from_db()  # a refused change leaves the header's name as it is stored
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "nav_section": "profile",
+            "form": form,
+            "sessions": selectors.user_sessions_for(user),
+            "current_session_key": request.session.session_key,
+            # The directory entry and reminder settings: apps above accounts add them.
+            "sections": hooks.collect(hooks.PROFILE_PAGE, request),
+        },
+    )
+
+
+@require_POST
+def sessions_end_others(request: SignedInRequest) -> HttpResponse:
+    ended = services.user_sessions_end_others(
+        actor=request.user, keep_session_key=request.session.session_key
+    )
+    if ended:
+        messages.success(
+            request, f"Signed out of {ended} other session{'s' if ended != 1 else ''}."
+        )
+    else:
+        messages.success(request, "You were not signed in anywhere else.")
+    return redirect(reverse("accounts:profile") + "#sessions")
+
+
+# --- Passwords: Django's views with the app's templates ---------------------------------------
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+    extra_context = {"nav_section": "profile"}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Django keeps this browser signed in under a new session key and the others fail
+        # their next request; note the new key and end the others now, so the list is true.
+        user = form.user
+        record_session(self.request, user)
+        services.user_sessions_end_others(
+            actor=user, keep_session_key=self.request.session.session_key
+        )
+        return response
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "accounts/password_change_done.html"
+    extra_context = {"nav_section": "profile"}
+
+
+# Reset mails asked for in an hour, from one client address and to one email address: enough
+# for someone who mistyped, too few to flood an inbox. Past it the page answers the same and
+# sends nothing.
+RESET_MAILS_PER_HOUR = 5
+
+
+def _reset_allowed(request: HttpRequest, email: str) -> bool:
+    keys = [
+        f"plantrack:reset:ip:{client_ip(request)}",
+        f"plantrack:reset:email:{email.strip().lower()}",
+    ]
+    counts = cache.get_many(keys)
+    if any(counts.get(key, 0) >= RESET_MAILS_PER_HOUR for key in keys):
+        return False
+    cache.set_many({key: counts.get(key, 0) + 1 for key in keys}, 3600)
+    return True
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        if not _reset_allowed(self.request, form.cleaned_data["email"]):
+            security_log.warning("password reset mails throttled for %s", client_ip(self.request))
+            return redirect(self.success_url)
+        return super().form_valid(form)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["timeout_days"] = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+        return context
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever forgot the password may have left a session somewhere: none survives.
+        services.user_sessions_end_others(actor=form.user, keep_session_key=None)
+        return response
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

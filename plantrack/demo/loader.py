@@ -96,7 +96,12 @@ def load_demo(*, reset: bool = False, stdout=None) -> list[Plan]:
     for plan in plans:
         load_demo_measures(actor=loader, plan=plan)
         load_demo_funding(actor=loader, plan=plan)
-        Membership.objects.get_or_create(user=demo, organisation=plan.owner_organisation)
+        # A manager of each, so the demo can invite people (docs/accounts.md).
+        Membership.objects.update_or_create(
+            user=demo,
+            organisation=plan.owner_organisation,
+            defaults={"role": Membership.Role.MANAGER},
+        )
         if plan.source_document.startswith("004_"):
             load_demo_governance(actor=loader, plan=plan)
     Person.objects.filter(name=DEMO_PERSON, user__isnull=True).update(user=demo)

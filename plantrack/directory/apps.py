@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class DirectoryConfig(AppConfig):
     name = "plantrack.directory"
     label = "directory"
+
+    def ready(self) -> None:
+        # Registers what the directory shows on the profile page (core/hooks.py); an import
+        # here because the app registry must be ready first.
+        from plantrack.directory import hooks  # noqa: F401

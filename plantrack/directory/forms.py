@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from plantrack.core.forms import model_choice
-from plantrack.directory.models import Area, Organisation, Person
+from plantrack.directory.models import Area, Membership, Organisation, Person
 from plantrack.directory.selectors import can_change_email, organisation_ids_for
 
 
@@ -95,3 +95,63 @@ class AreasImportForm(forms.Form):
         help_text="Columns: name, level (force, borough or ward), code, ons_code, parent (the "
         "parent’s ONS code, code or name). Parents come before their children.",
     )
+
+
+class InvitationForm(forms.Form):
+    """Who to invite where. The organisations offered are those the user may invite into."""
+
+    email = forms.EmailField(label="Email address")
+    first_name = forms.CharField(label="First name", max_length=150, required=False)
+    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.none(), empty_label=None
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Membership.Role.choices,
+        initial=Membership.Role.MEMBER,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            model_choice(self, "organisation").queryset = organisations
+
+
+# --- Clean-up --------------------------------------------------------------------------------
+
+
+class MergeForm(forms.Form):
+    """Two entries and which one to keep; the other is merged into it."""
+
+    first = forms.IntegerField(widget=forms.HiddenInput)
+    second = forms.IntegerField(widget=forms.HiddenInput)
+    keep = forms.ChoiceField(
+        label="Which entry do you keep?",
+        widget=forms.RadioSelect,
+        choices=[("first", "The first"), ("second", "The second")],
+        help_text="The other one's links move to it. Its own entry stays, marked as merged, "
+        "and the merge can be undone from the kept entry's page.",
+    )
+
+    def __init__(self, *args, entries=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if entries:
+            first, second = entries
+            keep = self.fields["keep"]
+            assert isinstance(keep, forms.ChoiceField)
+            keep.choices = [
+                ("first", f"Keep {first}"),
+                ("second", f"Keep {second}"),
+            ]
+
+
+class DismissForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("person", "People"), ("organisation", "Organisations")])
+    first = forms.IntegerField(min_value=1)
+    second = forms.IntegerField(min_value=1)
+
+
+class PlaceForm(forms.Form):
+    parent = forms.IntegerField(min_value=1)

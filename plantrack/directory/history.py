@@ -7,7 +7,15 @@ from plantrack.directory.models import Organisation, Person
 def organisation_name(pk) -> str:
     if pk is None:
         return "—"
-    return Organisation.objects.filter(pk=pk).values_list("name", flat=True).first() or "—"
+    found = Organisation.all_objects.filter(pk=pk).values_list("name", flat=True).first()
+    return found or "—"
+
+
+def person_name(pk) -> str:
+    if pk is None:
+        return "—"
+    person = Person.all_objects.filter(pk=pk).first()
+    return person.display_name if person else "—"
 
 
 def person_history(person: Person) -> list[Entry]:
@@ -15,7 +23,11 @@ def person_history(person: Person) -> list[Entry]:
         entries_for(
             Person.history.filter(id=person.pk),
             lambda r: "Entry",
-            {"organisation_id": organisation_name, "user_id": lambda pk: "linked" if pk else "—"},
+            {
+                "organisation_id": organisation_name,
+                "user_id": lambda pk: "linked" if pk else "—",
+                "merged_into_id": person_name,
+            },
         )
     )
 
@@ -25,6 +37,6 @@ def organisation_history(organisation: Organisation) -> list[Entry]:
         entries_for(
             Organisation.history.filter(id=organisation.pk),
             lambda r: "Entry",
-            {"parent_id": organisation_name},
+            {"parent_id": organisation_name, "merged_into_id": organisation_name},
         )
     )

@@ -6,6 +6,18 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 
+class CurrentManager(models.Manager):
+    """Entries still in use: one merged into another (directory clean-up) keeps its row and
+    its history but leaves every list and picker. ``all_objects`` finds it too."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(merged_into__isnull=True)
+
+
+class EveryEntryManager(models.Manager):
+    """Every entry, merged ones too (their pages, the merge and its undo)."""
+
+
 class Organisation(models.Model):
     """A force, council, trust, charity or one of their units. Organisations form a tree."""
 
@@ -30,9 +42,20 @@ class Organisation(models.Model):
     )
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = CurrentManager()
+    all_objects = EveryEntryManager()
 
     class Meta:
         ordering = ["name"]
@@ -70,9 +93,20 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = CurrentManager()
+    all_objects = EveryEntryManager()
 
     class Meta:
         ordering = ["name", "post"]
@@ -106,7 +140,12 @@ class Person(models.Model):
 
 
 class Membership(models.Model):
-    """A user belongs to an organisation: they can see its plans that are not restricted."""
+    """A user belongs to an organisation: they can see its plans that are not restricted. A
+    manager of an organisation also invites people into it (and into the units beneath it)."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member: sees the organisation's plans and keeps its directory entries"
+        MANAGER = "manager", "Manager: a member who also invites people into the organisation"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -114,6 +153,7 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -123,6 +163,36 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.organisation}"
+
+
+class Invitation(models.Model):
+    """An email asking someone to join an organisation with a role. The link mailed to them is
+    used once (``accepted_at``) before ``expires_at``; accepting sets their password, makes the
+    user active and the membership (services.invitation_accept)."""
+
+    email = models.EmailField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(max_length=10, choices=Membership.Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations_sent",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organisation}"
 
 
 class Area(models.Model):
@@ -186,3 +256,78 @@ class Area(models.Model):
     @property
     def depth(self) -> int:
         return self.LEVEL_ORDER[self.Level(self.level)]
+
+
+class MergeRecord(models.Model):
+    """One entry merged into another (people or organisations): what moved, so it can be
+    undone. ``moved`` maps a link model's label and field ("plans.actionowner.person") to the
+    ids of its rows that were re-pointed; ``dropped`` holds, serialised, the rows that would
+    have duplicated one of the kept entry's (the same person owning an action twice), deleted
+    and restored by an undo; ``user_moved``: the merged person's user account link moved too."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "People"
+        ORGANISATION = "organisation", "Organisations"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kept_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kept_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    moved = models.JSONField(default=dict, blank=True)
+    dropped = models.JSONField(default=list, blank=True)
+    user_moved = models.BooleanField(default=False)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.merged} merged into {self.kept}"
+
+    @property
+    def kept(self) -> Person | Organisation | None:
+        return self.kept_person if self.kind == self.Kind.PERSON else self.kept_organisation
+
+    @property
+    def merged(self) -> Person | Organisation | None:
+        return self.merged_person if self.kind == self.Kind.PERSON else self.merged_organisation
+
+
+class DuplicateDismissal(models.Model):
+    """Two entries someone said are not the same: the duplicates finder offers them no more.
+    The pair is kept lowest id first."""
+
+    kind = models.CharField(max_length=20, choices=MergeRecord.Kind.choices)
+    first_id = models.PositiveIntegerField()
+    second_id = models.PositiveIntegerField()
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "first_id", "second_id"], name="unique_duplicate_dismissal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.first_id} and {self.second_id} are not the same"

@@ -4,10 +4,18 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from plantrack.accounts.models import User
-from plantrack.directory.models import Area, Membership, Organisation, Person
+from plantrack.directory.models import (
+    Area,
+    Invitation,
+    Membership,
+    MergeRecord,
+    Organisation,
+    Person,
+)
 
 ORGANISATION_IDS_SECONDS = 60
 
@@ -62,7 +70,7 @@ def organisations_visible_to(user: User, q: str = "") -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
     organisations = Organisation.objects.select_related("parent").annotate(
-        people_count=Count("people", distinct=True)
+        people_count=Count("people", distinct=True, filter=Q(people__merged_into__isnull=True))
     )
     if q:
         organisations = organisations.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
@@ -70,7 +78,12 @@ def organisations_visible_to(user: User, q: str = "") -> QuerySet[Organisation]:
 
 
 def organisation_get_for_user(user: User, pk: int) -> Organisation:
-    return get_object_or_404(organisations_visible_to(user), pk=pk)
+    """Also one merged into another: its page says so and keeps its history."""
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(
+        Organisation.all_objects.select_related("parent", "merged_into"), pk=pk
+    )
 
 
 def people_visible_to(user: User, q: str = "") -> QuerySet[Person]:
@@ -88,7 +101,31 @@ def people_visible_to(user: User, q: str = "") -> QuerySet[Person]:
 
 
 def person_get_for_user(user: User, pk: int) -> Person:
-    return get_object_or_404(people_visible_to(user), pk=pk)
+    """Also one merged into another: their page says so and keeps their history."""
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(
+        Person.all_objects.select_related("organisation", "user", "merged_into"), pk=pk
+    )
+
+
+def merges_into(entry: Person | Organisation) -> QuerySet[MergeRecord]:
+    """The merges into ``entry`` still in force, newest first (undone from its page)."""
+    kind = MergeRecord.Kind.PERSON if isinstance(entry, Person) else MergeRecord.Kind.ORGANISATION
+    return MergeRecord.objects.filter(
+        kind=kind, undone_at__isnull=True, **{f"kept_{kind}": entry}
+    ).select_related(f"merged_{kind}", "merged_by")
+
+
+def merge_record_get_for_user(user: User, pk: int) -> MergeRecord:
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(
+        MergeRecord.objects.select_related(
+            "kept_person", "merged_person", "kept_organisation", "merged_organisation"
+        ),
+        pk=pk,
+    )
 
 
 def person_for_user(user: User) -> Person | None:
@@ -176,6 +213,18 @@ def can_edit_person(user: User, person: Person) -> bool:
     ).exists()
 
 
+def can_merge(user: User, keep: Person | Organisation, merged: Person | Organisation) -> bool:
+    """Merging moves every link of one entry to the other (ownerships, memberships, plans):
+    directory keepers who may edit both entries."""
+    if not can_edit_directory(user):
+        return False
+    if isinstance(keep, Person) and isinstance(merged, Person):
+        return can_edit_person(user, keep) and can_edit_person(user, merged)
+    if isinstance(keep, Organisation) and isinstance(merged, Organisation):
+        return can_edit_organisation(user, keep) and can_edit_organisation(user, merged)
+    return False
+
+
 def can_change_email(user: User, person: Person) -> bool:
     """Digests and chase mails go to a person's address: once they own actions, only a site
     admin or the person's own user may change it."""
@@ -257,4 +306,52 @@ def area_roots(user: User) -> QuerySet[Area]:
         .filter(parent__isnull=True)
         .annotate(child_count=Count("children"))
         .order_by("name")
+    )
+
+
+# --- Invitations ----------------------------------------------------------------------------
+
+
+def organisations_managed_by(user: User) -> set[int]:
+    """The organisations a user manages (Membership.Role.MANAGER), with every unit beneath."""
+    if not user.is_authenticated:
+        return set()
+    return with_units(
+        Membership.objects.filter(user=user, role=Membership.Role.MANAGER).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+def can_invite(user: User, organisation: Organisation | None = None) -> bool:
+    """Site admins invite into any organisation; its managers into theirs (and its units).
+    Without an organisation: may the user invite anyone at all?"""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    managed = organisations_managed_by(user)
+    return bool(managed) if organisation is None else organisation.pk in managed
+
+
+def organisations_to_invite_into(user: User) -> QuerySet[Organisation]:
+    organisations = Organisation.objects.order_by("name")
+    if user.is_superuser:
+        return organisations
+    return organisations.filter(pk__in=organisations_managed_by(user))
+
+
+def invitations_sent_by(user: User) -> QuerySet[Invitation]:
+    """The invitations a user sent (a site admin sees everyone's), newest first."""
+    invitations = Invitation.objects.select_related("organisation", "invited_by")
+    if not user.is_superuser:
+        invitations = invitations.filter(invited_by=user)
+    return invitations.order_by("-created_at", "-id")
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
     )

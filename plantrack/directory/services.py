@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from plantrack.accounts.models import User
+from plantrack.accounts.services import user_activate, user_create_inactive
 from plantrack.core.concurrency import claim
 from plantrack.core.services import (
     UNSET,
@@ -22,7 +25,16 @@ from plantrack.core.services import (
     save_validated,
     supplied,
 )
-from plantrack.directory.models import Area, Membership, Organisation, Person
+from plantrack.directory import merging
+from plantrack.directory.models import (
+    Area,
+    DuplicateDismissal,
+    Invitation,
+    Membership,
+    MergeRecord,
+    Organisation,
+    Person,
+)
 from plantrack.directory.selectors import (
     can_add_area,
     can_change_email,
@@ -30,6 +42,8 @@ from plantrack.directory.selectors import (
     can_edit_directory,
     can_edit_organisation,
     can_edit_person,
+    can_invite,
+    can_merge,
     can_place_organisation,
     forget_organisation_ids,
     organisation_ids_for,
@@ -289,9 +303,31 @@ def person_email_verify(*, token: str) -> Person:
 
 
 @transaction.atomic
-def membership_add(*, actor: User, user: User, organisation: Organisation) -> Membership:
+def membership_add(
+    *,
+    actor: User,
+    user: User,
+    organisation: Organisation,
+    role: str = Membership.Role.MEMBER,
+) -> Membership:
+    """Site admins add members directly; managers invite them (invitation_create)."""
     require(actor.is_superuser, "Only site admins manage organisation membership.")
-    membership, _ = Membership.objects.get_or_create(user=user, organisation=organisation)
+    return _membership_grant(actor=actor, user=user, organisation=organisation, role=role)
+
+
+def _membership_grant(
+    *, actor: User, user: User, organisation: Organisation, role: str
+) -> Membership:
+    """Make ``user`` a member with ``role``; a member already keeps the higher of the two."""
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": "Choose member or manager."})
+    membership = Membership.objects.filter(user=user, organisation=organisation).first()
+    if membership is None:
+        membership = Membership(user=user, organisation=organisation, role=role)
+        save_validated(membership, actor=actor)
+    elif role == Membership.Role.MANAGER and membership.role != role:
+        membership.role = role
+        save_validated(membership, actor=actor)
     forget_organisation_ids(user)
     return membership
 
@@ -458,3 +494,236 @@ def _import_area_row(actor: User, row: dict[str, str]) -> bool:
         ons_code=ons,
     )
     return False
+
+
+# --- Invitations ----------------------------------------------------------------------------
+
+INVITATION_SALT = "plantrack.directory.invitation"
+INVITATION_DAYS = 14
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: User,
+    email: str,
+    organisation: Organisation,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+) -> Invitation:
+    """Invite someone by email into an organisation with a role. A new address gets an
+    inactive user with no password (accounts.services.user_create_inactive); an address with
+    an account already is invited as that user. The link mailed works once, for
+    INVITATION_DAYS days (invitation_accept)."""
+    require(
+        can_invite(actor, organisation),
+        "Only site admins and the organisation's managers invite people into it.",
+    )
+    email = User.objects.normalize_email((email or "").strip())
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": "Enter an email address like name@example.org."}) from None
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": "Choose member or manager."})
+    found = list(User.objects.filter(email__iexact=email)[:2])
+    if len(found) > 1:
+        raise ValidationError({"email": "Several accounts use that address: ask a site admin."})
+    if found:
+        user = found[0]
+        if not user.is_active and user.has_usable_password():
+            raise ValidationError(
+                {"email": "That account has been switched off: ask a site admin."}
+            )
+        member = Membership.objects.filter(user=user, organisation=organisation).first()
+        if member is not None and (member.role == role or role == Membership.Role.MEMBER):
+            raise ValidationError(
+                {"email": f"{user.display_name} is already a {member.role} of {organisation}."}
+            )
+    else:
+        user = user_create_inactive(
+            actor=actor, email=email, first_name=first_name, last_name=last_name
+        )
+    invitation = Invitation(
+        email=email,
+        user=user,
+        organisation=organisation,
+        role=role,
+        invited_by=actor,
+        expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
+    )
+    save_validated(invitation, actor=actor)
+    _send_invitation(invitation)
+    return invitation
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk}, salt=INVITATION_SALT)
+
+
+def _send_invitation(invitation: Invitation) -> None:
+    url = settings.PLANTRACK_BASE_URL + reverse(
+        "directory:invitation_accept", args=[invitation_token(invitation)]
+    )
+    inviter = invitation.invited_by.display_name if invitation.invited_by else "PlanTrack"
+    subject = f"You are invited to {invitation.organisation} on PlanTrack"
+    body = (
+        f"Hello {invitation.user.get_full_name() or invitation.email},\n\n"
+        f"{inviter} has invited you to join {invitation.organisation} on PlanTrack as a "
+        f"{invitation.role}. PlanTrack is where its plans and actions are tracked.\n\n"
+        f"To accept, open this link within {INVITATION_DAYS} days; it works once:\n\n{url}\n\n"
+        "If you were not expecting this, ignore this message.\n\nPlanTrack"
+    )
+    address = invitation.email
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+
+
+def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
+    """The invitation a mailed link names, while it can still be accepted; otherwise a
+    ValidationError saying why not (not valid, used, expired)."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT)
+    except signing.BadSignature:
+        raise ValidationError(
+            "This invitation link is not valid: check that the whole link was copied."
+        ) from None
+    invitations = Invitation.objects.select_related("user", "organisation", "invited_by")
+    if for_update:
+        invitations = invitations.select_for_update()
+    pk = data.get("i") if isinstance(data, dict) else None
+    invitation = invitations.filter(pk=pk).first() if isinstance(pk, int) else None
+    if invitation is None:
+        raise ValidationError("This invitation has been withdrawn.")
+    if invitation.accepted_at is not None:
+        raise ValidationError(
+            "This invitation has been used already. Sign in with your password, or reset it "
+            "if you have forgotten it."
+        )
+    if invitation.expires_at <= timezone.now():
+        raise ValidationError(
+            f"This invitation expired on {invitation.expires_at:%d %B %Y}: ask whoever "
+            "invited you to send a new one."
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str | None = None) -> Invitation:
+    """The holder of the mailed link accepts: they set their password (a new account), the
+    account becomes active and they join the organisation with the role. Once only."""
+    invitation = invitation_for_token(token, for_update=True)
+    user = user_activate(actor=invitation.user, password=password)
+    _membership_grant(
+        actor=user, user=user, organisation=invitation.organisation, role=invitation.role
+    )
+    invitation.accepted_at = timezone.now()
+    save_validated(invitation, actor=user)
+    return invitation
+
+
+# --- Clean-up: merging entries, duplicates, placing organisations (docs/directory.md) --------
+
+MERGE_REFUSED = (
+    "You can merge only entries you may edit: people and organisations of the organisations "
+    "you belong to."
+)
+
+
+def _forget_members(record: MergeRecord, actor: User) -> None:
+    """Memberships moved with an organisation: its members' reach changed."""
+    forget_organisation_ids(actor)
+    for user in User.objects.filter(pk__in=merging.user_ids_touched(record)):
+        forget_organisation_ids(user)
+
+
+@transaction.atomic
+def person_merge(*, actor: User, keep: Person, merged: Person) -> MergeRecord:
+    """Move every link of ``merged`` (actions owned, bodies, activities...) to ``keep``; the
+    merged entry stays, with its history, marked as merged. Undone by merge_undo."""
+    require(can_merge(actor, keep, merged), MERGE_REFUSED)
+    keep = Person.all_objects.select_for_update().get(pk=keep.pk)
+    merged = Person.all_objects.select_for_update().get(pk=merged.pk)
+    plan = merging.merge_plan(keep, merged)
+    if plan.move_user:
+        require(
+            actor.is_superuser,
+            f"“{merged}” is linked to a user account: only a site admin can merge it.",
+        )
+    return merging.merge_apply(plan, actor, MergeRecord.Kind.PERSON)
+
+
+@transaction.atomic
+def organisation_merge(*, actor: User, keep: Organisation, merged: Organisation) -> MergeRecord:
+    """Move every link of ``merged`` (its people, units, members, plans, the actions it leads)
+    to ``keep``; the merged entry stays, with its history, marked as merged."""
+    require(can_merge(actor, keep, merged), MERGE_REFUSED)
+    keep = Organisation.all_objects.select_for_update().get(pk=keep.pk)
+    merged = Organisation.all_objects.select_for_update().get(pk=merged.pk)
+    record = merging.merge_apply(
+        merging.merge_plan(keep, merged), actor, MergeRecord.Kind.ORGANISATION
+    )
+    # Members and plans moved: who sees what changed. Say so where operators look.
+    security_log.info(
+        "organisation %s merged into %s by user %s (record %s)",
+        merged.pk,
+        keep.pk,
+        actor.pk,
+        record.pk,
+    )
+    _forget_members(record, actor)
+    return record
+
+
+@transaction.atomic
+def merge_undo(*, actor: User, record: MergeRecord) -> MergeRecord:
+    """Put every moved link back on the merged entry, restore the duplicates the merge
+    dropped, and list the merged entry again."""
+    record = MergeRecord.objects.select_for_update().get(pk=record.pk)
+    kept, merged = record.kept, record.merged
+    assert kept is not None and merged is not None
+    require(can_merge(actor, kept, merged), MERGE_REFUSED)
+    if record.undone_at is not None:
+        raise ValidationError("This merge has already been undone.")
+    if kept.merged_into_id is not None:
+        raise ValidationError(
+            f"“{kept}” has since been merged into another entry: undo that merge first."
+        )
+    merging.merge_reverse(record, actor)
+    record.undone_at, record.undone_by = timezone.now(), actor
+    save_validated(record, actor=actor)
+    if record.kind == MergeRecord.Kind.ORGANISATION:
+        security_log.info("merge %s undone by user %s", record.pk, actor.pk)
+        _forget_members(record, actor)
+    return record
+
+
+@transaction.atomic
+def duplicate_dismiss(
+    *, actor: User, kind: str, first_id: int, second_id: int
+) -> DuplicateDismissal:
+    """Two entries are not the same: the duplicates finder stops offering them."""
+    require(can_edit_directory(actor), "Only members of an organisation edit the directory.")
+    model = Person if kind == MergeRecord.Kind.PERSON else Organisation
+    if kind not in MergeRecord.Kind.values or first_id == second_id:
+        raise ValidationError("Choose two different entries.")
+    if model.all_objects.filter(pk__in=[first_id, second_id]).count() != 2:
+        raise ValidationError("One of those entries no longer exists.")
+    low, high = sorted((first_id, second_id))
+    found = DuplicateDismissal.objects.filter(kind=kind, first_id=low, second_id=high).first()
+    if found is not None:
+        return found
+    dismissal = DuplicateDismissal(kind=kind, first_id=low, second_id=high, dismissed_by=actor)
+    save_validated(dismissal, actor=actor)
+    return dismissal
+
+
+@transaction.atomic
+def organisation_parent_set(
+    *, actor: User, organisation: Organisation, parent: Organisation
+) -> Organisation:
+    """Place an organisation beneath another (an imported "Police (CJPO)" under its force):
+    the same checks as moving it on its edit page."""
+    if parent.pk == organisation.pk:
+        raise ValidationError("An organisation cannot sit beneath itself.")
+    return organisation_update(actor=actor, organisation=organisation, parent=parent)

@@ -25,4 +25,16 @@ urlpatterns = [
     path("areas/<int:pk>/", views.area_detail, name="area"),
     path("areas/<int:pk>/edit/", views.area_edit, name="area_edit"),
     path("verify-email/<str:token>/", views.email_verify, name="email_verify"),
+    # Clean-up (docs/directory.md): duplicates, merges and their undo, placing, export.
+    path("clean-up/", views.cleanup, name="cleanup"),
+    path("clean-up/dismiss/", views.duplicate_dismiss, name="duplicate_dismiss"),
+    path("people/merge/", views.person_merge, name="person_merge"),
+    path("organisations/merge/", views.organisation_merge, name="organisation_merge"),
+    path("merges/<int:pk>/undo/", views.merge_undo, name="merge_undo"),
+    path("organisations/<int:pk>/place/", views.organisation_place, name="organisation_place"),
+    path("people/export.<str:fmt>", views.people_export, name="people_export"),
+    path("organisations/export.<str:fmt>", views.organisations_export, name="organisations_export"),
+    path("invitations/new/", views.invitation_create, name="invitation_create"),
+    # No sign-in: the mailed link is the credential.
+    path("invitations/accept/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

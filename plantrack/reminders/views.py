@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from plantrack.accounts.http import SignedInRequest
@@ -73,6 +74,10 @@ def reminder_settings(request: SignedInRequest) -> HttpResponse:
         with errors_on(form):
             services.preference_set(actor=request.user, **form.cleaned_data)
             messages.success(request, "Reminder settings saved.")
+            # The profile page shows this form too, and asks to come back to itself.
+            back = request.POST.get("next", "")
+            if back and url_has_allowed_host_and_scheme(back, {request.get_host()}):
+                return redirect(back)
             return redirect("reminders:settings")
 
     feeds = selectors.feeds_for(request.user)
