@@ -8,6 +8,6 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance: boards, meetings, decisions and commentary"
 
     def ready(self) -> None:
-        # Registers the oversight and decision entries of a plan's history (core/hooks.py); an
-        # import here because the app registry must be ready first.
-        from plantrack.governance import history  # noqa: F401
+        # Registers the oversight and decision entries of a plan's history and the bodies of the
+        # portfolio (core/hooks.py); an import here because the app registry must be ready first.
+        from plantrack.governance import history, hooks  # noqa: F401

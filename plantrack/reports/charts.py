@@ -5,8 +5,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from plantrack.core.charts import BLUE, GREEN, GREY, ORANGE, RAG_COLOURS, RED, Series, bar_chart
-from plantrack.reports.selectors import RAGS, Summary
+from plantrack.core.charts import (
+    BLUE,
+    GREEN,
+    GREY,
+    LIGHT_GREY,
+    ORANGE,
+    RAG_COLOURS,
+    RED,
+    Series,
+    bar_chart,
+)
+from plantrack.reports.selectors import RAGS, PortfolioGroup, Summary
 
 RAG_NAMES = {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue (complete)"}
 
@@ -110,3 +120,28 @@ def summary_charts(summary: Summary) -> dict[str, str]:
     if summary.sections:
         charts["sections"] = sections_chart(summary)
     return charts
+
+
+PORTFOLIO_COLOURS = {**RAG_COLOURS, "none": GREY}
+
+
+def mix_bar(group: PortfolioGroup) -> str:
+    """A group's RAG mix as one small stacked bar. Decoration only (hidden from screen
+    readers): the numbers beside it say the same, each a link to its actions."""
+    total = group.mix_total
+    parts = [
+        '<svg class="app-mix-bar" viewBox="0 0 100 10" preserveAspectRatio="none" width="120" '
+        'height="14" aria-hidden="true" focusable="false">',
+        f'<rect x="0" y="0" width="100" height="10" fill="{LIGHT_GREY}"></rect>',
+    ]
+    x = 0.0
+    for rag, _, n in group.mix:
+        if total and n:
+            width = 100 * n / total
+            parts.append(
+                f'<rect x="{x:.2f}" y="0" width="{width:.2f}" height="10" '
+                f'fill="{PORTFOLIO_COLOURS[rag]}"></rect>'
+            )
+            x += width
+    parts.append("</svg>")
+    return "".join(parts)
