@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "plantrack.governance",
     "plantrack.packs",
     "plantrack.reminders",
+    "plantrack.search",
     "plantrack.demo",
 ]
 
