@@ -29,7 +29,9 @@ CASE_ORDER = [
     "api_actions_list",
     "action_page",
     "post_update",
+    "bulk_update",
     "plan_summary",
+    "portfolio_miss",
     "engagement_register",
     "engagement_api_list",
     "engagement_evaluation_cached",
@@ -42,6 +44,7 @@ CASE_ORDER = [
     "stakeholders_search",
     "stakeholders_search_email",
     "stakeholders_page",
+    "search",
 ]
 ENGAGEMENT_CASES = {name for name in CASE_ORDER if name.startswith("engagement_")}
 ASSESSMENT_CASES = {name for name in CASE_ORDER if name.startswith("assessments_")}
@@ -63,6 +66,7 @@ DOCS_REGISTER_START = "<!-- bench:register-import:start -->"
 DOCS_REGISTER_END = "<!-- bench:register-import:end -->"
 DOCS_BATCH_START, DOCS_BATCH_END = "<!-- bench:batch:start -->", "<!-- bench:batch:end -->"
 POST_NARRATIVE = "Benchmark update: partners met and agreed the next steps."
+SEARCH_WORDS = "coordinator"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -164,7 +168,7 @@ def count_tallies() -> None:
 def build_cases(manifest: dict) -> list:
     from django.urls import NoReverseMatch, reverse
 
-    from bench.run import API_TARGET_MS, SUMMARY_TARGET_MS, Case
+    from bench.run import API_TARGET_MS, EVALUATION_MISS_TARGET_MS, SUMMARY_TARGET_MS, Case
     from plantrack.plans.selectors import today
 
     big, small_plan = manifest["big_plan_id"], manifest["small_plan_id"]
@@ -229,6 +233,21 @@ def build_cases(manifest: dict) -> list:
             },
             description="POST the update form (302 on success)",
         ),
+        # Issue 15: many actions at once, one transaction, one history entry per action.
+        Case(
+            "bulk_update",
+            f"/plans/{big}/bulk/",
+            "manager",
+            method="POST",
+            expect=302,
+            form={
+                "actions": bulk_action_ids(manifest),
+                "do": "post",
+                "narrative": POST_NARRATIVE,
+                "rag": "amber",
+            },
+            description=f"POST the same update to {BULK_ACTIONS} actions of the big plan (302)",
+        ),
         Case(
             "plan_summary",
             f"/reports/plan/{big}/",
@@ -239,10 +258,50 @@ def build_cases(manifest: dict) -> list:
             # Its queries are fixed by a test with 2 and 12 measures, actions and lines
             # (plantrack/reports/tests); the small plan here has none, so no prefetches run.
         ),
+        # Issue 15: the portfolio of every plan the manager can see, by organisation, computed
+        # afresh (its body is cached under the plans' versions; a miss is what a change costs).
+        Case(
+            "portfolio_miss",
+            "/reports/portfolio/",
+            "manager",
+            target_p95_ms=EVALUATION_MISS_TARGET_MS,
+            description="portfolio of every plan the manager sees, by organisation, no cache",
+            small_path="/reports/portfolio/",
+            small_who="owner",
+            cache="none",
+            connections=1,
+        ),
+        # Issue 15: search across everything for a word in a tenth of the million updates'
+        # narratives, as a contributor who sees a fifth of the plans (docs/search.md).
+        Case(
+            "search",
+            f"/search/?q={SEARCH_WORDS}",
+            "owner",
+            description=f"search for “{SEARCH_WORDS}”: counts and the first 3 of each kind",
+            small_path=f"/search/?q={SEARCH_WORDS}",
+            small_who="manager",
+        ),
         *engagement_cases(manifest),
         *assessment_cases(manifest),
         *(stakeholder_cases(manifest) if "stakeholder_database_id" in manifest else []),
     ]
+
+
+# The actions a bulk update changes at once: a board's "all of section 3 reviewed".
+BULK_ACTIONS = 20
+
+
+def bulk_action_ids(manifest: dict) -> list[str]:
+    """The big plan's last BULK_ACTIONS actions (not the one post_update posts to)."""
+    from plantrack.plans.models import Action
+
+    ids = (
+        Action.objects.filter(plan_id=manifest["big_plan_id"])
+        .exclude(pk=manifest["post_action_id"])
+        .order_by("-id")
+        .values_list("id", flat=True)[:BULK_ACTIONS]
+    )
+    return [str(pk) for pk in ids]
 
 
 def stakeholder_cases(manifest: dict) -> list:
@@ -408,14 +467,19 @@ def engagement_cases(manifest: dict) -> list:
 
 
 class PostedUpdates:
-    """Remembers the post action before the run and removes what the benchmark posted."""
+    """Remembers the actions posted to (post_update's, bulk_update's) before the run and
+    removes what the benchmark posted."""
 
     FIELDS = ("rag", "status", "last_update_on", "update_due_on", "updated_at")
 
-    def __init__(self, action_id: int):
+    def __init__(self, action_id: int, others: list[int] = ()):
         from plantrack.plans.models import Action, Update
 
         self.action_id = action_id
+        self.others = {
+            row["id"]: {k: v for k, v in row.items() if k != "id"}
+            for row in Action.objects.filter(pk__in=others).values("id", *self.FIELDS)
+        }
         self.max_update_id = Update.objects.order_by("-id").values_list("id", flat=True).first()
         self.max_history_id = (
             Action.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
@@ -436,6 +500,8 @@ class PostedUpdates:
             deleted, _ = Update.objects.filter(id__gt=self.max_update_id).delete()
             Action.history.filter(history_id__gt=self.max_history_id).delete()
             Action.objects.filter(pk=self.action_id).update(**self.saved)
+            for pk, saved in self.others.items():
+                Action.objects.filter(pk=pk).update(**saved)
         return deleted
 
 
@@ -730,7 +796,11 @@ def main(argv: list[str] | None = None) -> int:
     for case in cases:
         print(f"{case.name:<18} {case.method} {case.path} — {case.description}")
 
-    posted = PostedUpdates(manifest["post_action_id"])
+    bulk = next((c for c in cases if c.name == "bulk_update"), None)
+    posted = PostedUpdates(
+        manifest["post_action_id"],
+        [int(pk) for pk in (bulk.form or {}).get("actions", [])] if bulk else [],
+    )
     failure: BaseException | None = None
     try:
         print("\nCounting queries in-process …", flush=True)

@@ -39,7 +39,7 @@ class Case:
     path: str
     who: str  # "owner", "manager" or "token"
     method: str = "GET"
-    form: dict[str, str] | None = None
+    form: dict[str, str | list[str]] | None = None  # a list: one field sent several times
     json: dict | None = None  # a JSON body (the API's writes, with the token)
     expect: int = 200
     target_p95_ms: float = PAGE_TARGET_MS
@@ -337,7 +337,7 @@ def request_parts(case: Case, base: str, sessions: dict, token: str) -> tuple[di
     headers = {"Cookie": cookie_header(cookies)}
     if case.method == "POST":
         csrf = csrf_token_from(base, case.path, cookies)
-        body = urlencode({**(case.form or {}), "csrfmiddlewaretoken": csrf})
+        body = urlencode({**(case.form or {}), "csrfmiddlewaretoken": csrf}, doseq=True)
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         return headers, body
     return headers, None

@@ -18,6 +18,7 @@ from plantrack.packs.api import router as packs_router
 from plantrack.plans.api import router as plans_router
 from plantrack.reminders.api import router as reminders_router
 from plantrack.reports.api import router as reports_router
+from plantrack.search.api import router as search_router
 from plantrack.stakeholders.api import router as stakeholders_router
 
 api = NinjaAPI(
@@ -40,6 +41,7 @@ api.add_router("/", engagement_router)
 api.add_router("/", assessments_router)
 api.add_router("/", evidence_router)
 api.add_router("/", stakeholders_router)
+api.add_router("/", search_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -40,6 +40,7 @@ urlpatterns = [
     path("governance/", include("plantrack.governance.urls")),
     path("packs/", include("plantrack.packs.urls")),
     path("reminders/", include("plantrack.reminders.urls")),
+    path("search/", include("plantrack.search.urls")),
     path(
         "engagement/",
         include((engagement_urls.urlpatterns + imports_urls.engagement_patterns, "engagement")),

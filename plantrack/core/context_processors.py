@@ -4,6 +4,7 @@ NAV_ITEMS = [
     ("home", "Home", "home"),
     ("mine", "My actions", "plans:my_actions"),
     ("plans", "Plans", "plans:list"),
+    ("portfolio", "Portfolio", "reports:portfolio"),
     ("governance", "Governance", "governance:bodies"),
     ("engagement", "Engagement", "engagement:registers"),
     ("assessments", "Frameworks", "assessments:frameworks"),

@@ -23,8 +23,28 @@ ACTION_PAGE = "plans.action_page"
 PLAN_HISTORY = "plans.plan_history"
 # Extra sections of an engagement activity's page (who attended): fn(request, activity) -> HTML.
 ACTIVITY_PAGE = "engagement.activity_page"
+# Which governance bodies oversee which of these plans, or sections of them, for the portfolio's
+# "by body": fn(plans: a QuerySet of Plan) -> list of (body id, body name, plan id, section id
+# or None), from one query.
+PLAN_OVERSIGHT = "reports.plan_oversight"
+# Extra sections of the signed-in user's profile page (their directory entry, their reminder
+# settings): fn(request) -> HTML.
+PROFILE_PAGE = "accounts.profile_page"
+# The people named in the same documents as these (for resolving initials used as owners, on
+# the directory's clean-up page): fn(person ids) -> {person id: ids of the others named}.
+PEOPLE_NAMED_WITH = "directory.people_named_with"
 
-NAMES = {ORGANISATION_PAGE, PERSON_PAGE, AREA_PAGE, ACTION_PAGE, PLAN_HISTORY, ACTIVITY_PAGE}
+NAMES = {
+    PEOPLE_NAMED_WITH,
+    ORGANISATION_PAGE,
+    PERSON_PAGE,
+    AREA_PAGE,
+    ACTION_PAGE,
+    PLAN_HISTORY,
+    ACTIVITY_PAGE,
+    PLAN_OVERSIGHT,
+    PROFILE_PAGE,
+}
 
 _registered: dict[str, list[Callable[..., Any]]] = defaultdict(list)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from checks import assert_no_axe_violations
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -19,26 +19,6 @@ from plantrack.measures.models import Measure
 from plantrack.plans.models import Action, Plan
 
 pytestmark = pytest.mark.browser
-
-AXE = Axe()
-
-
-def assert_no_axe_violations(page: Page, name: str) -> None:
-    page.wait_for_load_state("load")
-    violations = AXE.run(page).response["violations"]
-    if not violations:
-        return
-    lines = [f"{len(violations)} axe violation(s) on {name} ({page.url}):"]
-    for v in violations:
-        lines.append(f"- {v['id']} [{v['impact']}] {v['help']} ({len(v['nodes'])} nodes)")
-        lines.append(f"    {v['helpUrl']}")
-        for node in v["nodes"][:3]:
-            html = " ".join(node["html"].split())
-            lines.append(f"    at {', '.join(node['target'])}: {html[:160]}")
-            summary = " ".join((node.get("failureSummary") or "").split())
-            if summary:
-                lines.append(f"       {summary[:300]}")
-    pytest.fail("\n".join(lines), pytrace=False)
 
 
 def _demo_urls() -> dict[str, str]:
@@ -84,6 +64,10 @@ def _demo_urls() -> dict[str, str]:
         "person": f"/directory/people/{person.pk}/",
         "person-edit": f"/directory/people/{person.pk}/edit/",
         "action-edit": f"/plans/actions/{action.pk}/edit/",
+        # Many actions at once, and deleting (issue 15).
+        "bulk": f"/plans/{safer.pk}/bulk/",
+        "action-delete": f"/plans/actions/{action.pk}/delete/",
+        "deleted": f"/plans/{safer.pk}/deleted/",
         "verify-email": f"/directory/verify-email/{email_verification_token(person)}/",
         # The evidence of the newest update of that action (the demo user manages the plan).
         "evidence-attach": reverse(
@@ -299,6 +283,11 @@ def _submit_empty_form(page: Page) -> None:
     expect(page.locator(".govuk-error-summary")).to_be_visible()
 
 
+def _submit_bulk_with_nothing_ticked(page: Page) -> None:
+    page.get_by_role("button", name="Apply to the ticked actions").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+
+
 CONTACT_LIST = (
     "Full name,Email,Phone,Organisation,Role\n"
     "Sam Madeup,sam@example.org,020 7946 0101,Balham & Tooting Community Association,Chair\n"
@@ -433,6 +422,10 @@ SIGNED_IN_PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("contacts-import", "contacts-import", None),
     ("contacts-import-errors", "contacts-import", _contact_list_errors),
     ("contacts-import-preview", "contacts-import", _contact_list_preview),
+    ("bulk", "bulk", None),
+    ("bulk-errors", "bulk", _submit_bulk_with_nothing_ticked),
+    ("action-delete", "action-delete", None),
+    ("deleted", "deleted", None),
 ]
 
 

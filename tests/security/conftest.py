@@ -19,7 +19,9 @@ from django.utils import timezone
 
 # Tables a request may write to whatever the outcome, or that only the sign-in machinery
 # writes: sessions (force_login, the idle clock), axes (throttling records).
-UNFINGERPRINTED_PREFIXES = ("django_session", "axes_")
+# Sign-in machinery, and the search app's full-text indexes (SQLite FTS5 tables kept in step
+# by triggers: derived from the tables fingerprinted, which say whether anything changed).
+UNFINGERPRINTED_PREFIXES = ("django_session", "axes_", "search_")
 
 
 # What only those who may see the restricted plan may read: its title, its actions' refs and
@@ -151,6 +153,10 @@ def build_matrix_world() -> MatrixWorld:
         plan_title="Imported plan",
     )
     feed = reminders.feed_create(actor=w.manager, scope="plan", plan=w.plan)
+    # An invitation into the force, waiting for the link mailed to be opened.
+    invitation = directory.invitation_create(
+        actor=admin, email="invitee@example.org", organisation=w.force, role="member"
+    )
     engagement = _engagement_world(admin, w)
 
     users = {
@@ -180,8 +186,15 @@ def build_matrix_world() -> MatrixWorld:
 
     from plantrack.directory.services import email_verification_token
 
+    # Deleted (soft) and restorable by the plan's managers.
+    gone_section = plans.section_create(actor=w.manager, plan=w.plan, title="Gone section")
+    plans.section_delete(actor=w.manager, section=gone_section)
+    gone_action = plans.action_create(actor=w.manager, plan=w.plan, title="Gone action")
+    plans.action_delete(actor=w.manager, action=gone_action)
     w.owner_person.refresh_from_db()
     objects = {
+        "gone_section": gone_section,
+        "gone_action": gone_action,
         "plan": w.plan,
         "section": w.section,
         "action": w.action,
@@ -209,13 +222,31 @@ def build_matrix_world() -> MatrixWorld:
         "feed_token": feed.token,
         "contributor_person": contributor_person,
         "email_token": email_verification_token(contributor_person),
+        "invitation": invitation,
+        "invitation_token": directory.invitation_token(invitation),
         # The manager's token: yours to revoke only if you are the manager.
         "manager_token": token_objects["manager"],
         **engagement,
         **_frameworks_world(w),
         **_stakeholders_world(admin, w),
+        **_cleanup_world(w),
     }
     return MatrixWorld(users=users, tokens=tokens, objects=objects)
+
+
+def _cleanup_world(w) -> dict:
+    """Directory clean-up: two entries of the force to merge, and a merge done, to undo."""
+    from plantrack.core.tests.factories import make_person
+    from plantrack.directory import services as directory
+
+    merged = make_person(name="PS Matrix Merged", organisation=w.force)
+    kept = make_person(name="Matrix Merged", organisation=w.force)
+    record = directory.person_merge(actor=w.manager, keep=kept, merged=merged)
+    return {
+        "merge_record": record,
+        "merge_keep": make_person(name="Matrix Keep", organisation=w.force),
+        "merge_other": make_person(name="Sgt M Keep", organisation=w.force),
+    }
 
 
 def _engagement_world(admin, w) -> dict:

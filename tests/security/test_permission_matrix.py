@@ -208,6 +208,19 @@ def _new_person_data(world) -> dict:
     return {"name": "Matrix person", "organisation": world.objects["force"].pk}
 
 
+def _invitation_data(world) -> dict:
+    return {
+        "email": "matrix.invitee@example.org",
+        "organisation": world.objects["force"].pk,
+        "role": "member",
+    }
+
+
+def _merge_data(world) -> dict:
+    keep, other = world.objects["merge_keep"], world.objects["merge_other"]
+    return {"first": keep.pk, "second": other.pk, "keep": "first"}
+
+
 def _plan_feed_data(world) -> dict:
     return {"scope": "plan", "plan": world.objects["plan"].pk}
 
@@ -221,6 +234,28 @@ ROUTES: dict[str, Row] = {
     "logout": Row({}, get=NO, post=who(login=SIGNED_IN)),
     "accounts:tokens": Row({}, get=EVERYONE, post=EVERYONE),
     "accounts:token_revoke": Row({"pk": "manager_token"}, get=NO, post=MANAGERS_OWN),
+    # One's own profile, sessions and password; an empty POST re-shows the form.
+    "accounts:profile": Row({}, get=EVERYONE, post=EVERYONE),
+    "accounts:sessions_end_others": Row({}, get=NO, post=EVERYONE),
+    "accounts:password_change": Row({}, get=EVERYONE, post=EVERYONE),
+    "accounts:password_change_done": Row({}, get=EVERYONE, post=NO),
+    # Password reset by email: no sign-in; the mailed link is the credential (a made-up one
+    # here, which the page says does not work).
+    "accounts:password_reset": Row(
+        {}, get=who(ok=SIGNED_IN, anonymous=OK), post=who(ok=SIGNED_IN, anonymous=OK)
+    ),
+    "accounts:password_reset_done": Row(
+        {}, get=who(ok=SIGNED_IN, anonymous=OK), post=who(e405=SIGNED_IN, anonymous=405)
+    ),
+    "accounts:password_reset_confirm": Row(
+        {"uidb64": "MQ", "token": "set-password"},
+        get=who(ok=SIGNED_IN, anonymous=OK),
+        post=who(ok=SIGNED_IN, anonymous=OK),
+        token_is_credential=True,
+    ),
+    "accounts:password_reset_complete": Row(
+        {}, get=who(ok=SIGNED_IN, anonymous=OK), post=who(e405=SIGNED_IN, anonymous=405)
+    ),
     # --- Plans
     "plans:list": Row({}, get=EVERYONE, post=NO),
     "plans:my_actions": Row({}, get=EVERYONE, post=NO),
@@ -252,6 +287,13 @@ ROUTES: dict[str, Row] = {
     ),
     "plans:milestone_create": Row({"pk": "action"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
     "plans:milestone_edit": Row({"pk": "milestone"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    # Many actions at once; soft deletion and restoring (the plan's managers).
+    "plans:bulk": Row({"pk": "plan"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "plans:deleted": Row({"pk": "plan"}, get=MANAGE_PLAN, post=NO),
+    "plans:action_delete": Row({"pk": "action"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "plans:section_delete": Row({"pk": "section"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "plans:action_restore": Row({"pk": "gone_action"}, get=NO, post=MANAGE_PLAN),
+    "plans:section_restore": Row({"pk": "gone_section"}, get=NO, post=MANAGE_PLAN),
     # --- Evidence (a file on the manager's update of the owner's action): read like the
     # action's page; added and removed by the update's author (the manager) and the plan's
     # managers (the owner may add to his own updates only).
@@ -314,6 +356,21 @@ ROUTES: dict[str, Row] = {
         get=who(ok=SIGNED_IN, anonymous=OK),
         post=who(ok=SIGNED_IN, anonymous=OK),
     ),
+    # Invitations: site admins and organisation managers (no persona manages an organisation)
+    # invite; the mailed link is the credential, and an empty POST re-shows its password form.
+    "directory:invitation_create": Row(
+        {},
+        get=who(ok={"admin"}, e403=SIGNED_IN - {"admin"}),
+        post=who(ok={"admin"}, e403=SIGNED_IN - {"admin"}),
+        data=_invitation_data,
+        post_data=who(saved={"admin"}, e403=SIGNED_IN - {"admin"}),
+    ),
+    "directory:invitation_accept": Row(
+        {"token": "invitation_token"},
+        get=who(ok=SIGNED_IN, anonymous=OK),
+        post=who(ok=SIGNED_IN, anonymous=OK),
+        token_is_credential=True,
+    ),
     # --- Imports and exports
     # Anyone may upload; the importer lets them import only for organisations they belong to.
     "imports:new": Row({}, get=EVERYONE, post=EVERYONE),
@@ -321,6 +378,7 @@ ROUTES: dict[str, Row] = {
     "imports:preview": Row({"pk": "import_job"}, get=MANAGERS_OWN, post=MANAGERS_OWN),
     "imports:progress": Row({"pk": "import_job"}, get=MANAGERS_OWN, post=NO),
     "imports:confirm": Row({"pk": "import_job"}, get=NO, post=MANAGERS_OWN),
+    "imports:retry": Row({"pk": "import_job"}, get=NO, post=MANAGERS_OWN),
     "imports:export": Row({"pk": "plan", "fmt": "xlsx"}, get=SEE_PLAN, post=NO),
     # --- Measures and benefits
     "measures:plan": Row({"plan_pk": "plan"}, get=SEE_PLAN, post=NO),
@@ -356,6 +414,11 @@ ROUTES: dict[str, Row] = {
     # --- Reports
     "reports:plan": Row({"pk": "plan"}, get=SEE_PLAN, post=NO),
     "reports:section": Row({"pk": "section"}, get=SEE_PLAN, post=NO),
+    # The portfolio counts only the plans each persona can see (and the matrix checks that no
+    # answer to who cannot see the restricted plan names it).
+    "reports:portfolio": Row({}, get=EVERYONE, post=NO),
+    "reports:portfolio_actions": Row({}, get=EVERYONE, post=NO),
+    "reports:portfolio_export": Row({"fmt": "csv"}, get=EVERYONE, post=NO),
     # --- Governance (the board oversees the restricted plan; the manager is its secretary)
     "governance:bodies": Row({}, get=EVERYONE, post=NO),
     # Creating a body: site admins and those who already keep one.
@@ -429,6 +492,9 @@ ROUTES: dict[str, Row] = {
         get=who(ok=SIGNED_IN, anonymous=OK),
         post=who(e405=SIGNED_IN, anonymous=405),
     ),
+    # --- Search: everyone signed in searches what they may see (the API row below searches
+    # the restricted plan's words: none may reach who cannot see it).
+    "search:search": Row({}, get=EVERYONE, post=NO),
 }
 
 
@@ -439,6 +505,29 @@ ROUTES.update(
         "directory:area_create": Row({}, get=ADD_FORCE_AREA, post=ADD_FORCE_AREA),
         "directory:area_edit": Row({"pk": "area"}, get=KEEP_AREA, post=KEEP_AREA),
         "directory:areas_import": Row({}, get=DIRECTORY_KEEPERS, post=DIRECTORY_KEEPERS),
+        # Clean-up: the page and the merge forms are the directory keepers'; a merge (and its
+        # undo) also needs the right to edit both entries, which the outsider lacks for the
+        # force's people. Exports show what the lists show, to everyone signed in.
+        "directory:cleanup": Row({}, get=DIRECTORY_KEEPERS, post=NO),
+        "directory:person_merge": Row(
+            {},
+            get=DIRECTORY_KEEPERS,
+            post=DIRECTORY_KEEPERS,
+            data=_merge_data,
+            post_data=who(
+                saved=MANAGERS,
+                unchanged={"outsider"},
+                e403={"owner", "contributor", "viewer", "norole"},
+            ),
+        ),
+        "directory:organisation_merge": Row({}, get=DIRECTORY_KEEPERS, post=DIRECTORY_KEEPERS),
+        "directory:merge_undo": Row(
+            {"pk": "merge_record"}, get=NO, post=who(ok=MANAGERS, e403=SIGNED_IN - MANAGERS)
+        ),
+        "directory:duplicate_dismiss": Row({}, get=NO, post=DIRECTORY_KEEPERS),
+        "directory:organisation_place": Row({"pk": "force"}, get=NO, post=DIRECTORY_KEEPERS),
+        "directory:people_export": Row({"fmt": "csv"}, get=EVERYONE, post=NO),
+        "directory:organisations_export": Row({"fmt": "xlsx"}, get=EVERYONE, post=NO),
         "assessments:frameworks": Row({}, get=EVERYONE, post=NO),
         "assessments:framework_create": Row({}, get=START_FRAMEWORK, post=START_FRAMEWORK),
         "assessments:framework": Row({"pk": "draft_framework"}, get=KEEP_DRAFT, post=NO),
@@ -696,6 +785,44 @@ OPERATIONS: dict[str, Op] = {
     f"POST {API}/actions/{{action_id}}/updates": Op(
         API_WRITE_ACTION, {"action_id": "action"}, body=_update_body
     ),
+    # The write API (plans/api.py): the pages' services, so the pages' permissions.
+    f"POST {API}/plans": Op(
+        who(ok=MANAGERS, e403=SIGNED_IN - MANAGERS, anonymous=401),
+        body=lambda w: {"title": "Matrix plan", "owner_organisation_id": w.objects["force"].pk},
+    ),
+    f"PATCH {API}/plans/{{plan_id}}": Op(
+        API_MANAGE_PLAN, {"plan_id": "plan"}, body=lambda w: {"summary": "Matrix summary."}
+    ),
+    f"POST {API}/plans/{{plan_id}}/sections": Op(
+        API_MANAGE_PLAN, {"plan_id": "plan"}, body=lambda w: {"title": "Matrix section"}
+    ),
+    f"PATCH {API}/sections/{{section_id}}": Op(
+        API_MANAGE_PLAN, {"section_id": "section"}, body=lambda w: {"description": "Matrix."}
+    ),
+    f"POST {API}/plans/{{plan_id}}/actions": Op(
+        API_MANAGE_PLAN,
+        {"plan_id": "plan"},
+        body=lambda w: {
+            "title": "Matrix action",
+            "section_id": w.objects["section"].pk,
+            "owner_ids": [w.objects["owner_person"].pk],
+        },
+    ),
+    f"PATCH {API}/actions/{{action_id}}": Op(
+        API_MANAGE_PLAN, {"action_id": "action"}, body=lambda w: {"status": "in_progress"}
+    ),
+    f"PUT {API}/actions/{{action_id}}/owners": Op(
+        API_MANAGE_PLAN,
+        {"action_id": "action"},
+        body=lambda w: {"person_ids": [w.objects["owner_person"].pk]},
+    ),
+    f"POST {API}/actions/{{action_id}}/milestones": Op(
+        API_MANAGE_PLAN, {"action_id": "action"}, body=lambda w: {"title": "Matrix milestone"}
+    ),
+    f"PATCH {API}/milestones/{{milestone_id}}": Op(
+        API_MANAGE_PLAN, {"milestone_id": "milestone"}, body=lambda w: {"done": True}
+    ),
+    f"DELETE {API}/milestones/{{milestone_id}}": Op(API_MANAGE_PLAN, {"milestone_id": "milestone"}),
     f"GET {API}/organisations": Op(API_EVERYONE),
     f"GET {API}/organisations/{{organisation_id}}": Op(API_EVERYONE, {"organisation_id": "force"}),
     f"GET {API}/people": Op(API_EVERYONE),
@@ -752,6 +879,7 @@ OPERATIONS: dict[str, Op] = {
     f"DELETE {API}/evidence/{{evidence_id}}": Op(API_MANAGE_PLAN, {"evidence_id": "evidence"}),
     f"GET {API}/reminders/preference": Op(API_EVERYONE),
     f"PUT {API}/reminders/preference": Op(API_EVERYONE, body=_preference_body),
+    f"GET {API}/search": Op(API_EVERYONE, query={"q": "Restricted"}),
 }
 
 API_SEE_CYCLE = who(ok=CYCLE_READERS, e404=CYCLE_UNSEEN, anonymous=401)

@@ -81,7 +81,7 @@ class Objects:
     def fresh(self) -> Objects:
         return Objects(
             {
-                name: type(value).objects.get(pk=value.pk)
+                name: type(value)._base_manager.get(pk=value.pk)
                 if isinstance(value, Model) and value.pk is not None
                 else value
                 for name, value in self.values.items()
@@ -203,4 +203,4 @@ def plans_showing(tables: dict[str, Table], after: Rows, name: str, pk) -> set[i
     table = tables[name]
     if table.owner_column is not None:
         pk = after[f"{name}:owner"][pk]
-    return changes.plans_of(table.model.objects.get(pk=pk))
+    return changes.plans_of(table.model._base_manager.get(pk=pk))

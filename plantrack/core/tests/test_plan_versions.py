@@ -180,6 +180,33 @@ RECIPES: dict[str, Recipe] = {
         None,
         why="tokens are a user's own",
     ),
+    "user_profile_update": Recipe(
+        lambda o: _s("user_profile_update")(
+            actor=o.owner, user=o.owner, first_name="Owain", email="owain@example.org"
+        ),
+        None,
+        why="a user's own name shows nowhere on a plan: owners are directory people",
+    ),
+    "user_create_inactive": Recipe(
+        lambda o: _s("user_create_inactive")(actor=o.admin, email="new@example.org"),
+        None,
+        why="an invited user is no one's name on a plan",
+    ),
+    "user_activate": Recipe(
+        lambda o: _s("user_activate")(actor=o.invitation.user, password="A long new pass 42"),
+        None,
+        why="an invited user is no one's name on a plan",
+    ),
+    "user_session_record": Recipe(
+        lambda o: _s("user_session_record")(actor=o.viewer, session_key="k" * 32),
+        None,
+        why="sessions are a user's own",
+    ),
+    "user_sessions_end_others": Recipe(
+        lambda o: _s("user_sessions_end_others")(actor=o.viewer, keep_session_key=None),
+        None,
+        why="sessions are a user's own",
+    ),
     # directory
     "organisation_create": Recipe(
         lambda o: _s("organisation_create")(actor=o.manager, name="New Unit", parent=o.force),
@@ -215,6 +242,18 @@ RECIPES: dict[str, Recipe] = {
     ),
     "membership_add": Recipe(
         lambda o: _s("membership_add")(actor=o.admin, user=o.norole, organisation=o.force),
+        None,
+        why="memberships decide what a user may see: access is checked on every request",
+    ),
+    "invitation_create": Recipe(
+        lambda o: _s("invitation_create")(
+            actor=o.admin, email="joiner@example.org", organisation=o.force, role="manager"
+        ),
+        None,
+        why="an invitation shows on no plan; its membership waits for acceptance",
+    ),
+    "invitation_accept": Recipe(
+        lambda o: _s("invitation_accept")(token=o.invitation_token, password="A long new pass 42"),
         None,
         why="memberships decide what a user may see: access is checked on every request",
     ),
@@ -273,8 +312,40 @@ RECIPES: dict[str, Recipe] = {
     "milestone_update": Recipe(
         lambda o: _s("milestone_update")(actor=o.manager, milestone=o.milestone, done=True), PLAN
     ),
+    "milestone_delete": Recipe(
+        lambda o: _s("milestone_delete")(actor=o.manager, milestone=o.milestone), PLAN
+    ),
     "update_post": Recipe(
         lambda o: _s("update_post")(actor=o.owner, action=o.action, narrative="Going well."),
+        PLAN,
+    ),
+    # deleting and restoring, and many actions at once (issue 15)
+    "action_delete": Recipe(
+        lambda o: _s("action_delete")(actor=o.manager, action=o.action, reason="Duplicate"), PLAN
+    ),
+    "action_restore": Recipe(
+        lambda o: _s("action_restore")(actor=o.manager, action=o.action),
+        PLAN,
+        prepare=lambda o: _s("action_delete")(actor=o.manager, action=o.action),
+    ),
+    "section_delete": Recipe(
+        lambda o: _s("section_delete")(actor=o.manager, section=o.section), PLAN
+    ),
+    "section_restore": Recipe(
+        lambda o: _s("section_restore")(actor=o.manager, section=o.section),
+        PLAN,
+        prepare=lambda o: _s("section_delete")(actor=o.manager, section=o.section),
+    ),
+    "actions_bulk_update": Recipe(
+        lambda o: _s("actions_bulk_update")(
+            actor=o.manager, plan=o.plan, actions=[o.action, o.other_action], status="complete"
+        ),
+        PLAN,
+    ),
+    "updates_bulk_post": Recipe(
+        lambda o: _s("updates_bulk_post")(
+            actor=o.manager, plan=o.plan, actions=[o.action, o.other_action], narrative="Done."
+        ),
         PLAN,
     ),
     # evidence (on the manager's update of the world's action)
@@ -569,6 +640,16 @@ RECIPES: dict[str, Recipe] = {
         None,
         why="a job read into its preview saves nothing until it is confirmed",
     ),
+    "import_job_retry": Recipe(
+        lambda o: _s("import_job_retry")(
+            actor=o.manager, job=type(o.import_job).objects.get(pk=o.import_job.pk), lines=True
+        ),
+        None,
+        prepare=lambda o: (
+            type(o.import_job).objects.filter(pk=o.import_job.pk).update(status="failed")
+        ),
+        why="a job read again into its preview saves nothing until it is confirmed",
+    ),
     "import_job_confirm": _confirm("plan"),
     "import_job_confirm[into plan]": _confirm("into"),
     "import_job_confirm[budget]": _confirm("budget"),
@@ -607,6 +688,28 @@ RECIPES: dict[str, Recipe] = {
 }
 
 
+def _new_person(o, name: str):
+    from plantrack.core.tests.factories import make_person
+
+    return make_person(name=name, organisation=o.force)
+
+
+def _new_org(name: str):
+    from plantrack.core.tests.factories import make_org
+
+    return make_org(name)
+
+
+def _merged_duplicate_owner(o) -> None:
+    """A second entry for the owner, owning the world's action beside him, merged into him
+    (so the duplicate ownership was dropped; the undo restores it)."""
+    from plantrack.plans.services import action_update
+
+    twin = _new_person(o, "PS Owen Owner")
+    action_update(actor=o.manager, action=o.action, owners=[o.owner_person, twin])
+    o.values["merge_record"] = _s("person_merge")(actor=o.manager, keep=o.owner_person, merged=twin)
+
+
 def _communities(n: int) -> list:
     from plantrack.engagement.models import Community
 
@@ -637,6 +740,40 @@ RECIPES.update(
             ),
             None,
             why=_AREA,
+        ),
+        # directory: clean-up
+        "person_merge": Recipe(
+            lambda o: _s("person_merge")(
+                actor=o.admin, keep=_new_person(o, "Owen O"), merged=o.owner_person
+            ),
+            PLAN,  # the owner of the world's action: his ownership moves
+        ),
+        "organisation_merge": Recipe(
+            lambda o: _s("organisation_merge")(
+                actor=o.admin, keep=_new_org("Barnet Police Service"), merged=o.force
+            ),
+            PLAN,  # the force owns the plan and leads its action
+        ),
+        "merge_undo": Recipe(
+            lambda o: _s("merge_undo")(actor=o.manager, record=o.merge_record),
+            PLAN,  # the duplicate ownership of the world's action comes back
+            prepare=_merged_duplicate_owner,
+        ),
+        "duplicate_dismiss": Recipe(
+            lambda o: _s("duplicate_dismiss")(
+                actor=o.manager,
+                kind="person",
+                first_id=o.owner_person.pk,
+                second_id=o.contributor_person.pk,
+            ),
+            None,
+            why="which entries are not the same shows on the directory's clean-up page only",
+        ),
+        "organisation_parent_set": Recipe(
+            lambda o: _s("organisation_parent_set")(
+                actor=o.admin, organisation=o.force, parent=o.other_force
+            ),
+            PLAN,  # the force leads the world's action
         ),
         # engagement
         "register_create": Recipe(

@@ -242,7 +242,7 @@ def test_a_part_gives_the_plan_period_and_narrative_or_the_section_scope(pw):
     assert part["period"] == "April 2025 – March 2026"
     html = pack_html(snapshot)
     assert "April 2025 – March 2026" in html
-    assert "<h4 class=\"govuk-heading-s\">Objectives</h4>" in html
+    assert '<h4 class="govuk-heading-s">Objectives</h4>' in html
     assert "<li>Cut street robbery</li>" in html
     doc = Document(io.BytesIO(render(snapshot, "docx")))
     texts = [p.text for p in doc.paragraphs]
