@@ -590,7 +590,9 @@ def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
         ) from None
     invitations = Invitation.objects.select_related("user", "organisation", "invited_by")
     if for_update:
-        invitations = invitations.select_for_update()
+        # Locks the invitation only: its user and inviter are joined nullable (PostgreSQL
+        # refuses FOR UPDATE on the nullable side of an outer join).
+        invitations = invitations.select_for_update(of=("self",))
     pk = data.get("i") if isinstance(data, dict) else None
     invitation = invitations.filter(pk=pk).first() if isinstance(pk, int) else None
     if invitation is None:
