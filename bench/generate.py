@@ -1198,7 +1198,12 @@ def build(target: Target, *, verbose: bool = True) -> dict:
             cursor.execute("PRAGMA synchronous=OFF")
             cursor.execute("PRAGMA cache_size=-400000")
             cursor.execute("PRAGMA temp_store=MEMORY")
+    from plantrack.search import fts
+
     gen = Generator(connection, verbose=verbose)
+    # The full-text indexes are built once after the bulk inserts (their triggers would
+    # update them row by row: the updates alone took 238 s instead of ~30 s).
+    fts.drop(connection)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -1206,6 +1211,9 @@ def build(target: Target, *, verbose: bool = True) -> dict:
         special = gen.run()
         if connection.vendor == "postgresql":
             _reset_sequences(connection)
+    t_fts = time.perf_counter()
+    fts.ensure(connection)
+    gen.timings["fulltext_indexes"] = round(time.perf_counter() - t_fts, 1)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")

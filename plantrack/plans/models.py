@@ -94,9 +94,13 @@ class Live(models.Manager):
 
 
 def deletion_fields() -> tuple[models.Field, models.Field, models.Field]:
-    """When, by whom and why a section or action was deleted (soft: a manager restores it)."""
+    """When, by whom and why a section or action was deleted (soft: a manager restores it).
+
+    ``deleted_at`` has no index of its own: nearly every row is NULL, and SQLite (not
+    ANALYZEd) would lead queries with it and read every action in the nation (the search
+    for an owner's name took 480 ms so, docs/benchmarks.md)."""
     return (
-        models.DateTimeField(null=True, blank=True, editable=False, db_index=True),
+        models.DateTimeField(null=True, blank=True, editable=False),
         models.ForeignKey(
             settings.AUTH_USER_MODEL,
             null=True,

@@ -133,3 +133,12 @@ def test_plan_history_does_not_query_per_change(client, world):
     small = _count(lambda: client.get(url))
     add_changes(20)
     assert _count(lambda: client.get(url)) == small
+
+
+def test_bulk_page_lists_its_checkboxes_without_a_query_each(client, world):
+    """The bulk page's checkbox list labels each action with its ref, section and title."""
+    client.force_login(world.manager)
+    url = reverse("plans:bulk", args=[world.plan.pk])
+    small, large = _counts_for_5_and_300(world, lambda: client.get(url))
+    assert small == large
+    assert client.get(url).content.decode().count('name="actions"') == 300
