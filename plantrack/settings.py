@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "plantrack.packs",
     "plantrack.reminders",
     "plantrack.search",
+    "plantrack.public",
     "plantrack.demo",
 ]
 

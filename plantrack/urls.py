@@ -41,6 +41,7 @@ urlpatterns = [
     path("packs/", include("plantrack.packs.urls")),
     path("reminders/", include("plantrack.reminders.urls")),
     path("search/", include("plantrack.search.urls")),
+    path("public/", include("plantrack.public.urls")),
     path(
         "engagement/",
         include((engagement_urls.urlpatterns + imports_urls.engagement_patterns, "engagement")),

@@ -230,8 +230,24 @@ def build_matrix_world() -> MatrixWorld:
         **_frameworks_world(w),
         **_stakeholders_world(admin, w),
         **_cleanup_world(w),
+        **_public_world(w),
     }
     return MatrixWorld(users=users, tokens=tokens, objects=objects)
+
+
+def _public_world(w) -> dict:
+    """A publication of the restricted plan, made behind the service's back (which refuses
+    it), and a withheld action: no public page may show the plan all the same."""
+    from plantrack.public.models import Publication, Withholding
+
+    now = timezone.now()
+    Publication.objects.create(
+        plan=w.plan, slug="matrix-restricted", published_at=now, first_published_at=now
+    )
+    withholding = Withholding.objects.create(
+        plan=w.plan, action=w.other_action, reason="Matrix reason", withheld_at=now
+    )
+    return {"withholding": withholding, "public_slug": "matrix-restricted"}
 
 
 def _cleanup_world(w) -> dict:

@@ -138,6 +138,10 @@ GIVE_DATABASE_ROLES = who(ok=MANAGERS, e403={"owner"}, e404=DATABASE_UNSEEN)
 # The data steward's pages (erasure, subject access, retention): the manager is the steward.
 STEWARD = KEEP_CONTACTS
 LOG_INTERACTION = who(ok={"manager", "owner"}, e403={"admin"}, e404=DATABASE_UNSEEN)
+# The public pages: anyone, signed in or not; only GET.
+PUBLIC_PAGE = who(ok=SIGNED_IN, anonymous=OK)
+PUBLIC_NO_POST = who(e405=SIGNED_IN, anonymous=405)
+NOWHERE = who(e404=SIGNED_IN, anonymous=404)
 ACT_ON_GAP = who(ok=MANAGERS | {"owner"}, e403={"viewer"}, e404=CYCLE_UNSEEN)
 
 
@@ -495,6 +499,25 @@ ROUTES: dict[str, Row] = {
     # --- Search: everyone signed in searches what they may see (the API row below searches
     # the restricted plan's words: none may reach who cannot see it).
     "search:search": Row({}, get=EVERYONE, post=NO),
+    # --- The public side: the pages need no sign-in, and the restricted plan, published
+    # behind the service's back, is not found by anyone, signed in or not.
+    "public:index": Row({}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
+    "public:accessibility": Row({}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
+    "public:organisation": Row({"pk": "force"}, get=NOWHERE, post=PUBLIC_NO_POST),
+    "public:plan": Row({"slug": "public_slug"}, get=NOWHERE, post=PUBLIC_NO_POST),
+    "public:plan_csv": Row({"slug": "public_slug"}, get=NOWHERE, post=PUBLIC_NO_POST),
+    "public:plan_json": Row({"slug": "public_slug"}, get=NOWHERE, post=PUBLIC_NO_POST),
+    "public:plan_feed": Row({"slug": "public_slug"}, get=NOWHERE, post=PUBLIC_NO_POST),
+    # Deciding what the public sees: the plan's managers (and named publishers, for updates);
+    # whoever sees the plan reads whether it is published.
+    "public:manage": Row({"pk": "plan"}, get=SEE_PLAN, post=MANAGE_PLAN),
+    "public:unpublish": Row({"pk": "plan"}, get=NO, post=MANAGE_PLAN),
+    "public:publishers": Row({"pk": "plan"}, get=NO, post=MANAGE_PLAN),
+    "public:approvals": Row({}, get=EVERYONE, post=NO),
+    "public:update_decide": Row({"pk": "manager_update"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "public:action_withhold": Row({"pk": "action"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "public:section_withhold": Row({"pk": "section"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    "public:withholding_release": Row({"pk": "withholding"}, get=NO, post=MANAGE_PLAN),
 }
 
 

@@ -320,6 +320,47 @@ RECIPES: dict[str, Recipe] = {
         PLAN,
     ),
     # deleting and restoring, and many actions at once (issue 15)
+    # --- The public side (public/services.py): the world's restricted plan has a publication
+    # made behind the service's back (tests/security/conftest.py) and a withheld action.
+    "plan_publish": Recipe(
+        lambda o: _s("plan_publish")(actor=o.manager, plan=o.plan, introduction="For all"),
+        PLAN,
+        prepare=lambda o: _s("plan_update")(actor=o.manager, plan=o.plan, visibility="public"),
+    ),
+    "plan_unpublish": Recipe(
+        lambda o: _s("plan_unpublish")(actor=o.manager, plan=o.plan, reason="Review"), PLAN
+    ),
+    "publication_set_publishers": Recipe(
+        lambda o: _s("publication_set_publishers")(
+            actor=o.manager, publication=o.plan.publication, publishers=[o.owner]
+        ),
+        PLAN,
+    ),
+    "update_publish": Recipe(
+        lambda o: _s("update_publish")(actor=o.manager, update=o.manager_update, text="Done."),
+        PLAN,
+    ),
+    "update_keep_internal": Recipe(
+        lambda o: _s("update_keep_internal")(actor=o.manager, update=o.manager_update), PLAN
+    ),
+    "update_withdraw": Recipe(
+        lambda o: _s("update_withdraw")(actor=o.manager, update=o.manager_update, reason="No"),
+        PLAN,
+        prepare=lambda o: _s("update_publish")(
+            actor=o.manager, update=o.manager_update, text="Done."
+        ),
+    ),
+    "action_withhold": Recipe(
+        lambda o: _s("action_withhold")(actor=o.manager, action=o.action, reason="Sensitive"),
+        PLAN,
+    ),
+    "section_withhold": Recipe(
+        lambda o: _s("section_withhold")(actor=o.manager, section=o.section, reason="Sensitive"),
+        PLAN,
+    ),
+    "withholding_release": Recipe(
+        lambda o: _s("withholding_release")(actor=o.manager, withholding=o.withholding), PLAN
+    ),
     "action_delete": Recipe(
         lambda o: _s("action_delete")(actor=o.manager, action=o.action, reason="Duplicate"), PLAN
     ),

@@ -15,6 +15,7 @@ TABS = [
     ("benefits", "Benefits", "measures:benefits"),
     ("governance", "Governance", "governance:plan"),
     ("commentary", "Commentary", "packs:commentary"),
+    ("public", "Public page", "public:manage"),
     ("history", "History", "plans:history"),
 ]
 

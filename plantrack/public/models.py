@@ -1,0 +1,127 @@
+"""What the public may read of a plan (issue 16): the plan's publication, the public version
+of each update a manager or named publisher approved, and the sections and actions withheld.
+
+Nothing here copies the plan: the public page reads the plan, its sections and actions as they
+are, leaving out what is withheld, and shows an update only through its approved public text."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from plantrack.core import changes
+from plantrack.core.models import bounded_text
+from plantrack.plans.models import Action, Plan, Section, Update
+
+
+class Publication(models.Model):
+    """A plan published to the public web, at ``/public/plans/<slug>/`` (the slug never
+    changes once chosen, so shared links keep working after withdrawal and republication)."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="publication")
+    slug = models.SlugField(max_length=80, unique=True)
+    introduction = bounded_text(
+        blank=True, help_text="What the public page says first (the plan's summary if empty)"
+    )
+    # Null: not published (never, or withdrawn). Publishing again sets it afresh.
+    published_at = models.DateTimeField(null=True, blank=True)
+    first_published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_reason = models.CharField(max_length=500, blank=True)
+    publishers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="publications",
+        help_text="Besides the plan's managers, who may approve updates for the public",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        indexes = [models.Index(fields=["published_at"], name="public_published_at")]
+
+    def __str__(self) -> str:
+        return f"Publication of {self.plan}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.published_at is not None
+
+
+class PublicUpdate(models.Model):
+    """A decision on one update: its public text approved, kept internal, or withdrawn."""
+
+    class State(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        INTERNAL = "internal", "Kept internal"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    update = models.OneToOneField(Update, on_delete=models.CASCADE, related_name="publication")
+    state = models.CharField(max_length=10, choices=State.choices)
+    text = bounded_text("public text", blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    # Published first: a withdrawal keeps when it went out.
+    published_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "published_at"], name="public_update_state")]
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()}: {self.update}"
+
+    def clean(self) -> None:
+        if self.state == self.State.PUBLISHED and not self.text.strip():
+            raise ValidationError({"text": "Write the text the public will read."})
+
+
+class Withholding(models.Model):
+    """A section or an action left off the public page, and why."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="withholdings")
+    section = models.OneToOneField(
+        Section, null=True, blank=True, on_delete=models.CASCADE, related_name="withholding"
+    )
+    action = models.OneToOneField(
+        Action, null=True, blank=True, on_delete=models.CASCADE, related_name="withholding"
+    )
+    reason = models.CharField(max_length=500)
+    withheld_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withheld_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(section__isnull=True, action__isnull=False)
+                | models.Q(section__isnull=False, action__isnull=True),
+                name="withholding_section_or_action",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Withheld: {self.section or self.action}"
+
+    def clean(self) -> None:
+        if not self.reason.strip():
+            raise ValidationError({"reason": "Say why it is withheld from the public."})
+
+
+changes.shown_on(Publication, lambda publication: [publication.plan_id])
+changes.shown_on(Withholding, lambda withholding: [withholding.plan_id])
+changes.shown_on(
+    PublicUpdate,
+    lambda row: list(
+        Update.objects.filter(pk=row.update_id).values_list("action__plan_id", flat=True)
+    ),
+)

@@ -1,0 +1,298 @@
+"""What anyone, signed in or not, may read of the published plans, and the approval lists of
+those who publish. Every public read goes through ``public_plans``: a plan shows only while its
+publication is live and the plan is not restricted (a plan made restricted after publishing
+leaves the public at once).
+
+What a public page may hold is decided here, field by field: refs, titles, status, RAG, due
+as written, owners as posts and organisations (never names, staff numbers or contacts),
+published update texts, measures and "you said, we did". Internal notes, descriptions,
+unpublished updates and anything withheld never leave this module."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from plantrack.accounts.models import User
+from plantrack.directory.models import Organisation
+from plantrack.engagement.models import Activity, Outcome
+from plantrack.measures.selectors import MeasureRow, measures_judged
+from plantrack.plans.models import Action, ActionOrganisation, ActionOwner, Plan, Section, Update
+from plantrack.plans.selectors import plans_visible_to
+from plantrack.public.models import Publication, PublicUpdate, Withholding
+
+
+def public_plans() -> QuerySet[Plan]:
+    return (
+        Plan.objects.filter(publication__published_at__isnull=False)
+        .exclude(visibility=Plan.Visibility.RESTRICTED)
+        .select_related("owner_organisation", "publication")
+    )
+
+
+def public_plan_get(slug: str) -> Plan:
+    """The published plan at ``slug``; 404 for any other (never published, withdrawn,
+    restricted): the public cannot tell them apart."""
+    plan = public_plans().filter(publication__slug=slug).first()
+    if plan is None:
+        raise Http404("No published plan at this address")
+    return plan
+
+
+def was_published(slug: str) -> bool:
+    """A withdrawn plan's address says so rather than "not found" (still 404 in status)."""
+    return Publication.objects.filter(slug=slug, first_published_at__isnull=False).exists()
+
+
+@dataclass(frozen=True)
+class OrganisationPlans:
+    organisation: Organisation
+    plans: list[Plan]
+
+
+def public_index(organisation_id: int | None = None) -> list[OrganisationPlans]:
+    """Published plans grouped by their organisation, organisations by name."""
+    plans = public_plans().order_by("owner_organisation__name", "title")
+    if organisation_id is not None:
+        plans = plans.filter(owner_organisation_id=organisation_id)
+    grouped: dict[int, OrganisationPlans] = {}
+    for plan in plans:
+        org = plan.owner_organisation
+        grouped.setdefault(org.pk, OrganisationPlans(org, [])).plans.append(plan)
+    return list(grouped.values())
+
+
+# --- A public plan ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicUpdateRow:
+    pk: int
+    date: dt.date | None
+    rag: str
+    text: str
+    published_at: dt.datetime
+
+
+@dataclass
+class PublicAction:
+    pk: int
+    ref: str
+    title: str
+    status: str
+    status_label: str
+    rag: str
+    due_text: str
+    owners: list[str]
+    leads: list[str]
+    supporting: list[str]
+    updates: list[PublicUpdateRow] = field(default_factory=list)
+
+
+@dataclass
+class PublicSection:
+    pk: int | None
+    title: str
+    scope: str
+    actions: list[PublicAction] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class YouSaidWeDid:
+    activity: str
+    you_said: str
+    we_did: str
+    date: dt.date | None
+
+
+@dataclass
+class PublicPlan:
+    plan: Plan
+    sections: list[PublicSection]
+    measures: list[MeasureRow]
+    you_said_we_did: list[YouSaidWeDid]
+
+    @property
+    def actions(self) -> list[PublicAction]:
+        return [action for section in self.sections for action in section.actions]
+
+    @property
+    def updates(self) -> list[tuple[PublicAction, PublicUpdateRow]]:
+        """Every published update, newest first (the feed)."""
+        rows = [(a, u) for a in self.actions for u in a.updates]
+        return sorted(rows, key=lambda pair: (pair[1].published_at, pair[1].pk), reverse=True)
+
+
+def owner_as_post(ownership: ActionOwner) -> str:
+    """An owner as the public sees them: the post and the organisation, never the name."""
+    person = ownership.person
+    post = ownership.post or person.post or person.job_title
+    organisation = person.organisation.name if person.organisation else ""
+    if post and organisation:
+        return f"{post}, {organisation}"
+    return post or organisation
+
+
+def _withheld(plan: Plan) -> tuple[set[int], set[int]]:
+    sections, actions = set(), set()
+    for section_id, action_id in Withholding.objects.filter(plan=plan).values_list(
+        "section_id", "action_id"
+    ):
+        if section_id:
+            sections.add(section_id)
+        if action_id:
+            actions.add(action_id)
+    return sections, actions
+
+
+def _published_updates(action_ids: list[int]) -> dict[int, list[PublicUpdateRow]]:
+    rows = (
+        PublicUpdate.objects.filter(
+            state=PublicUpdate.State.PUBLISHED, update__action_id__in=action_ids
+        )
+        .select_related("update")
+        .order_by("-update__date", "-published_at", "-pk")
+    )
+    found: dict[int, list[PublicUpdateRow]] = defaultdict(list)
+    for row in rows:
+        found[row.update.action_id].append(
+            PublicUpdateRow(
+                row.pk,
+                row.update.date,
+                row.update.rag,
+                row.text,
+                row.published_at or row.decided_at,
+            )
+        )
+    return found
+
+
+def _public_action(action: Action, updates: list[PublicUpdateRow]) -> PublicAction:
+    by_role: dict[str, list[str]] = defaultdict(list)
+    for link in action.agencies.all():
+        by_role[link.role].append(link.organisation.name)
+    return PublicAction(
+        pk=action.pk,
+        ref=action.ref,
+        title=action.title,
+        status=action.status,
+        status_label=action.get_status_display(),
+        rag=action.rag,
+        due_text=action.due_text,
+        owners=[o for o in map(owner_as_post, action.ownerships.all()) if o],
+        leads=by_role[ActionOrganisation.Role.LEAD],
+        supporting=by_role[ActionOrganisation.Role.SUPPORTING],
+        updates=updates,
+    )
+
+
+def public_plan_content(plan: Plan) -> PublicPlan:
+    """The whole public page of ``plan``, in a fixed number of queries."""
+    withheld_sections, withheld_actions = _withheld(plan)
+    sections = [
+        s
+        for s in Section.objects.filter(plan=plan).order_by("position", "pk")
+        if s.pk not in withheld_sections
+    ]
+    actions = [
+        a
+        for a in Action.objects.filter(plan=plan)
+        .exclude(section_id__in=withheld_sections)
+        .exclude(pk__in=withheld_actions)
+        .prefetch_related(
+            Prefetch(
+                "ownerships",
+                queryset=ActionOwner.objects.select_related("person__organisation").order_by(
+                    "position", "pk"
+                ),
+            ),
+            Prefetch(
+                "agencies",
+                queryset=ActionOrganisation.objects.select_related("organisation"),
+            ),
+        )
+        .order_by("position", "pk")
+    ]
+    updates = _published_updates([a.pk for a in actions])
+    by_section: dict[int | None, PublicSection] = {
+        s.pk: PublicSection(s.pk, s.title, s.description) for s in sections
+    }
+    loose = PublicSection(None, "Other actions", "")
+    for action in actions:
+        target = by_section.get(action.section_id, loose)
+        target.actions.append(_public_action(action, updates.get(action.pk, [])))
+    shown = [s for s in by_section.values() if s.actions] + ([loose] if loose.actions else [])
+    shown_actions = {a.pk for a in actions}
+    measures = [
+        row
+        for row in measures_judged(plan)
+        if (row.measure.action_id is None or row.measure.action_id in shown_actions)
+        and (row.measure.section_id is None or row.measure.section_id not in withheld_sections)
+    ]
+    return PublicPlan(plan, shown, measures, _you_said_we_did(plan, shown_actions))
+
+
+def _you_said_we_did(plan: Plan, action_ids: set[int]) -> list[YouSaidWeDid]:
+    """Completed engagement activities linked to the plan or to an action shown."""
+    linked = Q(activity__plans=plan) | Q(activity__actions__in=action_ids)
+    rows = (
+        Outcome.objects.filter(linked, activity__status=Activity.Status.COMPLETED)
+        .select_related("activity")
+        .distinct()
+        .order_by("-date", "-pk")
+    )
+    return [YouSaidWeDid(o.activity.title, o.you_said, o.we_did, o.date) for o in rows]
+
+
+# --- Approvals ----------------------------------------------------------------------------------
+
+
+def plans_publishable_by(user: User) -> QuerySet[Plan]:
+    """Plans with a publication whose updates ``user`` may approve: as a manager or a named
+    publisher (a site admin: every one)."""
+    plans = plans_visible_to(user).filter(publication__isnull=False)
+    if user.is_superuser:
+        return plans
+    return plans.filter(
+        Q(roles__user=user, roles__role="manager") | Q(publication__publishers=user)
+    ).distinct()
+
+
+def updates_awaiting_approval(user: User, plan: Plan | None = None) -> QuerySet[Update]:
+    """Updates of published plans nobody has decided on yet, newest first."""
+    plans = plans_publishable_by(user)
+    if plan is not None:
+        plans = plans.filter(pk=plan.pk)
+    decided = PublicUpdate.objects.filter(update=OuterRef("pk"))
+    return (
+        Update.objects.filter(action__plan__in=plans, action__deleted_at__isnull=True)
+        .exclude(Exists(decided))
+        .select_related("action__plan", "action__section")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def publication_of(plan: Plan) -> Publication | None:
+    """For those who may see ``plan``: whether and where it is published."""
+    return Publication.objects.filter(plan=plan).prefetch_related("publishers").first()
+
+
+def sections_to_withhold(plan: Plan) -> QuerySet[Section]:
+    return Section.objects.filter(plan=plan, withholding__isnull=True).order_by("position", "pk")
+
+
+def actions_to_withhold(plan: Plan) -> QuerySet[Action]:
+    return (
+        Action.objects.filter(plan=plan, withholding__isnull=True)
+        .exclude(section__withholding__isnull=False)
+        .select_related("section")
+        .order_by("section__position", "position", "pk")
+    )
+
+
+def withholdings(plan: Plan) -> QuerySet[Withholding]:
+    return Withholding.objects.filter(plan=plan).select_related("section", "action", "withheld_by")

@@ -1,0 +1,186 @@
+"""Every write of the public side: publishing a plan, approving an update's public text,
+withholding a section or an action. Each is audited (django-simple-history, with the actor)
+and moves the plan's version, so the cached public page is rendered afresh."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from plantrack.accounts.models import User
+from plantrack.core.services import UNSET, attribute_to, delete_recorded, require, save_validated
+from plantrack.plans.models import Action, Plan, Section, Update
+from plantrack.plans.selectors import plan_access
+from plantrack.public.models import Publication, PublicUpdate, Withholding
+
+MANAGERS_ONLY = "Only a manager of this plan can publish it or change what the public sees."
+PUBLISHERS_ONLY = "Only a manager of this plan or one of its named publishers can do that."
+
+
+def can_manage(user: User, plan: Plan) -> bool:
+    return plan_access(user, plan).can_manage
+
+
+def require_manager(actor: User, plan: Plan) -> None:
+    require(can_manage(actor, plan), MANAGERS_ONLY)
+
+
+def can_publish_updates(user: User, plan: Plan) -> bool:
+    if plan_access(user, plan).can_manage:
+        return True
+    return Publication.objects.filter(plan=plan, publishers=user).exists()
+
+
+def _free_slug(plan: Plan, wanted: str) -> str:
+    base = slugify(wanted or plan.title)[:70].strip("-") or f"plan-{plan.pk}"
+    slug, n = base, 2
+    while Publication.objects.filter(slug=slug).exclude(plan=plan).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def plan_publish(
+    *, actor: User, plan: Plan, slug: str = "", introduction: str | object = UNSET
+) -> Publication:
+    """Publish ``plan`` at a stable address (``slug``, chosen once). A restricted plan is
+    refused: its existence is for those named on it."""
+    require_manager(actor, plan)
+    if plan.visibility == Plan.Visibility.RESTRICTED:
+        raise ValidationError("A restricted plan cannot be published: change who can see it first.")
+    publication = Publication.objects.select_for_update().filter(plan=plan).first()
+    if publication is None:
+        publication = Publication(plan=plan, slug=_free_slug(plan, slug))
+    elif slug and slugify(slug) != publication.slug:
+        raise ValidationError("The public address cannot change once a plan has one.")
+    if introduction is not UNSET:
+        publication.introduction = str(introduction)
+    now = timezone.now()
+    if publication.published_at is None:
+        publication.published_at = now
+        publication.published_by = actor
+        publication.withdrawn_reason = ""
+    publication.first_published_at = publication.first_published_at or now
+    save_validated(publication, actor=actor)
+    return publication
+
+
+@transaction.atomic
+def plan_unpublish(*, actor: User, plan: Plan, reason: str) -> Publication:
+    """Withdraw the public page (its address answers "no longer published"); the approvals
+    and withholdings are kept for publishing again."""
+    require_manager(actor, plan)
+    publication = Publication.objects.select_for_update().filter(plan=plan).first()
+    if publication is None or publication.published_at is None:
+        raise ValidationError("This plan is not published.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the plan is withdrawn from the public."})
+    publication.published_at = None
+    publication.withdrawn_reason = reason.strip()
+    save_validated(publication, actor=actor)
+    return publication
+
+
+@transaction.atomic
+def publication_set_publishers(
+    *, actor: User, publication: Publication, publishers: Iterable[User]
+) -> Publication:
+    require_manager(actor, publication.plan)
+    attribute_to(publication, actor)
+    publication.publishers.set(list(publishers))
+    save_validated(publication, actor=actor)  # the history row, and the plan's version
+    return publication
+
+
+def _decision(update: Update) -> PublicUpdate:
+    found = PublicUpdate.objects.select_for_update().filter(update=update).first()
+    return found or PublicUpdate(update=update)
+
+
+@transaction.atomic
+def update_publish(*, actor: User, update: Update, text: str) -> PublicUpdate:
+    """Approve ``text`` (the update's own words or an edited version) as what the public
+    reads of ``update``. Approving again replaces the public text."""
+    plan = update.action.plan
+    require(can_publish_updates(actor, plan), PUBLISHERS_ONLY)
+    decision = _decision(update)
+    now = timezone.now()
+    decision.state = PublicUpdate.State.PUBLISHED
+    decision.text = text.strip()
+    decision.reason = ""
+    decision.decided_by, decision.decided_at = actor, now
+    decision.published_at = decision.published_at or now
+    save_validated(decision, actor=actor)
+    return decision
+
+
+@transaction.atomic
+def update_keep_internal(*, actor: User, update: Update, reason: str = "") -> PublicUpdate:
+    """Decide that ``update`` is not for the public: it leaves the waiting list."""
+    require(can_publish_updates(actor, update.action.plan), PUBLISHERS_ONLY)
+    decision = _decision(update)
+    if decision.state == PublicUpdate.State.PUBLISHED:
+        raise ValidationError("This update is published: withdraw it instead.")
+    decision.state = PublicUpdate.State.INTERNAL
+    decision.text, decision.reason = "", reason.strip()
+    decision.decided_by, decision.decided_at = actor, timezone.now()
+    save_validated(decision, actor=actor)
+    return decision
+
+
+@transaction.atomic
+def update_withdraw(*, actor: User, update: Update, reason: str) -> PublicUpdate:
+    """Take a published update off the public page, saying why (audited)."""
+    require(can_publish_updates(actor, update.action.plan), PUBLISHERS_ONLY)
+    decision = _decision(update)
+    if decision.pk is None or decision.state != PublicUpdate.State.PUBLISHED:
+        raise ValidationError("This update is not published.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the update is withdrawn."})
+    decision.state, decision.reason = PublicUpdate.State.WITHDRAWN, reason.strip()
+    decision.decided_by, decision.decided_at = actor, timezone.now()
+    save_validated(decision, actor=actor)
+    return decision
+
+
+@transaction.atomic
+def action_withhold(*, actor: User, action: Action, reason: str) -> Withholding:
+    require_manager(actor, action.plan)
+    if Withholding.objects.filter(action=action).exists():
+        raise ValidationError("This action is already withheld from the public.")
+    row = Withholding(
+        plan=action.plan,
+        action=action,
+        reason=reason.strip(),
+        withheld_by=actor,
+        withheld_at=timezone.now(),
+    )
+    save_validated(row, actor=actor)
+    return row
+
+
+@transaction.atomic
+def section_withhold(*, actor: User, section: Section, reason: str) -> Withholding:
+    require_manager(actor, section.plan)
+    if Withholding.objects.filter(section=section).exists():
+        raise ValidationError("This section is already withheld from the public.")
+    row = Withholding(
+        plan=section.plan,
+        section=section,
+        reason=reason.strip(),
+        withheld_by=actor,
+        withheld_at=timezone.now(),
+    )
+    save_validated(row, actor=actor)
+    return row
+
+
+@transaction.atomic
+def withholding_release(*, actor: User, withholding: Withholding) -> None:
+    """Show the section or action on the public page again (audited)."""
+    require_manager(actor, withholding.plan)
+    delete_recorded(withholding, actor=actor)

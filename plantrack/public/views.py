@@ -1,0 +1,310 @@
+"""The public pages (no sign-in: ``login_not_required``) and the pages where managers and
+named publishers decide what the public sees."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from plantrack.accounts.http import SignedInRequest
+from plantrack.accounts.models import User
+from plantrack.core.cache import cached
+from plantrack.core.services import require
+from plantrack.core.views import errors_on, paginate
+from plantrack.plans.models import Plan, Update
+from plantrack.plans.selectors import (
+    action_get_light,
+    plan_get_for_user,
+    plans_visible_to,
+    section_get_for_user,
+)
+from plantrack.public import opendata, selectors, services
+from plantrack.public.forms import (
+    ApproveForm,
+    KeepInternalForm,
+    PublishersForm,
+    PublishForm,
+    ReasonForm,
+)
+from plantrack.public.models import PublicUpdate, Withholding
+
+# A CDN or the browser may keep a public page five minutes; the app's own cache keeps the
+# rendered page until the plan changes.
+PUBLIC_CACHE = "public, max-age=300"
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+# --- Public pages ---------------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    context = {"groups": selectors.public_index(), "organisation": None}
+    return _public(render(request, "public/index.html", context))
+
+
+@login_not_required
+@require_GET
+def organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    groups = selectors.public_index(organisation_id=pk)
+    if not groups:
+        raise Http404("This organisation has no published plans")
+    context = {"groups": groups, "organisation": groups[0].organisation}
+    return _public(render(request, "public/index.html", context))
+
+
+def _plan_or_withdrawn(request: HttpRequest, slug: str):
+    try:
+        return selectors.public_plan_get(slug), None
+    except Http404:
+        if not selectors.was_published(slug):
+            raise
+        page = render(request, "public/withdrawn.html", status=404)
+        return None, _public(page)
+
+
+@login_not_required
+@require_GET
+def plan(request: HttpRequest, slug: str) -> HttpResponse:
+    found, withdrawn = _plan_or_withdrawn(request, slug)
+    if found is None:
+        return withdrawn
+
+    def build() -> str:
+        content = selectors.public_plan_content(found)
+        return render_to_string("public/plan.html", {"page": content, "plan": found}, request)
+
+    html = cached(("public-plan", found.pk, found.version), build)
+    return _public(HttpResponse(html))
+
+
+@login_not_required
+@require_GET
+def plan_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.public_plan_get(slug)
+    return _public(opendata.csv_response(selectors.public_plan_content(found)))
+
+
+@login_not_required
+@require_GET
+def plan_json(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.public_plan_get(slug)
+    return _public(opendata.json_response(request, selectors.public_plan_content(found)))
+
+
+@login_not_required
+@require_GET
+def plan_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    found = selectors.public_plan_get(slug)
+    body = cached(
+        ("public-feed", found.pk, found.version),
+        lambda: opendata.atom(request, selectors.public_plan_content(found)),
+    )
+    response = HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
+    return _public(response)
+
+
+@login_not_required
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return _public(render(request, "public/accessibility.html"))
+
+
+# --- Deciding what the public sees ------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request: SignedInRequest, pk: int) -> HttpResponse:
+    """A plan's public page as its managers run it: publish or withdraw, the named
+    publishers, what is withheld, what is waiting for approval. Others who see the plan read
+    whether and where it is published."""
+    plan = plan_get_for_user(request.user, pk)
+    can_manage = services.can_manage(request.user, plan)
+    publication = selectors.publication_of(plan)
+    form = PublishForm(request.POST or None)
+    if request.method == "POST":
+        services.require_manager(request.user, plan)
+        if form.is_valid():
+            with errors_on(form):
+                fields = {"slug": form.cleaned_data["slug"]}
+                if form.cleaned_data["introduction"] or publication is not None:
+                    fields["introduction"] = form.cleaned_data["introduction"]
+                services.plan_publish(actor=request.user, plan=plan, **fields)
+                messages.success(request, f"{plan.title} is published.")
+                return redirect("public:manage", pk=plan.pk)
+    elif publication is not None:
+        form = PublishForm(
+            initial={"slug": publication.slug, "introduction": publication.introduction}
+        )
+    context: dict[str, object] = {
+        "plan": plan,
+        "publication": publication,
+        "can_manage": can_manage,
+        "nav_section": "plans",
+    }
+    if can_manage:
+        waiting = selectors.updates_awaiting_approval(request.user, plan)
+        context |= {
+            "form": form,
+            "withdraw_form": ReasonForm(),
+            "publishers_form": PublishersForm(
+                users=_people_of(plan),
+                initial={"publishers": list(publication.publishers.all()) if publication else []},
+            ),
+            "withholdings": selectors.withholdings(plan),
+            "waiting_count": waiting.count(),
+            "sections": selectors.sections_to_withhold(plan),
+            "actions": selectors.actions_to_withhold(plan),
+        }
+    return render(request, "public/manage.html", context)
+
+
+def _people_of(plan: Plan) -> QuerySet[User]:
+    return User.objects.filter(plan_roles__plan=plan).order_by("username").distinct()
+
+
+@require_POST
+def unpublish(request: SignedInRequest, pk: int) -> HttpResponse:
+    plan = plan_get_for_user(request.user, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        with errors_on(form):
+            services.plan_unpublish(actor=request.user, plan=plan, **form.cleaned_data)
+            messages.success(request, f"{plan.title} is withdrawn from the public.")
+            return redirect("public:manage", pk=plan.pk)
+    services.require_manager(request.user, plan)
+    problems = [str(error) for errors in form.errors.values() for error in errors]
+    messages.error(request, problems[0] if problems else "Say why the plan is withdrawn.")
+    return redirect("public:manage", pk=plan.pk)
+
+
+@require_POST
+def publishers(request: SignedInRequest, pk: int) -> HttpResponse:
+    plan = plan_get_for_user(request.user, pk)
+    services.require_manager(request.user, plan)
+    publication = selectors.publication_of(plan)
+    if publication is None:
+        raise Http404("Publish the plan first")
+    form = PublishersForm(request.POST, users=_people_of(plan))
+    if form.is_valid():
+        services.publication_set_publishers(
+            actor=request.user, publication=publication, publishers=form.cleaned_data["publishers"]
+        )
+        messages.success(request, "Named publishers saved.")
+    return redirect("public:manage", pk=plan.pk)
+
+
+@require_GET
+def approvals(request: SignedInRequest) -> HttpResponse:
+    page = paginate(request, selectors.updates_awaiting_approval(request.user), per_page=25)
+    return render(request, "public/approvals.html", {"page": page, "nav_section": "plans"})
+
+
+def _update_for(user, pk: int) -> Update:
+    update = get_object_or_404(
+        Update.objects.select_related("action__plan", "action__section").filter(
+            action__plan__in=plans_visible_to(user), action__deleted_at__isnull=True
+        ),
+        pk=pk,
+    )
+    require(services.can_publish_updates(user, update.action.plan), services.PUBLISHERS_ONLY)
+    return update
+
+
+@require_http_methods(["GET", "POST"])
+def update_decide(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Approve an update's public text, keep it internal, or withdraw it once published."""
+    update = _update_for(request.user, pk)
+    decision = PublicUpdate.objects.filter(update=update).first()
+    published = decision is not None and decision.state == PublicUpdate.State.PUBLISHED
+    initial = {"text": decision.text if decision is not None and published else update.narrative}
+    approve = ApproveForm(initial=initial)
+    keep = KeepInternalForm()
+    withdraw = ReasonForm()
+    if request.method == "POST":
+        choice = request.POST.get("do")
+        if choice == "approve":
+            approve = ApproveForm(request.POST)
+            if approve.is_valid():
+                with errors_on(approve):
+                    services.update_publish(
+                        actor=request.user, update=update, **approve.cleaned_data
+                    )
+                    messages.success(request, "The update is published.")
+                    return redirect("public:approvals")
+        elif choice == "internal":
+            keep = KeepInternalForm(request.POST)
+            if keep.is_valid():
+                with errors_on(keep):
+                    services.update_keep_internal(
+                        actor=request.user, update=update, **keep.cleaned_data
+                    )
+                    messages.success(request, "The update is kept internal.")
+                    return redirect("public:approvals")
+        elif choice == "withdraw":
+            withdraw = ReasonForm(request.POST)
+            if withdraw.is_valid():
+                with errors_on(withdraw):
+                    services.update_withdraw(
+                        actor=request.user, update=update, **withdraw.cleaned_data
+                    )
+                    messages.success(request, "The update is withdrawn from the public.")
+                    return redirect("public:approvals")
+    context = {
+        "update": update,
+        "decision": decision,
+        "published": published,
+        "approve": approve,
+        "keep": keep,
+        "withdraw": withdraw,
+        "nav_section": "plans",
+    }
+    return render(request, "public/update_decide.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def action_withhold(request: SignedInRequest, pk: int) -> HttpResponse:
+    action = action_get_light(request.user, pk)
+    services.require_manager(request.user, action.plan)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.action_withhold(actor=request.user, action=action, **form.cleaned_data)
+            messages.success(request, f"{action.long_label(80)} is withheld from the public.")
+            return redirect("public:manage", pk=action.plan_id)
+    context = {"form": form, "plan": action.plan, "what": action.long_label(120)}
+    return render(request, "public/withhold.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def section_withhold(request: SignedInRequest, pk: int) -> HttpResponse:
+    section = section_get_for_user(request.user, pk)
+    services.require_manager(request.user, section.plan)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.section_withhold(actor=request.user, section=section, **form.cleaned_data)
+            messages.success(request, f"Section {section.title} is withheld from the public.")
+            return redirect("public:manage", pk=section.plan_id)
+    context = {"form": form, "plan": section.plan, "what": f"section {section.title}"}
+    return render(request, "public/withhold.html", context)
+
+
+@require_POST
+def withholding_release(request: SignedInRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(
+        Withholding.objects.filter(plan__in=plans_visible_to(request.user)), pk=pk
+    )
+    services.withholding_release(actor=request.user, withholding=row)
+    messages.success(request, "It shows on the public page again.")
+    return redirect("public:manage", pk=row.plan_id)
