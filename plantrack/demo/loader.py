@@ -21,6 +21,7 @@ from plantrack.assessments.demo import (
 )
 from plantrack.assessments.models import Framework
 from plantrack.budgets.demo import load_demo_funding
+from plantrack.demo.publishing import load_demo_publication
 from plantrack.directory.models import Membership, Organisation, Person
 from plantrack.directory.services import organisation_create, person_update
 from plantrack.engagement.demo import load_demo_engagement
@@ -102,6 +103,8 @@ def load_demo(*, reset: bool = False, stdout=None) -> list[Plan]:
             organisation=plan.owner_organisation,
             defaults={"role": Membership.Role.MANAGER},
         )
+        if plan.source_document.startswith("003_"):
+            load_demo_publication(actor=loader, plan=plan)
         if plan.source_document.startswith("004_"):
             load_demo_governance(actor=loader, plan=plan)
     Person.objects.filter(name=DEMO_PERSON, user__isnull=True).update(user=demo)

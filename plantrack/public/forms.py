@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 
 from plantrack.accounts.models import User
+from plantrack.core.forms import DateInput, LongSelect, model_choice, relabel
 from plantrack.core.text import TEXT_MAX
+from plantrack.directory.forms import AREA_CHOICE_FIELDS, area_label
+from plantrack.directory.models import Area, Organisation
 
 
 class PublishForm(forms.Form):
@@ -61,3 +68,81 @@ class PublishersForm(forms.Form):
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["publishers"].queryset = users  # type: ignore[attr-defined]
+
+
+class EventForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Whose event", queryset=Organisation.objects.none(), empty_label=None
+    )
+    area = forms.ModelChoiceField(
+        label="Area",
+        queryset=Area.objects.none(),
+        widget=LongSelect,
+        help_text="The ward it is in (or the borough, for one that covers it)",
+        error_messages={"required": "Select the area"},
+    )
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="As the public will read it, such as Engagement van: Burnt Oak Broadway",
+        error_messages={"required": "Enter a title"},
+    )
+    purpose = forms.CharField(
+        label="What it is for",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what the event is for"},
+    )
+    place = forms.CharField(
+        label="Where",
+        max_length=300,
+        help_text="An address or a landmark",
+        error_messages={"required": "Say where the event is"},
+    )
+    date = forms.DateField(
+        label="Date",
+        widget=DateInput(),
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    )
+    start = forms.TimeField(
+        label="Starts at",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": "Enter the start time", "invalid": "Enter a time, like 14:30"},
+    )
+    end = forms.TimeField(
+        label="Ends at (optional)",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time, like 16:00"},
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choice(self, "organisation").queryset = organisations
+        model_choice(self, "area").queryset = Area.objects.only(*AREA_CHOICE_FIELDS).order_by(
+            "path"
+        )
+        relabel(self, "area", area_label)
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", "The end must be after the start")
+        return data
+
+    def times(self) -> dict[str, Any]:
+        zone = timezone.get_current_timezone()
+        day, start, end = (self.cleaned_data[k] for k in ("date", "start", "end"))
+        return {
+            "starts_at": dt.datetime.combine(day, start, tzinfo=zone),
+            "ends_at": dt.datetime.combine(day, end, tzinfo=zone) if end else None,
+        }
+
+
+class EventCancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it cancelled?",
+        max_length=500,
+        help_text="Shown on the public calendar beside the event",
+        error_messages={"required": "Say why the event is cancelled"},
+    )

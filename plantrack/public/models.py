@@ -6,13 +6,19 @@ are, leaving out what is withheld, and shows an update only through its approved
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from plantrack.core import changes
 from plantrack.core.models import bounded_text
+from plantrack.directory.models import Area, Organisation
+from plantrack.engagement.models import Activity
+from plantrack.governance.models import Meeting
 from plantrack.plans.models import Action, Plan, Section, Update
 
 
@@ -125,3 +131,59 @@ changes.shown_on(
         Update.objects.filter(pk=row.update_id).values_list("action__plan_id", flat=True)
     ),
 )
+
+
+class Event(models.Model):
+    """A public event (an engagement van deployment, a ward panel, a street briefing, a board
+    meeting held in public): where and when, and what it is for. Published at
+    ``published_at``: the notice the public had is measured from then to the start."""
+
+    class Kind(models.TextChoices):
+        ENGAGEMENT = "engagement", "Engagement"
+        MEETING = "meeting", "Public meeting"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="public_events")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ENGAGEMENT)
+    title = models.CharField(max_length=200)
+    purpose = bounded_text("what it is for")
+    place = models.CharField(max_length=300, help_text="Where: an address or a landmark")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    activity = models.ForeignKey(
+        Activity, null=True, blank=True, on_delete=models.SET_NULL, related_name="public_events"
+    )
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="public_events"
+    )
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_reason = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["area", "starts_at"], name="public_event_area_start")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_at:%d %b %Y})"
+
+    def clean(self) -> None:
+        if self.ends_at is not None and self.ends_at < self.starts_at:
+            raise ValidationError({"ends_at": "The end must be after the start."})
+
+    @property
+    def starts_on(self) -> dt.date:
+        """The local day it starts (the calendar page's day headings)."""
+        return timezone.localtime(self.starts_at).date()
+
+    @property
+    def notice_days(self) -> int:
+        """Whole days between publication and the start (0 if published on the day or after),
+        counted in local days."""
+        published_on = timezone.localtime(self.published_at).date()
+        return max(0, (self.starts_on - published_on).days)

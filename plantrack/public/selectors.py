@@ -14,16 +14,18 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from plantrack.accounts.models import User
-from plantrack.directory.models import Organisation
+from plantrack.directory.models import Area, Organisation
+from plantrack.directory.selectors import organisation_ids_for
 from plantrack.engagement.models import Activity, Outcome
 from plantrack.measures.selectors import MeasureRow, measures_judged
 from plantrack.plans.models import Action, ActionOrganisation, ActionOwner, Plan, Section, Update
 from plantrack.plans.selectors import plans_visible_to
-from plantrack.public.models import Publication, PublicUpdate, Withholding
+from plantrack.public.models import Event, Publication, PublicUpdate, Withholding
 
 
 def public_plans() -> QuerySet[Plan]:
@@ -183,7 +185,8 @@ def _public_action(action: Action, updates: list[PublicUpdateRow]) -> PublicActi
         status_label=action.get_status_display(),
         rag=action.rag,
         due_text=action.due_text,
-        owners=[o for o in map(owner_as_post, action.ownerships.all()) if o],
+        # Two owners of one post read once ("West Mercia Police" three times says nothing).
+        owners=list(dict.fromkeys(o for o in map(owner_as_post, action.ownerships.all()) if o)),
         leads=by_role[ActionOrganisation.Role.LEAD],
         supporting=by_role[ActionOrganisation.Role.SUPPORTING],
         updates=updates,
@@ -296,3 +299,116 @@ def actions_to_withhold(plan: Plan) -> QuerySet[Action]:
 
 def withholdings(plan: Plan) -> QuerySet[Withholding]:
     return Withholding.objects.filter(plan=plan).select_related("section", "action", "withheld_by")
+
+
+# --- Public events ------------------------------------------------------------------------------
+
+NOTICE_DAYS = 14  # the charter's "maximum notice": published at least two weeks ahead
+EVENTS_PAST_DAYS = 30  # the calendar feed keeps a month of past events
+
+
+def public_area_get(pk: int) -> Area:
+    area = Area.objects.filter(pk=pk).select_related("parent").first()
+    if area is None:
+        raise Http404("No such area")
+    return area
+
+
+def _within(area: Area) -> QuerySet[Area]:
+    return Area.objects.filter(path__startswith=area.path)
+
+
+def public_events(area: Area, since: dt.datetime, ward: Area | None = None) -> QuerySet[Event]:
+    """Events in ``area`` or any place inside it (or only in ``ward``), from ``since``, by
+    start. Led by the (area, start) index, one area at a time."""
+    within = _within(ward if ward is not None else area).values("pk")
+    return (
+        Event.objects.filter(area_id__in=within, starts_at__gte=since)
+        .select_related("area", "organisation")
+        .order_by("starts_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class WardCount:
+    area: Area
+    count: int
+
+
+def wards_with_events(area: Area, since: dt.datetime) -> list[WardCount]:
+    """The places inside ``area`` with events from ``since``, with how many (one query)."""
+    rows = (
+        Event.objects.filter(area_id__in=_within(area).values("pk"), starts_at__gte=since)
+        .exclude(area=area)
+        .values("area")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["area"]: row["n"] for row in rows}
+    areas = Area.objects.filter(pk__in=counts).order_by("name")
+    return [WardCount(a, counts[a.pk]) for a in areas]
+
+
+def areas_with_events(since: dt.datetime) -> list[Area]:
+    """Force areas and boroughs with events from ``since`` in them: the calendars to offer.
+    An event's area path names every area above it."""
+    paths = (
+        Event.objects.filter(starts_at__gte=since).values_list("area__path", flat=True).distinct()
+    )
+    ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
+    return list(
+        Area.objects.filter(pk__in=ids, level__in=[Area.Level.FORCE, Area.Level.BOROUGH])
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def public_event_get(pk: int) -> Event:
+    event = Event.objects.select_related("area", "organisation").filter(pk=pk).first()
+    if event is None:
+        raise Http404("No such event")
+    return event
+
+
+def feed_events(area: Area, now: dt.datetime) -> QuerySet[Event]:
+    return public_events(area, now - dt.timedelta(days=EVENTS_PAST_DAYS))
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    area: Area
+    events: int
+    with_notice: int
+
+    @property
+    def share(self) -> float:
+        return self.with_notice / self.events if self.events else 0.0
+
+
+def events_for_manager(user: User) -> QuerySet[Event]:
+    """Events of the organisations the user belongs to (every one for a site admin)."""
+    events = Event.objects.select_related("area", "organisation", "published_by")
+    if user.is_superuser:
+        return events
+    return events.filter(organisation_id__in=organisation_ids_for(user))
+
+
+def notice_by_area(events: QuerySet[Event], since: dt.datetime) -> list[NoticeRow]:
+    """For the charter's promise: per area (borough, or the event's own area above ward
+    level), the events starting from ``since`` and how many were published at least
+    NOTICE_DAYS ahead. Read as (area, published, start) triples: one query."""
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    rows = events.filter(starts_at__gte=since, cancelled_at__isnull=True).values_list(
+        "area__path", "published_at", "starts_at"
+    )
+    for path, published_at, starts_at in rows:
+        parts = [int(p) for p in path.strip("/").split("/") if p]
+        key = parts[1] if len(parts) > 1 else parts[0]  # the borough, or the force area
+        totals[key][0] += 1
+        ahead = timezone.localtime(starts_at).date() - timezone.localtime(published_at).date()
+        if ahead.days >= NOTICE_DAYS:
+            totals[key][1] += 1
+    areas = Area.objects.in_bulk(list(totals))
+    return sorted(
+        (NoticeRow(areas[pk], n, ok) for pk, (n, ok) in totals.items() if pk in areas),
+        key=lambda row: row.area.path,
+    )

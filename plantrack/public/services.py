@@ -4,6 +4,7 @@ and moves the plan's version, so the cached public page is rendered afresh."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -12,10 +13,23 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from plantrack.accounts.models import User
-from plantrack.core.services import UNSET, attribute_to, delete_recorded, require, save_validated
+from plantrack.core.services import (
+    UNSET,
+    attribute_to,
+    delete_recorded,
+    require,
+    save_validated,
+    supplied,
+)
+from plantrack.directory.models import Area, Organisation
+from plantrack.directory.selectors import organisation_ids_for
+from plantrack.engagement.models import Activity
+from plantrack.engagement.selectors import can_edit_activity
+from plantrack.governance.models import Meeting
+from plantrack.governance.selectors import body_can_manage
 from plantrack.plans.models import Action, Plan, Section, Update
 from plantrack.plans.selectors import plan_access
-from plantrack.public.models import Publication, PublicUpdate, Withholding
+from plantrack.public.models import Event, Publication, PublicUpdate, Withholding
 
 MANAGERS_ONLY = "Only a manager of this plan can publish it or change what the public sees."
 PUBLISHERS_ONLY = "Only a manager of this plan or one of its named publishers can do that."
@@ -184,3 +198,110 @@ def withholding_release(*, actor: User, withholding: Withholding) -> None:
     """Show the section or action on the public page again (audited)."""
     require_manager(actor, withholding.plan)
     delete_recorded(withholding, actor=actor)
+
+
+# --- Public events ------------------------------------------------------------------------------
+
+
+def can_publish_events(user: User, organisation: Organisation) -> bool:
+    """Site admins and the members of the organisation (or of one above it)."""
+    return user.is_superuser or organisation.pk in organisation_ids_for(user)
+
+
+def _check_event_links(actor: User, event: Event) -> None:
+    require(
+        can_publish_events(actor, event.organisation),
+        "Only members of the organisation can publish its events.",
+    )
+    if event.activity is not None:
+        require(
+            can_edit_activity(actor, event.activity),
+            "Only those who can edit the activity can publish an event of it.",
+        )
+    if event.meeting is not None:
+        require(
+            body_can_manage(actor, event.meeting.body),
+            "Only the keepers of the body can publish its meetings.",
+        )
+    if event.kind == Event.Kind.MEETING and event.meeting is None and event.activity is not None:
+        raise ValidationError({"kind": "A public meeting is linked to a meeting, not an activity."})
+
+
+@transaction.atomic
+def event_publish(
+    *,
+    actor: User,
+    organisation: Organisation,
+    area: Area,
+    title: str,
+    purpose: str,
+    place: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime | None = None,
+    kind: str = Event.Kind.ENGAGEMENT,
+    activity: Activity | None = None,
+    meeting: Meeting | None = None,
+) -> Event:
+    """Put an event on the public calendar of its area, now: the notice it gives is counted
+    from this moment."""
+    event = Event(
+        organisation=organisation,
+        area=area,
+        kind=Event.Kind.MEETING if meeting is not None else kind,
+        title=title.strip(),
+        purpose=purpose.strip(),
+        place=place.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        activity=activity,
+        meeting=meeting,
+        published_at=timezone.now(),
+        published_by=actor,
+    )
+    _check_event_links(actor, event)
+    save_validated(event, actor=actor)
+    return event
+
+
+@transaction.atomic
+def event_update(
+    *,
+    actor: User,
+    event: Event,
+    area: Area = UNSET,
+    title: str = UNSET,
+    purpose: str = UNSET,
+    place: str = UNSET,
+    starts_at: dt.datetime = UNSET,
+    ends_at: dt.datetime | None = UNSET,
+) -> Event:
+    """Change an event; its publication time (and so its notice) stays as it was. Moved
+    without a new end, it keeps its length."""
+    fields = supplied(locals(), "actor", "event")
+    if "starts_at" in fields and "ends_at" not in fields and event.ends_at is not None:
+        fields["ends_at"] = event.ends_at + (fields["starts_at"] - event.starts_at)
+    require(
+        can_publish_events(actor, event.organisation),
+        "Only members of the organisation can change its events.",
+    )
+    for name, value in fields.items():
+        setattr(event, name, value.strip() if isinstance(value, str) else value)
+    save_validated(event, actor=actor)
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, actor: User, event: Event, reason: str) -> Event:
+    """Cancel an event: it stays on the calendar marked cancelled, so people who planned to
+    come find out."""
+    require(
+        can_publish_events(actor, event.organisation),
+        "Only members of the organisation can cancel its events.",
+    )
+    if event.cancelled_at is not None:
+        raise ValidationError("This event is already cancelled.")
+    if not reason.strip():
+        raise ValidationError({"cancelled_reason": "Say why the event is cancelled."})
+    event.cancelled_at, event.cancelled_reason = timezone.now(), reason.strip()
+    save_validated(event, actor=actor)
+    return event

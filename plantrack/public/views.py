@@ -3,12 +3,16 @@ named publishers decide what the public sees."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from plantrack.accounts.http import SignedInRequest
@@ -16,6 +20,10 @@ from plantrack.accounts.models import User
 from plantrack.core.cache import cached
 from plantrack.core.services import require
 from plantrack.core.views import errors_on, paginate
+from plantrack.directory.models import Organisation
+from plantrack.directory.selectors import organisation_ids_for
+from plantrack.engagement.selectors import activity_get_for_user
+from plantrack.governance.selectors import meeting_get_for_user
 from plantrack.plans.models import Plan, Update
 from plantrack.plans.selectors import (
     action_get_light,
@@ -24,18 +32,22 @@ from plantrack.plans.selectors import (
     section_get_for_user,
 )
 from plantrack.public import opendata, selectors, services
+from plantrack.public.calendar import area_ical
 from plantrack.public.forms import (
     ApproveForm,
+    EventCancelForm,
+    EventForm,
     KeepInternalForm,
     PublishersForm,
     PublishForm,
     ReasonForm,
 )
-from plantrack.public.models import PublicUpdate, Withholding
+from plantrack.public.models import Event, PublicUpdate, Withholding
 
 # A CDN or the browser may keep a public page five minutes; the app's own cache keeps the
 # rendered page until the plan changes.
 PUBLIC_CACHE = "public, max-age=300"
+TIME_FIELDS = ("date", "start", "end")
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -308,3 +320,159 @@ def withholding_release(request: SignedInRequest, pk: int) -> HttpResponse:
     services.withholding_release(actor=request.user, withholding=row)
     messages.success(request, "It shows on the public page again.")
     return redirect("public:manage", pk=row.plan_id)
+
+
+# --- Public events ------------------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def events_index(request: HttpRequest) -> HttpResponse:
+    areas = selectors.areas_with_events(timezone.now())
+    return _public(render(request, "public/events_index.html", {"areas": areas}))
+
+
+@login_not_required
+@require_GET
+def area_events(request: HttpRequest, pk: int) -> HttpResponse:
+    """An area's coming events by date, or one ward's (``?ward=``), 50 a page."""
+    area = selectors.public_area_get(pk)
+    now = timezone.now()
+    wards = selectors.wards_with_events(area, now)
+    ward = next((w.area for w in wards if str(w.area.pk) == request.GET.get("ward")), None)
+    page = paginate(request, selectors.public_events(area, now, ward), per_page=50)
+    context = {"area": area, "ward": ward, "wards": wards, "page": page}
+    return _public(render(request, "public/area_events.html", context))
+
+
+@login_not_required
+@require_GET
+def area_events_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    area = selectors.public_area_get(pk)
+    now = timezone.now()
+    base = f"{request.scheme}://{request.get_host()}"
+    body = area_ical(area, selectors.feed_events(area, now), base, now)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="events-{area.pk}.ics"'
+    return _public(response)
+
+
+@login_not_required
+@require_GET
+def event(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.public_event_get(pk)
+    return _public(render(request, "public/event.html", {"event": found}))
+
+
+@require_GET
+def events_manage(request: SignedInRequest) -> HttpResponse:
+    """The events of the user's organisations, coming first, and how much notice the public
+    had over the last twelve months and what is coming."""
+    now = timezone.now()
+    events = selectors.events_for_manager(request.user)
+    context = {
+        "page": paginate(request, events.filter(starts_at__gte=now), per_page=50),
+        "notice": selectors.notice_by_area(events, now - dt.timedelta(days=365)),
+        "notice_days": selectors.NOTICE_DAYS,
+        "nav_section": "engagement",
+    }
+    return render(request, "public/events_manage.html", context)
+
+
+def _event_initial(request: SignedInRequest) -> dict[str, object]:
+    """A new event of an activity (``?activity=``) or a meeting (``?meeting=``), prefilled."""
+    initial: dict[str, object] = {}
+    if request.GET.get("activity", "").isdigit():
+        activity = activity_get_for_user(request.user, int(request.GET["activity"]))
+        initial |= {"title": activity.title, "organisation": activity.register.organisation_id}
+        first_area = activity.areas.order_by("path").first()
+        if first_area is not None:
+            initial["area"] = first_area.pk
+    if request.GET.get("meeting", "").isdigit():
+        meeting = meeting_get_for_user(request.user, int(request.GET["meeting"]))
+        initial |= {
+            "title": meeting.title or meeting.body.name,
+            "place": meeting.location,
+            "date": meeting.date,
+        }
+    return initial
+
+
+def _event_links(request: SignedInRequest) -> dict[str, Any]:
+    links: dict[str, Any] = {}
+    if request.GET.get("activity", "").isdigit():
+        links["activity"] = activity_get_for_user(request.user, int(request.GET["activity"]))
+    if request.GET.get("meeting", "").isdigit():
+        links["meeting"] = meeting_get_for_user(request.user, int(request.GET["meeting"]))
+    return links
+
+
+@require_http_methods(["GET", "POST"])
+def event_create(request: SignedInRequest) -> HttpResponse:
+    organisations = Organisation.objects.filter(pk__in=organisation_ids_for(request.user))
+    if request.user.is_superuser:
+        organisations = Organisation.objects.all()
+    links = _event_links(request)
+    form = EventForm(
+        request.POST or None,
+        organisations=organisations.order_by("name"),
+        initial=_event_initial(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            data = {k: v for k, v in form.cleaned_data.items() if k not in TIME_FIELDS}
+            created = services.event_publish(actor=request.user, **data, **form.times(), **links)
+            messages.success(request, f"{created.title} is on the public calendar.")
+            return redirect("public:events_manage")
+    context = {"form": form, "links": links, "nav_section": "engagement", "event": None}
+    return render(request, "public/event_form.html", context)
+
+
+def _managed_event(request: SignedInRequest, pk: int) -> Event:
+    return get_object_or_404(selectors.events_for_manager(request.user), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def event_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    found = _managed_event(request, pk)
+    local = timezone.localtime(found.starts_at)
+    initial = {
+        "organisation": found.organisation_id,
+        "area": found.area_id,
+        "title": found.title,
+        "purpose": found.purpose,
+        "place": found.place,
+        "date": local.date(),
+        "start": local.time(),
+        "end": timezone.localtime(found.ends_at).time() if found.ends_at else None,
+    }
+    organisations = Organisation.objects.filter(pk=found.organisation_id)
+    form = EventForm(request.POST or None, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            data = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if k not in TIME_FIELDS and k != "organisation"
+            }
+            services.event_update(actor=request.user, event=found, **data, **form.times())
+            messages.success(request, f"{found.title} is changed.")
+            return redirect("public:events_manage")
+    context = {"form": form, "links": {}, "nav_section": "engagement", "event": found}
+    return render(request, "public/event_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def event_cancel(request: SignedInRequest, pk: int) -> HttpResponse:
+    found = _managed_event(request, pk)
+    form = EventCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on(form):
+            services.event_cancel(actor=request.user, event=found, **form.cleaned_data)
+            messages.success(request, f"{found.title} is marked cancelled.")
+            return redirect("public:events_manage")
+    return render(
+        request,
+        "public/event_cancel.html",
+        {"form": form, "event": found, "nav_section": "engagement"},
+    )

@@ -230,14 +230,16 @@ def build_matrix_world() -> MatrixWorld:
         **_frameworks_world(w),
         **_stakeholders_world(admin, w),
         **_cleanup_world(w),
-        **_public_world(w),
+        **_public_world(w, engagement),
     }
     return MatrixWorld(users=users, tokens=tokens, objects=objects)
 
 
-def _public_world(w) -> dict:
+def _public_world(w, engagement: dict) -> dict:
     """A publication of the restricted plan, made behind the service's back (which refuses
-    it), and a withheld action: no public page may show the plan all the same."""
+    it), and a withheld action: no public page may show the plan all the same. A public event
+    of the force in its borough."""
+    from plantrack.public import services as public
     from plantrack.public.models import Publication, Withholding
 
     now = timezone.now()
@@ -247,7 +249,16 @@ def _public_world(w) -> dict:
     withholding = Withholding.objects.create(
         plan=w.plan, action=w.other_action, reason="Matrix reason", withheld_at=now
     )
-    return {"withholding": withholding, "public_slug": "matrix-restricted"}
+    event = public.event_publish(
+        actor=w.manager,
+        organisation=w.force,
+        area=engagement["borough"],
+        title="Matrix van",
+        purpose="Meet the team",
+        place="The high street",
+        starts_at=now + dt.timedelta(days=20),
+    )
+    return {"withholding": withholding, "public_slug": "matrix-restricted", "event": event}
 
 
 def _cleanup_world(w) -> dict:

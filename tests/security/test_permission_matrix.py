@@ -142,6 +142,8 @@ LOG_INTERACTION = who(ok={"manager", "owner"}, e403={"admin"}, e404=DATABASE_UNS
 PUBLIC_PAGE = who(ok=SIGNED_IN, anonymous=OK)
 PUBLIC_NO_POST = who(e405=SIGNED_IN, anonymous=405)
 NOWHERE = who(e404=SIGNED_IN, anonymous=404)
+# The force's events: its members (the manager) and site admins; nobody else finds them.
+EVENT_KEEPERS = who(ok=MANAGERS, e404=SIGNED_IN - MANAGERS)
 ACT_ON_GAP = who(ok=MANAGERS | {"owner"}, e403={"viewer"}, e404=CYCLE_UNSEEN)
 
 
@@ -518,6 +520,16 @@ ROUTES: dict[str, Row] = {
     "public:action_withhold": Row({"pk": "action"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
     "public:section_withhold": Row({"pk": "section"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
     "public:withholding_release": Row({"pk": "withholding"}, get=NO, post=MANAGE_PLAN),
+    # Public events: anyone reads the calendar; members of an organisation publish its events
+    # (anyone signed in gets the form, offering only their own organisations).
+    "public:events": Row({}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
+    "public:event": Row({"pk": "event"}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
+    "public:area_events": Row({"pk": "borough"}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
+    "public:area_events_ics": Row({"pk": "borough"}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
+    "public:events_manage": Row({}, get=EVERYONE, post=NO),
+    "public:event_create": Row({}, get=EVERYONE, post=EVERYONE),
+    "public:event_edit": Row({"pk": "event"}, get=EVENT_KEEPERS, post=EVENT_KEEPERS),
+    "public:event_cancel": Row({"pk": "event"}, get=EVENT_KEEPERS, post=EVENT_KEEPERS),
 }
 
 

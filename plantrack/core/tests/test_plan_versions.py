@@ -958,7 +958,49 @@ RECIPES.update(
 )
 
 # Services that cannot be run here, each with why it changes nothing a plan page shows.
-NOT_ON_PLAN_PAGES: dict[str, str] = {}
+NOT_ON_PLAN_PAGES: dict[str, str] = {
+    # Not run here: it needs the charter of seed 003 (its action refs). It only calls the
+    # public services, each with its recipe above; test_demo_safety.py runs it on the demo.
+    "load_demo_publication": "the demo charter's decisions, through services with recipes",
+}
+
+
+# --- public events: on the public calendar only --------------------------------------------------
+_EVENTS = "public events show on the public calendar and an activity's page, not on a plan's"
+
+
+def _event(o):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return _s("event_publish")(
+        actor=o.manager,
+        organisation=o.force,
+        area=o.borough,
+        title="Van",
+        purpose="Meet the team",
+        place="High street",
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        activity=o.activity,
+    )
+
+
+RECIPES.update(
+    {
+        "event_publish": Recipe(_event, None, why=_EVENTS),
+        "event_update": Recipe(
+            lambda o: _s("event_update")(actor=o.manager, event=o.event, title="Moved"),
+            None,
+            why=_EVENTS,
+        ),
+        "event_cancel": Recipe(
+            lambda o: _s("event_cancel")(actor=o.manager, event=o.event, reason="Rain"),
+            None,
+            why=_EVENTS,
+        ),
+    }
+)
 
 
 # --- assessments: frameworks show on no plan page ----------------------------------------------
@@ -1565,6 +1607,8 @@ def test_a_service_moves_the_version_of_every_plan_showing_what_it_changed(
 # Models pointing at a plan whose rows no cached plan page shows (or shows under another key).
 _ACTIVITY_PAGE = "an activity's own page: an action's page lists its activities' titles only"
 EXEMPT_MODELS = {
+    "public.Event": "a public event of an activity shows on the public calendar and the "
+    "activity's page, never on a plan page",
     "assessments.Answer": "an answer links to the action made from its gap; no plan page shows "
     "answers (the action is made through the plan services, which move its plan's version)",
     "assessments.ImprovementPlan": "which plan is a unit's improvement plan: no plan page shows it",
