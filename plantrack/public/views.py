@@ -96,7 +96,8 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
         content = selectors.public_plan_content(found)
         return render_to_string("public/plan.html", {"page": content, "plan": found}, request)
 
-    html = cached(("public-plan", found.pk, found.version), build)
+    # The day too: measures are judged against it (a target date passing puts one off track).
+    html = cached(("public-plan", found.pk, found.version, timezone.localdate()), build)
     return _public(HttpResponse(html))
 
 

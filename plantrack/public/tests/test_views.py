@@ -154,3 +154,18 @@ def test_withholding_through_the_pages(client, published):
     manage = client.get(reverse("public:manage", args=[world.plan.pk])).content.decode()
     assert "Sensitive" in manage
     assert PublicUpdate.objects.count() == 1
+
+
+def test_with_a_real_cache_a_change_shows_at_once(client, published, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"}
+    }
+    world = published.world
+    assert "An arrest was made." not in client.get(PLAN_URL).content.decode()
+    services.update_publish(
+        actor=world.manager, update=published.secret_update, text="An arrest was made."
+    )
+    assert "An arrest was made." in client.get(PLAN_URL).content.decode()
+    assert "An arrest was made." in client.get(PLAN_URL + "feed.atom").content.decode()
+    services.action_withhold(actor=world.manager, action=world.action, reason="Sensitive")
+    assert "Create a policy" not in client.get(PLAN_URL).content.decode()
