@@ -32,14 +32,15 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from bench import engagement_data
+from bench import engagement_data, public_data
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "bench" / "data"
 DEFAULT_SQLITE = DATA_DIR / "bench.sqlite3"
 
 # Bump when the generated data changes shape, so an old dataset is not reused.
-GENERATOR_VERSION = 9  # 7: the engagement register (issue 12); 9: its small register
+# 7: the engagement register (issue 12); 9: its small register; 10: the public pages (issue 16)
+GENERATOR_VERSION = 10
 SEED = 20_250_601
 
 COUNTS = {
@@ -52,6 +53,10 @@ COUNTS = {
     # The engagement register (issue 12, bench/engagement_data.py).
     "areas": 1 + engagement_data.BOROUGHS + engagement_data.WARDS,
     "activities": engagement_data.ACTIVITIES,
+    # The public pages (issue 16, bench/public_data.py).
+    "publications": public_data.PUBLICATIONS,
+    "public_updates": public_data.BIG_PLAN_PUBLIC_UPDATES + public_data.SMALL_PLAN_PUBLIC_UPDATES,
+    "events": public_data.EVENTS,
 }
 LINKED_PEOPLE = 5_000  # people 1..5000 are the users 1..5000
 BIG_PLAN_ACTIONS = 250
@@ -177,6 +182,7 @@ def live_counts() -> dict[str, int]:
     from plantrack.directory.models import Area, Organisation, Person
     from plantrack.engagement.models import Activity
     from plantrack.plans.models import Action, Plan, Update
+    from plantrack.public.models import Event, Publication, PublicUpdate
 
     models = {
         "plans": Plan,
@@ -187,6 +193,9 @@ def live_counts() -> dict[str, int]:
         "users": User,
         "areas": Area,
         "activities": Activity,
+        "publications": Publication,
+        "public_updates": PublicUpdate,
+        "events": Event,
     }
     counts = {name: model.objects.count() for name, model in models.items()}
     # The national build writes organisations 1..400; the data sets added after it
@@ -452,7 +461,7 @@ def _exact_split(rng: random.Random, total: int, n: int, low: int, high: int) ->
 # --- The generator ------------------------------------------------------------------------
 
 
-class Generator(engagement_data.EngagementSteps):
+class Generator(engagement_data.EngagementSteps, public_data.PublicSteps):
     def __init__(self, connection, *, today: dt.date | None = None, verbose: bool = True):
         self.connection = connection
         self.rng = random.Random(SEED)
@@ -502,6 +511,7 @@ class Generator(engagement_data.EngagementSteps):
         self.step("budget lines", self.budget_lines)
         self.step("governance", self.governance)
         self.engagement_steps()
+        self.public_steps()
         return self.special
 
     def organisations(self) -> int:
@@ -676,6 +686,7 @@ class Generator(engagement_data.EngagementSteps):
         self.plan_interval = {}
         self.plan_org = {}
         self.plan_status = {}
+        self.plan_visibility = {}
         rows = []
         visibility = ["public"] * 15 + ["organisation"] * 65 + ["restricted"] * 20
         status = ["active"] * 75 + ["draft"] * 5 + ["closed"] * 15 + ["archived"] * 5
@@ -700,6 +711,7 @@ class Generator(engagement_data.EngagementSteps):
             self.plan_interval[i] = interval
             self.plan_org[i] = org
             self.plan_status[i] = st
+            self.plan_visibility[i] = vis
             rows.append(
                 (
                     i,
@@ -1180,7 +1192,7 @@ def _reset_sequences(connection) -> None:
     from django.core.management.color import no_style
 
     apps_generated = {"accounts", "directory", "plans", "measures", "budgets", "governance"}
-    apps_generated |= {"engagement", "evidence"}
+    apps_generated |= {"engagement", "evidence", "public"}
     models = [m for m in apps.get_models() if m._meta.app_label in apps_generated]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):

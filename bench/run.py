@@ -31,13 +31,19 @@ EVALUATION_TARGET_MS = 80.0  # with its body cached
 EVALUATION_MISS_TARGET_MS = 400.0  # computed afresh on every request
 # Issue 13: the heat map of 40 units × 50 items with no cache.
 HEAT_MAP_COLD_TARGET_MS = 300.0
+# Issue 15: "search results in under 100 ms at national scale".
+SEARCH_TARGET_MS = 100.0
+# Issue 15: a bulk change of 20 actions answers within a second.
+BULK_TARGET_MS = 1000.0
+# Issue 16: a published plan's public page and its Atom feed (cached under the plan's version).
+PUBLIC_TARGET_MS = 30.0
 
 
 @dataclass
 class Case:
     name: str
     path: str
-    who: str  # "owner", "manager" or "token"
+    who: str  # "owner", "manager", "steward", "token" or "anonymous" (no sign-in, GET only)
     method: str = "GET"
     form: dict[str, str | list[str]] | None = None  # a list: one field sent several times
     json: dict | None = None  # a JSON body (the API's writes, with the token)
@@ -327,6 +333,10 @@ def run_wrk(url: str, script: str, *, duration: float, connections: int) -> dict
 
 def request_parts(case: Case, base: str, sessions: dict, token: str) -> tuple[dict, str | None]:
     """Headers and body for one request of the case."""
+    if case.who == "anonymous":  # no cookie, no token: a public page
+        if case.method != "GET":
+            raise ValueError(f"{case.name}: an anonymous case is a GET (no CSRF token)")
+        return {}, None
     if case.who == "token":
         headers = {"Authorization": f"Bearer {token}"}
         if case.json is not None:

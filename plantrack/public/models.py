@@ -167,7 +167,11 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["area", "starts_at"], name="public_event_area_start")]
+        indexes = [
+            models.Index(fields=["area", "starts_at"], name="public_event_area_start"),
+            # The cached calendar pages' stamp (selectors.events_stamp).
+            models.Index(fields=["updated_at"], name="public_event_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_at:%d %b %Y})"

@@ -14,7 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -305,6 +305,19 @@ def withholdings(plan: Plan) -> QuerySet[Withholding]:
 
 NOTICE_DAYS = 14  # the charter's "maximum notice": published at least two weeks ahead
 EVENTS_PAST_DAYS = 30  # the calendar feed keeps a month of past events
+
+
+def start_of_today() -> dt.datetime:
+    """The calendar shows today's events all day, then those to come."""
+    now = timezone.localtime()
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def events_stamp() -> str:
+    """Changes whenever an event is published, changed or cancelled (the index on
+    ``updated_at`` answers it): part of the cached calendar pages' keys."""
+    latest = Event.objects.aggregate(latest=Max("updated_at"))["latest"]
+    return latest.isoformat() if latest else ""
 
 
 def public_area_get(pk: int) -> Area:

@@ -336,14 +336,24 @@ def events_index(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def area_events(request: HttpRequest, pk: int) -> HttpResponse:
-    """An area's coming events by date, or one ward's (``?ward=``), 50 a page."""
+    """An area's events from the start of today by date, or one ward's (``?ward=``), 50 a
+    page. Kept in the cache under the events' stamp and the day: rendering 50 events is
+    most of a request's cost (docs/benchmarks.md)."""
     area = selectors.public_area_get(pk)
-    now = timezone.now()
-    wards = selectors.wards_with_events(area, now)
-    ward = next((w.area for w in wards if str(w.area.pk) == request.GET.get("ward")), None)
-    page = paginate(request, selectors.public_events(area, now, ward), per_page=50)
-    context = {"area": area, "ward": ward, "wards": wards, "page": page}
-    return _public(render(request, "public/area_events.html", context))
+    ward_id = request.GET.get("ward", "")
+    page_number = request.GET.get("page", "")
+
+    def build() -> str:
+        since = selectors.start_of_today()
+        wards = selectors.wards_with_events(area, since)
+        ward = next((w.area for w in wards if str(w.area.pk) == ward_id), None)
+        page = paginate(request, selectors.public_events(area, since, ward), per_page=50)
+        context = {"area": area, "ward": ward, "wards": wards, "page": page}
+        return render_to_string("public/area_events.html", context, request)
+
+    key = ("public-events", area.pk, area.updated_at, ward_id[:20], page_number[:20])
+    html = cached((*key, selectors.events_stamp(), timezone.localdate()), build)
+    return _public(HttpResponse(html))
 
 
 @login_not_required

@@ -156,3 +156,16 @@ def test_publishing_through_the_pages(client, world, places):
     assert "Ward panel" in manage and "30 days" in manage
     client.force_login(world.outsider)
     assert client.get(reverse("public:event_edit", args=[event.pk])).status_code == 404
+
+
+def test_with_a_real_cache_a_new_or_cancelled_event_shows_at_once(client, world, places, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "e"}
+    }
+    url = reverse("public:area_events", args=[places.borough.pk])
+    _publish(world, places.ward, 5, title="First van")
+    assert "First van" in client.get(url).content.decode()
+    second = _publish(world, places.other_ward, 6, title="Second van")
+    assert "Second van" in client.get(url).content.decode()
+    services.event_cancel(actor=world.manager, event=second, reason="Rain")
+    assert "Cancelled" in client.get(url).content.decode()
