@@ -21,7 +21,7 @@ from plantrack.assessments.demo import (
 )
 from plantrack.assessments.models import Framework
 from plantrack.budgets.demo import load_demo_funding
-from plantrack.demo.publishing import load_demo_publication
+from plantrack.demo.publishing import load_demo_events, load_demo_publication
 from plantrack.directory.models import Membership, Organisation, Person
 from plantrack.directory.services import organisation_create, person_update
 from plantrack.engagement.demo import load_demo_engagement
@@ -115,6 +115,8 @@ def load_demo(*, reset: bool = False, stdout=None) -> list[Plan]:
             if register is not None:
                 load_demo_stakeholders(actor=loader, manager=demo, register=register)
     load_seed_framework(loader, demo, reset=reset)
+    # After the register's areas, the Board's meetings and the boroughs' command units.
+    load_demo_events(actor=loader)
     _demo_addresses(loader)
     return plans
 

@@ -368,11 +368,17 @@ def areas_with_events(since: dt.datetime) -> list[Area]:
         Event.objects.filter(starts_at__gte=since).values_list("area__path", flat=True).distinct()
     )
     ids = {int(part) for path in paths for part in path.strip("/").split("/") if part}
-    return list(
-        Area.objects.filter(pk__in=ids, level__in=[Area.Level.FORCE, Area.Level.BOROUGH])
-        .select_related("parent")
-        .order_by("path")
+    areas = list(
+        Area.objects.filter(
+            pk__in=ids, level__in=[Area.Level.FORCE, Area.Level.BOROUGH]
+        ).select_related("parent")
     )
+    names = {area.pk: area.name.casefold() for area in areas}
+
+    def by_name(area: Area) -> list[str]:  # each force, then its boroughs, by name
+        return [names.get(int(p), "") for p in area.path.strip("/").split("/") if p]
+
+    return sorted(areas, key=by_name)
 
 
 def public_event_get(pk: int) -> Event:
@@ -423,5 +429,5 @@ def notice_by_area(events: QuerySet[Event], since: dt.datetime) -> list[NoticeRo
     areas = Area.objects.in_bulk(list(totals))
     return sorted(
         (NoticeRow(areas[pk], n, ok) for pk, (n, ok) in totals.items() if pk in areas),
-        key=lambda row: row.area.path,
+        key=lambda row: row.area.name.casefold(),
     )

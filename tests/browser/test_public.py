@@ -1,7 +1,8 @@
 """The public pages in a browser: a manager publishes a plan and approves an update's public
 text on the managers' pages, and someone who is not signed in reads the result. The public pages
 and the managers' pages pass axe and fit a 360 px phone; the plan page reads without
-JavaScript."""
+JavaScript. A member publishes an event on the public calendar and cancels it; the public finds
+it by date and ward; the events pages pass axe and fit a phone too."""
 
 from __future__ import annotations
 
@@ -11,14 +12,24 @@ from dataclasses import dataclass
 
 import pytest
 from checks import assert_fits, assert_no_axe_violations
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from plantrack.core.tests.factories import World, build_world, make_action, make_measure
+from plantrack.core.tests.factories import (
+    World,
+    build_world,
+    make_action,
+    make_measure,
+    make_user,
+)
+from plantrack.directory import services as directory
+from plantrack.directory.models import Area
 from plantrack.engagement import services as engagement
 from plantrack.measures import services as measures
 from plantrack.plans import services as plans
 from plantrack.plans.models import Plan, Update
 from plantrack.public import services as public
+from plantrack.public.models import Event
 
 pytestmark = pytest.mark.browser
 
@@ -272,3 +283,221 @@ def test_the_public_plan_page_works_without_javascript(new_context, live_server,
     assert reader.url.endswith("#section-2")
     expect(reader.get_by_role("heading", name="YC/PRE/1 Open three youth hubs")).to_be_in_viewport()
     assert INTERNAL not in reader.content()
+
+
+# --- The public events calendar -----------------------------------------------------------------
+
+# A place as long as some addresses are: it must wrap on a phone, not widen the page.
+LONG_PLACE = (
+    "Grahame Park Community Centre (the hall at the back), Lanacre Avenue, Colindale, "
+    "entrance from the car park"
+)
+
+
+@dataclass
+class Calendar:
+    world: World
+    borough: Area
+    ward: Area  # Burnt Oak: where the member publishes
+    coming: Event  # in Colindale, announced weeks ahead
+    cancelled: Event  # in Hendon
+
+
+def _local(days: int, hour: int) -> dt.datetime:
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
+
+
+@pytest.fixture
+def calendar(world) -> Calendar:
+    """A force area with a borough of three wards and another borough; two events on one day
+    in one ward, a cancelled one in another, and a street briefing in the other borough."""
+    admin = make_user("areas-admin", is_superuser=True)
+    force = directory.area_create(
+        actor=admin, name="Metropolitan Police District", level="force", organisation=world.force
+    )
+    borough = directory.area_create(
+        actor=admin, name="Barnet", level="borough", code="SX", parent=force
+    )
+    ward, colindale, hendon = (
+        directory.area_create(actor=admin, name=name, level="ward", parent=borough)
+        for name in ("Burnt Oak", "Colindale", "Hendon")
+    )
+    brent = directory.area_create(actor=admin, name="Brent", level="borough", parent=force)
+
+    def publish(area: Area, days: int, title: str, place: str, purpose: str, hour=11) -> Event:
+        return public.event_publish(
+            actor=world.manager,
+            organisation=world.force,
+            area=area,
+            title=title,
+            purpose=purpose,
+            place=place,
+            starts_at=_local(days, hour),
+            ends_at=_local(days, hour + 2),
+        )
+
+    coming = publish(
+        colindale,
+        30,
+        "Engagement van: Colindale, with crime prevention advice and free bike marking",
+        LONG_PLACE,
+        "Report a crime or anti-social behaviour, get advice on keeping your home safe, and "
+        "tell the team what to tackle next.",
+    )
+    publish(
+        colindale,
+        30,
+        "Colindale ward panel",
+        "Colindale library, Grahame Park Way",
+        "Residents and the team set the ward's policing priorities for the next three months.",
+        hour=19,
+    )
+    cancelled = publish(
+        hendon, 9, "Hendon ward panel", "Hendon Library, The Burroughs", "Set the priorities."
+    )
+    public.event_cancel(
+        actor=world.manager, event=cancelled, reason="The library is closed for repairs."
+    )
+    publish(brent, 12, "Street briefing: Harlesden", "Harlesden clock tower", "Meet the team.")
+    return Calendar(world, borough, ward, coming, cancelled)
+
+
+def test_a_member_publishes_an_event_and_the_public_finds_it_by_date_and_ward(
+    page: Page, new_context, live_server, calendar, signed_in, screenshot
+):
+    day = timezone.localdate() + dt.timedelta(days=20)
+    heading = f"{day:%A} {day.day} {day:%B %Y}"
+    signed_in(page, live_server, "manager")
+    page.goto(f"{live_server.url}/public/manage/events/")
+    page.get_by_role("button", name="Publish an event").click()
+    expect(page.get_by_role("heading", name="Publish an event", level=1)).to_be_visible()
+    page.get_by_label("Whose event").select_option(label="Barnet Police")
+    page.get_by_label("Area").select_option(value=str(calendar.ward.pk))
+    page.get_by_label("Title").fill("Engagement van: Burnt Oak Broadway")
+    page.get_by_label("What it is for").fill("Talk to your local team about burglary.")
+    page.get_by_label("Where").fill("Burnt Oak Broadway, by the library")
+    page.get_by_label("Date").fill(day.isoformat())
+    page.get_by_label("Starts at").fill("10:00")
+    page.get_by_label("Ends at (optional)").fill("14:00")
+    screenshot(page, "public-manager-event-form-filled")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Engagement van: Burnt Oak Broadway is on the public calendar."
+    )
+    mine = page.get_by_role("row").filter(has_text="Engagement van: Burnt Oak Broadway")
+    expect(mine).to_contain_text("20 days")
+
+    reader = new_context().new_page()
+    reader.goto(f"{live_server.url}/public/events/")
+    reader.get_by_role("link", name="Barnet", exact=True).click()
+    expect(reader.get_by_role("heading", level=1)).to_have_text("Events in Barnet")
+    # Under its day's heading, with the other events on theirs.
+    under_day = reader.locator("h2.app-public-day", has_text=heading).locator("+ ul")
+    expect(under_day).to_contain_text("Engagement van: Burnt Oak Broadway")
+    expect(under_day).to_contain_text("10:00 to 14:00")
+    expect(under_day).to_contain_text("announced 20 days ahead")
+    expect(reader.get_by_text("Engagement van: Colindale")).to_be_visible()
+    # One ward's events only.
+    reader.get_by_text("By ward").click()
+    reader.get_by_role("link", name="Burnt Oak", exact=True).click()
+    expect(reader.get_by_role("heading", level=1)).to_have_text("Events in Burnt Oak, Barnet")
+    expect(reader.locator("h2.app-public-day")).to_have_text([heading])
+    expect(reader.get_by_text("Engagement van: Colindale")).to_have_count(0)
+    reader.get_by_role("link", name="Engagement van: Burnt Oak Broadway").click()
+    expect(reader.get_by_role("heading", level=1)).to_have_text(
+        "Engagement van: Burnt Oak Broadway"
+    )
+    expect(reader.locator(".govuk-summary-list")).to_contain_text(
+        "Burnt Oak Broadway, by the library, Burnt Oak"
+    )
+    event_url = reader.url
+
+    page.get_by_role("link", name="Cancel Engagement van: Burnt Oak Broadway").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Cancel Engagement van: Burnt Oak Broadway?"
+    )
+    page.get_by_label("Why is it cancelled?").fill("The van is needed elsewhere.")
+    page.get_by_role("button", name="Cancel the event").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "is marked cancelled"
+    )
+
+    # A new reader: the public pages may be kept by a browser for five minutes.
+    later = new_context().new_page()
+    later.goto(event_url)
+    expect(later.locator(".govuk-warning-text")).to_contain_text(
+        "This event is cancelled: The van is needed elsewhere."
+    )
+    later.goto(f"{live_server.url}/public/areas/{calendar.borough.pk}/events/")
+    cancelled = later.locator("li.app-public-event", has_text="Burnt Oak Broadway")
+    expect(cancelled.locator(".govuk-tag")).to_have_text("Cancelled")
+
+
+def _event_pages(calendar: Calendar) -> list[tuple[str, str]]:
+    area = f"/public/areas/{calendar.borough.pk}/events/"
+    return [
+        ("events-index", "/public/events/"),
+        ("events-area", area),
+        ("events-ward", f"{area}?ward={calendar.coming.area_id}"),
+        ("event", f"/public/events/{calendar.coming.pk}/"),
+        ("event-cancelled", f"/public/events/{calendar.cancelled.pk}/"),
+    ]
+
+
+def _manager_event_pages(calendar: Calendar) -> list[tuple[str, str]]:
+    return [
+        ("events-manage", "/public/manage/events/"),
+        ("event-new", "/public/manage/events/new/"),
+        ("event-edit", f"/public/manage/events/{calendar.coming.pk}/edit/"),
+        ("event-cancel", f"/public/manage/events/{calendar.coming.pk}/cancel/"),
+    ]
+
+
+def _publish_nothing(page: Page) -> None:
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a title")
+
+
+def _cancel_without_reason(page: Page) -> None:
+    page.get_by_role("button", name="Cancel the event").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say why the event is cancelled")
+
+
+@pytest.mark.parametrize(
+    "viewport", [DESKTOP, PHONE, NARROW], ids=["desktop", "phone-390", "phone-360"]
+)
+def test_events_pages_have_no_axe_violations_and_fit_a_phone(
+    new_context, live_server, calendar, signed_in, screenshot, subtests, viewport
+):
+    size = "desktop" if viewport is DESKTOP else str(viewport["width"])
+    reader = new_context(viewport=viewport).new_page()
+    for name, url in _event_pages(calendar):
+        with subtests.test(msg=f"public {name} at {size}"):
+            response = reader.goto(live_server.url + url)
+            assert response is not None and response.status == 200, url
+            if name == "events-ward":
+                expect(reader.get_by_text(LONG_PLACE)).to_be_visible()
+            screenshot(reader, f"public-{name}-{size}")
+            assert_no_axe_violations(reader, f"public {name} at {size}")
+            if viewport is not DESKTOP:
+                assert_fits(reader, f"public {name} at {size}")
+
+    manager = new_context(viewport=viewport).new_page()
+    signed_in(manager, live_server, "manager")
+    checks: list[tuple[str, str, Callable[[Page], None] | None]] = [
+        (name, url, None) for name, url in _manager_event_pages(calendar)
+    ]
+    checks.append(("event-new-errors", "/public/manage/events/new/", _publish_nothing))
+    cancel = f"/public/manage/events/{calendar.coming.pk}/cancel/"
+    checks.append(("event-cancel-errors", cancel, _cancel_without_reason))
+    for name, url, prepare in checks:
+        with subtests.test(msg=f"manager {name} at {size}"):
+            response = manager.goto(live_server.url + url)
+            assert response is not None and response.status == 200, url
+            if prepare:
+                prepare(manager)
+            screenshot(manager, f"public-manager-{name}-{size}")
+            assert_no_axe_violations(manager, f"manager {name} at {size}")
+            if viewport is not DESKTOP:
+                assert_fits(manager, f"manager {name} at {size}")

@@ -962,6 +962,7 @@ NOT_ON_PLAN_PAGES: dict[str, str] = {
     # Not run here: it needs the charter of seed 003 (its action refs). It only calls the
     # public services, each with its recipe above; test_demo_safety.py runs it on the demo.
     "load_demo_publication": "the demo charter's decisions, through services with recipes",
+    "load_demo_events": "the demo's public events, through event services with recipes",
 }
 
 

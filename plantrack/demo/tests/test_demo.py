@@ -244,3 +244,38 @@ def test_the_demo_user_keeps_the_board_and_the_demo_people_have_addresses(demo):
     assert named.exists() and not named.filter(email="").exists()
     assert all(p.email.endswith("@example.org") for p in named)
     assert not named.filter(organisation__isnull=False, email_verified_at__isnull=True).exists()
+
+
+def test_the_demo_public_events_give_short_and_long_notice_in_two_boroughs(demo):
+    """Issue 16: the events calendar has something in it, published by the loader on the day
+    of the load, so the notice figure on the managers' page is neither 0% nor 100%."""
+    from plantrack.directory.models import Person
+    from plantrack.public.models import Event
+    from plantrack.public.selectors import NOTICE_DAYS, events_for_manager, notice_by_area
+
+    now = timezone.now()
+    events = list(Event.objects.select_related("area__parent", "meeting__body"))
+    assert 8 <= len(events) <= 12
+    assert all(now < e.starts_at < now + dt.timedelta(days=60) for e in events)
+    boroughs = {e.area.name if e.area.level == "borough" else e.area.parent.name for e in events}
+    assert boroughs == {"Barnet", "Wandsworth"}
+    assert len({e.area.name for e in events if e.area.level == "ward"}) >= 5
+    notice = [e.notice_days for e in events if e.cancelled_at is None]
+    assert min(notice) < NOTICE_DAYS <= max(notice)
+    (cancelled,) = [e for e in events if e.cancelled_at is not None]
+    assert cancelled.cancelled_reason
+    assert sum(e.activity_id is not None for e in events) >= 2
+    (meeting,) = [e for e in events if e.meeting is not None]
+    assert meeting.kind == Event.Kind.MEETING
+    assert meeting.meeting.body.name == "Safer Communities Partnership Board"
+    assert meeting.starts_on == meeting.meeting.date
+    names = [p.name for p in Person.objects.exclude(name="") if len(p.name) >= 4]
+    for event in events:
+        text = f"{event.title} {event.place} {event.purpose} {event.cancelled_reason}"
+        assert not [n for n in names if n.casefold() in text.casefold()], event.title
+    # The demo account sees them with the share published two weeks ahead.
+    rows = notice_by_area(events_for_manager(User.objects.get(username="demo")), now)
+    assert {row.area.name for row in rows} == {"Barnet", "Wandsworth"}
+    assert all(0 < row.share < 1 for row in rows)
+    load_demo()
+    assert Event.objects.count() == len(events)
