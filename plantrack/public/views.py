@@ -403,6 +403,7 @@ def _event_initial(request: SignedInRequest) -> dict[str, object]:
         meeting = meeting_get_for_user(request.user, int(request.GET["meeting"]))
         initial |= {
             "title": meeting.title or meeting.body.name,
+            "organisation": meeting.body.organisation_id,
             "place": meeting.location,
             "date": meeting.date,
         }

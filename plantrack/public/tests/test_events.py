@@ -169,3 +169,35 @@ def test_with_a_real_cache_a_new_or_cancelled_event_shows_at_once(client, world,
     assert "Second van" in client.get(url).content.decode()
     services.event_cancel(actor=world.manager, event=second, reason="Rain")
     assert "Cancelled" in client.get(url).content.decode()
+
+
+def test_a_board_meeting_is_published_as_a_public_meeting_from_its_page(client, world, places):
+    from plantrack.governance import services as governance
+
+    admin = make_user("admin-board", is_superuser=True)
+    body = governance.body_create(actor=admin, name="Safer Barnet Board", organisation=world.force)
+    meeting = governance.meeting_create(
+        actor=admin,
+        body=body,
+        date=timezone.localdate() + dt.timedelta(days=21),
+        title="Safer Barnet Board",
+        location="Hendon Town Hall",
+    )
+    client.force_login(admin)
+    page = client.get(reverse("governance:meeting", args=[meeting.pk])).content.decode()
+    url = reverse("public:event_create") + f"?meeting={meeting.pk}"
+    assert url.replace("&", "&amp;") in page or url in page
+    form = client.get(url).content.decode()
+    assert "Hendon Town Hall" in form and "A meeting of Safer Barnet Board" in form
+    data = {
+        "organisation": world.force.pk,
+        "area": places.borough.pk,
+        "title": "Safer Barnet Board",
+        "purpose": "The partnership's quarterly meeting, open to the public",
+        "place": "Hendon Town Hall",
+        "date": meeting.date.isoformat(),
+        "start": "18:00",
+    }
+    assert client.post(url, data).status_code == 302
+    event = Event.objects.get()
+    assert event.kind == Event.Kind.MEETING and event.meeting == meeting
