@@ -161,36 +161,27 @@ def update_withdraw(*, actor: User, update: Update, reason: str) -> PublicUpdate
     return decision
 
 
-@transaction.atomic
-def action_withhold(*, actor: User, action: Action, reason: str) -> Withholding:
-    require_manager(actor, action.plan)
-    if Withholding.objects.filter(action=action).exists():
-        raise ValidationError("This action is already withheld from the public.")
+def _withhold(actor: User, plan: Plan, reason: str, **what: Action | Section) -> Withholding:
+    require_manager(actor, plan)
+    if Withholding.objects.filter(**what).exists():
+        kind = "section" if "section" in what else "action"
+        raise ValidationError(f"This {kind} is already withheld from the public.")
     row = Withholding(
-        plan=action.plan,
-        action=action,
-        reason=reason.strip(),
-        withheld_by=actor,
-        withheld_at=timezone.now(),
+        plan=plan, reason=reason.strip(), withheld_by=actor, withheld_at=timezone.now(), **what
     )
     save_validated(row, actor=actor)
     return row
+
+
+@transaction.atomic
+def action_withhold(*, actor: User, action: Action, reason: str) -> Withholding:
+    return _withhold(actor, action.plan, reason, action=action)
 
 
 @transaction.atomic
 def section_withhold(*, actor: User, section: Section, reason: str) -> Withholding:
-    require_manager(actor, section.plan)
-    if Withholding.objects.filter(section=section).exists():
-        raise ValidationError("This section is already withheld from the public.")
-    row = Withholding(
-        plan=section.plan,
-        section=section,
-        reason=reason.strip(),
-        withheld_by=actor,
-        withheld_at=timezone.now(),
-    )
-    save_validated(row, actor=actor)
-    return row
+    """Withhold a section and so every action in it."""
+    return _withhold(actor, section.plan, reason, section=section)
 
 
 @transaction.atomic

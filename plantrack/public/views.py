@@ -4,8 +4,10 @@ named publishers decide what the public sees."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
@@ -48,6 +50,12 @@ from plantrack.public.models import Event, PublicUpdate, Withholding
 # rendered page until the plan changes.
 PUBLIC_CACHE = "public, max-age=300"
 TIME_FIELDS = ("date", "start", "end")
+# What the update decision page's buttons do: (its form, the service, the message).
+DECISIONS: dict[str, tuple[type[forms.Form], Callable[..., object], str]] = {
+    "approve": (ApproveForm, services.update_publish, "The update is published."),
+    "internal": (KeepInternalForm, services.update_keep_internal, "The update is kept internal."),
+    "withdraw": (ReasonForm, services.update_withdraw, "The update is withdrawn from the public."),
+}
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -241,38 +249,21 @@ def update_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     decision = PublicUpdate.objects.filter(update=update).first()
     published = decision is not None and decision.state == PublicUpdate.State.PUBLISHED
     initial = {"text": decision.text if decision is not None and published else update.narrative}
-    approve = ApproveForm(initial=initial)
-    keep = KeepInternalForm()
-    withdraw = ReasonForm()
-    if request.method == "POST":
-        choice = request.POST.get("do")
-        if choice == "approve":
-            approve = ApproveForm(request.POST)
-            if approve.is_valid():
-                with errors_on(approve):
-                    services.update_publish(
-                        actor=request.user, update=update, **approve.cleaned_data
-                    )
-                    messages.success(request, "The update is published.")
-                    return redirect("public:approvals")
-        elif choice == "internal":
-            keep = KeepInternalForm(request.POST)
-            if keep.is_valid():
-                with errors_on(keep):
-                    services.update_keep_internal(
-                        actor=request.user, update=update, **keep.cleaned_data
-                    )
-                    messages.success(request, "The update is kept internal.")
-                    return redirect("public:approvals")
-        elif choice == "withdraw":
-            withdraw = ReasonForm(request.POST)
-            if withdraw.is_valid():
-                with errors_on(withdraw):
-                    services.update_withdraw(
-                        actor=request.user, update=update, **withdraw.cleaned_data
-                    )
-                    messages.success(request, "The update is withdrawn from the public.")
-                    return redirect("public:approvals")
+    forms_by_choice: dict[str, forms.Form] = {
+        "approve": ApproveForm(initial=initial),
+        "internal": KeepInternalForm(),
+        "withdraw": ReasonForm(),
+    }
+    choice = request.POST.get("do", "")
+    if request.method == "POST" and choice in DECISIONS:
+        form_class, decide, done = DECISIONS[choice]
+        form = forms_by_choice[choice] = form_class(request.POST)
+        if form.is_valid():
+            with errors_on(form):
+                decide(actor=request.user, update=update, **form.cleaned_data)
+                messages.success(request, done)
+                return redirect("public:approvals")
+    approve, keep, withdraw = forms_by_choice.values()
     context = {
         "update": update,
         "decision": decision,
