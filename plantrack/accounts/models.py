@@ -108,3 +108,30 @@ class UserSession(models.Model):
         if expires is None:
             return None
         return max(self.created_at, expires - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+
+
+class IdempotencyKey(models.Model):
+    """A client's ``Idempotency-Key`` on an API write and the answer it got, so that a repeat
+    (a phone resending entries kept while it had no signal) is answered from here and writes
+    nothing. Kept ``KEEP_FOR``; written and read only by accounts/idempotency.py."""
+
+    KEY_MAX = 100
+    KEEP_FOR = dt.timedelta(days=7)
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="idempotency_keys")
+    key = models.CharField(max_length=KEY_MAX)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=2000)
+    body_digest = models.CharField(max_length=64, help_text="SHA-256 of the request body")
+    # None while the first request is still being answered (never seen outside its transaction).
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response = models.TextField(blank=True, help_text="The JSON body answered")
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"

@@ -7,7 +7,17 @@ from django.http import HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from plantrack.core.api import READ, READ_ONE, WRITE, Id, Mapped, Pagination, json_response
+from plantrack.accounts.idempotency import idempotent
+from plantrack.core.api import (
+    READ,
+    READ_ONE,
+    WRITE,
+    ErrorOut,
+    Id,
+    Mapped,
+    Pagination,
+    json_response,
+)
 from plantrack.core.cache import cached, query_key
 from plantrack.directory.models import Area, Organisation, Person
 from plantrack.directory.selectors import area_get_for_user
@@ -172,9 +182,11 @@ def _fields(request, payload, activity_register, given: set[str]) -> dict:
     return fields
 
 
-@router.post("/engagement/activities", response={201: ActivityOut, **WRITE})
+@router.post("/engagement/activities", response={201: ActivityOut, **WRITE, 409: ErrorOut})
+@idempotent
 def create_activity(request, payload: ActivityIn):
-    """Add an activity to a register you manage."""
+    """Add an activity to a register you manage. An `Idempotency-Key` header makes sending it
+    again safe (docs/api.md); 409 while a request with the same key is being answered."""
     register = selectors.register_get_for_user(request.user, payload.register_id)
     given = set(payload.model_fields_set) | {"title", "status"}
     activity = services.activity_create(

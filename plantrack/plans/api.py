@@ -10,10 +10,12 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from plantrack.accounts.idempotency import idempotent
 from plantrack.core.api import READ, READ_ONE, WRITE, Id, Mapped, Pagination, json_response
 from plantrack.core.cache import cached, query_key
 from plantrack.core.concurrency import EditConflict, version_of
 from plantrack.core.models import Rag
+from plantrack.core.services import UNSET
 from plantrack.directory.models import Organisation, Person
 from plantrack.plans import selectors, services
 from plantrack.plans.models import Action, Milestone, Plan, Section
@@ -34,6 +36,7 @@ from plantrack.plans.schemas import (
     SectionIn,
     SectionOut,
     SectionPatch,
+    UpdateConflictOut,
     UpdateIn,
     UpdateOut,
 )
@@ -170,19 +173,37 @@ def list_updates(request, action_id: Id):
     return selectors.action_updates(action)
 
 
-@router.post("/actions/{action_id}/updates", response={201: UpdateOut, **WRITE})
+UPDATE_CONFLICT_DETAIL = (
+    "The action has a newer update than the one this was based on: nothing was saved. "
+    "Read the latest, then send yours again (based on it) if it still stands."
+)
+
+
+@router.post(
+    "/actions/{action_id}/updates",
+    response={201: UpdateOut, **WRITE, 409: UpdateConflictOut},
+)
+@idempotent
 def create_update(request, action_id: Id, payload: UpdateIn):
+    """Post an update. `based_on` guards against a newer update posted meanwhile (409); an
+    `Idempotency-Key` header makes sending it again safe (docs/api.md)."""
     action = selectors.action_get_for_user(request.user, action_id)
     if payload.rag and payload.rag not in Rag.values:
         raise ValidationError({"rag": f"RAG must be one of {', '.join(Rag.values)}."})
-    update = services.update_post(
-        actor=request.user,
-        action=action,
-        narrative=payload.narrative,
-        rag=payload.rag,
-        status=payload.status,
-        date=payload.date,
-    )
+    based_on = payload.based_on if "based_on" in payload.model_fields_set else UNSET
+    try:
+        update = services.update_post(
+            actor=request.user,
+            action=action,
+            narrative=payload.narrative,
+            rag=payload.rag,
+            status=payload.status,
+            date=payload.date,
+            based_on=based_on,
+        )
+    except services.UpdateConflict as conflict:
+        latest = conflict.latest
+        return Status(409, {"detail": UPDATE_CONFLICT_DETAIL, "latest": latest})
     return Status(201, update)
 
 

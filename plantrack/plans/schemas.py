@@ -126,6 +126,27 @@ class UpdateIn(InputSchema):
     rag: str = Field("", description="red, amber, green, blue or empty")
     status: str = Field("", description="A lifecycle status, or empty to leave it")
     date: dt.date | None = Field(None, description="Defaults to today")
+    based_on: Id | None = Field(
+        None,
+        description="The id of the action's latest update you saw (null: it had none). If it "
+        "has another latest update now, 409 names it and nothing is saved. Leave out: no check.",
+    )
+
+
+class LatestUpdateOut(Schema):
+    id: int
+    date: dt.date | None
+    rag: str
+    narrative: str
+
+
+class UpdateConflictOut(Schema):
+    """409: the action's latest update is not the `based_on` sent (`latest` names it, null if
+    it has none now), or a request with the same Idempotency-Key is still being answered
+    (`latest` left out). Nothing was saved."""
+
+    detail: str
+    latest: LatestUpdateOut | None = None
 
 
 # --- Writing (POST, PATCH, PUT, DELETE): the fields the pages' forms have ----------------------

@@ -685,13 +685,18 @@ def update_post(
     author_name: str = "",
     imported: bool = False,
     evidence: UploadedFile[bytes] | None = None,
+    based_on: int | None = UNSET,
 ) -> Update:
     """Post a dated update. It becomes the action's current RAG and status unless an update
     with a later date already exists (a back-dated entry fills history without overriding).
 
     ``imported`` updates come from a source document: they may be undated and have no author
     account, only the name as recorded. ``evidence``: a file attached to the update (through
-    the evidence app's service), in the same transaction."""
+    the evidence app's service), in the same transaction.
+
+    ``based_on``: the id of the action's latest update the author saw (None: none). When the
+    latest is another one now, ``UpdateConflict`` is raised and nothing is saved (the phone app
+    sends entries made offline this way). Not given: no check."""
     require(
         plan_access(actor, action.plan).can_post_update(action),
         "Only the action's owners and the plan's managers can post updates.",
@@ -715,6 +720,8 @@ def update_post(
     # Checks and validation above run before the transaction: on SQLite a write transaction
     # holds the database's only write lock, so it should do nothing but write.
     with transaction.atomic():
+        if based_on is not UNSET:
+            _check_latest_update(action, based_on)
         update.save()
         latest = Action.objects.values_list("last_update_on", flat=True).get(pk=action.pk)
         if date is not None and (latest is None or date >= latest):
@@ -731,6 +738,25 @@ def update_post(
         # The fast path saves without save_validated (see above), so it says so itself.
         changes.plans_changed([action.plan_id])
     return update
+
+
+class UpdateConflict(Exception):
+    """The action's latest update is no longer the one the author based theirs on."""
+
+    def __init__(self, latest: Update | None) -> None:
+        super().__init__("The action has a newer update than the one this was based on.")
+        self.latest = latest
+
+
+def _check_latest_update(action: Action, based_on: int | None) -> None:
+    """In update_post's transaction: the action's row is locked first (PostgreSQL; SQLite's
+    write transaction is already alone), so two posts based on one update cannot both pass.
+    The latest is the first of the action's updates in their order (the newest date, then the
+    newest posted): the one the action's RAG and status follow."""
+    Action.objects.select_for_update().filter(pk=action.pk).values_list("pk").first()
+    latest = Update.objects.filter(action=action).first()
+    if (latest.pk if latest else None) != based_on:
+        raise UpdateConflict(latest)
 
 
 def _checked_evidence(upload: UploadedFile[bytes] | None) -> CheckedUpload | None:
