@@ -101,7 +101,9 @@ class PrivateCacheMiddleware:
         credentials = "HTTP_AUTHORIZATION" in request.META or (
             user is not None and user.is_authenticated
         )
-        if not credentials:
+        # A response setting cookies (a session just ended, a message left for the next page)
+        # is this browser's alone, whatever the page says: a CDN must not hand it to others.
+        if not credentials and not response.cookies:
             return response
         directives = {
             part.strip().split("=")[0].lower()

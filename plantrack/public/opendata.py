@@ -140,7 +140,7 @@ def atom(request: HttpRequest, page: PublicPlan) -> str:
         description=f"Published progress updates on {plan.title}",
         language="en-GB",
         author_name=plan.owner_organisation.name,
-        feed_url=request.build_absolute_uri(),
+        feed_url=request.build_absolute_uri(request.path),
         feed_guid=url,
     )
     for action, update in page.updates[:100]:

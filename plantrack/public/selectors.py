@@ -11,6 +11,7 @@ unpublished updates and anything withheld never leave this module."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -21,7 +22,6 @@ from django.utils import timezone
 from plantrack.accounts.models import User
 from plantrack.directory.models import Area, Organisation
 from plantrack.directory.selectors import organisation_ids_for
-from plantrack.engagement.models import Activity, Outcome
 from plantrack.measures.selectors import MeasureRow, measures_judged
 from plantrack.plans.models import Action, ActionOrganisation, ActionOwner, Plan, Section, Update
 from plantrack.plans.selectors import plans_visible_to
@@ -129,10 +129,39 @@ class PublicPlan:
         return sorted(rows, key=lambda pair: (pair[1].published_at, pair[1].pk), reverse=True)
 
 
+# A post is shown to the public only when it reads as a post: it holds one of these words (a
+# rank, a grade or a role noun) and no word of its holder's name. The importer files what it
+# cannot read as a name under "post" ("Patel", "J.Smith", "jane doe"), so a post without such
+# a word may be a name, and the public sees the organisation alone (found by a security review
+# of the public side, 7 Dec).
+_POST_WORDS = """pc ps sgt sergeant dc ds di dci dsu dsupt det detective insp inspector ci chinsp ch
+chief supt superintendent csupt constable pcso acc dcc cc dac ac cmdr commander commissioner cllr
+councillor head lead leads manager managers officer officers coordinator coordinators co ordinator
+director deputy assistant analyst analysts adviser advisor advisers advisors partnership
+partnerships team teams unit units department dept service services comms communications board
+office directorate group groups chair secretary spoc snt nht bocu cid neighbourhood
+neighbourhoods safeguarding engagement prevention intelligence policing operations ops response
+support specialist practitioner worker workers commissioning"""
+POST_WORDS = frozenset(_POST_WORDS.split())
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", text.casefold())
+
+
+def public_post(post: str, holder_name: str) -> str:
+    """``post`` if the public may read it as a post (POST_WORDS), otherwise ""."""
+    words = _words(post)
+    if not words or not POST_WORDS.intersection(words):
+        return ""
+    name_words = {w for w in _words(holder_name) if len(w) > 1}
+    return "" if name_words.intersection(words) else post
+
+
 def owner_as_post(ownership: ActionOwner) -> str:
     """An owner as the public sees them: the post and the organisation, never the name."""
     person = ownership.person
-    post = ownership.post or person.post or person.job_title
+    post = public_post(ownership.post or person.post or person.job_title, person.name)
     organisation = person.organisation.name if person.organisation else ""
     if post and organisation:
         return f"{post}, {organisation}"
@@ -230,25 +259,23 @@ def public_plan_content(plan: Plan) -> PublicPlan:
         target.actions.append(_public_action(action, updates.get(action.pk, [])))
     shown = [s for s in by_section.values() if s.actions] + ([loose] if loose.actions else [])
     shown_actions = {a.pk for a in actions}
+    shown_sections = {section.pk for section in sections}  # live and not withheld
     measures = [
         row
         for row in measures_judged(plan)
         if (row.measure.action_id is None or row.measure.action_id in shown_actions)
-        and (row.measure.section_id is None or row.measure.section_id not in withheld_sections)
+        and (row.measure.section_id is None or row.measure.section_id in shown_sections)
     ]
     return PublicPlan(plan, shown, measures, _you_said_we_did(plan, shown_actions))
 
 
 def _you_said_we_did(plan: Plan, action_ids: set[int]) -> list[YouSaidWeDid]:
-    """Completed engagement activities linked to the plan or to an action shown."""
-    linked = Q(activity__plans=plan) | Q(activity__actions__in=action_ids)
-    rows = (
-        Outcome.objects.filter(linked, activity__status=Activity.Status.COMPLETED)
-        .select_related("activity")
-        .distinct()
-        .order_by("-date", "-pk")
-    )
-    return [YouSaidWeDid(o.activity.title, o.you_said, o.we_did, o.date) for o in rows]
+    """Completed engagement activities' "you said, we did", linked to the plan or an action
+    shown: none until a manager can approve each for the public. Anyone who may see a plan can
+    link an activity to it, and an outcome's text is written for the register, not the public
+    (a security review of 7 Dec found a name and a phone number reaching a public page so);
+    outcomes will be published as updates are, through an approval (docs/public.md)."""
+    return []
 
 
 # --- Approvals ----------------------------------------------------------------------------------

@@ -200,6 +200,8 @@ def can_publish_events(user: User, organisation: Organisation) -> bool:
 
 
 def _check_event_links(actor: User, event: Event) -> None:
+    """Who may publish, change or cancel ``event``: a member of its organisation who may
+    also edit its activity, or keep its meeting's body."""
     require(
         can_publish_events(actor, event.organisation),
         "Only members of the organisation can publish its events.",
@@ -271,10 +273,7 @@ def event_update(
     fields = supplied(locals(), "actor", "event")
     if "starts_at" in fields and "ends_at" not in fields and event.ends_at is not None:
         fields["ends_at"] = event.ends_at + (fields["starts_at"] - event.starts_at)
-    require(
-        can_publish_events(actor, event.organisation),
-        "Only members of the organisation can change its events.",
-    )
+    _check_event_links(actor, event)
     for name, value in fields.items():
         setattr(event, name, value.strip() if isinstance(value, str) else value)
     save_validated(event, actor=actor)
@@ -285,10 +284,7 @@ def event_update(
 def event_cancel(*, actor: User, event: Event, reason: str) -> Event:
     """Cancel an event: it stays on the calendar marked cancelled, so people who planned to
     come find out."""
-    require(
-        can_publish_events(actor, event.organisation),
-        "Only members of the organisation can cancel its events.",
-    )
+    _check_event_links(actor, event)
     if event.cancelled_at is not None:
         raise ValidationError("This event is already cancelled.")
     if not reason.strip():

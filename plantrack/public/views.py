@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -56,6 +57,15 @@ DECISIONS: dict[str, tuple[type[forms.Form], Callable[..., object], str]] = {
     "internal": (KeepInternalForm, services.update_keep_internal, "The update is kept internal."),
     "withdraw": (ReasonForm, services.update_withdraw, "The update is withdrawn from the public."),
 }
+
+
+def _origin(request: HttpRequest) -> tuple[str, str]:
+    """Part of a cached public page's key: its links and canonical address name the host."""
+    return request.scheme or "", request.get_host()
+
+
+def _number(value: str) -> str:
+    return value if value.isdigit() and len(value) <= 9 else ""
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -105,7 +115,8 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
         return render_to_string("public/plan.html", {"page": content, "plan": found}, request)
 
     # The day too: measures are judged against it (a target date passing puts one off track).
-    html = cached(("public-plan", found.pk, found.version, timezone.localdate()), build)
+    key = ("public-plan", found.pk, found.version, timezone.localdate(), *_origin(request))
+    html = cached(key, build)
     return _public(HttpResponse(html))
 
 
@@ -128,7 +139,7 @@ def plan_json(request: HttpRequest, slug: str) -> HttpResponse:
 def plan_feed(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.public_plan_get(slug)
     body = cached(
-        ("public-feed", found.pk, found.version),
+        ("public-feed", found.pk, found.version, *_origin(request)),
         lambda: opendata.atom(request, selectors.public_plan_content(found)),
     )
     response = HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
@@ -331,18 +342,20 @@ def area_events(request: HttpRequest, pk: int) -> HttpResponse:
     page. Kept in the cache under the events' stamp and the day: rendering 50 events is
     most of a request's cost (docs/benchmarks.md)."""
     area = selectors.public_area_get(pk)
-    ward_id = request.GET.get("ward", "")
-    page_number = request.GET.get("page", "")
+    # Only what the page reads goes into its cache key, so odd parameters cannot fill the cache.
+    ward_id = _number(request.GET.get("ward", ""))
+    page_number = _number(request.GET.get("page", ""))
 
     def build() -> str:
         since = selectors.start_of_today()
         wards = selectors.wards_with_events(area, since)
         ward = next((w.area for w in wards if str(w.area.pk) == ward_id), None)
-        page = paginate(request, selectors.public_events(area, since, ward), per_page=50)
+        events = selectors.public_events(area, since, ward)
+        page = Paginator(events, 50).get_page(page_number or 1)
         context = {"area": area, "ward": ward, "wards": wards, "page": page}
         return render_to_string("public/area_events.html", context, request)
 
-    key = ("public-events", area.pk, area.updated_at, ward_id[:20], page_number[:20])
+    key = ("public-events", area.pk, area.updated_at, ward_id, page_number, *_origin(request))
     html = cached((*key, selectors.events_stamp(), timezone.localdate()), build)
     return _public(HttpResponse(html))
 

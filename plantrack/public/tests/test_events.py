@@ -201,3 +201,37 @@ def test_a_board_meeting_is_published_as_a_public_meeting_from_its_page(client, 
     assert client.post(url, data).status_code == 302
     event = Event.objects.get()
     assert event.kind == Event.Kind.MEETING and event.meeting == meeting
+
+
+def test_an_event_of_an_activity_is_changed_only_by_who_may_edit_the_activity(world, places):
+    from plantrack.engagement import services as engagement
+
+    admin = make_user("admin-register", is_superuser=True)
+    register = engagement.register_create(actor=admin, organisation=world.force, title="Register")
+    activity = engagement.activity_create(actor=admin, register=register, title="Vans")
+    event = services.event_publish(
+        actor=admin,
+        organisation=world.force,
+        area=places.ward,
+        title="Van",
+        purpose="Meet the team",
+        place="High street",
+        starts_at=timezone.now() + dt.timedelta(days=9),
+        activity=activity,
+    )
+    # The manager belongs to the force but does not run the register.
+    with pytest.raises(PermissionDenied, match="edit the activity"):
+        services.event_update(actor=world.manager, event=event, title="Moved")
+    with pytest.raises(PermissionDenied, match="edit the activity"):
+        services.event_cancel(actor=world.manager, event=event, reason="Rain")
+
+
+def test_cached_events_pages_ignore_what_they_do_not_read(client, world, places, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "q"}
+    }
+    _publish(world, places.ward, 5, title="First van")
+    url = reverse("public:area_events", args=[places.borough.pk])
+    client.get(url, {"utm": "ATTACKER", "ward": "x"})
+    body = client.get(url).content.decode()
+    assert "ATTACKER" not in body and "First van" in body

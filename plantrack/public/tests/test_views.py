@@ -169,3 +169,36 @@ def test_with_a_real_cache_a_change_shows_at_once(client, published, settings):
     assert "An arrest was made." in client.get(PLAN_URL + "feed.atom").content.decode()
     services.action_withhold(actor=world.manager, action=world.action, reason="Sensitive")
     assert "Create a policy" not in client.get(PLAN_URL).content.decode()
+
+
+def test_a_cached_page_names_its_own_host_and_no_query(client, published, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "h"}
+    }
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    client.get(PLAN_URL, {"utm": "ATTACKER"})
+    client.get(PLAN_URL + "feed.atom", {"x": "EVIL"})
+    body = client.get(PLAN_URL).content.decode()
+    assert "ATTACKER" not in body and 'href="http://testserver/public/plans/' in body
+    assert "EVIL" not in client.get(PLAN_URL + "feed.atom").content.decode()
+    other = client.get(PLAN_URL, HTTP_HOST="other.example").content.decode()
+    assert "http://other.example/public/plans/youth-strategy/" in other
+
+
+def test_a_response_setting_a_cookie_is_never_public():
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from plantrack.core.middleware import PrivateCacheMiddleware
+
+    def view(request):
+        response = HttpResponse("ok")
+        response["Cache-Control"] = "public, max-age=300"
+        response.set_cookie("messages", "You were signed out")
+        return response
+
+    request = RequestFactory().get("/public/")
+    request.user = AnonymousUser()
+    response = PrivateCacheMiddleware(view)(request)
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
