@@ -56,3 +56,64 @@ def test_the_public_plan_does_not_query_per_action(client, published, suffix):
     assert _count(client, url) == small
     if suffix == "data.json":
         assert sum(len(s["actions"]) for s in client.get(url).json()["sections"]) == 300
+
+
+def _updates(published, total: int) -> None:
+    action = published.world.action
+    existing = Update.objects.filter(action=action).count()
+    Update.objects.bulk_create(
+        Update(action=action, date=dt.date(2026, 1, 1), rag="amber", narrative=f"Waiting {i}")
+        for i in range(existing, total)
+    )
+
+
+def test_the_approvals_list_does_not_query_per_update(client, published):
+    client.force_login(published.world.manager)
+    url = "/public/manage/approvals/"
+    _updates(published, 5)
+    small = _count(client, url)
+    _updates(published, 40)
+    assert _count(client, url) == small
+
+
+def _events(world, area, total: int) -> None:
+    from plantrack.public.models import Event
+
+    now = timezone.now()
+    existing = Event.objects.count()
+    Event.objects.bulk_create(
+        Event(
+            organisation=world.force,
+            area=area,
+            title=f"Van {i}",
+            purpose="Meet the team",
+            place="High street",
+            starts_at=now + dt.timedelta(days=1 + i % 40),
+            published_at=now,
+        )
+        for i in range(existing, total)
+    )
+
+
+@pytest.mark.parametrize("page", ["public:area_events", "public:events_manage"])
+def test_the_events_lists_do_not_query_per_event(client, world, page):
+    from django.urls import reverse
+
+    from plantrack.core.tests.factories import make_user
+    from plantrack.directory import services as directory
+
+    admin = make_user("admin-q", is_superuser=True)
+    force = directory.area_create(actor=admin, name="Met", level="force", organisation=world.force)
+    borough = directory.area_create(actor=admin, name="Barnet", level="borough", parent=force)
+    wards = [
+        directory.area_create(actor=admin, name=f"Ward {n}", level="ward", parent=borough)
+        for n in range(3)
+    ]
+    client.force_login(world.manager)
+    url = reverse(page, args=[borough.pk]) if page == "public:area_events" else reverse(page)
+    _events(world, wards[0], 5)
+    small = _count(client, url)
+    for ward in wards:
+        _events(world, ward, 45 if ward is wards[0] else 60)
+    _events(world, wards[2], 70)
+    assert _count(client, url) == small
