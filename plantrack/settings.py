@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "plantrack.reminders",
     "plantrack.search",
     "plantrack.public",
+    "plantrack.mobile",
     "plantrack.demo",
 ]
 

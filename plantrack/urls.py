@@ -42,6 +42,8 @@ urlpatterns = [
     path("reminders/", include("plantrack.reminders.urls")),
     path("search/", include("plantrack.search.urls")),
     path("public/", include("plantrack.public.urls")),
+    # The phone pages (an installable web app whose service worker's scope is /m/).
+    path("m/", include("plantrack.mobile.urls")),
     path(
         "engagement/",
         include((engagement_urls.urlpatterns + imports_urls.engagement_patterns, "engagement")),

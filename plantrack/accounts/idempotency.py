@@ -32,6 +32,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from ninja.decorators import decorate_view
@@ -75,18 +76,46 @@ def _in_one_transaction(run: Callable[..., HttpResponseBase]) -> Callable[..., H
             return run(request, *args, **kwargs)
         with transaction.atomic():
             response = run(request, *args, **kwargs)
-            row: IdempotencyKey | None = getattr(request, _CLAIMED, None)
-            if row is not None:
-                if 200 <= response.status_code < 300 and isinstance(response, HttpResponse):
-                    row.status = response.status_code
-                    row.response = response.content.decode()
-                    row.save(update_fields=["status", "response"])
-                else:
-                    # Refused (or not a plain body): keep nothing, the key may be used again.
-                    transaction.set_rollback(True)
+            _keep(request, response)
         return response
 
     return keyed_run
+
+
+def idempotent_form(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Around a page's view whose form the phone app sends (plantrack/mobile): a POST with an
+    ``Idempotency-Key`` is answered as an API write is (the key claimed, the answer kept with
+    it, a repeat answered from the copy), all in one transaction. A form sent without the
+    header (a browser without JavaScript) is answered as usual."""
+
+    @wraps(view)
+    def keyed_form(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        key = request.headers.get(HEADER)
+        if key is None or request.method != "POST":
+            return view(request, *args, **kwargs)
+        with transaction.atomic():
+            answer = _claim(request, key)
+            if answer is not None:
+                return answer
+            response = view(request, *args, **kwargs)
+            _keep(request, response)
+        return response
+
+    return keyed_form
+
+
+def _keep(request: HttpRequest, response: HttpResponseBase) -> None:
+    """In the keyed transaction: keep a success's answer with the key; roll back otherwise."""
+    row: IdempotencyKey | None = getattr(request, _CLAIMED, None)
+    if row is None:
+        return
+    if 200 <= response.status_code < 300 and isinstance(response, HttpResponse):
+        row.status = response.status_code
+        row.response = response.content.decode()
+        row.save(update_fields=["status", "response"])
+    else:
+        # Refused (or not a plain body): keep nothing, the key may be used again.
+        transaction.set_rollback(True)
 
 
 def _claim(request: HttpRequest, key: str) -> HttpResponse | None:
@@ -96,7 +125,7 @@ def _claim(request: HttpRequest, key: str) -> HttpResponse | None:
     user = request.user  # signed in: ninja checked the token or session before the view
     assert isinstance(user, User)
     method, path = request.method or "", request.path
-    digest = hashlib.sha256(request.body).hexdigest()
+    digest = _body_digest(request)
     now = timezone.now()
     IdempotencyKey.objects.filter(created_at__lt=now - IdempotencyKey.KEEP_FOR).delete()
     try:
@@ -109,6 +138,27 @@ def _claim(request: HttpRequest, key: str) -> HttpResponse | None:
         return _repeat(kept, method, path, digest)
     setattr(request, _CLAIMED, row)
     return None
+
+
+def _body_digest(request: HttpRequest) -> str:
+    """SHA-256 of what was sent. A multipart form (a photo) has been read as fields and files
+    before the view (the CSRF check reads them), so its body is gone: its fields and its files'
+    names and bytes are digested instead, in a fixed order."""
+    try:
+        return hashlib.sha256(request.body).hexdigest()
+    except RawPostDataException:
+        pass
+    digest = hashlib.sha256()
+    for name in sorted(request.POST):
+        for value in request.POST.getlist(name):
+            digest.update(f"{name}\0{value}\0".encode())
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            digest.update(f"{name}\0{upload.name}\0".encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+    return digest.hexdigest()
 
 
 def _repeat(kept: IdempotencyKey | None, method: str, path: str, digest: str) -> HttpResponse:

@@ -3,3 +3,16 @@ import { initAll } from "/static/dist/govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// Signing out forgets the phone pages kept for use with no signal (plantrack/mobile): they hold
+// the user's actions. Entries not yet sent stay, kept per user, for when they sign in again.
+for (const form of document.querySelectorAll('form[action$="/accounts/logout/"]')) {
+  form.addEventListener("submit", (event) => {
+    if (!("caches" in window) || form.dataset.cleared) return;
+    event.preventDefault();
+    caches.delete("plantrack-m-pages").finally(() => {
+      form.dataset.cleared = "1";
+      form.requestSubmit();
+    });
+  });
+}
