@@ -1,7 +1,9 @@
 """The community charter (seed 003) on the public pages (issue 16), decided as its manager
 would decide: the plan published, some of its imported updates approved for the public (as
 written, or reworded without names, collar numbers and internal shorthand), some kept
-internal, one action withheld, and the rest left waiting on the approvals page.
+internal, one action withheld, and the rest left waiting on the approvals page. No "you said,
+we did" is approved: the demo's engagement register is seed 002's, and none of its completed
+activities is linked to the charter or its actions, so the charter's page has none to show.
 
 And the public events calendar: engagement vans, street briefings, ward panels and a board
 meeting in public in wards of two of the demo's boroughs, dated from the day of the load."""

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from plantrack.accounts.models import User
 from plantrack.core.forms import DateInput, LongSelect, model_choice, relabel
-from plantrack.core.text import TEXT_MAX
+from plantrack.core.text import TEXT_MAX, TITLE_MAX
 from plantrack.directory.forms import AREA_CHOICE_FIELDS, area_label
 from plantrack.directory.models import Area, Organisation
 
@@ -47,6 +47,33 @@ class ApproveForm(forms.Form):
         help_text="The update's own words, or an edited version without names, internal "
         "details or anything not for the public",
         error_messages={"required": "Write the text the public will read"},
+    )
+
+
+class OutcomeApproveForm(forms.Form):
+    """What the public reads of a "you said, we did": started from the register's words."""
+
+    activity_title = forms.CharField(
+        label="The activity, as the public will read it",
+        max_length=TITLE_MAX,
+        help_text="Such as Youth forum on street safety",
+        error_messages={"required": "Say what the public reads as the activity"},
+    )
+    you_said = forms.CharField(
+        label="You said",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What people said, without names, contact details or anything that could "
+        "identify someone",
+        error_messages={"required": "Write what people said, as the public will read it"},
+    )
+    we_did = forms.CharField(
+        label="We did",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What was done about it, without names of officers, residents or internal "
+        "details",
+        error_messages={"required": "Write what was done, as the public will read it"},
     )
 
 

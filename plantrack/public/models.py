@@ -1,5 +1,6 @@
 """What the public may read of a plan (issue 16): the plan's publication, the public version
-of each update a manager or named publisher approved, and the sections and actions withheld.
+of each update and of each "you said, we did" a manager or named publisher approved, and the
+sections and actions withheld.
 
 Nothing here copies the plan: the public page reads the plan, its sections and actions as they
 are, leaving out what is withheld, and shows an update only through its approved public text."""
@@ -7,17 +8,19 @@ are, leaving out what is withheld, and shows an update only through its approved
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from plantrack.core import changes
-from plantrack.core.models import bounded_text
+from plantrack.core.models import bounded_text, bounded_title
 from plantrack.directory.models import Area, Organisation
-from plantrack.engagement.models import Activity
+from plantrack.engagement.models import Activity, Outcome
 from plantrack.governance.models import Meeting
 from plantrack.plans.models import Action, Plan, Section, Update
 
@@ -89,6 +92,56 @@ class PublicUpdate(models.Model):
             raise ValidationError({"text": "Write the text the public will read."})
 
 
+class PublicOutcome(models.Model):
+    """A decision on one "you said, we did" of an engagement activity for one plan's public
+    page: its public text approved (the register's words or an edited version), kept
+    internal, or withdrawn. The register's text is written for the register, never shown as
+    it stands: the page shows ``activity_title``, ``you_said`` and ``we_did`` as approved,
+    with the outcome's date, while the activity is completed and linked to the plan or to an
+    action on its public page."""
+
+    State = PublicUpdate.State
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="public_outcomes")
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="publications")
+    state = models.CharField(max_length=10, choices=State.choices)
+    activity_title = bounded_title("the activity, as the public reads it", blank=True)
+    you_said = bounded_text("you said (public text)", blank=True)
+    we_did = bounded_text("we did (public text)", blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    # Published first: a withdrawal keeps when it went out.
+    published_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        # Also the index that reads a plan's decisions (the public page, the waiting list).
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "outcome"], name="public_outcome_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()}: {self.outcome}"
+
+    def clean(self) -> None:
+        if self.state != self.State.PUBLISHED:
+            return
+        missing = {
+            name: message
+            for name, message in (
+                ("activity_title", "Say what the public reads as the activity."),
+                ("you_said", "Write what people said, as the public will read it."),
+                ("we_did", "Write what was done, as the public will read it."),
+            )
+            if not getattr(self, name).strip()
+        }
+        if missing:
+            raise ValidationError(missing)
+
+
 class Withholding(models.Model):
     """A section or an action left off the public page, and why."""
 
@@ -131,6 +184,31 @@ changes.shown_on(
         Update.objects.filter(pk=row.update_id).values_list("action__plan_id", flat=True)
     ),
 )
+changes.shown_on(PublicOutcome, lambda row: [row.plan_id])
+
+
+# A published "you said, we did" shows the outcome's date, and only while its activity is
+# completed and linked to the plan (or an action shown): a change to either, or deleting
+# them (which takes the decision with it), is a change of the plans showing it. Declared
+# here, since engagement cannot know of the public side (docs/architecture.md).
+def _plans_showing_outcome(outcome: Outcome) -> Iterable[int | None] | QuerySet:
+    if outcome.pk is None:
+        return []
+    return PublicOutcome.objects.filter(
+        outcome=outcome, state=PublicOutcome.State.PUBLISHED
+    ).values_list("plan_id", flat=True)
+
+
+def _plans_showing_activity(activity: Activity) -> Iterable[int | None] | QuerySet:
+    if activity.pk is None:
+        return []
+    return PublicOutcome.objects.filter(
+        outcome__activity=activity, state=PublicOutcome.State.PUBLISHED
+    ).values_list("plan_id", flat=True)
+
+
+changes.shown_on(Outcome, _plans_showing_outcome, linked_later=True)
+changes.shown_on(Activity, _plans_showing_activity, linked_later=True)
 
 
 class Event(models.Model):

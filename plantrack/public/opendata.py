@@ -1,5 +1,8 @@
 """A public plan as open data: CSV and JSON of exactly what its page shows, and an Atom feed
-of its published updates (Django's feed generator)."""
+of its published updates (Django's feed generator).
+
+The CSV holds one row per action, then one per approved "you said, we did" under that
+section's name: the activity in the action's column, the text in the updates' column."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from django.urls import reverse
 from django.utils import feedgenerator, timezone
 
 from plantrack.core.csvfile import csv_bytes
-from plantrack.public.selectors import PublicAction, PublicPlan
+from plantrack.public.selectors import PublicAction, PublicPlan, YouSaidWeDid
 
 HEADERS = [
     "Section",
@@ -38,6 +41,13 @@ def _updates_text(action: PublicAction) -> str:
     )
 
 
+YOU_SAID_WE_DID = "You said, we did"
+
+
+def _you_said_we_did_text(row: YouSaidWeDid) -> str:
+    return f"{_day(row.date) or 'Undated'}: You said: {row.you_said}\n\nWe did: {row.we_did}"
+
+
 def _filename(page: PublicPlan, ext: str) -> str:
     return f"{page.plan.publication.slug}.{ext}"
 
@@ -60,6 +70,9 @@ def csv_response(page: PublicPlan) -> HttpResponse:
                     _updates_text(a),
                 ]
             )
+    for row in page.you_said_we_did:
+        blanks = [""] * (len(HEADERS) - 4)
+        rows.append([YOU_SAID_WE_DID, "", row.activity, *blanks, _you_said_we_did_text(row)])
     response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(page, "csv")}"'
     return response

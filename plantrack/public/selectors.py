@@ -14,18 +14,21 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from plantrack.accounts.models import User
 from plantrack.directory.models import Area, Organisation
 from plantrack.directory.selectors import organisation_ids_for
+from plantrack.engagement.models import Activity, Outcome
+from plantrack.engagement.selectors import activities_visible_to
 from plantrack.measures.selectors import MeasureRow, measures_judged
 from plantrack.plans.models import Action, ActionOrganisation, ActionOwner, Plan, Section, Update
 from plantrack.plans.selectors import plans_visible_to
-from plantrack.public.models import Event, Publication, PublicUpdate, Withholding
+from plantrack.public.models import Event, Publication, PublicOutcome, PublicUpdate, Withholding
 
 
 def public_plans() -> QuerySet[Plan]:
@@ -266,16 +269,64 @@ def public_plan_content(plan: Plan) -> PublicPlan:
         if (row.measure.action_id is None or row.measure.action_id in shown_actions)
         and (row.measure.section_id is None or row.measure.section_id in shown_sections)
     ]
-    return PublicPlan(plan, shown, measures, _you_said_we_did(plan, shown_actions))
+    return PublicPlan(plan, shown, measures, _you_said_we_did(plan))
 
 
-def _you_said_we_did(plan: Plan, action_ids: set[int]) -> list[YouSaidWeDid]:
-    """Completed engagement activities' "you said, we did", linked to the plan or an action
-    shown: none until a manager can approve each for the public. Anyone who may see a plan can
-    link an activity to it, and an outcome's text is written for the register, not the public
-    (a security review of 7 Dec found a name and a phone number reaching a public page so);
-    outcomes will be published as updates are, through an approval (docs/public.md)."""
-    return []
+def _you_said_we_did(plan: Plan) -> list[YouSaidWeDid]:
+    """Completed engagement activities' "you said, we did", each only as a manager or named
+    publisher approved it for this plan (PublicOutcome), and only while its activity is
+    completed and linked to the plan or to an action shown. The register's own text never
+    shows: anyone who may see a plan can link an activity to it, and an outcome is written
+    for the register, not the public (a security review of 7 Dec found a name and a phone
+    number reaching a public page so). One query, whatever the number of rows."""
+    rows = (
+        PublicOutcome.objects.filter(
+            plan=plan,
+            state=PublicOutcome.State.PUBLISHED,
+            outcome__activity__status=Activity.Status.COMPLETED,
+        )
+        .filter(_linked_to(plan.pk, "outcome__activity_id"))
+        .select_related("outcome")
+        .order_by(F("outcome__date").desc(nulls_last=True), "-published_at", "-pk")
+    )
+    return [
+        YouSaidWeDid(row.activity_title, row.you_said, row.we_did, row.outcome.date) for row in rows
+    ]
+
+
+# An activity's links to plans and to actions (Activity.plans, Activity.actions).
+PlanLink = Activity.plans.through
+ActionLink = Activity.actions.through
+
+
+def _shown_action_links(**plans: object) -> QuerySet[Any]:
+    """Links of activities to actions shown on public pages (live, neither the action nor its
+    section withheld: as ``public_plan_content`` chooses them), of the plans ``plans`` names
+    (``action__plan=...`` or ``action__plan__in=...``)."""
+    return ActionLink.objects.filter(
+        action__deleted_at__isnull=True,
+        action__withholding__isnull=True,
+        action__section__withholding__isnull=True,
+        **plans,
+    )
+
+
+def _linked_to(plan_id: int, activity_field: str) -> Q:
+    """Rows whose ``activity_field`` names an activity linked to the plan or to one of its
+    actions shown on the public page."""
+    direct = PlanLink.objects.filter(plan_id=plan_id).values("activity_id")
+    via = _shown_action_links(action__plan_id=plan_id).values("activity_id")
+    return Q(**{f"{activity_field}__in": direct}) | Q(**{f"{activity_field}__in": via})
+
+
+def outcome_linked_to(plan: Plan, outcome: Outcome) -> bool:
+    """Whether ``outcome`` may show on ``plan``'s public page: its activity completed and
+    linked to the plan or to an action on the page."""
+    return (
+        Activity.objects.filter(pk=outcome.activity_id, status=Activity.Status.COMPLETED)
+        .filter(_linked_to(plan.pk, "pk"))
+        .exists()
+    )
 
 
 # --- Approvals ----------------------------------------------------------------------------------
@@ -304,6 +355,81 @@ def updates_awaiting_approval(user: User, plan: Plan | None = None) -> QuerySet[
         .select_related("action__plan", "action__section")
         .order_by("-created_at", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class OutcomeWaiting:
+    outcome: Outcome  # with its activity
+    plan: Plan
+
+
+# (outcome id, plan id) pairs.
+Pairs = QuerySet[Any, tuple[int, int]]
+
+
+def _outcome_pairs(user: User, plans: QuerySet[Plan]) -> Pairs:
+    """(outcome, plan) id pairs waiting for a decision, newest outcome first, as one SQL
+    query (a union of the two ways an activity links to a plan), so a page of them is read
+    without reading them all."""
+    completed = Activity.Status.COMPLETED
+    visible = activities_visible_to(user).values("pk")
+
+    def pairs(links: QuerySet[Any], plan_field: str) -> Pairs:
+        undecided = ~Exists(
+            PublicOutcome.objects.filter(
+                plan_id=OuterRef("waiting_plan"), outcome_id=OuterRef("waiting_outcome")
+            )
+        )
+        found: Pairs = (
+            links.filter(activity__status=completed, activity_id__in=visible)
+            .annotate(waiting_outcome=F("activity__outcomes__pk"), waiting_plan=F(plan_field))
+            .filter(waiting_outcome__isnull=False)
+            .filter(undecided)
+            .values_list("waiting_outcome", "waiting_plan")
+        )
+        return found
+
+    plan_ids = plans.values("pk")
+    direct = pairs(PlanLink.objects.filter(plan_id__in=plan_ids), "plan_id")
+    via = pairs(_shown_action_links(action__plan_id__in=plan_ids), "action__plan_id")
+    return direct.union(via).order_by("-waiting_outcome", "waiting_plan")
+
+
+def outcomes_awaiting_approval(user: User, plan: Plan | None = None) -> Pairs:
+    """Outcomes of completed activities linked to a live published plan that ``user`` may
+    publish for (or to an action on its public page) and whose register ``user`` may read,
+    with no decision for that plan yet: (outcome id, plan id) pairs, newest outcome first.
+    ``outcomes_waiting`` reads a page of them."""
+    plans = plans_publishable_by(user).filter(publication__published_at__isnull=False)
+    if plan is not None:
+        plans = plans.filter(pk=plan.pk)
+    return _outcome_pairs(user, plans)
+
+
+def outcomes_waiting(pairs: list[tuple[int, int]]) -> list[OutcomeWaiting]:
+    """The outcomes and plans of a page of ``outcomes_awaiting_approval`` (two queries)."""
+    outcomes = Outcome.objects.select_related("activity").in_bulk({o for o, _ in pairs})
+    plans = Plan.objects.in_bulk({p for _, p in pairs})
+    return [OutcomeWaiting(outcomes[o], plans[p]) for o, p in pairs if o in outcomes and p in plans]
+
+
+def outcome_for_decision(
+    user: User, plan: Plan, pk: int
+) -> tuple[Outcome, PublicOutcome | None, bool]:
+    """The outcome ``pk`` as ``plan``'s publishers decide on it: with its decision, and
+    whether ``user`` may read the register's text. 404 unless the user reads it and it may
+    show on the plan's page (or was decided on), or it is published there (a publisher who
+    cannot read the register may still withdraw it)."""
+    outcome = Outcome.objects.select_related("activity").filter(pk=pk).first()
+    if outcome is None:
+        raise Http404("No such outcome")
+    decision = PublicOutcome.objects.filter(plan=plan, outcome=outcome).first()
+    readable = activities_visible_to(user).filter(pk=outcome.activity_id).exists()
+    if readable and (decision is not None or outcome_linked_to(plan, outcome)):
+        return outcome, decision, True
+    if decision is not None and decision.state == PublicOutcome.State.PUBLISHED:
+        return outcome, decision, False
+    raise Http404("No such outcome for this plan")
 
 
 def publication_of(plan: Plan) -> Publication | None:

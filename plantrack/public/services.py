@@ -1,6 +1,7 @@
-"""Every write of the public side: publishing a plan, approving an update's public text,
-withholding a section or an action. Each is audited (django-simple-history, with the actor)
-and moves the plan's version, so the cached public page is rendered afresh."""
+"""Every write of the public side: publishing a plan, approving the public text of an update
+or of a "you said, we did", withholding a section or an action. Each is audited
+(django-simple-history, with the actor) and moves the plan's version, so the cached public
+page is rendered afresh."""
 
 from __future__ import annotations
 
@@ -23,16 +24,18 @@ from plantrack.core.services import (
 )
 from plantrack.directory.models import Area, Organisation
 from plantrack.directory.selectors import organisation_ids_for
-from plantrack.engagement.models import Activity
-from plantrack.engagement.selectors import can_edit_activity
+from plantrack.engagement.models import Activity, Outcome
+from plantrack.engagement.selectors import activities_visible_to, can_edit_activity
 from plantrack.governance.models import Meeting
 from plantrack.governance.selectors import body_can_manage
 from plantrack.plans.models import Action, Plan, Section, Update
 from plantrack.plans.selectors import plan_access
-from plantrack.public.models import Event, Publication, PublicUpdate, Withholding
+from plantrack.public.models import Event, Publication, PublicOutcome, PublicUpdate, Withholding
+from plantrack.public.selectors import outcome_linked_to
 
 MANAGERS_ONLY = "Only a manager of this plan can publish it or change what the public sees."
 PUBLISHERS_ONLY = "Only a manager of this plan or one of its named publishers can do that."
+READERS_ONLY = "Only someone who can read the activity in its register can decide on its outcome."
 
 
 def can_manage(user: User, plan: Plan) -> bool:
@@ -156,6 +159,94 @@ def update_withdraw(*, actor: User, update: Update, reason: str) -> PublicUpdate
     if not reason.strip():
         raise ValidationError({"reason": "Say why the update is withdrawn."})
     decision.state, decision.reason = PublicUpdate.State.WITHDRAWN, reason.strip()
+    decision.decided_by, decision.decided_at = actor, timezone.now()
+    save_validated(decision, actor=actor)
+    return decision
+
+
+# --- "You said, we did" -------------------------------------------------------------------------
+
+
+def can_read_outcome(user: User, outcome: Outcome) -> bool:
+    """Whether ``user`` may read the register's own text of ``outcome``: deciding what the
+    public reads of it takes reading it first."""
+    return activities_visible_to(user).filter(pk=outcome.activity_id).exists()
+
+
+def _require_decider(actor: User, plan: Plan, outcome: Outcome) -> None:
+    require(can_publish_updates(actor, plan), PUBLISHERS_ONLY)
+    require(can_read_outcome(actor, outcome), READERS_ONLY)
+
+
+def _outcome_decision(plan: Plan, outcome: Outcome) -> PublicOutcome:
+    found = PublicOutcome.objects.select_for_update().filter(plan=plan, outcome=outcome).first()
+    return found or PublicOutcome(plan=plan, outcome=outcome)
+
+
+@transaction.atomic
+def outcome_publish(
+    *,
+    actor: User,
+    plan: Plan,
+    outcome: Outcome,
+    you_said: str,
+    we_did: str,
+    activity_title: str | None = None,
+) -> PublicOutcome:
+    """Approve what the public reads of ``outcome`` on ``plan``'s public page: the register's
+    words or an edited version, and the activity's title (as it stands when None). Only for
+    a completed activity linked to the plan or to an action on its public page, and a plan
+    whose public page is live. Approving again (after a withdrawal too) replaces the text."""
+    _require_decider(actor, plan, outcome)
+    publication = Publication.objects.filter(plan=plan).first()
+    if publication is None or not publication.is_live:
+        raise ValidationError("This plan is not published: publish it first.")
+    if not outcome_linked_to(plan, outcome):
+        raise ValidationError(
+            "Only a completed activity linked to this plan, or to an action on its public "
+            "page, has its “you said, we did” published there."
+        )
+    decision = _outcome_decision(plan, outcome)
+    now = timezone.now()
+    title = outcome.activity.title if activity_title is None else activity_title
+    decision.state = PublicOutcome.State.PUBLISHED
+    decision.activity_title = title.strip()
+    decision.you_said, decision.we_did = you_said.strip(), we_did.strip()
+    decision.reason = ""
+    decision.decided_by, decision.decided_at = actor, now
+    decision.published_at = decision.published_at or now
+    save_validated(decision, actor=actor)
+    return decision
+
+
+@transaction.atomic
+def outcome_keep_internal(
+    *, actor: User, plan: Plan, outcome: Outcome, reason: str = ""
+) -> PublicOutcome:
+    """Decide that ``outcome`` is not for ``plan``'s public page: it leaves the waiting list."""
+    _require_decider(actor, plan, outcome)
+    decision = _outcome_decision(plan, outcome)
+    if decision.state == PublicOutcome.State.PUBLISHED:
+        raise ValidationError("This “you said, we did” is published: withdraw it instead.")
+    decision.state = PublicOutcome.State.INTERNAL
+    decision.activity_title = decision.you_said = decision.we_did = ""
+    decision.reason = reason.strip()
+    decision.decided_by, decision.decided_at = actor, timezone.now()
+    save_validated(decision, actor=actor)
+    return decision
+
+
+@transaction.atomic
+def outcome_withdraw(*, actor: User, public_outcome: PublicOutcome, reason: str) -> PublicOutcome:
+    """Take a published "you said, we did" off the public page, saying why (audited). Any
+    manager or named publisher of the plan may, even one who cannot read the register."""
+    require(can_publish_updates(actor, public_outcome.plan), PUBLISHERS_ONLY)
+    decision = PublicOutcome.objects.select_for_update().get(pk=public_outcome.pk)
+    if decision.state != PublicOutcome.State.PUBLISHED:
+        raise ValidationError("This “you said, we did” is not published.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why it is withdrawn."})
+    decision.state, decision.reason = PublicOutcome.State.WITHDRAWN, reason.strip()
     decision.decided_by, decision.decided_at = actor, timezone.now()
     save_validated(decision, actor=actor)
     return decision

@@ -26,6 +26,11 @@ urlpatterns = [
     path("manage/plans/<int:pk>/publishers/", views.publishers, name="publishers"),
     path("manage/approvals/", views.approvals, name="approvals"),
     path("manage/updates/<int:pk>/", views.update_decide, name="update_decide"),
+    path(
+        "manage/outcomes/<int:pk>/plans/<int:plan>/",
+        views.outcome_decide,
+        name="outcome_decide",
+    ),
     path("manage/actions/<int:pk>/withhold/", views.action_withhold, name="action_withhold"),
     path("manage/sections/<int:pk>/withhold/", views.section_withhold, name="section_withhold"),
     path(

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,6 +26,7 @@ from plantrack.core.services import require
 from plantrack.core.views import errors_on, paginate
 from plantrack.directory.models import Organisation
 from plantrack.directory.selectors import organisation_ids_for
+from plantrack.engagement.models import Outcome
 from plantrack.engagement.selectors import activity_get_for_user
 from plantrack.governance.selectors import meeting_get_for_user
 from plantrack.plans.models import Plan, Update
@@ -41,11 +43,12 @@ from plantrack.public.forms import (
     EventCancelForm,
     EventForm,
     KeepInternalForm,
+    OutcomeApproveForm,
     PublishersForm,
     PublishForm,
     ReasonForm,
 )
-from plantrack.public.models import Event, PublicUpdate, Withholding
+from plantrack.public.models import Event, PublicOutcome, PublicUpdate, Withholding
 
 # A CDN or the browser may keep a public page five minutes; the app's own cache keeps the
 # rendered page until the plan changes.
@@ -56,6 +59,12 @@ DECISIONS: dict[str, tuple[type[forms.Form], Callable[..., object], str]] = {
     "approve": (ApproveForm, services.update_publish, "The update is published."),
     "internal": (KeepInternalForm, services.update_keep_internal, "The update is kept internal."),
     "withdraw": (ReasonForm, services.update_withdraw, "The update is withdrawn from the public."),
+}
+# The same for a "you said, we did": (its form, the message).
+OUTCOME_DECISIONS: dict[str, tuple[type[forms.Form], str]] = {
+    "approve": (OutcomeApproveForm, "The “you said, we did” is published."),
+    "internal": (KeepInternalForm, "The “you said, we did” is kept internal."),
+    "withdraw": (ReasonForm, "The “you said, we did” is withdrawn from the public."),
 }
 
 
@@ -195,6 +204,9 @@ def manage(request: SignedInRequest, pk: int) -> HttpResponse:
             ),
             "withholdings": selectors.withholdings(plan),
             "waiting_count": waiting.count(),
+            "outcomes_waiting_count": selectors.outcomes_awaiting_approval(
+                request.user, plan
+            ).count(),
             "sections": selectors.sections_to_withhold(plan),
             "actions": selectors.actions_to_withhold(plan),
         }
@@ -238,8 +250,17 @@ def publishers(request: SignedInRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def approvals(request: SignedInRequest) -> HttpResponse:
+    """Updates and "you said, we did" waiting for a decision, each list paged on its own."""
     page = paginate(request, selectors.updates_awaiting_approval(request.user), per_page=25)
-    return render(request, "public/approvals.html", {"page": page, "nav_section": "plans"})
+    pairs = selectors.outcomes_awaiting_approval(request.user)
+    outcomes_page = Paginator(pairs, 25).get_page(request.GET.get("outcomes_page"))
+    context = {
+        "page": page,
+        "outcomes_page": outcomes_page,
+        "outcomes": selectors.outcomes_waiting(list(outcomes_page)),
+        "nav_section": "plans",
+    }
+    return render(request, "public/approvals.html", context)
 
 
 def _update_for(user, pk: int) -> Update:
@@ -285,6 +306,69 @@ def update_decide(request: SignedInRequest, pk: int) -> HttpResponse:
         "nav_section": "plans",
     }
     return render(request, "public/update_decide.html", context)
+
+
+def _decide_outcome(
+    request: SignedInRequest,
+    choice: str,
+    plan: Plan,
+    outcome: Outcome,
+    decision: PublicOutcome | None,
+    data: dict[str, Any],
+) -> None:
+    if choice == "approve":
+        services.outcome_publish(actor=request.user, plan=plan, outcome=outcome, **data)
+    elif choice == "internal":
+        services.outcome_keep_internal(actor=request.user, plan=plan, outcome=outcome, **data)
+    elif decision is None:
+        raise ValidationError("This “you said, we did” is not published.")
+    else:
+        services.outcome_withdraw(actor=request.user, public_outcome=decision, **data)
+
+
+@require_http_methods(["GET", "POST"])
+def outcome_decide(request: SignedInRequest, pk: int, plan: int) -> HttpResponse:
+    """Approve what the public reads of a "you said, we did" on one plan's page (the
+    register's words or an edited version), keep it internal, or withdraw it once published."""
+    found = plan_get_for_user(request.user, plan)
+    require(services.can_publish_updates(request.user, found), services.PUBLISHERS_ONLY)
+    outcome, decision, readable = selectors.outcome_for_decision(request.user, found, pk)
+    published = decision is not None and decision.state == PublicOutcome.State.PUBLISHED
+    if decision is not None and published:
+        initial = {"activity_title": decision.activity_title}
+        initial |= {"you_said": decision.you_said, "we_did": decision.we_did}
+    else:  # the register's own words, to publish as they are or edited
+        initial = {"activity_title": outcome.activity.title}
+        initial |= {"you_said": outcome.you_said, "we_did": outcome.we_did}
+    forms_by_choice: dict[str, forms.Form] = {
+        "approve": OutcomeApproveForm(initial=initial),
+        "internal": KeepInternalForm(),
+        "withdraw": ReasonForm(),
+    }
+    choice = request.POST.get("do", "")
+    if request.method == "POST" and choice in OUTCOME_DECISIONS:
+        form_class, done = OUTCOME_DECISIONS[choice]
+        form = forms_by_choice[choice] = form_class(request.POST)
+        if form.is_valid():
+            with errors_on(form):
+                _decide_outcome(request, choice, found, outcome, decision, form.cleaned_data)
+                messages.success(request, done)
+                return redirect("public:approvals")
+    approve, keep, withdraw = forms_by_choice.values()
+    context = {
+        "plan": found,
+        "outcome": outcome,
+        "decision": decision,
+        "published": published,
+        "readable": readable,
+        # The register's text changed after the public version was approved: worth a look.
+        "changed_since": bool(published and decision and outcome.updated_at > decision.decided_at),
+        "approve": approve,
+        "keep": keep,
+        "withdraw": withdraw,
+        "nav_section": "plans",
+    }
+    return render(request, "public/outcome_decide.html", context)
 
 
 @require_http_methods(["GET", "POST"])

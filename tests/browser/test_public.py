@@ -203,6 +203,30 @@ def test_a_manager_approves_an_edited_update_and_the_public_reads_only_the_edit(
     assert "Owen Owner drafted it" not in reader.content()
 
 
+def test_a_manager_approves_a_you_said_we_did_and_the_public_reads_the_approved_text(
+    page: Page, new_context, live_server, published, signed_in, screenshot
+):
+    signed_in(page, live_server, "manager")
+    page.goto(f"{live_server.url}/public/manage/approvals/")
+    page.get_by_role("link", name="Youth forum on street safety").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Publish this “you said, we did”?")
+    expect(page.get_by_label("We did")).to_have_value(
+        "The council put up lights and the youth hub stays open until 8pm."
+    )
+    page.get_by_label("We did").fill("Lights were put up and the youth hub stays open later.")
+    screenshot(page, "public-outcome-decide")
+    page.get_by_role("button", name="Approve for the public").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
+
+    reader = new_context().new_page()
+    reader.goto(f"{live_server.url}/public/plans/youth-strategy/")
+    said = reader.locator("section[aria-labelledby=you-said-we-did]")
+    expect(said).to_contain_text("The park is dark and feels unsafe after school.")
+    expect(said).to_contain_text("Lights were put up and the youth hub stays open later.")
+    assert "until 8pm" not in reader.content()
+    assert_no_axe_violations(reader, "the public plan with a “you said, we did”")
+
+
 def _public_pages(published: Published) -> list[tuple[str, str, int]]:
     world = published.world
     return [
@@ -221,9 +245,16 @@ def _manager_pages(published: Published) -> list[tuple[str, str]]:
         ("approvals", "/public/manage/approvals/"),
         ("update-decide", f"/public/manage/updates/{published.waiting.pk}/"),
         ("update-decide-published", f"/public/manage/updates/{published.shown.pk}/"),
+        ("outcome-decide", f"/public/manage/outcomes/{_forum_outcome().pk}/plans/{world.plan.pk}/"),
         ("action-withhold", f"/public/manage/actions/{world.other_action.pk}/withhold/"),
         ("section-withhold", f"/public/manage/sections/{world.section.pk}/withhold/"),
     ]
+
+
+def _forum_outcome():
+    from plantrack.engagement.models import Outcome
+
+    return Outcome.objects.get(activity__title="Youth forum on street safety")
 
 
 def _withhold_without_reason(page: Page) -> None:

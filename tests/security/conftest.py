@@ -238,7 +238,9 @@ def build_matrix_world() -> MatrixWorld:
 def _public_world(w, engagement: dict) -> dict:
     """A publication of the restricted plan, made behind the service's back (which refuses
     it), and a withheld action: no public page may show the plan all the same. A public event
-    of the force in its borough."""
+    of the force in its borough. A completed activity of the register linked to the plan, with
+    a "you said, we did" waiting for its publishers' decision."""
+    from plantrack.engagement import services as engagement_services
     from plantrack.public import services as public
     from plantrack.public.models import Publication, Withholding
 
@@ -258,7 +260,23 @@ def _public_world(w, engagement: dict) -> dict:
         place="The high street",
         starts_at=now + dt.timedelta(days=20),
     )
-    return {"withholding": withholding, "public_slug": "matrix-restricted", "event": event}
+    consulted = engagement_services.activity_create(
+        actor=w.manager,
+        register=engagement["register"],
+        title="Matrix consultation",
+        plans=[w.plan],
+    )
+    plan_outcome = engagement_services.outcome_record(
+        actor=w.manager, activity=consulted, you_said="Matrix said", we_did="Matrix did"
+    )
+    engagement_services.activity_update(actor=w.manager, activity=consulted, status="completed")
+    return {
+        "withholding": withholding,
+        "public_slug": "matrix-restricted",
+        "event": event,
+        "plan_activity": consulted,
+        "plan_outcome": plan_outcome,
+    }
 
 
 def _cleanup_world(w) -> dict:

@@ -138,6 +138,8 @@ GIVE_DATABASE_ROLES = who(ok=MANAGERS, e403={"owner"}, e404=DATABASE_UNSEEN)
 # The data steward's pages (erasure, subject access, retention): the manager is the steward.
 STEWARD = KEEP_CONTACTS
 LOG_INTERACTION = who(ok={"manager", "owner"}, e403={"admin"}, e404=DATABASE_UNSEEN)
+# The phone's activity form: the managers of a register (the force's: admin and manager).
+RECORD_ACTIVITY = who(ok=MANAGERS, e403=SIGNED_IN - MANAGERS)
 # The public pages: anyone, signed in or not; only GET.
 PUBLIC_PAGE = who(ok=SIGNED_IN, anonymous=OK)
 PUBLIC_NO_POST = who(e405=SIGNED_IN, anonymous=405)
@@ -171,6 +173,26 @@ def _update_data(world) -> dict:
         "rag": "green",
         "status": "in_progress",
         "narrative": "Matrix update.",
+    }
+
+
+def _mobile_update_data(world) -> dict:
+    from plantrack.plans.models import Update
+
+    latest = Update.objects.filter(action=world.objects["action"]).first()
+    return {
+        "rag": "amber",
+        "narrative": "Matrix update from a phone.",
+        "based_on": latest.pk if latest else "",
+    }
+
+
+def _outcome_publish_data(world) -> dict:
+    return {
+        "do": "approve",
+        "activity_title": "Matrix consultation",
+        "you_said": "More light in the park.",
+        "we_did": "Lights were put up.",
     }
 
 
@@ -517,11 +539,33 @@ ROUTES: dict[str, Row] = {
     "public:publishers": Row({"pk": "plan"}, get=NO, post=MANAGE_PLAN),
     "public:approvals": Row({}, get=EVERYONE, post=NO),
     "public:update_decide": Row({"pk": "manager_update"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
+    # A "you said, we did" of a completed activity linked to the plan: its publishers who read
+    # the register (here the managers: the owner reads it but does not publish).
+    "public:outcome_decide": Row(
+        {"pk": "plan_outcome", "plan": "plan"},
+        get=MANAGE_PLAN,
+        post=MANAGE_PLAN,
+        data=_outcome_publish_data,
+        post_data=who(saved=MANAGERS, e403=PLAN_ROLES_ONLY, e404=UNSEEN),
+    ),
     "public:action_withhold": Row({"pk": "action"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
     "public:section_withhold": Row({"pk": "section"}, get=MANAGE_PLAN, post=MANAGE_PLAN),
     "public:withholding_release": Row({"pk": "withholding"}, get=NO, post=MANAGE_PLAN),
     # Public events: anyone reads the calendar; members of an organisation publish its events
     # (anyone signed in gets the form, offering only their own organisations).
+    # The phone pages (plantrack/mobile): an update as on the desktop's form; an activity
+    # by the managers of a register (here those of the force's).
+    "mobile:home": Row({}, get=EVERYONE, post=NO),
+    "mobile:update": Row(
+        {"pk": "action"},
+        get=WRITE_ACTION,
+        post=WRITE_ACTION,
+        data=_mobile_update_data,
+        post_data=who(saved=ACTION_WRITERS, e403={"contributor", "viewer"}, e404=UNSEEN),
+    ),
+    "mobile:activity_new": Row({}, get=RECORD_ACTIVITY, post=RECORD_ACTIVITY),
+    "mobile:manifest": Row({}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
+    "mobile:service_worker": Row({}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
     "public:events": Row({}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
     "public:event": Row({"pk": "event"}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
     "public:area_events": Row({"pk": "borough"}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
@@ -1162,6 +1206,9 @@ def test_the_world_is_what_the_table_assumes(db, matrix_world):
     # The address waits for confirmation, so the link's POST really confirms it.
     assert objects["contributor_person"].email
     assert not objects["contributor_person"].email_verified_at
+    # Its "you said, we did" may be published on the plan: a completed activity linked to it.
+    assert objects["plan_activity"].status == "completed"
+    assert objects["plan_outcome"].activity == objects["plan_activity"]
 
 
 # --- Requests -------------------------------------------------------------------------------

@@ -143,6 +143,19 @@ def _confirm(kind: str) -> Recipe:
     return Recipe(run, NEW_PLAN if kind == "plan" else PLAN, prepare)
 
 
+def _published_outcome(o):
+    """The world's "you said, we did" approved for the plan's public page."""
+    return _s("outcome_publish")(
+        actor=o.manager, plan=o.plan, outcome=o.plan_outcome, you_said="Said", we_did="Did"
+    )
+
+
+def _public_outcome(o):
+    from plantrack.public.models import PublicOutcome
+
+    return PublicOutcome.objects.get(plan=o.plan, outcome=o.plan_outcome)
+
+
 def _with_suggestion(o):
     """An action whose text asks for a measure, and a section whose description does."""
     _s("action_update")(actor=o.manager, action=o.other_action, title="Recruit 15 volunteers")
@@ -349,6 +362,26 @@ RECIPES: dict[str, Recipe] = {
         prepare=lambda o: _s("update_publish")(
             actor=o.manager, update=o.manager_update, text="Done."
         ),
+    ),
+    # "You said, we did" of the world's completed activity linked to the plan.
+    "outcome_publish": Recipe(
+        lambda o: _s("outcome_publish")(
+            actor=o.manager, plan=o.plan, outcome=o.plan_outcome, you_said="Said", we_did="Did"
+        ),
+        PLAN,
+    ),
+    "outcome_keep_internal": Recipe(
+        lambda o: _s("outcome_keep_internal")(
+            actor=o.manager, plan=o.plan, outcome=o.plan_outcome, reason="Names a resident"
+        ),
+        PLAN,
+    ),
+    "outcome_withdraw": Recipe(
+        lambda o: _s("outcome_withdraw")(
+            actor=o.manager, public_outcome=_public_outcome(o), reason="Names a resident"
+        ),
+        PLAN,
+        prepare=lambda o: _published_outcome(o),
     ),
     "action_withhold": Recipe(
         lambda o: _s("action_withhold")(actor=o.manager, action=o.action, reason="Sensitive"),
@@ -757,7 +790,11 @@ def _communities(n: int) -> list:
     return list(Community.objects.order_by("name")[:n])
 
 
-_REGISTER_ONLY = "the engagement register's own pages; no plan shows it until linked to an action"
+_REGISTER_ONLY = (
+    "the engagement register's own pages; no plan shows it until linked to an action (or, for "
+    "an outcome, until approved for a plan's public page)"
+)
+_WAITS_FOR_APPROVAL = "an outcome shows on a plan's public page only once approved for it"
 _AREA = "areas show on no plan page"
 RECIPES.update(
     {
@@ -873,6 +910,18 @@ RECIPES.update(
             ),
             PLAN,
         ),
+        "activity_update[reopen, outcome published]": Recipe(
+            lambda o: _s("activity_update")(
+                actor=o.manager, activity=o.plan_activity, status="running"
+            ),
+            PLAN,  # its "you said, we did" leaves the public page
+            prepare=_published_outcome,
+        ),
+        "activity_update[unlink, outcome published]": Recipe(
+            lambda o: _s("activity_update")(actor=o.manager, activity=o.plan_activity, plans=[]),
+            PLAN,
+            prepare=_published_outcome,
+        ),
         "activity_delete": Recipe(
             lambda o: _s("activity_delete")(actor=o.manager, activity=o.activity),
             PLAN,  # it was listed on the action's page
@@ -897,20 +946,32 @@ RECIPES.update(
         ),
         "outcome_record": Recipe(
             lambda o: _s("outcome_record")(
-                actor=o.owner, activity=o.activity, you_said="a", we_did="b"
+                actor=o.manager, activity=o.plan_activity, you_said="a", we_did="b"
             ),
             None,
-            why=_REGISTER_ONLY,
+            why=_WAITS_FOR_APPROVAL,
         ),
         "outcome_update": Recipe(
             lambda o: _s("outcome_update")(actor=o.owner, outcome=o.outcome, we_did="c"),
             None,
-            why=_REGISTER_ONLY,
+            why=_WAITS_FOR_APPROVAL,
         ),
+        # Published: the page shows its date (its text only as approved, but a change of
+        # the register's is a change of a row the page reads).
+        "outcome_update[published]": Recipe(
+            lambda o: _s("outcome_update")(
+                actor=o.manager, outcome=o.plan_outcome, date=o.today, we_did="c"
+            ),
+            PLAN,
+            prepare=_published_outcome,
+        ),
+        # Deleting one takes its approval with it. (Deleting one never approved removes a row
+        # of a model plan pages show, so the check below wants a version moved: run on a
+        # published one.)
         "outcome_delete": Recipe(
-            lambda o: _s("outcome_delete")(actor=o.owner, outcome=o.outcome),
-            None,
-            why=_REGISTER_ONLY,
+            lambda o: _s("outcome_delete")(actor=o.manager, outcome=o.plan_outcome),
+            PLAN,
+            prepare=_published_outcome,
         ),
         "follow_up_create": Recipe(
             lambda o: _s("follow_up_create")(
@@ -963,6 +1024,9 @@ NOT_ON_PLAN_PAGES: dict[str, str] = {
     # public services, each with its recipe above; test_demo_safety.py runs it on the demo.
     "load_demo_publication": "the demo charter's decisions, through services with recipes",
     "load_demo_events": "the demo's public events, through event services with recipes",
+    # The phone's form (plantrack/mobile) offers no plan or action to link: the activity it
+    # records, its output and photo are on the register's pages only.
+    "activity_capture": "an activity linked to no plan or action, on its register only",
 }
 
 
@@ -1618,7 +1682,6 @@ EXEMPT_MODELS = {
     "stakeholder's timeline and its contacts' pages, never on a plan page",
     "engagement.ActivityUpdate": _ACTIVITY_PAGE,
     "engagement.FollowUp": _ACTIVITY_PAGE,
-    "engagement.Outcome": _ACTIVITY_PAGE,
     "engagement.Output": _ACTIVITY_PAGE,
     "plans.PlanRole": "roles are in the cache key as what the viewer may do",
     "imports.ImportJob": "a job's preview is its own page; what it saves goes through services",

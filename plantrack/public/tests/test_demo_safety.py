@@ -1,6 +1,7 @@
 """The demo, read signed out: every public page and feed it has answers, and none of them holds
-a person's name or contacts, an update not approved for the public (or the internal wording of
-one approved in other words), what is withheld, or why something was kept back.
+a person's name or contacts, an update or a "you said, we did" not approved for the public (or
+the internal wording of one approved in other words), what is withheld, or why something was
+kept back.
 
 The demo is loaded once for the module (about half a minute) and rolled back at the end."""
 
@@ -21,8 +22,9 @@ from plantrack.accounts.models import User
 from plantrack.demo.loader import DEMO_USERNAME, load_demo
 from plantrack.demo.publishing import CHARTER_SLUG
 from plantrack.directory.models import Person
+from plantrack.engagement.models import Outcome
 from plantrack.plans.models import Update
-from plantrack.public.models import Publication, PublicUpdate, Withholding
+from plantrack.public.models import Publication, PublicOutcome, PublicUpdate, Withholding
 from plantrack.public.selectors import updates_awaiting_approval
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +82,7 @@ def _secrets() -> dict[str, str]:
             found[update.narrative] = f"the internal text of update {update.pk}, published edited"
         if len(update.author_name.strip()) >= NAME_MIN:
             found[update.author_name] = f"the author of update {update.pk}"
+    found |= _outcome_secrets()
     for withheld in Withholding.objects.select_related("action", "section"):
         found[withheld.reason] = f"why {withheld} is withheld"
         if withheld.action is not None:
@@ -91,6 +94,22 @@ def _secrets() -> dict[str, str]:
     for publication in Publication.objects.exclude(withdrawn_reason=""):
         found[publication.withdrawn_reason] = f"why {publication} was withdrawn"
     return {text: what for text, what in found.items() if text.strip()}
+
+
+def _outcome_secrets() -> dict[str, str]:
+    """A register's "you said, we did" as written, unless approved in the same words, and why
+    one was kept internal or withdrawn."""
+    approved: set[str] = set()
+    for row in PublicOutcome.objects.filter(state=PublicOutcome.State.PUBLISHED):
+        approved |= {_flat(row.you_said), _flat(row.we_did)}
+    found: dict[str, str] = {}
+    for outcome in Outcome.objects.all():
+        for text in (outcome.you_said, outcome.we_did):
+            if _flat(text) not in approved:
+                found[text] = f"outcome {outcome.pk}'s text, not approved as written"
+    for decision in PublicOutcome.objects.exclude(reason=""):
+        found[decision.reason] = f"why outcome {decision.outcome_id} is {decision.state}"
+    return found
 
 
 # --- Fetching every public page -----------------------------------------------------------------
@@ -184,6 +203,7 @@ def test_every_public_page_answers_and_holds_nothing_internal(client, demo):
     assert any("withheld" in what for what in secrets.values())
     assert any("is internal" in what for what in secrets.values())
     assert any("email" in what for what in secrets.values())
+    assert any("not approved as written" in what for what in secrets.values())
     leaks = []
     for url, body in sorted(bodies.items()):
         raw, readable = body.casefold(), _readable(url, body)

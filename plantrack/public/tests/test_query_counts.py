@@ -1,5 +1,6 @@
 """The public page, its downloads and feed: the same number of queries for 5 and 300 actions
-(rendered afresh: tests run with a dummy cache)."""
+and for 5 and 60 "you said, we did" (rendered afresh: tests run with a dummy cache); the
+approvals lists the same for few and many waiting."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from plantrack.core.tests.factories import make_org, make_person
+from plantrack.engagement.models import Activity, Outcome
 from plantrack.plans.models import Action, ActionOrganisation, ActionOwner, Update
-from plantrack.public.models import PublicUpdate
+from plantrack.public.models import PublicOutcome, PublicUpdate
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +119,61 @@ def test_the_events_lists_do_not_query_per_event(client, world, page):
         _events(world, ward, 45 if ward is wards[0] else 60)
     _events(world, wards[2], 70)
     assert _count(client, url) == small
+
+
+def _outcomes(outcomes, total: int, *, published: bool = False) -> None:
+    """Completed activities linked to the plan (half of them through the owner's action),
+    each with an outcome; published for the page when ``published``."""
+    world = outcomes.published.world
+    register = outcomes.forum.register
+    existing = Activity.objects.filter(register=register).count()
+    made = Activity.objects.bulk_create(
+        Activity(register=register, title=f"Activity {i}", status="completed")
+        for i in range(existing, total)
+    )
+    for i, activity in enumerate(made):
+        if i % 2:
+            activity.plans.add(world.plan)
+        else:
+            activity.actions.add(world.action)
+    rows = Outcome.objects.bulk_create(
+        Outcome(activity=a, you_said=f"Said {a.pk}", we_did="Did", date=dt.date(2026, 1, 1))
+        for a in made
+    )
+    if published:
+        now = timezone.now()
+        PublicOutcome.objects.bulk_create(
+            PublicOutcome(
+                plan=world.plan,
+                outcome=o,
+                state="published",
+                activity_title="Forum",
+                you_said="Public said",
+                we_did="Public did",
+                decided_at=now,
+                published_at=now,
+            )
+            for o in rows
+        )
+
+
+def test_the_approvals_list_does_not_query_per_outcome(client, outcomes):
+    client.force_login(outcomes.published.world.manager)
+    url = "/public/manage/approvals/"
+    _outcomes(outcomes, 5)
+    small = _count(client, url)
+    _outcomes(outcomes, 60)  # more than a page
+    assert _count(client, url) == small
+    body = client.get(url).content.decode()
+    assert body.count("/public/manage/outcomes/") == 25 and "Page 1 of 3" in body
+
+
+@pytest.mark.parametrize("suffix", ["", "data.csv", "data.json"])
+def test_the_public_plan_does_not_query_per_outcome(client, outcomes, suffix):
+    url = "/public/plans/youth-strategy/" + suffix
+    _outcomes(outcomes, 5, published=True)
+    small = _count(client, url)
+    _outcomes(outcomes, 60, published=True)
+    assert _count(client, url) == small
+    # The fixture's three activities count in ``total``: 57 made here, every one shown.
+    assert client.get(url).content.decode("utf-8-sig").count("Public said") == 57
