@@ -84,17 +84,22 @@ def _in_one_transaction(run: Callable[..., HttpResponseBase]) -> Callable[..., H
 
 def idempotent_form(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Around a page's view whose form the phone app sends (plantrack/mobile): a POST with an
-    ``Idempotency-Key`` is answered as an API write is (the key claimed, the answer kept with
-    it, a repeat answered from the copy), all in one transaction. A form sent without the
-    header (a browser without JavaScript) is answered as usual."""
+    ``Idempotency-Key`` that asks for JSON is answered as an API write is (the key claimed,
+    the answer kept with it, a repeat answered from the copy), all in one transaction. A form
+    sent otherwise (a browser without JavaScript) is answered as usual, key or not: its
+    answers (a redirect with a message, a page) are not ones to keep and replay."""
 
     @wraps(view)
     def keyed_form(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         key = request.headers.get(HEADER)
-        if key is None or request.method != "POST":
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        if key is None or request.method != "POST" or not wants_json:
             return view(request, *args, **kwargs)
+        # Read (and a photo hashed) before the transaction: on SQLite a write transaction
+        # holds the database's only write lock from its start.
+        digest = _body_digest(request)
         with transaction.atomic():
-            answer = _claim(request, key)
+            answer = _claim(request, key, digest)
             if answer is not None:
                 return answer
             response = view(request, *args, **kwargs)
@@ -109,7 +114,8 @@ def _keep(request: HttpRequest, response: HttpResponseBase) -> None:
     row: IdempotencyKey | None = getattr(request, _CLAIMED, None)
     if row is None:
         return
-    if 200 <= response.status_code < 300 and isinstance(response, HttpResponse):
+    kept_kind = response.get("Content-Type", "").startswith("application/json")
+    if 200 <= response.status_code < 300 and isinstance(response, HttpResponse) and kept_kind:
         row.status = response.status_code
         row.response = response.content.decode()
         row.save(update_fields=["status", "response"])
@@ -118,14 +124,15 @@ def _keep(request: HttpRequest, response: HttpResponseBase) -> None:
         transaction.set_rollback(True)
 
 
-def _claim(request: HttpRequest, key: str) -> HttpResponse | None:
-    """Take the key for this request (None: go on and answer it), or the answer to give."""
+def _claim(request: HttpRequest, key: str, digest: str | None = None) -> HttpResponse | None:
+    """Take the key for this request (None: go on and answer it), or the answer to give.
+    ``digest``: the body's (_body_digest), if read already."""
     if not _KEY.fullmatch(key):
         return JsonResponse({"detail": BAD_KEY}, status=400)
     user = request.user  # signed in: ninja checked the token or session before the view
     assert isinstance(user, User)
     method, path = request.method or "", request.path
-    digest = _body_digest(request)
+    digest = digest or _body_digest(request)
     now = timezone.now()
     IdempotencyKey.objects.filter(created_at__lt=now - IdempotencyKey.KEEP_FOR).delete()
     try:

@@ -24,6 +24,23 @@ class PhotoField(EvidenceFileField):
         self.widget.attrs.update({"accept": "image/*", "capture": "environment"})
 
 
+class EntryDate(forms.DateField):
+    """The day an entry was made on the phone: not before 2000 (a phone's clock gone wrong);
+    a day in the future is refused by the services."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value.year < 2000:
+            raise forms.ValidationError(
+                "The date entered on the phone is before 2000: check its clock."
+            )
+
+
 class UpdateForm(forms.Form):
     rag = forms.ChoiceField(
         label="RAG rating",
@@ -39,7 +56,7 @@ class UpdateForm(forms.Form):
     )
     photo = PhotoField()
     # The day it was written on the phone (filled by the phone app; empty: today).
-    date = forms.DateField(required=False, widget=forms.HiddenInput)
+    date = EntryDate()
     # The id of the action's latest update when the form was shown (empty: it had none).
     based_on = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
@@ -91,7 +108,7 @@ class ActivityForm(forms.Form):
     )
     photo = PhotoField()
     # The day it was recorded on the phone (filled by the phone app; empty: today).
-    date = forms.DateField(required=False, widget=forms.HiddenInput)
+    date = EntryDate()
 
     def __init__(self, *args, registers, wards, methods, **kwargs):
         super().__init__(*args, **kwargs)

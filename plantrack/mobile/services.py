@@ -49,6 +49,8 @@ def activity_capture(
     """A completed activity held today (or ``on``), owned by the actor's directory entry,
     with its ward, method, a count of people reached and a photo as evidence."""
     checked = _checked_photo(photo)  # read before the transaction, as update_post does
+    if on is not None and on > today():
+        raise ValidationError({"date": "The activity's date cannot be in the future."})
     on = on or today()
     person = person_for_user(actor)
     with transaction.atomic():

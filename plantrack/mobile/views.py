@@ -36,6 +36,17 @@ from plantrack.plans.services import UpdateConflict, update_post
 CANNOT_POST = "Only the action's owners and the plan's managers can post updates."
 
 
+ENTERED_BY = "X-PlanTrack-User"
+SOMEONE_ELSE = "This was entered on this phone by someone else: sign in as them to send it."
+
+
+def _entered_by_someone_else(request: HttpRequest) -> bool:
+    """The phone says whose entry it sends (the user it was entered as): another user signed
+    in on the phone meanwhile must not send it as theirs."""
+    entered_by = request.headers.get(ENTERED_BY)
+    return entered_by is not None and entered_by != str(request.user.pk)
+
+
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -75,6 +86,8 @@ def home(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @idempotent_form
 def update(request: SignedInRequest, pk: int) -> HttpResponse:
+    if request.method == "POST" and _entered_by_someone_else(request):
+        return JsonResponse({"message": SOMEONE_ELSE, "wrong_user": True}, status=409)
     action = selectors.action_for_update(request.user, pk)
     require(plan_access(request.user, action.plan).can_post_update(action), CANNOT_POST)
     posted = request.method == "POST"
@@ -83,7 +96,8 @@ def update(request: SignedInRequest, pk: int) -> HttpResponse:
         request.FILES if posted else None,
         initial={"rag": action.rag, "based_on": action.latest_update_id},  # type: ignore[attr-defined]
     )
-    conflict: Update | None = None
+    conflict = False
+    latest: Update | None = None
     if posted and form.is_valid():
         data = form.cleaned_data
         try:
@@ -97,7 +111,7 @@ def update(request: SignedInRequest, pk: int) -> HttpResponse:
                 based_on=data["based_on"],
             )
         except UpdateConflict as exc:
-            conflict = exc.latest
+            conflict, latest = True, exc.latest
         except ValidationError as exc:
             # The evidence service names its field "evidence"; here it is the photo.
             if hasattr(exc, "error_dict") and "evidence" in exc.error_dict:
@@ -117,20 +131,20 @@ def update(request: SignedInRequest, pk: int) -> HttpResponse:
             messages.success(request, said)
             return redirect("mobile:home")
     if posted and _wants_json(request):
-        if conflict is not None:
+        if conflict:
             return JsonResponse(
                 {
                     "message": "This action was updated after you last saw it: yours was not "
                     "saved.",
-                    "latest": _update_out(conflict),
+                    "latest": _update_out(latest) if latest else None,
                 },
                 status=409,
             )
         return _refused(form)
-    if conflict is not None:
+    if conflict:
         # Shown the newer update; sending the form again sends it based on that one.
         data = request.POST.copy()
-        data["based_on"] = str(conflict.pk)
+        data["based_on"] = str(latest.pk) if latest else ""
         form = UpdateForm(data)
     return render(
         request,
@@ -138,7 +152,7 @@ def update(request: SignedInRequest, pk: int) -> HttpResponse:
         {
             "action": action,
             "form": form,
-            "latest": conflict or selectors.latest_update(action),
+            "latest": latest if conflict else selectors.latest_update(action),
             "conflict": conflict,
         },
     )
@@ -147,6 +161,8 @@ def update(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @idempotent_form
 def activity_new(request: SignedInRequest) -> HttpResponse:
+    if request.method == "POST" and _entered_by_someone_else(request):
+        return JsonResponse({"message": SOMEONE_ELSE, "wrong_user": True}, status=409)
     registers = selectors.registers_to_record_in(request.user)
     require(registers.exists(), "Only a register's managers can record activities in it.")
     posted = request.method == "POST"
@@ -208,5 +224,8 @@ def manifest(request: HttpRequest) -> JsonResponse:
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, served from /m/ so that its scope is the phone pages only."""
     return render(
-        request, "mobile/sw.js", {"pages": reverse("mobile:home")}, content_type="text/javascript"
+        request,
+        "mobile/sw.js",
+        {"pages": reverse("mobile:home"), "sign_in": reverse("login")},
+        content_type="text/javascript",
     )

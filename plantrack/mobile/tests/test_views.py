@@ -32,8 +32,9 @@ def _photo(name: str = "scene.png") -> SimpleUploadedFile:
 
 
 def _post_update(client, world, key: str | None = None, **fields):
+    headers = {name: fields.pop(name) for name in list(fields) if name.startswith("HTTP_")}
     data = {"rag": "amber", "narrative": "Met the youth panel.", "based_on": ""} | fields
-    extra = dict(JSON) if key else {}
+    extra = (dict(JSON) if key else {}) | headers
     if key:
         extra["HTTP_IDEMPOTENCY_KEY"] = key
     return client.post(_update_url(world), data, **extra)
@@ -269,3 +270,92 @@ def test_the_manifest_and_service_worker_need_no_sign_in(client):
     assert worker.status_code == 200 and worker["Content-Type"].startswith("text/javascript")
     assert "workbox-strategies.prod.js" in worker.content.decode()
     assert "no-cache" in worker["Cache-Control"]
+
+
+# --- Found by a review of the phone pages (7 Dec) -------------------------------------------
+
+
+def test_an_entry_entered_by_someone_else_is_not_sent_as_theirs(client, world):
+    """Owen's entry, waiting on a shared phone, must not be saved under the manager's name."""
+    client.force_login(world.manager)
+    response = client.post(
+        _update_url(world),
+        {"rag": "amber", "narrative": "Written by Owen.", "based_on": ""},
+        **JSON,
+        HTTP_IDEMPOTENCY_KEY="u-1",
+        HTTP_X_PLANTRACK_USER=str(world.owner.pk),
+    )
+    assert response.status_code == 409 and response.json()["wrong_user"] is True
+    assert not Update.objects.exists()
+    own = _post_update(client, world, key="u-2", HTTP_X_PLANTRACK_USER=str(world.manager.pk))
+    assert own.status_code == 201
+
+
+def test_a_key_on_a_plain_form_leaves_it_a_plain_form(client, world):
+    """Without asking for JSON a form is answered as a form, and saved: never rolled back
+    because its redirect is not an answer to keep."""
+    client.force_login(world.owner)
+    data = {"rag": "amber", "narrative": "Plain.", "based_on": ""}
+    response = client.post(_update_url(world), data, HTTP_IDEMPOTENCY_KEY="p-1")
+    assert response.status_code == 302
+    assert Update.objects.filter(narrative="Plain.").count() == 1
+    from plantrack.accounts.models import IdempotencyKey
+
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_an_activity_dated_in_the_future_or_before_2000_is_refused(client, world, eng):
+    client.force_login(world.manager)
+    before = Activity.objects.count()
+    for day, said in [("2099-01-01", "future"), ("0001-01-01", "before 2000")]:
+        response = client.post(NEW_ACTIVITY, _activity(eng, date=day), **JSON)
+        assert response.status_code == 422 and said in response.json()["message"]
+    assert Activity.objects.count() == before
+
+
+def test_based_on_an_update_that_is_not_there(client, world):
+    """The action has no update: a based_on naming one is a conflict with nothing newer."""
+    client.force_login(world.owner)
+    response = _post_update(client, world, key="b-1", based_on="99999")
+    assert response.status_code == 409 and response.json()["latest"] is None
+    page = _post_update(client, world, based_on="99999").content.decode()
+    assert "was updated after you last saw it" in page
+    assert 'name="based_on" value="99999"' not in page
+    assert _post_update(client, world, key="b-2", based_on="").status_code == 201
+
+
+def test_a_photo_sent_again_is_one_request_whatever_the_boundary(world):
+    """With CSRF checked (as in production) the form is read before the view, so the key's
+    digest is of its fields and files; another multipart boundary is the same request."""
+    from django.test import Client
+    from django.test.client import encode_multipart
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.owner)
+    client.get(_update_url(world))
+    token = client.cookies["csrftoken"].value
+    data = {"rag": "green", "narrative": "Photo.", "based_on": ""}
+    answers = []
+    for boundary in ("BoUnDaRy-one", "another-boundary-2"):
+        answers.append(
+            client.post(
+                _update_url(world),
+                encode_multipart(boundary, data | {"photo": _photo()}),
+                content_type=f"multipart/form-data; boundary={boundary}",
+                HTTP_ACCEPT="application/json",
+                HTTP_IDEMPOTENCY_KEY="c-1",
+                HTTP_X_CSRFTOKEN=token,
+            )
+        )
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[1]["Idempotent-Replayed"] == "true"
+    other_photo = client.post(
+        _update_url(world),
+        encode_multipart("b3", data | {"photo": _photo("other.png")}),
+        content_type="multipart/form-data; boundary=b3",
+        HTTP_ACCEPT="application/json",
+        HTTP_IDEMPOTENCY_KEY="c-1",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert other_photo.status_code == 422
+    assert Update.objects.count() == 1

@@ -6,6 +6,10 @@ initAll();
 
 // Signing out forgets the phone pages kept for use with no signal (plantrack/mobile): they hold
 // the user's actions. Entries not yet sent stay, kept per user, for when they sign in again.
+// So does reaching the sign-in page any other way (the session ran out).
+if ("caches" in window && document.querySelector("[data-sign-in-page]")) {
+  caches.delete("plantrack-m-pages");
+}
 for (const form of document.querySelectorAll('form[action$="/accounts/logout/"]')) {
   form.addEventListener("submit", (event) => {
     if (!("caches" in window) || form.dataset.cleared) return;

@@ -96,6 +96,8 @@ async function send(entry) {
         "Accept": "application/json",
         "Idempotency-Key": entry.key,
         "X-CSRFToken": csrfToken(),
+        // Whose entry this is: another user signed in on this phone is refused it (409).
+        "X-PlanTrack-User": entry.user,
       },
     });
   } catch {
@@ -114,21 +116,29 @@ async function send(entry) {
     refreshPages(entry.url);
     return true;
   }
-  if (response.redirected || response.status === 401) {
+  let goOn = true;
+  if (response.redirected || response.status === 401 || answer.wrong_user) {
+    // Signed out, or someone else signed in on this phone: kept until its author signs in.
     entry.state = "waiting";
-    entry.message = "Sign in again to send this.";
-  } else if (response.status === 409 && answer.latest) {
+    entry.message = answer.message || "Sign in again to send this.";
+  } else if (response.status === 409 && "latest" in answer) {
     Object.assign(entry, { state: "conflict", message: answer.message, latest: answer.latest });
-  } else if (response.status === 422 || response.status === 400 || response.status === 403 || response.status === 404) {
+  } else if (response.status === 413) {
+    entry.state = "refused";
+    entry.message = "The photo is too large to send. Discard this and enter it again with a smaller photo.";
+  } else if ([400, 403, 404, 422].includes(response.status)) {
     entry.state = "refused";
     entry.message = answer.message || answer.detail?.__all__?.[0] || (
       response.status === 403 ? "You may no longer send this here." : "This could not be saved.");
   } else {
-    // 409 "in progress", a server error, a proxy's answer: try again later.
+    // 409 "in progress", a server error, a proxy's or a Wi-Fi sign-in page's answer: it
+    // waits, and is sent again later.
+    entry.state = "waiting";
     entry.message = "Not sent yet: the server did not answer. It will be sent again.";
+    goOn = false;
   }
   await set(entry.key, entry, store);
-  return response.status < 500;
+  return goOn;
 }
 
 // Updates to one action written one after another with no signal: the second was based on
@@ -242,12 +252,14 @@ function item(entry) {
   if (entry.state === "sent" && entry.link) {
     li.append(el("a", { class: "govuk-link govuk-body-s", href: entry.link }, "See it"));
   }
-  if (entry.state === "conflict" && entry.latest) {
+  if (entry.state === "conflict") {
     const latest = entry.latest;
-    li.append(el("div", { class: "govuk-inset-text govuk-!-margin-top-1 govuk-!-margin-bottom-1" },
-      el("p", { class: "govuk-body-s govuk-!-margin-bottom-1" },
-        `Newer update${latest.date ? `, ${latest.date}` : ""}${latest.author ? ` by ${latest.author}` : ""}${latest.rag ? `: ${latest.rag}` : ""}`),
-      el("p", { class: "govuk-body-s govuk-!-margin-bottom-0" }, latest.narrative || "")));
+    if (latest) {
+      li.append(el("div", { class: "govuk-inset-text govuk-!-margin-top-1 govuk-!-margin-bottom-1" },
+        el("p", { class: "govuk-body-s govuk-!-margin-bottom-1" },
+          `Newer update${latest.date ? `, ${latest.date}` : ""}${latest.author ? ` by ${latest.author}` : ""}${latest.rag ? `: ${latest.rag}` : ""}`),
+        el("p", { class: "govuk-body-s govuk-!-margin-bottom-0" }, latest.narrative || "")));
+    }
     li.append(button("Send mine anyway", () => resend(entry), false));
   }
   if (entry.state === "conflict" || entry.state === "refused") {
@@ -258,7 +270,7 @@ function item(entry) {
 
 async function resend(entry) {
   const field = entry.fields.find(([name]) => name === "based_on");
-  if (field) field[1] = String(entry.latest.id);
+  if (field) field[1] = entry.latest ? String(entry.latest.id) : "";
   // Another request now, so another key: the first key's request was answered 409.
   await del(entry.key, store);
   Object.assign(entry, { key: newKey(), state: "waiting", message: "", latest: null });

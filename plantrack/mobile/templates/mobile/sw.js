@@ -17,10 +17,17 @@ workbox.core.skipWaiting();
 workbox.core.clientsClaim();
 
 // Only a page answered as itself is kept: never an error, nor the sign-in page a signed-out
-// request is sent to.
+// request is sent to. Sent to sign in (signed out, or the session ran out), the pages kept
+// are forgotten: they hold the last user's actions.
 const onlyOwnPages = {
   cacheWillUpdate: async ({ response }) =>
     response && response.status === 200 && !response.redirected ? response : null,
+  fetchDidSucceed: async ({ response }) => {
+    if (response.redirected && new URL(response.url).pathname === "{{ sign_in }}") {
+      await caches.delete(PAGES);
+    }
+    return response;
+  },
 };
 
 workbox.routing.registerRoute(
