@@ -13,7 +13,7 @@ from plantrack.accounts.services import user_create
 from plantrack.assessments import cycles, services
 from plantrack.assessments.models import GAPS, Cycle, Framework, Unit
 from plantrack.core.finyears import fy_label, fy_of
-from plantrack.directory.models import Organisation
+from plantrack.directory.models import Membership, Organisation, Person
 from plantrack.directory.services import membership_add, organisation_create, person_create
 from plantrack.engagement import quality
 from plantrack.evidence.services import evidence_attach_link
@@ -83,17 +83,20 @@ def load_demo_cycles(*, actor: User, checklist: Framework, reviewer: User) -> li
     force = checklist.organisation
     units, assessors = [], []
     for code, name in BOROUGHS:
-        borough = organisation_create(
+        # Kept from an earlier load (load_demo --reset reloads the checklist and its cycles).
+        borough = Organisation.objects.filter(
+            name=f"{name} BOCU ({code})", parent=force
+        ).first() or organisation_create(
             actor=actor, name=f"{name} BOCU ({code})", short_name=code, parent=force
         )
-        assessor = user_create(
-            actor=actor,
-            username=f"{name.split()[0].lower()}-spoc",
-            first_name=name.split()[0],
-            last_name="SPOC",
+        username = f"{name.split()[0].lower()}-spoc"
+        assessor = User.objects.filter(username=username).first() or user_create(
+            actor=actor, username=username, first_name=name.split()[0], last_name="SPOC"
         )
-        membership_add(actor=actor, user=assessor, organisation=borough)
-        if code == "YR":  # the directory shows Haringey's SPOC and the Inspector overseeing
+        if not Membership.objects.filter(user=assessor, organisation=borough).exists():
+            membership_add(actor=actor, user=assessor, organisation=borough)
+        if code == "YR" and not Person.objects.filter(organisation=borough).exists():
+            # The directory shows Haringey's SPOC and the Inspector overseeing.
             person_create(
                 actor=actor,
                 name="Priya Shah",

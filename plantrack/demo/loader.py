@@ -19,7 +19,7 @@ from plantrack.assessments.demo import (
     load_demo_cycles,
     load_demo_frameworks,
 )
-from plantrack.assessments.models import Framework
+from plantrack.assessments.models import Answer, Cycle, Framework
 from plantrack.budgets.demo import load_demo_funding
 from plantrack.demo.publishing import load_demo_events, load_demo_publication
 from plantrack.directory.models import Membership, Organisation, Person
@@ -32,7 +32,7 @@ from plantrack.imports.pipeline import parse_bytes
 from plantrack.imports.saving import import_parsed
 from plantrack.measures.demo import load_demo_measures
 from plantrack.plans import services
-from plantrack.plans.models import Plan
+from plantrack.plans.models import Action, Plan
 from plantrack.stakeholders.demo import load_demo_stakeholders
 
 SEEDS_DIR = Path(__file__).parent / "seeds"
@@ -153,6 +153,14 @@ def load_seed_framework(actor: User, reviewer: User, *, reset: bool = False) -> 
     )
     if mine.exists() and not reset:
         return
+    # Their cycles first (with the units' answers): a cycle keeps its framework, and an answer
+    # its item, from being deleted under it. Then the newest version first, which keeps the
+    # one before it.
+    # The actions their gaps became (in the boroughs' improvement plans) go with them, or a
+    # reload would add them again.
+    answers = Answer.objects.filter(unit__cycle__framework__in=mine, action__isnull=False)
+    Action.all_objects.filter(pk__in=answers.values("action_id")).delete()
+    Cycle.objects.filter(framework__in=mine).delete()
     for framework in mine.order_by("-version_number"):
         framework.delete()
     parsed = parse_bytes(file_name, (SEEDS_DIR / file_name).read_bytes(), is_text=True)

@@ -279,3 +279,11 @@ def test_the_demo_public_events_give_short_and_long_notice_in_two_boroughs(demo)
     assert all(0 < row.share < 1 for row in rows)
     load_demo()
     assert Event.objects.count() == len(events)
+
+
+def test_loading_again_with_reset_replaces_it(demo):
+    """`load_demo --reset` reloads the plans and the checklist with its cycles (their answers
+    once kept the checklist from being deleted: ProtectedError)."""
+    counts = _counts()
+    load_demo(reset=True)
+    assert _counts() == counts
