@@ -156,3 +156,48 @@ def test_the_phone_pages_pass_axe_and_fit(
         assert_no_axe_violations(page, f"the phone's {name} page")
         assert_fits(page, f"the phone's {name} page")
         screenshot(page, f"mobile-{name}-{viewport['width']}")
+
+
+def test_an_entry_the_server_did_not_take_waits_and_is_sent_later(
+    new_context, live_server, officer, signed_in
+):
+    """A proxy's 502 (or a Wi-Fi sign-in page) leaves the entry waiting, never stuck
+    "sending"; a 413 for a large photo is refused with a way to discard it."""
+    world = officer
+    page = _phone(new_context)
+    signed_in(page, live_server, "owner")
+    update_url = f"{live_server.url}/m/actions/{world.action.pk}/update/"
+    answer = {"status": 502}
+
+    def proxy(route):
+        if route.request.method == "POST":
+            route.fulfill(status=answer["status"], body="Bad gateway")
+        else:
+            route.continue_()
+
+    page.route(update_url, proxy)
+    page.goto(update_url)
+    page.get_by_label("Green").check()
+    page.get_by_label("What has happened since the last update?").fill("Through a proxy.")
+    page.get_by_role("button", name="Send update").click()
+    entry = page.locator("#outbox-list li")
+    expect(entry).to_have_attribute("data-state", "waiting")
+    expect(entry).to_contain_text("It will be sent again")
+    assert not Update.objects.exists()
+
+    page.unroute(update_url)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(entry).to_have_attribute("data-state", "sent")
+    assert Update.objects.filter(narrative="Through a proxy.").count() == 1
+
+    answer["status"] = 413
+    page.route(update_url, proxy)
+    page.goto(update_url)
+    page.get_by_label("Amber").check()
+    page.get_by_label("What has happened since the last update?").fill("With a huge photo.")
+    page.get_by_role("button", name="Send update").click()
+    refused = page.locator("#outbox-list [data-state=refused]")
+    expect(refused).to_contain_text("too large")
+    page.once("dialog", lambda dialog: dialog.accept())
+    refused.get_by_role("button", name="Discard mine").click()
+    expect(refused).to_have_count(0)
