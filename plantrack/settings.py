@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "plantrack.search",
     "plantrack.public",
     "plantrack.mobile",
+    "plantrack.ops",
     "plantrack.demo",
 ]
 
