@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,6 +172,14 @@ def owner_as_post(ownership: ActionOwner) -> str:
     return post or organisation
 
 
+def owners_shown(entries: Iterable[str]) -> list[str]:
+    """The owners as the page lists them: each once, and an organisation alone left out where
+    a post of it is listed ("Barnet Police" beside "Youth Crime Lead, Barnet Police")."""
+    unique = list(dict.fromkeys(entry for entry in entries if entry))
+    posted = {entry.rsplit(", ", 1)[1] for entry in unique if ", " in entry}
+    return [entry for entry in unique if entry not in posted]
+
+
 def _withheld(plan: Plan) -> tuple[set[int], set[int]]:
     sections, actions = set(), set()
     for section_id, action_id in Withholding.objects.filter(plan=plan).values_list(
@@ -218,7 +227,7 @@ def _public_action(action: Action, updates: list[PublicUpdateRow]) -> PublicActi
         rag=action.rag,
         due_text=action.due_text,
         # Two owners of one post read once ("West Mercia Police" three times says nothing).
-        owners=list(dict.fromkeys(o for o in map(owner_as_post, action.ownerships.all()) if o)),
+        owners=owners_shown(map(owner_as_post, action.ownerships.all())),
         leads=by_role[ActionOrganisation.Role.LEAD],
         supporting=by_role[ActionOrganisation.Role.SUPPORTING],
         updates=updates,

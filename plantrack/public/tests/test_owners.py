@@ -9,7 +9,7 @@ from plantrack.imports.pipeline import parse_bytes
 from plantrack.imports.saving import import_parsed
 from plantrack.plans.models import Plan
 from plantrack.public import services
-from plantrack.public.selectors import public_post
+from plantrack.public.selectors import owners_shown, public_post
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +47,14 @@ def test_owner_cells_the_importer_misreads_publish_no_name(client, world):
         for name in ("Patel", "Smith", "jane", "doe", "Mohammed", "Bob", "Jones"):
             assert name not in body, (suffix, name)
         assert "Youth Crime Lead" in body
+
+
+def test_an_organisation_alone_is_left_out_beside_a_post_of_it():
+    entries = [
+        "Barnet Police",
+        "Youth Crime Lead, Barnet Police",
+        "Youth Crime Lead, Barnet Police",
+        "Barnet Council",
+        "",
+    ]
+    assert owners_shown(entries) == ["Youth Crime Lead, Barnet Police", "Barnet Council"]
