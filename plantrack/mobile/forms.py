@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
-from plantrack.core.models import Rag
 from plantrack.directory.models import Area
 from plantrack.engagement.models import Method, Register
 from plantrack.evidence.forms import EvidenceFileField
+from plantrack.plans import forms as plans_forms
 
 PHOTO_HELP = "A photo as evidence (or another file evidence takes: PDF, Word, Excel)"
 
@@ -42,18 +42,9 @@ class EntryDate(forms.DateField):
 
 
 class UpdateForm(forms.Form):
-    rag = forms.ChoiceField(
-        label="RAG rating",
-        choices=Rag.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select a RAG rating"},
-    )
-    narrative = forms.CharField(
-        label="What has happened since the last update?",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=10000,
-        error_messages={"required": "Enter what has happened since the last update"},
-    )
+    # As on the desktop's form (plans.forms.UpdateForm).
+    rag = plans_forms.UpdateForm.base_fields["rag"]
+    narrative = plans_forms.UpdateForm.base_fields["narrative"]
     photo = PhotoField()
     # The day it was written on the phone (filled by the phone app; empty: today).
     date = EntryDate()
