@@ -14,6 +14,8 @@ COMMANDS = {
     "pack": "make_pack",
     "remind": "send_reminders",
     "demo": "load_demo",
+    "backup": "backup",
+    "restore": "restore",
 }
 
 
@@ -21,13 +23,17 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(
-            "usage: plantrack {import,pack,remind,demo} ...\n\n"
+            "usage: plantrack {import,pack,remind,demo,backup,restore} ...\n\n"
             "  import PATH [--dry-run] [--json] [--plan-title T] [--organisation NAME]\n"
             "              [--user USERNAME] [--into-plan ID]\n"
             "              plans, and the engagement registers beside them\n"
             "  pack --body NAME [--period 2022/23-Q2] --format pdf|docx|xlsx --out FILE\n"
             "  remind [--dry-run] [--date YYYY-MM-DD]   send the reminder digests\n"
-            "  demo        load the demo plans (development databases only)"
+            "  demo        load the demo plans (development databases only)\n"
+            "  backup --out FILE   the database and the stored files in one archive\n"
+            "  restore [--verify] [--yes] FILE\n"
+            "              check an archive and restore it; --verify restores it into a scratch\n"
+            "              database and compares every table (the live one is not touched)"
         )
         return 0
     command = COMMANDS.get(argv[0])
