@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from plantrack.ops.log import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -77,6 +79,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks_db",
+    # Two-factor sign-in: TOTP apps and recovery codes (plantrack/accounts/twofactor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "plantrack.core",
     "plantrack.accounts",
     "plantrack.directory",
@@ -100,13 +106,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer, refusals and 503s included, carries its request id, and every log
+    # line written while answering it, its access line last.
+    "plantrack.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "plantrack.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the first middleware that reads the database (sessions, then the signed-in user):
+    # a database that does not answer is a 503 to try again, not the 500 page (with
+    # plantrack.urls.handler500 for what those middleware raise).
+    "plantrack.ops.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session has passed its second factor; then where it must go if not.
+    "django_otp.middleware.OTPMiddleware",
+    "plantrack.accounts.twofactor.SecondFactorMiddleware",
     "plantrack.core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages (it leaves one for the sign-in page) and, being plain middleware, before
@@ -218,6 +234,32 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+
+# Single sign-on with OpenID Connect (plantrack/directory/sso.py, mozilla-django-oidc): on when
+# a client id is set. The endpoints are the provider's (for Microsoft Entra ID, see
+# docs/deployment.md, "Single sign-on").
+OIDC_RP_CLIENT_ID = os.environ.get("PLANTRACK_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("PLANTRACK_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("PLANTRACK_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("PLANTRACK_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("PLANTRACK_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("PLANTRACK_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("PLANTRACK_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+PLANTRACK_SSO = bool(OIDC_RP_CLIENT_ID)
+# The button's words: "Sign in with Microsoft".
+PLANTRACK_OIDC_PROVIDER_NAME = os.environ.get("PLANTRACK_OIDC_PROVIDER_NAME", "your organisation")
+PLANTRACK_OIDC_EMAIL_CLAIM = os.environ.get("PLANTRACK_OIDC_EMAIL_CLAIM", "email")
+PLANTRACK_OIDC_ORGANISATION_CLAIM = os.environ.get("PLANTRACK_OIDC_ORGANISATION_CLAIM", "")
+PLANTRACK_OIDC_DOMAINS: dict[str, str] = env_json("PLANTRACK_OIDC_DOMAINS")
+PLANTRACK_OIDC_CREATE_USERS = env_bool("PLANTRACK_OIDC_CREATE_USERS", True)
+# Local passwords (for small partners without an identity provider); may be switched off
+# where everyone signs in through the provider.
+PLANTRACK_PASSWORD_SIGN_IN = env_bool("PLANTRACK_PASSWORD_SIGN_IN", True)
+if PLANTRACK_SSO:
+    AUTHENTICATION_BACKENDS.append("plantrack.directory.sso.SingleSignOnBackend")
 LOGOUT_REDIRECT_URL = "login"
 
 # Five failed sign-ins lock that username from that address for an hour: the same username
@@ -290,6 +332,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Site admins and data stewards must sign in with a second factor (a local password then a
+# code): on in production unless turned off; off on development and demo machines unless on.
+PLANTRACK_TWO_FACTOR_REQUIRED = env_bool("PLANTRACK_TWO_FACTOR_REQUIRED", PRODUCTION)
+# The name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = os.environ.get("PLANTRACK_OTP_ISSUER", "PlanTrack")
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -359,9 +406,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = PLANTRACK_IMPORT_MAX_UPLOAD_BYTES + 1024 * 1024
 # Evidence: the largest file taken (plantrack/evidence/files.py); empty files are refused too.
 PLANTRACK_EVIDENCE_MAX_BYTES = env_int("PLANTRACK_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("PLANTRACK_LOG_LEVEL", "WARNING")},
-}
+# Plain lines on standard error, or with PLANTRACK_LOG_FORMAT=json one JSON object a line, each
+# with its request's id, and an access line a request (ops/log.py).
+try:
+    LOGGING = logging_config(
+        os.environ.get("PLANTRACK_LOG_FORMAT", "").strip().lower() or "text",
+        os.environ.get("PLANTRACK_LOG_LEVEL", "WARNING"),
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None

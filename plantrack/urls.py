@@ -2,24 +2,36 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from plantrack.accounts.views import SignInView
 from plantrack.api import api
 from plantrack.budgets import urls as budgets_urls
+from plantrack.directory import sso
 from plantrack.engagement import urls as engagement_urls
 from plantrack.imports import urls as imports_urls
 from plantrack.measures import urls as measures_urls
+from plantrack.ops import health
 from plantrack.plans.views import home
 from plantrack.stakeholders import urls as stakeholders_urls
 
+# A database that does not answer, found by a middleware, is a 503, not the 500 page
+# (ops.middleware.DatabaseUnavailableMiddleware says why this is needed besides it).
+handler500 = "plantrack.ops.middleware.server_error"
+
+# What a load balancer asks each app server (docs/deployment.md): at the root, no sign-in.
+ops_patterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+]
+
 urlpatterns = [
     path("", home, name="home"),
-    path(
-        "accounts/login/",
-        login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
-        name="login",
-    ),
+    path("", include((ops_patterns, "ops"))),
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    # Single sign-on (directory/sso.py): to the identity provider and back.
+    path("oidc/authenticate/", sso.authenticate_view, name="oidc_authentication_init"),
+    path("oidc/callback/", sso.callback_view, name="oidc_authentication_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("plantrack.accounts.urls")),
     path("plans/", include("plantrack.plans.urls")),

@@ -20,3 +20,15 @@ class ProfileForm(forms.Form):
     email.widget.attrs.update(autocomplete="email", spellcheck="false")
     first_name.widget.attrs.update(autocomplete="given-name")
     last_name.widget.attrs.update(autocomplete="family-name")
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6 digits your authenticator app shows now, or one of your recovery codes",
+        error_messages={"required": "Enter the code from your authenticator app"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )

@@ -34,7 +34,12 @@ PROFILE_PAGE = "accounts.profile_page"
 # the directory's clean-up page): fn(person ids) -> {person id: ids of the others named}.
 PEOPLE_NAMED_WITH = "directory.people_named_with"
 
+# Whether a user must sign in with a second factor beyond being a site admin (they hold
+# personal data of others: a stakeholder database's data steward): fn(user) -> bool.
+PRIVILEGED = "accounts.privileged"
+
 NAMES = {
+    PRIVILEGED,
     PEOPLE_NAMED_WITH,
     ORGANISATION_PAGE,
     PERSON_PAGE,

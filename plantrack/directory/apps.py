@@ -10,4 +10,8 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         # Registers what the directory shows on the profile page (core/hooks.py); an import
         # here because the app registry must be ready first.
-        from plantrack.directory import hooks  # noqa: F401
+        # Marks a session signed in through the identity provider (the user_logged_in signal).
+        from plantrack.directory import (
+            hooks,  # noqa: F401
+            sso,  # noqa: F401
+        )

@@ -315,6 +315,15 @@ def membership_add(
     return _membership_grant(actor=actor, user=user, organisation=organisation, role=role)
 
 
+def membership_from_sign_in(*, actor: User, organisation: Organisation) -> Membership:
+    """A user signed in through the organisation's identity provider joins the organisation
+    its claims name (directory/sso.py: the deployment's rule), as a member; a manager stays
+    one. ``actor`` is the user signing in."""
+    return _membership_grant(
+        actor=actor, user=actor, organisation=organisation, role=Membership.Role.MEMBER
+    )
+
+
 def _membership_grant(
     *, actor: User, user: User, organisation: Organisation, role: str
 ) -> Membership:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from plantrack.accounts.http import SignedInRequest
+from plantrack.accounts.models import User
 from plantrack.core import hooks
 from plantrack.directory.models import Organisation
 from plantrack.engagement.models import Activity
 from plantrack.plans.selectors import today
+from plantrack.stakeholders.models import DatabaseRole
 from plantrack.stakeholders.selectors import (
     attendance_at,
     contact_overdue,
@@ -40,3 +42,10 @@ def activity_attendance(request: SignedInRequest, activity: Activity) -> str:
         {"interactions": interactions, "activity": activity},
         request=request,
     )
+
+
+@hooks.register(hooks.PRIVILEGED)
+def is_data_steward(user: User) -> bool:
+    """A data steward reaches other people's personal data (erasure, subject access): they
+    sign in with a second factor (accounts/twofactor.py)."""
+    return DatabaseRole.objects.filter(user=user, role=DatabaseRole.Role.DATA_STEWARD).exists()

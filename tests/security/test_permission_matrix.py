@@ -265,6 +265,15 @@ ROUTES: dict[str, Row] = {
     # One's own profile, sessions and password; an empty POST re-shows the form.
     "accounts:profile": Row({}, get=EVERYONE, post=EVERYONE),
     "accounts:sessions_end_others": Row({}, get=NO, post=EVERYONE),
+    # Two-factor sign-in: one's own. New recovery codes need an app set up (nobody has one
+    # here); turning it off is anyone's while the deployment does not require it.
+    # Single sign-on's addresses: not there unless it is set up (tests/browser/test_sso.py).
+    "oidc_authentication_init": Row({}, get=NOWHERE, post=NOWHERE),
+    "oidc_authentication_callback": Row({}, get=NOWHERE, post=NOWHERE),
+    "accounts:two_factor": Row({}, get=EVERYONE, post=EVERYONE),
+    "accounts:two_factor_setup": Row({}, get=EVERYONE, post=EVERYONE),
+    "accounts:recovery_codes": Row({}, get=NO, post=who(e403=SIGNED_IN)),
+    "accounts:two_factor_off": Row({}, get=NO, post=who(saved=SIGNED_IN)),
     "accounts:password_change": Row({}, get=EVERYONE, post=EVERYONE),
     "accounts:password_change_done": Row({}, get=EVERYONE, post=NO),
     # Password reset by email: no sign-in; the mailed link is the credential (a made-up one
@@ -566,6 +575,9 @@ ROUTES: dict[str, Row] = {
     "mobile:activity_new": Row({}, get=RECORD_ACTIVITY, post=RECORD_ACTIVITY),
     "mobile:manifest": Row({}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
     "mobile:service_worker": Row({}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
+    # What a load balancer asks (plantrack/ops/health.py): anyone, no sign-in; only GET/HEAD.
+    "ops:healthz": Row({}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
+    "ops:readyz": Row({}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
     "public:events": Row({}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
     "public:event": Row({"pk": "event"}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),
     "public:area_events": Row({"pk": "borough"}, get=PUBLIC_PAGE, post=PUBLIC_NO_POST),

@@ -258,6 +258,11 @@ RECIPES: dict[str, Recipe] = {
         None,
         why="memberships decide what a user may see: access is checked on every request",
     ),
+    "membership_from_sign_in": Recipe(
+        lambda o: _s("membership_from_sign_in")(actor=o.norole, organisation=o.force),
+        None,
+        why="memberships decide what a user may see: access is checked on every request",
+    ),
     "invitation_create": Recipe(
         lambda o: _s("invitation_create")(
             actor=o.admin, email="joiner@example.org", organisation=o.force, role="manager"
@@ -1027,6 +1032,11 @@ NOT_ON_PLAN_PAGES: dict[str, str] = {
     # The phone's form (plantrack/mobile) offers no plan or action to link: the activity it
     # records, its output and photo are on the register's pages only.
     "activity_capture": "an activity linked to no plan or action, on its register only",
+    # Two-factor sign-in (accounts/twofactor.py): a user's own devices and recovery codes.
+    "second_factor_start": "a user's authenticator app, shown on no plan",
+    "second_factor_confirm": "a user's authenticator app, shown on no plan",
+    "second_factor_remove": "a user's authenticator app, shown on no plan",
+    "recovery_codes_renew": "a user's recovery codes, shown on no plan",
 }
 
 
