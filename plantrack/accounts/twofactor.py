@@ -181,10 +181,14 @@ class SecondFactorMiddleware:
             return None
         if request.session.get(SIGNED_IN_WITH) or user.is_verified():  # type: ignore[attr-defined]
             return None
-        if request.path.startswith(_open_paths()):
-            return None
         assert isinstance(user, User)
-        if has_second_factor(user):
+        has_app = has_second_factor(user)
+        setting_up = request.path.startswith(reverse("accounts:two_factor_setup"))
+        # The set-up page is open only to one with no app yet: with one, a password alone must
+        # not be enough to put another app in its place.
+        if request.path.startswith(_open_paths()) and not (has_app and setting_up):
+            return None
+        if has_app:
             target, said = "accounts:two_factor", "Enter the code from your authenticator app."
         elif must_use_second_factor(user):
             target, said = "accounts:two_factor_setup", "Set up two-factor sign-in first."

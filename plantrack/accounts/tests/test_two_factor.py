@@ -189,3 +189,22 @@ def test_single_sign_on_sessions_are_not_asked(client, admin):
     session[twofactor.SIGNED_IN_WITH] = "oidc"
     session.save()
     assert client.get(HOME).status_code == 200
+
+
+def test_a_password_alone_cannot_put_another_app_in_place_of_the_one_set_up(client, admin):
+    """Signed in with the password only, the set-up page sends to the code page: otherwise
+    whoever knows the password could add their own app and pass with its code."""
+    device, _ = _set_up(admin)
+    _sign_in(client, admin)
+    response = client.get(SETUP)
+    assert response.status_code == 302 and response["Location"].startswith(CODE_PAGE)
+    assert client.post(SETUP, {"code": "123456"}).status_code == 302
+    assert list(TOTPDevice.objects.filter(user=admin)) == [device]
+    assert client.get(HOME).status_code == 302
+
+
+def test_an_optional_user_with_an_app_is_asked_for_it_too_before_setting_up_another(client, world):
+    device, _ = _set_up(world.owner)
+    _sign_in(client, world.owner)
+    assert client.get(SETUP)["Location"].startswith(CODE_PAGE)
+    assert list(TOTPDevice.objects.filter(user=world.owner)) == [device]
