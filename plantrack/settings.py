@@ -163,6 +163,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'var' / 'plantrack.sqlite3'}",
         conn_max_age=int(os.environ.get("PLANTRACK_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request uses it: after a database restart the
+        # first request reconnects instead of failing on the dead connection.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -178,16 +181,30 @@ elif env_bool("PLANTRACK_DB_POOL"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
 
+
 # Rendered lists are cached under keys that carry the plan's version (see core/cache.py), so
 # a per-process memory cache is correct; Redis shares the work between app servers.
+def redis_cache(location: str) -> dict[str, Any]:
+    """django-redis, for its IGNORE_EXCEPTIONS: while Redis does not answer, every read is a
+    miss and every write is dropped (logged), so pages are rendered afresh and sessions read
+    from the database (cached_db) instead of failing. Short timeouts bound the wait."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+            "IGNORE_EXCEPTIONS": True,
+        },
+    }
+
+
 CACHE_URL = os.environ.get("PLANTRACK_CACHE_URL", "")
 CACHES: dict[str, dict[str, Any]]
 if CACHE_URL == "dummy://":  # measures the cost of rendering everything afresh
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 elif CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    }
+    CACHES = {"default": redis_cache(CACHE_URL)}
 else:
     CACHES = {
         "default": {
@@ -207,6 +224,8 @@ CACHES["progress"] = (
     }
 )
 # Sessions live in the database (shared by every app server) and are read through the cache.
+# A Redis that does not answer is logged (django-redis ignores it: see CACHES above).
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # A browser is signed out after this long without a request, and this long after signing in
 # however busy it is (core.middleware.SessionTimeoutMiddleware). The session row and cookie

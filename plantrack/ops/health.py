@@ -16,11 +16,12 @@ import uuid
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
+from django_redis import get_redis_connection
+from django_redis.cache import RedisCache as DjangoRedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +65,12 @@ def _cache() -> str:
         # PLANTRACK_CACHE_URL=dummy:// chose to keep nothing: there is nothing to reach.
         return OK
     key = f"plantrack:healthz:{uuid.uuid4().hex}"
-    name = "Redis" if isinstance(cache, RedisCache) else "the cache"
+    name = "Redis" if "redis" in type(cache).__module__.lower() else "the cache"
     try:
+        if isinstance(cache, DjangoRedisCache):
+            # Its reads and writes ignore a Redis that does not answer (settings.py): asked
+            # directly, it says so.
+            get_redis_connection("default").ping()
         cache.set(key, key, timeout=PROBE_SECONDS)
         kept = cache.get(key)
     except Exception as error:  # whatever the backend's client raises (redis.ConnectionError...)
