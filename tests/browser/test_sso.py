@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from checks import assert_fits, assert_no_axe_violations
 from playwright.sync_api import Page, expect
 
 from plantrack.accounts.models import User
@@ -109,6 +110,18 @@ def test_an_unverified_email_is_refused(page: Page, live_server, provider, trans
     _sign_in_at_the_provider(page, live_server, "unverified.person@barnet.example")
     expect(page.locator(".govuk-error-summary")).to_contain_text("did not sign you in")
     assert not User.objects.filter(email="unverified.person@barnet.example").exists()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_sign_in_page_with_single_sign_on_passes_axe_and_fits(
+    new_context, live_server, provider, transactional_db, screenshot, width
+):
+    page = new_context(viewport={"width": width, "height": 900}).new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_role("link", name="Sign in with Barnet sign-in")).to_be_visible()
+    assert_no_axe_violations(page, "the sign-in page with single sign-on")
+    assert_fits(page, "the sign-in page with single sign-on")
+    screenshot(page, f"sign-in-sso-{width}")
 
 
 def test_passwords_can_be_switched_off(
