@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from plantrack.accounts.views import SignInView
 from plantrack.api import api
@@ -69,5 +71,12 @@ urlpatterns = [
     ),
     path("evidence/", include("plantrack.evidence.urls")),
     path("api/v1/", api.urls),
+    # The admin signs in on the one sign-in page (its choices: single sign-on, passwords on or
+    # off; then the second factor), not on a password form of its own.
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
+        name="admin_sign_in",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -120,7 +120,8 @@ def second_factor_verify(request: HttpRequest, code: str) -> bool:
     the wait before the next is looked at)."""
     user = request.user
     assert isinstance(user, User)
-    device = match_token(user, _digits(code) if _digits(code).isdigit() else code.strip())
+    entered = _digits(code)
+    device = match_token(user, entered if entered.isdigit() else entered.lower())
     if device is None:
         security_log.warning("a wrong second-factor code for user %s", user.pk)
         return False
@@ -148,21 +149,38 @@ def _recovery_code() -> str:
 # --- Middleware -----------------------------------------------------------------------------
 
 
-def _open_paths() -> tuple[str, ...]:
-    """What answers before the second factor: its own pages, signing out, and what needs no
-    sign-in at all."""
-    return (
+def second_factor_owed(request: HttpRequest) -> bool:
+    """Whether this signed-in session has yet to pass a second factor it has or must have
+    (the middleware below; the API's session authentication and the pages that change the
+    second factor ask the same)."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    if request.session.get(SIGNED_IN_WITH) or user.is_verified():  # type: ignore[attr-defined]
+        return False
+    assert isinstance(user, User)
+    return has_second_factor(user) or must_use_second_factor(user)
+
+
+def _open(path: str, *, has_app: bool) -> bool:
+    """What answers before the second factor, matched exactly (a prefix would open what lies
+    beneath: the recovery codes below the code page, the managers' pages below /public/): the
+    code page, the set-up page (only to one with no app yet: a password alone must not put
+    another app in place of the one set up), signing out, and what needs no sign-in at all."""
+    exact = {
         reverse("accounts:two_factor"),
-        reverse("accounts:two_factor_setup"),
         reverse("logout"),
         reverse("login"),
-        settings.STATIC_URL or "/static/",
-        "/public/",
         "/healthz",
         "/readyz",
-        "/m/manifest.webmanifest",
-        "/m/sw.js",
-    )
+        reverse("mobile:manifest"),
+        reverse("mobile:service_worker"),
+    }
+    if not has_app:
+        exact.add(reverse("accounts:two_factor_setup"))
+    if path in exact or path.startswith(settings.STATIC_URL or "/static/"):
+        return True
+    return path.startswith("/public/") and not path.startswith("/public/manage/")
 
 
 class SecondFactorMiddleware:
@@ -176,17 +194,15 @@ class SecondFactorMiddleware:
         return refusal if refusal is not None else self.get_response(request)
 
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        # Only a session's user is here: a request with an API token has no session (the API
+        # checks the token itself), and a session owing its code is refused whatever the
+        # request also carries.
         user = request.user
-        if not user.is_authenticated or "Authorization" in request.headers:
-            return None
-        if request.session.get(SIGNED_IN_WITH) or user.is_verified():  # type: ignore[attr-defined]
+        if not second_factor_owed(request):
             return None
         assert isinstance(user, User)
         has_app = has_second_factor(user)
-        setting_up = request.path.startswith(reverse("accounts:two_factor_setup"))
-        # The set-up page is open only to one with no app yet: with one, a password alone must
-        # not be enough to put another app in its place.
-        if request.path.startswith(_open_paths()) and not (has_app and setting_up):
+        if _open(request.path, has_app=has_app):
             return None
         if has_app:
             target, said = "accounts:two_factor", "Enter the code from your authenticator app."

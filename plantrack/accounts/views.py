@@ -24,6 +24,7 @@ from plantrack.accounts.http import SignedInRequest
 from plantrack.accounts.sessions import record_session
 from plantrack.core import hooks
 from plantrack.core.proxies import client_ip
+from plantrack.core.services import require
 from plantrack.core.views import errors_on
 
 security_log = logging.getLogger("plantrack.security")
@@ -277,14 +278,24 @@ def two_factor_setup(request: SignedInRequest) -> HttpResponse:
     )
 
 
+def _second_factor_first(request: HttpRequest) -> None:
+    """Changing the second factor needs a session that has passed it."""
+    require(
+        not twofactor.second_factor_owed(request),
+        "Enter the code from your authenticator app first.",
+    )
+
+
 @require_POST
 def recovery_codes(request: SignedInRequest) -> HttpResponse:
+    _second_factor_first(request)
     codes = twofactor.recovery_codes_renew(actor=request.user)
     return _show_codes(request, codes, "New recovery codes: the old ones no longer work.")
 
 
 @require_POST
 def two_factor_off(request: SignedInRequest) -> HttpResponse:
+    _second_factor_first(request)
     twofactor.second_factor_remove(actor=request.user)
     messages.success(request, "Two-factor sign-in is off.")
     return redirect(reverse("accounts:profile") + "#two-factor")

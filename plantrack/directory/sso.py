@@ -7,14 +7,16 @@ provider's keys, the user-info call). This decides who the person is here:
 
 - **Matched by email**: the claim named by ``PLANTRACK_OIDC_EMAIL_CLAIM`` (``email``; Entra ID
   often sends the address only as ``preferred_username``, which is read when ``email`` is
-  absent and looks like an address). An address the provider says is unverified is refused.
-  An existing account with that address (case aside) signs in; a deactivated one does not.
+  absent and looks like an address), from the ID token and the user-info answer. An address
+  the provider says is unverified is refused, and so is one outside ``PLANTRACK_OIDC_DOMAINS``
+  when it is set. An existing account with that address (case aside) signs in; a deactivated
+  one does not, and no new one is made for it; a site admin's is never signed in this way.
 - **Created** otherwise (unless ``PLANTRACK_OIDC_CREATE_USERS`` is off), with the names the
   provider gives.
 - **Placed in an organisation**: by a claim (``PLANTRACK_OIDC_ORGANISATION_CLAIM``, matched to
   an organisation's name or short name), else by the address's domain
   (``PLANTRACK_OIDC_DOMAINS``, JSON ``{"met.police.uk": "Metropolitan Police Service"}``).
-  Membership is only ever added, as a member: managers are made in PlanTrack.
+  Placed once, as the account is made, as a member: managers are made in PlanTrack.
 - The session is marked as signed in through the provider, whose own second factor stands
   (accounts/twofactor.py does not ask again).
 
@@ -35,6 +37,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models import Q, QuerySet
 from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
@@ -74,22 +77,52 @@ def organisation_for(claims: dict[str, Any]) -> Organisation | None:
 
 
 class SingleSignOnBackend(OIDCAuthenticationBackend):
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
+        """Only the provider's answer at the callback, with the PKCE verifier the library
+        kept: never a password form that happens to carry a ``code`` in its address."""
+        if request is None or request.path != reverse("oidc_authentication_callback"):
+            return None
+        if not kwargs.get("code_verifier"):
+            return None
+        return super().authenticate(request, **kwargs)
+
+    def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
+        """The user-info answer over the verified ID token's claims: Entra ID's user-info
+        endpoint returns few claims (no ``preferred_username``, no organisation)."""
+        return {**payload, **super().get_userinfo(access_token, id_token, payload)}
+
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         if claims.get("email_verified") is False:
             security_log.warning("single sign-on refused: the provider has not verified the email")
             return False
-        return bool(email_of(claims))
+        email = email_of(claims)
+        domains = {key.lower() for key in settings.PLANTRACK_OIDC_DOMAINS}
+        if domains and email.rpartition("@")[2] not in domains:
+            security_log.warning(
+                "single sign-on refused: %s is not a domain of this PlanTrack", email
+            )
+            return False
+        return bool(email)
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> QuerySet[User]:
-        return User.objects.filter(email__iexact=email_of(claims), is_active=True)
+        """The account with the address. Site admins are not signed in this way (they sign
+        in with a password and a second factor): whoever controls the provider's directory
+        could otherwise give themselves an admin's address. A deactivated account is found
+        (and refused by the library), never replaced by a new one."""
+        found = User.objects.filter(email__iexact=email_of(claims))
+        if any(user.is_superuser for user in found):
+            security_log.warning("single sign-on refused for a site admin's address")
+            return User.objects.none()
+        return found
 
     def create_user(self, claims: dict[str, Any]) -> User | None:
-        if not settings.PLANTRACK_OIDC_CREATE_USERS:
-            security_log.info(
-                "single sign-on: no account for %s, and none is created", email_of(claims)
-            )
-            return None
         email = email_of(claims)
+        if (
+            not settings.PLANTRACK_OIDC_CREATE_USERS
+            or User.objects.filter(email__iexact=email).exists()
+        ):
+            security_log.info("single sign-on: no account is made for %s", email)
+            return None
         user = user_create(
             actor=None,
             username=_free_username(email),
@@ -98,12 +131,13 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
             last_name=str(claims.get("family_name") or "")[:150],
         )
         security_log.info("single sign-on created user %s", user.pk)
-        return self.update_user(user, claims)
-
-    def update_user(self, user: User, claims: dict[str, Any]) -> User:
+        # Placed once, as the account is made: a membership a manager later ends stays ended.
         organisation = organisation_for(claims)
         if organisation is not None:
             membership_from_sign_in(actor=user, organisation=organisation)
+        return user
+
+    def update_user(self, user: User, claims: dict[str, Any]) -> User:
         return user
 
 

@@ -547,12 +547,26 @@ def _safe_member_name(name: str) -> bool:
     return not path.is_absolute() and ".." not in path.parts and "" not in name.split("/")
 
 
+# A manifest lists tables and files: far below this, however large the deployment.
+MANIFEST_MAX_BYTES = 64 * 1024 * 1024
+
+
+def _plain(member: tarfile.TarInfo) -> bool:
+    """A regular file as it is stored: not a link, a device, nor a GNU sparse member (a few
+    bytes in the archive that read back as gigabytes)."""
+    return member.type in (tarfile.REGTYPE, tarfile.AREGTYPE) and not member.issparse()
+
+
 def _read_manifest(path: Path, tar: tarfile.TarFile) -> dict[str, Any]:
     names = set(tar.getnames())
     if MANIFEST not in names or MANIFEST_SUM not in names:
         raise BackupError(
             f"{path} is not a PlanTrack backup, or is truncated: it has no {MANIFEST}"
         )
+    for name in (MANIFEST, MANIFEST_SUM):
+        member = tar.getmember(name)
+        if not _plain(member) or member.size > MANIFEST_MAX_BYTES:
+            raise BackupError(f"{path} is corrupt: {name} is not a plain file of a sane size")
     manifest_file = tar.extractfile(MANIFEST)
     sum_file = tar.extractfile(MANIFEST_SUM)
     if manifest_file is None or sum_file is None:
@@ -593,7 +607,7 @@ def _check_members(path: Path, tar: tarfile.TarFile, manifest: dict[str, Any]) -
         raise BackupError(f"{path} is corrupt: {min(extra)} is not in its manifest")
     for name, want in expected.items():
         member = present[name]
-        if not member.isfile() or not _safe_member_name(name):
+        if not _plain(member) or not _safe_member_name(name):
             raise BackupError(f"{path} is corrupt: {name} is not a plain file")
         source = tar.extractfile(member)
         if source is None:

@@ -88,7 +88,9 @@ def _logged_path(request: HttpRequest) -> str:
     a password reset's) left out: the token is the credential, and logs travel further."""
     match = request.resolver_match
     token = match.kwargs.get("token") if match is not None else None
-    return request.path.replace(str(token), "[token]") if token else request.path
+    path = request.path.replace(str(token), "[token]") if token else request.path
+    # A line break or other control character in the address cannot forge a log line.
+    return path.encode("unicode_escape").decode("ascii")
 
 
 def _user_id(request: HttpRequest) -> int | None:
@@ -146,7 +148,7 @@ def unavailable(request: HttpRequest, error: BaseException) -> HttpResponse:
     logger.error(
         "Database unavailable: %s %s: %s: %s",
         request.method,
-        request.path,
+        _logged_path(request),
         type(error).__name__,
         reason,
     )

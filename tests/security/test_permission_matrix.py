@@ -268,6 +268,7 @@ ROUTES: dict[str, Row] = {
     # Two-factor sign-in: one's own. New recovery codes need an app set up (nobody has one
     # here); turning it off is anyone's while the deployment does not require it.
     # Single sign-on's addresses: not there unless it is set up (tests/browser/test_sso.py).
+    "admin_sign_in": Row({}, get=who(login=SIGNED_IN), post=who(login=SIGNED_IN)),
     "oidc_authentication_init": Row({}, get=NOWHERE, post=NOWHERE),
     "oidc_authentication_callback": Row({}, get=NOWHERE, post=NOWHERE),
     "accounts:two_factor": Row({}, get=EVERYONE, post=EVERYONE),

@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
@@ -127,7 +128,9 @@ def test_the_api_on_a_session_waits_for_the_second_factor_a_token_does_not(clien
     response = client.get("/api/v1/plans")
     assert response.status_code == 403 and "code" in response.json()["detail"]
     _, secret = api_token_create(actor=admin, name="script")
-    assert client.get("/api/v1/plans", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    # A script with a token has no session: the token is checked by the API alone.
+    script = Client()
+    assert script.get("/api/v1/plans", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
 
 
 def test_others_need_not_use_it_and_may_turn_it_on_and_off(client, world):
@@ -208,3 +211,59 @@ def test_an_optional_user_with_an_app_is_asked_for_it_too_before_setting_up_anot
     _sign_in(client, world.owner)
     assert client.get(SETUP)["Location"].startswith(CODE_PAGE)
     assert list(TOTPDevice.objects.filter(user=world.owner)) == [device]
+
+
+# --- Found by a security review (7 Dec) -------------------------------------------------------
+
+
+def test_a_password_alone_cannot_renew_recovery_codes_or_turn_it_off(client, admin, world):
+    """The code page's address is not a prefix that opens what lies beneath it."""
+    _set_up(admin)
+    _sign_in(client, admin)
+    assert client.post(reverse("accounts:recovery_codes")).status_code == 302
+    assert twofactor.recovery_codes_left(admin) == 10  # none renewed
+    _set_up(world.owner)
+    client.logout()
+    _sign_in(client, world.owner)
+    assert client.post(reverse("accounts:two_factor_off")).status_code == 302
+    assert twofactor.has_second_factor(world.owner)
+
+
+def test_the_views_refuse_a_session_owing_its_code_whatever_reaches_them(rf, admin):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from plantrack.accounts import views
+
+    _set_up(admin)
+    request = rf.post(reverse("accounts:recovery_codes"))
+    request.user, request.session = admin, SessionStore()
+    admin.is_verified = lambda: False
+    with pytest.raises(PermissionDenied):
+        views.recovery_codes(request)
+
+
+def test_an_authorization_header_does_not_pass_a_session_owing_its_code(client, admin):
+    _set_up(admin)
+    _sign_in(client, admin)
+    assert client.get(HOME, HTTP_AUTHORIZATION="Bearer junk").status_code == 302
+    assert client.get("/api/v1/plans", HTTP_AUTHORIZATION="Bearer junk").status_code == 403
+
+
+def test_the_managers_public_pages_wait_for_the_code_the_public_ones_do_not(client, admin):
+    _set_up(admin)
+    _sign_in(client, admin)
+    assert client.get("/public/manage/approvals/").status_code == 302
+    assert client.get("/public/").status_code == 200
+
+
+def test_a_recovery_code_in_capitals_works(client, admin):
+    _, codes = _set_up(admin)
+    _sign_in(client, admin)
+    assert client.post(CODE_PAGE, {"code": codes[0].upper()}).status_code == 302
+    assert client.get(HOME).status_code == 200
+
+
+def test_the_admin_signs_in_on_the_one_sign_in_page(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/"

@@ -60,13 +60,10 @@ def test_a_new_user_is_made_and_placed(world, settings, sso):
     assert Membership.objects.get(user=user).role == "manager"
 
 
-def test_an_existing_account_is_matched_by_email_a_deactivated_one_is_not(world, sso):
+def test_an_existing_account_is_matched_by_email(world, sso):
     world.owner.email = "Owen@Barnet.example"
     world.owner.save()
     assert list(sso.filter_users_by_claims({"email": "owen@barnet.example"})) == [world.owner]
-    world.owner.is_active = False
-    world.owner.save()
-    assert not sso.filter_users_by_claims({"email": "owen@barnet.example"}).exists()
 
 
 def test_unverified_or_missing_addresses_and_creation_switched_off(settings, sso):
@@ -95,3 +92,52 @@ def test_passwords_switched_off(client, settings, sso):
 def test_a_failed_single_sign_on_says_so(client, sso):
     page = client.get(LOGIN + "?sso=failed").content.decode()
     assert "Microsoft did not sign you in" in page
+
+
+# --- Found by a security review (7 Dec) -------------------------------------------------------
+
+
+def test_only_the_callback_with_its_verifier_exchanges_a_code(rf, sso):
+    """A password form carrying ?code= in its address never reaches the provider."""
+    login = rf.post("/accounts/login/?code=stolen&state=x", {"username": "a", "password": "b"})
+    assert sso.authenticate(login, username="a", password="b") is None
+    callback = rf.get("/oidc/callback/?code=stolen&state=x")
+    assert sso.authenticate(callback, nonce="n") is None  # no PKCE verifier
+
+
+def test_a_site_admins_address_is_never_signed_in_this_way(sso):
+    User.objects.create_superuser("root", email="root@barnet.example", password="pw")
+    assert not sso.filter_users_by_claims({"email": "ROOT@barnet.example"}).exists()
+    assert sso.create_user({"email": "root@barnet.example"}) is None
+    assert User.objects.filter(email__iexact="root@barnet.example").count() == 1
+
+
+def test_a_deactivated_account_is_found_not_replaced(world, sso):
+    world.owner.email, world.owner.is_active = "owen@barnet.example", False
+    world.owner.save()
+    assert list(sso.filter_users_by_claims({"email": "owen@barnet.example"})) == [world.owner]
+    assert sso.create_user({"email": "owen@barnet.example"}) is None
+
+
+def test_only_the_deployments_domains_when_they_are_set(settings, sso):
+    settings.PLANTRACK_OIDC_DOMAINS = {"barnet.example": "Barnet Police"}
+    assert sso.verify_claims({"email": "a@barnet.example"})
+    assert not sso.verify_claims({"email": "a@evil.example"})
+
+
+def test_the_id_tokens_claims_are_read_with_the_user_info(sso, monkeypatch):
+    from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+    monkeypatch.setattr(
+        OIDCAuthenticationBackend, "get_userinfo", lambda self, a, i, p: {"sub": "1", "name": "X"}
+    )
+    merged = sso.get_userinfo("access", "id", {"sub": "1", "preferred_username": "x@b.example"})
+    assert merged == {"sub": "1", "name": "X", "preferred_username": "x@b.example"}
+
+
+def test_placed_once_as_the_account_is_made(world, settings, sso):
+    settings.PLANTRACK_OIDC_DOMAINS = {"barnet.example": "Barnet Police"}
+    user = sso.create_user({"email": "new@barnet.example"})
+    Membership.objects.filter(user=user).delete()  # a manager ends it
+    sso.update_user(user, {"email": "new@barnet.example"})
+    assert not Membership.objects.filter(user=user).exists()

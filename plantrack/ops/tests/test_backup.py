@@ -205,6 +205,20 @@ def _other_vendor(path: Path) -> Path:
     return bad
 
 
+def _linked_manifest(path: Path) -> Path:
+    """The manifest as a link (or, alike, a sparse member that reads back as gigabytes)."""
+    bad = path.with_name("linked.tar")
+    with tarfile.open(path) as source, tarfile.open(bad, "w") as target:
+        for member in source.getmembers():
+            if member.name == "manifest.json":
+                link = tarfile.TarInfo("manifest.json")
+                link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+                target.addfile(link)
+            else:
+                target.addfile(member, source.extractfile(member))
+    return bad
+
+
 @pytest.mark.parametrize(
     ("spoil", "message"),
     [
@@ -214,8 +228,9 @@ def _other_vendor(path: Path) -> Path:
         (_format_2, r"format version 2; this PlanTrack reads version 1"),
         (_other_vendor, r"is a backup of a (SQLite|PostgreSQL) database; this PlanTrack runs on"),
         (lambda path: path.with_name("missing.tar"), r"no such file: .*missing\.tar"),
+        (_linked_manifest, r"manifest\.json is not a plain file"),
     ],
-    ids=["corrupt", "truncated", "not-an-archive", "format-2", "other-vendor", "missing"],
+    ids=["corrupt", "truncated", "not-an-archive", "format-2", "other-vendor", "missing", "link"],
 )
 def test_a_bad_archive_is_refused_in_one_line_with_nothing_changed(
     world, archive, spoil, message, capsys

@@ -155,3 +155,9 @@ def test_settings_read_the_log_format():
     wrong = _start("xml")
     assert wrong.returncode != 0
     assert "PLANTRACK_LOG_FORMAT must be one of text, json" in wrong.stderr
+
+
+def test_a_line_break_in_the_address_cannot_forge_a_log_line(client, json_log):
+    client.get("/nope%0a2026-01-01 CRITICAL forged")
+    (access,) = _access(json_log())
+    assert "\n" not in access["path"] and access["path"].startswith("/nope\\n2026")
