@@ -45,7 +45,7 @@ def _phone(new_context, **options) -> Page:
 def _ready_for_no_signal(page: Page, world: World) -> None:
     """The service worker controls the page and has kept the pages linked from home."""
     kept = f"/m/actions/{world.action.pk}/update/"
-    for _ in range(100):
+    for _ in range(300):  # up to 30 s: a busy machine (CI) installs the worker slowly
         if page.evaluate(
             """async (url) => !!navigator.serviceWorker.controller &&
                  !!(await (await caches.open('plantrack-m-pages')).match(url)) &&
