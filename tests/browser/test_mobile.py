@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from plantrack.accounts.models import User
 from plantrack.core.tests.factories import World, build_world
 from plantrack.engagement import services as engagement_services
-from plantrack.engagement.models import Activity
+from plantrack.engagement.models import Activity, Method
 from plantrack.engagement.tests.conftest import build_areas
 from plantrack.evidence.models import Evidence
 from plantrack.evidence.tests.samples import png_bytes
@@ -27,6 +27,8 @@ PHONE = {"width": 360, "height": 740}
 def officer(transactional_db) -> World:
     """The world's action owner also keeps the force's engagement register."""
     world = build_world()
+    # Seeded by a migration, and gone after an earlier browser test's flush of the database.
+    Method.objects.get_or_create(name="Street briefing")
     admin = User.objects.create_superuser("admin", password="pw")
     build_areas(admin, world.force)
     register = engagement_services.register_create(

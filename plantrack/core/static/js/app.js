@@ -11,12 +11,9 @@ if ("caches" in window && document.querySelector("[data-sign-in-page]")) {
   caches.delete("plantrack-m-pages");
 }
 for (const form of document.querySelectorAll('form[action$="/accounts/logout/"]')) {
-  form.addEventListener("submit", (event) => {
-    if (!("caches" in window) || form.dataset.cleared) return;
-    event.preventDefault();
-    caches.delete("plantrack-m-pages").finally(() => {
-      form.dataset.cleared = "1";
-      form.requestSubmit();
-    });
+  // Started as the form goes, not waited for: holding the submit back raced other navigation.
+  // The sign-in page it lands on deletes them too (above), and so does the service worker.
+  form.addEventListener("submit", () => {
+    if ("caches" in window) caches.delete("plantrack-m-pages");
   });
 }
