@@ -35,6 +35,16 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _to_second(value: dt.datetime) -> dt.datetime:
+    """Times as the public reads them, to the second: microseconds say nothing to a reader,
+    and six random digits beside a page's text can read as a staff number."""
+    return value.replace(microsecond=0)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return _to_second(value).isoformat() if value else None
+
+
 def _updates_text(action: PublicAction) -> str:
     return "\n\n".join(
         f"{_day(u.date) or 'Undated'} ({u.rag or 'no RAG'}): {u.text}" for u in action.updates
@@ -86,7 +96,7 @@ def as_dict(request: HttpRequest, page: PublicPlan) -> dict[str, Any]:
         "url": request.build_absolute_uri(reverse("public:plan", args=[publication.slug])),
         "introduction": publication.introduction or plan.summary,
         "period": plan.period_text,
-        "published_at": publication.published_at.isoformat() if publication.published_at else None,
+        "published_at": _iso(publication.published_at),
         "sections": [
             {
                 "title": section.title,
@@ -163,11 +173,11 @@ def atom(request: HttpRequest, page: PublicPlan) -> str:
             link=f"{url}#update-{update.pk}",
             description=update.text,
             unique_id=f"{url}#update-{update.pk}",
-            pubdate=update.published_at,
-            updateddate=update.published_at,
+            pubdate=_to_second(update.published_at),
+            updateddate=_to_second(update.published_at),
             categories=[c for c in (update.rag, action.status_label) if c],
         )
     if not page.updates:
         # Atom asks for <updated>: the publication's own time when nothing is published yet.
-        feed.feed["updateddate"] = publication.published_at or timezone.now()
+        feed.feed["updateddate"] = _to_second(publication.published_at or timezone.now())
     return feed.writeString("utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -202,3 +203,12 @@ def test_a_response_setting_a_cookie_is_never_public():
     request.user = AnonymousUser()
     response = PrivateCacheMiddleware(view)(request)
     assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("suffix", ["data.json", "feed.atom"])
+def test_open_data_times_are_to_the_second(client, published, suffix):
+    """Microseconds say nothing to a reader, and six random digits read as a staff number to
+    the demo's safety crawl (a CI run found a person's 5-digit staff number in one)."""
+    body = client.get(f"/public/plans/youth-strategy/{suffix}").content.decode()
+    assert re.search(r"\d{2}:\d{2}:\d{2}", body)
+    assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d", body)
