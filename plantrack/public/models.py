@@ -61,7 +61,23 @@ class Publication(models.Model):
         return self.published_at is not None
 
 
-class PublicUpdate(models.Model):
+class Decision(models.Model):
+    """Who decided what the public reads of something, when, and why (a reason for keeping it
+    internal or withdrawing it): the fields an update's and an outcome's decisions share."""
+
+    reason = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    # Published first: a withdrawal keeps when it went out.
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class PublicUpdate(Decision):
     """A decision on one update: its public text approved, kept internal, or withdrawn."""
 
     class State(models.TextChoices):
@@ -72,13 +88,6 @@ class PublicUpdate(models.Model):
     update = models.OneToOneField(Update, on_delete=models.CASCADE, related_name="publication")
     state = models.CharField(max_length=10, choices=State.choices)
     text = bounded_text("public text", blank=True)
-    reason = models.CharField(max_length=500, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField()
-    # Published first: a withdrawal keeps when it went out.
-    published_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -92,7 +101,7 @@ class PublicUpdate(models.Model):
             raise ValidationError({"text": "Write the text the public will read."})
 
 
-class PublicOutcome(models.Model):
+class PublicOutcome(Decision):
     """A decision on one "you said, we did" of an engagement activity for one plan's public
     page: its public text approved (the register's words or an edited version), kept
     internal, or withdrawn. The register's text is written for the register, never shown as
@@ -108,13 +117,6 @@ class PublicOutcome(models.Model):
     activity_title = bounded_title("the activity, as the public reads it", blank=True)
     you_said = bounded_text("you said (public text)", blank=True)
     we_did = bounded_text("we did (public text)", blank=True)
-    reason = models.CharField(max_length=500, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField()
-    # Published first: a withdrawal keeps when it went out.
-    published_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
