@@ -119,7 +119,7 @@ run: system-run demo
 	@echo "A site admin of your own: $(PY) manage.py createsuperuser (then /admin/)."
 	@echo "Another port: make run PORT=8080. Mail (reminders, chasing) prints here."
 	@echo
-	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	$(PY) manage.py worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -380,6 +380,14 @@ TASKS = {
     }
 }
 
+# Background work and a database that stops answering (core.outages, ops.worker): a task that
+# loses the database waits this many seconds for it and runs again, this many times.
+PLANTRACK_TASK_DATABASE_WAIT = env_int("PLANTRACK_TASK_DATABASE_WAIT", 120, minimum=1)
+PLANTRACK_TASK_DATABASE_RETRIES = env_int("PLANTRACK_TASK_DATABASE_RETRIES", 3)
+# A task still "running" after this many minutes has lost its worker (its machine stopped):
+# `manage.py worker` runs it again, or, after three tries, marks it and its job failed.
+PLANTRACK_TASK_LOST_AFTER_MINUTES = env_int("PLANTRACK_TASK_LOST_AFTER_MINUTES", 60, minimum=1)
+
 # The demo prints mail to the console; production sends it by SMTP, to PLANTRACK_EMAIL_HOST /
 # _PORT / _USERNAME / _PASSWORD / _USE_TLS.
 _MAIL_OPTIONS: dict[str, object] = {

@@ -38,7 +38,13 @@ PEOPLE_NAMED_WITH = "directory.people_named_with"
 # personal data of others: a stakeholder database's data steward): fn(user) -> bool.
 PRIVILEGED = "accounts.privileged"
 
+# A background task given up on after being interrupted again and again (ops.worker): mark its
+# job failed, with why: fn(task path, args, kwargs, reason) -> None; a function ignores a task
+# that is not its app's.
+TASK_ABANDONED = "ops.task_abandoned"
+
 NAMES = {
+    TASK_ABANDONED,
     PRIVILEGED,
     PEOPLE_NAMED_WITH,
     ORGANISATION_PAGE,

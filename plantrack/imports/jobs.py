@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from plantrack.core.cache import progress_of, progress_reporter
+from plantrack.core.outages import DATABASE_DOWN
 from plantrack.directory.models import Area
 from plantrack.imports.contact_lists import read_contact_list
 from plantrack.imports.models import ImportJob
@@ -97,6 +98,8 @@ def import_job_read(job_pk: int) -> None:
         error = str(exc)
     except ValidationError as exc:
         error = "\n".join(exc.messages)
+    except DATABASE_DOWN:
+        raise  # not the file's fault: the task runs again when the database is back
     except Exception:  # a reader bug must not leave the job "reading" for ever
         logger.exception("Reading import job %s failed", job.pk)
         error = f"{job.file_name} could not be read because of an error in PlanTrack."
@@ -234,6 +237,8 @@ def import_job_save(job_pk: int) -> None:
         error = " ".join(exc.messages)
     except PermissionDenied as exc:
         error = str(exc)
+    except DATABASE_DOWN:
+        raise  # nothing was saved: the task runs again when the database is back
     except Exception:
         logger.exception("Saving import job %s failed", job.pk)
         error = f"{WHAT[job.kind]} could not be saved because of an error in PlanTrack."
@@ -254,3 +259,17 @@ def import_job_progress(job: ImportJob) -> int | None:
     if job.status == ImportJob.Status.SAVING:
         return progress_of(PROGRESS_KEY.format(job.pk))
     return 100 if job.status == ImportJob.Status.SAVED else None
+
+
+def import_job_abandon(task_path: str, args: list, kwargs: dict, reason: str) -> None:
+    """A reading or saving task given up on (core.hooks.TASK_ABANDONED): the job says why,
+    rather than "reading" or "saving" for ever. A save is rolled back whole, so nothing was."""
+    job_pk = int(args[0] if args else kwargs["job_pk"])
+    if task_path.endswith(".read_import_job"):
+        ImportJob.objects.filter(pk=job_pk, status=ImportJob.Status.READING).update(
+            status=ImportJob.Status.FAILED, error=f"The file was not read: {reason}"
+        )
+    elif task_path.endswith(".save_import_job"):
+        ImportJob.objects.filter(pk=job_pk, status=ImportJob.Status.SAVING).update(
+            status=ImportJob.Status.PREVIEW, error=f"Nothing was saved: {reason}"
+        )

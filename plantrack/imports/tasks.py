@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from plantrack.core.outages import outlasts_database_restarts
 from plantrack.imports import jobs
 
 
 @task
+@outlasts_database_restarts
 def read_import_job(job_pk: int) -> None:
     jobs.import_job_read(job_pk)
 
 
 @task
+@outlasts_database_restarts
 def save_import_job(job_pk: int) -> None:
     jobs.import_job_save(job_pk)

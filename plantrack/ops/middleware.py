@@ -15,13 +15,13 @@ import sys
 import time
 import uuid
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.functional import LazyObject, empty
 from django.utils.log import log_response
 from django.views import defaults
 
+from plantrack.core.outages import DATABASE_DOWN
 from plantrack.ops.log import request_id
 
 logger = logging.getLogger(__name__)
@@ -34,9 +34,6 @@ SANE_REQUEST_ID = re.compile(r"[\x21-\x7e]{1,100}")
 
 UNAVAILABLE = "PlanTrack is briefly unavailable; try again in a minute."
 RETRY_AFTER_SECONDS = 30
-# What Django raises when the database cannot be reached or the connection has gone (a
-# restart, a failover, a pool that waited in vain: psycopg's PoolTimeout is wrapped as one).
-DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 class RequestIdMiddleware:

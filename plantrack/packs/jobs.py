@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plantrack.core.cache import progress_reporter
+from plantrack.core.outages import DATABASE_DOWN
 from plantrack.packs.models import Pack, PackFile
 from plantrack.packs.render import FORMATS, render
 from plantrack.packs.snapshot import build_snapshot
@@ -72,6 +73,8 @@ def pack_build(pack_pk: int) -> None:
                 SNAPSHOT_SHARE * total + done * (100 - SNAPSHOT_SHARE), total * 100
             ),
         )
+    except DATABASE_DOWN:
+        raise  # the task runs again when the database is back
     except Exception:  # a bug must not leave the pack "preparing" for ever
         logger.exception("Building pack %s failed", pack.pk)
         _fail(
@@ -120,6 +123,8 @@ def pack_publish_finish(pack_pk: int) -> None:
         files = _render_all(
             pack.snapshot, draft=False, report=progress_reporter(PROGRESS_KEY.format(pack.pk))
         )
+    except DATABASE_DOWN:
+        raise  # the task runs again when the database is back
     except Exception:
         logger.exception("Publishing pack %s failed", pack.pk)
         _fail(
@@ -139,3 +144,24 @@ def pack_publish_finish(pack_pk: int) -> None:
             PackFile.objects.filter(pack=pack).delete()
             for fmt, data in files.items():
                 _store(pack, fmt, data)
+
+
+def pack_task_abandon(task_path: str, args: list, kwargs: dict, reason: str) -> None:
+    """A preparing or publishing task given up on (core.hooks.TASK_ABANDONED): the pack
+    says why, rather than "preparing" or "publishing" for ever."""
+    pack_pk = int(args[0] if args else kwargs["pack_pk"])
+    if task_path.endswith(".build_pack"):
+        _fail(
+            pack_pk,
+            Pack.Status.PREPARING,
+            f"The pack was not prepared: {reason}",
+            status=Pack.Status.FAILED,
+        )
+    elif task_path.endswith(".publish_pack"):
+        _fail(
+            pack_pk,
+            Pack.Status.PUBLISHING,
+            f"The pack was not published (it is still a draft): {reason}",
+            status=Pack.Status.DRAFT,
+            published_by=None,
+        )

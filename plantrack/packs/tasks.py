@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from plantrack.core.outages import outlasts_database_restarts
 from plantrack.packs import jobs
 
 
 @task
+@outlasts_database_restarts
 def build_pack(pack_pk: int) -> None:
     jobs.pack_build(pack_pk)
 
 
 @task
+@outlasts_database_restarts
 def publish_pack(pack_pk: int) -> None:
     jobs.pack_publish_finish(pack_pk)
