@@ -140,12 +140,12 @@ def _assert_acknowledged_writes_kept(running: Cluster, outcomes: list[Outcome]) 
 
 def test_a_postgresql_restart_under_load(running: Cluster, demo: Client):
     actions = first_actions(demo, 6)
-    pack = _pack_running_task(running, demo)
 
     with Load(running, demo, actions) as load:
         time.sleep(1.5)
+        pack = _pack_running_task(running, demo)  # building takes a second or two
         down = time.monotonic()
-        running.postgres.stop("fast")  # every connection is cut, the task's too
+        running.postgres.stop("fast")  # every connection is cut, the building task's too
         time.sleep(4)
         running.postgres.start()
         up = time.monotonic()
@@ -159,8 +159,11 @@ def test_a_postgresql_restart_under_load(running: Cluster, demo: Client):
     after = [o for o in outcomes if o.started >= up + 3]
     assert after and all(o.status in (200, 302) for o in after)  # recovered by themselves
     assert _assert_acknowledged_writes_kept(running, outcomes) > 10
-    # The pack's task, cut short or not, finished; the worker outlived the outage and goes on.
+    # The pack's task was cut short, waited for the database and ran again; the worker
+    # outlived the outage and goes on with the next.
     _wait_for(lambda: _pack_status(running, pack) == "draft", 120, "the pack was not built")
+    assert _pack_task_status(running, pack) == "SUCCESSFUL"
+    assert "lost the database" in running.workers[0].log.read_text()
     assert running.workers[0].proc.poll() is None
     later = prepare_pack(demo, base=running.servers[1].base)
     _wait_for(lambda: _pack_status(running, later) == "draft", 120, "the next pack was not built")
