@@ -17,6 +17,7 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils.functional import LazyObject, empty
 from django.utils.log import log_response
 from django.views import defaults
@@ -84,6 +85,11 @@ def _logged_path(request: HttpRequest) -> str:
     """The path, without the query string and with a secret token in it (a calendar feed's,
     a password reset's) left out: the token is the credential, and logs travel further."""
     match = request.resolver_match
+    if match is None:  # failed before its view was found (a middleware's database error)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
     token = match.kwargs.get("token") if match is not None else None
     path = request.path.replace(str(token), "[token]") if token else request.path
     # A line break or other control character in the address cannot forge a log line.

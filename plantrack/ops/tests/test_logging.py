@@ -9,9 +9,12 @@ import logging.config
 import os
 import subprocess
 import sys
+from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError
+from django.test import Client
 from django.utils.log import configure_logging
 
 from plantrack.core.tests.factories import make_user
@@ -110,6 +113,23 @@ def test_insane_incoming_request_id_is_replaced(client, json_log, insane):
 def test_a_secret_token_in_the_path_is_not_logged(client, json_log):
     token = "s3cr3t-feed-token"
     client.get(f"/reminders/calendar/{token}.ics")
+    (access,) = _access(json_log())
+    assert access["path"] == "/reminders/calendar/[token].ics"
+    assert token not in json.dumps(json_log())
+
+
+def test_a_secret_token_is_not_logged_when_the_request_failed_before_its_view(json_log):
+    """The database failed in a middleware (the session), so the address was never resolved
+    to its view: the token is still left out of the 503's error line and the access line."""
+    token = "s3cr3t-feed-token"
+    client = Client(raise_request_exception=False)
+    client.force_login(make_user("reader"))
+    with mock.patch(
+        "django.contrib.sessions.backends.cached_db.SessionStore.load",
+        side_effect=OperationalError("could not connect to server"),
+    ):
+        response = client.get(f"/reminders/calendar/{token}.ics")
+    assert response.status_code == 503
     (access,) = _access(json_log())
     assert access["path"] == "/reminders/calendar/[token].ics"
     assert token not in json.dumps(json_log())
