@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from plantrack.core.cache import progress_of, progress_reporter
-from plantrack.core.outages import DATABASE_DOWN
+from plantrack.core.outages import lost_the_database
 from plantrack.directory.models import Area
 from plantrack.imports.contact_lists import read_contact_list
 from plantrack.imports.models import ImportJob
@@ -98,9 +98,9 @@ def import_job_read(job_pk: int) -> None:
         error = str(exc)
     except ValidationError as exc:
         error = "\n".join(exc.messages)
-    except DATABASE_DOWN:
-        raise  # not the file's fault: the task runs again when the database is back
-    except Exception:  # a reader bug must not leave the job "reading" for ever
+    except Exception as exc:  # a reader bug must not leave the job "reading" for ever
+        if lost_the_database(exc):
+            raise  # not the job's fault: the task waits for the database and runs again
         logger.exception("Reading import job %s failed", job.pk)
         error = f"{job.file_name} could not be read because of an error in PlanTrack."
     if not error:
@@ -229,6 +229,13 @@ def import_job_save(job_pk: int) -> None:
         return
     try:
         with transaction.atomic():
+            # Read again, locked, inside the transaction: two runs of the task (one queued
+            # again while the other still ran) cannot both save.
+            saving = ImportJob.objects.select_for_update().filter(
+                pk=job.pk, status=ImportJob.Status.SAVING
+            )
+            if not list(saving.values_list("pk", flat=True)):
+                return
             SAVERS[job.kind](job, import_job_parsed(job))
             job.status = ImportJob.Status.SAVED
             job.save(update_fields=["status", "choices", "data", "parsed", "updated_at"])
@@ -237,12 +244,12 @@ def import_job_save(job_pk: int) -> None:
         error = " ".join(exc.messages)
     except PermissionDenied as exc:
         error = str(exc)
-    except DATABASE_DOWN:
-        raise  # nothing was saved: the task runs again when the database is back
-    except Exception:
+    except Exception as exc:
+        if lost_the_database(exc):
+            raise  # not the job's fault: the task waits for the database and runs again
         logger.exception("Saving import job %s failed", job.pk)
         error = f"{WHAT[job.kind]} could not be saved because of an error in PlanTrack."
-    ImportJob.objects.filter(pk=job.pk).update(
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.SAVING).update(
         status=ImportJob.Status.PREVIEW, error=f"Nothing was saved: {error}"
     )
 
@@ -263,13 +270,17 @@ def import_job_progress(job: ImportJob) -> int | None:
 
 def import_job_abandon(task_path: str, args: list, kwargs: dict, reason: str) -> None:
     """A reading or saving task given up on (core.hooks.TASK_ABANDONED): the job says why,
-    rather than "reading" or "saving" for ever. A save is rolled back whole, so nothing was."""
-    job_pk = int(args[0] if args else kwargs["job_pk"])
+    rather than "reading" or "saving" for ever. A save is rolled back whole, so nothing was.
+    Other tasks are not this function's."""
     if task_path.endswith(".read_import_job"):
-        ImportJob.objects.filter(pk=job_pk, status=ImportJob.Status.READING).update(
+        ImportJob.objects.filter(pk=_job_pk(args, kwargs), status=ImportJob.Status.READING).update(
             status=ImportJob.Status.FAILED, error=f"The file was not read: {reason}"
         )
     elif task_path.endswith(".save_import_job"):
-        ImportJob.objects.filter(pk=job_pk, status=ImportJob.Status.SAVING).update(
+        ImportJob.objects.filter(pk=_job_pk(args, kwargs), status=ImportJob.Status.SAVING).update(
             status=ImportJob.Status.PREVIEW, error=f"Nothing was saved: {reason}"
         )
+
+
+def _job_pk(args: list, kwargs: dict) -> int:
+    return int(args[0] if args else kwargs["job_pk"])

@@ -206,7 +206,7 @@ def import_job_confirm(
         choices = {**job.choices, "decisions": dict(contact_decisions or {})}
     # One conditional update, so that a double click cannot save anything twice.
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
-        status=ImportJob.Status.SAVING, error="", choices=choices
+        status=ImportJob.Status.SAVING, error="", choices=choices, updated_at=timezone.now()
     )
     if not claimed:
         job.refresh_from_db()

@@ -1,6 +1,6 @@
 """Background tasks: reading and saving an import job (what they do: jobs.py).
 
-Run by a task worker (`manage.py db_worker` with PLANTRACK_TASKS_BACKEND set to the database
+Run by a task worker (`manage.py worker` with PLANTRACK_TASKS_BACKEND set to the database
 backend); with the immediate backend they run as they are enqueued. services.py enqueues them;
 they call jobs.py, never services.py, so the two do not import each other."""
 

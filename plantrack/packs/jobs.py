@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from plantrack.core.cache import progress_reporter
-from plantrack.core.outages import DATABASE_DOWN
+from plantrack.core.outages import lost_the_database
 from plantrack.packs.models import Pack, PackFile
 from plantrack.packs.render import FORMATS, render
 from plantrack.packs.snapshot import build_snapshot
@@ -73,9 +73,9 @@ def pack_build(pack_pk: int) -> None:
                 SNAPSHOT_SHARE * total + done * (100 - SNAPSHOT_SHARE), total * 100
             ),
         )
-    except DATABASE_DOWN:
-        raise  # the task runs again when the database is back
-    except Exception:  # a bug must not leave the pack "preparing" for ever
+    except Exception as exc:  # a bug must not leave the pack "preparing" for ever
+        if lost_the_database(exc):
+            raise  # not the job's fault: the task waits for the database and runs again
         logger.exception("Building pack %s failed", pack.pk)
         _fail(
             pack.pk,
@@ -123,9 +123,9 @@ def pack_publish_finish(pack_pk: int) -> None:
         files = _render_all(
             pack.snapshot, draft=False, report=progress_reporter(PROGRESS_KEY.format(pack.pk))
         )
-    except DATABASE_DOWN:
-        raise  # the task runs again when the database is back
-    except Exception:
+    except Exception as exc:
+        if lost_the_database(exc):
+            raise  # not the job's fault: the task waits for the database and runs again
         logger.exception("Publishing pack %s failed", pack.pk)
         _fail(
             pack.pk,
@@ -148,20 +148,24 @@ def pack_publish_finish(pack_pk: int) -> None:
 
 def pack_task_abandon(task_path: str, args: list, kwargs: dict, reason: str) -> None:
     """A preparing or publishing task given up on (core.hooks.TASK_ABANDONED): the pack
-    says why, rather than "preparing" or "publishing" for ever."""
-    pack_pk = int(args[0] if args else kwargs["pack_pk"])
+    says why, rather than "preparing" or "publishing" for ever. Other tasks are not this
+    function's."""
     if task_path.endswith(".build_pack"):
         _fail(
-            pack_pk,
+            _pack_pk(args, kwargs),
             Pack.Status.PREPARING,
             f"The pack was not prepared: {reason}",
             status=Pack.Status.FAILED,
         )
     elif task_path.endswith(".publish_pack"):
         _fail(
-            pack_pk,
+            _pack_pk(args, kwargs),
             Pack.Status.PUBLISHING,
             f"The pack was not published (it is still a draft): {reason}",
             status=Pack.Status.DRAFT,
             published_by=None,
         )
+
+
+def _pack_pk(args: list, kwargs: dict) -> int:
+    return int(args[0] if args else kwargs["pack_pk"])

@@ -1,7 +1,7 @@
 """Background tasks: preparing a pack (its snapshot and draft files, jobs.pack_build) and
 publishing it (its final files, jobs.pack_publish_finish).
 
-Run by a task worker (`manage.py db_worker` with PLANTRACK_TASKS_BACKEND set to the database
+Run by a task worker (`manage.py worker` with PLANTRACK_TASKS_BACKEND set to the database
 backend); with the immediate backend they run as they are enqueued."""
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ day, at a time when people read mail:
   ``15 7 * * *  cd /srv/plantrack && .venv/bin/plantrack remind``
 * a systemd timer with ``OnCalendar=*-*-* 07:15`` and ``Persistent=true`` (a run missed while the
   machine was off happens at boot) whose service runs ``plantrack remind``;
-* or, to run it in the task worker (``manage.py db_worker``), have cron enqueue it:
+* or, to run it in the task worker (``manage.py worker``), have cron enqueue it:
   ``.venv/bin/python manage.py shell -c "from plantrack.reminders.tasks import send_reminders;
   send_reminders.enqueue()"``.
 

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands import db_worker
 
+from plantrack.core.outages import run_tasks_patiently
 from plantrack.ops.worker import OutlastingWorker
 
 
@@ -26,6 +27,9 @@ class Command(db_worker.Command):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.configure_logging(options["verbosity"])
+        if options["reload"]:
+            raise CommandError("--reload is not offered: restart the worker after a change")
+        run_tasks_patiently()
         queue_names = options["queue_name"].split(",")
         excluded = options["exclude_queues"].split(",") if options["exclude_queues"] else []
         if excluded and "*" not in queue_names:
