@@ -3,7 +3,8 @@
 Header words and their synonyms name a field per column ("Lead Officer" → owner, "By
 when" → due); a header stacked over several rows is read as one; a field named twice keeps
 the user's choice, else the leftmost column; a Status or Progress column holding colours
-is retyped as the RAG.
+is retyped as the RAG, and a column whose header names no field ("Target") but whose cells
+are dates as the deadline.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from plantrack.imports.cells import collapse, looks_like_rag, read_rag
+from plantrack.imports.structure.text import only_a_date
 from plantrack.imports.tables import Cell
 
 # --- Header words ----------------------------------------------------------------------------
@@ -294,6 +296,30 @@ def _details_as_steps(headers: list[str], fields: list[str], chosen: list[bool])
 def retype_by_values(
     mapping: HeaderMapping, rows: list[list[Cell]], overrides: dict[str, str]
 ) -> None:
+    """What a column holds decides its role where its header does not: see _retype_rag and
+    _retype_due."""
+    _retype_rag(mapping, rows, overrides)
+    _retype_due(mapping, rows, overrides)
+
+
+def _retype_due(mapping: HeaderMapping, rows: list[list[Cell]], overrides: dict[str, str]) -> None:
+    """In a table with no deadline column, a column whose header names no field ("Target",
+    "Timing", "Quarter") and whose cells are dates and nothing more is the deadline; one
+    whose cells are numbers or targets ("30k by Dec 22") stays the action's notes."""
+    if mapping.column("due") is not None:
+        return
+    for n, name in enumerate(mapping.fields):
+        header = mapping.headers[n]
+        if name != "description" or header in overrides or header_field(header)[0]:
+            continue
+        values = [collapse(row[n].text) for row in rows if n < len(row)]
+        values = [v for v in values if v]
+        if len(values) >= 2 and sum(map(only_a_date, values)) * 10 >= len(values) * 7:
+            mapping.fields[n] = "due"
+            return
+
+
+def _retype_rag(mapping: HeaderMapping, rows: list[list[Cell]], overrides: dict[str, str]) -> None:
     """A "Status" or "Progress" column holding R/A/G (or only colours) is the RAG."""
     if mapping.column("rag") is not None:
         return

@@ -42,6 +42,28 @@ def date_like(text: str) -> bool:
     return parsed.parsed and bool(collapse(text))
 
 
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# The parts of a date or period ("30/06/2025", "2024/25", "Q3", "Mar-25", "Oct 24", "30th
+# June"): what is left of a cell without them holds a quantity if it holds a digit.
+_DATE_PART = re.compile(
+    r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+    r"|\b(?:19|20)\d{2}(?:\s*[/-]\s*\d{2,4})?\b"
+    r"|\bq[1-4]\b"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"|\b" + _MONTH + r"(?:[\s'’-]*\d{2}\b)?",
+    re.IGNORECASE,
+)
+
+
+def only_a_date(text: str) -> bool:
+    """Reads as a date or period and says nothing more: "Q3 2024/25", "Mar-25", "By Oct 24",
+    "30/06/2025", "Ongoing" are; a target with its date ("30k by Dec 22", "20% fewer by
+    March 2025") is not."""
+    text = collapse(text)
+    if not date_like(text) or len(text.split()) > 8:
+        return False
+    return not re.search(r"\d", _DATE_PART.sub(" ", text))
+
+
 def is_bullet(text: str) -> bool:
     return bool(_BULLET_ONLY.fullmatch(text))
 

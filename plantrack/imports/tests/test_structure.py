@@ -384,6 +384,61 @@ def test_status_column_of_rag_words_is_the_rag_and_lifecycle_words_stay_status()
     ]
 
 
+def test_a_target_column_of_dates_is_the_deadline_and_one_of_targets_stays_notes() -> None:
+    """Issue 18, item 1: a column's role is decided by its cells where its header names none.
+    Before, a "Target" column of dates was kept as notes and the plan lost its deadlines."""
+    dated = Document(
+        "x",
+        tables=[
+            table(
+                [
+                    ["Action", "Lead Officer", "Target"],
+                    ["Recruit volunteers", "Insp Lee", "Q3 2024/25"],
+                    ["Open the hub", "Sgt Khan", "Mar-25"],
+                    ["Train the staff", "PC Hale", "By Oct 24"],
+                    ["Review the scheme", "Insp Lee", "30/06/2025"],
+                ]
+            )
+        ],
+    )
+    assert [a.due_text for a in actions(parse_document(dated))] == [
+        "Q3 2024/25",
+        "Mar-25",
+        "By Oct 24",
+        "30/06/2025",
+    ]
+    targets = Document(
+        "x",
+        tables=[
+            table(
+                [
+                    ["Action", "Lead Officer", "Target"],
+                    ["Reach young people", "Insp Lee", "30k by Dec 22"],
+                    ["Cut repeat victims", "Sgt Khan", "20% fewer by March 2025"],
+                    ["Hold surgeries", "PC Hale", "12"],
+                ]
+            )
+        ],
+    )
+    read = actions(parse_document(targets))
+    assert [a.due_text for a in read] == [None, None, None]
+    assert "30k by Dec 22" in (read[0].description or "")
+    # With a deadline column of its own, a "Target" column of dates is left as it was.
+    both = Document(
+        "x",
+        tables=[
+            table(
+                [
+                    ["Action", "Deadline", "Target"],
+                    ["Open the hub", "Mar-25", "Jun-25"],
+                    ["Train the staff", "Oct 24", "Dec 24"],
+                ]
+            )
+        ],
+    )
+    assert [a.due_text for a in actions(parse_document(both))] == ["Mar-25", "Oct 24"]
+
+
 def test_continuation_versus_unnumbered_action() -> None:
     doc = Document(
         "x",
