@@ -151,3 +151,31 @@ def _split_and(text: str) -> list[str]:
         else:
             out[-1] = f"{out[-1]} and {part}"
     return out
+
+
+# Organisations named without one of the words that end a name.
+_BARE_ORGANISATIONS = re.compile(
+    r"\b(?:police|probation|nhs|health|housing|education|fire and rescue|fire|ambulance|"
+    r"public health|social care|children'?s services|cps|youth justice|constabulary)\b",
+    re.IGNORECASE,
+)
+
+
+def _organisation_like(part: str) -> bool:
+    words = {w.lower().strip(".,()") for w in part.split()}
+    return bool(
+        _ORG_HEADS & words
+        or _BARE_ORGANISATIONS.search(part)
+        or all(is_acronym(w) for w in part.split())
+    )
+
+
+def names_an_organisation(text: str, *, every_part: bool = True) -> bool:
+    """Whether every part of a cell (or, with ``every_part=False``, any part) names an
+    organisation: "Islington Council", "Metropolitan Police Service", "NHS / Probation",
+    "MPS; LBI"."""
+    parts = split_agencies(text)
+    if not parts:
+        return False
+    found = [_organisation_like(part) for part in parts]
+    return all(found) if every_part else any(found)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from plantrack.imports.agencies import names_an_organisation
 from plantrack.imports.lookalikes import collapse, normalise_lookalikes
 from plantrack.imports.words import (
     MAX_CELL_LEN,
@@ -520,3 +521,27 @@ def _unique(refs: list[OwnerRef]) -> list[OwnerRef]:
             seen.add(key)
             out.append(ref)
     return out
+
+
+# Words that make a cell a person's post ("Head of Community Safety", "ASB Co-ordinator",
+# "Project Lead", "Chief Inspector"), as against an organisation ("Islington Council").
+_POST_WORDS = re.compile(
+    r"\b(?:head of|manager|officer|co-?ordinator|director|lead|member|chair|inspector|"
+    r"sergeant|superintendent|constable|commander|commissioner|analyst|advis[eo]r|specialist|"
+    r"worker|practitioner|chief executive|deputy|assistant|portfolio holder|secretary)s?\b",
+    re.IGNORECASE,
+)
+
+
+def names_a_person_or_post(text: str) -> bool:
+    """Whether a cell names a person ("Det Supt Jane Morris", "J. Smith") or a post ("Head of
+    Community Safety", "Project Lead"), rather than only organisations."""
+    text = collapse(text)
+    if not text:
+        return False
+    refs = split_owners(text)
+    if any(ref.rank for ref in refs) or _POST_WORDS.search(text):
+        return True
+    # Capitalised words read as a name ("North Central London") are an organisation's when
+    # the cell names one ("NHS North Central London").
+    return any(ref.name for ref in refs) and not names_an_organisation(text, every_part=False)

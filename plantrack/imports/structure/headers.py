@@ -13,7 +13,9 @@ import functools
 import re
 from dataclasses import dataclass
 
+from plantrack.imports.agencies import names_an_organisation
 from plantrack.imports.cells import collapse, looks_like_rag, read_rag
+from plantrack.imports.people import names_a_person_or_post
 from plantrack.imports.structure.text import only_a_date
 from plantrack.imports.tables import Cell
 
@@ -300,6 +302,63 @@ def retype_by_values(
     _retype_due."""
     _retype_rag(mapping, rows, overrides)
     _retype_due(mapping, rows, overrides)
+    _retype_people(mapping, rows, overrides)
+
+
+# Headers that may name the owner or the lead: "Lead", "Project Lead", "Lead Partner",
+# "Responsible Officer", "Contact", "Organisation".
+_WHO_HEADER = re.compile(
+    r"\b(?:leads?|owners?|officers?|contacts?|responsib\w*|accountable|partners?|"
+    r"organisations?|agenc(?:y|ies)|who)\b"
+)
+
+
+def _shares(values: list[str]) -> tuple[float, float]:
+    """The shares of these cells that name a person or post, and an organisation."""
+    people = sum(map(names_a_person_or_post, values))
+    organisations = sum(1 for v in values if names_an_organisation(v))
+    return people / len(values), organisations / len(values)
+
+
+def _retype_people(
+    mapping: HeaderMapping, rows: list[list[Cell]], overrides: dict[str, str]
+) -> None:
+    """Owner and lead told apart by their cells: where two or more columns may name who
+    does an action ("Lead" and "Responsible Officer", "Project Lead" and "Lead Partner"), the
+    one naming people or posts is the owner and the one naming organisations the lead,
+    whatever the header words. A lone column whose header names no field ("Project Lead")
+    and which names people or posts is the owner when there is none."""
+    candidates: dict[int, tuple[float, float]] = {}
+    for n, header in enumerate(mapping.headers):
+        named = header_field(header)[0]
+        if header in overrides or not (
+            named in ("owner", "lead")
+            or (named is None and _WHO_HEADER.search(_normalise_header(header)))
+        ):
+            continue
+        values = [collapse(row[n].text) for row in rows if n < len(row)]
+        values = [v for v in values if v]
+        if len(values) >= 2:
+            candidates[n] = _shares(values)
+    if len(candidates) == 1:
+        ((n, (people, _organisations)),) = candidates.items()
+        if mapping.fields[n] == "description" and mapping.column("owner") is None and people >= 0.6:
+            mapping.fields[n] = "owner"
+        return
+    if len(candidates) < 2:
+        return
+    owner = max(candidates, key=lambda n: (candidates[n][0] - candidates[n][1], -n))
+    rest = [n for n in candidates if n != owner]
+    lead = max(rest, key=lambda n: (candidates[n][1] - candidates[n][0], -n))
+    if candidates[owner][0] < 0.5 or candidates[lead][1] < 0.5:
+        return  # the cells do not tell them apart: the headers decide, as before
+    for n in candidates:
+        if n == owner:
+            mapping.fields[n] = "owner"
+        elif n == lead:
+            mapping.fields[n] = "lead"
+        elif mapping.fields[n] in ("owner", "lead", "ignore"):
+            mapping.fields[n] = "description"  # a third such column is kept as notes
 
 
 def _retype_due(mapping: HeaderMapping, rows: list[list[Cell]], overrides: dict[str, str]) -> None:

@@ -439,6 +439,62 @@ def test_a_target_column_of_dates_is_the_deadline_and_one_of_targets_stays_notes
     assert [a.due_text for a in actions(parse_document(both))] == ["Mar-25", "Oct 24"]
 
 
+def test_owner_and_lead_are_told_apart_by_their_cells_whatever_the_headers() -> None:
+    """Issue 18, item 2. Before, "Lead" (organisations) was read as the owner and the
+    "Responsible Officer" column, a second owner column, was dropped."""
+    doc = Document(
+        "x",
+        tables=[
+            table(
+                [
+                    ["Action", "Lead", "Responsible Officer"],
+                    ["Open the hub", "Islington Council", "Head of Community Safety"],
+                    ["Train the staff", "Metropolitan Police Service", "Det Supt Jane Morris"],
+                    ["Map the hotspots", "MPS / LBI", "ASB Co-ordinator"],
+                ]
+            )
+        ],
+    )
+    assert [(a.owner, a.lead) for a in actions(parse_document(doc))] == [
+        ("Head of Community Safety", "Islington Council"),
+        ("Det Supt Jane Morris", "Metropolitan Police Service"),
+        ("ASB Co-ordinator", "MPS / LBI"),
+    ]
+    # "Project Lead" holding job titles is the owner; "Lead Partner" the lead.
+    posts = Document(
+        "x",
+        tables=[
+            table(
+                [
+                    ["Action", "Lead Partner", "Project Lead"],
+                    ["Open the hub", "Probation", "Reducing Reoffending Manager"],
+                    ["Train the staff", "Youth Offending Service", "Chief Inspector"],
+                ]
+            )
+        ],
+    )
+    assert [(a.owner, a.lead) for a in actions(parse_document(posts))] == [
+        ("Reducing Reoffending Manager", "Probation"),
+        ("Chief Inspector", "Youth Offending Service"),
+    ]
+    alone = Document(
+        "x",
+        tables=[
+            table(
+                [
+                    ["Action", "Project Lead", "Deadline"],
+                    ["Open the hub", "Community Safety Manager", "Mar-25"],
+                    ["Train the staff", "Insp Lee", "Oct 24"],
+                ]
+            )
+        ],
+    )
+    assert [a.owner for a in actions(parse_document(alone))] == [
+        "Community Safety Manager",
+        "Insp Lee",
+    ]
+
+
 def test_continuation_versus_unnumbered_action() -> None:
     doc = Document(
         "x",
