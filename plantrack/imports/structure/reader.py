@@ -31,6 +31,7 @@ from plantrack.imports.structure.runon import RunOn, read_run_on, untangle_owner
 from plantrack.imports.structure.sections import SectionHeading, complete_title, section_title
 from plantrack.imports.structure.text import (
     GENERIC_HEADING,
+    KEY_START,
     LEGEND,
     NUMBERED_HEADING,
     OPEN_END,
@@ -68,6 +69,7 @@ class TableReader:
         self.rows = [list(r) for r in table.rows]
         self.mapping: HeaderMapping | None = None
         self.blocks: dict[int, HeaderBlock] = {}  # header rows by the row they start on
+        self.in_key = False  # after a "Key" row, until an action with a reference
 
     @property
     def b(self) -> PlanBuilder:
@@ -205,8 +207,11 @@ class TableReader:
             return
         if plan_title_like(heading):
             self._plan_heading(heading)
-        elif title_like(heading) and not NUMBERED_HEADING.match(heading):
-            self.b.start_section(section_title([heading], self.ctx.headings))
+        elif title_like(heading):
+            # "1. Early Help and Prevention": the number goes, the words name the section.
+            words = NUMBERED_HEADING.sub("", heading).strip()
+            if words:
+                self.b.start_section(section_title([words], self.ctx.headings))
 
     def _plan_heading(self, text: str) -> None:
         # A plan title given by the user names the first plan; a later plan line still
@@ -267,7 +272,12 @@ class TableReader:
         if not filled and ref.label is None:
             return
         first_text = texts[filled[0]] if filled else ""
-        if ref.ref is None and LEGEND.match(first_text):
+        # A key's row may carry its letter in the reference column: "R | Red: not on track".
+        beyond_ref = next((texts[n] for n in filled if n != ref_col), "")
+        if ref.ref is not None:
+            self.in_key = False
+        elif LEGEND.match(first_text) or LEGEND.match(beyond_ref) or self.in_key:
+            self.in_key = self.in_key or bool(KEY_START.match(first_text))
             self.warn(
                 i, f"{first_text[:40]!r} looks like a key, total or note, not an action; dropped"
             )

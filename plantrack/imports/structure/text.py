@@ -18,9 +18,14 @@ _BULLET_ONLY = re.compile(r"[•▪●◦‣∙·*o>\u2013\u2014-]+")
 LABEL = re.compile(r"^\(?(?P<label>[A-Za-z]|[ivx]{1,4})\)\s*")
 LEGEND = re.compile(
     r"^(?:key|legend|totals?|sub-?totals?|grand total|notes?|source|rag key|\*+)\b\s*[:=\-–]?"
-    r"|^[RAGB]\s*[=:\-–]\s*(?:red|amber|green|blue)\b",
+    r"|^[RAGB]\s*[=:\-–]\s*(?:red|amber|green|blue)\b"
+    # A colour's meaning: "Red - not on track", "Amber: at risk", "Green (on track)".
+    r"|^(?:red|amber|green|blue|grey|gray|black|purple)\s*[=:\-–(]",
     re.IGNORECASE,
 )
+# A row that starts a key (the rows after it, up to the next action with a reference, are
+# the key's too): "Key", "Legend", "RAG key".
+KEY_START = re.compile(r"^(?:key|legend|rag key|rag rating key)\b\s*[:=\-–]?\s*$", re.IGNORECASE)
 OPEN_END = re.compile(
     r"(?:[,&/(\-–]|\b(?:of|the|to|and|or|for|with|a|an|in|on|by|from|that|which|further|into"
     r"|at|as|is|are|be|will|their|our|its|including|such))$",

@@ -804,3 +804,77 @@ def test_unknown_columns_are_kept_as_notes_under_their_header():
 def test_a_table_of_only_an_action_and_unknown_columns_is_not_an_action_table():
     with pytest.raises(ImportFailed, match="No actions"):
         parse_bytes("plan.txt", b"Action\tFunding source\nOpen a youth hub\tGrant\n", is_text=True)
+
+
+def _word_plan_with_headings() -> bytes:
+    """A partnership plan in Word: each priority's heading, then its table. The headings are
+    numbered, in a heading style, a custom style and a numbered list item."""
+    import io
+
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    custom = document.styles.add_style("Priority Title", WD_STYLE_TYPE.PARAGRAPH)
+    custom.base_style = document.styles["Normal"]
+    custom.font.bold = True
+    document.add_paragraph("Safer Kingsbury Partnership Plan 2025-28", style="Title")
+
+    def priority(rows) -> None:
+        table = document.add_table(rows=0, cols=3)
+        for row in [["Ref", "Action", "Deadline"], *rows]:
+            cells = table.add_row().cells
+            for cell, text in zip(cells, row, strict=True):
+                cell.text = text
+
+    document.add_paragraph("1. Early Help and Prevention", style="Heading 2")
+    priority([["EH1", "Open a family hub in each locality", "Mar-26"]])
+    document.add_paragraph("Tackling Serious Violence", style="Priority Title")
+    priority([["SV1", "Map knife crime hotspots each quarter", "Q2 2025/26"]])
+    listed = document.add_paragraph("Reducing Reoffending", style="List Number")
+    numbering = OxmlElement("w:numPr")
+    level = OxmlElement("w:ilvl")
+    level.set(qn("w:val"), "0")
+    numbering.append(level)
+    listed._p.get_or_add_pPr().append(numbering)
+    priority([["RR1", "Offer mentoring to every young person leaving custody", "Ongoing"]])
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_word_sections_come_from_the_heading_before_each_table() -> None:
+    """Issue 18, item 3: numbered headings, custom and list styles name the sections."""
+    parsed = parse_bytes("plan.docx", _word_plan_with_headings())
+    assert sections(parsed) == [
+        ("Early Help and Prevention", 1),
+        ("Tackling Serious Violence", 1),
+        ("Reducing Reoffending", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        [["Key", "", ""], ["R", "Not on track, action needed", ""], ["G", "On track", ""]],
+        [
+            ["R", "Red: not on track", ""],
+            ["A", "Amber - at risk", ""],
+            ["B", "Blue (complete)", ""],
+        ],
+        [["Total", "2 actions", ""], ["Notes: dates are indicative", "", ""]],
+    ],
+    ids=["after a Key row", "colours and their meanings", "totals and notes"],
+)
+def test_a_key_after_a_table_is_not_actions(key) -> None:
+    """Issue 18, item 4: before, "R | Red: not on track" rows were read as actions."""
+    rows = [["Ref", "Action", "Owner"], ["1", "Open the hub", "Insp Lee"], *key]
+    rows += [["2", "Train the staff", "Sgt Khan"]]
+    parsed = parse_document(Document("x", tables=[table(rows)]))
+    assert [(a.ref, a.title) for a in actions(parsed)] == [
+        ("1", "Open the hub"),
+        ("2", "Train the staff"),
+    ]
+    assert sum("looks like a key" in w for w in parsed.warnings) == len(key)
