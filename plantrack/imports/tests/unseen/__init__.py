@@ -1,0 +1,1 @@
+"""Documents the importer was not tuned on, their expected results, and their scoring."""
