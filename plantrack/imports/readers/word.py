@@ -34,6 +34,8 @@ _LOAD_ERRORS = (*ZIP_ERRORS, PackageNotFoundError, KeyError, SyntaxError)
 
 # A heading is a title line, not a sentence of narrative.
 HEADING_MAX_CHARS = 120
+# A paragraph style this large or larger is a heading's (Word's body text is 11 or 12 pt).
+HEADING_MIN_POINTS = 13
 # Word allows 63 columns; a bigger span is a damaged or hostile file, not a wider table.
 MAX_SPAN = 64
 
@@ -47,6 +49,7 @@ _OFF = {"0", "false", "off"}
 class _Paragraph:
     text: str
     heading_like: bool
+    listed: bool = False  # an item of a numbered or bulleted list
 
 
 def read_docx(name: str, data: bytes, limits: Limits, budget: CellBudget) -> Document:
@@ -74,7 +77,7 @@ def read_docx(name: str, data: bytes, limits: Limits, budget: CellBudget) -> Doc
                 if heading_like:
                     document.heading_paragraphs.add(len(document.paragraphs))
                 document.paragraphs.append(text)
-                since_last_table.append(_Paragraph(text, heading_like))
+                since_last_table.append(_Paragraph(text, heading_like, styles.listed(element)))
             continue
         table_number += 1
         origin = f"table {table_number}"
@@ -133,13 +136,22 @@ def _in_text_box(element: Any, paragraph: Any) -> bool:
 
 
 def _choose_heading(paragraphs: list[_Paragraph]) -> str | None:
-    """The paragraph that names the table: a short heading-like one, else the last if short."""
+    """The paragraph that names the table: the nearest short heading-like one, or list item
+    that reads as a title ("Prevention", numbered, then a sentence introducing the table),
+    else the last if short."""
     for paragraph in reversed(paragraphs):
-        if paragraph.heading_like and len(paragraph.text) < HEADING_MAX_CHARS:
+        if len(paragraph.text) >= HEADING_MAX_CHARS:
+            continue
+        if paragraph.heading_like or (paragraph.listed and _title_like(paragraph.text)):
             return one_line(paragraph.text)
     if paragraphs and len(paragraphs[-1].text) < HEADING_MAX_CHARS:
         return one_line(paragraphs[-1].text)
     return None
+
+
+def _title_like(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= 10 and not text.rstrip().endswith((".", ":", ";", ",", "?"))
 
 
 def _table_rows(
@@ -245,6 +257,7 @@ class _StyleInfo:
     def __init__(self, package: Any) -> None:
         self.heading_ids: set[str] = set()
         self.bold_ids: set[str] = set()
+        self.list_ids: set[str] = set()
         try:
             styles = list(package.styles)
         except (KeyError, ValueError, SyntaxError):
@@ -254,15 +267,34 @@ class _StyleInfo:
             bold = False
             current, depth = style, 0
             # Custom styles are often based on "Heading 2"; follow the chain a little way.
+            size = None
             while current is not None and depth < 10:
                 names.append((current.name or "").lower())
                 font = getattr(current, "font", None)
                 bold = bold or bool(font is not None and font.bold)
+                if size is None and font is not None and font.size is not None:
+                    size = font.size.pt
                 current, depth = getattr(current, "base_style", None), depth + 1
             if any(n.startswith("heading") or n in ("title", "subtitle") for n in names):
                 self.heading_ids.add(style.style_id)
+            elif size is not None and size >= HEADING_MIN_POINTS:
+                # A style of its own whose text is larger than the body's ("Plan Theme",
+                # 14 pt): a heading, though not named or bold as one.
+                self.heading_ids.add(style.style_id)
+            if any(n.startswith("list") for n in names):
+                self.list_ids.add(style.style_id)
             if bold:
                 self.bold_ids.add(style.style_id)
+
+    def listed(self, paragraph: Any) -> bool:
+        """An item of a list: numbered in place, or in a list style ("List Number")."""
+        props = paragraph.find(f"{W}pPr")
+        if props is None:
+            return False
+        if props.find(f"{W}numPr") is not None:
+            return True
+        style = props.find(f"{W}pStyle")
+        return style is not None and style.get(f"{W}val") in self.list_ids
 
     def heading_like(self, paragraph: Any) -> bool:
         props = paragraph.find(f"{W}pPr")

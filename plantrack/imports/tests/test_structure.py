@@ -878,3 +878,38 @@ def test_a_key_after_a_table_is_not_actions(key) -> None:
         ("2", "Train the staff"),
     ]
     assert sum("looks like a key" in w for w in parsed.warnings) == len(key)
+
+
+def test_the_first_tables_heading_wins_over_the_documents_title() -> None:
+    """Before the first table come the document's title, then the section's heading: in a
+    style of its own, larger but not bold, or a list item followed by a sentence. Before,
+    the title (a heading style) was taken and the section lost."""
+    import io
+
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+
+    document = docx.Document()
+    theme = document.styles.add_style("Plan Theme", WD_STYLE_TYPE.PARAGRAPH)
+    theme.base_style = document.styles["Normal"]
+    theme.font.size = Pt(14)
+    document.add_paragraph("Northbrook Youth Justice Plan 2025-26", style="Title")
+    document.add_paragraph("Reducing first-time entrants", style="Plan Theme")
+    table = document.add_table(rows=0, cols=2)
+    for row in [["Ref", "Action"], ["FTE1", "Offer triage to every child arrested"]]:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    document.add_paragraph("Prevention", style="List Number")
+    document.add_paragraph("The actions below stop harm before it starts.")
+    table = document.add_table(rows=0, cols=2)
+    for row in [["Ref", "Action"], ["P1", "Run healthy relationships lessons in every school"]]:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = text
+    out = io.BytesIO()
+    document.save(out)
+
+    parsed = parse_bytes("plan.docx", out.getvalue())
+
+    assert sections(parsed) == [("Reducing first-time entrants", 1), ("Prevention", 1)]
+    assert parsed.plans[0].title == "Northbrook Youth Justice Plan 2025-26"

@@ -25,9 +25,9 @@ FLOORS: dict[str, tuple[float, float, float, bool]] = {
     "kingsmere_tracker_export.csv": (1.0, 1.0, 1.0, False),  # no title in a CSV export
     "reoffending_pasted.txt": (1.0, 1.0, 1.0, True),
     "wexcombe_safer_streets.xlsx": (1.0, 1.0, 1.0, True),
-    "kingsmere_vawg_plan.docx": (1.0, 1.0, 0.88, True),
+    "kingsmere_vawg_plan.docx": (1.0, 1.0, 1.0, True),
     "avonshire_vru_plan.pdf": (1.0, 1.0, 0.94, False),
-    "northbrook_youth_justice.docx": (1.0, 1.0, 0.95, True),
+    "northbrook_youth_justice.docx": (1.0, 1.0, 1.0, True),
     "harbourside_csp_tracker.xlsx": (1.0, 1.0, 1.0, False),
 }
 
