@@ -106,6 +106,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="start each case at once, even if other processes keep the CPUs busy",
     )
+    parser.add_argument(
+        "--soak",
+        type=float,
+        nargs="?",
+        const=180.0,
+        metavar="SECONDS",
+        help="instead of the cases: the soak (bench/soak.py), a mixed workload on two app "
+        "servers over PostgreSQL for SECONDS (180)",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write results")
     parser.add_argument(
         "--update-docs", action="store_true", help="rewrite the figures in docs/benchmarks.md"
@@ -739,13 +748,18 @@ def stakeholders_markdown(results: dict) -> str:
 
 def keep_earlier(args: argparse.Namespace, results: dict, subset: bool) -> dict:
     """With --cases, the figures of the cases (imports, batch) not run this time are kept from
-    the earlier results.json, each case with the date and calibration it was measured with."""
-    if not subset:
-        return results
+    the earlier results.json, each case with the date and calibration it was measured with.
+    The soak's figures (python -m bench --soak), run on their own, are always kept."""
     try:
         earlier = json.loads(args.results.read_text())
     except (OSError, ValueError):
         return results
+    if not subset:
+        return (
+            {**results, "soak": earlier["soak"]}
+            if "soak" in earlier and "soak" not in results
+            else results
+        )
     dataset = earlier.get("dataset", {})
     cases = {}
     for name in CASE_ORDER:
@@ -811,6 +825,15 @@ def imports_only(args: argparse.Namespace, names: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.soak is not None:
+        from bench import soak
+
+        return soak.run(
+            args.soak,
+            results=args.results,
+            update_docs=args.update_docs,
+            quiet=not args.no_wait_quiet,
+        )
     wanted = {c.strip() for c in args.cases.split(",")} if args.cases else set()
     unknown = wanted - set(CASE_ORDER) - set(IMPORT_CASES) - set(STAKEHOLDER_BATCH) - {"batch"}
     if unknown:

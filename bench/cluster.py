@@ -180,6 +180,12 @@ class PrivateRedis:
                     "",
                     "--appendonly",
                     "no",
+                    # As in production (docs/deployment.md): a cache, bounded, least recently
+                    # used keys evicted first.
+                    "--maxmemory",
+                    "256mb",
+                    "--maxmemory-policy",
+                    "allkeys-lru",
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
